@@ -1,0 +1,61 @@
+package no.vakt.cli;
+
+import no.vakt.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vakt} command line. */
+@Command(
+        name = "vakt",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Disaster recovery for MySQL/MariaDB web stacks: replicate, watch, fail over, prove it.",
+        subcommands = {
+            ConfigCommand.class,
+            CheckCommand.class,
+            StatusCommand.class,
+            ReplicateCommand.class,
+            HeartbeatCommand.class,
+            LabCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** Known failures print one clear message, never a stack trace (set VAKT_DEBUG=1 for one). */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (System.getenv("VAKT_DEBUG") != null) e.printStackTrace(cl.getErr());
+        if (e instanceof ConfigException ce) {
+            ce.problems().forEach(p -> cl.getErr().println(p));
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof UsageException) {
+            cl.getErr().println("vakt: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        cl.getErr().println("vakt: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        return ExitCodes.FAILED;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

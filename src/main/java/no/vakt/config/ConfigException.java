@@ -1,0 +1,18 @@
+package no.vakt.config;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A config that cannot be used, with every problem found. */
+public final class ConfigException extends RuntimeException {
+    private final List<ConfigProblem> problems;
+
+    public ConfigException(List<ConfigProblem> problems) {
+        super(problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")));
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+}

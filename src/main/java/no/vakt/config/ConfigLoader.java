@@ -1,0 +1,233 @@
+package no.vakt.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code vakt.yml} into a {@link VaktConfig}, or fails with every problem named by file, line,
+ * column and field. Relative paths in the file are taken relative to the file's directory.
+ */
+public final class ConfigLoader {
+    private static final String BASE_DIR = "vakt.baseDir";
+
+    private ConfigLoader() {}
+
+    public static VaktConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw single(file, "", "file not found");
+        } catch (IOException e) {
+            throw single(file, "", "cannot read: " + e.getMessage());
+        }
+        return parse(file, text);
+    }
+
+    public static VaktConfig parse(Path file, String text) {
+        Path baseDir = file.toAbsolutePath().getParent();
+        VaktConfig config;
+        try {
+            config = mapper().readerFor(VaktConfig.class)
+                    .withAttribute(BASE_DIR, baseDir)
+                    .readValue(text);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(List.of(fromMapping(file, e)));
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            throw new ConfigException(List.of(new ConfigProblem(
+                    file, line(loc), column(loc), "", "not valid YAML: " + firstLine(e.getOriginalMessage()))));
+        }
+        if (config == null) {
+            throw single(file, "", "the file is empty; expected a Vakt configuration");
+        }
+        List<ConfigProblem> problems = ConfigValidator.validate(config, file, LocationIndex.of(text));
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+        return config;
+    }
+
+    static ObjectMapper mapper() {
+        SimpleModule module = new SimpleModule("vakt-config");
+        module.addDeserializer(Duration.class, new DurationDeserializer());
+        module.addDeserializer(Path.class, new RelativePathDeserializer());
+        module.addDeserializer(PlainSecret.class, new PlainSecretDeserializer());
+        return new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .registerModule(module);
+    }
+
+    private static ConfigProblem fromMapping(Path file, JsonMappingException e) {
+        String field = pathOf(e.getPath());
+        JsonLocation loc = e.getLocation();
+        String message;
+        if (e instanceof UnrecognizedPropertyException u) {
+            message = "unknown key '" + u.getPropertyName() + "'; expected one of: " + known(u.getKnownPropertyIds());
+            field = field.contains(".") || field.contains("[")
+                    ? field.substring(0, Math.max(field.lastIndexOf('.'), field.lastIndexOf('[')))
+                    : "";
+            field = field.isEmpty() ? u.getPropertyName() : field + "." + u.getPropertyName();
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            message = "expected one of " + enumLabels(f.getTargetType()) + "; got '" + f.getValue() + "'";
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() == Duration.class) {
+            message = "expected " + Durations.EXPECTED + "; got '" + f.getValue() + "'";
+        } else if (e instanceof ValueInstantiationException) {
+            message = firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage());
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            message = "expected " + describe(m.getTargetType());
+        } else {
+            message = firstLine(e.getOriginalMessage());
+        }
+        return new ConfigProblem(file, line(loc), column(loc), field, message);
+    }
+
+    static String pathOf(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) sb.append('.');
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (Collection.class.isAssignableFrom(type)) return "a list";
+        if (type == Integer.class || type == int.class) return "a whole number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a text value";
+        if (type == Duration.class) return Durations.EXPECTED;
+        if (type.isEnum()) return "one of " + enumLabels(type);
+        if (type.isRecord()) return "a section with keys: " + Arrays.stream(type.getRecordComponents())
+                .map(c -> PropertyNamingStrategies.KebabCaseStrategy.INSTANCE.translate(c.getName()))
+                .collect(Collectors.joining(", "));
+        return "a value of type " + type.getSimpleName();
+    }
+
+    private static String enumLabels(Class<?> enumType) {
+        return Arrays.stream(enumType.getFields())
+                .filter(java.lang.reflect.Field::isEnumConstant)
+                .map(f -> {
+                    var p = f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                    return p != null ? p.value() : f.getName();
+                })
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String known(Collection<Object> ids) {
+        return ids == null ? "" : ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static int line(JsonLocation loc) {
+        return loc == null ? 0 : Math.max(loc.getLineNr(), 0);
+    }
+
+    private static int column(JsonLocation loc) {
+        return loc == null ? 0 : Math.max(loc.getColumnNr(), 0);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "invalid value";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static ConfigException single(Path file, String field, String message) {
+        return new ConfigException(List.of(new ConfigProblem(file, 0, 0, field, message)));
+    }
+
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+            }
+        }
+    }
+
+    private static final class RelativePathDeserializer extends JsonDeserializer<Path> {
+        @Override
+        public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null || text.isBlank()) {
+                throw InvalidFormatException.from(p, "expected a file path", text, Path.class);
+            }
+            Path path = Path.of(text);
+            Object base = ctxt.getAttribute(BASE_DIR);
+            return path.isAbsolute() || base == null ? path : ((Path) base).resolve(path).normalize();
+        }
+    }
+
+    /** Swallows an inline secret so it is never held, printed or echoed back in an error. */
+    private static final class PlainSecretDeserializer extends JsonDeserializer<PlainSecret> {
+        @Override
+        public PlainSecret deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            p.skipChildren();
+            return PlainSecret.GIVEN;
+        }
+
+        @Override
+        public PlainSecret getNullValue(DeserializationContext ctxt) {
+            return PlainSecret.GIVEN; // "password:" with nothing after it is still an inline secret
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext ctxt) {
+            return null;
+        }
+    }
+
+    /** Collects problems found after binding; locations come from the index. */
+    static final class Problems {
+        private final Path file;
+        private final LocationIndex index;
+        private final List<ConfigProblem> list = new ArrayList<>();
+
+        Problems(Path file, LocationIndex index) {
+            this.file = file;
+            this.index = index;
+        }
+
+        void add(String field, String message) {
+            JsonLocation loc = index.find(field);
+            list.add(new ConfigProblem(file, line(loc), column(loc), field, message));
+        }
+
+        List<ConfigProblem> list() {
+            return list;
+        }
+    }
+}

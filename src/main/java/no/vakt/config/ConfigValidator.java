@@ -1,0 +1,157 @@
+package no.vakt.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks that need the whole bound config: required keys, uniqueness, one primary and one standby. */
+final class ConfigValidator {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_$]{1,64}");
+    private static final Pattern SQL_USER = Pattern.compile("[A-Za-z0-9_.-]{1,80}");
+
+    private ConfigValidator() {}
+
+    static List<ConfigProblem> validate(VaktConfig c, Path file, LocationIndex index) {
+        ConfigLoader.Problems p = new ConfigLoader.Problems(file, index);
+        if (c.cluster() == null || !NAME.matcher(c.cluster()).matches()) {
+            p.add("cluster", "expected a cluster name (letters, digits, '-', '_', '.')");
+        }
+        objectives(c.objectives(), p);
+        policy(c.policy(), p);
+        sites(c, p);
+        replication(c.replication(), p);
+        return p.list();
+    }
+
+    private static void objectives(Objectives o, ConfigLoader.Problems p) {
+        if (o.rto().isZero() || o.rto().isNegative()) p.add("objectives.rto", "expected a positive duration");
+    }
+
+    private static void policy(Policy policy, ConfigLoader.Problems p) {
+        Checks k = policy.checks();
+        if (k.interval().compareTo(Duration.ofMillis(100)) < 0) {
+            p.add("policy.checks.interval", "expected at least 100ms");
+        }
+        if (k.timeout().isZero()) p.add("policy.checks.timeout", "expected a positive duration");
+        if (k.failures() < 1) p.add("policy.checks.failures", "expected a whole number of at least 1");
+        for (int i = 0; i < policy.jurisdictions().size(); i++) {
+            String j = policy.jurisdictions().get(i);
+            if (j == null || !Jurisdictions.isKnownEntry(j)) {
+                p.add("policy.jurisdictions[" + i + "]", "expected a two-letter country code, EEA or EU; got '" + j + "'");
+            }
+        }
+        if (policy.jurisdictions().isEmpty()) p.add("policy.jurisdictions", "expected at least one country code");
+    }
+
+    private static void sites(VaktConfig c, ConfigLoader.Problems p) {
+        if (c.sites().isEmpty()) {
+            p.add("sites", "expected a list of sites, each with its nodes");
+            return;
+        }
+        Set<String> siteNames = new HashSet<>();
+        Set<String> nodeNames = new HashSet<>();
+        int primaries = 0;
+        int standbys = 0;
+        for (int s = 0; s < c.sites().size(); s++) {
+            Site site = c.sites().get(s);
+            String sp = "sites[" + s + "]";
+            if (site.name() == null || !NAME.matcher(site.name()).matches()) {
+                p.add(sp + ".name", "expected a site name (letters, digits, '-', '_', '.')");
+            } else if (!siteNames.add(site.name())) {
+                p.add(sp + ".name", "site '" + site.name() + "' is defined twice");
+            }
+            if (site.country() != null && !COUNTRY.matcher(site.country()).matches()) {
+                p.add(sp + ".country", "expected an ISO 3166 two-letter country code like NO; got '" + site.country() + "'");
+            }
+            if (site.nodes().isEmpty()) p.add(sp + ".nodes", "expected at least one node");
+            for (int n = 0; n < site.nodes().size(); n++) {
+                Node node = site.nodes().get(n);
+                String np = sp + ".nodes[" + n + "]";
+                if (node.name() == null || !NAME.matcher(node.name()).matches()) {
+                    p.add(np + ".name", "expected a node name (letters, digits, '-', '_', '.')");
+                } else if (!nodeNames.add(node.name())) {
+                    p.add(np + ".name", "node '" + node.name() + "' is defined twice");
+                }
+                if (node.role() == null) {
+                    p.add(np + ".role", "expected one of primary, standby");
+                } else if (node.role() == Role.PRIMARY) {
+                    primaries++;
+                } else {
+                    standbys++;
+                }
+                String country = node.country() != null ? node.country() : site.country();
+                if (country == null) {
+                    p.add(np, "expected a country code on the node or its site (for example country: NO)");
+                } else if (node.country() != null && !COUNTRY.matcher(node.country()).matches()) {
+                    p.add(np + ".country", "expected an ISO 3166 two-letter country code like NO; got '" + node.country() + "'");
+                }
+                mysql(node.mysql(), np + ".mysql", p);
+                if (node.healthUrl() != null && node.healthUrl().getScheme() == null) {
+                    p.add(np + ".health-url", "expected an absolute URL like http://host/health");
+                }
+            }
+        }
+        if (primaries != 1) {
+            p.add("sites", "expected exactly one node with role: primary; found " + primaries);
+        }
+        if (standbys != 1) {
+            p.add("sites", "expected exactly one node with role: standby (Vakt protects a primary/standby pair); found " + standbys);
+        }
+    }
+
+    private static void mysql(MysqlEndpoint m, String path, ConfigLoader.Problems p) {
+        if (m == null) {
+            p.add(path, "expected a mysql section with host, port, user and password-file or password-env");
+            return;
+        }
+        if (m.host() == null || m.host().isBlank()) p.add(path + ".host", "expected a host name or address");
+        if (m.port() < 1 || m.port() > 65535) p.add(path + ".port", "expected a port between 1 and 65535");
+        if (m.user() == null || m.user().isBlank()) p.add(path + ".user", "expected the MySQL user Vakt connects as");
+        secret(m.password(), m.passwordFile(), m.passwordEnv(), path, p);
+    }
+
+    private static void replication(Replication r, ConfigLoader.Problems p) {
+        if (r == null) {
+            p.add("replication", "expected a replication section with user, password-file or password-env, databases");
+            return;
+        }
+        if (r.user() == null || !SQL_USER.matcher(r.user()).matches()) {
+            p.add("replication.user", "expected the replication user name (letters, digits, '_', '.', '-')");
+        }
+        secret(r.password(), r.passwordFile(), r.passwordEnv(), "replication", p);
+        if (r.databases().isEmpty()) {
+            p.add("replication.databases", "expected the list of databases to replicate, for example [shop]");
+        }
+        for (int i = 0; i < r.databases().size(); i++) {
+            String db = r.databases().get(i);
+            if (db == null || !DATABASE.matcher(db).matches()) {
+                p.add("replication.databases[" + i + "]", "expected a database name; got '" + db + "'");
+            } else if (Set.of("mysql", "information_schema", "performance_schema", "sys", "vakt").contains(db)) {
+                p.add("replication.databases[" + i + "]", "'" + db + "' is a system schema; list only application databases");
+            }
+        }
+        if (r.semiSyncTimeout().isZero()) p.add("replication.semi-sync-timeout", "expected a positive duration");
+        if (r.heartbeatInterval().compareTo(Duration.ofMillis(10)) < 0) {
+            p.add("replication.heartbeat-interval", "expected at least 10ms");
+        }
+        Tls tls = r.tls();
+        if (tls.enabled() && (tls.cert() == null) != (tls.key() == null)) {
+            p.add("replication.tls", "expected cert and key together (or neither)");
+        }
+    }
+
+    private static void secret(PlainSecret plain, Path file, String env, String path, ConfigLoader.Problems p) {
+        if (plain != null) {
+            p.add(path + ".password", "secrets are given by reference only: use password-file: PATH or password-env: VARIABLE");
+        } else if (file == null && env == null) {
+            p.add(path, "expected password-file: PATH or password-env: VARIABLE");
+        } else if (file != null && env != null) {
+            p.add(path + ".password-env", "expected either password-file or password-env, not both");
+        }
+    }
+}

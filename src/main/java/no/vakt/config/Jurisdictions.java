@@ -1,0 +1,38 @@
+package no.vakt.config;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Country codes allowed by the policy; {@code EEA} and {@code EU} expand to their members. */
+public final class Jurisdictions {
+    /** EU members plus Iceland, Liechtenstein and Norway (the EEA Agreement). */
+    public static final Set<String> EEA = Set.of(
+            "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+            "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO");
+    public static final Set<String> EU = Set.of(
+            "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+            "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE");
+    public static final List<String> DEFAULT = List.of("NO", "EEA");
+
+    private Jurisdictions() {}
+
+    public static Set<String> expand(List<String> allowed) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String a : allowed) {
+            String code = a.toUpperCase(Locale.ROOT);
+            switch (code) {
+                case "EEA" -> out.addAll(EEA);
+                case "EU" -> out.addAll(EU);
+                default -> out.add(code);
+            }
+        }
+        return out;
+    }
+
+    public static boolean isKnownEntry(String entry) {
+        String code = entry.toUpperCase(Locale.ROOT);
+        return code.equals("EEA") || code.equals("EU") || code.matches("[A-Z]{2}");
+    }
+}

@@ -1,0 +1,25 @@
+package no.vakt.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Failover policy. The default mode is {@code manual}: an unattended promotion is something an
+ * operator opts into, not something a forgotten key turns on.
+ */
+public record Policy(
+        FailoverMode failover,
+        Checks checks,
+        Duration cooldown,
+        Duration maxApplyWait,
+        List<String> jurisdictions) {
+    public static final Policy DEFAULT = new Policy(null, null, null, null, null);
+
+    public Policy {
+        failover = failover != null ? failover : FailoverMode.MANUAL;
+        checks = checks != null ? checks : Checks.DEFAULT;
+        cooldown = cooldown != null ? cooldown : Duration.ofHours(1);
+        maxApplyWait = maxApplyWait != null ? maxApplyWait : Duration.ofSeconds(30);
+        jurisdictions = jurisdictions != null ? List.copyOf(jurisdictions) : Jurisdictions.DEFAULT;
+    }
+}

@@ -1,0 +1,70 @@
+package no.vakt.db;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.Node;
+import no.vakt.config.SecretRef;
+
+/** Reads a node's replication-relevant state in one short-lived session. */
+public final class NodeInspector {
+    private final Duration timeout;
+
+    public NodeInspector(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /** Opens an admin session to the node; the caller closes it. */
+    public DbSession open(Node node) throws SQLException {
+        String password;
+        try {
+            password = node.mysql().secret().resolve();
+        } catch (SecretRef.SecretUnavailableException e) {
+            throw new SQLException(e.getMessage(), "28000");
+        }
+        return DbSession.open(node.mysql(), password, timeout);
+    }
+
+    public NodeState inspect(Node node) {
+        try (DbSession db = open(node)) {
+            return inspect(node, db);
+        } catch (SQLException e) {
+            return NodeState.unreachable(node, Errors.describe(e));
+        }
+    }
+
+    public NodeState inspect(Node node, DbSession db) throws SQLException {
+        Map<String, String> vars = db.globalVariables();
+        Optional<ReplicaStatus> replica = db.replicaStatus().map(ReplicaStatus::from);
+        Map<String, String> filters = new LinkedHashMap<>();
+        if ("ON".equalsIgnoreCase(vars.get("log_bin"))) {
+            List<Map<String, String>> master = db.rows("SHOW MASTER STATUS");
+            if (!master.isEmpty()) {
+                putIfSet(filters, "binlog_do_db", master.get(0).get("Binlog_Do_DB"));
+                putIfSet(filters, "binlog_ignore_db", master.get(0).get("Binlog_Ignore_DB"));
+            }
+        }
+        Map<String, String> semi = db.globalStatus("Rpl_semi_sync%");
+        return new NodeState(node, true, null, vars, replica, heartbeatLagMs(db), filters, semi);
+    }
+
+    /** Milliseconds since the newest heartbeat row was written, null when there is none yet. */
+    static Long heartbeatLagMs(DbSession db) throws SQLException {
+        try {
+            return db.scalar("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), UTC_TIMESTAMP(6)) DIV 1000 FROM vakt.heartbeat")
+                    .map(Long::valueOf)
+                    .map(ms -> Math.max(0, ms))
+                    .orElse(null);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return null; // no table / schema yet
+            throw e;
+        }
+    }
+
+    private static void putIfSet(Map<String, String> map, String key, String value) {
+        if (value != null && !value.isBlank()) map.put(key, value);
+    }
+}

@@ -1,0 +1,64 @@
+package no.vakt.db;
+
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.Node;
+
+/**
+ * What one probe saw on one node. An unreachable node has {@code reachable=false}, the error, and
+ * nothing else; every other field is null/empty then.
+ *
+ * @param variables all global variables, lower-case names
+ * @param heartbeatLagMs age of the newest heartbeat row on this node, null when no heartbeat exists
+ * @param binlogFilters Binlog_Do_DB / Binlog_Ignore_DB from SHOW MASTER STATUS, when set
+ * @param semiSyncStatus Rpl_semi_sync_* status values, lower-case names
+ */
+public record NodeState(
+        Node node,
+        boolean reachable,
+        String error,
+        Map<String, String> variables,
+        Optional<ReplicaStatus> replica,
+        Long heartbeatLagMs,
+        Map<String, String> binlogFilters,
+        Map<String, String> semiSyncStatus) {
+
+    public static NodeState unreachable(Node node, String error) {
+        return new NodeState(node, false, error, Map.of(), Optional.empty(), null, Map.of(), Map.of());
+    }
+
+    public String variable(String name) {
+        return variables.get(name);
+    }
+
+    /** True for ON, 1, YES (any case). */
+    public boolean flag(String name) {
+        String v = variables.get(name);
+        return v != null && (v.equalsIgnoreCase("ON") || v.equals("1") || v.equalsIgnoreCase("YES"));
+    }
+
+    public long serverId() {
+        String v = variables.get("server_id");
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    public String version() {
+        return variables.getOrDefault("version", "");
+    }
+
+    public boolean readOnly() {
+        return flag("read_only");
+    }
+
+    public GtidPosition gtidBinlogPos() {
+        return GtidPosition.parse(variables.get("gtid_binlog_pos"));
+    }
+
+    public GtidPosition gtidCurrentPos() {
+        return GtidPosition.parse(variables.get("gtid_current_pos"));
+    }
+
+    public GtidPosition gtidSlavePos() {
+        return GtidPosition.parse(variables.get("gtid_slave_pos"));
+    }
+}

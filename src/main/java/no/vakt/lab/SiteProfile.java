@@ -1,0 +1,57 @@
+package no.vakt.lab;
+
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import no.vakt.db.Sql;
+
+/**
+ * my.cnf settings as the field guides configure a primary and a standby, with the fixes Vakt's
+ * preflight asks for (ROW format, GTID strict mode, a binary log on the standby for the way back).
+ */
+public final class SiteProfile {
+    private SiteProfile() {}
+
+    public static Map<String, String> primary(int serverId) {
+        Map<String, String> o = common(serverId);
+        o.put("read-only", "0");
+        return o;
+    }
+
+    public static Map<String, String> standby(int serverId) {
+        Map<String, String> o = common(serverId);
+        o.put("read-only", "1");
+        return o;
+    }
+
+    private static Map<String, String> common(int serverId) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("server-id", Integer.toString(serverId));
+        o.put("log-bin", "mysql-bin");
+        o.put("binlog-format", "ROW");
+        o.put("sync-binlog", "1");
+        o.put("innodb-flush-log-at-trx-commit", "1");
+        o.put("relay-log", "relay-bin");
+        o.put("log-slave-updates", "1");
+        o.put("gtid-strict-mode", "1");
+        o.put("skip-name-resolve", "1");
+        return o;
+    }
+
+    /**
+     * Creates Vakt's administrative account for connections from {@code fromHost} (and the local
+     * socket). It needs SUPER-level rights: it creates the replication user, seeds, promotes and fences.
+     */
+    public static void createAdminUser(MariaDbServer server, String user, String password, String fromHost)
+            throws SQLException {
+        String[] hosts = {fromHost, "localhost"};
+        for (String h : hosts) {
+            String account = Sql.account(user, h);
+            server.rootExecute(
+                    "SET SESSION sql_log_bin = 0",
+                    "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + Sql.literal(password),
+                    "ALTER USER " + account + " IDENTIFIED BY " + Sql.literal(password),
+                    "GRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION");
+        }
+    }
+}
