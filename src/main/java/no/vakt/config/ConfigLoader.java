@@ -50,24 +50,35 @@ public final class ConfigLoader {
 
     public static VaktConfig parse(Path file, String text) {
         Path baseDir = file.toAbsolutePath().getParent();
+        if (text.isBlank()) throw single(file, "", "the file is empty; expected a Vakt configuration");
+        LocationIndex index = LocationIndex.of(text);
         VaktConfig config;
         try {
             config = mapper().readerFor(VaktConfig.class)
                     .withAttribute(BASE_DIR, baseDir)
                     .readValue(text);
         } catch (JsonMappingException e) {
-            throw new ConfigException(List.of(fromMapping(file, e)));
+            if (e.getCause() instanceof JsonProcessingException syntax) throw syntaxError(file, syntax);
+            throw new ConfigException(List.of(fromMapping(file, e, index)));
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            throw new ConfigException(List.of(new ConfigProblem(
-                    file, line(loc), column(loc), "", "not valid YAML: " + firstLine(e.getOriginalMessage()))));
+            throw syntaxError(file, e);
         }
         if (config == null) {
             throw single(file, "", "the file is empty; expected a Vakt configuration");
         }
-        List<ConfigProblem> problems = ConfigValidator.validate(config, file, LocationIndex.of(text));
+        List<ConfigProblem> problems = ConfigValidator.validate(config, file, index);
         if (!problems.isEmpty()) throw new ConfigException(problems);
         return config;
+    }
+
+    private static ConfigException syntaxError(Path file, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        // SnakeYAML explains over several lines; keep the sentences, drop its own position lines.
+        String why = java.util.Arrays.stream(String.valueOf(e.getOriginalMessage()).split("\n"))
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("in '") && !l.startsWith("at [") && !l.startsWith("^"))
+                .collect(Collectors.joining("; "));
+        return new ConfigException(List.of(new ConfigProblem(file, line(loc), column(loc), "", "not valid YAML: " + why)));
     }
 
     static ObjectMapper mapper() {
@@ -84,7 +95,7 @@ public final class ConfigLoader {
                 .registerModule(module);
     }
 
-    private static ConfigProblem fromMapping(Path file, JsonMappingException e) {
+    private static ConfigProblem fromMapping(Path file, JsonMappingException e, LocationIndex index) {
         String field = pathOf(e.getPath());
         JsonLocation loc = e.getLocation();
         String message;
@@ -105,6 +116,10 @@ public final class ConfigLoader {
         } else {
             message = firstLine(e.getOriginalMessage());
         }
+        // Jackson reports where it stopped reading, which for records can be past the field; the
+        // index knows where the field itself starts.
+        JsonLocation exact = index.findExact(field);
+        if (exact != null) loc = exact;
         return new ConfigProblem(file, line(loc), column(loc), field, message);
     }
 

@@ -63,6 +63,10 @@ final class LocationIndex {
         }
     }
 
+    JsonLocation findExact(String path) {
+        return path == null || path.isEmpty() ? null : locations.get(path);
+    }
+
     /** The location of the field, or of its closest ancestor that has one. */
     JsonLocation find(String path) {
         String p = path;

@@ -1,0 +1,40 @@
+package no.vakt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import no.vakt.testing.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigValidateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void validConfigExitsZero() {
+        Cli r = Cli.run("config", "validate", "--config", "examples/vakt.yml");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("valid").contains("primary oslo-db1").contains("standby bergen-db1");
+    }
+
+    @Test
+    void invalidConfigExitsTwoWithLocationAndNoStackTrace() throws Exception {
+        Path f = dir.resolve("vakt.yml");
+        Files.writeString(f, Files.readString(Path.of("examples/vakt.yml")).replace("role: standby", "role: replica"));
+        Cli r = Cli.run("config", "validate", "--config", f.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(f + ":").contains("sites[1].nodes[0].role: expected one of primary, standby; got 'replica'");
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpListsEveryCommandAndVersionPrints() {
+        Cli help = Cli.run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("config", "check", "status", "replicate", "heartbeat", "lab", "demo");
+        Cli version = Cli.run("--version");
+        assertThat(version.out()).startsWith("vakt ");
+    }
+}
