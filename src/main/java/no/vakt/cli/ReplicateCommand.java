@@ -15,12 +15,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "replicate", mixinStandardHelpOptions = true,
-        description = {
-            "Sets up replication from the primary to the standby: the replication account (limited to the",
-            "standby's address), Vakt's schema, a consistent copy of replication.databases (unless the standby",
-            "already holds the primary's history), CHANGE MASTER with GTID and TLS, read_only on the standby,",
-            "and semi-sync when configured. Safe to re-run: when all is in place it says so and changes nothing.",
-            "Refuses when the standby has data or GTIDs the primary lacks, unless --overwrite."},
+        description = "Sets up replication from the primary to the standby: the replication account (limited to the"
+                + " standby's address), Vakt's schema, a consistent copy of replication.databases (unless the standby"
+                + " already holds the primary's history), CHANGE MASTER with GTID and TLS, read_only on the standby,"
+                + " and semi-sync when configured. Safe to re-run: when all is in place it says so and changes nothing."
+                + " Refuses when the standby has data or GTIDs the primary lacks, unless --overwrite.",
         footer = {"", "Exit codes: 0 done or nothing to do, 1 refused or failed, 2 bad config or usage."})
 public final class ReplicateCommand implements Callable<Integer> {
     @Mixin

@@ -1,5 +1,7 @@
 package no.vakt.replication;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import no.vakt.db.GtidPosition;
@@ -48,10 +50,10 @@ public record Observation(
     }
 
     /** Standby GTIDs the primary has not got: past its position in a domain, or from an origin it never saw. */
-    public java.util.List<Gtid> errantGtids() {
-        java.util.LinkedHashSet<Gtid> out = new java.util.LinkedHashSet<>(standbyPosition().beyond(primary.gtidBinlogPos()));
+    public List<Gtid> errantGtids() {
+        LinkedHashSet<Gtid> out = new LinkedHashSet<>(standbyPosition().beyond(primary.gtidBinlogPos()));
         out.addAll(standbyHistory().unknownTo(primaryHistory()));
-        return java.util.List.copyOf(out);
+        return List.copyOf(out);
     }
 
     private static String nonNull(String s) {
