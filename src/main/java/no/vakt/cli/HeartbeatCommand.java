@@ -1,12 +1,112 @@
 package no.vakt.cli;
 
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import no.vakt.config.Durations;
+import no.vakt.config.Node;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeInspector;
+import no.vakt.db.NodeState;
+import no.vakt.replication.HeartbeatWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "heartbeat", description = "TODO", mixinStandardHelpOptions = true)
+@Command(name = "heartbeat", mixinStandardHelpOptions = true,
+        description = "Writes Vakt's heartbeat on the primary every replication.heartbeat-interval and prints the"
+                + " standby's lag measured from it (the age of the newest heartbeat it has applied), next to"
+                + " Seconds_Behind_Master, which is shown but not trusted: it can read 0 or NULL while replication"
+                + " is stalled. Runs until Ctrl-C, for --duration, or writes a single beat with --once.",
+        footer = {"", "Exit codes: 0 heartbeats written, 1 none could be written, 2 bad config or usage."})
 public final class HeartbeatCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s); default: until Ctrl-C.")
+    String durationText;
+
+    @Option(names = "--once", description = "Write one heartbeat, print the standby's lag and exit.")
+    boolean once;
+
+    @Option(names = "--report-every", paramLabel = "DURATION", defaultValue = "1s",
+            description = "How often to print the standby's lag (default: ${DEFAULT-VALUE}).")
+    String reportText;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+    public Integer call() throws InterruptedException {
+        VaktConfig cfg = config.load();
+        Duration duration = durationText == null ? null : positive("--duration", durationText);
+        Duration report = positive("--report-every", reportText);
+        PrintWriter out = spec.commandLine().getOut();
+        Clock clock = Clock.systemUTC();
+        Node primary = cfg.primary();
+        Node standby = cfg.standby();
+        Duration interval = cfg.replication().heartbeatInterval();
+        NodeInspector inspector = new NodeInspector(cfg.policy().checks().timeout().plusSeconds(1));
+        try (HeartbeatWriter writer = HeartbeatWriter.forNode(primary, interval, clock)) {
+            if (once) {
+                HeartbeatWriter.Outcome outcome = writer.writeOnce();
+                out.println("heartbeat: " + describe(outcome, writer.stats(), primary) + "; " + lag(inspector.inspect(standby)));
+                return outcome == HeartbeatWriter.Outcome.WRITTEN ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+            out.println("heartbeat: writing to " + primary.name() + " every " + Durations.format(interval)
+                    + (duration == null ? " until Ctrl-C" : " for " + Durations.format(duration)));
+            out.flush();
+            writer.start();
+            Instant deadline = duration == null ? Instant.MAX : clock.instant().plus(duration);
+            long seen = 0;
+            while (clock.instant().isBefore(deadline)) {
+                long wait = Math.min(report.toMillis(), Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
+                Thread.sleep(wait);
+                HeartbeatWriter.Stats s = writer.stats();
+                String writes = s.written() > seen ? primary.name() + " +" + (s.written() - seen) + " written"
+                        : primary.name() + " " + (s.skippedReadOnly() > 0 && s.lastError() == null ? "is read_only: not writing"
+                                : "not written: " + s.lastError());
+                seen = s.written();
+                out.println("heartbeat: " + writes + "; " + lag(inspector.inspect(standby)));
+                out.flush();
+            }
+            HeartbeatWriter.Stats s = writer.stats();
+            out.println("heartbeat: stopped: " + s.written() + " written, " + s.failures() + " failed, "
+                    + s.skippedReadOnly() + " skipped (read_only)");
+            return s.written() > 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    private static String describe(HeartbeatWriter.Outcome outcome, HeartbeatWriter.Stats stats, Node primary) {
+        return switch (outcome) {
+            case WRITTEN -> "wrote to " + primary.name();
+            case READ_ONLY -> primary.name() + " is read_only: not written";
+            case FAILED -> "could not write to " + primary.name() + ": " + stats.lastError();
+        };
+    }
+
+    /** The standby's lag from the heartbeat, with Seconds_Behind_Master beside it for comparison only. */
+    static String lag(NodeState standby) {
+        String node = standby.node().name();
+        if (!standby.reachable()) return node + " unreachable: " + standby.error();
+        String sbm = standby.replica()
+                .map(r -> r.secondsBehindMaster() == null ? "NULL" : r.secondsBehindMaster().toString())
+                .orElse("not replicating");
+        String lag = standby.heartbeatLagMs() == null ? "no heartbeat yet" : "lag " + standby.heartbeatLagMs() + " ms";
+        return node + " " + lag + " (Seconds_Behind_Master " + sbm + ", shown, not trusted)";
+    }
+
+    private static Duration positive(String option, String text) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isZero()) throw new UsageException(option + ": expected a positive duration");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 }

@@ -1,12 +1,72 @@
 package no.vakt.cli;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import no.vakt.config.Durations;
+import no.vakt.config.SecretRef;
+import no.vakt.config.VaktConfig;
+import no.vakt.replication.BootstrapContext;
+import no.vakt.replication.ReplicationBootstrap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "replicate", description = "TODO", mixinStandardHelpOptions = true)
+@Command(name = "replicate", mixinStandardHelpOptions = true,
+        description = "Sets up replication from the primary to the standby: the replication account (limited to the"
+                + " standby's address), Vakt's schema, a consistent copy of replication.databases (unless the standby"
+                + " already holds the primary's history), CHANGE MASTER with GTID and TLS, read_only on the standby,"
+                + " and semi-sync when configured. Safe to re-run: when all is in place it says so and changes nothing."
+                + " Refuses when the standby has data or GTIDs the primary lacks, unless --overwrite.",
+        footer = {"", "Exit codes: 0 done or nothing to do, 1 refused or failed, 2 bad config or usage."})
 public final class ReplicateCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--overwrite",
+            description = "When the standby has its own data or GTIDs: wipe its copies of the replicated databases"
+                    + " and its GTID history, and seed it again from the primary.")
+    boolean overwrite;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long to wait for the replica threads to start (default: ${DEFAULT-VALUE}).")
+    String waitText;
+
+    @Option(names = "--seed-timeout", paramLabel = "DURATION", defaultValue = "6h",
+            description = "Upper bound for copying the databases (default: ${DEFAULT-VALUE}).")
+    String seedTimeoutText;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+        VaktConfig cfg = config.load();
+        Duration wait = duration("--wait", waitText);
+        Duration seedTimeout = duration("--seed-timeout", seedTimeoutText);
+        BootstrapContext.Limits defaults = BootstrapContext.Limits.DEFAULT;
+        var limits = new BootstrapContext.Limits(wait, defaults.semiSyncClient(), seedTimeout, defaults.poll());
+        var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits);
+        try {
+            return new ReplicationBootstrap(Clock.systemUTC())
+                    .run(cfg, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+        } catch (SecretRef.SecretUnavailableException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Duration duration(String option, String text) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isZero()) throw new UsageException(option + ": expected a positive duration");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 }

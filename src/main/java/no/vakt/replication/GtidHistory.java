@@ -1,0 +1,73 @@
+package no.vakt.replication;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import no.vakt.db.GtidPosition;
+import no.vakt.db.GtidPosition.Gtid;
+
+/**
+ * A GTID history as {@code gtid_binlog_state} gives it: the last sequence number seen from each
+ * (domain, server) pair. Unlike {@link GtidPosition}, which keeps one GTID per domain, this catches a
+ * standby transaction whose sequence number is below the primary's but which the primary never saw
+ * (written on the standby by its own server id).
+ */
+public final class GtidHistory {
+    private record Origin(long domain, long server) implements Comparable<Origin> {
+        @Override
+        public int compareTo(Origin o) {
+            int c = Long.compare(domain, o.domain);
+            return c != 0 ? c : Long.compare(server, o.server);
+        }
+    }
+
+    public static final GtidHistory EMPTY = new GtidHistory(Map.of());
+
+    private final Map<Origin, Long> lastSequence;
+
+    private GtidHistory(Map<Origin, Long> lastSequence) {
+        this.lastSequence = Collections.unmodifiableMap(new TreeMap<>(lastSequence));
+    }
+
+    /** Parses and merges lists like {@code "0-1-100,0-2-5"}; null and blank parts are skipped. */
+    public static GtidHistory parse(String... texts) {
+        Map<Origin, Long> map = new TreeMap<>();
+        for (String text : texts) {
+            if (text == null || text.isBlank()) continue;
+            for (String part : text.split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) continue;
+                String[] f = p.split("-");
+                if (f.length != 3) throw new IllegalArgumentException("not a GTID: '" + p + "'");
+                map.merge(new Origin(Long.parseLong(f[0]), Long.parseLong(f[1])), Long.parseLong(f[2]), Math::max);
+            }
+        }
+        return new GtidHistory(map);
+    }
+
+    public boolean isEmpty() {
+        return lastSequence.isEmpty();
+    }
+
+    /**
+     * The GTIDs of this history that {@code reference} has not seen: origins it lacks, or sequence
+     * numbers past the last one it has from that origin.
+     */
+    public List<Gtid> unknownTo(GtidHistory reference) {
+        List<Gtid> out = new ArrayList<>();
+        lastSequence.forEach((origin, seq) -> {
+            Long known = reference.lastSequence.get(origin);
+            if (known == null || seq > known) out.add(new Gtid(origin.domain(), origin.server(), seq));
+        });
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        lastSequence.forEach((o, s) -> parts.add(o.domain() + "-" + o.server() + "-" + s));
+        return String.join(",", parts);
+    }
+}

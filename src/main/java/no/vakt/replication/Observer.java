@@ -1,0 +1,61 @@
+package no.vakt.replication;
+
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.DbSession;
+import no.vakt.db.NodeInspector;
+import no.vakt.db.NodeState;
+import no.vakt.db.VaktSchema;
+
+/** Reads an {@link Observation} from open admin sessions to both nodes. Reads only. */
+public final class Observer {
+    static final Set<String> SYSTEM_SCHEMAS =
+            Set.of("mysql", "information_schema", "performance_schema", "sys", VaktSchema.NAME);
+
+    private final NodeInspector inspector;
+
+    public Observer(NodeInspector inspector) {
+        this.inspector = inspector;
+    }
+
+    public Observation observe(VaktConfig config, DbSession primary, DbSession standby, String replicationPassword)
+            throws SQLException {
+        NodeState p = inspector.inspect(config.primary(), primary);
+        NodeState s = inspector.inspect(config.standby(), standby);
+        String user = config.replication().user();
+        String hash = NativePassword.hash(replicationPassword);
+        String masterUser = standby.replicaStatus().map(r -> r.get("Master_User")).orElse(null);
+        return new Observation(p, s,
+                databases(primary),
+                tableCounts(standby, config.replication().databases()),
+                primary.scalar("SELECT COUNT(*) FROM information_schema.tables"
+                        + " WHERE table_schema = 'vakt' AND table_name = 'heartbeat'").map(n -> !n.equals("0")).orElse(false),
+                AccountReader.read(primary, user, config.standby().effectiveSourceAddress(), hash),
+                AccountReader.read(standby, user, config.primary().effectiveSourceAddress(), hash),
+                masterUser);
+    }
+
+    private static Set<String> databases(DbSession db) throws SQLException {
+        Set<String> out = new TreeSet<>();
+        for (Map<String, String> row : db.rows("SELECT schema_name AS name FROM information_schema.schemata")) {
+            String name = row.get("name");
+            if (!SYSTEM_SCHEMAS.contains(name)) out.add(name);
+        }
+        return out;
+    }
+
+    private static Map<String, Integer> tableCounts(DbSession db, List<String> databases) throws SQLException {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String name : databases) {
+            int n = db.scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?", name)
+                    .map(Integer::parseInt).orElse(0);
+            out.put(name, n);
+        }
+        return out;
+    }
+}
