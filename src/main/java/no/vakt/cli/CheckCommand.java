@@ -1,12 +1,84 @@
 package no.vakt.cli;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import no.vakt.check.CanaryProbe;
+import no.vakt.check.CheckReport;
+import no.vakt.check.Observations;
+import no.vakt.check.PreflightProbe;
+import no.vakt.config.Durations;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeInspector;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "check", description = "TODO", mixinStandardHelpOptions = true)
+/** {@code vakt check}: the preflight. Exit 0 when ready (warnings allowed), 1 when not, 2 on bad usage/config. */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Preflight: is the configured primary/standby pair ready for disaster recovery?",
+            "Reads both servers, then proves replication end to end: writes one row to vakt.canary on the primary"
+                    + " (creating the vakt schema if missing) and waits for it on the standby.",
+            "Every finding has a severity and, when something is wrong, the exact fix."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ready (no errors; warnings allowed)", "1:not ready", "2:bad usage or config"})
 public final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "Print {\"ready\": ..., \"findings\": [...]} instead of a table.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Connect and query timeout per node (default: ${DEFAULT-VALUE}).", defaultValue = "3s")
+    Duration timeout;
+
+    @Option(names = "--canary-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the canary on the standby (default: the larger of 5s and the RPO).")
+    Duration canaryTimeout;
+
+    @Option(names = "--no-canary", description = "Write nothing; replication is then not proven end to end.")
+    boolean noCanary;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+        VaktConfig c = config.load();
+        if (timeout.isZero() || timeout.isNegative()) throw new UsageException("--timeout must be positive");
+        Duration bound = noCanary ? null : canaryTimeout != null ? canaryTimeout : max(Duration.ofSeconds(5), c.objectives().rpo());
+        NodeInspector inspector = new NodeInspector(timeout);
+        Observations observations = new PreflightProbe(inspector, new CanaryProbe(inspector, Clock.systemUTC()))
+                .observe(c, bound);
+        CheckReport report = CheckReport.of(c, observations);
+        var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(report.json());
+        } else {
+            out.printf("vakt check: cluster %s, primary %s (%s), standby %s (%s)%n%n", c.cluster(),
+                    c.primary().name(), c.primary().mysql().address(), c.standby().name(), c.standby().mysql().address());
+            out.print(report.table());
+        }
+        out.flush();
+        return report.ready() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** Durations as in the config: 500ms, 5s, 1m. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

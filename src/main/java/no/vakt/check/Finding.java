@@ -1,0 +1,72 @@
+package no.vakt.check;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+
+/**
+ * One result of the preflight. {@code id} is stable per check, so scripts and alerts can match on it;
+ * {@code node} is the configured node name, null when the finding is about the pair or the config.
+ * {@code fix} says exactly what to do; null when there is nothing to do.
+ *
+ * <table>
+ * <caption>Finding ids</caption>
+ * <tr><th>id</th><th>severities</th><th>checks</th></tr>
+ * <tr><td>jurisdiction</td><td>OK, ERROR</td><td>the node's country is inside policy.jurisdictions</td></tr>
+ * <tr><td>secret-unreadable</td><td>ERROR</td><td>a password file or variable can be read</td></tr>
+ * <tr><td>secret-permissions</td><td>WARNING</td><td>a password file is not readable by group/others</td></tr>
+ * <tr><td>reachable</td><td>OK, ERROR</td><td>Vakt can log in to the node (the error says why not)</td></tr>
+ * <tr><td>server-id</td><td>OK, ERROR</td><td>server_id is set and differs between the nodes</td></tr>
+ * <tr><td>log-bin</td><td>OK, ERROR</td><td>the primary writes a binary log</td></tr>
+ * <tr><td>standby-log-bin</td><td>OK, ERROR</td><td>the standby writes a binary log (needed for the way back)</td></tr>
+ * <tr><td>log-slave-updates</td><td>WARNING</td><td>the standby logs replicated transactions too</td></tr>
+ * <tr><td>binlog-format</td><td>OK, WARNING, ERROR</td><td>binlog_format is ROW</td></tr>
+ * <tr><td>sync-binlog</td><td>OK, WARNING, ERROR</td><td>sync_binlog=1 (ERROR on the primary, WARNING on the standby)</td></tr>
+ * <tr><td>innodb-flush-log-at-trx-commit</td><td>OK, WARNING, ERROR</td><td>innodb_flush_log_at_trx_commit=1</td></tr>
+ * <tr><td>standby-read-only</td><td>OK, ERROR</td><td>read_only is ON on the standby</td></tr>
+ * <tr><td>primary-read-only</td><td>WARNING</td><td>read_only is ON on the primary (it takes no writes)</td></tr>
+ * <tr><td>gtid-strict-mode</td><td>WARNING</td><td>gtid_strict_mode is ON</td></tr>
+ * <tr><td>skip-name-resolve</td><td>WARNING</td><td>skip_name_resolve is ON (no reverse DNS at login)</td></tr>
+ * <tr><td>replica-configured</td><td>OK, ERROR</td><td>the standby has a replication channel</td></tr>
+ * <tr><td>replica-source</td><td>WARNING</td><td>the channel points at the configured primary</td></tr>
+ * <tr><td>replica-using-gtid</td><td>WARNING</td><td>the channel uses GTID positions</td></tr>
+ * <tr><td>replica-io-thread</td><td>OK, ERROR</td><td>Slave_IO_Running, with the last IO error</td></tr>
+ * <tr><td>replica-sql-thread</td><td>OK, ERROR</td><td>Slave_SQL_Running, with the last SQL error</td></tr>
+ * <tr><td>primary-replicates</td><td>WARNING</td><td>the primary replicates from someone (circular replication)</td></tr>
+ * <tr><td>gtid-errant</td><td>OK, ERROR</td><td>the standby has no GTIDs the primary lacks; both positions</td></tr>
+ * <tr><td>replication-lag</td><td>OK, INFO, ERROR</td><td>heartbeat lag within the RPO (Seconds_Behind_Master shown)</td></tr>
+ * <tr><td>heartbeat</td><td>WARNING</td><td>heartbeat rows exist and are being written</td></tr>
+ * <tr><td>replication-tls</td><td>OK, WARNING, ERROR</td><td>the channel uses TLS (ERROR when the config requires it)</td></tr>
+ * <tr><td>replication-user</td><td>OK, WARNING, ERROR</td><td>the replication account exists on the primary for the standby</td></tr>
+ * <tr><td>replication-user-wildcard</td><td>WARNING, ERROR</td><td>no account host '%' (ERROR) or other wildcard (WARNING)</td></tr>
+ * <tr><td>replication-user-standby</td><td>OK, WARNING</td><td>the account exists on the standby for the primary (way back)</td></tr>
+ * <tr><td>binlog-filter</td><td>WARNING, ERROR</td><td>binlog_do_db / binlog_ignore_db and what they leave out</td></tr>
+ * <tr><td>replication-filter</td><td>WARNING, ERROR</td><td>replicate_* filters and what they leave out</td></tr>
+ * <tr><td>semi-sync</td><td>OK, WARNING</td><td>with replication.semi-sync: enabled on both and not fallen back</td></tr>
+ * <tr><td>canary</td><td>OK, INFO, WARNING, ERROR</td><td>a row written on the primary arrives on the standby in time</td></tr>
+ * </table>
+ */
+@JsonPropertyOrder({"id", "severity", "node", "message", "fix"})
+public record Finding(String id, Severity severity, String node, String message, String fix) {
+    public Finding {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(message, "message");
+        if (fix != null && fix.isBlank()) fix = null;
+    }
+
+    public static Finding ok(String id, String node, String message) {
+        return new Finding(id, Severity.OK, node, message, null);
+    }
+
+    public static Finding info(String id, String node, String message) {
+        return new Finding(id, Severity.INFO, node, message, null);
+    }
+
+    public static Finding warning(String id, String node, String message, String fix) {
+        return new Finding(id, Severity.WARNING, node, message, fix);
+    }
+
+    public static Finding error(String id, String node, String message, String fix) {
+        return new Finding(id, Severity.ERROR, node, message, fix);
+    }
+}

@@ -1,0 +1,50 @@
+package no.vakt.check;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import no.vakt.config.VaktConfig;
+
+/** The preflight as pure code: every rule over the observations, worst findings first. */
+public final class Preflight {
+    /** In reading order: config, reachability, each server, the channel, the data, the accounts. */
+    public static final List<Rule> RULES = List.of(
+            PlacementRules::jurisdictions,
+            AccountRules::secrets,
+            ServerRules::reachability,
+            ServerRules::serverIds,
+            ServerRules::binaryLog,
+            ServerRules::binlogFormat,
+            ServerRules::syncBinlog,
+            ServerRules::innodbFlush,
+            ServerRules::readOnly,
+            ServerRules::gtidStrictMode,
+            ServerRules::skipNameResolve,
+            ReplicationRules::channel,
+            ReplicationRules::primaryReplicates,
+            ReplicationRules::errantTransactions,
+            ReplicationRules::lag,
+            ReplicationRules::tls,
+            ReplicationRules::semiSync,
+            ReplicationRules::canary,
+            AccountRules::replicationUser,
+            AccountRules::wildcardHosts,
+            AccountRules::replicationUserOnStandby,
+            FilterRules::binlogFilters,
+            FilterRules::replicationFilters);
+
+    private Preflight() {}
+
+    public static List<Finding> evaluate(VaktConfig config, Observations observations) {
+        List<Finding> out = new ArrayList<>();
+        for (Rule rule : RULES) out.addAll(rule.apply(config, observations));
+        // Stable sort: errors first, and within a severity the reading order above.
+        out.sort(Comparator.comparing(Finding::severity).reversed());
+        return List.copyOf(out);
+    }
+
+    /** Ready means no errors; warnings are allowed. */
+    public static boolean ready(List<Finding> findings) {
+        return findings.stream().noneMatch(f -> f.severity() == Severity.ERROR);
+    }
+}

@@ -1,0 +1,336 @@
+package no.vakt.check;
+
+import static no.vakt.check.CheckTestSupport.check;
+import static no.vakt.check.CheckTestSupport.variant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import no.vakt.testing.Cli;
+import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.TestPair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * One healthy replicated pair shared by every test here; each test breaks one thing with SQL or a
+ * config variant and puts it back in {@code finally}. Breakage that cannot be undone lives in
+ * {@link CheckBrokenPairTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckCommandTest {
+    private static final String PRIMARY = "oslo-db";
+    private static final String STANDBY = "bergen-db";
+    /** For checks where the canary cannot arrive: no need to wait the full default bound. */
+    private static final String SHORT_CANARY = "--canary-timeout=300ms";
+
+    private TestPair pair;
+
+    @BeforeAll
+    void startReplicatedPair() throws Exception {
+        pair = TestPair.start();
+        try {
+            ReplicationFixture.start(pair);
+        } catch (Exception | Error e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (pair != null) pair.close();
+    }
+
+    @BeforeEach
+    void replicating() {
+        ReplicationFixture.awaitRunning(pair.standby);
+        ReplicationFixture.awaitCaughtUp(pair);
+    }
+
+    @Test
+    void healthyReplicatedPairIsReadyAndTheCanaryArrives() throws Exception {
+        var r = check(pair.configFile);
+
+        assertThat(r.exitCode()).as(r.raw()).isZero();
+        assertThat(r.ready()).isTrue();
+        assertThat(r.errorIds()).isEmpty();
+        assertThat(r.findings("canary")).singleElement()
+                .satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
+        assertThat(r.json().get("canaryArrivalMs").isIntegralNumber()).as(r.raw()).isTrue();
+        assertThat(r.json().get("canaryArrivalMs").asLong()).isBetween(0L, 5000L);
+        // TLS is off in the test pair: a warning, not an error.
+        r.assertProblem("replication-tls", STANDBY, Severity.WARNING);
+        assertThat(r.findings("gtid-errant").get(0).get("message").asText())
+                .contains("standby gtid_current_pos", "primary gtid_binlog_pos");
+    }
+
+    @Test
+    void tableForPeopleEndsWithTheVerdict() {
+        Cli cli = Cli.run("check", "--config", pair.configFile.toString());
+
+        assertThat(cli.exitCode()).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("SEVERITY", "NODE", "CHECK", "MESSAGE")
+                .containsPattern("WARNING +bergen-db +replication-tls +TLS is off")
+                .containsPattern("\n {20,}fix: ")
+                .containsPattern("READY: 0 errors, \\d+ warnings\\s*$");
+        assertThat(cli.out()).doesNotContain(secret());
+    }
+
+    @Test
+    void badConfigIsUsageError() throws Exception {
+        var bad = variant(pair, "bad", text -> text.replace("rpo: 1s", "rpo: soon"));
+        Cli cli = Cli.run("check", "--config", bad.toString());
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("objectives.rpo");
+    }
+
+    @Test
+    void statementBinlogFormatOnThePrimary() throws Exception {
+        TestPair.sql(pair.primary, "SET GLOBAL binlog_format = 'STATEMENT'");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("binlog-format", PRIMARY, Severity.ERROR);
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.primary, "SET GLOBAL binlog_format = 'ROW'");
+        }
+    }
+
+    @Test
+    void syncBinlogOffOnThePrimary() throws Exception {
+        TestPair.sql(pair.primary, "SET GLOBAL sync_binlog = 0");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("sync-binlog", PRIMARY, Severity.ERROR);
+            assertThat(r.problem("sync-binlog", PRIMARY).get("fix").asText()).contains("SET GLOBAL sync_binlog = 1");
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.primary, "SET GLOBAL sync_binlog = 1");
+        }
+    }
+
+    @Test
+    void lazyInnodbFlushOnThePrimary() throws Exception {
+        TestPair.sql(pair.primary, "SET GLOBAL innodb_flush_log_at_trx_commit = 2");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("innodb-flush-log-at-trx-commit", PRIMARY, Severity.ERROR);
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.primary, "SET GLOBAL innodb_flush_log_at_trx_commit = 1");
+        }
+    }
+
+    @Test
+    void writableStandby() throws Exception {
+        TestPair.sql(pair.standby, "SET GLOBAL read_only = OFF");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("standby-read-only", STANDBY, Severity.ERROR);
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.standby, "SET GLOBAL read_only = ON");
+        }
+    }
+
+    @Test
+    void duplicateServerId() throws Exception {
+        // No canary: while the ids collide the standby would discard the primary's events as its own.
+        TestPair.sql(pair.standby, "SET GLOBAL server_id = 1");
+        try {
+            var r = check(pair.configFile, "--no-canary");
+            r.assertProblem("server-id", null, Severity.ERROR);
+            r.assertProblem("canary", null, Severity.INFO);
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.standby, "SET GLOBAL server_id = 2");
+        }
+    }
+
+    @Test
+    void ioThreadStopped() throws Exception {
+        TestPair.sql(pair.standby, "STOP SLAVE IO_THREAD");
+        try {
+            var r = check(pair.configFile, SHORT_CANARY);
+            r.assertProblem("replica-io-thread", STANDBY, Severity.ERROR);
+            assertThat(r.problem("replica-io-thread", STANDBY).get("fix").asText()).contains("START SLAVE IO_THREAD");
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.standby, "START SLAVE IO_THREAD");
+        }
+    }
+
+    @Test
+    void sqlThreadStopped() throws Exception {
+        TestPair.sql(pair.standby, "STOP SLAVE SQL_THREAD");
+        try {
+            var r = check(pair.configFile, SHORT_CANARY);
+            r.assertProblem("replica-sql-thread", STANDBY, Severity.ERROR);
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.standby, "START SLAVE SQL_THREAD");
+        }
+    }
+
+    @Test
+    void canaryThatDoesNotArrive() throws Exception {
+        TestPair.sql(pair.standby, "STOP SLAVE SQL_THREAD");
+        try {
+            var r = check(pair.configFile, SHORT_CANARY);
+            r.assertProblem("canary", STANDBY, Severity.ERROR);
+            assertThat(r.problem("canary", STANDBY).get("message").asText()).contains("did not arrive", "300ms");
+            assertThat(r.json().get("canaryArrivalMs").isNull()).isTrue();
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.standby, "START SLAVE SQL_THREAD");
+        }
+    }
+
+    @Test
+    void heartbeatLagAboveTheRpo() throws Exception {
+        // A heartbeat 10 s old reaches the standby; then the SQL thread stops and a fresh one is written.
+        TestPair.sql(pair.primary, "REPLACE INTO vakt.heartbeat (server_id, ts, epoch)"
+                + " VALUES (1, UTC_TIMESTAMP(6) - INTERVAL 10 SECOND, 0)");
+        ReplicationFixture.awaitCaughtUp(pair);
+        TestPair.sql(pair.standby, "STOP SLAVE SQL_THREAD");
+        TestPair.sql(pair.primary, "REPLACE INTO vakt.heartbeat (server_id, ts, epoch) VALUES (1, UTC_TIMESTAMP(6), 0)");
+        try {
+            var r = check(pair.configFile, SHORT_CANARY);
+            r.assertProblem("replication-lag", STANDBY, Severity.ERROR);
+            assertThat(r.problem("replication-lag", STANDBY).get("message").asText())
+                    .containsPattern("heartbeat lag (9|10|11)\\d{3} ms, RPO 1s")
+                    .contains("Seconds_Behind_Master");
+        } finally {
+            TestPair.sql(pair.standby, "START SLAVE SQL_THREAD");
+            TestPair.sql(pair.primary, "DELETE FROM vakt.heartbeat");
+        }
+    }
+
+    @Test
+    void heartbeatWithinTheRpo() throws Exception {
+        TestPair.sql(pair.primary, "REPLACE INTO vakt.heartbeat (server_id, ts, epoch) VALUES (1, UTC_TIMESTAMP(6), 0)");
+        ReplicationFixture.awaitCaughtUp(pair);
+        try {
+            var r = check(pair.configFile);
+            assertThat(r.findings("replication-lag")).singleElement()
+                    .satisfies(f -> assertThat(f.get("severity").asText()).as(r.raw()).isEqualTo("OK"));
+            assertThat(r.findings("heartbeat")).isEmpty();
+        } finally {
+            TestPair.sql(pair.primary, "DELETE FROM vakt.heartbeat");
+        }
+    }
+
+    @Test
+    void replicationUserForAnyHost() throws Exception {
+        ReplicationFixture.createReplicationUser(pair.primary, "repl", "%", secret());
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("replication-user-wildcard", PRIMARY, Severity.ERROR);
+            assertThat(r.problem("replication-user-wildcard", PRIMARY).get("fix").asText())
+                    .contains("DROP USER 'repl'@'%'").doesNotContain(secret());
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.primary, "SET SESSION sql_log_bin = 0", "DROP USER 'repl'@'%'");
+        }
+    }
+
+    @Test
+    void replicationUserForAHostRange() throws Exception {
+        ReplicationFixture.createReplicationUser(pair.primary, "repl", "127.0.0.%", secret());
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("replication-user-wildcard", PRIMARY, Severity.WARNING);
+            assertThat(r.exitCode()).isZero();
+        } finally {
+            TestPair.sql(pair.primary, "SET SESSION sql_log_bin = 0", "DROP USER 'repl'@'127.0.0.%'");
+        }
+    }
+
+    @Test
+    void replicationAccountMissingOnTheStandby() throws Exception {
+        TestPair.sql(pair.standby, "SET SESSION sql_log_bin = 0", "DROP USER 'repl'@'127.0.0.1'");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("replication-user-standby", STANDBY, Severity.WARNING);
+            assertThat(r.problem("replication-user-standby", STANDBY).get("fix").asText())
+                    .contains("CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1'", "GRANT REPLICATION SLAVE")
+                    .doesNotContain(secret());
+            assertThat(r.exitCode()).isZero();
+        } finally {
+            ReplicationFixture.createReplicationUser(pair.standby, "repl", "127.0.0.1", secret());
+        }
+    }
+
+    @Test
+    void replicateDoDbFilterOnTheStandby() throws Exception {
+        TestPair.sql(pair.standby, "STOP SLAVE", "SET GLOBAL replicate_do_db = 'shop'", "START SLAVE");
+        try {
+            ReplicationFixture.awaitRunning(pair.standby);
+            var r = check(pair.configFile, SHORT_CANARY);
+            // 'shop' alone leaves out vakt: heartbeats and the canary never arrive.
+            r.assertProblem("replication-filter", STANDBY, Severity.ERROR);
+            assertThat(r.problem("replication-filter", STANDBY).get("message").asText())
+                    .contains("replicate_do_db = shop", "cross-database updates are silently skipped", "leaves out vakt");
+            r.assertProblem("canary", STANDBY, Severity.ERROR);
+        } finally {
+            TestPair.sql(pair.standby, "STOP SLAVE", "SET GLOBAL replicate_do_db = ''", "START SLAVE");
+        }
+    }
+
+    @Test
+    void tlsRequiredByConfigButChannelIsPlain() throws Exception {
+        var cfg = variant(pair, "tls", text -> text.replace("tls:\n    enabled: false", "tls:\n    enabled: true"));
+        var r = check(cfg);
+        r.assertProblem("replication-tls", STANDBY, Severity.ERROR);
+        assertThat(r.problem("replication-tls", STANDBY).get("fix").asText()).contains("MASTER_SSL = 1");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void semiSyncConfiguredButNotEnabled() throws Exception {
+        var cfg = variant(pair, "semisync", text -> text.replace("semi-sync: false", "semi-sync: true"));
+        var r = check(cfg);
+        r.assertProblem("semi-sync", PRIMARY, Severity.WARNING);
+        assertThat(r.problem("semi-sync", PRIMARY).get("message").asText()).contains("RPO not zero");
+        r.assertProblem("semi-sync", STANDBY, Severity.WARNING);
+        assertThat(r.exitCode()).isZero();
+    }
+
+    @Test
+    void secretFileReadableByOthers() throws Exception {
+        var file = pair.adminPasswordFile();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        try {
+            var r = check(pair.configFile);
+            assertThat(r.findings("secret-permissions")).singleElement().satisfies(f -> {
+                assertThat(f.get("severity").asText()).isEqualTo("WARNING");
+                assertThat(f.get("fix").asText()).isEqualTo("chmod 600 " + file + " (owned by the user vakt runs as)");
+            });
+            assertThat(r.exitCode()).isZero();
+        } finally {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    @Test
+    void standbyOutsideTheAllowedJurisdictions() throws Exception {
+        var cfg = variant(pair, "us", text -> {
+            int last = text.lastIndexOf("country: NO");
+            return text.substring(0, last) + "country: US" + text.substring(last + "country: NO".length());
+        });
+        var r = check(cfg);
+        r.assertProblem("jurisdiction", STANDBY, Severity.ERROR);
+        assertThat(r.problem("jurisdiction", STANDBY).get("message").asText()).contains("US", "[NO, EEA]");
+        assertThat(r.findings("jurisdiction").stream().filter(f -> f.get("node").asText().equals(PRIMARY)))
+                .singleElement().satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    private String secret() {
+        return pair.config().replication().secret().resolve();
+    }
+}

@@ -1,0 +1,211 @@
+package no.vakt.check;
+
+import static no.vakt.check.States.config;
+import static no.vakt.check.States.observations;
+import static no.vakt.check.States.primary;
+import static no.vakt.check.States.standby;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.ReplicaStatus;
+import org.junit.jupiter.api.Test;
+
+class ReplicationRulesTest {
+    private final VaktConfig config = config();
+
+    private static ReplicaStatus replica(String io, String sql, int ioErrno, String ioError, int sqlErrno, String sqlError,
+            boolean ssl, String usingGtid) {
+        return new ReplicaStatus(States.PRIMARY_HOST, 3306, io, sql, null, ioErrno, ioError, sqlErrno, sqlError, ssl,
+                usingGtid, Map.of());
+    }
+
+    @Test
+    void standbyThatReplicatesFromNobody() {
+        var s = standby();
+        s.replica = Optional.empty();
+        assertThat(ReplicationRules.channel(config, observations(config, primary(), s)))
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(tuple("replica-configured", Severity.ERROR));
+    }
+
+    @Test
+    void stoppedThreadsCarryTheirLastError() {
+        var s = standby();
+        s.replica = Optional.of(replica("Connecting", "No", 1045, "error connecting to master 'repl@10.0.1.10:3306'",
+                1062, "Duplicate entry '7' for key 'PRIMARY'", true, "Slave_Pos"));
+        List<Finding> f = ReplicationRules.channel(config, observations(config, primary(), s));
+
+        assertThat(f).extracting(Finding::id, Finding::severity).contains(
+                tuple("replica-io-thread", Severity.ERROR), tuple("replica-sql-thread", Severity.ERROR));
+        Finding io = f.stream().filter(x -> x.id().equals("replica-io-thread")).findFirst().orElseThrow();
+        assertThat(io.message()).contains("Connecting", "1045", "error connecting to master");
+        assertThat(io.fix()).contains("password", "file:/etc/vakt/repl.password", "START SLAVE IO_THREAD");
+        Finding sql = f.stream().filter(x -> x.id().equals("replica-sql-thread")).findFirst().orElseThrow();
+        assertThat(sql.message()).contains("1062", "Duplicate entry");
+        assertThat(sql.fix()).contains("never skip", "START SLAVE SQL_THREAD");
+    }
+
+    @Test
+    void channelWithoutGtidOrFromElsewhere() {
+        var s = standby();
+        s.replica = Optional.of(new ReplicaStatus("10.9.9.9", 3307, "Yes", "Yes", 0L, 0, "", 0, "", true, "No", Map.of()));
+        assertThat(ReplicationRules.channel(config, observations(config, primary(), s)))
+                .extracting(Finding::id, Finding::severity)
+                .contains(tuple("replica-source", Severity.WARNING), tuple("replica-using-gtid", Severity.WARNING));
+    }
+
+    @Test
+    void primaryThatAlsoReplicatesIsCircular() {
+        var p = primary();
+        p.replica = Optional.of(replica("Yes", "Yes", 0, "", 0, "", true, "Slave_Pos"));
+        assertThat(ReplicationRules.primaryReplicates(config, observations(config, p, standby())))
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(tuple("primary-replicates", Severity.WARNING));
+    }
+
+    @Test
+    void standbyBehindIsNotErrant() {
+        var s = standby().set("gtid_current_pos", "0-1-90").set("gtid_slave_pos", "0-1-90")
+                .set("gtid_binlog_state", "0-1-90");
+        var f = ReplicationRules.errantTransactions(config, observations(config, primary(), s));
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.OK);
+            assertThat(x.message()).contains("'0-1-90'", "'0-1-100'", "10 behind");
+        });
+    }
+
+    @Test
+    void standbyAheadOfThePrimaryIsErrant() {
+        var s = standby().set("gtid_current_pos", "0-2-101").set("gtid_binlog_state", "0-1-100,0-2-101");
+        var f = ReplicationRules.errantTransactions(config, observations(config, primary(), s));
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.ERROR);
+            assertThat(x.message()).contains("errant", "0-2-101", "standby gtid_current_pos '0-2-101'",
+                    "primary gtid_binlog_pos '0-1-100'");
+        });
+    }
+
+    @Test
+    void standbyWriteIsErrantEvenAfterThePrimaryMovedPastItsSequence() {
+        // The standby wrote 0-2-50 long ago; the primary has since reached 0-1-100 and never saw it.
+        var s = standby().set("gtid_binlog_state", "0-2-50,0-1-100");
+        var f = ReplicationRules.errantTransactions(config, observations(config, primary(), s));
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.ERROR);
+            assertThat(x.message()).contains("0-2-50");
+        });
+    }
+
+    @Test
+    void standbyWritesThePrimaryReplicatedBackAreNotErrant() {
+        // After a failover and back, the primary's binlog holds the standby's old GTIDs too.
+        var p = primary().set("gtid_binlog_state", "0-2-50,0-1-100");
+        var s = standby().set("gtid_binlog_state", "0-2-50,0-1-100");
+        assertThat(ReplicationRules.errantTransactions(config, observations(config, p, s)))
+                .extracting(Finding::severity).containsExactly(Severity.OK);
+    }
+
+    @Test
+    void noErrantCheckWithoutAPrimaryBinlog() {
+        var p = primary().set("log_bin", "OFF").set("gtid_binlog_pos", "").set("gtid_binlog_state", "");
+        assertThat(ReplicationRules.errantTransactions(config, observations(config, p, standby()))).isEmpty();
+    }
+
+    @Test
+    void lagIsTheStandbysHeartbeatAgeMinusThePrimarys() {
+        var p = primary();
+        p.heartbeatLagMs = 30_000L; // the writer stopped 30 s ago: that is not lag
+        var s = standby();
+        s.heartbeatLagMs = 30_200L;
+        List<Finding> f = ReplicationRules.lag(config, observations(config, p, s));
+        assertThat(f).extracting(Finding::id, Finding::severity).containsExactly(
+                tuple("heartbeat", Severity.WARNING), tuple("replication-lag", Severity.OK));
+        assertThat(f.get(1).message()).contains("heartbeat lag 200 ms, RPO 1s");
+    }
+
+    @Test
+    void lagAboveTheRpoIsAnErrorEvenWhenSecondsBehindMasterSaysZero() {
+        var s = standby();
+        s.heartbeatLagMs = 5_100L; // the primary's is 100 ms
+        assertThat(ReplicationRules.lag(config, observations(config, primary(), s))).singleElement().satisfies(x -> {
+            assertThat(x.id()).isEqualTo("replication-lag");
+            assertThat(x.severity()).isEqualTo(Severity.ERROR);
+            assertThat(x.message()).contains("heartbeat lag 5000 ms", "Seconds_Behind_Master 0");
+        });
+    }
+
+    @Test
+    void heartbeatMissingOnEitherSide() {
+        var p = primary();
+        p.heartbeatLagMs = null;
+        assertThat(ReplicationRules.lag(config, observations(config, p, standby())))
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(tuple("heartbeat", Severity.WARNING), tuple("replication-lag", Severity.INFO));
+        var s = standby();
+        s.heartbeatLagMs = null;
+        assertThat(ReplicationRules.lag(config, observations(config, primary(), s)))
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(tuple("replication-lag", Severity.ERROR));
+    }
+
+    @Test
+    void tls() {
+        var plain = standby();
+        plain.replica = Optional.of(replica("Yes", "Yes", 0, "", 0, "", false, "Slave_Pos"));
+        assertThat(ReplicationRules.tls(config, observations(config, primary(), plain)))
+                .extracting(Finding::severity).containsExactly(Severity.WARNING);
+
+        VaktConfig required = config(t -> t.replace("tls:\n    enabled: false", "tls:\n    enabled: true\n    ca: /etc/vakt/ca.pem"));
+        var f = ReplicationRules.tls(required, observations(required, primary(), plain));
+        assertThat(f).extracting(Finding::severity).containsExactly(Severity.ERROR);
+        assertThat(f.get(0).fix()).contains("MASTER_SSL = 1, MASTER_SSL_CA = '/etc/vakt/ca.pem',"
+                + " MASTER_SSL_VERIFY_SERVER_CERT = 1");
+
+        assertThat(ReplicationRules.tls(required, observations(required, primary(), standby())))
+                .extracting(Finding::severity).containsExactly(Severity.OK);
+    }
+
+    @Test
+    void semiSync() {
+        assertThat(ReplicationRules.semiSync(config, States.healthy(config))).isEmpty();
+        VaktConfig semi = config(t -> t.replace("semi-sync: false", "semi-sync: true"));
+
+        assertThat(ReplicationRules.semiSync(semi, observations(semi, primary(), standby())))
+                .extracting(Finding::node, Finding::severity)
+                .containsExactly(tuple("oslo-db", Severity.WARNING), tuple("bergen-db", Severity.WARNING));
+
+        var fellBack = primary().set("rpl_semi_sync_master_enabled", "ON");
+        var acking = standby().set("rpl_semi_sync_slave_enabled", "ON");
+        List<Finding> f = ReplicationRules.semiSync(semi, observations(semi, fellBack, acking));
+        assertThat(f).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.WARNING);
+            assertThat(x.message()).contains("fell back to asynchronous");
+        });
+
+        var on = primary().set("rpl_semi_sync_master_enabled", "ON");
+        on.semi.put("rpl_semi_sync_master_status", "ON");
+        assertThat(ReplicationRules.semiSync(semi, observations(semi, on, acking)))
+                .extracting(Finding::severity).containsExactly(Severity.OK);
+    }
+
+    @Test
+    void canaryOutcomes() {
+        assertThat(canary(CanaryResult.arrived(12, Duration.ofSeconds(5)))).containsExactly(Severity.OK);
+        assertThat(canary(CanaryResult.arrived(1500, Duration.ofSeconds(5)))).containsExactly(Severity.WARNING);
+        assertThat(canary(CanaryResult.notArrived(Duration.ofSeconds(5), null))).containsExactly(Severity.ERROR);
+        assertThat(canary(CanaryResult.writeFailed("read-only"))).containsExactly(Severity.ERROR);
+        assertThat(canary(CanaryResult.skipped("--no-canary"))).containsExactly(Severity.INFO);
+    }
+
+    private List<Severity> canary(CanaryResult result) {
+        var base = States.healthy(config);
+        var o = new Observations(base.primary(), base.standby(), base.primaryReplicationHosts(),
+                base.standbyReplicationHosts(), result, List.of());
+        return ReplicationRules.canary(config, o).stream().map(Finding::severity).toList();
+    }
+}
