@@ -17,8 +17,11 @@ import picocli.CommandLine.Spec;
  * operator would type, run in-process. Stops at the first failing step.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the lab end to end: lab up, replicate, heartbeat for 3 s, status, check.",
-            "Stops the lab afterwards unless --keep-running."})
+        description = {"Try Vakt end to end on the lab: lab up, replicate, heartbeat, status, check.",
+            "",
+            "Each step is the CLI command you would type; the demo stops at the",
+            "first step that fails.",
+            "The lab is stopped afterwards unless --keep-running."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".vakt/lab",
             description = "Lab directory (default: ${DEFAULT-VALUE})")
@@ -86,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private List<String> labUp() {
-        List<String> args = new ArrayList<>(List.of("lab", "up", "--dir", dir.toString()));
+        List<String> args = new ArrayList<>(List.of("lab", "up", "--dir", dir.toString(), "--no-hints"));
         if (port != null) args.addAll(List.of("--port", port.toString()));
         if (osloAddress != null) args.addAll(List.of("--oslo-address", osloAddress));
         if (bergenAddress != null) args.addAll(List.of("--bergen-address", bergenAddress));

@@ -18,8 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code vakt lab up|down|status}: the local two-site sandbox. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"A local two-site sandbox: MariaDB \"oslo\" (primary) on 127.0.10.1 and \"bergen\" (standby)"
-                + " on 127.0.20.1, with a ready config in .vakt/lab/vakt.yml."},
+        description = {"Local two-site sandbox: MariaDB oslo (primary) and bergen (standby).",
+            "",
+            "oslo runs on 127.0.10.1 and bergen on 127.0.20.1 (same port), each in",
+            "its own directory under .vakt/lab/, with a ready config written to",
+            ".vakt/lab/vakt.yml. The servers keep running until `vakt lab down`."},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
 public final class LabCommand implements Runnable {
     @Spec
@@ -52,7 +55,7 @@ public final class LabCommand implements Runnable {
         @picocli.CommandLine.Mixin
         DirOption dir;
 
-        @Option(names = "--port", defaultValue = "3306", description = "Port of both servers (default: ${DEFAULT-VALUE})")
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "3306", description = "Port of both servers (default: ${DEFAULT-VALUE})")
         int port;
 
         @Option(names = "--tls", negatable = true,
@@ -68,6 +71,10 @@ public final class LabCommand implements Runnable {
 
         @Option(names = "--bergen-address", hidden = true, defaultValue = "127.0.20.1")
         String bergenAddress;
+
+        // The demo prints its own next steps.
+        @Option(names = "--no-hints", hidden = true)
+        boolean noHints;
 
         @Spec
         CommandSpec spec;
@@ -89,6 +96,10 @@ public final class LabCommand implements Runnable {
                     Lab.ADMIN_USER, Lab.REPLICATION_USER);
             if (withTls) out.printf("  TLS CA:  %s%n", layout.tlsDir().resolve("ca.pem"));
             out.printf("  config:  %s%n", layout.configFile());
+            if (noHints) {
+                out.flush();
+                return ExitCodes.OK;
+            }
             out.println();
             String cfg = layout.configFile().toString();
             out.println("Next:");

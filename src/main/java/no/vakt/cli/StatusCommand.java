@@ -20,9 +20,20 @@ import picocli.CommandLine.Spec;
 
 /** {@code vakt status}: every node's live state in one table (or JSON, see {@link StatusReport}). */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show each node: live and configured role, reachable, read_only, GTID position,",
-            "IO/SQL threads, heartbeat lag next to Seconds_Behind_Master, last error.",
-            "Exit 0 when every node is reachable, 1 otherwise."})
+        description = {"Live state of every node: role, replication, lag.",
+            "",
+            "Per node: live and configured role, reachable, read_only, GTID position,",
+            "IO/SQL threads, heartbeat lag next to Seconds_Behind_Master, last error;",
+            "then warnings. Exit 0 when every node is reachable, 1 otherwise."},
+        footer = {"", "--json prints one object (null where unknown or not applicable):",
+            "  cluster, generated_at (ISO-8601 UTC), all_reachable,",
+            "  warnings[] (sentences), nodes[] with: site, node, address,",
+            "  configured_role, live_role (primary|standby|idle|unknown),",
+            "  role_mismatch, reachable, error, server_id, version, read_only,",
+            "  gtid_current_pos, gtid_binlog_pos, gtid_slave_pos,",
+            "  replicating_from (host:port), replicating_from_node,",
+            "  io_thread, sql_thread (Yes|No|Connecting), heartbeat_lag_ms,",
+            "  seconds_behind_master, last_error"})
 public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 

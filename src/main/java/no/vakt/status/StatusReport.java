@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import no.vakt.config.Durations;
 import no.vakt.config.Node;
+import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
 
@@ -134,7 +135,10 @@ public record StatusReport(
     }
 
     private static String explainLive(NodeStatus n) {
-        if (n.liveAs(LiveRole.IDLE)) return " (read-only, replicating from nobody)";
+        if (n.liveAs(LiveRole.IDLE)) {
+            return " (read-only, replicating from nobody)"
+                    + (n.configuredAs(Role.STANDBY) ? ": set it up with `vakt replicate`" : "");
+        }
         if (n.liveAs(LiveRole.PRIMARY)) return " (writable, replicating from nobody)";
         return n.replicatingFromNode() != null ? " (replicating from " + n.replicatingFromNode() + ")" : "";
     }

@@ -156,7 +156,8 @@ class StatusReportTest {
         assertThat(bergen.liveRole()).isEqualTo("idle");
         assertThat(bergen.roleMismatch()).isTrue();
         assertThat(r.warnings()).containsExactly(
-                "bergen-db is configured as standby but is live idle (read-only, replicating from nobody)");
+                "bergen-db is configured as standby but is live idle (read-only, replicating from nobody):"
+                        + " set it up with `vakt replicate`");
     }
 
     @Test
