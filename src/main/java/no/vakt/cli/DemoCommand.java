@@ -1,12 +1,111 @@
 package no.vakt.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import no.vakt.lab.LabLayout;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "demo", description = "TODO", mixinStandardHelpOptions = true)
+/**
+ * {@code vakt demo}: the whole story on the lab in one command, each step the very CLI command an
+ * operator would type, run in-process. Stops at the first failing step.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Try Vakt end to end on the lab: lab up, replicate, heartbeat, status, check.",
+            "",
+            "Each step is the CLI command you would type; the demo stops at the",
+            "first step that fails.",
+            "The lab is stopped afterwards unless --keep-running."})
 public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".vakt/lab",
+            description = "Lab directory (default: ${DEFAULT-VALUE})")
+    Path dir;
+
+    @Option(names = "--keep-running", description = "Leave the lab running to explore it afterwards")
+    boolean keepRunning;
+
+    // Passed through to `lab up` so tests run the demo away from a real lab.
+    @Option(names = "--port", hidden = true)
+    Integer port;
+
+    @Option(names = "--oslo-address", hidden = true)
+    String osloAddress;
+
+    @Option(names = "--bergen-address", hidden = true)
+    String bergenAddress;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+        PrintWriter out = spec.commandLine().getOut();
+        String cfg = new LabLayout(dir).configFile().toString();
+        String dirFlag = dir.equals(LabLayout.DEFAULT_DIR) ? "" : " --dir " + dir;
+        List<List<String>> steps = List.of(
+                labUp(),
+                List.of("replicate", "--config", cfg),
+                List.of("heartbeat", "--config", cfg, "--duration", "3s"),
+                List.of("status", "--config", cfg),
+                List.of("check", "--config", cfg));
+        int failed = -1;
+        for (int i = 0; i < steps.size() && failed < 0; i++) {
+            List<String> step = steps.get(i);
+            out.printf("%n==> [%d/%d] vakt %s%n", i + 1, steps.size(), String.join(" ", step));
+            out.flush();
+            int code = run(step);
+            if (code != ExitCodes.OK) {
+                failed = i;
+                out.printf("%n==> step %d (vakt %s) failed with exit code %d; the demo stops here.%n", i + 1,
+                        step.get(0), code);
+            }
+        }
+        if (!keepRunning) {
+            out.printf("%n==> vakt lab down%s%n", dirFlag);
+            out.flush();
+            run(List.of("lab", "down", "--dir", dir.toString()));
+        }
+        out.println();
+        if (failed < 0) out.println("The demo ran every step.");
+        if (keepRunning) {
+            out.println("The lab is still running. Try:");
+            out.printf("  ./vakt status --config %s --watch%n", cfg);
+            out.printf("  ./vakt check --config %s%n", cfg);
+            out.printf("  ./vakt heartbeat --config %s%n", cfg);
+            out.printf("  ./vakt lab status%s%n", dirFlag);
+            out.printf("Stop it with: ./vakt lab down%s   (--purge also deletes its data)%n", dirFlag);
+        } else {
+            out.printf("The lab is stopped (its data stays in %s). To explore: ./vakt demo --keep-running,%n", dir);
+            out.printf("or ./vakt lab up%s, then ./vakt status --config %s%n", dirFlag, cfg);
+        }
+        out.flush();
+        return failed < 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private List<String> labUp() {
+        List<String> args = new ArrayList<>(List.of("lab", "up", "--dir", dir.toString(), "--no-hints"));
+        if (port != null) args.addAll(List.of("--port", port.toString()));
+        if (osloAddress != null) args.addAll(List.of("--oslo-address", osloAddress));
+        if (bergenAddress != null) args.addAll(List.of("--bergen-address", bergenAddress));
+        return args;
+    }
+
+    /** Runs one CLI command in-process, printing where this command prints. */
+    private int run(List<String> args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        try {
+            return cl.execute(args.toArray(String[]::new));
+        } finally {
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+        }
     }
 }

@@ -1,12 +1,176 @@
 package no.vakt.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import no.vakt.lab.Binaries;
+import no.vakt.lab.Lab;
+import no.vakt.lab.LabLayout;
+import no.vakt.lab.LabSettings;
+import no.vakt.lab.LabSite;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "lab", description = "TODO", mixinStandardHelpOptions = true)
-public final class LabCommand implements Callable<Integer> {
+/** {@code vakt lab up|down|status}: the local two-site sandbox. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Local two-site sandbox: MariaDB oslo (primary) and bergen (standby).",
+            "",
+            "oslo runs on 127.0.10.1 and bergen on 127.0.20.1 (same port), each in",
+            "its own directory under .vakt/lab/, with a ready config written to",
+            ".vakt/lab/vakt.yml. The servers keep running until `vakt lab down`."},
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
+public final class LabCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** --dir, shared by the lab subcommands. */
+    static final class DirOption {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".vakt/lab",
+                description = "Lab directory (default: ${DEFAULT-VALUE})")
+        Path dir;
+
+        Lab lab() {
+            return new Lab(new LabLayout(dir));
+        }
+
+        /** " --dir X" when not the default, for the commands we print. */
+        String flag() {
+            return dir.equals(LabLayout.DEFAULT_DIR) ? "" : " --dir " + dir;
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Create (first time) and start both lab servers and write the lab config. Safe to repeat.")
+    static final class Up implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        DirOption dir;
+
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "3306", description = "Port of both servers (default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--tls", negatable = true,
+                description = "TLS on the servers and the replication channel (default: on when openssl exists)")
+        Boolean tls;
+
+        @Option(names = "--semi-sync", description = "Semi-synchronous replication")
+        boolean semiSync;
+
+        // Tests run their own lab on unique addresses so they never meet a real one.
+        @Option(names = "--oslo-address", hidden = true, defaultValue = "127.0.10.1")
+        String osloAddress;
+
+        @Option(names = "--bergen-address", hidden = true, defaultValue = "127.0.20.1")
+        String bergenAddress;
+
+        // The demo prints its own next steps.
+        @Option(names = "--no-hints", hidden = true)
+        boolean noHints;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (port < 1 || port > 65535) throw new UsageException("--port must be between 1 and 65535");
+            boolean withTls = tls != null ? tls : Binaries.find("openssl").isPresent();
+            LabSettings settings = new LabSettings(osloAddress, bergenAddress, port, withTls, semiSync);
+            Lab lab = dir.lab();
+            Lab.UpReport report = lab.up(settings);
+            PrintWriter out = spec.commandLine().getOut();
+            LabLayout layout = lab.layout();
+            out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", layout.dir(), withTls ? "on" : "off",
+                    semiSync ? "on" : "off");
+            printSites(out, report.sites());
+            if (report.seeded()) out.println("  demo database shop (customers, orders) created on oslo");
+            out.printf("  secrets: %s/ (files 0600; admin user %s, replication user %s)%n", layout.secretsDir(),
+                    Lab.ADMIN_USER, Lab.REPLICATION_USER);
+            if (withTls) out.printf("  TLS CA:  %s%n", layout.tlsDir().resolve("ca.pem"));
+            out.printf("  config:  %s%n", layout.configFile());
+            if (noHints) {
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.println();
+            String cfg = layout.configFile().toString();
+            out.println("Next:");
+            out.printf("  ./vakt replicate --config %s   # make bergen a standby of oslo%n", cfg);
+            out.printf("  ./vakt status --config %s%n", cfg);
+            out.printf("  ./vakt lab down%s   # stop both servers (--purge also deletes the data)%n", dir.flag());
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Stop both lab servers; nothing is left running. Safe to repeat.")
+    static final class Down implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        DirOption dir;
+
+        @Option(names = "--purge", description = "Also delete the lab's data, secrets and config")
+        boolean purge;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<Lab.SiteReport> sites = dir.lab().down(purge);
+            out.printf("Vakt lab in %s%n", dir.dir);
+            printSites(out, sites);
+            if (purge) out.printf("  removed the lab's files in %s%n", dir.dir);
+            out.flush();
+            return sites.stream().anyMatch(Lab.SiteReport::running) ? ExitCodes.FAILED : ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Which lab servers are running: pids, addresses, config. Exit 0 when both run.")
+    static final class Status implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        DirOption dir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Lab lab = dir.lab();
+            Optional<LabSettings> settings = lab.settings();
+            if (settings.isEmpty()) {
+                out.printf("No lab in %s. Start one with: ./vakt lab up%s%n", dir.dir, dir.flag());
+                out.flush();
+                return ExitCodes.FAILED;
+            }
+            List<Lab.SiteReport> sites = lab.status();
+            Path config = lab.layout().configFile();
+            out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", dir.dir, settings.get().tls() ? "on" : "off",
+                    settings.get().semiSync() ? "on" : "off");
+            printSites(out, sites);
+            out.printf("  config:  %s%s%n", config, Files.exists(config) ? "" : " (missing: run ./vakt lab up)");
+            out.flush();
+            return sites.stream().allMatch(Lab.SiteReport::running) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    static void printSites(PrintWriter out, List<Lab.SiteReport> sites) {
+        for (Lab.SiteReport s : sites) {
+            LabSite site = s.site();
+            String line = String.format("  %-7s %-8s %-21s %-16s %s", site.siteName(), site.role().label(),
+                    s.address(), s.action(), s.pid() == null ? "" : "pid " + s.pid());
+            out.println(line.stripTrailing());
+        }
     }
 }

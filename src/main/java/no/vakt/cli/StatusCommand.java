@@ -1,12 +1,112 @@
 package no.vakt.cli;
 
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import no.vakt.config.Durations;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeState;
+import no.vakt.status.StatusJson;
+import no.vakt.status.StatusProbe;
+import no.vakt.status.StatusReport;
+import no.vakt.status.StatusTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = "TODO", mixinStandardHelpOptions = true)
+/** {@code vakt status}: every node's live state in one table (or JSON, see {@link StatusReport}). */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Live state of every node: role, replication, lag.",
+            "",
+            "Per node: live and configured role, reachable, read_only, GTID position,",
+            "IO/SQL threads, heartbeat lag next to Seconds_Behind_Master, last error;",
+            "then warnings. Exit 0 when every node is reachable, 1 otherwise."},
+        footer = {"", "--json prints one object (null where unknown or not applicable):",
+            "  cluster, generated_at (ISO-8601 UTC), all_reachable,",
+            "  warnings[] (sentences), nodes[] with: site, node, address,",
+            "  configured_role, live_role (primary|standby|idle|unknown),",
+            "  role_mismatch, reachable, error, server_id, version, read_only,",
+            "  gtid_current_pos, gtid_binlog_pos, gtid_slave_pos,",
+            "  replicating_from (host:port), replicating_from_node,",
+            "  io_thread, sql_thread (Yes|No|Connecting), heartbeat_lag_ms,",
+            "  seconds_behind_master, last_error"})
 public final class StatusCommand implements Callable<Integer> {
+    private static final String CLEAR_SCREEN = "\033[H\033[2J";
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "Machine-readable output (with --watch: one JSON object per line)")
+    boolean json;
+
+    @Option(names = "--watch", description = "Redraw every --interval until Ctrl-C")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Time between redraws with --watch (default: ${DEFAULT-VALUE})")
+    String interval;
+
+    // Bounds --watch for tests and scripts.
+    @Option(names = "--count", hidden = true, paramLabel = "N", description = "Stop --watch after N reports")
+    Long count;
+
+    @Spec
+    CommandSpec spec;
+
+    Clock clock = Clock.systemUTC();
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+        Duration every = parseInterval();
+        VaktConfig cfg = config.load();
+        StatusProbe probe = StatusProbe.forConfig(cfg);
+        PrintWriter out = spec.commandLine().getOut();
+        long reports = watch ? (count != null ? count : Long.MAX_VALUE) : 1;
+        boolean clear = watch && !json && System.console() != null;
+        StatusReport last = null;
+        for (long i = 0; i < reports; i++) {
+            long started = System.nanoTime();
+            List<NodeState> states = probe.inspectAll(cfg);
+            last = StatusReport.from(cfg, states, clock.instant());
+            if (clear) out.print(CLEAR_SCREEN);
+            else if (watch && !json && i > 0) out.println();
+            out.print(render(last));
+            if (watch && !json) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
+            out.flush();
+            if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
+        }
+        return last != null && last.allReachable() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private String render(StatusReport report) {
+        if (!json) return StatusTable.render(report);
+        return (watch ? StatusJson.compact(report) : StatusJson.pretty(report)) + System.lineSeparator();
+    }
+
+    private Duration parseInterval() {
+        if (count != null && count < 1) throw new UsageException("--count must be at least 1");
+        try {
+            Duration d = Durations.parse(interval);
+            if (d.toMillis() < 100) throw new UsageException("--interval must be at least 100ms");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--interval: " + e.getMessage());
+        }
+    }
+
+    /** False when interrupted (Ctrl-C in an embedding program): stop watching. */
+    private static boolean pause(Duration d) {
+        if (d.isNegative() || d.isZero()) return true;
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

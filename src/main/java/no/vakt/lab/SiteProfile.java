@@ -24,6 +24,30 @@ public final class SiteProfile {
         return o;
     }
 
+    /** Server-side TLS: clients and the standby's IO thread can verify the server against the CA. */
+    public static Map<String, String> tls(TlsCerts certs) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("ssl-ca", certs.ca().toAbsolutePath().toString());
+        o.put("ssl-cert", certs.cert().toAbsolutePath().toString());
+        o.put("ssl-key", certs.key().toAbsolutePath().toString());
+        return o;
+    }
+
+    /**
+     * Semi-synchronous replication (built into MariaDB since 10.3): the primary waits up to
+     * {@code timeoutMs} for the standby's acknowledgement, then falls back to asynchronous.
+     */
+    public static Map<String, String> semiSync(boolean primary, long timeoutMs) {
+        Map<String, String> o = new LinkedHashMap<>();
+        if (primary) {
+            o.put("rpl-semi-sync-master-enabled", "1");
+            o.put("rpl-semi-sync-master-timeout", Long.toString(timeoutMs));
+        } else {
+            o.put("rpl-semi-sync-slave-enabled", "1");
+        }
+        return o;
+    }
+
     private static Map<String, String> common(int serverId) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("server-id", Integer.toString(serverId));

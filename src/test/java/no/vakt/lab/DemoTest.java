@@ -1,0 +1,76 @@
+package no.vakt.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import no.vakt.testing.Cli;
+import no.vakt.testing.Loopback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code vakt demo} runs each step through the CLI and stops at the first failure. Written to hold both
+ * before and after {@code replicate}/{@code heartbeat}/{@code check} exist: either every step ran, or the
+ * failing step is named and the exit code is 1.
+ */
+class DemoTest {
+    Path dir;
+    String oslo;
+    String bergen;
+    int port;
+
+    @BeforeEach
+    void fresh() throws Exception {
+        Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        dir = Files.createTempDirectory(base, "demo-").resolve("lab");
+        oslo = Loopback.nextAddress();
+        bergen = Loopback.nextAddress();
+        port = LabTest.freePortOnBoth(oslo, bergen);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        new Lab(new LabLayout(dir)).down(true);
+        MariaDbServer.deleteTree(dir.getParent());
+    }
+
+    @Test
+    void runsTheStepsInOrderAndLeavesNothingRunning() throws Exception {
+        Cli r = demo();
+
+        assertThat(r.out()).contains("==> [1/5] vakt lab up --dir " + dir, "started",
+                "config:  " + dir.resolve("vakt.yml"),
+                "==> [2/5] vakt replicate --config " + dir.resolve("vakt.yml"));
+        if (r.exitCode() == 0) {
+            assertThat(r.out()).contains("[3/5] vakt heartbeat", "--duration 3s", "[4/5] vakt status",
+                    "[5/5] vakt check", "The demo ran every step.");
+        } else {
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("step [2-5] \\(vakt \\w+\\) failed with exit code \\d")
+                    .doesNotContain("The demo ran every step.");
+        }
+        assertThat(r.out()).contains("==> vakt lab down", "The lab is stopped", "./vakt demo --keep-running")
+                .doesNotContain("Next:");
+        assertThat(new Lab(new LabLayout(dir)).status()).noneSatisfy(s -> assertThat(s.running()).isTrue());
+    }
+
+    @Test
+    void keepRunningLeavesTheLabUpAndSaysHowToStopIt() throws Exception {
+        Cli r = demo("--keep-running");
+
+        assertThat(r.out()).contains("The lab is still running", "./vakt lab down --dir " + dir)
+                .doesNotContain("==> vakt lab down");
+        assertThat(new Lab(new LabLayout(dir)).status()).allSatisfy(s -> assertThat(s.running()).isTrue());
+    }
+
+    private Cli demo(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("demo", "--dir", dir.toString(), "--port",
+                Integer.toString(port), "--oslo-address", oslo, "--bergen-address", bergen));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+}

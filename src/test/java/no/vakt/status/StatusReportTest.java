@@ -1,0 +1,215 @@
+package no.vakt.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.ConfigLoader;
+import no.vakt.config.Node;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeState;
+import no.vakt.db.ReplicaStatus;
+import no.vakt.lab.LabConfigTemplate;
+import org.junit.jupiter.api.Test;
+
+class StatusReportTest {
+    static final Instant AT = Instant.parse("2026-01-02T03:04:05.678Z");
+    static final VaktConfig CONFIG = ConfigLoader.parse(Path.of("/tmp/status-test/vakt.yml"),
+            new LabConfigTemplate("lab", "127.0.10.1", 3306, "127.0.20.1", 3306, "vakt", Path.of("admin.pw"), "repl",
+                    Path.of("repl.pw"), List.of("shop"), "automatic", null, false, "127.0.0.1").render());
+    static final Node OSLO = CONFIG.primary();
+    static final Node BERGEN = CONFIG.standby();
+
+    static NodeState writable(Node node, int serverId, String gtid) {
+        return state(node, serverId, false, gtid, Optional.empty(), 40L);
+    }
+
+    static NodeState replicaOf(Node node, int serverId, Node source, String io, String sql, Long sbm, Long hbLag,
+            String ioError) {
+        ReplicaStatus r = new ReplicaStatus(source.mysql().host(), source.mysql().port(), io, sql, sbm,
+                ioError.isEmpty() ? 0 : 1045, ioError, 0, "", false, "Slave_Pos", Map.of());
+        return state(node, serverId, true, "0-1-42", Optional.of(r), hbLag);
+    }
+
+    static NodeState state(Node node, int serverId, boolean readOnly, String gtid, Optional<ReplicaStatus> replica,
+            Long hbLag) {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("server_id", Integer.toString(serverId));
+        vars.put("read_only", readOnly ? "ON" : "OFF");
+        vars.put("gtid_current_pos", gtid);
+        vars.put("gtid_binlog_pos", gtid);
+        vars.put("gtid_slave_pos", replica.isPresent() ? gtid : "");
+        vars.put("version", "10.11.19-MariaDB");
+        return new NodeState(node, true, null, vars, replica, hbLag, Map.of(), Map.of());
+    }
+
+    static StatusReport report(NodeState... states) {
+        return StatusReport.from(CONFIG, List.of(states), AT);
+    }
+
+    @Test
+    void healthyPairHasLiveRolesMatchingTheConfigAndNoWarnings() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"),
+                replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 180L, ""));
+
+        assertThat(r.allReachable()).isTrue();
+        assertThat(r.warnings()).isEmpty();
+        NodeStatus oslo = r.nodes().get(0);
+        NodeStatus bergen = r.nodes().get(1);
+        assertThat(oslo.liveRole()).isEqualTo("primary");
+        assertThat(oslo.roleMismatch()).isFalse();
+        assertThat(oslo.replicatingFrom()).isNull();
+        assertThat(bergen.liveRole()).isEqualTo("standby");
+        assertThat(bergen.replicatingFrom()).isEqualTo("127.0.10.1:3306");
+        assertThat(bergen.replicatingFromNode()).isEqualTo("oslo-db");
+        assertThat(bergen.heartbeatLagMs()).isEqualTo(180L);
+        assertThat(bergen.secondsBehindMaster()).isZero();
+
+        String table = StatusTable.render(r);
+        assertThat(table).contains("Cluster lab: 2/2 nodes reachable (2026-01-02T03:04:05.678Z)")
+                .contains("No problems seen.");
+        assertThat(line(table, "bergen-db")).contains("standby", "yes", "ON", "0-1-42", "Yes", "180 ms", "0 s");
+        assertThat(line(table, "oslo-db")).contains("primary", "OFF").doesNotContain("!");
+    }
+
+    @Test
+    void unreachableNodeIsUnknownAndFailsTheReport() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"),
+                NodeState.unreachable(BERGEN, "Socket fail to connect to 127.0.20.1:3306. Connection refused"));
+
+        assertThat(r.allReachable()).isFalse();
+        NodeStatus bergen = r.nodes().get(1);
+        assertThat(bergen.reachable()).isFalse();
+        assertThat(bergen.liveRole()).isEqualTo("unknown");
+        assertThat(bergen.roleMismatch()).isFalse();
+        assertThat(bergen.readOnly()).isNull();
+        assertThat(bergen.error()).contains("Connection refused");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("bergen-db", "unreachable", "refused"));
+        assertThat(line(StatusTable.render(r), "bergen-db")).contains("unknown", "NO", "Connection refused");
+    }
+
+    @Test
+    void nodeWithoutAProbeResultCountsAsUnreachable() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-1"));
+        assertThat(r.allReachable()).isFalse();
+        assertThat(r.nodes().get(1).error()).isEqualTo("not probed");
+    }
+
+    @Test
+    void replicaWithAnIoErrorShowsTheErrorAndAWarning() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"),
+                replicaOf(BERGEN, 2, OSLO, "Connecting", "Yes", null, 5000L,
+                        "error connecting to master 'repl@127.0.10.1:3306' - retry-time: 60"));
+
+        NodeStatus bergen = r.nodes().get(1);
+        assertThat(bergen.liveRole()).isEqualTo("standby");
+        assertThat(bergen.ioThread()).isEqualTo("Connecting");
+        assertThat(bergen.lastError()).startsWith("IO 1045: error connecting to master");
+        assertThat(bergen.secondsBehindMaster()).isNull();
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w)
+                .contains("bergen-db replication is not running (IO thread Connecting, SQL thread Yes)", "IO 1045"));
+        assertThat(line(StatusTable.render(r), "bergen-db")).contains("Connecting", "NULL", "IO 1045");
+    }
+
+    @Test
+    void heartbeatLagOverTheRpoIsFlaggedEvenWhenSecondsBehindMasterSaysZero() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"), replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 7300L, ""));
+
+        assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w)
+                .contains("bergen-db heartbeat lag 7300 ms is over the RPO of 1s", "Seconds_Behind_Master says 0"));
+        assertThat(line(StatusTable.render(r), "bergen-db")).contains("7300 ms", "0 s");
+    }
+
+    @Test
+    void missingHeartbeatMeansUnknownLag() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"), replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, null, ""));
+        assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w).contains("no heartbeat"));
+        assertThat(line(StatusTable.render(r), "bergen-db")).contains(" - ");
+    }
+
+    @Test
+    void afterAFailoverTheLiveRolesDifferFromTheConfig() {
+        StatusReport r = report(replicaOf(OSLO, 1, BERGEN, "Yes", "Yes", 0L, 90L, ""),
+                writable(BERGEN, 2, "0-2-7"));
+
+        assertThat(r.nodes()).extracting(NodeStatus::liveRole).containsExactly("standby", "primary");
+        assertThat(r.nodes()).allSatisfy(n -> assertThat(n.roleMismatch()).isTrue());
+        assertThat(r.warnings()).contains(
+                "oslo-db is configured as primary but is live standby (replicating from bergen-db)",
+                "bergen-db is configured as standby but is live primary (writable, replicating from nobody)");
+        String table = StatusTable.render(r);
+        assertThat(line(table, "oslo-db")).contains("standby !", "primary");
+        assertThat(line(table, "bergen-db")).contains("primary !", "standby");
+    }
+
+    @Test
+    void aStandbyNotYetReplicatingIsIdle() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"),
+                state(BERGEN, 2, true, "", Optional.empty(), null));
+
+        NodeStatus bergen = r.nodes().get(1);
+        assertThat(bergen.liveRole()).isEqualTo("idle");
+        assertThat(bergen.roleMismatch()).isTrue();
+        assertThat(r.warnings()).containsExactly(
+                "bergen-db is configured as standby but is live idle (read-only, replicating from nobody):"
+                        + " set it up with `vakt replicate`");
+    }
+
+    @Test
+    void twoWritablePrimariesAreSplitBrain() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"), writable(BERGEN, 2, "0-2-3"));
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("2 writable primaries", "split-brain"));
+    }
+
+    @Test
+    void writableReplicaIsFlagged() {
+        NodeState bergen = replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 100L, "");
+        bergen.variables().put("read_only", "OFF");
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"), bergen);
+        assertThat(r.nodes().get(1).liveRole()).isEqualTo("standby");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("replicates but is writable"));
+    }
+
+    @Test
+    void jsonHasEveryDocumentedFieldInSnakeCase() throws Exception {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"),
+                NodeState.unreachable(BERGEN, "Connection refused"));
+        JsonNode json = StatusJson.mapper().readTree(StatusJson.pretty(r));
+
+        assertThat(fieldNames(json)).containsExactly("cluster", "generated_at", "all_reachable", "nodes", "warnings");
+        assertThat(json.get("all_reachable").asBoolean()).isFalse();
+        assertThat(json.get("generated_at").asText()).isEqualTo("2026-01-02T03:04:05.678Z");
+        for (JsonNode n : json.get("nodes")) {
+            assertThat(fieldNames(n)).containsExactly("site", "node", "address", "configured_role", "live_role",
+                    "role_mismatch", "reachable", "error", "server_id", "version", "read_only", "gtid_current_pos",
+                    "gtid_binlog_pos", "gtid_slave_pos", "replicating_from", "replicating_from_node", "io_thread",
+                    "sql_thread", "heartbeat_lag_ms", "seconds_behind_master", "last_error");
+        }
+        JsonNode oslo = json.get("nodes").get(0);
+        assertThat(oslo.get("server_id").asLong()).isEqualTo(1);
+        assertThat(oslo.get("read_only").asBoolean()).isFalse();
+        assertThat(oslo.get("live_role").asText()).isEqualTo("primary");
+        assertThat(oslo.get("io_thread").isNull()).isTrue();
+        JsonNode bergen = json.get("nodes").get(1);
+        assertThat(bergen.get("reachable").asBoolean()).isFalse();
+        assertThat(bergen.get("server_id").isNull()).isTrue();
+        assertThat(bergen.get("error").asText()).isEqualTo("Connection refused");
+        assertThat(StatusJson.compact(r)).doesNotContain("\n");
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    static String line(String table, String node) {
+        return table.lines().filter(l -> l.contains(" " + node + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + node + " in\n" + table));
+    }
+}
