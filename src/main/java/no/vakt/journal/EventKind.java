@@ -1,0 +1,34 @@
+package no.vakt.journal;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/** What a journal event records. Stored and shown by its kebab-case label. */
+public enum EventKind {
+    /** The detector's view of a node changed (HEALTHY to SUSPECT, ...), with the evidence. */
+    STATE_CHANGE("state-change"),
+    /** A failover began, a step started or finished, or the failover ended. */
+    FAILOVER_STEP("failover-step"),
+    /** An alert was raised. */
+    ALERT("alert"),
+    /** A person did something: {@code vakt promote}, an approval, a manual override. */
+    OPERATOR_ACTION("operator-action"),
+    /** The cluster epoch (fencing token) moved to a new value. */
+    EPOCH("epoch");
+
+    private final String label;
+
+    EventKind(String label) {
+        this.label = label;
+    }
+
+    @JsonValue
+    public String label() {
+        return label;
+    }
+
+    public static EventKind fromLabel(String label) {
+        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown event kind '" + label + "'"));
+    }
+}

@@ -1,0 +1,610 @@
+package no.vakt.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Vakt's durable local journal: observations that changed state, every failover and its steps, alerts,
+ * operator actions and epochs, in one SQLite file.
+ *
+ * <p>Durability: WAL mode with {@code synchronous=FULL}, so every committed write is fsynced before the
+ * call returns. A step journaled as started before it runs is therefore still there after a kill -9,
+ * which is what crash recovery relies on.
+ *
+ * <p>Ownership: this object owns its single connection; every public method is {@code synchronized} on
+ * it, so one instance can be shared by the daemon's threads. Other processes (for example
+ * {@code vakt history} while {@code vakt run} writes) open their own instance; WAL lets them read while
+ * the daemon writes, and a busy timeout covers the short write locks.
+ *
+ * <p>Secrets: the journal stores exactly what callers pass and nothing else. Callers must pass
+ * evidence (states, errors, positions, node names), never credentials or connection strings with
+ * passwords. As a guard against mistakes, detail keys that look like secrets are rejected.
+ */
+public final class Journal implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret).*");
+    private static final ObjectMapper JSON = JournalJson.mapper();
+
+    private final Path file;
+    private final Clock clock;
+    private Connection connection;
+
+    /** Opens (creating when missing) the journal at {@code file}; time stamps come from {@code clock}. */
+    public Journal(Path file, Clock clock) {
+        this.file = file;
+        this.clock = clock;
+        try {
+            prepareFile(file);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=5000");
+                try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
+                    if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
+                        throw new SQLException("could not switch the journal to WAL mode");
+                    }
+                }
+                st.execute("PRAGMA synchronous=FULL");
+                st.execute("PRAGMA foreign_keys=ON");
+            }
+            this.connection = c;
+            createSchema();
+        } catch (SQLException | IOException e) {
+            closeQuietly();
+            throw new JournalException("cannot open the journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    // ---- events ----
+
+    /**
+     * Appends one event and returns its id. {@code details} may be null or empty; its values must be
+     * serialisable by Jackson. Keys that look like secrets are refused (see the class comment).
+     */
+    public synchronized long append(EventKind kind, String cluster, String node, String summary, Map<String, ?> details) {
+        return write(() -> insertEvent(kind, cluster, node, summary, null, details));
+    }
+
+    /** The newest {@code limit} events, oldest first (a timeline). */
+    public synchronized List<JournalEvent> history(int limit) {
+        requirePositive(limit);
+        return read(() -> {
+            List<JournalEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
+                            + " ORDER BY id DESC LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(event(rs));
+                }
+            }
+            Collections.reverse(out);
+            return out;
+        });
+    }
+
+    // ---- failovers ----
+
+    /**
+     * Records that a failover begins and returns its id. At most one failover runs at a time: this
+     * refuses (IllegalStateException) while another is still {@code running}, including one left by a
+     * crash, which crash recovery must settle first.
+     */
+    public synchronized long beginFailover(NewFailover f) {
+        Optional<FailoverRecord> running = unfinishedFailover();
+        if (running.isPresent()) {
+            throw new IllegalStateException("failover " + running.get().id() + " is still running");
+        }
+        return write(() -> {
+            long id = insertFailover(f, FailoverOutcome.RUNNING, null);
+            insertEvent(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(),
+                    "failover " + id + " started: " + f.fromNode() + " -> " + f.toNode(), id,
+                    failoverDetails(f));
+            return id;
+        });
+    }
+
+    /** Records a failover that a rule refused before it started, with the reason. */
+    public synchronized long recordRefusal(NewFailover f, String reason) {
+        return write(() -> {
+            long id = insertFailover(f, FailoverOutcome.REFUSED, reason);
+            Map<String, Object> details = failoverDetails(f);
+            details.put("reason", reason);
+            insertEvent(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(),
+                    "failover " + f.fromNode() + " -> " + f.toNode() + " refused: " + reason, id, details);
+            return id;
+        });
+    }
+
+    /** Records that a step starts (before it does anything) and returns its sequence number. */
+    public synchronized int stepStarted(long failoverId, String name) {
+        return write(() -> {
+            FailoverRecord f = requireRunning(failoverId);
+            int seq = f.steps().stream().mapToInt(StepRecord::seq).max().orElse(0) + 1;
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "INSERT INTO steps (failover_id, seq, name, started_at) VALUES (?, ?, ?, ?)")) {
+                ps.setLong(1, failoverId);
+                ps.setInt(2, seq);
+                ps.setString(3, name);
+                ps.setLong(4, clock.millis());
+                ps.executeUpdate();
+            }
+            insertEvent(EventKind.FAILOVER_STEP, f.cluster(), null,
+                    "failover " + failoverId + " step " + seq + " " + name + " started", failoverId,
+                    Map.of("step", name, "seq", seq));
+            return seq;
+        });
+    }
+
+    /** Records how a step ended. */
+    public synchronized void stepFinished(long failoverId, int seq, StepOutcome outcome, String detail) {
+        write(() -> {
+            FailoverRecord f = requireRunning(failoverId);
+            StepRecord step = f.steps().stream().filter(s -> s.seq() == seq).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("failover " + failoverId + " has no step " + seq));
+            if (step.finished()) {
+                throw new IllegalStateException("step " + seq + " of failover " + failoverId + " already finished");
+            }
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "UPDATE steps SET ended_at = ?, outcome = ?, detail = ? WHERE failover_id = ? AND seq = ?")) {
+                ps.setLong(1, clock.millis());
+                ps.setString(2, outcome.label());
+                ps.setString(3, detail);
+                ps.setLong(4, failoverId);
+                ps.setInt(5, seq);
+                ps.executeUpdate();
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("step", step.name());
+            details.put("seq", seq);
+            details.put("outcome", outcome.label());
+            if (detail != null) details.put("detail", detail);
+            insertEvent(EventKind.FAILOVER_STEP, f.cluster(), null,
+                    "failover " + failoverId + " step " + seq + " " + step.name() + " " + outcome.label()
+                            + (detail == null || detail.isBlank() ? "" : ": " + detail),
+                    failoverId, details);
+            return null;
+        });
+    }
+
+    /**
+     * Closes the step rows a crash left without an outcome, as {@code failed} with {@code detail}, so
+     * the record says plainly what was interrupted. Returns how many were closed.
+     */
+    public synchronized int closeInterruptedSteps(long failoverId, String detail) {
+        return write(() -> {
+            FailoverRecord f = requireRunning(failoverId);
+            int n = 0;
+            for (StepRecord s : f.steps()) {
+                if (s.finished()) continue;
+                try (PreparedStatement ps = connection().prepareStatement(
+                        "UPDATE steps SET ended_at = ?, outcome = ?, detail = ? WHERE failover_id = ? AND seq = ?")) {
+                    ps.setLong(1, clock.millis());
+                    ps.setString(2, StepOutcome.FAILED.label());
+                    ps.setString(3, detail);
+                    ps.setLong(4, failoverId);
+                    ps.setInt(5, s.seq());
+                    ps.executeUpdate();
+                }
+                insertEvent(EventKind.FAILOVER_STEP, f.cluster(), null,
+                        "failover " + failoverId + " step " + s.seq() + " " + s.name() + " interrupted: " + detail,
+                        failoverId, Map.of("step", s.name(), "seq", s.seq(), "outcome", "failed", "detail", detail));
+                n++;
+            }
+            return n;
+        });
+    }
+
+    /** Ends a running failover. {@code outcome} must not be {@code RUNNING}. */
+    public synchronized void finishFailover(long failoverId, FailoverOutcome outcome, String summary) {
+        if (outcome == FailoverOutcome.RUNNING) throw new IllegalArgumentException("a finished failover cannot be running");
+        write(() -> {
+            FailoverRecord f = requireRunning(failoverId);
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "UPDATE failovers SET ended_at = ?, outcome = ?, summary = ? WHERE id = ?")) {
+                ps.setLong(1, clock.millis());
+                ps.setString(2, outcome.label());
+                ps.setString(3, summary);
+                ps.setLong(4, failoverId);
+                ps.executeUpdate();
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("outcome", outcome.label());
+            if (summary != null) details.put("summary", summary);
+            insertEvent(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(),
+                    "failover " + failoverId + " " + outcome.label()
+                            + (summary == null || summary.isBlank() ? "" : ": " + summary),
+                    failoverId, details);
+            return null;
+        });
+    }
+
+    /** The failover still marked running (at most one), with its steps: what crash recovery must settle. */
+    public synchronized Optional<FailoverRecord> unfinishedFailover() {
+        return read(() -> failovers("WHERE outcome = 'running' ORDER BY id DESC LIMIT 1").stream().findFirst());
+    }
+
+    public synchronized Optional<FailoverRecord> failover(long id) {
+        return read(() -> failovers("WHERE id = " + id).stream().findFirst());
+    }
+
+    /** The newest {@code limit} failovers (any outcome), newest first, with their steps. */
+    public synchronized List<FailoverRecord> failovers(int limit) {
+        requirePositive(limit);
+        return read(() -> failovers("ORDER BY id DESC LIMIT " + limit));
+    }
+
+    /**
+     * When the last completed failover ended, for the anti-flapping cooldown. Only completed failovers
+     * count: an aborted or refused one changed no roles, so there is nothing to flap back from.
+     */
+    public synchronized Optional<Instant> lastFailoverEnd() {
+        return read(() -> {
+            try (Statement st = connection().createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT MAX(ended_at) FROM failovers WHERE outcome = 'completed'")) {
+                rs.next();
+                long ms = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
+            }
+        });
+    }
+
+    // ---- epochs ----
+
+    /** The highest epoch ever recorded; 0 before the first. */
+    public synchronized long currentEpoch() {
+        return read(() -> {
+            try (Statement st = connection().createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(epoch), 0) FROM epochs")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * Records that the cluster moved to {@code epoch} with {@code node} as primary. Epochs only grow:
+     * recording the current epoch again is a no-op that returns false (so a step retried after a crash
+     * is harmless); a lower epoch is refused with IllegalArgumentException.
+     */
+    public synchronized boolean recordEpoch(String cluster, long epoch, String node, String reason) {
+        return write(() -> {
+            long current = currentEpochIn();
+            if (epoch < current) {
+                throw new IllegalArgumentException("epoch " + epoch + " is below the current epoch " + current);
+            }
+            if (epoch == current) return false;
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "INSERT INTO epochs (epoch, at, cluster, node, reason) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setLong(1, epoch);
+                ps.setLong(2, clock.millis());
+                ps.setString(3, cluster);
+                ps.setString(4, node);
+                ps.setString(5, reason);
+                ps.executeUpdate();
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("epoch", epoch);
+            details.put("previous", current);
+            if (reason != null) details.put("reason", reason);
+            insertEvent(EventKind.EPOCH, cluster, node,
+                    "epoch " + current + " -> " + epoch + " (" + node + " is primary)", null, details);
+            return true;
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    // ---- internals ----
+
+    private static void prepareFile(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (dir != null && !Files.isDirectory(dir)) {
+            if (posix) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+        // Evidence is operational detail, not for every local user: owner-only from the start.
+        if (!Files.exists(file) && posix) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+    }
+
+    private void createSchema() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            int version;
+            try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("the journal was written by a newer Vakt (schema " + version + ")");
+            }
+            if (version == SCHEMA_VERSION) return;
+            connection.setAutoCommit(false);
+            try {
+                st.execute("CREATE TABLE IF NOT EXISTS events ("
+                        + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        + " at INTEGER NOT NULL,"
+                        + " cluster TEXT,"
+                        + " kind TEXT NOT NULL,"
+                        + " node TEXT,"
+                        + " summary TEXT NOT NULL,"
+                        + " failover_id INTEGER REFERENCES failovers(id),"
+                        + " details TEXT NOT NULL DEFAULT '{}')");
+                st.execute("CREATE TABLE IF NOT EXISTS failovers ("
+                        + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        + " cluster TEXT,"
+                        + " started_at INTEGER NOT NULL,"
+                        + " ended_at INTEGER,"
+                        + " from_node TEXT NOT NULL,"
+                        + " to_node TEXT NOT NULL,"
+                        + " mode TEXT NOT NULL,"
+                        + " trigger TEXT NOT NULL,"
+                        + " outcome TEXT NOT NULL CHECK (outcome IN ('running','completed','aborted','refused')),"
+                        + " epoch INTEGER NOT NULL,"
+                        + " summary TEXT)");
+                // The database itself forbids two running failovers.
+                st.execute("CREATE UNIQUE INDEX IF NOT EXISTS failovers_one_running ON failovers(outcome)"
+                        + " WHERE outcome = 'running'");
+                st.execute("CREATE TABLE IF NOT EXISTS steps ("
+                        + " failover_id INTEGER NOT NULL REFERENCES failovers(id),"
+                        + " seq INTEGER NOT NULL,"
+                        + " name TEXT NOT NULL,"
+                        + " started_at INTEGER NOT NULL,"
+                        + " ended_at INTEGER,"
+                        + " outcome TEXT CHECK (outcome IN ('ok','failed','skipped')),"
+                        + " detail TEXT,"
+                        + " PRIMARY KEY (failover_id, seq))");
+                st.execute("CREATE TABLE IF NOT EXISTS epochs ("
+                        + " epoch INTEGER PRIMARY KEY,"
+                        + " at INTEGER NOT NULL,"
+                        + " cluster TEXT,"
+                        + " node TEXT,"
+                        + " reason TEXT)");
+                st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private long insertEvent(EventKind kind, String cluster, String node, String summary, Long failoverId,
+            Map<String, ?> details) throws SQLException {
+        if (kind == null || summary == null || summary.isBlank()) {
+            throw new IllegalArgumentException("an event needs a kind and a summary");
+        }
+        String json = detailsJson(details);
+        try (PreparedStatement ps = connection().prepareStatement(
+                "INSERT INTO events (at, cluster, kind, node, summary, failover_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setLong(1, clock.millis());
+            ps.setString(2, cluster);
+            ps.setString(3, kind.label());
+            ps.setString(4, node);
+            ps.setString(5, summary);
+            if (failoverId == null) ps.setNull(6, Types.INTEGER);
+            else ps.setLong(6, failoverId);
+            ps.setString(7, json);
+            ps.executeUpdate();
+            return generatedId(ps);
+        }
+    }
+
+    private long insertFailover(NewFailover f, FailoverOutcome outcome, String summary) throws SQLException {
+        long now = clock.millis();
+        try (PreparedStatement ps = connection().prepareStatement(
+                "INSERT INTO failovers (cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, f.cluster());
+            ps.setLong(2, now);
+            if (outcome == FailoverOutcome.RUNNING) ps.setNull(3, Types.INTEGER);
+            else ps.setLong(3, now);
+            ps.setString(4, f.fromNode());
+            ps.setString(5, f.toNode());
+            ps.setString(6, f.mode());
+            ps.setString(7, f.trigger());
+            ps.setString(8, outcome.label());
+            ps.setLong(9, f.epoch());
+            ps.setString(10, summary);
+            ps.executeUpdate();
+            return generatedId(ps);
+        }
+    }
+
+    private static Map<String, Object> failoverDetails(NewFailover f) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("from", f.fromNode());
+        d.put("to", f.toNode());
+        d.put("mode", f.mode());
+        d.put("trigger", f.trigger());
+        d.put("epoch", f.epoch());
+        return d;
+    }
+
+    private List<FailoverRecord> failovers(String tail) throws SQLException {
+        List<FailoverRecord> out = new ArrayList<>();
+        try (Statement st = connection().createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT id, cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary"
+                                + " FROM failovers " + tail)) {
+            while (rs.next()) {
+                long id = rs.getLong("id");
+                out.add(new FailoverRecord(id, rs.getString("cluster"), instant(rs, "started_at"),
+                        instant(rs, "ended_at"), rs.getString("from_node"), rs.getString("to_node"),
+                        rs.getString("mode"), rs.getString("trigger"),
+                        FailoverOutcome.fromLabel(rs.getString("outcome")), rs.getLong("epoch"),
+                        rs.getString("summary"), List.of()));
+            }
+        }
+        List<FailoverRecord> withSteps = new ArrayList<>(out.size());
+        for (FailoverRecord f : out) {
+            withSteps.add(new FailoverRecord(f.id(), f.cluster(), f.startedAt(), f.endedAt(), f.fromNode(),
+                    f.toNode(), f.mode(), f.trigger(), f.outcome(), f.epoch(), f.summary(), steps(f.id())));
+        }
+        return withSteps;
+    }
+
+    private List<StepRecord> steps(long failoverId) throws SQLException {
+        List<StepRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement(
+                "SELECT seq, name, started_at, ended_at, outcome, detail FROM steps WHERE failover_id = ? ORDER BY seq")) {
+            ps.setLong(1, failoverId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String outcome = rs.getString("outcome");
+                    out.add(new StepRecord(failoverId, rs.getInt("seq"), rs.getString("name"),
+                            instant(rs, "started_at"), instant(rs, "ended_at"),
+                            outcome == null ? null : StepOutcome.fromLabel(outcome), rs.getString("detail")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private FailoverRecord requireRunning(long failoverId) throws SQLException {
+        FailoverRecord f = failovers("WHERE id = " + failoverId).stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no failover " + failoverId));
+        if (f.outcome() != FailoverOutcome.RUNNING) {
+            throw new IllegalStateException("failover " + failoverId + " is " + f.outcome().label() + ", not running");
+        }
+        return f;
+    }
+
+    private long currentEpochIn() throws SQLException {
+        try (Statement st = connection().createStatement();
+                ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(epoch), 0) FROM epochs")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private JournalEvent event(ResultSet rs) throws SQLException {
+        long failoverId = rs.getLong("failover_id");
+        Long fid = rs.wasNull() ? null : failoverId;
+        JsonNode details;
+        try {
+            details = JSON.readTree(rs.getString("details"));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("event " + rs.getLong("id") + " has unreadable details", e);
+        }
+        return new JournalEvent(rs.getLong("id"), instant(rs, "at"), rs.getString("cluster"),
+                EventKind.fromLabel(rs.getString("kind")), rs.getString("node"), rs.getString("summary"), fid, details);
+    }
+
+    private static String detailsJson(Map<String, ?> details) {
+        if (details == null || details.isEmpty()) return "{}";
+        for (String key : details.keySet()) {
+            if (key == null || SECRET_KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException("the journal does not store secrets; refused detail key '" + key + "'");
+            }
+        }
+        try {
+            return JSON.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event details are not serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long ms = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(ms);
+    }
+
+    private static long generatedId(PreparedStatement ps) throws SQLException {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            if (!keys.next()) throw new SQLException("no id generated");
+            return keys.getLong(1);
+        }
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit <= 0) throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+
+    private Connection connection() {
+        if (connection == null) throw new IllegalStateException("the journal " + file + " is closed");
+        return connection;
+    }
+
+    private void closeQuietly() {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing is best effort: every write was already committed and fsynced.
+        } finally {
+            connection = null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it is durable on return, or none of it. */
+    private <T> T write(Work<T> work) {
+        Connection c = connection();
+        try {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run();
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new JournalException("journal write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T read(Work<T> work) {
+        connection();
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new JournalException("journal read failed: " + e.getMessage(), e);
+        }
+    }
+}
