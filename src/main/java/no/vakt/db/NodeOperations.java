@@ -1,0 +1,107 @@
+package no.vakt.db;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The MariaDB statements of a failover, one method per action, each safe to repeat: fencing an
+ * already fenced node, promoting an already promoted one, or recording the same epoch twice changes
+ * nothing. Callers decide when; this class only knows how.
+ */
+public final class NodeOperations {
+    /** Users whose connections fencing leaves alone: the server's own threads and replication. */
+    private static final List<String> SYSTEM_USERS = List.of("system user", "event_scheduler", "unauthenticated user");
+
+    private NodeOperations() {}
+
+    /** Stops writes: read_only=ON, then ends client sessions that could still hold open transactions. Returns the number killed. */
+    public static int fence(DbSession db) throws SQLException {
+        db.execute("SET GLOBAL read_only = ON");
+        int killed = 0;
+        for (long id : clientConnections(db)) {
+            try {
+                db.execute("KILL CONNECTION " + id);
+                killed++;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1094) throw e; // 1094: unknown thread, it ended by itself
+            }
+        }
+        return killed;
+    }
+
+    /**
+     * Waits until the SQL thread has applied everything the IO thread received (Gtid_IO_Pos), using
+     * the server's own MASTER_GTID_WAIT. Returns true when applied, false at the timeout.
+     */
+    public static boolean waitForRelayLogApplied(DbSession db, Duration max) throws SQLException {
+        Optional<Map<String, String>> status = db.replicaStatus();
+        if (status.isEmpty()) return true;
+        String received = status.get().getOrDefault("Gtid_IO_Pos", "");
+        if (received.isBlank()) return true;
+        double seconds = Math.max(0.001, max.toMillis() / 1000.0);
+        String result = db.scalar("SELECT MASTER_GTID_WAIT(?, ?)", received, seconds).orElse("-1");
+        return "0".equals(result);
+    }
+
+    /** The GTIDs received but not yet applied: Gtid_IO_Pos minus gtid_slave_pos, as a count. */
+    public static long unappliedTransactions(DbSession db) throws SQLException {
+        Optional<Map<String, String>> status = db.replicaStatus();
+        if (status.isEmpty()) return 0;
+        GtidPosition received = GtidPosition.parse(status.get().get("Gtid_IO_Pos"));
+        GtidPosition applied = GtidPosition.parse(db.scalar("SELECT @@GLOBAL.gtid_slave_pos").orElse(""));
+        return applied.transactionsBehind(received);
+    }
+
+    /** Detaches the node from its primary and opens it for writes. */
+    public static void promote(DbSession db) throws SQLException {
+        db.execute("STOP SLAVE");
+        db.execute("RESET SLAVE ALL");
+        db.execute("SET GLOBAL read_only = OFF");
+    }
+
+    /** Proves the node takes writes: writes a unique token and reads it back. */
+    public static void verifyWrite(DbSession db) throws SQLException {
+        String token = UUID.randomUUID().toString();
+        db.execute("REPLACE INTO vakt.canary (id, token, written_at) VALUES (2, ?, UTC_TIMESTAMP(6))", token);
+        String back = db.scalar("SELECT token FROM vakt.canary WHERE id = 2").orElse("");
+        if (!back.equals(token)) throw new SQLException("write verification read back '" + back + "'");
+    }
+
+    /** Stores the cluster epoch (the fencing token) on this node; it replicates to the other node later. */
+    public static void recordEpoch(DbSession db, long epoch, String primaryNode) throws SQLException {
+        db.execute("INSERT INTO vakt.cluster (id, epoch, primary_node, changed_at) VALUES (1, ?, ?, UTC_TIMESTAMP(6))"
+                + " ON DUPLICATE KEY UPDATE epoch = GREATEST(epoch, VALUES(epoch)),"
+                + " primary_node = IF(VALUES(epoch) >= epoch, VALUES(primary_node), primary_node),"
+                + " changed_at = IF(VALUES(epoch) >= epoch, VALUES(changed_at), changed_at)", epoch, primaryNode);
+    }
+
+    /** The epoch this node knows, 0 when none was ever recorded. */
+    public static long epoch(DbSession db) throws SQLException {
+        try {
+            return db.scalar("SELECT epoch FROM vakt.cluster WHERE id = 1").map(Long::parseLong).orElse(0L);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return 0;
+            throw e;
+        }
+    }
+
+    /** Client connections other than the server's own and replication threads (used to tell fencing worked). */
+    public static List<Long> clientConnections(DbSession db) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        long self = Long.parseLong(db.scalar("SELECT CONNECTION_ID()").orElseThrow());
+        for (Map<String, String> p : db.rows("SELECT ID, USER, COMMAND FROM information_schema.PROCESSLIST")) {
+            long id = Long.parseLong(p.get("ID"));
+            String command = p.getOrDefault("COMMAND", "");
+            if (id != self && !SYSTEM_USERS.contains(p.getOrDefault("USER", ""))
+                    && !command.startsWith("Binlog Dump") && !command.equals("Daemon")) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+}
