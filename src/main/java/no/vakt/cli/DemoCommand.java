@@ -21,14 +21,14 @@ import picocli.CommandLine.Spec;
             "",
             "Each step is the CLI command you would type; the demo stops at the",
             "first step that fails.",
-            "The lab is stopped afterwards unless --keep-running."})
+            "The lab is left running to explore (stop it with: vakt lab down), unless --stop."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".vakt/lab",
             description = "Lab directory (default: ${DEFAULT-VALUE})")
     Path dir;
 
-    @Option(names = "--keep-running", description = "Leave the lab running to explore it afterwards")
-    boolean keepRunning;
+    @Option(names = "--stop", description = "Stop the lab when the demo ends (default: leave it running to explore)")
+    boolean stop;
 
     // Passed through to `lab up` so tests run the demo away from a real lab.
     @Option(names = "--port", hidden = true)
@@ -66,14 +66,14 @@ public final class DemoCommand implements Callable<Integer> {
                         step.get(0), code);
             }
         }
-        if (!keepRunning) {
+        if (stop) {
             out.printf("%n==> vakt lab down%s%n", dirFlag);
             out.flush();
             run(List.of("lab", "down", "--dir", dir.toString()));
         }
         out.println();
         if (failed < 0) out.println("The demo ran every step.");
-        if (keepRunning) {
+        if (!stop) {
             out.println("The lab is still running. Try:");
             out.printf("  ./vakt status --config %s --watch%n", cfg);
             out.printf("  ./vakt check --config %s%n", cfg);
@@ -81,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  ./vakt lab status%s%n", dirFlag);
             out.printf("Stop it with: ./vakt lab down%s   (--purge also deletes its data)%n", dirFlag);
         } else {
-            out.printf("The lab is stopped (its data stays in %s). To explore: ./vakt demo --keep-running,%n", dir);
+            out.printf("The lab is stopped (its data stays in %s). To explore: ./vakt demo,%n", dir);
             out.printf("or ./vakt lab up%s, then ./vakt status --config %s%n", dirFlag, cfg);
         }
         out.flush();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import no.vakt.db.Sql;
 import no.vakt.testing.Cli;
+import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -15,20 +16,8 @@ class StatusCommandTest {
     @Test
     void reportsALiveReplicatingPairAndAnUnreachableNode() throws Exception {
         try (TestPair pair = TestPair.start()) {
-            String replPassword = "repl-" + System.nanoTime();
-            TestPair.sql(pair.primary,
-                    "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY " + Sql.literal(replPassword),
-                    "GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'",
-                    "CREATE DATABASE vakt",
-                    "CREATE TABLE vakt.heartbeat (server_id INT UNSIGNED NOT NULL PRIMARY KEY,"
-                            + " ts DATETIME(6) NOT NULL, epoch BIGINT NOT NULL DEFAULT 0)",
-                    "INSERT INTO vakt.heartbeat VALUES (1, UTC_TIMESTAMP(6), 0)");
-            TestPair.sql(pair.standby,
-                    "CHANGE MASTER TO MASTER_HOST=" + Sql.literal(pair.primary.host())
-                            + ", MASTER_PORT=" + pair.primary.port()
-                            + ", MASTER_USER='repl', MASTER_PASSWORD=" + Sql.literal(replPassword)
-                            + ", MASTER_USE_GTID=slave_pos",
-                    "START SLAVE");
+            ReplicationFixture.start(pair);
+            Cli.run("heartbeat", "--config", pair.configFile.toString(), "--once");
             String cfg = pair.configFile.toString();
 
             JsonNode json = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))

@@ -17,8 +17,8 @@ import no.vakt.db.VaktSchema;
 import no.vakt.lab.MariaDbServer;
 
 /**
- * Test-only: sets up GTID replication on a {@link TestPair} with plain SQL, the way {@code vakt replicate}
- * will. Kept small on purpose; tests switch to the real bootstrap once it exists.
+ * Test-only: replication on a {@link TestPair}. {@link #start} runs the real {@code vakt replicate};
+ * {@link #configure} is plain SQL for broken pairs that the bootstrap rightly refuses to touch.
  */
 public final class ReplicationFixture {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -27,7 +27,8 @@ public final class ReplicationFixture {
 
     /** Configures and starts replication and waits until both replica threads run. */
     public static void start(TestPair pair) throws Exception {
-        configure(pair);
+        Cli r = Cli.run("replicate", "--config", pair.configFile.toString());
+        if (r.exitCode() != 0) throw new IllegalStateException("vakt replicate failed:\n" + r.out() + r.err());
         awaitRunning(pair.standby);
     }
 
