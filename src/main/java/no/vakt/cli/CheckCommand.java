@@ -7,7 +7,6 @@ import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
 import no.vakt.check.Observations;
 import no.vakt.check.PreflightProbe;
-import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
 import picocli.CommandLine;
@@ -31,11 +30,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"ready\": ..., \"findings\": [...]} instead of a table.")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Connect and query timeout per node (default: ${DEFAULT-VALUE}).", defaultValue = "3s")
     Duration timeout;
 
-    @Option(names = "--canary-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--canary-timeout", paramLabel = "DURATION",
             description = "How long to wait for the canary on the standby (default: the larger of 5s and the RPO).")
     Duration canaryTimeout;
 
@@ -68,17 +67,5 @@ public final class CheckCommand implements Callable<Integer> {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** Durations as in the config: 500ms, 5s, 1m. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

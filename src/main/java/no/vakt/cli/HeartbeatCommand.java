@@ -31,20 +31,20 @@ public final class HeartbeatCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s); default: until Ctrl-C.")
-    String durationText;
+    Duration durationOption;
 
     @Option(names = "--once", description = "Write one heartbeat, print the standby's lag and exit.")
     boolean once;
 
     @Option(names = "--report-every", paramLabel = "DURATION", defaultValue = "1s",
             description = "How often to print the standby's lag (default: ${DEFAULT-VALUE}).")
-    String reportText;
+    Duration reportOption;
 
     @Override
     public Integer call() throws InterruptedException {
         VaktConfig cfg = config.load();
-        Duration duration = durationText == null ? null : positive("--duration", durationText);
-        Duration report = positive("--report-every", reportText);
+        Duration duration = durationOption == null ? null : DurationConverter.positive("--duration", durationOption);
+        Duration report = DurationConverter.positive("--report-every", reportOption);
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         Node primary = cfg.primary();
@@ -98,15 +98,5 @@ public final class HeartbeatCommand implements Callable<Integer> {
                 .orElse("not replicating");
         String lag = standby.heartbeatLagMs() == null ? "no heartbeat yet" : "lag " + standby.heartbeatLagMs() + " ms";
         return node + " " + lag + " (Seconds_Behind_Master " + sbm + ", shown, not trusted)";
-    }
-
-    private static Duration positive(String option, String text) {
-        try {
-            Duration d = Durations.parse(text);
-            if (d.isZero()) throw new UsageException(option + ": expected a positive duration");
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
-        }
     }
 }

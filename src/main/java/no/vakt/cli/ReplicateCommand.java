@@ -3,7 +3,6 @@ package no.vakt.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import no.vakt.config.Durations;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.replication.BootstrapContext;
@@ -38,17 +37,17 @@ public final class ReplicateCommand implements Callable<Integer> {
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long to wait for the replica threads to start (default: ${DEFAULT-VALUE}).")
-    String waitText;
+    Duration waitOption;
 
     @Option(names = "--seed-timeout", paramLabel = "DURATION", defaultValue = "6h",
             description = "Upper bound for copying the databases (default: ${DEFAULT-VALUE}).")
-    String seedTimeoutText;
+    Duration seedTimeoutOption;
 
     @Override
     public Integer call() {
         VaktConfig cfg = config.load();
-        Duration wait = duration("--wait", waitText);
-        Duration seedTimeout = duration("--seed-timeout", seedTimeoutText);
+        Duration wait = DurationConverter.positive("--wait", waitOption);
+        Duration seedTimeout = DurationConverter.positive("--seed-timeout", seedTimeoutOption);
         BootstrapContext.Limits defaults = BootstrapContext.Limits.DEFAULT;
         var limits = new BootstrapContext.Limits(wait, defaults.semiSyncClient(), seedTimeout, defaults.poll());
         var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits);
@@ -57,16 +56,6 @@ public final class ReplicateCommand implements Callable<Integer> {
                     .run(cfg, options, spec.commandLine().getOut(), spec.commandLine().getErr());
         } catch (SecretRef.SecretUnavailableException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static Duration duration(String option, String text) {
-        try {
-            Duration d = Durations.parse(text);
-            if (d.isZero()) throw new UsageException(option + ": expected a positive duration");
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
         }
     }
 }
