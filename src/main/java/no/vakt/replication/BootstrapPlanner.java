@@ -84,6 +84,16 @@ public final class BootstrapPlanner {
         NodeState p = o.primary();
         NodeState s = o.standby();
         List<String> out = new ArrayList<>();
+        // GDPR Art. 32 / data sovereignty: never copy the data to a node outside the allowed countries.
+        java.util.Set<String> allowed = no.vakt.config.Jurisdictions.expand(config.policy().jurisdictions());
+        for (Node n : List.of(primary, standby)) {
+            String country = config.countryOf(n);
+            if (!allowed.contains(country)) {
+                out.add(n.name() + " is in " + country + ", outside policy.jurisdictions " + config.policy().jurisdictions()
+                        + ": Vakt will not copy data there; move the node or change the policy");
+            }
+        }
+        if (!out.isEmpty()) return out;
         if (!p.reachable()) out.add("cannot reach " + primary.name() + " (" + primary.mysql().address() + "): " + p.error());
         if (!s.reachable()) out.add("cannot reach " + standby.name() + " (" + standby.mysql().address() + "): " + s.error());
         if (!out.isEmpty()) return out;

@@ -157,6 +157,22 @@ class ReplicateCommandTest {
     }
 
     @Test
+    void refusesToCopyDataToAStandbyOutsideTheJurisdictionsEvenWithOverwrite() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            pair.rewriteConfig(y -> y.replace("  - name: bergen\n    zone: bergen-1\n    country: NO",
+                    "  - name: bergen\n    zone: bergen-1\n    country: US"));
+            String standbyVars = scalar(pair.standby, "SELECT CONCAT(@@GLOBAL.gtid_binlog_state, '/', @@GLOBAL.gtid_slave_pos)").orElseThrow();
+
+            Cli refused = replicate(pair, "--overwrite");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("bergen-db is in US, outside policy.jurisdictions [NO, EEA]");
+            assertStandbyUntouched(pair, standbyVars);
+            assertThat(column(pair.standby, "SHOW DATABASES")).doesNotContain("shop");
+        }
+    }
+
+    @Test
     void refusesErrantGtidsOnTheStandbyUntilOverwrite() throws Exception {
         try (TestPair pair = TestPair.start()) {
             // The primary is further along (0-1-3) than the standby's own write (0-2-1): only the
