@@ -126,7 +126,15 @@ public final class Monitor implements Closeable {
     @Override
     public void close() {
         Lifecycle before = lifecycle.getAndSet(Lifecycle.CLOSED);
-        if (before == Lifecycle.CLOSED) return;
+        if (before == Lifecycle.CLOSED) {
+            // A second caller (the shutdown hook and the command both close) waits for the first to finish.
+            try {
+                closed.await(checks.timeout().toMillis() * 8 + 5000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         scheduler.shutdown();
         if (Thread.currentThread() != loopThread) {
             try {
