@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             ReplicateCommand.class,
             HeartbeatCommand.class,
+            RunCommand.class,
             LabCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

@@ -1,0 +1,387 @@
+package no.vakt.detect;
+
+import java.io.Closeable;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertSink;
+import no.vakt.config.Checks;
+import no.vakt.config.Node;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.DbSession;
+import no.vakt.db.Errors;
+import no.vakt.db.NodeOperations;
+import no.vakt.db.NodeState;
+import no.vakt.failover.NodeView;
+import no.vakt.failover.ReturningPrimaryPolicy;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.Journal;
+import no.vakt.replication.HeartbeatWriter;
+import no.vakt.status.LiveRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon behind {@code vakt run}: every {@code checks.interval} it probes the live primary and
+ * inspects the standby, feeds the {@link Detector}, and on every change of state prints a line, logs it,
+ * journals it with its evidence and tells the {@link FailoverTrigger}. It also writes the heartbeat on
+ * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe).
+ *
+ * <p>Live roles: the primary is the node that is writable and replicating from nobody, read from the
+ * servers at start, after every transition, and whenever the standby looks like a primary (a failover
+ * happened) or the primary turns read-only. When both nodes are writable, the one with the lower epoch
+ * is fenced ({@link ReturningPrimaryPolicy}); with equal epochs Vakt cannot tell and only alerts.
+ *
+ * <p>Threads: one scheduler thread runs every tick (fixed delay, so a slow tick never piles up ticks);
+ * all detector state is confined to it. Probes run on the {@link NodeProber}'s threads with deadlines.
+ * Lifecycle: LATENT, then STARTED by {@link #start()}, then CLOSED by {@link #close()} (idempotent, safe
+ * from a shutdown hook).
+ */
+public final class Monitor implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+
+    private enum Lifecycle { LATENT, STARTED, CLOSED }
+
+    private final VaktConfig config;
+    private final Journal journal;
+    private final FailoverTrigger trigger;
+    private final AlertSink alerts;
+    private final Clock clock;
+    private final Consumer<String> out;
+    private final Checks checks;
+    private final DetectorConfig detectorConfig;
+    private final NodeProber prober;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
+
+    // Confined to the scheduler thread, except the volatile views for callers.
+    private volatile LiveRoles roles;
+    private volatile PrimaryHealth health = PrimaryHealth.UNKNOWN;
+    private volatile Thread loopThread;
+    private Detector detector;
+    private HeartbeatWriter heartbeat;
+    private boolean downReported;
+    private String lastRoleAlert;
+    private Duration warnedHeartbeatPeriod;
+
+    /**
+     * @param out receives one line per state change (the command prints them); must not block
+     */
+    public Monitor(VaktConfig config, Journal journal, FailoverTrigger trigger, AlertSink alerts, Clock clock,
+            Consumer<String> out) {
+        this.config = config;
+        this.journal = journal;
+        this.trigger = trigger;
+        this.alerts = alerts;
+        this.clock = clock;
+        this.out = out;
+        this.checks = config.policy().checks();
+        this.detectorConfig = DetectorConfig.from(checks);
+        this.prober = new NodeProber(checks.timeout());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vakt-monitor");
+            t.setDaemon(true);
+            loopThread = t;
+            return t;
+        });
+    }
+
+    /** Starts ticking in the background; the first tick reads the live roles. */
+    public Monitor start() {
+        if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
+            throw new IllegalStateException("the monitor was already " + lifecycle.get().name().toLowerCase());
+        }
+        scheduler.scheduleWithFixedDelay(this::tickSafely, 0, checks.interval().toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The detector's current verdict on the live primary. */
+    public PrimaryHealth health() {
+        return health;
+    }
+
+    /** The live roles, null before the first tick. */
+    public LiveRoles roles() {
+        return roles;
+    }
+
+    /** Waits until closed or the timeout passes; true when closed. */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        Lifecycle before = lifecycle.getAndSet(Lifecycle.CLOSED);
+        if (before == Lifecycle.CLOSED) {
+            // A second caller (the shutdown hook and the command both close) waits for the first to finish.
+            try {
+                closed.await(checks.timeout().toMillis() * 8 + 5000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        scheduler.shutdown();
+        if (Thread.currentThread() != loopThread) {
+            try {
+                // A tick is bounded by two probe deadlines plus role reads; wait for it to finish cleanly.
+                if (!scheduler.awaitTermination(checks.timeout().toMillis() * 8 + 2000, TimeUnit.MILLISECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopHeartbeat();
+        prober.close();
+        if (before == Lifecycle.STARTED) {
+            emit("monitor stopped");
+        }
+        closed.countDown();
+    }
+
+    // ---- the loop ----
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: the monitor must keep watching.
+            LOG.error("monitor tick failed: {}", e.toString(), e);
+        }
+    }
+
+    private void tick() {
+        if (lifecycle.get() != Lifecycle.STARTED) return;
+        if (roles == null) resolveRoles();
+        LiveRoles r = roles;
+        java.time.Instant at = clock.instant();
+        Future<NodeProber.PrimarySample> p = prober.probePrimary(r.primary());
+        Future<NodeProber.StandbySample> s = prober.inspectStandby(r.standby());
+        NodeProber.PrimarySample primary = prober.awaitPrimary(p);
+        NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
+        checkHeartbeatPeriod(standby.heartbeatPeriod());
+        Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
+        if (!standby.state().reachable()) receiveAge.reset();
+        Optional<Transition> t = detector.observe(
+                new ClusterObservation(at, primary.probe(), StandbyProbe.from(standby.state(), age)));
+        health = detector.state();
+        t.ifPresent(tr -> onTransition(r, tr));
+        boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
+                || Boolean.TRUE.equals(primary.readOnly());
+        if (t.isPresent() || rolesMayHaveChanged) resolveRoles();
+    }
+
+    /**
+     * The receive age is sampled once per interval and moves at least once per replication heartbeat
+     * period (vakt replicate sets 1 s), so a live primary can look up to period + interval silent. When
+     * that reaches the standby bound, a live primary could be read as silent: warn once (silence alone
+     * would then be a weak witness; a person should lower MASTER_HEARTBEAT_PERIOD).
+     */
+    private void checkHeartbeatPeriod(Duration period) {
+        if (period == null || period.isZero() || period.equals(warnedHeartbeatPeriod)) return;
+        if (period.plus(checks.interval()).compareTo(detectorConfig.standbyBound()) >= 0) {
+            warnedHeartbeatPeriod = period;
+            String line = "WARNING: the standby's replication heartbeat period " + period.toMillis()
+                    + " ms plus the check interval reaches the standby bound " + detectorConfig.standbyBound().toMillis()
+                    + " ms: a quiet live primary may look silent; set MASTER_HEARTBEAT_PERIOD below "
+                    + detectorConfig.standbyBound().minus(checks.interval()).toMillis() + " ms (vakt replicate uses 1 s)";
+            emit(line);
+            LOG.warn(line);
+        }
+    }
+
+    private void onTransition(LiveRoles r, Transition t) {
+        String primary = r.primary().name();
+        emit("primary " + primary + " " + t.from() + " -> " + t.to() + ": " + t.evidence());
+        if (t.to().alerting() || t.to() == PrimaryHealth.UNKNOWN) {
+            LOG.warn("primary {} {} -> {}: {}", primary, t.from(), t.to(), t.evidence());
+        } else {
+            LOG.info("primary {} {} -> {}: {}", primary, t.from(), t.to(), t.evidence());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", t.from().name());
+        details.put("to", t.to().name());
+        details.put("consecutive-failures", t.consecutiveFailures());
+        details.put("failures-threshold", detectorConfig.failures());
+        details.put("standby", r.standby().name());
+        details.put("evidence", t.evidence());
+        journal("primary " + primary + " " + t.from() + " -> " + t.to(), primary, details);
+        try {
+            if (t.to() == PrimaryHealth.DOWN && !downReported) {
+                downReported = true;
+                trigger.primaryDown(r, t);
+            } else if (t.to() == PrimaryHealth.UNREACHABLE_FROM_MONITOR) {
+                trigger.unreachableFromMonitor(r, t);
+            } else {
+                trigger.stateChanged(r, t);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the failover trigger failed on {} -> {}: {}", t.from(), t.to(), e.toString(), e);
+        }
+        if (t.to() == PrimaryHealth.HEALTHY) downReported = false;
+    }
+
+    // ---- live roles ----
+
+    /** Reads both nodes and settles which one is the primary now; switches to it when it changed. */
+    private void resolveRoles() {
+        Node current = roles != null ? roles.primary() : config.primary();
+        Node other = config.peerOf(current);
+        Future<NodeState> fa = prober.inspect(current);
+        Future<NodeState> fb = prober.inspect(other);
+        NodeState a = prober.awaitState(fa, current);
+        NodeState b = prober.awaitState(fb, other);
+        boolean aWritable = LiveRole.of(a) == LiveRole.PRIMARY;
+        boolean bWritable = LiveRole.of(b) == LiveRole.PRIMARY;
+        Node chosen = current;
+        if (aWritable && bWritable) {
+            chosen = settleTwoPrimaries(a, b);
+        } else if (bWritable) {
+            chosen = other;
+            lastRoleAlert = null;
+        } else {
+            lastRoleAlert = null;
+        }
+        LiveRoles next = new LiveRoles(chosen, config.peerOf(chosen));
+        if (!next.equals(roles)) switchTo(next);
+    }
+
+    /**
+     * Both nodes are writable: the one with the higher epoch keeps the role, the other is fenced. With
+     * equal epochs there is no safe choice: keep the current one, fence nothing, alert loudly.
+     */
+    private Node settleTwoPrimaries(NodeState a, NodeState b) {
+        Long ea = epochOf(a.node());
+        Long eb = epochOf(b.node());
+        if (ea == null || eb == null || ea.longValue() == eb.longValue()) {
+            alertOnce(new Alert(no.vakt.alert.Severity.CRITICAL, config.cluster(), "both nodes are writable",
+                    a.node().name() + " epoch " + ea + ", " + b.node().name() + " epoch " + eb
+                            + ": Vakt cannot tell which one is the primary",
+                    "fence the stale one by hand (SET GLOBAL read_only=ON) and rebuild it as a standby"),
+                    a.node().name());
+            return a.node();
+        }
+        NodeState winner = ea > eb ? a : b;
+        NodeState loser = ea > eb ? b : a;
+        long loserEpoch = Math.min(ea, eb);
+        long clusterEpoch = Math.max(Math.max(ea, eb), journalEpoch());
+        ReturningPrimaryPolicy.Verdict v = ReturningPrimaryPolicy.decide(
+                NodeView.from(loser, loserEpoch), winner.node().name(), clusterEpoch);
+        String action = "none";
+        if (v.action() == ReturningPrimaryPolicy.Action.KEEP_READ_ONLY) {
+            try (DbSession db = prober.inspector().open(loser.node())) {
+                int killed = NodeOperations.fence(db);
+                action = "fenced " + loser.node().name() + " (read_only=ON, " + killed + " client connections ended)";
+            } catch (SQLException e) {
+                action = "fencing " + loser.node().name() + " FAILED: " + Errors.describe(e) + "; fence it by hand now";
+            }
+        }
+        if (v.severity() != null) {
+            alertOnce(new Alert(v.severity(), config.cluster(), "both nodes are writable: " + loser.node().name()
+                    + " is a returning primary", v.reason(), action), loser.node().name());
+        }
+        return winner.node();
+    }
+
+    private Long epochOf(Node node) {
+        try (DbSession db = prober.inspector().open(node)) {
+            return NodeOperations.epoch(db);
+        } catch (SQLException e) {
+            LOG.warn("cannot read the epoch of {}: {}", node.name(), Errors.describe(e));
+            return null;
+        }
+    }
+
+    private long journalEpoch() {
+        try {
+            return journal.currentEpoch();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private void switchTo(LiveRoles next) {
+        LiveRoles previous = roles;
+        roles = next;
+        detector = new Detector(detectorConfig);
+        health = detector.state();
+        receiveAge.reset();
+        downReported = false;
+        stopHeartbeat();
+        heartbeat = HeartbeatWriter.forNode(next.primary(), config.replication().heartbeatInterval(), clock).start();
+        String line;
+        if (previous == null) {
+            line = "monitoring " + next + " every " + checks.interval().toMillis() + " ms (timeout "
+                    + checks.timeout().toMillis() + " ms, " + checks.failures() + " failures, standby bound "
+                    + detectorConfig.standbyBound().toMillis() + " ms)";
+        } else {
+            line = "live primary changed: " + next + " (was " + previous.primary().name() + ")";
+        }
+        emit(line);
+        LOG.info(line);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("primary", next.primary().name());
+        details.put("standby", next.standby().name());
+        if (previous != null) details.put("previous-primary", previous.primary().name());
+        journal(line, next.primary().name(), details);
+    }
+
+    // ---- edges ----
+
+    private void alertOnce(Alert alert, String node) {
+        String key = alert.event() + "|" + alert.evidence() + "|" + alert.action();
+        if (key.equals(lastRoleAlert)) return;
+        lastRoleAlert = key;
+        emit("ALERT " + alert.severity() + ": " + alert.event() + ": " + alert.evidence() + " | action: " + alert.action());
+        alerts.send(alert);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("severity", alert.severity().name());
+        details.put("evidence", alert.evidence());
+        details.put("action", alert.action());
+        try {
+            journal.append(EventKind.ALERT, config.cluster(), node, alert.event(), details);
+        } catch (RuntimeException e) {
+            LOG.error("could not journal the alert '{}': {}", alert.event(), e.getMessage());
+        }
+    }
+
+    private void journal(String summary, String node, Map<String, Object> details) {
+        try {
+            journal.append(EventKind.STATE_CHANGE, config.cluster(), node, summary, details);
+        } catch (RuntimeException e) {
+            // Watching matters more than the record: log and keep going.
+            LOG.error("could not journal '{}': {}", summary, e.getMessage());
+        }
+    }
+
+    private void emit(String line) {
+        try {
+            out.accept(clock.instant() + " " + line);
+        } catch (RuntimeException e) {
+            LOG.warn("could not print a state change: {}", e.toString());
+        }
+    }
+
+    private void stopHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.close();
+            heartbeat = null;
+        }
+    }
+}

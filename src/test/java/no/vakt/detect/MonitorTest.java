@@ -1,0 +1,210 @@
+package no.vakt.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import no.vakt.alert.NoOpAlertSink;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeInspector;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalEvent;
+import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.TcpProxy;
+import no.vakt.testing.TestPair;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitor against a real replicating pair. The monitor reaches the primary through a {@link TcpProxy}
+ * where a test cuts the monitor off, while the standby replicates from the primary directly.
+ */
+class MonitorTest {
+    @TempDir
+    Path tmp;
+
+    TestPair pair;
+    TcpProxy proxy;
+    Journal journal;
+    Monitor monitor;
+    final RecordingTrigger trigger = new RecordingTrigger();
+    final List<String> lines = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (monitor != null) monitor.close();
+        if (journal != null) journal.close();
+        if (proxy != null) proxy.close();
+        if (pair != null) pair.close();
+    }
+
+    /** Records every call, in order. */
+    static final class RecordingTrigger implements FailoverTrigger {
+        final List<Transition> down = new CopyOnWriteArrayList<>();
+        final List<Transition> unreachable = new CopyOnWriteArrayList<>();
+        final List<Transition> all = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void primaryDown(LiveRoles roles, Transition evidence) {
+            down.add(evidence);
+            all.add(evidence);
+        }
+
+        @Override
+        public void unreachableFromMonitor(LiveRoles roles, Transition evidence) {
+            unreachable.add(evidence);
+            all.add(evidence);
+        }
+
+        @Override
+        public void stateChanged(LiveRoles roles, Transition transition) {
+            all.add(transition);
+        }
+
+        boolean reached(PrimaryHealth h) {
+            return all.stream().anyMatch(t -> t.to() == h);
+        }
+    }
+
+    /** A replicating pair with fast checks; with {@code viaProxy} the config's primary is the proxy. */
+    private VaktConfig replicatingPair(boolean viaProxy) throws Exception {
+        pair = TestPair.start();
+        ReplicationFixture.start(pair); // replication is set up against the real primary address
+        pair.rewriteConfig(y -> y.replace("interval: 1s\n    timeout: 1s\n    failures: 3",
+                "interval: 200ms\n    timeout: 500ms\n    failures: 3"));
+        if (viaProxy) {
+            proxy = TcpProxy.start(pair.primary.host(), pair.primary.port());
+            String real = "host: " + pair.primary.host() + "\n          port: " + pair.primary.port() + "\n";
+            pair.rewriteConfig(y -> {
+                assertThat(y).contains(real);
+                return y.replace(real, "host: " + proxy.host() + "\n          port: " + proxy.port() + "\n");
+            });
+        }
+        VaktConfig config = pair.config();
+        assertThat(config.policy().checks().interval()).isEqualTo(Duration.ofMillis(200));
+        return config;
+    }
+
+    private Monitor startMonitor(VaktConfig config) {
+        journal = new Journal(tmp.resolve("journal.db"), Clock.systemUTC());
+        monitor = new Monitor(config, journal, trigger, new NoOpAlertSink(), Clock.systemUTC(), lines::add).start();
+        await("healthy").atMost(Duration.ofSeconds(10)).until(() -> monitor.health() == PrimaryHealth.HEALTHY);
+        return monitor;
+    }
+
+    private List<JournalEvent> stateChanges() {
+        return journal.history(1000).stream().filter(e -> e.kind() == EventKind.STATE_CHANGE).toList();
+    }
+
+    @Test
+    void aMonitorOnlyPartitionIsUnreachableFromMonitorAndNeverDown() throws Exception {
+        VaktConfig config = replicatingPair(true);
+        startMonitor(config);
+        assertThat(proxy.accepted()).as("the monitor reaches the primary through the proxy").isPositive();
+
+        long cut = System.nanoTime();
+        proxy.block();
+        await("unreachable from monitor").atMost(Duration.ofSeconds(5))
+                .until(() -> monitor.health() == PrimaryHealth.UNREACHABLE_FROM_MONITOR);
+        // failures x interval plus probe time; generous for a loaded machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - cut)).isLessThan(Duration.ofSeconds(4));
+
+        // The monitor's heartbeat stops too (it is written through the cut path), yet the standby keeps
+        // receiving the primary's replication heartbeats: it never confirms, so never DOWN.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
+                .until(() -> monitor.health() == PrimaryHealth.UNREACHABLE_FROM_MONITOR);
+        Long heartbeatAge = new NodeInspector(Duration.ofSeconds(2)).inspect(config.standby()).heartbeatLagMs();
+        assertThat(heartbeatAge).as("the heartbeat row stopped").isGreaterThan(4000L);
+        assertThat(trigger.down).isEmpty();
+        assertThat(trigger.unreachable).hasSize(1);
+        assertThat(trigger.unreachable.get(0).evidence()).contains("IO thread Yes").contains("last received");
+
+        proxy.unblock();
+        await("healthy again").atMost(Duration.ofSeconds(5)).until(() -> monitor.health() == PrimaryHealth.HEALTHY);
+        assertThat(trigger.down).isEmpty();
+        assertThat(stateChanges()).extracting(JournalEvent::summary)
+                .anyMatch(s -> s.endsWith("SUSPECT -> UNREACHABLE_FROM_MONITOR"))
+                .anyMatch(s -> s.endsWith("UNREACHABLE_FROM_MONITOR -> HEALTHY"));
+        assertThat(lines).anyMatch(l -> l.contains("-> UNREACHABLE_FROM_MONITOR: monitor: 3/3 consecutive probe failures"));
+    }
+
+    @Test
+    void aKilledPrimaryIsDownOnceWithTheEvidenceJournaled() throws Exception {
+        VaktConfig config = replicatingPair(false);
+        startMonitor(config);
+
+        pair.primary.kill();
+        await("down").atMost(Duration.ofSeconds(8)).until(() -> monitor.health() == PrimaryHealth.DOWN);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> trigger.down.size() == 1);
+        Transition down = trigger.down.get(0);
+        assertThat(down.from()).isEqualTo(PrimaryHealth.SUSPECT);
+        assertThat(down.consecutiveFailures()).isGreaterThanOrEqualTo(3);
+        assertThat(down.evidence()).contains("the standby lost the primary too");
+        assertThat(monitor.roles().primary().name()).isEqualTo(config.primary().name());
+
+        List<JournalEvent> changes = stateChanges();
+        assertThat(changes).extracting(JournalEvent::summary)
+                .anyMatch(s -> s.endsWith("HEALTHY -> SUSPECT"))
+                .anyMatch(s -> s.endsWith("SUSPECT -> DOWN"));
+        JournalEvent d = changes.stream().filter(e -> e.summary().endsWith("-> DOWN")).findFirst().orElseThrow();
+        assertThat(d.node()).isEqualTo(config.primary().name());
+        assertThat(d.details().get("evidence").asText()).isEqualTo(down.evidence());
+        assertThat(d.details().get("standby").asText()).isEqualTo(config.standby().name());
+    }
+
+    @Test
+    void aFlappingPrimaryNeverReachesDown() throws Exception {
+        VaktConfig config = replicatingPair(true);
+        startMonitor(config);
+
+        // Cut for less than failures x interval, then let through, for about 4 s (bounded loop).
+        for (int i = 0; i < 7; i++) {
+            proxy.block();
+            Thread.sleep(250);
+            proxy.unblock();
+            Thread.sleep(350);
+        }
+        await("healthy after flapping").atMost(Duration.ofSeconds(5))
+                .until(() -> monitor.health() == PrimaryHealth.HEALTHY);
+        assertThat(trigger.reached(PrimaryHealth.SUSPECT)).as("the cuts were seen").isTrue();
+        assertThat(trigger.reached(PrimaryHealth.DOWN)).isFalse();
+        assertThat(trigger.down).isEmpty();
+        assertThat(stateChanges()).extracting(JournalEvent::summary).noneMatch(s -> s.endsWith("-> DOWN"));
+    }
+
+    @Test
+    void aReturningWritablePrimaryWithTheLowerEpochIsFenced() throws Exception {
+        VaktConfig config = replicatingPair(false);
+        ReplicationFixture.awaitCaughtUp(pair);
+        // A failover happened behind the config's back: the standby was promoted with epoch 1, and the
+        // old primary (epoch 0) came back writable.
+        TestPair.sql(pair.standby, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF",
+                "INSERT INTO vakt.cluster (id, epoch, primary_node, changed_at) VALUES (1, 1, '"
+                        + config.standby().name() + "', UTC_TIMESTAMP(6))");
+        startMonitor(config);
+
+        assertThat(monitor.roles().primary().name()).isEqualTo(config.standby().name());
+        assertThat(ReplicationFixture.variable(pair.primary, "read_only")).isEqualTo("1");
+        assertThat(journal.history(100)).filteredOn(e -> e.kind() == EventKind.ALERT)
+                .anyMatch(e -> e.summary().contains(config.primary().name() + " is a returning primary")
+                        && e.details().get("action").asText().startsWith("fenced " + config.primary().name()));
+        assertThat(lines).anyMatch(l -> l.contains("ALERT CRITICAL"));
+    }
+
+    @Test
+    void warnsWhenTheReplicationHeartbeatPeriodIsTooLongForTheStandbyBound() throws Exception {
+        VaktConfig config = replicatingPair(false);
+        TestPair.sql(pair.standby, "STOP SLAVE", "CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD = 5", "START SLAVE");
+        ReplicationFixture.awaitRunning(pair.standby);
+        startMonitor(config);
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream()
+                .anyMatch(l -> l.contains("WARNING: the standby's replication heartbeat period 5000 ms")));
+        assertThat(lines).filteredOn(l -> l.contains("heartbeat period")).hasSize(1);
+    }
+}
