@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             HeartbeatCommand.class,
             LabCommand.class,
             DemoCommand.class,
+            SwitchoverCommand.class,
+            RejoinCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
