@@ -69,8 +69,16 @@ class SwitchoverTest {
             assertThat(dry.out()).contains("oslo-db is primary").contains("dry run");
             assertThat(readOnly(pair.primary)).isFalse();
 
-            Cli first = switchover(pair, "--timeout", "10s");
+            Cli first;
+            try (Connection app = pair.primary.rootConnection(); Statement st = app.createStatement()) {
+                st.execute("BEGIN");
+                st.execute("SELECT * FROM shop.orders FOR UPDATE");
+                first = switchover(pair, "--timeout", "10s");
+                // The fence ended the application's session: it can commit nothing on the old primary.
+                assertThat(app.isValid(2)).isFalse();
+            }
             assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+            assertThat(first.out()).contains("1 client session(s) ended");
             long w1 = window(first);
             System.out.println("switchover 1 write-unavailable window: " + w1 + " ms");
             assertThat(w1).isLessThan(5000);
