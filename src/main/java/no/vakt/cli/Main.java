@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             LabCommand.class,
             DemoCommand.class,
+            SwitchoverCommand.class,
+            RejoinCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,73 @@
+package no.vakt.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import no.vakt.config.Durations;
+import no.vakt.config.SecretRef;
+import no.vakt.config.VaktConfig;
+import no.vakt.failover.planned.Switchover;
+import no.vakt.failover.planned.VaktFiles;
+import no.vakt.journal.Journal;
+import no.vakt.traffic.LoggingTrafficSwitch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "switchover", mixinStandardHelpOptions = true,
+        description = "Planned role swap without data loss: the primary goes read-only, the standby catches up to"
+                + " exactly its GTID position, is promoted and proves a write, the old primary becomes its replica,"
+                + " traffic is switched and the epoch raised; every step is journaled. Roles are read from the"
+                + " servers (the writable node that replicates from nobody is the primary), not from the config's"
+                + " role: fields, so running it twice returns to the original layout. If the standby does not catch"
+                + " up within --timeout the fence is lifted and the old primary stays primary.",
+        footer = {"", "Exit codes: 0 switched (or --dry-run), 1 refused or aborted, 2 bad config or usage."})
+public final class SwitchoverCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
+    Path journalFile;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long the standby may take to reach the fenced primary's position (default: ${DEFAULT-VALUE}).")
+    String timeoutText;
+
+    @Option(names = "--dry-run", description = "Show the live roles and the steps; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        VaktConfig cfg = config.load();
+        Duration timeout = positive(timeoutText);
+        PrintWriter out = spec.commandLine().getOut();
+        Clock clock = Clock.systemUTC();
+        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
+            Switchover.Result r = new Switchover(journal, new LoggingTrafficSwitch(), clock,
+                    cfg.policy().checks().timeout().plusSeconds(2))
+                    .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
+            out.flush();
+            return r.outcome() == Switchover.Outcome.COMPLETED || r.outcome() == Switchover.Outcome.DRY_RUN
+                    ? ExitCodes.OK : ExitCodes.FAILED;
+        } catch (SecretRef.SecretUnavailableException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Duration positive(String text) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isZero() || d.isNegative()) throw new UsageException("--timeout: expected a positive duration");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--timeout: " + e.getMessage());
+        }
+    }
+}
