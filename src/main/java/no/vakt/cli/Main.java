@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             HeartbeatCommand.class,
             LabCommand.class,
             DemoCommand.class,
+            PromoteCommand.class,
+            HistoryCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
