@@ -17,10 +17,12 @@ import picocli.CommandLine.Command;
             ReplicateCommand.class,
             HeartbeatCommand.class,
             RunCommand.class,
+            PromoteCommand.class,
             LabCommand.class,
             DemoCommand.class,
             SwitchoverCommand.class,
             RejoinCommand.class,
+            HistoryCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,93 @@
+package no.vakt.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import no.vakt.journal.FailoverRecord;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalEvent;
+import no.vakt.journal.JournalJson;
+import no.vakt.journal.StepRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vakt history}: the journal's failovers (with their steps), epochs and events. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = {"What the journal recorded: failovers with their steps, then events.",
+            "Read-only; safe while vakt runs."},
+        footer = {"", "--json prints one object: journal (path), current_epoch,",
+            "  failovers[] (newest first, each with steps[]), events[] (oldest first)."})
+public final class HistoryCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--journal", paramLabel = "FILE",
+            description = "Journal file (default: .vakt/journal.db next to the config file)")
+    Path journalFile;
+
+    @Option(names = "--json", description = "Machine-readable output")
+    boolean json;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+            description = "At most N failovers and N events (default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        if (limit < 1) throw new UsageException("--limit must be at least 1");
+        Path file = PromoteCommand.journalPath(config, journalFile);
+        PrintWriter out = spec.commandLine().getOut();
+        List<FailoverRecord> failovers = List.of();
+        List<JournalEvent> events = List.of();
+        long epoch = 0;
+        // A missing journal means nothing happened yet; do not create one just to read it.
+        if (Files.exists(file)) {
+            try (Journal journal = new Journal(file, Clock.systemUTC())) {
+                failovers = journal.failovers(limit);
+                events = journal.history(limit);
+                epoch = journal.currentEpoch();
+            }
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("journal", file.toString());
+            doc.put("current_epoch", epoch);
+            doc.put("failovers", failovers);
+            doc.put("events", events);
+            out.println(JournalJson.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            return ExitCodes.OK;
+        }
+        out.println("Journal " + file + (Files.exists(file) ? "" : " (none yet)") + "; epoch " + epoch);
+        out.println("Failovers (newest first): " + (failovers.isEmpty() ? "none" : ""));
+        for (FailoverRecord f : failovers) {
+            out.printf("  #%d %s %s -> %s, %s, trigger %s, mode %s, epoch %d%s%n", f.id(), f.startedAt(),
+                    f.fromNode(), f.toNode(), f.outcome().label(), f.trigger(), f.mode(), f.epoch(),
+                    f.endedAt() == null ? "" : ", took " + Duration.between(f.startedAt(), f.endedAt()).toMillis() + " ms");
+            if (f.summary() != null) out.println("     " + f.summary());
+            for (StepRecord s : f.steps()) {
+                String took = s.endedAt() == null ? "?" : Duration.between(s.startedAt(), s.endedAt()).toMillis() + " ms";
+                out.printf("     %d. %-18s %-8s %8s  %s%n", s.seq(), s.name(),
+                        s.outcome() == null ? "running" : s.outcome().label(), took, s.detail() == null ? "" : s.detail());
+            }
+        }
+        out.println("Events (oldest first): " + (events.isEmpty() ? "none" : ""));
+        for (JournalEvent e : events) {
+            out.printf("  %s %-15s %s%s%n", e.at(), e.kind().label(), e.node() == null ? "" : e.node() + ": ", e.summary());
+        }
+        return ExitCodes.OK;
+    }
+}

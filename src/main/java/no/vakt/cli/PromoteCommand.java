@@ -1,0 +1,89 @@
+package no.vakt.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import no.vakt.alert.LoggingAlertSink;
+import no.vakt.config.VaktConfig;
+import no.vakt.failover.Decision;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.journal.Journal;
+import no.vakt.traffic.LoggingTrafficSwitch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vakt promote}: an operator's failover to the standby, planned, shown, and run with --confirm. */
+@Command(name = "promote", mixinStandardHelpOptions = true,
+        description = {"Promote the standby: fence the old primary, apply the relay log, check the",
+            "data loss against the RPO, promote, verify a write, hand over, bump the epoch.",
+            "",
+            "Without --confirm the plan is shown and nothing changes (exit 1).",
+            "Exit 0 when the promotion completed (or with --dry-run), 1 when refused or failed."})
+public final class PromoteCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--journal", paramLabel = "FILE",
+            description = "Journal file (default: .vakt/journal.db next to the config file)")
+    Path journalFile;
+
+    @Option(names = "--confirm", description = "Run the promotion (without it the plan is only shown)")
+    boolean confirm;
+
+    @Option(names = "--force", description = "Override the cooldown, the RPO and an unconfirmed primary state"
+            + " (never a running failover or an unreachable standby)")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing")
+    boolean dryRun;
+
+    @Spec
+    CommandSpec spec;
+
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public Integer call() {
+        VaktConfig cfg = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Journal journal = new Journal(journalPath(config, journalFile), clock)) {
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, new LoggingAlertSink(),
+                    new LoggingTrafficSwitch(), new LoggingFileSyncDirector());
+            FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
+            out.print(prepared.plan().render());
+            if (dryRun) {
+                out.println("Dry run: nothing changed.");
+                return ExitCodes.OK;
+            }
+            if (!confirm) {
+                out.println(prepared.plan().decision() == Decision.REFUSE
+                        ? "Refused: nothing changed." + (prepared.plan().approveCommand() == null ? ""
+                                : " If acceptable, re-run as: " + prepared.plan().approveCommand())
+                        : "Nothing changed. Re-run with --confirm to promote: " + prepared.plan().approveCommand());
+                return ExitCodes.FAILED;
+            }
+            FailoverRunner.Outcome outcome = runner.execute(prepared);
+            if (prepared.plan().decision() == Decision.REFUSE) {
+                out.println("Refused: nothing changed.");
+                return ExitCodes.FAILED;
+            }
+            out.println("Steps:");
+            out.print(outcome.renderSteps());
+            out.println(outcome.completed() ? "Promoted " + prepared.plan().toNode() + " (epoch "
+                    + prepared.plan().newEpoch() + ")." : "Promotion did not complete: " + outcome.execution().detail());
+            return outcome.completed() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** {@code --journal FILE}, else {@code .vakt/journal.db} in the config file's directory. */
+    static Path journalPath(ConfigOption config, Path explicit) {
+        if (explicit != null) return explicit;
+        Path cfg = config.path().toAbsolutePath();
+        return cfg.getParent().resolve(".vakt/journal.db");
+    }
+}

@@ -1,0 +1,302 @@
+package no.vakt.failover;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
+import no.vakt.config.Node;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.DbSession;
+import no.vakt.db.Errors;
+import no.vakt.db.NodeInspector;
+import no.vakt.db.NodeOperations;
+import no.vakt.db.NodeState;
+import no.vakt.detect.ClusterObservation;
+import no.vakt.detect.Detector;
+import no.vakt.detect.DetectorConfig;
+import no.vakt.detect.PrimaryHealth;
+import no.vakt.detect.PrimaryProbe;
+import no.vakt.detect.StandbyProbe;
+import no.vakt.failover.steps.PromotionSteps;
+import no.vakt.failover.steps.StepNodes;
+import no.vakt.filesync.FileSyncDirector;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverRecord;
+import no.vakt.journal.Journal;
+import no.vakt.traffic.TrafficSwitch;
+
+/**
+ * Composes a failover: observe both nodes (I/O), plan (pure {@link FailoverPlanner}), and, when the
+ * plan says PROCEED, execute the journaled steps ({@link PlanExecutor}). Refusals are journaled and
+ * alerted. {@link #resumeUnfinished()} settles a failover a crash left running ({@link RecoveryPlanner}).
+ *
+ * <p>The old primary and the standby are the config's primary and standby roles.
+ */
+public final class FailoverRunner {
+    private final VaktConfig config;
+    private final Journal journal;
+    private final Clock clock;
+    private final AlertSink alerts;
+    private final TrafficSwitch traffic;
+    private final FileSyncDirector files;
+    private final NodeInspector inspector;
+
+    /**
+     * What asks for the failover.
+     *
+     * @param detectedHealth the detector's verdict (automatic trigger); null lets the runner judge from
+     *     one observation of both nodes (operator trigger)
+     * @param primaryLastHeartbeat the newest heartbeat written on the old primary when the caller knows
+     *     it, else null (the loss estimate then assumes the old primary wrote until now)
+     */
+    public record Request(Trigger trigger, PrimaryHealth detectedHealth, Instant primaryLastHeartbeat) {
+        public static Request operator(boolean confirm, boolean force) {
+            return new Request(Trigger.operator(confirm, force), null, null);
+        }
+
+        public static Request automatic(PrimaryHealth health, Instant primaryLastHeartbeat) {
+            return new Request(Trigger.automatic(), health, primaryLastHeartbeat);
+        }
+    }
+
+    /** Both nodes as seen before planning; epochs are null when the node has none or does not answer. */
+    public record Observation(Instant at, NodeState primary, Long primaryEpoch, NodeState standby, Long standbyEpoch,
+            PrimaryHealth health, String healthEvidence) {}
+
+    /** A plan and what it was made from, before anything changed. */
+    public record Prepared(Request request, Observation observation, FailoverPlan plan) {}
+
+    /**
+     * How a request ended.
+     *
+     * @param execution null unless the plan proceeded
+     * @param record the journaled failover (with its steps), null unless it ran or was refused
+     */
+    public record Outcome(FailoverPlan plan, ExecutionResult execution, FailoverRecord record) {
+        public boolean completed() {
+            return execution != null && execution.outcome() == FailoverOutcome.COMPLETED;
+        }
+
+        /** Each step with its outcome and duration, then the total. */
+        public String renderSteps() {
+            if (record == null) return "";
+            StringBuilder b = new StringBuilder();
+            for (var s : record.steps()) {
+                long ms = s.endedAt() == null ? -1 : Duration.between(s.startedAt(), s.endedAt()).toMillis();
+                b.append(String.format("  %d. %-18s %-8s %6s  %s%n", s.seq(), s.name(),
+                        s.outcome() == null ? "running" : s.outcome().label(), ms < 0 ? "?" : ms + " ms",
+                        s.detail() == null ? "" : s.detail()));
+            }
+            if (record.endedAt() != null) {
+                b.append("Total: ").append(Duration.between(record.startedAt(), record.endedAt()).toMillis())
+                        .append(" ms; failover ").append(record.id()).append(' ').append(record.outcome().label())
+                        .append(record.summary() == null ? "" : ": " + record.summary()).append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    /** What crash recovery decided and did. {@code execution} is null when it settled without running steps. */
+    public record Recovery(RecoveryPlan plan, ExecutionResult execution, FailoverRecord record) {}
+
+    public FailoverRunner(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
+            FileSyncDirector files) {
+        this.config = config;
+        this.journal = journal;
+        this.clock = clock;
+        this.alerts = alerts;
+        this.traffic = traffic;
+        this.files = files;
+        this.inspector = new NodeInspector(config.policy().checks().timeout());
+    }
+
+    /** Observes and plans; changes nothing. */
+    public Prepared prepare(Request request) {
+        Observation obs = observe(request);
+        StandbySnapshot standby = StandbySnapshot.from(obs.standby(), obs.at());
+        Optional<Instant> lastWritten = Optional.ofNullable(request.primaryLastHeartbeat());
+        if (lastWritten.isEmpty() && obs.primary().reachable() && obs.primary().heartbeatLagMs() != null) {
+            lastWritten = Optional.of(obs.at().minusMillis(obs.primary().heartbeatLagMs()));
+        }
+        // The fencing token only grows: never plan an epoch a node already holds.
+        long epoch = Math.max(journal.currentEpoch(),
+                Math.max(orZero(obs.primaryEpoch()), orZero(obs.standbyEpoch())));
+        PlanInput input = PlanInput.builder()
+                .cluster(config.cluster())
+                .oldPrimary(config.primary().name())
+                .mode(config.policy().failover())
+                .trigger(request.trigger())
+                .now(obs.at())
+                .lastFailoverEnd(journal.lastFailoverEnd().orElse(null))
+                .cooldown(config.policy().cooldown())
+                .maxApplyWait(config.policy().maxApplyWait())
+                .primaryHealth(obs.health())
+                .oldPrimaryReachable(obs.primary().reachable())
+                .oldPrimaryBinlogPos(obs.primary().reachable() ? obs.primary().gtidBinlogPos() : null)
+                .primaryLastHeartbeat(lastWritten.orElse(null))
+                .standby(standby)
+                .rpo(config.objectives().rpo())
+                .currentEpoch(epoch)
+                .failoverRunning(journal.unfinishedFailover().isPresent())
+                .build();
+        return new Prepared(request, obs, FailoverPlanner.plan(input));
+    }
+
+    /** Acts on a prepared plan: runs it when it says PROCEED; journals and alerts a refusal. */
+    public Outcome execute(Prepared prepared) {
+        FailoverPlan plan = prepared.plan();
+        Trigger trigger = plan.trigger();
+        switch (plan.decision()) {
+            case REFUSE -> {
+                String reason = String.join("; ", plan.refusals().stream().map(Refusal::toString).toList());
+                long id = journal.recordRefusal(plan.toNewFailover(), reason);
+                alert(new Alert(trigger.isOperator() ? Severity.WARNING : Severity.CRITICAL, plan.cluster(),
+                        "promotion of " + plan.toNode() + " refused", reason + "; evidence: "
+                                + prepared.observation().healthEvidence() + "; expected loss: "
+                                + plan.dataLoss().explanation(),
+                        plan.approveCommand() == null ? "a person must look" : "if acceptable: " + plan.approveCommand()));
+                return new Outcome(plan, null, journal.failover(id).orElse(null));
+            }
+            case WAIT_FOR_OPERATOR, NOTIFY_ONLY -> {
+                if (!trigger.isOperator()) {
+                    alert(new Alert(Severity.CRITICAL, plan.cluster(), "primary " + plan.fromNode() + " is down",
+                            prepared.observation().healthEvidence() + "; expected loss: " + plan.dataLoss().explanation(),
+                            plan.approveCommand() == null ? "notify-only mode: Vakt does not promote"
+                                    : "approve with: " + plan.approveCommand()));
+                }
+                return new Outcome(plan, null, null);
+            }
+            case PROCEED -> {
+                if (trigger.isOperator()) {
+                    journal.append(EventKind.OPERATOR_ACTION, plan.cluster(), plan.toNode(),
+                            "operator: vakt promote --confirm" + (trigger.force() ? " --force" : ""),
+                            Map.of("from", plan.fromNode(), "to", plan.toNode(), "epoch", plan.newEpoch()));
+                }
+                ExecutionResult result = executor(Optional.ofNullable(prepared.request().primaryLastHeartbeat()))
+                        .start(plan);
+                afterRun(result, plan.cluster());
+                return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));
+            }
+            default -> throw new AssertionError(plan.decision());
+        }
+    }
+
+    public Outcome run(Request request) {
+        return execute(prepare(request));
+    }
+
+    /**
+     * Settles a failover the journal still shows as running (a crash during it): fences what must not
+     * write, then resumes from the first unfinished step, marks it completed, or stops it safely.
+     * Empty when nothing was left running. The daemon calls this at start.
+     */
+    public Optional<Recovery> resumeUnfinished() {
+        Optional<FailoverRecord> running = journal.unfinishedFailover();
+        if (running.isEmpty()) return Optional.empty();
+        FailoverRecord f = running.get();
+        Node old = nodeOf(f.fromNode());
+        Node target = nodeOf(f.toNode());
+        Seen oldSeen = look(old);
+        Seen targetSeen = look(target);
+        RecoveryPlan plan = RecoveryPlanner.plan(new RecoveryInput(f,
+                NodeView.from(oldSeen.state(), oldSeen.epoch()), NodeView.from(targetSeen.state(), targetSeen.epoch()),
+                journal.currentEpoch()));
+        List<String> fenceProblems = new ArrayList<>();
+        for (String name : plan.fenceFirst()) {
+            try (DbSession db = inspector.open(nodeOf(name))) {
+                NodeOperations.fence(db);
+            } catch (SQLException e) {
+                fenceProblems.add("fencing " + name + " failed: " + Errors.describe(e));
+            }
+        }
+        if (!fenceProblems.isEmpty()) {
+            // Resuming without the fence could leave two writable nodes: stop instead.
+            plan = new RecoveryPlan(f.id(), plan.fenceFirst(), RecoveryAction.ABORT_SAFELY, null,
+                    plan.reason() + "; " + String.join("; ", fenceProblems));
+        }
+        journal.append(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(), "crash recovery of failover " + f.id()
+                + ": " + plan.action() + (plan.resumeFrom() == null ? "" : " " + plan.resumeFrom()),
+                Map.of("reason", plan.reason(), "fenced", plan.fenceFirst()));
+        PlanExecutor executor = executor(Optional.empty());
+        ExecutionResult result = null;
+        if (plan.action() == RecoveryAction.RESUME_FROM) {
+            result = executor.resume(f, plan.resumeFrom());
+            afterRun(result, f.cluster());
+        } else {
+            executor.settle(f, plan);
+            if (plan.action() == RecoveryAction.ABORT_SAFELY) {
+                alert(new Alert(Severity.CRITICAL, f.cluster(), "failover " + f.id() + " stopped by crash recovery",
+                        plan.reason(), "a person must check both nodes"));
+            }
+        }
+        return Optional.of(new Recovery(plan, result, journal.failover(f.id()).orElse(null)));
+    }
+
+    private void afterRun(ExecutionResult result, String cluster) {
+        if (result.outcome() == FailoverOutcome.ABORTED) {
+            alert(new Alert(Severity.CRITICAL, cluster, "failover " + result.failoverId() + " aborted at "
+                    + result.stoppedAt(), result.detail(), "a person must check both nodes; see vakt history"));
+        }
+    }
+
+    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat) {
+        StepNodes nodes = new StepNodes(config, inspector);
+        return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
+                () -> primaryLastHeartbeat));
+    }
+
+    private void alert(Alert a) {
+        alerts.send(a);
+        journal.append(EventKind.ALERT, a.cluster(), null, a.severity() + ": " + a.event(),
+                Map.of("evidence", a.evidence(), "action", a.action()));
+    }
+
+    private Observation observe(Request request) {
+        Seen p = look(config.primary());
+        Seen s = look(config.standby());
+        Instant at = clock.instant();
+        PrimaryHealth health;
+        String evidence;
+        if (request.detectedHealth() != null) {
+            health = request.detectedHealth();
+            evidence = "detector: primary " + health;
+        } else {
+            // The operator asks now: one observation, both witnesses (the monitor's probe and the standby's link).
+            Detector d = new Detector(new DetectorConfig(1, DetectorConfig.from(config.policy().checks()).standbyBound()));
+            d.observe(new ClusterObservation(at, p.state().reachable() ? PrimaryProbe.succeeded()
+                    : PrimaryProbe.failed(p.state().error()), StandbyProbe.from(s.state(), null)));
+            health = d.state();
+            evidence = d.lastEvidence();
+        }
+        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence);
+    }
+
+    private record Seen(NodeState state, Long epoch) {}
+
+    private Seen look(Node node) {
+        try (DbSession db = inspector.open(node)) {
+            NodeState state = inspector.inspect(node, db);
+            long epoch = NodeOperations.epoch(db);
+            return new Seen(state, epoch == 0 ? null : epoch);
+        } catch (SQLException e) {
+            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null);
+        }
+    }
+
+    private Node nodeOf(String name) {
+        return config.node(name).orElseThrow(() -> new IllegalStateException(
+                "node " + name + " of the running failover is not in the config"));
+    }
+
+    private static long orZero(Long v) {
+        return v == null ? 0 : v;
+    }
+}

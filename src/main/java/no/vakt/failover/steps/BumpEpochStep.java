@@ -1,0 +1,47 @@
+package no.vakt.failover.steps;
+
+import java.sql.SQLException;
+import no.vakt.db.DbSession;
+import no.vakt.db.NodeOperations;
+import no.vakt.db.VaktSchema;
+import no.vakt.failover.FailoverStep;
+import no.vakt.failover.StepContext;
+import no.vakt.failover.StepName;
+import no.vakt.failover.StepResult;
+import no.vakt.journal.Journal;
+
+/**
+ * Step 7: raises the cluster epoch (the fencing token) to the failover's epoch, in the journal and in
+ * the new primary's {@code vakt.cluster}. Both only grow, so repeating it changes nothing.
+ */
+public final class BumpEpochStep implements FailoverStep {
+    private final StepNodes nodes;
+    private final Journal journal;
+
+    public BumpEpochStep(StepNodes nodes, Journal journal) {
+        this.nodes = nodes;
+        this.journal = journal;
+    }
+
+    @Override
+    public StepName name() {
+        return StepName.BUMP_EPOCH;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws SQLException {
+        long epoch = ctx.newEpoch();
+        boolean recorded = journal.recordEpoch(ctx.cluster(), epoch, ctx.toNode(),
+                "failover " + ctx.failoverId() + ": " + ctx.fromNode() + " -> " + ctx.toNode());
+        try (DbSession db = nodes.open(ctx.toNode())) {
+            VaktSchema.ensure(db);
+            NodeOperations.recordEpoch(db, epoch, ctx.toNode());
+            long onNode = NodeOperations.epoch(db);
+            if (onNode < epoch) {
+                return StepResult.failed(ctx.toNode() + " reports epoch " + onNode + " after recording " + epoch);
+            }
+            return StepResult.ok("epoch " + epoch + (recorded ? " recorded" : " already") + " in the journal; "
+                    + ctx.toNode() + "'s vakt.cluster has epoch " + onNode);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package no.vakt.failover.steps;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
+import no.vakt.db.DbSession;
+import no.vakt.db.NodeOperations;
+import no.vakt.db.NodeState;
+import no.vakt.failover.DataLossEstimate;
+import no.vakt.failover.DataLossEstimator;
+import no.vakt.failover.FailoverStep;
+import no.vakt.failover.StandbySnapshot;
+import no.vakt.failover.StepContext;
+import no.vakt.failover.StepName;
+import no.vakt.failover.StepResult;
+
+/**
+ * Step 3: recompute the expected data loss with fresh numbers, after the relay log was applied, and
+ * stop the promotion when it exceeds the RPO (unless {@code --force} waived it), alerting instead.
+ * Beyond the estimator's time window it is strict about facts it can prove: transactions received but
+ * not applied would be thrown away by the promotion, and when the fenced old primary still answers,
+ * any transaction of its binary log missing on the standby is a known loss.
+ */
+public final class CheckDataLossStep implements FailoverStep {
+    private final StepNodes nodes;
+    private final Clock clock;
+    private final Duration rpo;
+    private final AlertSink alerts;
+    private final Supplier<Optional<Instant>> primaryLastHeartbeat;
+
+    /**
+     * @param primaryLastHeartbeat the newest heartbeat written on the old primary when the caller knows
+     *     it (the daemon wrote it); empty makes the estimate assume the old primary wrote until now
+     */
+    public CheckDataLossStep(StepNodes nodes, Clock clock, Duration rpo, AlertSink alerts,
+            Supplier<Optional<Instant>> primaryLastHeartbeat) {
+        this.nodes = nodes;
+        this.clock = clock;
+        this.rpo = rpo;
+        this.alerts = alerts;
+        this.primaryLastHeartbeat = primaryLastHeartbeat;
+    }
+
+    @Override
+    public StepName name() {
+        return StepName.CHECK_DATA_LOSS;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws SQLException {
+        NodeState standby;
+        long unapplied;
+        try (DbSession db = nodes.open(ctx.toNode())) {
+            standby = nodes.inspector().inspect(nodes.node(ctx.toNode()), db);
+            unapplied = NodeOperations.unappliedTransactions(db);
+        }
+        NodeState old = nodes.inspector().inspect(nodes.node(ctx.fromNode()));
+        Instant now = clock.instant();
+        Optional<Instant> lastWritten = primaryLastHeartbeat.get();
+        if (lastWritten.isEmpty() && old.reachable() && old.heartbeatLagMs() != null) {
+            lastWritten = Optional.of(now.minusMillis(old.heartbeatLagMs()));
+        }
+        DataLossEstimate loss = DataLossEstimator.estimate(now, rpo, old.reachable(), lastWritten,
+                old.reachable() ? Optional.of(old.gtidBinlogPos()) : Optional.empty(),
+                StandbySnapshot.from(standby, now));
+
+        StringBuilder problems = new StringBuilder();
+        if (!loss.withinRpo()) problems.append("the expected loss exceeds the RPO; ");
+        if (old.reachable() && loss.missingTransactions() != null && loss.missingTransactions() > 0) {
+            problems.append(loss.missingTransactions()).append(" transaction(s) of ").append(ctx.fromNode())
+                    .append(" missing on ").append(ctx.toNode()).append(" (").append(String.join(",", loss.missingGtids()))
+                    .append("); ");
+        }
+        if (unapplied > 0) problems.append(unapplied).append(" received transaction(s) not applied; ");
+        String evidence = loss.explanation() + "; unapplied relay log transactions: " + unapplied;
+        if (problems.isEmpty()) return StepResult.ok(evidence);
+        if (!ctx.enforceRpo()) return StepResult.ok("RPO waived by --force: " + problems + evidence);
+        alerts.send(new Alert(Severity.CRITICAL, ctx.cluster(),
+                "promotion of " + ctx.toNode() + " stopped: data loss beyond the RPO",
+                problems + evidence, "investigate; promote anyway with: vakt promote --confirm --force"));
+        return StepResult.failed(problems + evidence);
+    }
+}

@@ -1,0 +1,57 @@
+package no.vakt.failover.steps;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import no.vakt.db.DbSession;
+import no.vakt.db.NodeOperations;
+import no.vakt.failover.FailoverStep;
+import no.vakt.failover.StepContext;
+import no.vakt.failover.StepName;
+import no.vakt.failover.StepResult;
+
+/**
+ * Step 4: the point of no return. Detaches the standby (STOP SLAVE; RESET SLAVE ALL) and opens it for
+ * writes (read_only=OFF). It looks first: a node already writable and replicating from nobody was
+ * promoted before a crash, so nothing is done. It refuses while the old primary answers writable,
+ * so the cluster never has two writable nodes.
+ */
+public final class PromoteStandbyStep implements FailoverStep {
+    private final StepNodes nodes;
+
+    public PromoteStandbyStep(StepNodes nodes) {
+        this.nodes = nodes;
+    }
+
+    @Override
+    public StepName name() {
+        return StepName.PROMOTE_STANDBY;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws SQLException {
+        String to = ctx.toNode();
+        Optional<Boolean> oldWritable = nodes.writableIfReachable(ctx.fromNode());
+        if (oldWritable.orElse(false)) {
+            return StepResult.failed(ctx.fromNode() + " answers and is writable (read_only=OFF): promoting "
+                    + to + " now would make two writable nodes");
+        }
+        try (DbSession db = nodes.open(to)) {
+            boolean replicating = db.replicaStatus().isPresent();
+            boolean readOnly = StepNodes.readOnly(db);
+            if (!replicating && !readOnly) {
+                return StepResult.skipped(to + " is already writable with no replication configured: already promoted");
+            }
+            if (replicating) {
+                NodeOperations.promote(db);
+            } else {
+                db.execute("SET GLOBAL read_only = OFF");
+            }
+            if (db.replicaStatus().isPresent() || StepNodes.readOnly(db)) {
+                return StepResult.failed(to + " still replicates or is read-only after the promotion statements");
+            }
+            String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
+            return StepResult.ok(to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
+                    + "read_only=OFF (gtid_current_pos " + gtid + ")");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package no.vakt.failover.steps;
+
+import java.sql.SQLException;
+import no.vakt.db.DbSession;
+import no.vakt.db.NodeOperations;
+import no.vakt.db.VaktSchema;
+import no.vakt.failover.FailoverStep;
+import no.vakt.failover.StepContext;
+import no.vakt.failover.StepName;
+import no.vakt.failover.StepResult;
+
+/** Step 5: proves the new primary takes a real write (a canary row written and read back). */
+public final class VerifyWriteStep implements FailoverStep {
+    private final StepNodes nodes;
+
+    public VerifyWriteStep(StepNodes nodes) {
+        this.nodes = nodes;
+    }
+
+    @Override
+    public StepName name() {
+        return StepName.VERIFY_WRITE;
+    }
+
+    @Override
+    public StepResult execute(StepContext ctx) throws SQLException {
+        try (DbSession db = nodes.open(ctx.toNode())) {
+            if (StepNodes.readOnly(db)) return StepResult.failed(ctx.toNode() + " is read-only");
+            // The new primary owns Vakt's schema now; normally it arrived by replication already.
+            VaktSchema.ensure(db);
+            NodeOperations.verifyWrite(db);
+            return StepResult.ok("wrote and read back a canary row on " + ctx.toNode());
+        }
+    }
+}
