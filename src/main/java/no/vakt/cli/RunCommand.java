@@ -9,6 +9,11 @@ import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.AlertingFailoverTrigger;
+import no.vakt.detect.FailoverTrigger;
+import no.vakt.failover.AutomaticFailover;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.traffic.LoggingTrafficSwitch;
 import no.vakt.detect.Monitor;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
@@ -48,13 +53,24 @@ public final class RunCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         try (Journal journal = new Journal(journalPath, clock)) {
             LoggingAlertSink alerts = new LoggingAlertSink();
-            Monitor monitor = new Monitor(cfg, journal, new AlertingFailoverTrigger(cfg.cluster(), alerts, journal),
-                    alerts, clock, line -> {
-                        synchronized (out) {
-                            out.println(line);
-                            out.flush();
-                        }
-                    });
+            java.util.function.Consumer<String> print = line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            };
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, new LoggingTrafficSwitch(),
+                    new LoggingFileSyncDirector());
+            // A failover a crash left half-done is finished or safely stopped before watching again.
+            runner.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
+                    + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
+                    + r.record().outcome().label() + ")")));
+            Monitor[] self = new Monitor[1];
+            FailoverTrigger trigger = new AutomaticFailover(cfg, runner,
+                    new AlertingFailoverTrigger(cfg.cluster(), alerts, journal),
+                    () -> self[0].lastHeartbeatWritten(), print);
+            Monitor monitor = new Monitor(cfg, journal, trigger, alerts, clock, print);
+            self[0] = monitor;
             // SIGTERM / Ctrl-C: stop probing and finish the current tick before the JVM exits.
             Thread hook = new Thread(monitor::close, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

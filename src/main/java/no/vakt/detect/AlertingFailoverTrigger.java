@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A trigger that only alerts: it sends each alerting transition to the {@link AlertSink} and journals
- * the alert. Until the failover runner is wired in, a DOWN primary is reported with what a person
- * should do; it starts nothing.
+ * the alert. It starts nothing itself: {@code no.vakt.failover.AutomaticFailover} wraps it and runs the
+ * failover runner on a confirmed DOWN.
  */
 public final class AlertingFailoverTrigger implements FailoverTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(AlertingFailoverTrigger.class);
@@ -31,8 +31,8 @@ public final class AlertingFailoverTrigger implements FailoverTrigger {
     @Override
     public void primaryDown(LiveRoles roles, Transition evidence) {
         alert(new Alert(Severity.CRITICAL, cluster, "primary " + roles.primary().name() + " down",
-                evidence.evidence(), "no automatic failover is wired in this build: check "
-                        + roles.primary().name() + " and promote " + roles.standby().name() + " by hand if it stays down"),
+                evidence.evidence(), "policy.failover decides: automatic promotes " + roles.standby().name()
+                        + ", manual waits for `vakt promote --confirm`, notify-only leaves it to you"),
                 roles.primary().name());
     }
 

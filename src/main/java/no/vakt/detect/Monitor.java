@@ -73,6 +73,7 @@ public final class Monitor implements Closeable {
     private volatile Thread loopThread;
     private Detector detector;
     private HeartbeatWriter heartbeat;
+    private java.time.Instant lastHeartbeat;
     private boolean downReported;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
@@ -378,8 +379,17 @@ public final class Monitor implements Closeable {
         }
     }
 
+    /**
+     * When the heartbeat was last written on the live primary, by this monitor's clock; null before the
+     * first. For the trigger, which runs on the monitor's thread like every other use of the writer.
+     */
+    public java.time.Instant lastHeartbeatWritten() {
+        return heartbeat == null ? lastHeartbeat : heartbeat.stats().lastWrite();
+    }
+
     private void stopHeartbeat() {
         if (heartbeat != null) {
+            lastHeartbeat = heartbeat.stats().lastWrite();
             heartbeat.close();
             heartbeat = null;
         }

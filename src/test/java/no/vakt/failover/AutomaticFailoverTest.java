@@ -1,0 +1,63 @@
+package no.vakt.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import no.vakt.db.NodeInspector;
+import no.vakt.db.NodeState;
+import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverRecord;
+import no.vakt.journal.Journal;
+import no.vakt.testing.Cli;
+import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.TestPair;
+import org.junit.jupiter.api.Test;
+
+/** The daemon end to end: kill -9 of the primary under `vakt run` promotes the standby with every replicated row. */
+class AutomaticFailoverTest {
+    @Test
+    void killingThePrimaryUnderVaktRunPromotesTheStandbyWithoutLosingReplicatedRows() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms"));
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            for (int i = 1; i <= 50; i++) TestPair.sql(pair.primary, "INSERT INTO shop.orders VALUES (" + i + ")");
+            TestPair.sql(pair.primary, "DELETE FROM vakt.heartbeat"); // only the monitor's own beats count below
+            ReplicationFixture.awaitCaughtUp(pair);
+
+            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(
+                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "25s"));
+            NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
+            // The monitor's heartbeats arriving on the standby: the loss window is then measured, not assumed.
+            await("monitor heartbeats replicated").atMost(Duration.ofSeconds(10)).until(() -> {
+                Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
+                return lag != null && lag < 500;
+            });
+            pair.primary.kill();
+
+            await("bergen promoted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                NodeState s = inspector.inspect(pair.config().standby());
+                return s.reachable() && !s.readOnly() && s.replica().isEmpty();
+            });
+            try (Connection c = pair.standby.rootConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(50);
+            }
+            Cli out = run.get();
+            assertThat(out.out()).as(out.out() + out.err()).contains("DOWN").contains("failover: PROCEED");
+            try (Journal journal = new Journal(pair.configFile.getParent().resolve(".vakt/journal.db"), Clock.systemUTC())) {
+                FailoverRecord f = journal.failovers(10).get(0);
+                assertThat(f.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+                assertThat(f.toNode()).isEqualTo("bergen-db");
+                assertThat(journal.currentEpoch()).isEqualTo(1);
+            }
+        }
+    }
+}
