@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * One protected application: its objectives, policy, sites and replication. The sections
- * {@code files}, {@code traffic} and {@code alerts} are kept as raw trees until their features
- * define them.
+ * {@code files}, {@code traffic}, {@code alerts}, {@code server} and {@code drills} are kept as raw
+ * trees until their features define them.
  */
 public record VaktConfig(
         String cluster,
@@ -20,7 +20,9 @@ public record VaktConfig(
         Replication replication,
         JsonNode files,
         JsonNode traffic,
-        JsonNode alerts) {
+        JsonNode alerts,
+        JsonNode server,
+        JsonNode drills) {
 
     public VaktConfig {
         production = production != null && production;
