@@ -19,7 +19,7 @@ public record VaktConfig(
         List<Site> sites,
         Replication replication,
         JsonNode files,
-        JsonNode traffic,
+        List<no.vakt.traffic.TrafficEntry> traffic,
         JsonNode alerts,
         JsonNode server,
         JsonNode drills) {
@@ -29,6 +29,7 @@ public record VaktConfig(
         objectives = objectives != null ? objectives : Objectives.DEFAULT;
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
+        traffic = traffic != null ? List.copyOf(traffic) : List.of();
     }
 
     @JsonIgnore
