@@ -46,6 +46,10 @@ final class ConfigValidator {
             }
         }
         if (policy.jurisdictions().isEmpty()) p.add("policy.jurisdictions", "expected at least one country code");
+        if (!policy.fenceCommand().isEmpty() && (policy.fenceCommand().get(0) == null || policy.fenceCommand().get(0).isBlank())) {
+            p.add("policy.fence-command", "expected a program followed by its arguments, e.g. [/usr/local/bin/stonith, '{node}']");
+        }
+        if (policy.fenceCommandTimeout().isZero()) p.add("policy.fence-command-timeout", "expected a positive duration");
     }
 
     private static void sites(VaktConfig c, ConfigLoader.Problems p) {

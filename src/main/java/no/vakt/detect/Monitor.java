@@ -256,6 +256,10 @@ public final class Monitor implements Closeable {
         } else if (bWritable) {
             chosen = other;
             lastRoleAlert = null;
+        } else if (!aWritable && LiveRole.of(a) == LiveRole.STANDBY && LiveRole.of(b) != LiveRole.STANDBY) {
+            // Neither writable, and "current" replicates: the other one is the (dead) primary.
+            chosen = other;
+            lastRoleAlert = null;
         } else {
             lastRoleAlert = null;
         }

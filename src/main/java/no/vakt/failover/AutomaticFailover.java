@@ -37,15 +37,10 @@ public final class AutomaticFailover implements FailoverTrigger {
     @Override
     public void primaryDown(LiveRoles roles, Transition evidence) {
         alerts.primaryDown(roles, evidence);
-        if (!roles.primary().equals(config.primary())) {
-            // The runner plans from the configured roles; after a failover the config is stale until edited.
-            out.accept("NOT failing over: the live primary " + roles.primary().name() + " is not the configured primary "
-                    + config.primary().name() + "; update vakt.yml roles after a failover, or use vakt promote");
-            return;
-        }
         try {
+            // The monitor's live roles, not the config's role: fields (stale after a failover).
             FailoverRunner.Outcome outcome =
-                    runner.run(FailoverRunner.Request.automatic(PrimaryHealth.DOWN, lastHeartbeatWritten.get()));
+                    runner.run(FailoverRunner.Request.automatic(PrimaryHealth.DOWN, lastHeartbeatWritten.get(), roles));
             out.accept("failover: " + outcome.plan().decision() + System.lineSeparator() + outcome.renderSteps().stripTrailing());
         } catch (RuntimeException e) {
             LOG.error("failover could not run: {}", e.getMessage(), e);

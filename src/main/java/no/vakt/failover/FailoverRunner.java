@@ -20,6 +20,7 @@ import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
 import no.vakt.detect.ClusterObservation;
 import no.vakt.detect.Detector;
+import no.vakt.detect.LiveRoles;
 import no.vakt.detect.DetectorConfig;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.PrimaryProbe;
@@ -57,19 +58,31 @@ public final class FailoverRunner {
      * @param primaryLastHeartbeat the newest heartbeat written on the old primary when the caller knows
      *     it, else null (the loss estimate then assumes the old primary wrote until now)
      */
-    public record Request(Trigger trigger, PrimaryHealth detectedHealth, Instant primaryLastHeartbeat) {
+    /**
+     * @param roles the live roles as the monitor knows them; null to read them from the servers now
+     *     (never from the config's {@code role:} fields, which are stale after a failover)
+     */
+    public record Request(Trigger trigger, PrimaryHealth detectedHealth, Instant primaryLastHeartbeat, LiveRoles roles) {
         public static Request operator(boolean confirm, boolean force) {
-            return new Request(Trigger.operator(confirm, force), null, null);
+            return new Request(Trigger.operator(confirm, force), null, null, null);
         }
 
         public static Request automatic(PrimaryHealth health, Instant primaryLastHeartbeat) {
-            return new Request(Trigger.automatic(), health, primaryLastHeartbeat);
+            return new Request(Trigger.automatic(), health, primaryLastHeartbeat, null);
+        }
+
+        public static Request automatic(PrimaryHealth health, Instant primaryLastHeartbeat, LiveRoles roles) {
+            return new Request(Trigger.automatic(), health, primaryLastHeartbeat, roles);
         }
     }
 
     /** Both nodes as seen before planning; epochs are null when the node has none or does not answer. */
     public record Observation(Instant at, NodeState primary, Long primaryEpoch, NodeState standby, Long standbyEpoch,
-            PrimaryHealth health, String healthEvidence) {}
+            PrimaryHealth health, String healthEvidence) {
+        public Node primaryNode() {
+            return primary.node();
+        }
+    }
 
     /** A plan and what it was made from, before anything changed. */
     public record Prepared(Request request, Observation observation, FailoverPlan plan) {}
@@ -131,7 +144,7 @@ public final class FailoverRunner {
                 Math.max(orZero(obs.primaryEpoch()), orZero(obs.standbyEpoch())));
         PlanInput input = PlanInput.builder()
                 .cluster(config.cluster())
-                .oldPrimary(config.primary().name())
+                .oldPrimary(obs.primaryNode().name())
                 .mode(config.policy().failover())
                 .trigger(request.trigger())
                 .now(obs.at())
@@ -180,8 +193,8 @@ public final class FailoverRunner {
                             "operator: vakt promote --confirm" + (trigger.force() ? " --force" : ""),
                             Map.of("from", plan.fromNode(), "to", plan.toNode(), "epoch", plan.newEpoch()));
                 }
-                ExecutionResult result = executor(Optional.ofNullable(prepared.request().primaryLastHeartbeat()))
-                        .start(plan);
+                Instant lastWrite = prepared.request().primaryLastHeartbeat();
+                ExecutionResult result = executor(Optional.ofNullable(lastWrite)).start(plan, lastWrite);
                 afterRun(result, plan.cluster());
                 return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));
             }
@@ -225,7 +238,8 @@ public final class FailoverRunner {
         journal.append(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(), "crash recovery of failover " + f.id()
                 + ": " + plan.action() + (plan.resumeFrom() == null ? "" : " " + plan.resumeFrom()),
                 Map.of("reason", plan.reason(), "fenced", plan.fenceFirst()));
-        PlanExecutor executor = executor(Optional.empty());
+        // The bound the interrupted run checked against, not "now": the crash must not count as data loss.
+        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()));
         ExecutionResult result = null;
         if (plan.action() == RecoveryAction.RESUME_FROM) {
             result = executor.resume(f, plan.resumeFrom());
@@ -260,8 +274,12 @@ public final class FailoverRunner {
     }
 
     private Observation observe(Request request) {
-        Seen p = look(config.primary());
-        Seen s = look(config.standby());
+        Seen a = look(config.primary());
+        Seen b = look(config.standby());
+        Node livePrimary = request.roles() != null ? request.roles().primary()
+                : LiveRoles.settle(a.state(), a.epoch(), b.state(), b.epoch(), journal.epochHolder().orElse(null));
+        Seen p = livePrimary.equals(a.state().node()) ? a : b;
+        Seen s = p == a ? b : a;
         Instant at = clock.instant();
         PrimaryHealth health;
         String evidence;

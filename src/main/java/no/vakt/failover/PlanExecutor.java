@@ -39,10 +39,16 @@ public final class PlanExecutor {
 
     /** Starts a planned failover: journals it, then runs every step. The plan must say PROCEED. */
     public ExecutionResult start(FailoverPlan plan) {
+        return start(plan, null);
+    }
+
+    /** As {@link #start(FailoverPlan)}, journaling first when the old primary last took a write (null: unknown). */
+    public ExecutionResult start(FailoverPlan plan, java.time.Instant primaryLastWrite) {
         if (plan.decision() != Decision.PROCEED) {
             throw new IllegalArgumentException("the plan says " + plan.decision() + ", not PROCEED");
         }
         long id = journal.beginFailover(plan.toNewFailover());
+        if (primaryLastWrite != null) journal.recordPrimaryLastWrite(id, primaryLastWrite);
         return run(StepContext.of(id, plan), StepName.values()[0]);
     }
 

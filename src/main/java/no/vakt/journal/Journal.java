@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * passwords. As a guard against mistakes, detail keys that look like secrets are rejected.
  */
 public final class Journal implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret).*");
     private static final ObjectMapper JSON = JournalJson.mapper();
 
@@ -288,6 +288,44 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** Records when the old primary last took a write (its newest heartbeat), as known when failover {@code id} began. */
+    public synchronized void recordPrimaryLastWrite(long failoverId, Instant at) {
+        write(() -> {
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "UPDATE failovers SET primary_last_write = ? WHERE id = ?")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setLong(2, failoverId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** What {@link #recordPrimaryLastWrite} stored for failover {@code id}, if anything. */
+    public synchronized Optional<Instant> primaryLastWrite(long failoverId) {
+        return read(() -> {
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT primary_last_write FROM failovers WHERE id = ?")) {
+                ps.setLong(1, failoverId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return Optional.<Instant>empty();
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
+                }
+            }
+        });
+    }
+
+    /** The node that holds the highest recorded epoch (the last promoted primary), if any. */
+    public synchronized Optional<String> epochHolder() {
+        return read(() -> {
+            try (Statement st = connection().createStatement();
+                    ResultSet rs = st.executeQuery("SELECT node FROM epochs ORDER BY epoch DESC LIMIT 1")) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
     /**
      * Records that the cluster moved to {@code epoch} with {@code node} as primary. Epochs only grow:
      * recording the current epoch again is a no-op that returns false (so a step retried after a crash
@@ -375,6 +413,9 @@ public final class Journal implements AutoCloseable {
                         + " outcome TEXT NOT NULL CHECK (outcome IN ('running','completed','aborted','refused')),"
                         + " epoch INTEGER NOT NULL,"
                         + " summary TEXT)");
+                // Schema 2 (from 1 or new): the newest write on the old primary, so a failover resumed after
+                // a crash checks the same data-loss bound as the one that started.
+                st.execute("ALTER TABLE failovers ADD COLUMN primary_last_write INTEGER");
                 // The database itself forbids two running failovers.
                 st.execute("CREATE UNIQUE INDEX IF NOT EXISTS failovers_one_running ON failovers(outcome)"
                         + " WHERE outcome = 'running'");

@@ -60,4 +60,67 @@ class AutomaticFailoverTest {
             }
         }
     }
+
+    /**
+     * The live roles, not the config's role: fields, drive the daemon: after a failover to bergen and a
+     * rejoin of oslo, killing bergen fails back over to oslo with the config unchanged.
+     */
+    @Test
+    void aSecondFailoverFollowsTheLiveRolesNotTheConfig() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms")
+                    .replace("cooldown: 1h", "cooldown: 1s"));
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)",
+                    "INSERT INTO shop.orders VALUES (1)");
+            ReplicationFixture.awaitCaughtUp(pair);
+            NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
+
+            CompletableFuture<Cli> first = CompletableFuture.supplyAsync(
+                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "12s"));
+            awaitHeartbeatsOn(inspector, pair.config().standby());
+            pair.primary.kill();
+            awaitPromoted(inspector, pair.config().standby());
+            first.get();
+
+            pair.primary.start();
+            Cli rejoin = Cli.run("rejoin", "oslo-db", "--discard-errant", "--config", pair.configFile.toString());
+            assertThat(rejoin.exitCode()).as(rejoin.out() + rejoin.err()).isZero();
+            TestPair.sql(pair.standby, "INSERT INTO shop.orders VALUES (2)");
+
+            CompletableFuture<Cli> second = CompletableFuture.supplyAsync(
+                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "15s"));
+            awaitHeartbeatsOn(inspector, pair.config().primary());
+            pair.standby.kill();
+            awaitPromoted(inspector, pair.config().primary());
+            Cli out = second.get();
+            assertThat(out.out()).as(out.out() + out.err()).contains("failover: PROCEED");
+            try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+            try (Journal journal = new Journal(pair.configFile.getParent().resolve(".vakt/journal.db"), Clock.systemUTC())) {
+                FailoverRecord f = journal.failovers(10).get(0);
+                assertThat(f.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+                assertThat(f.fromNode()).isEqualTo("bergen-db");
+                assertThat(f.toNode()).isEqualTo("oslo-db");
+                assertThat(journal.currentEpoch()).isEqualTo(2);
+            }
+        }
+    }
+
+    private static void awaitHeartbeatsOn(NodeInspector inspector, no.vakt.config.Node standby) {
+        await("monitor heartbeats replicated to " + standby.name()).atMost(Duration.ofSeconds(10)).until(() -> {
+            Long lag = inspector.inspect(standby).heartbeatLagMs();
+            return lag != null && lag < 500;
+        });
+    }
+
+    private static void awaitPromoted(NodeInspector inspector, no.vakt.config.Node node) {
+        await(node.name() + " promoted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            NodeState s = inspector.inspect(node);
+            return s.reachable() && !s.readOnly() && s.replica().isEmpty();
+        });
+    }
 }

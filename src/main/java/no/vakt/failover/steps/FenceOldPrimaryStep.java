@@ -12,17 +12,21 @@ import no.vakt.failover.StepResult;
 /**
  * Step 1: stop the old primary taking writes, when it still answers: read_only=ON and its client
  * connections killed (an open transaction could otherwise still commit). Repeating it is harmless.
- * When it does not answer there is nothing to do over SQL: the step is skipped, with the error as
- * evidence. No fencing command can be configured yet, so none runs.
+ * Then the configured fencing command runs (STONITH, firewall): when the old primary did not answer,
+ * that command is the only fence, so its failure fails the step and stops the failover; when SQL
+ * fencing worked, a failing command is reported and the step still succeeds.
  */
 public final class FenceOldPrimaryStep implements FailoverStep {
     static final String NO_SUPER_READ_ONLY = "MariaDB has no super_read_only: accounts with READ ONLY ADMIN"
             + " (e.g. ALL PRIVILEGES) could still write, which is why client connections are killed";
 
     private final StepNodes nodes;
+    private final FenceCommand command;
 
     public FenceOldPrimaryStep(StepNodes nodes) {
         this.nodes = nodes;
+        var policy = nodes.config().policy();
+        this.command = new FenceCommand(policy.fenceCommand(), policy.fenceCommandTimeout());
     }
 
     @Override
@@ -30,24 +34,39 @@ public final class FenceOldPrimaryStep implements FailoverStep {
         return StepName.FENCE_OLD_PRIMARY;
     }
 
+    private record SqlFence(boolean fenced, boolean failed, String detail) {}
+
     @Override
     public StepResult execute(StepContext ctx) throws SQLException {
         String old = ctx.fromNode();
+        SqlFence sql = fenceOverSql(old);
+        if (sql.failed()) return StepResult.failed(sql.detail());
+        if (!command.configured()) {
+            String detail = sql.detail() + "; no fencing command is configured";
+            return sql.fenced() ? StepResult.ok(detail) : StepResult.skipped(detail);
+        }
+        FenceCommand.Result cmd = command.run(ctx.cluster(), nodes.node(old), ctx.newEpoch());
+        String detail = sql.detail() + "; " + cmd.detail();
+        if (cmd.ok() || sql.fenced()) return StepResult.ok(detail);
+        // Nothing fenced the old primary: promoting now could leave two writable primaries.
+        return StepResult.failed(detail + "; the old primary is not fenced, so the standby is not promoted");
+    }
+
+    private SqlFence fenceOverSql(String old) throws SQLException {
         DbSession db;
         try {
             db = nodes.open(old);
         } catch (SQLException e) {
-            return StepResult.skipped(old + " does not answer (" + Errors.describe(e)
-                    + "): SQL fencing skipped; no fencing command is configured");
+            return new SqlFence(false, false, old + " does not answer (" + Errors.describe(e) + "): SQL fencing skipped");
         }
         try (db) {
             int killed = NodeOperations.fence(db);
-            if (!StepNodes.readOnly(db)) return StepResult.failed(old + " still reports read_only=OFF after fencing");
-            return StepResult.ok(old + ": read_only=ON, " + killed + " client connection(s) killed; "
-                    + NO_SUPER_READ_ONLY + "; no fencing command is configured");
+            if (!StepNodes.readOnly(db)) return new SqlFence(false, true, old + " still reports read_only=OFF after fencing");
+            return new SqlFence(true, false, old + ": read_only=ON, " + killed + " client connection(s) killed; "
+                    + NO_SUPER_READ_ONLY);
         } catch (SQLException e) {
             if (StepNodes.connectionLost(e)) {
-                return StepResult.skipped(old + " stopped answering while being fenced (" + Errors.describe(e) + ")");
+                return new SqlFence(false, false, old + " stopped answering while being fenced (" + Errors.describe(e) + ")");
             }
             throw e;
         }
