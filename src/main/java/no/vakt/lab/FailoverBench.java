@@ -1,0 +1,224 @@
+package no.vakt.lab;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import no.vakt.alert.LoggingAlertSink;
+import no.vakt.cli.Main;
+import no.vakt.config.ConfigLoader;
+import no.vakt.config.VaktConfig;
+import no.vakt.detect.AlertingFailoverTrigger;
+import no.vakt.detect.Monitor;
+import no.vakt.detect.PrimaryHealth;
+import no.vakt.failover.AutomaticFailover;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.filesync.NoOpFileSyncDirector;
+import no.vakt.journal.FailoverRecord;
+import no.vakt.journal.Journal;
+import no.vakt.traffic.NoOpTrafficSwitch;
+
+/**
+ * {@code bench/failover}: N kill -9 cycles of the lab's primary under the real monitor and failover
+ * runner, each on a fresh lab (so cooldown and rejoin do not enter the figures). Prints detection
+ * (fault to DOWN), promotion (failover start to end) and total (fault to the first write an
+ * application account gets through on the new primary) as median and p95.
+ */
+public final class FailoverBench {
+    /** Bounds one cycle's wait for the promotion: far above any sane detection + promotion time. */
+    private static final Duration CYCLE_LIMIT = Duration.ofSeconds(60);
+    /** How often the application writer retries: the resolution of the "total" figure. */
+    private static final Duration WRITE_RETRY = Duration.ofMillis(10);
+
+    record Cycle(long detectionMs, long promotionMs, long totalMs) {}
+
+    public static void main(String[] args) throws Exception {
+        int cycles = 10;
+        String interval = "1s";
+        String timeout = "1s";
+        int failures = 3;
+        Path dir = Path.of(".vakt", "bench-failover");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--cycles" -> cycles = Integer.parseInt(args[++i]);
+                case "--interval" -> interval = args[++i];
+                case "--timeout" -> timeout = args[++i];
+                case "--failures" -> failures = Integer.parseInt(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: bench/failover [--cycles N] [--interval 1s] [--timeout 1s] [--failures 3] [--dir DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (cycles < 1 || cycles > 100) throw new IllegalArgumentException("--cycles: 1..100");
+        System.out.printf("bench/failover: %d kill -9 cycles, checks every %s, timeout %s, %d failures before DOWN%n",
+                cycles, interval, timeout, failures);
+        List<Cycle> results = new ArrayList<>();
+        for (int c = 1; c <= cycles; c++) {
+            Cycle r = cycle(dir.resolve("cycle-" + c), interval, timeout, failures);
+            results.add(r);
+            System.out.printf("cycle %2d: detection %5d ms, promotion %4d ms, total %5d ms%n", c, r.detectionMs(),
+                    r.promotionMs(), r.totalMs());
+        }
+        List<Long> total = results.stream().map(Cycle::totalMs).toList();
+        System.out.println();
+        System.out.printf("%-10s %8s %8s%n", "figure", "median", "p95");
+        print("detection", results.stream().map(Cycle::detectionMs).toList());
+        print("promotion", results.stream().map(Cycle::promotionMs).toList());
+        print("total", total);
+        long median = percentile(total, 50);
+        System.out.printf("%ngoal (1 s checks x 3): total median under 5000 ms: %s (%d ms)%n",
+                median < 5000 ? "MET" : "NOT MET", median);
+        System.out.println("peers for scale: MHA 10-30 s, orchestrator ~10-23 s, MaxScale detection alone up to 25 s by default");
+    }
+
+    private static Cycle cycle(Path labDir, String interval, String timeout, int failures) throws Exception {
+        quiet("lab", "down", "--dir", labDir.toString(), "--purge");
+        // Own addresses, away from a lab the operator may be running on the defaults.
+        int code = quiet("lab", "up", "--dir", labDir.toString(), "--no-hints", "--oslo-address", "127.0.110.1",
+                "--bergen-address", "127.0.120.1");
+        if (code != 0) throw new IllegalStateException("lab up failed (exit " + code + ")");
+        LabLayout layout = new LabLayout(labDir);
+        try {
+            Path cfgFile = layout.configFile();
+            String yml = Files.readString(cfgFile).replace("interval: 1s", "interval: " + interval)
+                    .replace("timeout: 1s", "timeout: " + timeout).replace("failures: 3", "failures: " + failures);
+            Files.writeString(cfgFile, yml);
+            if (quiet("replicate", "--config", cfgFile.toString()) != 0) throw new IllegalStateException("replicate failed");
+            VaktConfig cfg = ConfigLoader.load(cfgFile);
+            Lab lab = new Lab(layout);
+            LabSettings settings = lab.settings().orElseThrow();
+            MariaDbServer oslo = lab.server(LabSite.OSLO, settings);
+            String appPassword = "bench-" + System.nanoTime();
+            oslo.rootExecute("CREATE TABLE IF NOT EXISTS shop.bench (id BIGINT AUTO_INCREMENT PRIMARY KEY, at TIMESTAMP(3))",
+                    "CREATE USER IF NOT EXISTS 'benchapp'@'%' IDENTIFIED BY '" + appPassword + "'",
+                    "GRANT INSERT, SELECT ON shop.* TO 'benchapp'@'%'");
+            return measure(cfg, layout, lab, settings, appPassword);
+        } finally {
+            quiet("lab", "down", "--dir", labDir.toString(), "--purge");
+        }
+    }
+
+    private static Cycle measure(VaktConfig cfg, LabLayout layout, Lab lab, LabSettings settings, String appPassword)
+            throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (Journal journal = new Journal(layout.dir().resolve("bench-journal.db"), clock)) {
+            LoggingAlertSink alerts = new LoggingAlertSink();
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, new NoOpTrafficSwitch(),
+                    new NoOpFileSyncDirector());
+            Monitor[] self = new Monitor[1];
+            Instant[] down = new Instant[1];
+            AutomaticFailover trigger = new AutomaticFailover(cfg, runner,
+                    new AlertingFailoverTrigger(cfg.cluster(), alerts, journal), () -> self[0].lastHeartbeatWritten(),
+                    line -> { });
+            try (Monitor monitor = new Monitor(cfg, journal, new DownRecorder(trigger, down, clock), alerts, clock, l -> { })) {
+                self[0] = monitor;
+                monitor.start();
+                awaitHeartbeats(monitor);
+                Instant fault = clock.instant();
+                lab.server(LabSite.OSLO, settings).kill();
+                Instant firstWrite = firstApplicationWrite(settings.address(LabSite.BERGEN), settings.port(), appPassword, clock);
+                FailoverRecord f = awaitFailoverEnd(journal);
+                return new Cycle(Duration.between(fault, down[0]).toMillis(),
+                        Duration.between(f.startedAt(), f.endedAt()).toMillis(),
+                        Duration.between(fault, firstWrite).toMillis());
+            }
+        }
+    }
+
+    private static void awaitHeartbeats(Monitor monitor) throws InterruptedException {
+        long until = System.nanoTime() + CYCLE_LIMIT.toNanos();
+        while (monitor.lastHeartbeatWritten() == null || monitor.health() != PrimaryHealth.HEALTHY) {
+            if (System.nanoTime() > until) throw new IllegalStateException("the monitor never saw a healthy primary");
+            Thread.sleep(50);
+        }
+        Thread.sleep(1000); // let a few heartbeats replicate, as in steady state
+    }
+
+    private static Instant firstApplicationWrite(String host, int port, String password, Clock clock)
+            throws InterruptedException {
+        Properties p = new Properties();
+        p.setProperty("user", "benchapp");
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "500");
+        p.setProperty("socketTimeout", "1000");
+        String url = "jdbc:mariadb://" + host + ":" + port + "/shop";
+        long until = System.nanoTime() + CYCLE_LIMIT.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < until) {
+            try (Connection c = DriverManager.getConnection(url, p); Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO bench (at) VALUES (NOW(3))");
+                return clock.instant();
+            } catch (SQLException e) {
+                last = e; // read_only refuses the application account until the promotion
+            }
+            Thread.sleep(WRITE_RETRY.toMillis());
+        }
+        throw new IllegalStateException("no write succeeded on the standby within " + CYCLE_LIMIT.toSeconds()
+                + " s; last error: " + (last == null ? "none" : last.getMessage()));
+    }
+
+    private static FailoverRecord awaitFailoverEnd(Journal journal) throws InterruptedException {
+        long until = System.nanoTime() + CYCLE_LIMIT.toNanos();
+        while (System.nanoTime() < until) {
+            List<FailoverRecord> f = journal.failovers(1);
+            if (!f.isEmpty() && f.get(0).endedAt() != null) return f.get(0);
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the failover did not end within " + CYCLE_LIMIT.toSeconds() + " s");
+    }
+
+    private static void print(String name, List<Long> values) {
+        System.out.printf(Locale.ROOT, "%-10s %6d ms %6d ms%n", name, percentile(values, 50), percentile(values, 95));
+    }
+
+    /** Nearest-rank percentile. */
+    static long percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static int quiet(String... args) {
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(java.io.Writer.nullWriter()));
+        return cl.execute(args);
+    }
+
+    /** Notes when the monitor declared the primary DOWN, then passes every event on. */
+    private record DownRecorder(no.vakt.detect.FailoverTrigger next, Instant[] down, Clock clock)
+            implements no.vakt.detect.FailoverTrigger {
+        @Override
+        public void primaryDown(no.vakt.detect.LiveRoles roles, no.vakt.detect.Transition evidence) {
+            if (down[0] == null) down[0] = clock.instant();
+            next.primaryDown(roles, evidence);
+        }
+
+        @Override
+        public void unreachableFromMonitor(no.vakt.detect.LiveRoles roles, no.vakt.detect.Transition evidence) {
+            next.unreachableFromMonitor(roles, evidence);
+        }
+
+        @Override
+        public void stateChanged(no.vakt.detect.LiveRoles roles, no.vakt.detect.Transition transition) {
+            next.stateChanged(roles, transition);
+        }
+    }
+
+    private FailoverBench() {}
+
+}
