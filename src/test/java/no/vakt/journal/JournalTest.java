@@ -299,4 +299,24 @@ class JournalTest {
             assertThat(reader.currentEpoch()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aSchemaOneJournalIsUpgradedInPlaceKeepingItsFailovers() throws Exception {
+        long id;
+        try (Journal j = new Journal(db(), clock)) {
+            id = j.beginFailover(failover(1));
+        }
+        // Make it look like a journal written before schema 2.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db());
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE failovers DROP COLUMN primary_last_write");
+            st.execute("PRAGMA user_version = 1");
+        }
+        try (Journal j = new Journal(db(), clock)) {
+            assertThat(j.unfinishedFailover()).map(FailoverRecord::id).contains(id);
+            assertThat(j.primaryLastWrite(id)).isEmpty();
+            j.recordPrimaryLastWrite(id, T0.minusMillis(250));
+            assertThat(j.primaryLastWrite(id)).contains(T0.minusMillis(250));
+        }
+    }
 }
