@@ -19,8 +19,9 @@ import no.vakt.config.VaktConfig;
  *   secret-access-key-file: /etc/vakt/route53.secret
  *   targets: {oslo-db: 203.0.113.10, bergen-db: 198.51.100.20}
  * </pre>
- * Credentials are always these static ones and the region always explicit ({@code aws-global} by
- * default): the SDK never looks at its default credential chain or the instance metadata service.
+ * Credentials are always these static ones and the region always explicit ({@code us-east-1}, the
+ * region Route 53 requests are signed for, by default): the SDK never looks at its default credential
+ * chain or the instance metadata service.
  */
 public record Route53Entry(
         String hostedZoneId,
@@ -45,7 +46,9 @@ public record Route53Entry(
         recordType = EntryChecks.recordType("route53", recordType);
         accessKeyId = EntryChecks.required("route53", "access-key-id", accessKeyId, "AKIAIOSFODNN7EXAMPLE");
         EntryChecks.secret("route53", "secret-access-key", secretAccessKey, secretAccessKeyFile, secretAccessKeyEnv);
-        region = region != null && !region.isBlank() ? region.trim() : "aws-global";
+        // Route 53 is global but signed for us-east-1 (cn-northwest-1, us-gov-west-1 in the other partitions).
+        // Not "aws-global": with an endpoint override the SDK then signs for "aws-global", which Route 53 refuses.
+        region = region != null && !region.isBlank() ? region.trim() : "us-east-1";
         if (endpoint != null && !"https".equals(endpoint.getScheme()) && !"http".equals(endpoint.getScheme())) {
             throw new IllegalArgumentException("route53 entry: endpoint must be an http(s) URL; got '" + endpoint + "'");
         }

@@ -95,7 +95,7 @@ class TrafficEntryConfigTest {
         assertThat(e.hostedZoneId()).isEqualTo("Z0123456789");
         assertThat(e.record()).isEqualTo("db.example.com");
         assertThat(e.recordType()).isEqualTo("AAAA");
-        assertThat(e.region()).isEqualTo("aws-global");
+        assertThat(e.region()).isEqualTo("us-east-1");
         assertThat(e.secretRef().env()).isEqualTo("R53_SECRET");
         assertThat(e.targets()).isEmpty();
     }
