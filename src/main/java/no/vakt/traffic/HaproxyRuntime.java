@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * the line, read until HAProxy closes. Non-blocking with a selector so the timeout also holds for a
  * unix socket, whose channel has no socket timeout.
  */
-final class HaproxyRuntime {
+class HaproxyRuntime {
     // A "show servers state" line is ~150 bytes; 1 MiB covers thousands of servers and stops a runaway answer.
     private static final int MAX_ANSWER = 1 << 20;
 

@@ -40,8 +40,11 @@ class CloudflareContractTest {
 
     @AfterEach
     void stop() {
-        assertThat(cf.violations()).as("requests that break the documented API").isEmpty();
-        cf.close();
+        try {
+            assertThat(cf.violations()).as("requests that break the documented API").isEmpty();
+        } finally {
+            cf.close();
+        }
     }
 
     private TrafficProvider open(String extra) throws Exception {
