@@ -15,7 +15,7 @@ final class OutputScrubber {
     static final int MAX_CHARS = 500;
 
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)((?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|authorization|auth)[\"']?\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\S+)");
+            "(?i)((?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|authorization|auth)[\"']?\\s*[=:]\\s*)((?:bearer|basic)\\s+\\S+|\"[^\"]*\"|'[^']*'|\\S+)");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern URL_USERINFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
     private static final Pattern CONTROL = Pattern.compile("\\e\\[[0-9;?]*[A-Za-z]|[\\p{Cntrl}&&[^\\n\\t]]");
