@@ -19,11 +19,14 @@ import no.vakt.config.VaktConfig;
  *   api-token-file: /etc/vakt/cloudflare.token
  *   targets: {oslo-db: 203.0.113.10, bergen-db: 198.51.100.20}
  * </pre>
- * {@code targets} defaults to each node's MySQL host; {@code record-type} to A.
+ * {@code targets} defaults to each node's MySQL host; {@code record-type} to A. {@code zone-id} skips the
+ * zone lookup; {@code account-id} is needed only for an account-owned API token, which Cloudflare
+ * verifies under /accounts/{id}/tokens/verify instead of /user/tokens/verify.
  */
 public record CloudflareEntry(
         String zone,
         String zoneId,
+        String accountId,
         String record,
         String recordType,
         Path apiTokenFile,

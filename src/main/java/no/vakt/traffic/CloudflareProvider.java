@@ -78,7 +78,8 @@ final class CloudflareProvider implements TrafficProvider {
 
     @Override
     public void checkAccess() throws TrafficException {
-        JsonNode verified = api.get("verify the API token", "/user/tokens/verify", Map.of());
+        String verifyPath = entry.accountId() != null ? "/accounts/" + entry.accountId() + "/tokens/verify" : "/user/tokens/verify";
+        JsonNode verified = api.get("verify the API token", verifyPath, Map.of());
         String status = verified.path("status").asText("");
         if (!"active".equals(status)) {
             throw new TrafficException("cloudflare zone " + entry.zone() + ": the API token is " + (status.isEmpty() ? "not active" : status), false);

@@ -162,6 +162,13 @@ class CloudflareContractTest {
     }
 
     @Test
+    void anAccountOwnedTokenIsVerifiedUnderTheAccount() throws Exception {
+        TrafficProvider p = open("    account-id: 01a7362d577a6c3019a474fd6f485823\n");
+        p.checkAccess();
+        assertThat(cf.requests().get(0).path()).isEqualTo("/client/v4/accounts/01a7362d577a6c3019a474fd6f485823/tokens/verify");
+    }
+
+    @Test
     void aSlowAnswerIsARetryableTimeout() throws Exception {
         TrafficProvider p = open("");
         cf.delay(2500);
@@ -172,7 +179,7 @@ class CloudflareContractTest {
 
     @Test
     void verifyGivesUpAfterItsBoundAndAutoTtlIsShownAs300() throws Exception {
-        CloudflareEntry entry = new CloudflareEntry("example.com", null, "www.example.com", null, tokenFile, null, null,
+        CloudflareEntry entry = new CloudflareEntry("example.com", null, null, "www.example.com", null, tokenFile, null, null,
                 cf.baseUrl(), null, null);
         TrafficTestConfig.SteppingClock clock = new TrafficTestConfig.SteppingClock();
         CloudflareProvider p = new CloudflareProvider(entry, EntryTargets.of("www", Map.of("oslo-db", "192.0.2.1", "bergen-db", "192.0.2.2")),
@@ -187,7 +194,7 @@ class CloudflareContractTest {
 
     @Test
     void retryAfterAlsoReadsAnHttpDate() {
-        CloudflareEntry entry = new CloudflareEntry("example.com", null, "db.example.com", null, tokenFile, null, null, null, null, null);
+        CloudflareEntry entry = new CloudflareEntry("example.com", null, null, "db.example.com", null, tokenFile, null, null, null, null, null);
         TrafficTestConfig.SteppingClock clock = new TrafficTestConfig.SteppingClock();
         CloudflareApi api = new CloudflareApi(entry, HttpClient.newHttpClient(), clock);
         assertThat(api.retryAfter("Tue, 01 Jan 2030 00:00:30 GMT")).isEqualTo(Duration.ofSeconds(30));

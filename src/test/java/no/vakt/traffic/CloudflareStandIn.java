@@ -148,7 +148,7 @@ final class CloudflareStandIn implements AutoCloseable {
             }
             String p = path.substring("/client/v4".length());
             String[] seg = p.substring(1).split("/");
-            if (method.equals("GET") && p.equals("/user/tokens/verify")) {
+            if (method.equals("GET") && (p.equals("/user/tokens/verify") || p.matches("/accounts/[0-9a-f]{32}/tokens/verify"))) {
                 ObjectNode r = JSON.createObjectNode().put("id", "ed17574386854bf78a67040be0a770b0").put("status", "active");
                 send(ex, 200, null, envelope(true, null, r));
             } else if (method.equals("GET") && p.equals("/zones")) {
