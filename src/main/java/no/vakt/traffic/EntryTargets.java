@@ -24,7 +24,7 @@ final class EntryTargets {
 
     /** For tests and callers that already hold a checked map. */
     static EntryTargets of(String entry, Map<String, String> byNode) {
-        return new EntryTargets(entry, Map.copyOf(new LinkedHashMap<>(byNode)));
+        return new EntryTargets(entry, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byNode)));
     }
 
     /**
@@ -47,7 +47,7 @@ final class EntryTargets {
                 map.put(e.getKey(), e.getValue());
             }
         }
-        return new EntryTargets(entry, map);
+        return new EntryTargets(entry, java.util.Collections.unmodifiableMap(map));
     }
 
     /** The value {@code node} maps to; a node the entry does not know fails without retry. */
