@@ -12,6 +12,10 @@ import no.vakt.config.VaktConfig;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     // one line per provider type: @JsonSubTypes.Type(value = Rfc2136Entry.class, name = "rfc2136"),
+    @JsonSubTypes.Type(value = CloudflareEntry.class, name = "cloudflare"),
+    @JsonSubTypes.Type(value = Route53Entry.class, name = "route53"),
+    @JsonSubTypes.Type(value = HaproxyEntry.class, name = "haproxy"),
+    @JsonSubTypes.Type(value = CommandEntry.class, name = "command"),
 })
 public interface TrafficEntry {
     /** Opens the provider for this entry; {@code config} gives the nodes the entry's targets name. */
