@@ -12,8 +12,9 @@ public record Policy(
         Checks checks,
         Duration cooldown,
         Duration maxApplyWait,
-        List<String> jurisdictions) {
-    public static final Policy DEFAULT = new Policy(null, null, null, null, null);
+        List<String> jurisdictions,
+        Duration maxTtl) {
+    public static final Policy DEFAULT = new Policy(null, null, null, null, null, null);
 
     public Policy {
         failover = failover != null ? failover : FailoverMode.MANUAL;
@@ -21,5 +22,7 @@ public record Policy(
         cooldown = cooldown != null ? cooldown : Duration.ofHours(1);
         maxApplyWait = maxApplyWait != null ? maxApplyWait : Duration.ofSeconds(30);
         jurisdictions = jurisdictions != null ? List.copyOf(jurisdictions) : Jurisdictions.DEFAULT;
+        // The largest DNS TTL `vakt check` accepts, for every traffic entry without its own max-ttl.
+        maxTtl = maxTtl != null ? maxTtl : Duration.ofSeconds(60);
     }
 }
