@@ -77,7 +77,7 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         try {
             provider = entry.open(config);
         } catch (TrafficException | RuntimeException e) {
-            String name = typeOf(entry);
+            String name = TrafficView.typeOf(entry);
             journalStart(cluster, index, name, node, epoch);
             return finish(cluster, node, start, new TrafficResult(index, name, null, 0, null, message(e)));
         }
@@ -155,15 +155,6 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         } catch (RuntimeException e) {
             LOG.error("could not journal the alert '{}': {}", a.event(), e.getMessage());
         }
-    }
-
-    static String typeOf(TrafficEntry entry) {
-        com.fasterxml.jackson.annotation.JsonSubTypes subtypes =
-                TrafficEntry.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
-        for (com.fasterxml.jackson.annotation.JsonSubTypes.Type t : subtypes.value()) {
-            if (t.value() == entry.getClass()) return t.name();
-        }
-        return entry.getClass().getSimpleName();
     }
 
     private static String message(Exception e) {
