@@ -120,14 +120,14 @@ public final class TrafficCommand implements Runnable {
         public Integer call() {
             VaktConfig cfg = config.load();
             PrintWriter out = spec.commandLine().getOut();
+            if (node != null && cfg.node(node).isEmpty()) {
+                throw new UsageException("--node: '" + node + "' is not a node; expected one of "
+                        + cfg.nodes().stream().map(n -> n.name()).toList());
+            }
             if (cfg.traffic().isEmpty()) {
                 out.println("No traffic entries configured (traffic: []): nothing to apply.");
                 out.flush();
                 return ExitCodes.OK;
-            }
-            if (node != null && cfg.node(node).isEmpty()) {
-                throw new UsageException("--node: '" + node + "' is not a node; expected one of "
-                        + cfg.nodes().stream().map(n -> n.name()).toList());
             }
             List<NodeState> states = StatusProbe.forConfig(cfg).inspectAll(cfg);
             String roles = states.stream().map(s -> s.node().name() + " " + LiveRole.of(s).label())
