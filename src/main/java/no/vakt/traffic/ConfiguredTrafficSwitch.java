@@ -59,7 +59,7 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
                 evidence, node + " stays primary (a traffic failure never undoes a promotion); users may still be sent"
                         + " elsewhere: fix the cause, then run: vakt traffic apply --node " + node);
         alert(alert, node);
-        throw new TrafficException(alert.event() + ": " + evidence, false);
+        throw new TrafficException(failed.size() + " of " + results.size() + " traffic entries failed: " + evidence, false);
     }
 
     /** Applies every entry to {@code node} and returns each outcome; never throws for a provider's failure. */

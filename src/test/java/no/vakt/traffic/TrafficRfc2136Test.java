@@ -168,6 +168,18 @@ class TrafficRfc2136Test {
     }
 
     @Test
+    void aBareBase64SecretWorksWithKeyName() throws Exception {
+        String secret = java.nio.file.Files.readString(bind.keyFile()).split("\"")[3];
+        Path bare = dir.resolve("bare.secret");
+        java.nio.file.Files.writeString(bare, secret + "\n");
+        VaktConfig withName = DnsFixture.config(dir, entry(bare, "127.0.0.1:" + bind.port()) + "    key-name: vakt-test\n");
+        withName.traffic().get(0).open(withName).checkAccess();
+        VaktConfig withoutName = DnsFixture.config(dir, entry(bare, "127.0.0.1:" + bind.port()));
+        assertThatThrownBy(() -> withoutName.traffic().get(0).open(withoutName))
+                .hasMessageContaining("is bare; give key-name:").hasMessageNotContaining(secret);
+    }
+
+    @Test
     void aMissingRecordIsAConfigurationErrorNotARetry() throws Exception {
         VaktConfig config = DnsFixture.config(dir, entry(bind.keyFile(), "127.0.0.1:" + bind.port()).replace("record: app", "record: typo"));
         TrafficProvider p = config.traffic().get(0).open(config);
