@@ -1,7 +1,10 @@
 package no.vakt.lab;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -151,6 +154,38 @@ public final class BindServer {
             }
         });
         MariaDbServer.deleteTree(home);
+    }
+
+    /**
+     * A port free for both TCP and UDP on {@code address} (a DNS server needs both): {@code preferred}
+     * when it is free, else one the kernel picks. 0 prefers nothing.
+     */
+    public static int freePort(String address, int preferred) throws IOException {
+        InetAddress a = InetAddress.getByName(address);
+        if (preferred > 0 && free(a, preferred)) return preferred;
+        // Bounded: 50 kernel-chosen TCP ports all taken for UDP would mean something else is wrong.
+        for (int i = 0; i < 50; i++) {
+            int port;
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(a, 0));
+                port = s.getLocalPort();
+            }
+            if (free(a, port)) return port;
+        }
+        throw new IOException("no port free for TCP and UDP on " + address);
+    }
+
+    private static boolean free(InetAddress a, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(a, port));
+        } catch (IOException e) {
+            return false;
+        }
+        try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(a, port))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Writes a fresh hmac-sha256 key clause with {@code tsig-keygen}, owner-only. */

@@ -3,10 +3,6 @@ package no.vakt.lab;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -114,7 +110,7 @@ public final class LabDns {
     }
 
     private BindServer create() throws IOException {
-        int port = freePort();
+        int port = BindServer.freePort(ADDRESS, PREFERRED_PORT);
         Files.createDirectories(home());
         Properties p = new Properties();
         p.setProperty("port", Integer.toString(port));
@@ -126,31 +122,5 @@ public final class LabDns {
 
     private BindServer bind(int port) {
         return new BindServer(home(), ADDRESS, port, ZONE, KEY_NAME);
-    }
-
-    private static int freePort() throws IOException {
-        if (free(PREFERRED_PORT)) return PREFERRED_PORT;
-        // Bounded: 50 kernel-chosen ports that are all taken for UDP would mean something is very wrong.
-        for (int i = 0; i < 50; i++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
-                port = s.getLocalPort();
-            }
-            if (free(port)) return port;
-        }
-        throw new IOException("no port free for DNS (TCP and UDP) on " + ADDRESS);
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(ADDRESS), port));
-        } catch (IOException e) {
-            return false;
-        }
-        try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(ADDRESS, port))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import no.vakt.journal.JournalJson;
 import no.vakt.lab.BindServer;
 import no.vakt.testing.Cli;
+import no.vakt.testing.Dig;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +26,7 @@ class TrafficCommandTest {
     @Test
     void aPromotionMovesTheDnsRecordAndTrafficShowReportsIt() throws Exception {
         try (TestPair pair = PromoteCommandTest.replicatingPair(null)) {
-            BindServer bind = new BindServer(pair.dir.resolve("bind"), "127.0.0.1", freeDnsPort(), ZONE, "vakt-e2e");
+            BindServer bind = new BindServer(pair.dir.resolve("bind"), "127.0.0.1", Dig.freePort("127.0.0.1"), ZONE, "vakt-e2e");
             try {
                 bind.start(Map.of("app", pair.primary.host()), 5);
                 pair.rewriteConfig(s -> s.replace("traffic: []\n", "traffic:\n"
@@ -118,25 +115,6 @@ class TrafficCommandTest {
     }
 
     static List<String> dig(int port, String name) throws Exception {
-        Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(port), name, "A", "+short", "+time=2",
-                "+tries=1").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-    }
-
-    static int freeDnsPort() throws Exception {
-        for (int i = 0; i < 50; i++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-                port = s.getLocalPort();
-            }
-            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
-                return port;
-            } catch (java.io.IOException busy) {
-                // taken for UDP
-            }
-        }
-        throw new IllegalStateException("no free DNS port");
+        return Dig.query("127.0.0.1", port, name, "A");
     }
 }

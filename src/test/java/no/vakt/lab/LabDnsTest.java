@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.testing.Cli;
+import no.vakt.testing.Dig;
 import no.vakt.testing.Loopback;
 import no.vakt.traffic.Rfc2136Entry;
 import org.junit.jupiter.api.AfterEach;
@@ -88,10 +88,6 @@ class LabDnsTest {
     }
 
     static List<String> dig(int port) throws Exception {
-        Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(port), "app.lab.vakt.test", "A",
-                "+short", "+time=2", "+tries=1").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        return Dig.query("127.0.0.1", port, "app.lab.vakt.test", "A");
     }
 }

@@ -1,16 +1,11 @@
 package no.vakt.traffic;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertSink;
 import no.vakt.config.ConfigLoader;
@@ -45,33 +40,12 @@ final class DnsFixture {
         return yaml.replace("traffic: []\n", trafficYaml.endsWith("\n") ? trafficYaml : trafficYaml + "\n");
     }
 
-    /** A port free for both TCP and UDP on {@code address} (a DNS server needs both). */
     static int freeDnsPort(String address) throws IOException {
-        InetAddress a = InetAddress.getByName(address);
-        for (int i = 0; i < 50; i++) {
-            int port;
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(a, 0));
-                port = s.getLocalPort();
-            }
-            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(a, port))) {
-                return port;
-            } catch (IOException busy) {
-                // taken for UDP: try another
-            }
-        }
-        throw new IOException("no port free for TCP and UDP on " + address);
+        return no.vakt.testing.Dig.freePort(address);
     }
 
-    /** {@code dig @server -p port name type +short}, the answer lines sorted. */
     static List<String> dig(String server, int port, String name, String type) throws Exception {
-        Process p = new ProcessBuilder("dig", "@" + server, "-p", Integer.toString(port), name, type, "+short", "+time=2",
-                "+tries=1").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("dig failed: " + out);
-        List<String> lines = new ArrayList<>(out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList());
-        Collections.sort(lines);
-        return lines;
+        return no.vakt.testing.Dig.query(server, port, name, type);
     }
 
     /** The SOA serial as {@code dig} reads it. */
