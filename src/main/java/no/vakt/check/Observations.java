@@ -13,6 +13,7 @@ import no.vakt.db.NodeState;
  * @param standbyReplicationHosts the same on the standby; null when not read
  * @param canary the end-to-end proof, null when not attempted
  * @param secrets one entry per distinct configured secret
+ * @param traffic one entry per configured traffic entry, in order
  */
 public record Observations(
         NodeState primary,
@@ -20,9 +21,16 @@ public record Observations(
         List<String> primaryReplicationHosts,
         List<String> standbyReplicationHosts,
         CanaryResult canary,
-        List<SecretObservation> secrets) {
+        List<SecretObservation> secrets,
+        List<TrafficObservation> traffic) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, List.of());
+    }
 
     public Observations {
+        traffic = traffic == null ? List.of() : List.copyOf(traffic);
         primaryReplicationHosts = primaryReplicationHosts == null ? null : List.copyOf(primaryReplicationHosts);
         standbyReplicationHosts = standbyReplicationHosts == null ? null : List.copyOf(standbyReplicationHosts);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);

@@ -31,7 +31,10 @@ public final class Preflight {
             AccountRules::wildcardHosts,
             AccountRules::replicationUserOnStandby,
             FilterRules::binlogFilters,
-            FilterRules::replicationFilters);
+            FilterRules::replicationFilters,
+            TrafficRules::access,
+            TrafficRules::target,
+            TrafficRules::ttl);
 
     private Preflight() {}
 

@@ -91,6 +91,7 @@ public final class LabCommand implements Runnable {
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", layout.dir(), withTls ? "on" : "off",
                     semiSync ? "on" : "off");
             printSites(out, report.sites());
+            out.println(report.dns().line());
             if (report.seeded()) out.println("  demo database shop (customers, orders) created on oslo");
             out.printf("  secrets: %s/ (files 0600; admin user %s, replication user %s)%n", layout.secretsDir(),
                     Lab.ADMIN_USER, Lab.REPLICATION_USER);
@@ -126,9 +127,12 @@ public final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            no.vakt.lab.LabDns dns = new no.vakt.lab.LabDns(dir.lab().layout());
+            boolean dnsWasRunning = dns.status().running();
             List<Lab.SiteReport> sites = dir.lab().down(purge);
             out.printf("Vakt lab in %s%n", dir.dir);
             printSites(out, sites);
+            if (dnsWasRunning) out.println(new no.vakt.lab.LabDns.Report("stopped", 0, null, false).line());
             if (purge) out.printf("  removed the lab's files in %s%n", dir.dir);
             out.flush();
             return sites.stream().anyMatch(Lab.SiteReport::running) ? ExitCodes.FAILED : ExitCodes.OK;
@@ -159,6 +163,7 @@ public final class LabCommand implements Runnable {
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", dir.dir, settings.get().tls() ? "on" : "off",
                     settings.get().semiSync() ? "on" : "off");
             printSites(out, sites);
+            out.println(new no.vakt.lab.LabDns(lab.layout()).status().line());
             out.printf("  config:  %s%s%n", config, Files.exists(config) ? "" : " (missing: run ./vakt lab up)");
             out.flush();
             return sites.stream().allMatch(Lab.SiteReport::running) ? ExitCodes.OK : ExitCodes.FAILED;

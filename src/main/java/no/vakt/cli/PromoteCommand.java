@@ -10,7 +10,7 @@ import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.filesync.LoggingFileSyncDirector;
 import no.vakt.journal.Journal;
-import no.vakt.traffic.LoggingTrafficSwitch;
+import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,8 +52,9 @@ public final class PromoteCommand implements Callable<Integer> {
         VaktConfig cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
         try (Journal journal = new Journal(journalPath(config, journalFile), clock)) {
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, new LoggingAlertSink(),
-                    new LoggingTrafficSwitch(), new LoggingFileSyncDirector());
+            LoggingAlertSink alerts = new LoggingAlertSink();
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
+                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new LoggingFileSyncDirector());
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
             out.print(prepared.plan().render());
             if (dryRun) {

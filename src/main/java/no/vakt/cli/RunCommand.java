@@ -13,7 +13,7 @@ import no.vakt.detect.FailoverTrigger;
 import no.vakt.failover.AutomaticFailover;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.filesync.LoggingFileSyncDirector;
-import no.vakt.traffic.LoggingTrafficSwitch;
+import no.vakt.traffic.TrafficSwitches;
 import no.vakt.detect.Monitor;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
@@ -59,8 +59,8 @@ public final class RunCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, new LoggingTrafficSwitch(),
-                    new LoggingFileSyncDirector());
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
+                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new LoggingFileSyncDirector());
             // A failover a crash left half-done is finished or safely stopped before watching again.
             runner.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "

@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.Durations;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.failover.planned.VaktFiles;
 import no.vakt.journal.Journal;
-import no.vakt.traffic.LoggingTrafficSwitch;
+import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +51,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
-            Switchover.Result r = new Switchover(journal, new LoggingTrafficSwitch(), clock,
+            Switchover.Result r = new Switchover(journal,
+                    TrafficSwitches.fromConfig(cfg, journal, new LoggingAlertSink(), clock), clock,
                     cfg.policy().checks().timeout().plusSeconds(2))
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
             out.flush();

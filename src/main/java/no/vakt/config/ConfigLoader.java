@@ -109,6 +109,13 @@ public final class ConfigLoader {
             message = "expected one of " + enumLabels(f.getTargetType()) + "; got '" + f.getValue() + "'";
         } else if (e instanceof InvalidFormatException f && f.getTargetType() == Duration.class) {
             message = "expected " + Durations.EXPECTED + "; got '" + f.getValue() + "'";
+        } else if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
+            // A polymorphic section (traffic entries): name the types that exist, not the Java interface.
+            var subtypes = t.getBaseType().getRawClass().getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+            String known = subtypes == null ? "" : Arrays.stream(subtypes.value())
+                    .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).sorted().collect(Collectors.joining(", "));
+            message = t.getTypeId() == null ? "expected a type: key, one of: " + known
+                    : "unknown type '" + t.getTypeId() + "'; expected one of: " + known;
         } else if (e instanceof ValueInstantiationException) {
             message = firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage());
         } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {

@@ -25,6 +25,7 @@ final class ConfigValidator {
         policy(c.policy(), p);
         sites(c, p);
         replication(c.replication(), p);
+        traffic(c, p);
         return p.list();
     }
 
@@ -147,6 +148,21 @@ final class ConfigValidator {
         if (tls.enabled() && (tls.cert() == null) != (tls.key() == null)) {
             p.add("replication.tls", "expected cert and key together (or neither)");
         }
+    }
+
+    /** Each entry's own keys are checked when it is read; here only what needs the nodes. */
+    private static void traffic(VaktConfig c, ConfigLoader.Problems p) {
+        Set<String> nodes = new HashSet<>();
+        c.nodes().forEach(n -> nodes.add(n.name()));
+        for (int i = 0; i < c.traffic().size(); i++) {
+            for (String name : c.traffic().get(i).targets().keySet()) {
+                if (!nodes.contains(name)) {
+                    p.add("traffic[" + i + "].targets." + name, "'" + name + "' is not a node; expected one of " + nodes.stream().sorted().toList());
+                }
+            }
+        }
+        Duration maxTtl = c.policy().maxTtl();
+        if (maxTtl.isZero() || maxTtl.isNegative()) p.add("policy.max-ttl", "expected a positive duration");
     }
 
     private static void secret(PlainSecret plain, Path file, String env, String path, ConfigLoader.Problems p) {

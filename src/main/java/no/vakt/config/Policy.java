@@ -18,8 +18,9 @@ public record Policy(
         Duration maxApplyWait,
         List<String> jurisdictions,
         List<String> fenceCommand,
-        Duration fenceCommandTimeout) {
-    public static final Policy DEFAULT = new Policy(null, null, null, null, null, null, null);
+        Duration fenceCommandTimeout,
+        Duration maxTtl) {
+    public static final Policy DEFAULT = new Policy(null, null, null, null, null, null, null, null);
 
     public Policy {
         failover = failover != null ? failover : FailoverMode.MANUAL;
@@ -29,5 +30,7 @@ public record Policy(
         jurisdictions = jurisdictions != null ? List.copyOf(jurisdictions) : Jurisdictions.DEFAULT;
         fenceCommand = fenceCommand != null ? List.copyOf(fenceCommand) : List.of();
         fenceCommandTimeout = fenceCommandTimeout != null ? fenceCommandTimeout : Duration.ofSeconds(30);
+        // The largest DNS TTL `vakt check` accepts, for every traffic entry without its own max-ttl.
+        maxTtl = maxTtl != null ? maxTtl : Duration.ofSeconds(60);
     }
 }

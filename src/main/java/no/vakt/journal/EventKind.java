@@ -14,7 +14,9 @@ public enum EventKind {
     /** A person did something: {@code vakt promote}, an approval, a manual override. */
     OPERATOR_ACTION("operator-action"),
     /** The cluster epoch (fencing token) moved to a new value. */
-    EPOCH("epoch");
+    EPOCH("epoch"),
+    /** A traffic entry (DNS record, balancer) was pointed at a node: start, outcome, time to visible. */
+    TRAFFIC("traffic");
 
     private final String label;
 

@@ -37,7 +37,7 @@ public final class Lab {
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml",
-            "lab.properties", ".gitignore");
+            "lab.properties", ".gitignore", "dns");
 
     private final LabLayout layout;
 
@@ -56,7 +56,7 @@ public final class Lab {
         }
     }
 
-    public record UpReport(LabSettings settings, List<SiteReport> sites, boolean seeded, Path config) {}
+    public record UpReport(LabSettings settings, List<SiteReport> sites, boolean seeded, Path config, LabDns.Report dns) {}
 
     /** The settings of the last {@code lab up} in this directory, if any. */
     public Optional<LabSettings> settings() throws IOException {
@@ -114,8 +114,9 @@ public final class Lab {
             Files.writeString(layout.seededMarker(), "demo database seeded by vakt lab up\n");
             seeded = true;
         }
-        Files.writeString(layout.configFile(), configTemplate(requested, certs).render());
-        return new UpReport(requested, sites, seeded, layout.configFile());
+        LabDns.Report dns = new LabDns(layout).up(requested);
+        Files.writeString(layout.configFile(), new LabDns(layout).withTraffic(configTemplate(requested, certs).render(), dns));
+        return new UpReport(requested, sites, seeded, layout.configFile(), dns);
     }
 
     /** Stops both servers (SIGTERM, then SIGKILL if they hang); with {@code purge} also deletes the lab's files. */
@@ -146,6 +147,7 @@ public final class Lab {
             out.add(new SiteReport(site, server.host(), server.port(), process.map(ProcessHandle::pid).orElse(null),
                     alive, action));
         }
+        new LabDns(layout).down();
         if (purge) purge();
         return out;
     }

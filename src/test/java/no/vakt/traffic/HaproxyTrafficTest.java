@@ -215,7 +215,7 @@ class HaproxyTrafficTest {
     /** Opens a connection through the frontend and returns the name the backend server answers. */
     private String nameThroughFrontend() throws IOException {
         try (Socket s = new Socket(FRONT, frontPort)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(15_000); // generous: a loaded CI machine, not a performance figure
             return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
         }
     }

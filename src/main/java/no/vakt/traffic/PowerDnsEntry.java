@@ -1,0 +1,76 @@
+package no.vakt.traffic;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import no.vakt.config.PlainSecret;
+import no.vakt.config.SecretRef;
+import no.vakt.config.VaktConfig;
+
+/**
+ * {@code type: powerdns}: a record in a PowerDNS Authoritative server, changed through its HTTP API
+ * (PATCH of the rrset) and verified on its DNS listeners.
+ *
+ * <pre>
+ * - type: powerdns
+ *   api-url: http://127.0.0.1:8081      # the webserver; /api/v1 is added
+ *   server-id: localhost
+ *   api-key-file: pdns-api.key          # or api-key-env: VARIABLE
+ *   zone: example.org.
+ *   record: app
+ *   ttl: 60s
+ *   targets: {oslo-db: 192.0.2.10, bergen-db: 198.51.100.10}
+ *   nameservers: [127.0.0.1:53]         # DNS listeners to verify; default: the API host on port 53
+ * </pre>
+ */
+public record PowerDnsEntry(
+        URI apiUrl,
+        String serverId,
+        Path apiKeyFile,
+        String apiKeyEnv,
+        PlainSecret apiKey,
+        String zone,
+        String record,
+        Duration ttl,
+        Map<String, String> targets,
+        List<String> nameservers,
+        Duration timeout,
+        Duration verifyTimeout,
+        Duration maxTtl) implements TrafficEntry {
+
+    public PowerDnsEntry {
+        if (apiUrl == null || apiUrl.getHost() == null
+                || !("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme()))) {
+            throw new IllegalArgumentException("api-url: expected the PowerDNS webserver's URL, like http://127.0.0.1:8081");
+        }
+        serverId = serverId == null ? "localhost" : serverId;
+        if (apiKey != null) {
+            throw new IllegalArgumentException("api-key: secrets are given by reference only: use api-key-file: PATH or api-key-env: VARIABLE");
+        }
+        if ((apiKeyFile == null) == (apiKeyEnv == null)) {
+            throw new IllegalArgumentException("expected the API key as api-key-file: PATH or api-key-env: VARIABLE (one of them)");
+        }
+        zone = DnsNames.zone(zone);
+        record = DnsNames.record(record, zone);
+        ttl = DnsEntries.ttl(ttl);
+        targets = targets == null ? Map.of() : Map.copyOf(targets);
+        AddressTargets.requireLiterals(targets);
+        nameservers = nameservers == null || nameservers.isEmpty() ? List.of(apiUrl.getHost() + ":53") : List.copyOf(nameservers);
+        nameservers.forEach(n -> HostPort.parse(n, 53));
+        timeout = DnsEntries.positive(timeout, Duration.ofSeconds(5), "timeout");
+        verifyTimeout = DnsEntries.positive(verifyTimeout, Duration.ofSeconds(30), "verify-timeout");
+        maxTtl = DnsEntries.positive(maxTtl, null, "max-ttl");
+    }
+
+    public SecretRef apiKeySecret() {
+        return apiKeyFile != null ? SecretRef.ofFile(apiKeyFile) : SecretRef.ofEnv(apiKeyEnv);
+    }
+
+    @Override
+    public TrafficProvider open(VaktConfig config) throws TrafficException {
+        return PowerDnsProvider.open(this, config, Clock.systemUTC(), Sleeper.REAL);
+    }
+}

@@ -1,0 +1,72 @@
+package no.vakt.traffic;
+
+import java.time.Duration;
+
+/**
+ * The one place that decides whether a failed traffic call is tried again, and after how long.
+ * Only failures the provider marked retryable (timeouts, HTTP 429 and 5xx, DNS SERVFAIL) are retried;
+ * a rejected key or a missing zone fails at once, because repeating it only delays the alert.
+ *
+ * @param maxAttempts attempts in total, the first included
+ * @param firstBackoff the wait after the first failure; doubled after each further one
+ * @param maxBackoff the longest single wait
+ */
+public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff) {
+    /**
+     * 5 attempts, 250 ms doubling to at most 4 s: about 4 s of waiting in all (0.25 + 0.5 + 1 + 2),
+     * small next to the default 5 min RTO, long enough to ride out a provider's brief 5xx or a rate limit.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(4));
+
+    public RetryPolicy {
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
+        if (firstBackoff.isNegative() || maxBackoff.isNegative()) throw new IllegalArgumentException("negative backoff");
+    }
+
+    /** Whether attempt number {@code attempt} (1-based), which failed with {@code failure}, is followed by another. */
+    public boolean shouldRetry(TrafficException failure, int attempt) {
+        return failure.retryable() && attempt < maxAttempts;
+    }
+
+    /** How long to wait after failed attempt number {@code attempt} (1-based). */
+    public Duration backoff(int attempt) {
+        Duration d = firstBackoff;
+        for (int i = 1; i < attempt && d.compareTo(maxBackoff) < 0; i++) d = d.multipliedBy(2);
+        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+    }
+
+    /** Runs {@code call}, retrying as decided above; the last failure is thrown with its attempt count. */
+    public <T> Attempted<T> run(TrafficCall<T> call, Sleeper sleeper) throws TrafficException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new Attempted<>(call.call(), attempt);
+            } catch (TrafficException e) {
+                if (!shouldRetry(e, attempt)) throw new AttemptsExhausted(e, attempt);
+                sleeper.sleep(backoff(attempt));
+            }
+        }
+    }
+
+    /** One provider call. */
+    @FunctionalInterface
+    public interface TrafficCall<T> {
+        T call() throws TrafficException;
+    }
+
+    /** A result and how many attempts it took. */
+    public record Attempted<T>(T value, int attempts) {}
+
+    /** The last failure, with the number of attempts made; its message is the provider's. */
+    public static final class AttemptsExhausted extends TrafficException {
+        private final int attempts;
+
+        AttemptsExhausted(TrafficException last, int attempts) {
+            super(last.getMessage(), last.retryable(), last);
+            this.attempts = attempts;
+        }
+
+        public int attempts() {
+            return attempts;
+        }
+    }
+}
