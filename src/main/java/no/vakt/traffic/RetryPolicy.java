@@ -35,6 +35,22 @@ public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBa
         return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
     }
 
+    /**
+     * The wait after a failed attempt: the backoff, or longer when the service said when to come back
+     * (HTTP 429 Retry-After), capped so a bogus header cannot stall a failover's hand-over.
+     */
+    public Duration delayAfter(TrafficException failure, int attempt) {
+        Duration d = backoff(attempt);
+        if (failure instanceof RetryLaterException later && later.retryAfter() != null
+                && later.retryAfter().compareTo(d) > 0) {
+            d = later.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : later.retryAfter();
+        }
+        return d;
+    }
+
+    /** The longest Retry-After honoured: beyond it the alert and `vakt traffic apply` are the better path. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+
     /** Runs {@code call}, retrying as decided above; the last failure is thrown with its attempt count. */
     public <T> Attempted<T> run(TrafficCall<T> call, Sleeper sleeper) throws TrafficException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
@@ -42,7 +58,7 @@ public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBa
                 return new Attempted<>(call.call(), attempt);
             } catch (TrafficException e) {
                 if (!shouldRetry(e, attempt)) throw new AttemptsExhausted(e, attempt);
-                sleeper.sleep(backoff(attempt));
+                sleeper.sleep(delayAfter(e, attempt));
             }
         }
     }
