@@ -14,7 +14,9 @@ public enum EventKind {
     /** A person did something: {@code vakt promote}, an approval, a manual override. */
     OPERATOR_ACTION("operator-action"),
     /** The cluster epoch (fencing token) moved to a new value. */
-    EPOCH("epoch");
+    EPOCH("epoch"),
+    /** A war-game drill ended; details: rto_ms, rpo_rows, rpo_ms, passed, fault, report_dir (see no.vakt.drill). */
+    DRILL("drill");
 
     private final String label;
 
