@@ -199,7 +199,8 @@ public final class Drill {
             say("table and account ready on both nodes; starting " + (o.monitor() == MonitorMode.OWN ? "the monitor" : "")
                     + " ...");
             monitor.start(Duration.ofSeconds(15));
-            writer = new LoadWriter(resolver, account, drillId, rate, Duration.ofMillis(1000), clock).start();
+            writer = new LoadWriter(resolver, account, drillId, rate, Duration.ofMillis(1000), clock,
+                    config.drills().loadSourceAddress()).start();
             if (healthUrl != null && resolver.throughServiceName()) {
                 reader = new HealthReader(resolver, healthUrl, Duration.ofMillis(200), Duration.ofMillis(1000), clock).start();
             } else {

@@ -21,18 +21,8 @@ public final class Drills {
     public static Drill create(VaktConfig config, Path configFile, Journal journal, Clock clock, PrintWriter out) {
         NodeInspector inspector = new NodeInspector(config.policy().checks().timeout().plusSeconds(2));
         Drill.Environment env = new Drill.Environment(
-                new DefaultFaults(inspector, NetworkFaultsLocator.find(config)),
+                new DefaultFaults(inspector, LabNetworkFaults.forConfig(configFile).orElse(null)),
                 FilesProbe.NONE, new LoggingTrafficSwitch(), new LoggingFileSyncDirector(), new LoggingAlertSink());
         return new Drill(config, configFile, journal, clock, env, out);
     }
-
-    /** Where the network faults come from: the lab's namespaces (step 3), none until then. */
-    static final class NetworkFaultsLocator {
-        private NetworkFaultsLocator() {}
-
-        static DefaultFaults.NetworkFaults find(VaktConfig config) {
-            return null;
-        }
-    }
-
 }

@@ -13,9 +13,12 @@ import java.time.Duration;
  *   write-rate: 20               # rows per second the load writer inserts
  *   timeout: 60s                 # how long a drill waits for the failover and the first write after it
  *   allow-production: false
+ *   load-source-address: 10.246.1.3  # the load's own address (the lab with --netns writes it)
  * </pre>
  *
  * @param service the name the application connects to; absent: the load goes to the live primary
+ * @param loadSourceAddress the local address the load connects from, so partition-monitor, which cuts
+ *     the monitor's address only, leaves the "application" connected; absent: the system picks
  */
 public record DrillsConfig(
         ServiceConfig service,
@@ -23,8 +26,9 @@ public record DrillsConfig(
         String fault,
         Integer writeRate,
         Duration timeout,
-        Boolean allowProduction) {
-    public static final DrillsConfig NONE = new DrillsConfig(null, null, null, null, null, null);
+        Boolean allowProduction,
+        String loadSourceAddress) {
+    public static final DrillsConfig NONE = new DrillsConfig(null, null, null, null, null, null, null);
 
     public DrillsConfig {
         fault = fault != null ? fault : FaultKind.KILL_DB.label();

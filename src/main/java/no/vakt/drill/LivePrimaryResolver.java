@@ -16,6 +16,7 @@ import no.vakt.status.LiveRole;
 public final class LivePrimaryResolver implements ServiceResolver {
     private final VaktConfig config;
     private final NodeInspector inspector;
+    private volatile Node last;
 
     public LivePrimaryResolver(VaktConfig config, NodeInspector inspector) {
         this.config = config;
@@ -32,7 +33,9 @@ public final class LivePrimaryResolver implements ServiceResolver {
                 found = n;
             }
         }
+        if (found == null) found = last;
         if (found == null) throw new IOException("no live primary");
+        last = found;
         return InetSocketAddress.createUnresolved(found.mysql().host(), found.mysql().port());
     }
 

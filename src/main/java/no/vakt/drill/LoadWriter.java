@@ -35,6 +35,7 @@ public final class LoadWriter implements AutoCloseable {
     private final Duration period;
     private final Duration timeout;
     private final Clock clock;
+    private final String sourceAddress;
     private final List<Ack> acks = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -42,9 +43,13 @@ public final class LoadWriter implements AutoCloseable {
     private Connection connection;
     private String connectedTo;
 
-    /** @param timeout bounds each connect and each insert (a hung primary costs this much per attempt) */
+    /**
+     * @param timeout bounds each connect and each insert (a hung primary costs this much per attempt)
+     * @param sourceAddress the local address to connect from; null: the system picks
+     */
     public LoadWriter(ServiceResolver resolver, DrillAccount account, String drillId, int ratePerSecond, Duration timeout,
-            Clock clock) {
+            Clock clock, String sourceAddress) {
+        this.sourceAddress = sourceAddress;
         this.resolver = resolver;
         this.account = account;
         this.drillId = drillId;
@@ -114,7 +119,8 @@ public final class LoadWriter implements AutoCloseable {
         String host = to.getAddress() != null ? to.getAddress().getHostAddress() : to.getHostString();
         long ms = Math.max(1, timeout.toMillis());
         String url = "jdbc:mariadb://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + to.getPort() + "/"
-                + "?connectTimeout=" + ms + "&socketTimeout=" + ms + "&useServerPrepStmts=false";
+                + "?connectTimeout=" + ms + "&socketTimeout=" + ms + "&useServerPrepStmts=false"
+                + (sourceAddress == null ? "" : "&localSocketAddress=" + sourceAddress);
         connection = DriverManager.getConnection(url, account.user(), account.password());
         connectedTo = host + ":" + to.getPort();
     }
