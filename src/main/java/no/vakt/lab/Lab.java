@@ -116,7 +116,8 @@ public final class Lab {
             Files.writeString(layout.seededMarker(), "demo database seeded by vakt lab up\n");
             seeded = true;
         }
-        String yaml = configTemplate(requested, certs).render();
+        // A sandbox: a short cooldown so drills can be repeated (see LabNetns for the drill's lab parts).
+        String yaml = configTemplate(requested, certs).render().replace("cooldown: 1h", "cooldown: 1m");
         if (netns != null) {
             yaml = netns.adaptConfig(yaml);
             netns.startWebServers();
