@@ -44,6 +44,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-netns", hidden = true, description = "Loopback lab even as root (tests)")
     boolean noNetns;
 
+    @Option(names = "--netns-prefix", hidden = true)
+    String netnsPrefix;
+
+    @Option(names = "--netns-octet", hidden = true)
+    Integer netnsOctet;
+
     @Spec
     CommandSpec spec;
 
@@ -102,6 +108,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (osloAddress != null) args.addAll(List.of("--oslo-address", osloAddress));
         if (bergenAddress != null) args.addAll(List.of("--bergen-address", bergenAddress));
         if (netns()) args.add("--netns");
+        if (netns() && netnsPrefix != null) args.addAll(List.of("--netns-prefix", netnsPrefix));
+        if (netns() && netnsOctet != null) args.addAll(List.of("--netns-octet", netnsOctet.toString()));
         return args;
     }
 

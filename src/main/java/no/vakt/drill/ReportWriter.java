@@ -121,7 +121,7 @@ public final class ReportWriter {
     /** A hand-written SVG: a time axis, one row per event, the fault-to-recovery span shaded. */
     static String svg(DrillReport r) {
         List<TimelineEvent> events = r.timeline();
-        int width = 960;
+        int width = 1060;
         int left = 20;
         int right = 560; // the axis; labels go to its right
         int rowH = 20;
@@ -158,7 +158,7 @@ public final class ReportWriter {
                     x, y, x, height - 20, color));
             sb.append(String.format("<circle cx=\"%.1f\" cy=\"%d\" r=\"4\" fill=\"%s\"/>%n", x, y, color));
             String label = signed(r.offsetMs(e.at())) + " ms  " + e.kind() + ": " + e.what();
-            if (label.length() > 70) label = label.substring(0, 67) + "...";
+            if (label.length() > 80) label = label.substring(0, 77) + "...";
             sb.append(String.format("<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", right + 10, y + 4, color, esc(label)));
         }
         sb.append("</svg>\n");
