@@ -277,8 +277,10 @@ public final class LabNetns {
         try {
             if (!Files.exists(webPid(site))) return Optional.empty();
             long pid = Long.parseLong(Files.readString(webPid(site)).trim());
+            // The command line is truncated by the JDK for a long class path; the executable is reliable: a
+            // pid reused by another program after a crash is not a java.
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().commandLine().map(c -> c.contains(SiteWebServer.class.getName())).orElse(false));
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -61,9 +61,16 @@ class DrillNetnsTest {
     @AfterAll
     void labDown() throws IOException {
         if (dir == null) return;
+        List<Long> web = new ArrayList<>();
+        for (LabSite s : LabSite.values()) {
+            Path pid = dir.resolve(s.siteName()).resolve("web.pid");
+            if (Files.exists(pid)) web.add(Long.parseLong(Files.readString(pid).trim()));
+        }
+        assertThat(web).hasSize(2);
         Cli down = Cli.run("lab", "down", "--dir", dir.toString(), "--purge");
         assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
         assertThat(LabNetns.of(new LabLayout(dir)).exists()).isFalse();
+        assertThat(web).noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         MariaDbServer.deleteTree(dir);
     }
 
