@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  * operator would type, run in-process. Stops at the first failing step.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Try Vakt end to end on the lab: lab up, replicate, heartbeat, status, check.",
+        description = {"Try Vakt end to end on the lab: lab up, replicate, heartbeat, status, check, and a drill",
+            "(block-ports with the sites in network namespaces as root, kill-db otherwise).",
             "",
             "Each step is the CLI command you would type; the demo stops at the",
             "first step that fails.",
@@ -40,6 +41,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bergen-address", hidden = true)
     String bergenAddress;
 
+    @Option(names = "--no-netns", hidden = true, description = "Loopback lab even as root (tests)")
+    boolean noNetns;
+
+    @Option(names = "--netns-prefix", hidden = true)
+    String netnsPrefix;
+
+    @Option(names = "--netns-octet", hidden = true)
+    Integer netnsOctet;
+
     @Spec
     CommandSpec spec;
 
@@ -53,7 +63,10 @@ public final class DemoCommand implements Callable<Integer> {
                 List.of("replicate", "--config", cfg),
                 List.of("heartbeat", "--config", cfg, "--duration", "3s"),
                 List.of("status", "--config", cfg),
-                List.of("check", "--config", cfg));
+                List.of("check", "--config", cfg),
+                // The war game: a real fault, Vakt's monitor fails over, RTO/RPO measured, then back as it was.
+                List.of("drill", "--config", cfg, "--fault", netns() ? "block-ports" : "kill-db", "--rejoin", "--switch-back",
+                        "--discard-errant"));
         int failed = -1;
         for (int i = 0; i < steps.size() && failed < 0; i++) {
             List<String> step = steps.get(i);
@@ -77,6 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("The lab is still running. Try:");
             out.printf("  ./vakt status --config %s --watch%n", cfg);
             out.printf("  ./vakt check --config %s%n", cfg);
+            out.printf("  ./vakt drill --config %s --history   # the drill's report is listed there%n", cfg);
             out.printf("  ./vakt heartbeat --config %s%n", cfg);
             out.printf("  ./vakt lab status%s%n", dirFlag);
             out.printf("Stop it with: ./vakt lab down%s   (--purge also deletes its data)%n", dirFlag);
@@ -93,7 +107,15 @@ public final class DemoCommand implements Callable<Integer> {
         if (port != null) args.addAll(List.of("--port", port.toString()));
         if (osloAddress != null) args.addAll(List.of("--oslo-address", osloAddress));
         if (bergenAddress != null) args.addAll(List.of("--bergen-address", bergenAddress));
+        if (netns()) args.add("--netns");
+        if (netns() && netnsPrefix != null) args.addAll(List.of("--netns-prefix", netnsPrefix));
+        if (netns() && netnsOctet != null) args.addAll(List.of("--netns-octet", netnsOctet.toString()));
         return args;
+    }
+
+    /** As root the sites get network namespaces, so the drill blocks ports as the seeds' war game does. */
+    private boolean netns() {
+        return !noNetns && osloAddress == null && no.vakt.lab.LabNetns.unavailableReason().isEmpty();
     }
 
     /** Runs one CLI command in-process, printing where this command prints. */

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import no.vakt.lab.Binaries;
 import no.vakt.lab.Lab;
 import no.vakt.lab.LabLayout;
+import no.vakt.lab.LabNetns;
 import no.vakt.lab.LabSettings;
 import no.vakt.lab.LabSite;
 import picocli.CommandLine.Command;
@@ -72,6 +73,17 @@ public final class LabCommand implements Runnable {
         @Option(names = "--bergen-address", hidden = true, defaultValue = "127.0.20.1")
         String bergenAddress;
 
+        @Option(names = "--netns", description = "Each site in its own network namespace with its own address and a web"
+                + " server (root only): drills can then block ports and cut sites off (see vakt drill)")
+        boolean netns;
+
+        // Tests use their own namespace names (vkd-...) and subnet 10.246.N.0/24.
+        @Option(names = "--netns-prefix", hidden = true, defaultValue = LabNetns.DEFAULT_PREFIX)
+        String netnsPrefix;
+
+        @Option(names = "--netns-octet", hidden = true, defaultValue = "1")
+        int netnsOctet;
+
         // The demo prints its own next steps.
         @Option(names = "--no-hints", hidden = true)
         boolean noHints;
@@ -83,13 +95,21 @@ public final class LabCommand implements Runnable {
         public Integer call() throws Exception {
             if (port < 1 || port > 65535) throw new UsageException("--port must be between 1 and 65535");
             boolean withTls = tls != null ? tls : Binaries.find("openssl").isPresent();
-            LabSettings settings = new LabSettings(osloAddress, bergenAddress, port, withTls, semiSync);
             Lab lab = dir.lab();
+            LabSettings settings = new LabSettings(osloAddress, bergenAddress, port, withTls, semiSync);
+            if (netns) {
+                LabNetns.unavailableReason().ifPresent(r -> {
+                    throw new UsageException("--netns: " + r);
+                });
+                LabNetns n = LabNetns.configure(lab.layout(), netnsPrefix, netnsOctet);
+                settings = new LabSettings(n.address(LabSite.OSLO), n.address(LabSite.BERGEN), port, withTls, semiSync, true);
+            }
             Lab.UpReport report = lab.up(settings);
             PrintWriter out = spec.commandLine().getOut();
             LabLayout layout = lab.layout();
-            out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", layout.dir(), withTls ? "on" : "off",
-                    semiSync ? "on" : "off");
+            out.printf("Vakt lab in %s (TLS %s, semi-sync %s%s)%n", layout.dir(), withTls ? "on" : "off",
+                    semiSync ? "on" : "off", netns ? ", network namespaces " + LabNetns.of(layout).namespace(LabSite.OSLO)
+                            + " and " + LabNetns.of(layout).namespace(LabSite.BERGEN) : "");
             printSites(out, report.sites());
             out.println(report.dns().line());
             if (report.seeded()) out.println("  demo database shop (customers, orders) created on oslo");

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             RejoinCommand.class,
             HistoryCommand.class,
             TrafficCommand.class,
+            DrillCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -74,6 +74,8 @@ public final class RunCommand implements Callable<Integer> {
             // SIGTERM / Ctrl-C: stop probing and finish the current tick before the JVM exits.
             Thread hook = new Thread(monitor::close, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
+            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, print);
             try {
                 monitor.start();
                 if (duration != null) {
@@ -84,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 }
             } finally {
+                drills.ifPresent(no.vakt.drill.DrillScheduler::close);
                 monitor.close();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

@@ -22,7 +22,7 @@ public record VaktConfig(
         List<no.vakt.traffic.TrafficEntry> traffic,
         JsonNode alerts,
         JsonNode server,
-        JsonNode drills) {
+        no.vakt.drill.DrillsConfig drills) {
 
     public VaktConfig {
         production = production != null && production;
@@ -30,6 +30,7 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
+        drills = drills != null ? drills : no.vakt.drill.DrillsConfig.NONE;
     }
 
     @JsonIgnore

@@ -16,7 +16,9 @@ public enum EventKind {
     /** The cluster epoch (fencing token) moved to a new value. */
     EPOCH("epoch"),
     /** A traffic entry (DNS record, balancer) was pointed at a node: start, outcome, time to visible. */
-    TRAFFIC("traffic");
+    TRAFFIC("traffic"),
+    /** A war-game drill ended; details: rto_ms, rpo_rows, rpo_ms, passed, fault, report_dir (see no.vakt.drill). */
+    DRILL("drill");
 
     private final String label;
 

@@ -37,7 +37,7 @@ public final class Lab {
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml",
-            "lab.properties", ".gitignore", "dns");
+            "lab.properties", ".gitignore", "dns", "netns.properties");
 
     private final LabLayout layout;
 
@@ -78,8 +78,10 @@ public final class Lab {
             throw new LabException("the lab in " + layout.dir() + " is running with " + recorded.get()
                     + "; you asked for " + requested + ". Stop it first: vakt lab down" + dirOption());
         }
+        LabNetns netns = requested.netns() ? LabNetns.of(layout) : null;
+        if (netns != null) netns.up(); // the addresses exist only inside the namespaces
         for (LabSite site : LabSite.values()) {
-            if (!running.contains(site)) requireFreePort(site, requested.address(site), requested.port());
+            if (!running.contains(site) && netns == null) requireFreePort(site, requested.address(site), requested.port());
         }
 
         Files.createDirectories(layout.dir());
@@ -103,7 +105,7 @@ public final class Lab {
             MariaDbServer server = server(site, requested, certs);
             boolean wasRunning = running.contains(site);
             if (!wasRunning) server.start();
-            SiteProfile.createAdminUser(server, ADMIN_USER, password, SOURCE_ADDRESS);
+            SiteProfile.createAdminUser(server, ADMIN_USER, password, netns != null ? netns.accountHost() : SOURCE_ADDRESS);
             Long pid = server.pid().orElse(null);
             sites.add(new SiteReport(site, server.host(), server.port(), pid, true,
                     wasRunning ? "already running" : "started"));
@@ -114,8 +116,16 @@ public final class Lab {
             Files.writeString(layout.seededMarker(), "demo database seeded by vakt lab up\n");
             seeded = true;
         }
-        LabDns.Report dns = new LabDns(layout).up(requested);
-        Files.writeString(layout.configFile(), new LabDns(layout).withTraffic(configTemplate(requested, certs).render(), dns));
+        // A sandbox: a short cooldown so drills can be repeated (see LabNetns for the drill's lab parts).
+        String yaml = configTemplate(requested, certs).render().replace("cooldown: 1h", "cooldown: 1m");
+        if (netns != null) {
+            yaml = netns.adaptConfig(yaml);
+            netns.startWebServers();
+        }
+        LabDns labDns = new LabDns(layout);
+        LabDns.Report dns = labDns.up(requested);
+        yaml = labDns.withDrillService(labDns.withTraffic(yaml, dns), dns, requested.port());
+        Files.writeString(layout.configFile(), yaml);
         return new UpReport(requested, sites, seeded, layout.configFile(), dns);
     }
 
@@ -148,6 +158,7 @@ public final class Lab {
                     alive, action));
         }
         new LabDns(layout).down();
+        if (settings.netns()) LabNetns.of(layout).down();
         if (purge) purge();
         return out;
     }
@@ -178,7 +189,7 @@ public final class Lab {
         if (certs != null) options.putAll(SiteProfile.tls(certs));
         if (settings.semiSync()) options.putAll(SiteProfile.semiSync(site == LabSite.OSLO, SEMI_SYNC_TIMEOUT_MS));
         return new MariaDbServer(site.siteName(), layout.siteHome(site), settings.address(site), settings.port(),
-                options);
+                options, settings.netns() ? LabNetns.of(layout).launcher(site) : List.of());
     }
 
     LabConfigTemplate configTemplate(LabSettings settings, TlsCerts certs) {

@@ -97,6 +97,18 @@ public final class LabDns {
         return config.replace("traffic: []\n", entry);
     }
 
+    /**
+     * Points the drill's load at {@code app.<zone>} through this BIND, as an application resolves its
+     * service name, so a drill measures the traffic switch too.
+     */
+    public String withDrillService(String config, Report report, int mysqlPort) {
+        if (!report.running()) return config;
+        String service = "  service: {name: " + RECORD + "." + ZONE.substring(0, ZONE.length() - 1) + ", dns-server: "
+                + ADDRESS + ":" + report.port() + ", port: " + mysqlPort + "}\n";
+        return config.contains("\ndrills:\n") ? config.replace("\ndrills:\n", "\ndrills:\n" + service)
+                : config + "drills:\n" + service;
+    }
+
     private Optional<BindServer> server() {
         Path props = home().resolve("dns.properties");
         if (!Files.exists(props)) return Optional.empty();

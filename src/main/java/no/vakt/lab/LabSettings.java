@@ -13,8 +13,12 @@ import java.util.Properties;
  * {@code lab.properties} so {@code lab status} and {@code lab down} need no options, and so a second
  * {@code lab up} can tell whether it is asked for the same lab.
  */
-public record LabSettings(String osloAddress, String bergenAddress, int port, boolean tls, boolean semiSync) {
+public record LabSettings(String osloAddress, String bergenAddress, int port, boolean tls, boolean semiSync, boolean netns) {
     public static final int DEFAULT_PORT = 3306;
+
+    public LabSettings(String osloAddress, String bergenAddress, int port, boolean tls, boolean semiSync) {
+        this(osloAddress, bergenAddress, port, tls, semiSync, false);
+    }
 
     public static LabSettings defaults() {
         return new LabSettings(LabSite.OSLO.defaultAddress(), LabSite.BERGEN.defaultAddress(), DEFAULT_PORT,
@@ -38,7 +42,8 @@ public record LabSettings(String osloAddress, String bergenAddress, int port, bo
                     p.getProperty("bergen.address", d.bergenAddress()),
                     Integer.parseInt(p.getProperty("port", Integer.toString(d.port()))),
                     Boolean.parseBoolean(p.getProperty("tls", "false")),
-                    Boolean.parseBoolean(p.getProperty("semi-sync", "false"))));
+                    Boolean.parseBoolean(p.getProperty("semi-sync", "false")),
+                    Boolean.parseBoolean(p.getProperty("netns", "false"))));
         } catch (NumberFormatException e) {
             throw new IOException("cannot read " + file + ": port is not a number");
         }
@@ -51,6 +56,7 @@ public record LabSettings(String osloAddress, String bergenAddress, int port, bo
         p.setProperty("port", Integer.toString(port));
         p.setProperty("tls", Boolean.toString(tls));
         p.setProperty("semi-sync", Boolean.toString(semiSync));
+        p.setProperty("netns", Boolean.toString(netns));
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "Vakt lab settings, written by `vakt lab up`");
         }
@@ -59,6 +65,6 @@ public record LabSettings(String osloAddress, String bergenAddress, int port, bo
     @Override
     public String toString() {
         return osloAddress + "/" + bergenAddress + " port " + port + ", TLS " + (tls ? "on" : "off")
-                + ", semi-sync " + (semiSync ? "on" : "off");
+                + ", semi-sync " + (semiSync ? "on" : "off") + (netns ? ", network namespaces" : "");
     }
 }

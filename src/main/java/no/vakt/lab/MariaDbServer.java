@@ -34,13 +34,20 @@ public final class MariaDbServer {
     private final String host;
     private final int port;
     private final Map<String, String> options;
+    /** Prepended to the mariadbd command, e.g. {@code ip netns exec NS} (see {@link LabNetns}); empty: none. */
+    private final List<String> launcher;
 
     public MariaDbServer(String name, Path home, String host, int port, Map<String, String> options) {
+        this(name, home, host, port, options, List.of());
+    }
+
+    public MariaDbServer(String name, Path home, String host, int port, Map<String, String> options, List<String> launcher) {
         this.name = name;
         this.home = home.toAbsolutePath();
         this.host = host;
         this.port = port;
         this.options = new LinkedHashMap<>(options);
+        this.launcher = List.copyOf(launcher);
     }
 
     public String name() {
@@ -91,7 +98,8 @@ public final class MariaDbServer {
         initialize();
         if (isRunning()) return;
         Files.writeString(myCnf(), renderMyCnf());
-        List<String> cmd = new ArrayList<>(List.of(Binaries.require("mariadbd"), "--defaults-file=" + myCnf()));
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(Binaries.require("mariadbd"), "--defaults-file=" + myCnf()));
         if (isRoot()) cmd.add("--user=root");
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -119,6 +127,11 @@ public final class MariaDbServer {
     }
 
     public Connection rootConnection() throws SQLException {
+        if (!launcher.isEmpty()) {
+            // In a network namespace root@localhost is only reachable through the socket file (not namespaced).
+            return DriverManager.getConnection("jdbc:mariadb://localhost/?localSocket=" + socket()
+                    + "&connectTimeout=2000&socketTimeout=30000", "root", "");
+        }
         return DriverManager.getConnection(
                 "jdbc:mariadb://" + host + ":" + port + "/?connectTimeout=2000&socketTimeout=30000", "root", "");
     }
@@ -171,8 +184,9 @@ public final class MariaDbServer {
                 "jdbc:mariadb://" + host + ":" + port + "/?connectTimeout=500&socketTimeout=2000", "root", "")) {
             return c.isValid(1);
         } catch (SQLException e) {
-            // Access denied still means the server is up (root may have been given a password).
-            return e.getErrorCode() == 1045;
+            // Access denied still means the server is up (root may have been given a password, or
+            // connects from an address root has no account for: 1130, a lab site in a network namespace).
+            return e.getErrorCode() == 1045 || e.getErrorCode() == 1130;
         }
     }
 

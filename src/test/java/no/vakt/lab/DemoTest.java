@@ -38,12 +38,13 @@ class DemoTest {
     void runsEveryStepToReadyAndStopsTheLabWhenAsked() throws Exception {
         Cli r = demo("--stop");
 
-        assertThat(r.out()).contains("==> [1/5] vakt lab up --dir " + dir, "started",
+        assertThat(r.out()).contains("==> [1/6] vakt lab up --dir " + dir, "started",
                 "config:  " + dir.resolve("vakt.yml"),
-                "==> [2/5] vakt replicate --config " + dir.resolve("vakt.yml"));
+                "==> [2/6] vakt replicate --config " + dir.resolve("vakt.yml"));
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("[3/5] vakt heartbeat", "--duration 3s", "[4/5] vakt status",
-                "[5/5] vakt check", "READY: 0 errors", "The demo ran every step.");
+        assertThat(r.out()).contains("[3/6] vakt heartbeat", "--duration 3s", "[4/6] vakt status",
+                "[5/6] vakt check", "READY: 0 errors", "[6/6] vakt drill", "(kill-db): PASSED", "rejoin oslo-db: REJOINED",
+                "The demo ran every step.");
         assertThat(r.out()).contains("replicate: done", "bergen-db lag")
                 .doesNotContain("failed with exit code");
         assertThat(r.out()).contains("==> vakt lab down", "The lab is stopped", "./vakt demo")

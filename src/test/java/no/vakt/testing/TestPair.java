@@ -116,6 +116,15 @@ public final class TestPair implements AutoCloseable {
         private String failoverMode = "automatic";
         private boolean semiSync;
         private Consumer<MariaDbServer> primarySetup = s -> {};
+        private String primaryHost;
+        private String standbyHost;
+
+        /** Fixed addresses instead of Loopback's (a helper's own 127.x range). */
+        public Builder hosts(String primary, String standby) {
+            primaryHost = primary;
+            standbyHost = standby;
+            return this;
+        }
 
         /** Changes a my.cnf option of the primary; null removes it. */
         public Builder primaryOption(String key, String value) {
@@ -151,8 +160,8 @@ public final class TestPair implements AutoCloseable {
             Path adminPw = secret(secrets.resolve("admin.password"), "admin-" + Long.toHexString(System.nanoTime()));
             Path replPw = secret(secrets.resolve("replication.password"), "repl-" + Long.toHexString(System.nanoTime()));
 
-            String pHost = Loopback.nextAddress();
-            String sHost = Loopback.nextAddress();
+            String pHost = primaryHost != null ? primaryHost : Loopback.nextAddress();
+            String sHost = standbyHost != null ? standbyHost : Loopback.nextAddress();
             Map<String, String> pOpts = apply(SiteProfile.primary(1), primaryChanges);
             Map<String, String> sOpts = apply(SiteProfile.standby(2), standbyChanges);
             MariaDbServer p = new MariaDbServer("oslo", dir.resolve("oslo"), pHost, Loopback.freePort(pHost), pOpts);

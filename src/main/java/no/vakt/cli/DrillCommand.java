@@ -1,0 +1,119 @@
+package no.vakt.cli;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import no.vakt.config.VaktConfig;
+import no.vakt.drill.Drill;
+import no.vakt.drill.DrillHistory;
+import no.vakt.drill.Drills;
+import no.vakt.failover.planned.VaktFiles;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalJson;
+import no.vakt.lab.LabLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "drill", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"War game: injects a real fault on the primary, lets Vakt's monitor fail over, and measures the"
+                + " real RTO and RPO against the objectives, with a report (Markdown, HTML, JSON, SVG) and a journal entry.",
+            "",
+            "Refuses, changing nothing, on an unknown fault kind, a production cluster without"
+                    + " --yes-this-is-production, a failover in progress, an active cooldown, or a preflight that is not"
+                    + " ready. The failover is done by Vakt's monitor: by default the drill runs one in this process for"
+                    + " the drill's length (refused while another monitor writes heartbeats); --monitor external leaves it"
+                    + " to a running vakt run.",
+            "Fault kinds: kill-db, stop-db (any lab or ssh-reachable node); block-ports, partition-monitor,"
+                    + " isolate-primary (the lab with --netns, as root). Without --config the lab's config is used when"
+                    + " there is no other."},
+        footer = {"", "Exit codes: 0 the drill passed (or --history), 1 it failed or was refused, 2 bad config or usage."})
+public final class DrillCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--fault", paramLabel = "KIND", description = "kill-db, stop-db, block-ports, partition-monitor,"
+            + " isolate-primary (default: drills.fault, else kill-db)")
+    String fault;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Report directory (default: .vakt/drills/<time>/ next to the config)")
+    Path reportDir;
+
+    @Option(names = "--yes-this-is-production", description = "Allow a drill on a cluster marked production: true")
+    boolean production;
+
+    @Option(names = "--monitor", paramLabel = "own|external", defaultValue = "own",
+            description = "Who fails over: own (a monitor in this process, default) or external (a running vakt run)")
+    Drill.MonitorMode monitor;
+
+    @Option(names = "--rejoin", description = "After a failover, make the old primary a replica of the new one (vakt rejoin)")
+    boolean rejoin;
+
+    @Option(names = "--switch-back", description = "After --rejoin, switch the roles back (vakt switchover) so the next drill starts clean")
+    boolean switchBack;
+
+    @Option(names = "--discard-errant", description = "With --rejoin: let the old primary drop transactions the new one lacks"
+            + " (saved to .vakt/errant/ first)")
+    boolean discardErrant;
+
+    @Option(names = "--history", description = "List past drills from the journal instead of running one")
+    boolean history;
+
+    @Option(names = "--json", description = "With --history: machine-readable")
+    boolean json;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Journal (default: .vakt/journal.db next to the config)")
+    Path journalFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Path configPath = configPath();
+        if (config.explicit == null && !configPath.equals(config.path())) config.explicit = configPath;
+        VaktConfig cfg = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        Path journalPath = VaktFiles.journal(configPath, journalFile);
+        if (history) {
+            List<DrillHistory.Entry> entries = List.of();
+            if (Files.exists(journalPath)) {
+                try (Journal journal = new Journal(journalPath, Clock.systemUTC())) {
+                    entries = DrillHistory.read(journal);
+                }
+            }
+            if (json) {
+                out.println(JournalJson.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(entries));
+            } else {
+                out.print(DrillHistory.table(entries));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (json) throw new UsageException("--json goes with --history");
+        if (switchBack && !rejoin) throw new UsageException("--switch-back needs --rejoin (the old primary must replicate first)");
+        if (discardErrant && !rejoin) throw new UsageException("--discard-errant goes with --rejoin");
+        String kind = fault != null ? fault : cfg.drills().fault();
+        Clock clock = Clock.systemUTC();
+        try (Journal journal = new Journal(journalPath, clock)) {
+            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out)
+                    .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
+            out.flush();
+            return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;
+        }
+    }
+
+    /** The usual search; when it finds nothing, the lab's config (the drill's home ground). */
+    private Path configPath() {
+        Path located = config.path();
+        if (config.explicit != null || Files.exists(located)) return located;
+        Path lab = LabLayout.DEFAULT_DIR.resolve("vakt.yml");
+        return Files.exists(lab) ? lab : located;
+    }
+}

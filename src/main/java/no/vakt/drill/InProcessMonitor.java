@@ -1,0 +1,59 @@
+package no.vakt.drill;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import no.vakt.alert.AlertSink;
+import no.vakt.config.VaktConfig;
+import no.vakt.detect.AlertingFailoverTrigger;
+import no.vakt.detect.Monitor;
+import no.vakt.detect.PrimaryHealth;
+import no.vakt.failover.AutomaticFailover;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.filesync.FileSyncDirector;
+import no.vakt.journal.Journal;
+import no.vakt.traffic.TrafficSwitch;
+
+/**
+ * The monitor of {@code vakt run}, composed the same way (Monitor, FailoverRunner, AutomaticFailover),
+ * running inside the drill for the drill's length. The traffic switch and file sync director are passed
+ * in, so the drill fails over exactly as the daemon would with the same config.
+ */
+public final class InProcessMonitor implements FailoverMonitor {
+    private final Monitor monitor;
+
+    public InProcessMonitor(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
+            FileSyncDirector files, Consumer<String> out) {
+        FailoverRunner runner = new FailoverRunner(config, journal, clock, alerts, traffic, files);
+        Monitor[] self = new Monitor[1];
+        AutomaticFailover trigger = new AutomaticFailover(config, runner,
+                new AlertingFailoverTrigger(config.cluster(), alerts, journal), () -> self[0].lastHeartbeatWritten(), out);
+        this.monitor = new Monitor(config, journal, trigger, alerts, clock, out);
+        self[0] = monitor;
+    }
+
+    @Override
+    public String describe() {
+        return "Vakt's monitor, run by the drill in this process (as vakt run would, automatic failover)";
+    }
+
+    @Override
+    public void start(Duration max) throws InterruptedException {
+        monitor.start();
+        Instant deadline = Instant.now().plus(max);
+        // The first ticks read the roles and probe; HEALTHY comes after one good probe of both nodes.
+        while (monitor.health() != PrimaryHealth.HEALTHY) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the monitor did not see a healthy primary within " + max.toSeconds()
+                        + " s (it says " + monitor.health() + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+    }
+}

@@ -1,0 +1,169 @@
+package no.vakt.drill;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import no.vakt.db.Errors;
+
+/**
+ * The drill's application: inserts one sequenced row every 1/rate seconds into {@code vakt.vakt_drill}
+ * through the service ({@link ServiceResolver}, asked again on every new connection), and records each
+ * acknowledged row with the time of the acknowledgement. A row whose insert failed is not acknowledged,
+ * even if it may have committed ("maybe sent"): only acknowledged rows count for the RPO, extra rows
+ * never do. A failed insert closes the connection; the next one resolves and connects afresh. Missed
+ * slots are skipped, never caught up in a burst.
+ */
+public final class LoadWriter implements AutoCloseable {
+    /** One acknowledged row: its sequence number, when the commit returned, and the address it went to. */
+    public record Ack(long seq, Instant at, String address) {}
+
+    /** One failed attempt (connect or insert), for the timeline. */
+    public record Failure(long seq, Instant at, String error) {}
+
+    private final ServiceResolver resolver;
+    private final DrillAccount account;
+    private final String drillId;
+    private final Duration period;
+    private final Duration timeout;
+    private final Clock clock;
+    private final String sourceAddress;
+    private final List<Ack> acks = new ArrayList<>();
+    private final List<Failure> failures = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private Thread thread;
+    private Connection connection;
+    private String connectedTo;
+
+    /**
+     * @param timeout bounds each connect and each insert (a hung primary costs this much per attempt)
+     * @param sourceAddress the local address to connect from; null: the system picks
+     */
+    public LoadWriter(ServiceResolver resolver, DrillAccount account, String drillId, int ratePerSecond, Duration timeout,
+            Clock clock, String sourceAddress) {
+        this.sourceAddress = sourceAddress;
+        this.resolver = resolver;
+        this.account = account;
+        this.drillId = drillId;
+        this.period = Duration.ofMillis(Math.max(10, 1000 / ratePerSecond));
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    public LoadWriter start() {
+        if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
+        thread = new Thread(this::loop, "vakt-drill-writer");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    public synchronized List<Ack> acks() {
+        return List.copyOf(acks);
+    }
+
+    public synchronized List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** The first acknowledgement at or after {@code t}, if any. */
+    public synchronized Ack firstAckAfter(Instant t) {
+        for (Ack a : acks) if (!a.at().isBefore(t)) return a;
+        return null;
+    }
+
+    private void loop() {
+        long seq = 0;
+        long next = System.nanoTime();
+        while (running.get()) {
+            seq++;
+            attempt(seq);
+            next += period.toNanos();
+            long now = System.nanoTime();
+            if (next < now) next = now; // a slow attempt: skip the missed slots
+            sleepNanos(next - now);
+        }
+        closeConnection();
+    }
+
+    private void attempt(long seq) {
+        try {
+            if (connection == null) connect();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO " + DrillAccount.TABLE + " (drill_id, seq, written_at) VALUES (?, ?, UTC_TIMESTAMP(6))")) {
+                ps.setString(1, drillId);
+                ps.setLong(2, seq);
+                ps.executeUpdate();
+            }
+            Instant at = clock.instant();
+            synchronized (this) {
+                acks.add(new Ack(seq, at, connectedTo));
+            }
+        } catch (SQLException e) {
+            fail(seq, Errors.describe(e));
+        } catch (IOException e) {
+            fail(seq, e.getMessage());
+        }
+    }
+
+    private void connect() throws IOException, SQLException {
+        InetSocketAddress to = resolver.resolve();
+        String host = to.getAddress() != null ? to.getAddress().getHostAddress() : to.getHostString();
+        long ms = Math.max(1, timeout.toMillis());
+        String url = "jdbc:mariadb://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + to.getPort() + "/"
+                + "?connectTimeout=" + ms + "&socketTimeout=" + ms + "&useServerPrepStmts=false"
+                + (sourceAddress == null ? "" : "&localSocketAddress=" + sourceAddress);
+        connection = DriverManager.getConnection(url, account.user(), account.password());
+        connectedTo = host + ":" + to.getPort();
+    }
+
+    private void fail(long seq, String error) {
+        closeConnection();
+        synchronized (this) {
+            failures.add(new Failure(seq, clock.instant(), error));
+        }
+    }
+
+    private void closeConnection() {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // A dead server's socket: nothing left to release.
+        }
+        connection = null;
+        connectedTo = null;
+    }
+
+    private void sleepNanos(long nanos) {
+        if (nanos <= 0) return;
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            running.set(false);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops after the attempt in flight (bounded by the timeout). */
+    @Override
+    public void close() {
+        running.set(false);
+        Thread t = thread;
+        if (t == null) return;
+        try {
+            t.join(timeout.toMillis() * 2 + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) t.interrupt();
+    }
+}
