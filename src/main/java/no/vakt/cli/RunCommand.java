@@ -16,6 +16,7 @@ import no.vakt.filesync.LoggingFileSyncDirector;
 import no.vakt.traffic.LoggingTrafficSwitch;
 import no.vakt.detect.Monitor;
 import no.vakt.journal.Journal;
+import no.vakt.server.VaktServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +60,8 @@ public final class RunCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, new LoggingTrafficSwitch(),
+            LoggingTrafficSwitch traffic = new LoggingTrafficSwitch();
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, traffic,
                     new LoggingFileSyncDirector());
             // A failover a crash left half-done is finished or safely stopped before watching again.
             runner.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
@@ -71,11 +73,14 @@ public final class RunCommand implements Callable<Integer> {
                     () -> self[0].lastHeartbeatWritten(), print);
             Monitor monitor = new Monitor(cfg, journal, trigger, alerts, clock, print);
             self[0] = monitor;
+            VaktServer web = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic).build();
+            monitor.onTick(web::observe);
             // SIGTERM / Ctrl-C: stop probing and finish the current tick before the JVM exits.
             Thread hook = new Thread(monitor::close, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 monitor.start();
+                web.startForRun(print);
                 if (duration != null) {
                     monitor.awaitClosed(duration);
                 } else {
@@ -84,6 +89,7 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 }
             } finally {
+                web.close();
                 monitor.close();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

@@ -21,7 +21,7 @@ public record VaktConfig(
         JsonNode files,
         List<no.vakt.traffic.TrafficEntry> traffic,
         JsonNode alerts,
-        JsonNode server,
+        no.vakt.server.ServerConfig server,
         JsonNode drills) {
 
     public VaktConfig {
@@ -30,6 +30,7 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
+        server = server != null ? server : no.vakt.server.ServerConfig.DEFAULT;
     }
 
     @JsonIgnore

@@ -14,7 +14,9 @@ public enum EventKind {
     /** A person did something: {@code vakt promote}, an approval, a manual override. */
     OPERATOR_ACTION("operator-action"),
     /** The cluster epoch (fencing token) moved to a new value. */
-    EPOCH("epoch");
+    EPOCH("epoch"),
+    /** A drill (war game) ran; its details carry the measured RTO and RPO. */
+    DRILL("drill");
 
     private final String label;
 
