@@ -192,7 +192,8 @@ public final class Monitor implements Closeable {
                 new ClusterObservation(at, primary.probe(), StandbyProbe.from(standby.state(), age)));
         health = detector.state();
         // Published before the trigger runs, so observers see DOWN while a failover is under way.
-        publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state()));
+        publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
+                lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());

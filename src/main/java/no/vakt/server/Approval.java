@@ -13,8 +13,11 @@ import no.vakt.detect.PrimaryHealth;
  * alerted "approve with: vakt promote --confirm".
  *
  * @param from / to the nodes the promotion would move the primary from and to (null when unknown)
+ * @param primaryLastHeartbeat when the monitor last wrote the heartbeat on {@code from}: the promotion
+ *     measures its data loss from it instead of assuming the dead primary wrote until the approval
  */
-public record Approval(boolean awaiting, String reason, String from, String to, String command) {
+public record Approval(boolean awaiting, String reason, String from, String to, String command,
+        Instant primaryLastHeartbeat) {
     public static final String COMMAND = "vakt promote --confirm";
 
     /**
@@ -42,10 +45,10 @@ public record Approval(boolean awaiting, String reason, String from, String to, 
         }
         if (runningFailoverId != null) return no("failover " + runningFailoverId + " is running", from, to);
         return new Approval(true, "the primary " + from + " is DOWN (the monitor and " + to
-                + " both lost it); promoting " + to + " awaits approval", from, to, COMMAND);
+                + " both lost it); promoting " + to + " awaits approval", from, to, COMMAND, tick.lastHeartbeatWritten());
     }
 
     private static Approval no(String reason, String from, String to) {
-        return new Approval(false, reason, from, to, null);
+        return new Approval(false, reason, from, to, null, null);
     }
 }

@@ -13,6 +13,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.Refusal;
+import no.vakt.failover.Trigger;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
@@ -49,7 +50,10 @@ final class OperatorActions {
         this.approval = approval;
     }
 
-    /** Runs what {@code vakt promote --confirm} runs, only while a failover awaits approval. */
+    /**
+     * Runs what {@code vakt promote --confirm} runs, only while a failover awaits approval. The RPO still
+     * applies: a promotion that would lose more is refused (409) with the {@code --force} command.
+     */
     ActionResult approveFailover(String client) {
         return exclusive("approve-failover", client, () -> {
             Approval a = approval.get();
@@ -63,7 +67,10 @@ final class OperatorActions {
             }
             journal(client, a.to(), "operator (API): approve failover " + a.from() + " -> " + a.to() + " requested",
                     Map.of("action", "approve-failover", "from", a.from(), "to", a.to()));
-            FailoverRunner.Outcome outcome = runner.run(FailoverRunner.Request.operator(true, false));
+            // As `vakt promote --confirm`, but the loss is measured from the monitor's last heartbeat on the
+            // dead primary: an approval minutes later must not count those minutes as lost writes.
+            FailoverRunner.Outcome outcome = runner.run(new FailoverRunner.Request(Trigger.operator(true, false), null,
+                    a.primaryLastHeartbeat()));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("decision", outcome.plan().decision().name());
             body.put("from", outcome.plan().fromNode());

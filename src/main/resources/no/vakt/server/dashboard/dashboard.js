@@ -118,6 +118,9 @@
     } else if (m.health === 'UNKNOWN') {
       cls = 'state-warn'; t = 'PRIMARY STATE UNKNOWN';
       d = 'the monitor lost ' + m.primary + ' and ' + m.standby + ' cannot confirm: no failover on one witness';
+    } else if (standbyLost(s)) {
+      cls = 'state-warn'; t = 'UNPROTECTED: STANDBY ' + m.standby + ' DOWN';
+      d = m.primary + ' serves alone; nothing receives its writes until ' + m.standby + ' is back (vakt rejoin ' + m.standby + ')';
     } else {
       var lagBad = m.lag_ms !== null && m.lag_ms > s.objectives.rpo_ms;
       var warnings = (s.warnings || []).length;
@@ -134,6 +137,11 @@
     b.setAttribute('data-health', m.health || '');
     title.textContent = t;
     detail.textContent = d;
+  }
+
+  function standbyLost(s) {
+    var standby = s.nodes.filter(function (n) { return n.node === s.monitor.standby; })[0];
+    return !!standby && !standby.reachable;
   }
 
   function renderApproval(s) {
