@@ -162,6 +162,15 @@ class ServerApiTest {
                 .contains("vakt_epoch{cluster=\"test\"} 0.0");
         assertThat(metrics).containsPattern("vakt_replication_lag_seconds\\{cluster=\"test\",node=\"bergen-db\",site=\"bergen\"} \\d");
         assertThat(metrics).containsPattern("vakt_replication_lag_seconds\\{cluster=\"test\",node=\"oslo-db\",site=\"oslo\"} NaN");
+
+        // The shipped Grafana dashboard is valid JSON and queries only metrics that exist.
+        String grafana = java.nio.file.Files.readString(Path.of("examples/grafana-dashboard.json"));
+        JsonNode dashboard = JSON.readTree(grafana);
+        assertThat(dashboard.get("panels").size()).isGreaterThan(10);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("vakt_[a-z_]+").matcher(grafana);
+        List<String> used = new ArrayList<>();
+        while (m.find()) used.add(m.group());
+        assertThat(used).isNotEmpty().allSatisfy(name -> assertThat(metrics).contains("\n" + name + "{"));
     }
 
     @Test
