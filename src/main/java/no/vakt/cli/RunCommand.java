@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + " writes the heartbeat on the primary, and prints every change of the primary's health with its"
                 + " evidence (also logged and journaled). The primary counts as DOWN only when the monitor missed"
                 + " checks.failures probes in a row AND the standby lost it too; when only the monitor lost it,"
-                + " that is UNREACHABLE_FROM_MONITOR: an alert, never a failover. Runs until SIGTERM or Ctrl-C.",
+                + " that is UNREACHABLE_FROM_MONITOR: an alert, never a failover. Serves the dashboard, JSON API and"
+                + " /metrics on server.listen (default 127.0.0.1:8787). Runs until SIGTERM or Ctrl-C.",
         footer = {"", "Exit codes: 0 stopped normally, 1 failed, 2 bad config or usage."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin

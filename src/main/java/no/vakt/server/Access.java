@@ -39,7 +39,8 @@ final class Access {
 
     /** Empty when the read may go ahead. */
     Optional<Denial> read(InetAddress client, String hostHeader, String authorization) {
-        if (authorization != null) return checkToken(authorization);
+        // With a token configured, a presented token is checked wherever the call comes from.
+        if (authorization != null && token.isPresent()) return checkToken(authorization);
         if (!client.isLoopbackAddress()) {
             return Optional.of(new Denial(401, "token_required",
                     "read calls from other machines need the bearer token (Authorization: Bearer TOKEN)"));

@@ -104,6 +104,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void thePreflightWarnsWhenTheDashboardIsReachableOverPlainHttp() throws Exception {
+        assertThat(DashboardRules.exposure(load(""), null)).singleElement()
+                .satisfies(f -> assertThat(f.severity()).isEqualTo(no.vakt.check.Severity.OK));
+        assertThat(DashboardRules.exposure(load("server: {listen: 0.0.0.0:8787}\n"), null)).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(no.vakt.check.Severity.WARNING);
+                    assertThat(f.fix()).contains("server.tls");
+                });
+        assertThat(DashboardRules.exposure(load("server: {listen: 0.0.0.0:8787, tls: {cert: a, key: b}}\n"), null))
+                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(no.vakt.check.Severity.INFO));
+        assertThat(DashboardRules.exposure(load("server: {enabled: false, listen: 0.0.0.0:8787}\n"), null)).isEmpty();
+        assertThat(DashboardRules.loopback("127.0.45.3")).isTrue();
+        assertThat(DashboardRules.loopback("vakt.example")).isFalse();
+    }
+
+    @Test
     void listenAddressesParse() {
         assertThat(ListenAddress.parse("0.0.0.0:0")).isEqualTo(new ListenAddress("0.0.0.0", 0));
         assertThat(ListenAddress.parse("[::1]:8787").toString()).isEqualTo("[::1]:8787");

@@ -58,11 +58,12 @@ class ServerLogicTest {
     }
 
     @Test
-    void anUnreadableOrMissingTokenRefusesEveryWrite() {
+    void anUnreadableOrMissingTokenRefusesEveryWrite() throws Exception {
         Access missingFile = new Access(Optional.of(SecretRef.ofFile(dir.resolve("absent"))), "127.0.0.1");
         assertThat(missingFile.write("Bearer x")).map(Access.Denial::status).contains(503);
         Access none = new Access(Optional.empty(), "127.0.0.1");
         assertThat(none.write("Bearer x")).map(Access.Denial::error).contains("writes_disabled");
+        assertThat(none.read(InetAddress.getLoopbackAddress(), "localhost", "Bearer stale")).isEmpty();
         assertThat(Access.constantTimeEquals("abc", "abc")).isTrue();
         assertThat(Access.constantTimeEquals("abc", "abcd")).isFalse();
     }
