@@ -42,6 +42,7 @@ import java.util.Objects;
  * <tr><td>binlog-filter</td><td>WARNING, ERROR</td><td>binlog_do_db / binlog_ignore_db and what they leave out</td></tr>
  * <tr><td>replication-filter</td><td>WARNING, ERROR</td><td>replicate_* filters and what they leave out</td></tr>
  * <tr><td>semi-sync</td><td>OK, WARNING</td><td>with replication.semi-sync: enabled on both and not fallen back</td></tr>
+ * <tr><td>dashboard-exposure</td><td>OK, INFO, WARNING</td><td>the dashboard is local, or served with TLS (server section)</td></tr>
  * <tr><td>canary</td><td>OK, INFO, WARNING, ERROR</td><td>a row written on the primary arrives on the standby in time</td></tr>
  * <tr><td>traffic-access</td><td>OK, ERROR</td><td>each traffic entry's credentials pass a read-only call (record readable)</td></tr>
  * <tr><td>traffic-target</td><td>OK, WARNING</td><td>each traffic entry points at the configured primary</td></tr>

@@ -34,7 +34,9 @@ public final class Preflight {
             FilterRules::replicationFilters,
             TrafficRules::access,
             TrafficRules::target,
-            TrafficRules::ttl);
+            TrafficRules::ttl,
+
+            no.vakt.server.DashboardRules::exposure);
 
     private Preflight() {}
 

@@ -16,6 +16,7 @@ import no.vakt.filesync.LoggingFileSyncDirector;
 import no.vakt.traffic.TrafficSwitches;
 import no.vakt.detect.Monitor;
 import no.vakt.journal.Journal;
+import no.vakt.server.VaktServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + " writes the heartbeat on the primary, and prints every change of the primary's health with its"
                 + " evidence (also logged and journaled). The primary counts as DOWN only when the monitor missed"
                 + " checks.failures probes in a row AND the standby lost it too; when only the monitor lost it,"
-                + " that is UNREACHABLE_FROM_MONITOR: an alert, never a failover. Runs until SIGTERM or Ctrl-C.",
+                + " that is UNREACHABLE_FROM_MONITOR: an alert, never a failover. Serves the dashboard, JSON API and"
+                + " /metrics on server.listen (default 127.0.0.1:8787). Runs until SIGTERM or Ctrl-C.",
         footer = {"", "Exit codes: 0 stopped normally, 1 failed, 2 bad config or usage."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
@@ -59,8 +61,8 @@ public final class RunCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
-                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new LoggingFileSyncDirector());
+            var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock);
+            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, traffic, new LoggingFileSyncDirector());
             // A failover a crash left half-done is finished or safely stopped before watching again.
             runner.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
@@ -71,6 +73,8 @@ public final class RunCommand implements Callable<Integer> {
                     () -> self[0].lastHeartbeatWritten(), print);
             Monitor monitor = new Monitor(cfg, journal, trigger, alerts, clock, print);
             self[0] = monitor;
+            VaktServer web = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic).build();
+            monitor.onTick(web::observe);
             // SIGTERM / Ctrl-C: stop probing and finish the current tick before the JVM exits.
             Thread hook = new Thread(monitor::close, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -78,6 +82,7 @@ public final class RunCommand implements Callable<Integer> {
             var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, print);
             try {
                 monitor.start();
+                web.startForRun(print);
                 if (duration != null) {
                     monitor.awaitClosed(duration);
                 } else {
@@ -86,6 +91,7 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 }
             } finally {
+                web.close();
                 drills.ifPresent(no.vakt.drill.DrillScheduler::close);
                 monitor.close();
                 try {

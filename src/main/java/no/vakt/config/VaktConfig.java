@@ -21,7 +21,7 @@ public record VaktConfig(
         JsonNode files,
         List<no.vakt.traffic.TrafficEntry> traffic,
         JsonNode alerts,
-        JsonNode server,
+        no.vakt.server.ServerConfig server,
         no.vakt.drill.DrillsConfig drills) {
 
     public VaktConfig {
@@ -31,6 +31,7 @@ public record VaktConfig(
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
         drills = drills != null ? drills : no.vakt.drill.DrillsConfig.NONE;
+        server = server != null ? server : no.vakt.server.ServerConfig.DEFAULT;
     }
 
     @JsonIgnore

@@ -66,6 +66,7 @@ public final class Monitor implements Closeable {
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
+    private volatile Consumer<MonitorTick> tickListener = tick -> {};
 
     // Confined to the scheduler thread, except the volatile views for callers.
     private volatile LiveRoles roles;
@@ -107,6 +108,14 @@ public final class Monitor implements Closeable {
         }
         scheduler.scheduleWithFixedDelay(this::tickSafely, 0, checks.interval().toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Receives every tick's observation (the dashboard keeps its lag history from them). Called on the
+     * monitor's thread: it must be quick and must not block; what it throws is logged and ignored.
+     */
+    public void onTick(Consumer<MonitorTick> listener) {
+        this.tickListener = listener;
     }
 
     /** The detector's current verdict on the live primary. */
@@ -182,6 +191,9 @@ public final class Monitor implements Closeable {
         Optional<Transition> t = detector.observe(
                 new ClusterObservation(at, primary.probe(), StandbyProbe.from(standby.state(), age)));
         health = detector.state();
+        // Published before the trigger runs, so observers see DOWN while a failover is under way.
+        publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
+                lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
@@ -372,6 +384,14 @@ public final class Monitor implements Closeable {
         } catch (RuntimeException e) {
             // Watching matters more than the record: log and keep going.
             LOG.error("could not journal '{}': {}", summary, e.getMessage());
+        }
+    }
+
+    private void publish(MonitorTick tick) {
+        try {
+            tickListener.accept(tick);
+        } catch (RuntimeException e) {
+            LOG.warn("a tick listener failed: {}", e.toString());
         }
     }
 

@@ -108,6 +108,43 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** The newest {@code limit} events of one kind, oldest first. */
+    public synchronized List<JournalEvent> history(EventKind kind, int limit) {
+        requirePositive(limit);
+        return read(() -> {
+            List<JournalEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
+                            + " WHERE kind = ? ORDER BY id DESC LIMIT ?")) {
+                ps.setString(1, kind.label());
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(event(rs));
+                }
+            }
+            Collections.reverse(out);
+            return out;
+        });
+    }
+
+    /** At most {@code limit} events with an id above {@code afterId}, oldest first: for readers that follow the journal. */
+    public synchronized List<JournalEvent> eventsAfter(long afterId, int limit) {
+        requirePositive(limit);
+        return read(() -> {
+            List<JournalEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
+                            + " WHERE id > ? ORDER BY id LIMIT ?")) {
+                ps.setLong(1, afterId);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(event(rs));
+                }
+            }
+            return out;
+        });
+    }
+
     // ---- failovers ----
 
     /**
@@ -257,6 +294,18 @@ public final class Journal implements AutoCloseable {
     public synchronized List<FailoverRecord> failovers(int limit) {
         requirePositive(limit);
         return read(() -> failovers("ORDER BY id DESC LIMIT " + limit));
+    }
+
+    /** How many failovers ended (or are running) with each outcome. */
+    public synchronized Map<FailoverOutcome, Long> failoverCounts() {
+        return read(() -> {
+            Map<FailoverOutcome, Long> out = new java.util.EnumMap<>(FailoverOutcome.class);
+            try (Statement st = connection().createStatement();
+                    ResultSet rs = st.executeQuery("SELECT outcome, COUNT(*) FROM failovers GROUP BY outcome")) {
+                while (rs.next()) out.put(FailoverOutcome.fromLabel(rs.getString(1)), rs.getLong(2));
+            }
+            return out;
+        });
     }
 
     /**

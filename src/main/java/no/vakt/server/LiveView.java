@@ -1,0 +1,80 @@
+package no.vakt.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import no.vakt.config.VaktConfig;
+import no.vakt.detect.MonitorTick;
+import no.vakt.status.NodeStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the server shows, from its sources: the status sampler (per node state), the monitor's
+ * ticks (health, live roles, lag history), the journal and the optional file sync. Read by HTTP and
+ * metrics threads; written only by the monitor's thread (ticks) and the sampler.
+ */
+final class LiveView {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveView.class);
+
+    final VaktConfig config;
+    final StatusSampler status;
+    final LagHistory lag = new LagHistory();
+    final JournalFacts journal;
+    private final Supplier<FileSyncBacklog> fileSync;
+    final Clock clock;
+    private volatile MonitorTick lastTick;
+
+    LiveView(VaktConfig config, StatusSampler status, JournalFacts journal, Supplier<FileSyncBacklog> fileSync, Clock clock) {
+        this.config = config;
+        this.status = status;
+        this.journal = journal;
+        this.fileSync = fileSync;
+        this.clock = clock;
+    }
+
+    void observe(MonitorTick tick) {
+        lastTick = tick;
+        lag.add(LagSample.of(tick));
+    }
+
+    Optional<MonitorTick> lastTick() {
+        return Optional.ofNullable(lastTick);
+    }
+
+    Optional<NodeStatus> node(String name) {
+        return status.latest().flatMap(s -> s.report().nodes().stream().filter(n -> n.node().equals(name)).findFirst());
+    }
+
+    /**
+     * A tick older than this means the monitor stopped ticking: five intervals, at least five seconds
+     * (a tick that waits on two dead nodes takes up to twice the probe timeout).
+     */
+    Duration maxTickAge() {
+        Duration fiveTicks = config.policy().checks().interval().multipliedBy(5);
+        Duration floor = Duration.ofSeconds(5).plus(config.policy().checks().timeout().multipliedBy(2));
+        return fiveTicks.compareTo(floor) > 0 ? fiveTicks : floor;
+    }
+
+    Approval approval() {
+        var running = journal.get().runningFailover();
+        return Approval.decide(config.policy().failover(), lastTick, clock.instant(), maxTickAge(),
+                running == null ? null : running.id());
+    }
+
+    boolean fileSyncConfigured() {
+        return fileSync != null;
+    }
+
+    /** The file sync's report; null when not configured or when it failed to answer. */
+    FileSyncBacklog fileSync() {
+        if (fileSync == null) return null;
+        try {
+            return fileSync.get();
+        } catch (RuntimeException e) {
+            LOG.warn("file sync status failed: {}", e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package no.vakt.server;
+
+/**
+ * Every metric Vakt exports, in one place. Micrometer names (dots) become Prometheus names with
+ * underscores; counters get {@code _total}. The Prometheus name is in each comment, and these are the
+ * names {@code examples/grafana-dashboard.json} queries. Every metric carries {@code cluster}.
+ */
+public final class MeterNames {
+    private MeterNames() {}
+
+    /** {@code vakt_node_up{site,node}}: 1 when the node answered the last status probe. */
+    public static final String NODE_UP = "vakt.node.up";
+    /** {@code vakt_node_is_primary{site,node}}: 1 when the node is the live primary (writable, replicating from nobody). */
+    public static final String NODE_IS_PRIMARY = "vakt.node.is.primary";
+    /** {@code vakt_node_role{site,node,role}}: 1 for the node's live role (primary, standby, idle, unknown), 0 for the others. */
+    public static final String NODE_ROLE = "vakt.node.role";
+    /** {@code vakt_node_read_only{site,node}}: 1 when read_only is ON, NaN when unreachable. */
+    public static final String NODE_READ_ONLY = "vakt.node.read.only";
+    /** {@code vakt_replication_lag_seconds{site,node}}: heartbeat lag of a replicating node, NaN when unknown. */
+    public static final String REPLICATION_LAG = "vakt.replication.lag.seconds";
+    /** {@code vakt_replication_io_thread_running{site,node}}: 1 when Slave_IO_Running is Yes, NaN without a channel. */
+    public static final String IO_THREAD_RUNNING = "vakt.replication.io.thread.running";
+    /** {@code vakt_replication_sql_thread_running{site,node}}: 1 when Slave_SQL_Running is Yes, NaN without a channel. */
+    public static final String SQL_THREAD_RUNNING = "vakt.replication.sql.thread.running";
+    /** {@code vakt_primary_health{state}}: 1 for the monitor's current verdict on the primary, 0 for the others. */
+    public static final String PRIMARY_HEALTH = "vakt.primary.health";
+    /** {@code vakt_filesync_backlog_files}: files not yet copied to the standby site (only when file sync reports). */
+    public static final String FILESYNC_BACKLOG = "vakt.filesync.backlog.files";
+    /** {@code vakt_filesync_oldest_age_seconds}: how long the oldest waiting file has waited; 0 when none waits. */
+    public static final String FILESYNC_OLDEST_AGE = "vakt.filesync.oldest.age.seconds";
+    /** {@code vakt_failovers_total{outcome}}: journaled failovers and switchovers by outcome (completed, aborted, refused). */
+    public static final String FAILOVERS = "vakt.failovers";
+    /** {@code vakt_failover_last_duration_seconds}: start to end of the newest finished failover, NaN before the first. */
+    public static final String FAILOVER_LAST_DURATION = "vakt.failover.last.duration.seconds";
+    /** {@code vakt_epoch}: the cluster epoch (fencing token) in the journal. */
+    public static final String EPOCH = "vakt.epoch";
+    /** {@code vakt_drill_last_rto_seconds}: the last drill's measured RTO, NaN before the first drill. */
+    public static final String DRILL_LAST_RTO = "vakt.drill.last.rto.seconds";
+    /** {@code vakt_drill_last_rpo_seconds}: the last drill's measured RPO, NaN before the first drill. */
+    public static final String DRILL_LAST_RPO = "vakt.drill.last.rpo.seconds";
+    /** {@code vakt_objective_rto_seconds}: objectives.rto from the config, to compare against. */
+    public static final String OBJECTIVE_RTO = "vakt.objective.rto.seconds";
+    /** {@code vakt_objective_rpo_seconds}: objectives.rpo from the config. */
+    public static final String OBJECTIVE_RPO = "vakt.objective.rpo.seconds";
+    /** {@code vakt_alert_deliveries_total{channel,outcome}}: journaled alerts by delivery channel and outcome. */
+    public static final String ALERT_DELIVERIES = "vakt.alert.deliveries";
+}

@@ -1,0 +1,217 @@
+package no.vakt.server;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import no.vakt.config.VaktConfig;
+import no.vakt.failover.Decision;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.Refusal;
+import no.vakt.failover.Trigger;
+import no.vakt.failover.planned.Switchover;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.Journal;
+import no.vakt.status.NodeStatus;
+import no.vakt.status.StatusProbe;
+import no.vakt.status.StatusReport;
+import no.vakt.traffic.TrafficSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The POST calls: approve a failover (manual mode), a planned switchover, applying the traffic switch.
+ * Each is the same code the CLI runs, journaled as an operator action when asked and again with its
+ * result. One action at a time: a second caller gets 409 at once instead of queueing behind a failover.
+ */
+final class OperatorActions {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorActions.class);
+
+    private final VaktConfig config;
+    private final Journal journal;
+    private final FailoverRunner runner;
+    private final TrafficSwitch traffic;
+    private final Clock clock;
+    private final Supplier<Approval> approval;
+    private final ReentrantLock busy = new ReentrantLock();
+
+    OperatorActions(VaktConfig config, Journal journal, FailoverRunner runner, TrafficSwitch traffic, Clock clock,
+            Supplier<Approval> approval) {
+        this.config = config;
+        this.journal = journal;
+        this.runner = runner;
+        this.traffic = traffic;
+        this.clock = clock;
+        this.approval = approval;
+    }
+
+    /**
+     * Runs what {@code vakt promote --confirm} runs, only while a failover awaits approval. The RPO still
+     * applies: a promotion that would lose more is refused (409) with the {@code --force} command.
+     */
+    ActionResult approveFailover(String client) {
+        return exclusive("approve-failover", client, () -> {
+            Approval a = approval.get();
+            if (!a.awaiting()) {
+                return finish("approve-failover", client, a.from(), "not run: " + a.reason(),
+                        new ActionResult(409, error("no_failover_awaiting", "no failover awaits approval: " + a.reason())));
+            }
+            if (runner == null) {
+                return finish("approve-failover", client, a.to(), "not run: no failover runner",
+                        new ActionResult(503, error("unavailable", "this server cannot run failovers")));
+            }
+            journal(client, a.to(), "operator (API): approve failover " + a.from() + " -> " + a.to() + " requested",
+                    Map.of("action", "approve-failover", "from", a.from(), "to", a.to()));
+            // As `vakt promote --confirm`, but the loss is measured from the monitor's last heartbeat on the
+            // dead primary: an approval minutes later must not count those minutes as lost writes.
+            FailoverRunner.Outcome outcome = runner.run(new FailoverRunner.Request(Trigger.operator(true, false), null,
+                    a.primaryLastHeartbeat(), null));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("decision", outcome.plan().decision().name());
+            body.put("from", outcome.plan().fromNode());
+            body.put("to", outcome.plan().toNode());
+            body.put("completed", outcome.completed());
+            body.put("failover_id", outcome.record() == null ? null : outcome.record().id());
+            body.put("epoch", outcome.plan().newEpoch());
+            body.put("steps", outcome.renderSteps());
+            if (outcome.plan().decision() == Decision.REFUSE) {
+                body.put("error", "refused");
+                body.put("message", "promotion refused: " + String.join("; ",
+                        outcome.plan().refusals().stream().map(Refusal::toString).toList()));
+                body.put("override_command", outcome.plan().approveCommand());
+                return finish("approve-failover", client, a.to(), "refused", new ActionResult(409, body));
+            }
+            if (!outcome.completed()) {
+                String detail = outcome.execution() == null ? outcome.plan().decision().name() : outcome.execution().detail();
+                body.put("error", "failover_failed");
+                body.put("message", "the failover did not complete: " + detail);
+                return finish("approve-failover", client, a.to(), "did not complete: " + detail, new ActionResult(500, body));
+            }
+            return finish("approve-failover", client, a.to(), "completed (failover " + body.get("failover_id") + ")",
+                    new ActionResult(200, body));
+        });
+    }
+
+    /** Runs what {@code vakt switchover} runs. */
+    ActionResult switchover(Duration timeout, boolean dryRun, String client) {
+        return exclusive("switchover", client, () -> {
+            journal(client, null, "operator (API): switchover requested" + (dryRun ? " (dry run)" : ""),
+                    Map.of("action", "switchover", "timeout-ms", timeout.toMillis(), "dry-run", dryRun));
+            StringWriter text = new StringWriter();
+            Switchover.Result r;
+            try (PrintWriter out = new PrintWriter(text)) {
+                r = new Switchover(journal, traffic, clock, config.policy().checks().timeout().plusSeconds(2))
+                        .run(config, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("outcome", r.outcome().name());
+            body.put("from", r.from());
+            body.put("to", r.to());
+            body.put("write_unavailable_ms", r.writeUnavailable() == null ? null : r.writeUnavailable().toMillis());
+            body.put("epoch", r.epoch());
+            body.put("detail", r.detail());
+            body.put("output", text.toString());
+            int status = switch (r.outcome()) {
+                case COMPLETED, DRY_RUN -> 200;
+                case REFUSED -> 409;
+                case ABORTED -> 500;
+            };
+            if (status != 200) {
+                body.put("error", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                body.put("message", "switchover " + r.outcome().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.detail());
+            }
+            return finish("switchover", client, r.to(), r.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                    + (r.detail() == null ? "" : ": " + r.detail()), new ActionResult(status, body));
+        });
+    }
+
+    /**
+     * Points traffic at the live primary (the only node traffic may go to). {@code node} may name it to
+     * make sure the caller and the server agree; null means "whichever node is the live primary".
+     */
+    ActionResult applyTraffic(String node, String client) {
+        return exclusive("traffic-apply", client, () -> {
+            journal(client, node, "operator (API): traffic apply requested" + (node == null ? "" : " for " + node),
+                    node == null ? Map.of("action", "traffic-apply") : Map.of("action", "traffic-apply", "node", node));
+            StatusReport now = StatusReport.from(config, StatusProbe.forConfig(config).inspectAll(config), clock.instant());
+            List<String> primaries = now.nodes().stream().filter(n -> "primary".equals(n.liveRole()))
+                    .map(NodeStatus::node).toList();
+            if (primaries.size() != 1) {
+                String why = primaries.isEmpty() ? "no node is a writable primary now"
+                        : primaries.size() + " nodes are writable (" + String.join(", ", primaries) + "): split brain";
+                return finish("traffic-apply", client, node, "not applied: " + why,
+                        new ActionResult(409, error("no_single_primary", "traffic not switched: " + why)));
+            }
+            String target = primaries.get(0);
+            if (node != null && !node.equals(target)) {
+                String why = node + " is not the live primary (" + target + " is)";
+                return finish("traffic-apply", client, node, "not applied: " + why,
+                        new ActionResult(409, error("not_primary", "traffic not switched: " + why)));
+            }
+            long epoch = journal.currentEpoch();
+            try {
+                traffic.routeTo(config.cluster(), target, epoch);
+            } catch (Exception e) {
+                String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                return finish("traffic-apply", client, target, "failed: " + why,
+                        new ActionResult(502, error("traffic_failed", "the traffic switch failed: " + why)));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("node", target);
+            body.put("epoch", epoch);
+            body.put("message", "traffic routed to " + target);
+            return finish("traffic-apply", client, target, "routed to " + target + " (epoch " + epoch + ")",
+                    new ActionResult(200, body));
+        });
+    }
+
+    // ---- helpers ----
+
+    @FunctionalInterface
+    private interface Work {
+        ActionResult run() throws Exception;
+    }
+
+    private ActionResult exclusive(String action, String client, Work work) {
+        if (!busy.tryLock()) {
+            return new ActionResult(409, error("busy", "another operator action is running; try again when it ends"));
+        }
+        try {
+            return work.run();
+        } catch (Exception e) {
+            LOG.error("operator action {} failed: {}", action, e.toString(), e);
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            journal(client, null, "operator (API): " + action + " failed: " + why, Map.of("action", action));
+            return new ActionResult(500, error("failed", action + " failed: " + why));
+        } finally {
+            busy.unlock();
+        }
+    }
+
+    private ActionResult finish(String action, String client, String node, String result, ActionResult r) {
+        journal(client, node, "operator (API): " + action + " " + result, Map.of("action", action, "http-status", r.status()));
+        return r;
+    }
+
+    private void journal(String client, String node, String summary, Map<String, Object> details) {
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        d.put("client", client);
+        try {
+            journal.append(EventKind.OPERATOR_ACTION, config.cluster(), node, summary, d);
+        } catch (RuntimeException e) {
+            LOG.error("could not journal '{}': {}", summary, e.getMessage());
+        }
+    }
+
+    static Map<String, Object> error(String code, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", code);
+        m.put("message", message);
+        return m;
+    }
+}

@@ -1,0 +1,73 @@
+package no.vakt.server;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.nio.file.Path;
+import java.util.Optional;
+import no.vakt.config.PlainSecret;
+import no.vakt.config.SecretRef;
+
+/**
+ * The config's {@code server:} section: the HTTP API, dashboard and {@code /metrics} that {@code vakt run}
+ * serves.
+ *
+ * <pre>
+ * server:
+ *   enabled: true                 # default true
+ *   listen: 127.0.0.1:8787        # default; HOST:PORT, [IPv6]:PORT
+ *   token-file: secrets/api.token # bearer token for POST calls (or token-env: VARIABLE); none: POST disabled
+ *   tls:                          # optional: HTTPS with these PEM files
+ *     cert: tls/server.pem
+ *     key: tls/server.key
+ * </pre>
+ *
+ * Checks that need only this section are made here, so a mistake names {@code server} with the key.
+ */
+public record ServerConfig(
+        Boolean enabled,
+        String listen,
+        Path tokenFile,
+        String tokenEnv,
+        PlainSecret token,
+        ServerTls tls) {
+    public static final String DEFAULT_LISTEN = "127.0.0.1:8787";
+    public static final ServerConfig DEFAULT = new ServerConfig(null, null, null, null, null, null);
+
+    public ServerConfig {
+        enabled = enabled == null || enabled;
+        listen = listen != null ? listen.trim() : DEFAULT_LISTEN;
+        if (token != null) {
+            throw new IllegalArgumentException(
+                    "token: secrets are given by reference only; use token-file: PATH or token-env: VARIABLE");
+        }
+        if (tokenFile != null && tokenEnv != null) {
+            throw new IllegalArgumentException("token-env: expected either token-file or token-env, not both");
+        }
+        if (tokenEnv != null && tokenEnv.isBlank()) {
+            throw new IllegalArgumentException("token-env: expected the name of an environment variable");
+        }
+        ListenAddress.parse(listen); // fails with the expected form
+    }
+
+    /** Where to listen. */
+    @JsonIgnore
+    public ListenAddress address() {
+        return ListenAddress.parse(listen);
+    }
+
+    /** The bearer token's reference; empty when none is configured (then every POST is refused). */
+    @JsonIgnore
+    public Optional<SecretRef> tokenSecret() {
+        if (tokenFile != null) return Optional.of(SecretRef.ofFile(tokenFile));
+        if (tokenEnv != null) return Optional.of(SecretRef.ofEnv(tokenEnv));
+        return Optional.empty();
+    }
+
+    /** PEM certificate (chain) and private key for HTTPS. Both are required. */
+    public record ServerTls(Path cert, Path key) {
+        public ServerTls {
+            if (cert == null || key == null) {
+                throw new IllegalArgumentException("tls: expected cert: PEM-FILE and key: PEM-FILE together");
+            }
+        }
+    }
+}

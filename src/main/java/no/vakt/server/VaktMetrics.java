@@ -1,0 +1,121 @@
+package no.vakt.server;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import no.vakt.config.Node;
+import no.vakt.detect.PrimaryHealth;
+import no.vakt.journal.FailoverOutcome;
+import no.vakt.status.NodeStatus;
+
+/**
+ * {@code /metrics}: gauges that read the {@link LiveView} when scraped (nothing is pushed or copied), in
+ * the Prometheus text format. Names: {@link MeterNames}. Unknown values are NaN, not 0: a lag of 0 would
+ * say "in sync" when Vakt does not know.
+ */
+final class VaktMetrics {
+    private static final List<String> ROLES = List.of("primary", "standby", "idle", "unknown");
+    private static final List<FailoverOutcome> COUNTED = List.of(FailoverOutcome.COMPLETED, FailoverOutcome.ABORTED,
+            FailoverOutcome.REFUSED);
+
+    private final LiveView view;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> alertKeys = new HashSet<>();
+
+    VaktMetrics(LiveView view) {
+        this.view = view;
+        registry.config().commonTags("cluster", view.config.cluster());
+        for (Node node : view.config.nodes()) nodeMeters(node);
+        for (PrimaryHealth h : PrimaryHealth.values()) {
+            Gauge.builder(MeterNames.PRIMARY_HEALTH, view, v -> v.lastTick().map(t -> t.health() == h ? 1.0 : 0.0)
+                            .orElse(Double.NaN))
+                    .tag("state", h.name()).description("the monitor's verdict on the live primary").register(registry);
+        }
+        for (FailoverOutcome o : COUNTED) {
+            FunctionCounter.builder(MeterNames.FAILOVERS, view, v -> v.journal.get().failovers().getOrDefault(o, 0L))
+                    .tag("outcome", o.label()).description("journaled failovers and switchovers").register(registry);
+        }
+        gauge(MeterNames.FAILOVER_LAST_DURATION, v -> seconds(v.journal.get().lastFailoverDurationMs()),
+                "start to end of the newest finished failover");
+        gauge(MeterNames.EPOCH, v -> v.journal.get().epoch(), "the cluster epoch (fencing token)");
+        gauge(MeterNames.DRILL_LAST_RTO, v -> seconds(v.journal.get().lastDrill().map(DrillResult::rtoMs).orElse(null)),
+                "the last drill's measured RTO");
+        gauge(MeterNames.DRILL_LAST_RPO, v -> seconds(v.journal.get().lastDrill().map(DrillResult::rpoMs).orElse(null)),
+                "the last drill's measured RPO");
+        gauge(MeterNames.OBJECTIVE_RTO, v -> v.config.objectives().rto().toMillis() / 1000.0, "objectives.rto");
+        gauge(MeterNames.OBJECTIVE_RPO, v -> v.config.objectives().rpo().toMillis() / 1000.0, "objectives.rpo");
+        if (view.fileSyncConfigured()) {
+            gauge(MeterNames.FILESYNC_BACKLOG, v -> {
+                FileSyncBacklog b = v.fileSync();
+                return b == null ? Double.NaN : b.files();
+            }, "files not yet copied to the standby site");
+            gauge(MeterNames.FILESYNC_OLDEST_AGE, v -> {
+                FileSyncBacklog b = v.fileSync();
+                if (b == null) return Double.NaN;
+                return b.oldestAge() == null ? 0 : b.oldestAge().toMillis() / 1000.0;
+            }, "age of the oldest file waiting to be copied");
+        }
+    }
+
+    /** The Prometheus text exposition. */
+    synchronized String scrape() {
+        registerNewAlertKeys();
+        return registry.scrape();
+    }
+
+    private void nodeMeters(Node node) {
+        String name = node.name();
+        Tags tags = Tags.of("site", view.config.siteOf(node).name(), "node", name);
+        nodeGauge(MeterNames.NODE_UP, tags, name, n -> n.reachable() ? 1 : 0, "the node answered the last probe");
+        nodeGauge(MeterNames.NODE_IS_PRIMARY, tags, name, n -> "primary".equals(n.liveRole()) ? 1 : 0,
+                "the node is the live primary");
+        for (String role : ROLES) {
+            nodeGauge(MeterNames.NODE_ROLE, tags.and("role", role), name, n -> role.equals(n.liveRole()) ? 1 : 0,
+                    "1 for the node's live role");
+        }
+        nodeGauge(MeterNames.NODE_READ_ONLY, tags, name,
+                n -> n.readOnly() == null ? Double.NaN : n.readOnly() ? 1 : 0, "read_only is ON");
+        nodeGauge(MeterNames.REPLICATION_LAG, tags, name,
+                n -> n.replicatingFrom() == null || n.heartbeatLagMs() == null ? Double.NaN : n.heartbeatLagMs() / 1000.0,
+                "heartbeat lag of a replicating node");
+        nodeGauge(MeterNames.IO_THREAD_RUNNING, tags, name, n -> thread(n.ioThread()), "Slave_IO_Running is Yes");
+        nodeGauge(MeterNames.SQL_THREAD_RUNNING, tags, name, n -> thread(n.sqlThread()), "Slave_SQL_Running is Yes");
+    }
+
+    private void nodeGauge(String meter, Tags tags, String node, ToDoubleFunction<NodeStatus> f, String help) {
+        Gauge.builder(meter, view, v -> v.node(node).map(f::applyAsDouble).orElse(Double.NaN))
+                .tags(tags).description(help).register(registry);
+    }
+
+    private void gauge(String meter, ToDoubleFunction<LiveView> f, String help) {
+        Gauge.builder(meter, view, f).description(help).register(registry);
+    }
+
+    /** Alert channels and outcomes are known only when they appear in the journal. */
+    private void registerNewAlertKeys() {
+        Map<String, Long> counts = view.journal.get().alertDeliveries();
+        for (String key : counts.keySet()) {
+            if (!alertKeys.add(key)) continue;
+            String[] parts = key.split("\\|", 2);
+            FunctionCounter.builder(MeterNames.ALERT_DELIVERIES, view,
+                            v -> v.journal.get().alertDeliveries().getOrDefault(key, 0L))
+                    .tag("channel", parts[0]).tag("outcome", parts[1])
+                    .description("journaled alerts by delivery channel and outcome").register(registry);
+        }
+    }
+
+    private static double thread(String running) {
+        return running == null ? Double.NaN : "Yes".equalsIgnoreCase(running) ? 1 : 0;
+    }
+
+    private static double seconds(Long ms) {
+        return ms == null ? Double.NaN : ms / 1000.0;
+    }
+}

@@ -1,0 +1,409 @@
+package no.vakt.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import no.vakt.config.Durations;
+import no.vakt.config.VaktConfig;
+import no.vakt.detect.MonitorTick;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalJson;
+import no.vakt.status.StatusJson;
+import no.vakt.traffic.TrafficSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API, the dashboard and {@code /metrics} inside {@code vakt run}, on the JDK's own HTTP server
+ * (no dependency, no framework). See {@code docs/server.md} for the endpoints.
+ *
+ * <p>Sources: the monitor's ticks ({@link #observe}), a background status sampler, the journal and an
+ * optional file sync report. Requests only read what those hold, so a dead database never blocks a page.
+ * Threads: {@link #HTTP_THREADS} daemon threads serve requests; an operator action holds one of them
+ * while it runs. Lifecycle: LATENT, STARTED by {@link #start()}, CLOSED by {@link #close()} (idempotent).
+ */
+public final class VaktServer implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(VaktServer.class);
+    /** Enough for a dashboard poll, a scrape and one running operator action at once, on a small machine. */
+    static final int HTTP_THREADS = 4;
+    /** POST bodies are a few small fields. */
+    static final int MAX_BODY = 16 * 1024;
+    /** How often the background status probe runs: the dashboard polls every 1-2 s. */
+    static final Duration STATUS_PERIOD = Duration.ofSeconds(1);
+    private static final ObjectMapper JSON = JournalJson.mapper();
+
+    private enum Lifecycle { LATENT, STARTED, CLOSED }
+
+    private final VaktConfig config;
+    private final ServerConfig serverConfig;
+    private final Journal journal;
+    private final StatusSampler sampler;
+    private final LiveView view;
+    private final Access access;
+    private final OperatorActions actions;
+    private final VaktMetrics metrics;
+    private final DashboardFiles files = new DashboardFiles();
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
+    private HttpServer http;
+    private ExecutorService executor;
+
+    private VaktServer(Builder b) {
+        this.config = b.config;
+        this.serverConfig = b.serverConfig != null ? b.serverConfig : b.config.server();
+        this.journal = b.journal;
+        this.sampler = new StatusSampler(config, b.clock, b.statusPeriod);
+        this.view = new LiveView(config, sampler, new JournalFacts(journal, b.clock), b.fileSync, b.clock);
+        this.access = new Access(serverConfig.tokenSecret(), serverConfig.address().host());
+        this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval);
+        this.metrics = new VaktMetrics(view);
+    }
+
+    public static Builder builder(VaktConfig config, Journal journal, Clock clock) {
+        return new Builder(config, journal, clock);
+    }
+
+    /** The monitor's tick listener: feeds the lag history and the live health. Quick, never blocks. */
+    public void observe(MonitorTick tick) {
+        view.observe(tick);
+    }
+
+    /** Binds and starts serving; throws when the address cannot be bound or the TLS files are unusable. */
+    public VaktServer start() throws IOException {
+        if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
+            throw new IllegalStateException("the server was already " + lifecycle.get().name().toLowerCase());
+        }
+        try {
+            InetSocketAddress at = serverConfig.address().socketAddress();
+            ServerConfig.ServerTls tls = serverConfig.tls();
+            if (tls != null) {
+                HttpsServer https = HttpsServer.create(at, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(PemKeys.sslContext(tls.cert(), tls.key())));
+                http = https;
+            } else {
+                http = HttpServer.create(at, 0);
+            }
+            AtomicInteger n = new AtomicInteger();
+            executor = Executors.newFixedThreadPool(HTTP_THREADS, r -> {
+                Thread t = new Thread(r, "vakt-http-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            http.setExecutor(executor);
+            http.createContext("/", this::handle);
+            sampler.start();
+            http.start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("dashboard and API on {}", url());
+        return this;
+    }
+
+    /**
+     * For {@code vakt run}: starts when {@code server.enabled}, and when it cannot (port in use, bad TLS
+     * files) says so and lets the monitor run on: watching the pair matters more than the dashboard.
+     */
+    public void startForRun(Consumer<String> out) {
+        if (!serverConfig.enabled()) return;
+        try {
+            start();
+            out.accept("dashboard and API on " + url() + (access.tokenConfigured() ? ""
+                    : " (operator actions disabled: no server.token-file)"));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the dashboard did not start on {}: {}", serverConfig.listen(), e.toString());
+            out.accept("WARNING: the dashboard did not start on " + serverConfig.listen() + ": " + e.getMessage()
+                    + "; monitoring continues");
+        }
+    }
+
+    /** The bound address (the real port when the config said 0); null before {@link #start()}. */
+    public InetSocketAddress address() {
+        return http == null ? null : http.getAddress();
+    }
+
+    public String url() {
+        InetSocketAddress a = address();
+        String host = serverConfig.address().host();
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        return (serverConfig.tls() != null ? "https" : "http") + "://" + shown + ":" + (a == null ? "?" : a.getPort()) + "/";
+    }
+
+    @Override
+    public void close() {
+        if (lifecycle.getAndSet(Lifecycle.CLOSED) == Lifecycle.CLOSED) return;
+        if (http != null) http.stop(0);
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sampler.close();
+    }
+
+    // ---- requests ----
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            route(ex);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString(), e);
+            try {
+                json(ex, 500, OperatorActions.error("internal", "the server failed on this request; see its log"));
+            } catch (IOException | RuntimeException ignored) {
+                // The response may already have started; the log has the cause.
+            }
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        boolean post = path.equals("/api/approve-failover") || path.equals("/api/switchover")
+                || path.equals("/api/traffic/apply");
+        if (post) {
+            if (!method.equals("POST")) {
+                methodNotAllowed(ex, "POST");
+                return;
+            }
+            Optional<Access.Denial> denied = access.write(ex.getRequestHeaders().getFirst("Authorization"));
+            if (denied.isPresent()) {
+                deny(ex, denied.get());
+                return;
+            }
+            post(ex, path);
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            methodNotAllowed(ex, "GET");
+            return;
+        }
+        Optional<DashboardFiles.File> file = files.find(path);
+        if (file.isPresent()) {
+            // The page itself holds no data: the API calls it makes are what access protects.
+            send(ex, 200, file.get().contentType(), file.get().bytes(), true);
+            return;
+        }
+        Optional<Access.Denial> denied = access.read(ex.getRemoteAddress().getAddress(),
+                ex.getRequestHeaders().getFirst("Host"), ex.getRequestHeaders().getFirst("Authorization"));
+        if (denied.isPresent()) {
+            deny(ex, denied.get());
+            return;
+        }
+        switch (path) {
+            case "/api/status" -> {
+                var sample = sampler.latest();
+                if (sample.isEmpty()) {
+                    ex.getResponseHeaders().set("Retry-After", "1");
+                    json(ex, 503, OperatorActions.error("not_ready", "the first status probe has not finished yet"));
+                } else {
+                    send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(sample.get().report()), false);
+                }
+            }
+            case "/api/metrics-summary" -> json(ex, 200, ApiViews.summary(view, access.tokenConfigured()));
+            case "/api/lag" -> {
+                Integer minutes = intParam(ex.getRequestURI(), "minutes", 15, 1, 15);
+                if (minutes == null) {
+                    json(ex, 400, OperatorActions.error("bad_request", "minutes: expected a whole number from 1 to 15"));
+                } else {
+                    json(ex, 200, ApiViews.lag(view, minutes));
+                }
+            }
+            case "/api/history" -> {
+                Integer limit = intParam(ex.getRequestURI(), "limit", 50, 1, 1000);
+                if (limit == null) {
+                    json(ex, 400, OperatorActions.error("bad_request", "limit: expected a whole number from 1 to 1000"));
+                } else {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("current_epoch", journal.currentEpoch());
+                    doc.put("failovers", journal.failovers(limit));
+                    doc.put("events", journal.history(limit));
+                    json(ex, 200, doc);
+                }
+            }
+            case "/api/drills" -> json(ex, 200, ApiViews.drills(view));
+            case "/metrics" -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8), false);
+            default -> json(ex, 404, OperatorActions.error("not_found", "no such endpoint: " + path));
+        }
+    }
+
+    private void post(HttpExchange ex, String path) throws IOException {
+        JsonNode body;
+        try {
+            body = body(ex);
+        } catch (IllegalArgumentException e) {
+            json(ex, 400, OperatorActions.error("bad_request", e.getMessage()));
+            return;
+        }
+        String client = ex.getRemoteAddress().getAddress().getHostAddress();
+        ActionResult r;
+        switch (path) {
+            case "/api/approve-failover" -> r = actions.approveFailover(client);
+            case "/api/switchover" -> {
+                Duration timeout;
+                try {
+                    timeout = Durations.parse(body.path("timeout").asText("10s"));
+                    if (timeout.isZero()) throw new IllegalArgumentException("expected a positive duration");
+                } catch (IllegalArgumentException e) {
+                    json(ex, 400, OperatorActions.error("bad_request", "timeout: " + e.getMessage()));
+                    return;
+                }
+                r = actions.switchover(timeout, body.path("dry_run").asBoolean(false), client);
+            }
+            case "/api/traffic/apply" -> {
+                String node = body.hasNonNull("node") ? body.get("node").asText() : null;
+                if (node != null && config.node(node).isEmpty()) {
+                    json(ex, 400, OperatorActions.error("bad_request", "node: no node named '" + node + "' in the config"));
+                    return;
+                }
+                r = actions.applyTraffic(node, client);
+            }
+            default -> throw new AssertionError(path);
+        }
+        view.journal.invalidate();
+        json(ex, r.status(), r.body());
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        byte[] bytes;
+        try (InputStream in = ex.getRequestBody()) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) throw new IllegalArgumentException("the request body is larger than " + MAX_BODY + " bytes");
+        if (bytes.length == 0) return JSON.createObjectNode();
+        try {
+            JsonNode n = JSON.readTree(bytes);
+            if (n == null || n.isNull() || n.isMissingNode()) return JSON.createObjectNode();
+            if (!n.isObject()) throw new IllegalArgumentException("expected a JSON object");
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the request body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The query parameter as a number within bounds; the default when absent; null when invalid. */
+    static Integer intParam(URI uri, String name, int fallback, int min, int max) {
+        String q = uri.getRawQuery();
+        if (q == null) return fallback;
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            if (!k.equals(name)) continue;
+            try {
+                int v = Integer.parseInt(eq < 0 ? "" : pair.substring(eq + 1));
+                return v < min || v > max ? null : v;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return fallback;
+    }
+
+    private void deny(HttpExchange ex, Access.Denial d) throws IOException {
+        if (d.status() == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vakt\"");
+        json(ex, d.status(), OperatorActions.error(d.error(), d.message()));
+    }
+
+    private void methodNotAllowed(HttpExchange ex, String allow) throws IOException {
+        ex.getResponseHeaders().set("Allow", allow);
+        json(ex, 405, OperatorActions.error("method_not_allowed", "use " + allow));
+    }
+
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
+        send(ex, status, "application/json", JSON.writeValueAsBytes(body), false);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] bytes, boolean page) throws IOException {
+        var h = ex.getResponseHeaders();
+        h.set("Content-Type", type);
+        h.set("Cache-Control", "no-store");
+        h.set("X-Content-Type-Options", "nosniff");
+        h.set("Referrer-Policy", "no-referrer");
+        if (page) {
+            // Nothing from elsewhere: no inline script, no CDN, no framing.
+            h.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self';"
+                    + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+            h.set("X-Frame-Options", "DENY");
+        }
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : bytes.length == 0 ? -1 : bytes.length);
+        if (!head && bytes.length > 0) ex.getResponseBody().write(bytes);
+    }
+
+    public static final class Builder {
+        private final VaktConfig config;
+        private final Journal journal;
+        private final Clock clock;
+        private ServerConfig serverConfig;
+        private FailoverRunner runner;
+        private TrafficSwitch traffic = (cluster, node, epoch) -> {
+            throw new IllegalStateException("no traffic switch is configured");
+        };
+        private Supplier<FileSyncBacklog> fileSync;
+        private Duration statusPeriod = STATUS_PERIOD;
+
+        private Builder(VaktConfig config, Journal journal, Clock clock) {
+            this.config = config;
+            this.journal = journal;
+            this.clock = clock;
+        }
+
+        /** Overrides the config's {@code server:} section (tests bind to their own address). */
+        public Builder serverConfig(ServerConfig c) {
+            this.serverConfig = c;
+            return this;
+        }
+
+        /** The runner that approve-failover uses; without one, approvals answer 503. */
+        public Builder runner(FailoverRunner r) {
+            this.runner = r;
+            return this;
+        }
+
+        public Builder traffic(TrafficSwitch t) {
+            this.traffic = t;
+            return this;
+        }
+
+        /** The file sync's backlog report; without one the dashboard says "not configured". */
+        public Builder fileSync(Supplier<FileSyncBacklog> s) {
+            this.fileSync = s;
+            return this;
+        }
+
+        public Builder statusPeriod(Duration d) {
+            this.statusPeriod = d;
+            return this;
+        }
+
+        public VaktServer build() {
+            return new VaktServer(this);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package no.vakt.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.FailoverMode;
+import no.vakt.config.MysqlEndpoint;
+import no.vakt.config.Node;
+import no.vakt.config.Role;
+import no.vakt.config.SecretRef;
+import no.vakt.db.NodeState;
+import no.vakt.detect.LiveRoles;
+import no.vakt.detect.MonitorTick;
+import no.vakt.detect.PrimaryHealth;
+import no.vakt.detect.PrimaryProbe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's decisions without I/O: who may call, whether a failover awaits approval, the lag window. */
+class ServerLogicTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T03:00:00Z");
+    private static final Node OSLO = node("oslo-db", Role.PRIMARY);
+    private static final Node BERGEN = node("bergen-db", Role.STANDBY);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsAreOpenToThisMachineAndWritesAlwaysNeedTheToken() throws Exception {
+        Path token = Files.writeString(dir.resolve("t"), "s3cret\n");
+        Access access = new Access(Optional.of(SecretRef.ofFile(token)), "127.0.0.1");
+        InetAddress local = InetAddress.getByName("127.0.0.1");
+        InetAddress remote = InetAddress.getByName("192.0.2.10"); // documentation address: never contacted
+
+        assertThat(access.read(local, "127.0.0.1:8787", null)).isEmpty();
+        assertThat(access.read(local, "localhost:8787", null)).isEmpty();
+        assertThat(access.read(local, "[::1]:8787", null)).isEmpty();
+        assertThat(access.read(local, "evil.example:8787", null)).map(Access.Denial::status).contains(403);
+        assertThat(access.read(local, null, null)).map(Access.Denial::status).contains(403);
+        assertThat(access.read(remote, "vakt.example:8787", null)).map(Access.Denial::status).contains(401);
+        assertThat(access.read(remote, "vakt.example:8787", "Bearer s3cret")).isEmpty();
+        assertThat(access.read(remote, "vakt.example:8787", "Bearer nope")).map(Access.Denial::status).contains(403);
+
+        assertThat(access.write(null)).map(Access.Denial::status).contains(401);
+        assertThat(access.write("Basic czNjcmV0")).map(Access.Denial::status).contains(401);
+        assertThat(access.write("Bearer s3cre")).map(Access.Denial::status).contains(403);
+        assertThat(access.write("bearer s3cret")).isEmpty();
+        // Rotating the file applies at once.
+        Files.writeString(token, "n3w\n");
+        assertThat(access.write("Bearer s3cret")).map(Access.Denial::status).contains(403);
+        assertThat(access.write("Bearer n3w")).isEmpty();
+    }
+
+    @Test
+    void anUnreadableOrMissingTokenRefusesEveryWrite() throws Exception {
+        Access missingFile = new Access(Optional.of(SecretRef.ofFile(dir.resolve("absent"))), "127.0.0.1");
+        assertThat(missingFile.write("Bearer x")).map(Access.Denial::status).contains(503);
+        Access none = new Access(Optional.empty(), "127.0.0.1");
+        assertThat(none.write("Bearer x")).map(Access.Denial::error).contains("writes_disabled");
+        assertThat(none.read(InetAddress.getLoopbackAddress(), "localhost", "Bearer stale")).isEmpty();
+        assertThat(Access.constantTimeEquals("abc", "abc")).isTrue();
+        assertThat(Access.constantTimeEquals("abc", "abcd")).isFalse();
+    }
+
+    @Test
+    void aFailoverAwaitsApprovalOnlyInManualModeWhileTheConfiguredPrimaryIsFreshlyDown() {
+        Duration maxAge = Duration.ofSeconds(5);
+        MonitorTick down = tick(T0, PrimaryHealth.DOWN, OSLO, BERGEN);
+
+        Approval yes = Approval.decide(FailoverMode.MANUAL, down, T0.plusSeconds(1), maxAge, null);
+        assertThat(yes.awaiting()).isTrue();
+        assertThat(yes.to()).isEqualTo("bergen-db");
+        assertThat(yes.command()).isEqualTo("vakt promote --confirm");
+        assertThat(yes.primaryLastHeartbeat()).isEqualTo(T0.minusMillis(300));
+
+        assertThat(Approval.decide(FailoverMode.AUTOMATIC, down, T0, maxAge, null).awaiting()).isFalse();
+        assertThat(Approval.decide(FailoverMode.NOTIFY_ONLY, down, T0, maxAge, null).reason())
+                .contains("never promotes");
+        assertThat(Approval.decide(FailoverMode.MANUAL, null, T0, maxAge, null).reason())
+                .contains("not observed");
+        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0.plusSeconds(6), maxAge, null).reason())
+                .contains("6000 ms old");
+        assertThat(Approval.decide(FailoverMode.MANUAL, tick(T0, PrimaryHealth.SUSPECT, OSLO, BERGEN), T0, maxAge,
+                null).reason()).contains("SUSPECT, not DOWN");
+        // After a failover the live roles count: bergen down, oslo (rejoined) awaits promotion.
+        Approval back = Approval.decide(FailoverMode.MANUAL, tick(T0, PrimaryHealth.DOWN, BERGEN, OSLO), T0, maxAge, null);
+        assertThat(back.awaiting()).isTrue();
+        assertThat(back.to()).isEqualTo("oslo-db");
+        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0, maxAge, 7L).reason())
+                .isEqualTo("failover 7 is running");
+    }
+
+    @Test
+    void theLagHistoryKeepsItsWindowAndItsCap() {
+        LagHistory h = new LagHistory(Duration.ofMinutes(15), 100);
+        for (int i = 0; i < 20 * 60; i++) {
+            h.add(new LagSample(T0.plusSeconds(i), (long) i, "HEALTHY", "oslo-db", "bergen-db", true, true, "Yes", "Yes"));
+        }
+        assertThat(h.size()).isEqualTo(100);
+        assertThat(h.latest()).map(LagSample::lagMs).contains(1199L);
+        LagHistory wide = new LagHistory();
+        for (int i = 0; i < 20 * 60; i++) {
+            wide.add(new LagSample(T0.plusSeconds(i), null, "HEALTHY", "oslo-db", "bergen-db", true, true, null, null));
+        }
+        assertThat(wide.size()).isEqualTo(15 * 60 + 1);
+        assertThat(wide.last(Duration.ofMinutes(1))).hasSize(61);
+        assertThat(wide.last(Duration.ofMinutes(1)).get(0).at()).isEqualTo(T0.plusSeconds(1199 - 60));
+    }
+
+    @Test
+    void drillFiguresAreReadFromTheirDetails() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var e = new no.vakt.journal.JournalEvent(3, T0, "shop", no.vakt.journal.EventKind.DRILL, "bergen-db", "drill",
+                null, json.valueToTree(Map.of("rto_ms", 4200, "rpo_ms", 0, "passed", true)));
+        DrillResult d = DrillResult.from(e);
+        assertThat(d.rtoMs()).isEqualTo(4200);
+        assertThat(d.rpoMs()).isZero();
+        assertThat(d.outcome()).isEqualTo("passed");
+        var bare = new no.vakt.journal.JournalEvent(4, T0, "shop", no.vakt.journal.EventKind.DRILL, null, "drill",
+                null, json.createObjectNode());
+        assertThat(DrillResult.from(bare).rtoMs()).isNull();
+    }
+
+    private static MonitorTick tick(Instant at, PrimaryHealth health, Node primary, Node standby) {
+        return new MonitorTick(at, new LiveRoles(primary, standby), health,
+                health == PrimaryHealth.HEALTHY ? PrimaryProbe.succeeded() : PrimaryProbe.failed("refused"), null,
+                NodeState.unreachable(standby, "n/a"), at.minusMillis(300));
+    }
+
+    private static Node node(String name, Role role) {
+        return new Node(name, role, null, null, new MysqlEndpoint("127.0.45.1", 3306, "vakt", null, "PW", null),
+                null, null, null);
+    }
+}
