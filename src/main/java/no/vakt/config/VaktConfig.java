@@ -20,7 +20,7 @@ public record VaktConfig(
         Replication replication,
         JsonNode files,
         List<no.vakt.traffic.TrafficEntry> traffic,
-        JsonNode alerts,
+        no.vakt.alert.AlertsConfig alerts,
         JsonNode server,
         JsonNode drills) {
 
@@ -30,6 +30,7 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
+        alerts = alerts != null ? alerts : no.vakt.alert.AlertsConfig.NONE;
     }
 
     @JsonIgnore
