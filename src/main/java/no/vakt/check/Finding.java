@@ -43,6 +43,10 @@ import java.util.Objects;
  * <tr><td>replication-filter</td><td>WARNING, ERROR</td><td>replicate_* filters and what they leave out</td></tr>
  * <tr><td>semi-sync</td><td>OK, WARNING</td><td>with replication.semi-sync: enabled on both and not fallen back</td></tr>
  * <tr><td>canary</td><td>OK, INFO, WARNING, ERROR</td><td>a row written on the primary arrives on the standby in time</td></tr>
+ * <tr><td>alert-channels</td><td>OK, WARNING</td><td>alerts: has at least one channel (WARNING: none)</td></tr>
+ * <tr><td>alert-email-tls</td><td>WARNING</td><td>an email channel with a password requires STARTTLS</td></tr>
+ * <tr><td>alert-webhook-tls</td><td>WARNING</td><td>a webhook to another host uses https</td></tr>
+ * <tr><td>alert-approve-url</td><td>INFO</td><td>manual mode without alerts.approve-url (no dashboard link)</td></tr>
  * </table>
  */
 @JsonPropertyOrder({"id", "severity", "node", "message", "fix"})

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import no.vakt.alert.LoggingAlertSink;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertSinks;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.AlertingFailoverTrigger;
@@ -51,8 +52,9 @@ public final class RunCommand implements Callable<Integer> {
                 : config.path().toAbsolutePath().getParent().resolve(".vakt/journal.db");
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(journalPath, clock)) {
-            LoggingAlertSink alerts = new LoggingAlertSink();
+        // Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
+        try (Journal journal = new Journal(journalPath, clock);
+                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             java.util.function.Consumer<String> print = line -> {
                 synchronized (out) {
                     out.println(line);
@@ -67,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
                     + r.record().outcome().label() + ")")));
             Monitor[] self = new Monitor[1];
             FailoverTrigger trigger = new AutomaticFailover(cfg, runner,
-                    new AlertingFailoverTrigger(cfg.cluster(), alerts, journal),
+                    new AlertingFailoverTrigger(cfg.cluster(), alerts),
                     () -> self[0].lastHeartbeatWritten(), print);
             Monitor monitor = new Monitor(cfg, journal, trigger, alerts, clock, print);
             self[0] = monitor;

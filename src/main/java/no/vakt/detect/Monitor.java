@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.config.Checks;
 import no.vakt.config.Node;
@@ -66,6 +67,7 @@ public final class Monitor implements Closeable {
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
+    private ReplicationWatch replication;
 
     // Confined to the scheduler thread, except the volatile views for callers.
     private volatile LiveRoles roles;
@@ -183,6 +185,7 @@ public final class Monitor implements Closeable {
                 new ClusterObservation(at, primary.probe(), StandbyProbe.from(standby.state(), age)));
         health = detector.state();
         t.ifPresent(tr -> onTransition(r, tr));
+        replication.observe(standby.state(), health, r.primary().name()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
         if (t.isPresent() || rolesMayHaveChanged) resolveRoles();
@@ -324,6 +327,7 @@ public final class Monitor implements Closeable {
         health = detector.state();
         receiveAge.reset();
         downReported = false;
+        replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures());
         stopHeartbeat();
         heartbeat = HeartbeatWriter.forNode(next.primary(), config.replication().heartbeatInterval(), clock).start();
         String line;
@@ -350,16 +354,13 @@ public final class Monitor implements Closeable {
         if (key.equals(lastRoleAlert)) return;
         lastRoleAlert = key;
         emit("ALERT " + alert.severity() + ": " + alert.event() + ": " + alert.evidence() + " | action: " + alert.action());
+        // The sink journals it.
+        alerts.send(alert.withKind(AlertKind.OLD_PRIMARY_BACK, node));
+    }
+
+    private void alertReplication(Alert alert) {
+        emit("ALERT " + alert.severity() + ": " + alert.event() + ": " + alert.evidence());
         alerts.send(alert);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("severity", alert.severity().name());
-        details.put("evidence", alert.evidence());
-        details.put("action", alert.action());
-        try {
-            journal.append(EventKind.ALERT, config.cluster(), node, alert.event(), details);
-        } catch (RuntimeException e) {
-            LOG.error("could not journal the alert '{}': {}", alert.event(), e.getMessage());
-        }
     }
 
     private void journal(String summary, String node, Map<String, Object> details) {
