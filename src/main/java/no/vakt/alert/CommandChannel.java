@@ -82,7 +82,7 @@ final class CommandChannel implements Channel {
             }
             if (!p.waitFor(c.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(p);
-                throw Retryable.transientFailure(c.program() + " did not finish within " + c.timeout().toSeconds() + " s; killed");
+                throw Retryable.transientFailure(c.program() + " did not finish within " + no.vakt.config.Durations.format(c.timeout()) + "; killed");
             }
             if (p.exitValue() != 0) {
                 throw Retryable.transientFailure(c.program() + " exited with " + p.exitValue() + head(output));
