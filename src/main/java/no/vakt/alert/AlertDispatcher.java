@@ -50,6 +50,7 @@ public final class AlertDispatcher implements AlertSink, Closeable {
     private final ScheduledExecutorService ticker;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTED);
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<DeliveryOutcome> listener = o -> { };
 
     /**
      * @param journal where alerts and outcomes are recorded; null records nothing (tests)
@@ -100,6 +101,15 @@ public final class AlertDispatcher implements AlertSink, Closeable {
             // Never let alerting break the caller (a failover): log and go on.
             LOG.error("could not handle alert '{}': {}", alert.event(), e.toString(), e);
         }
+    }
+
+    /** {@code vakt alert test}: to every channel whatever its min-severity, never grouped. */
+    void sendToEveryChannel(Alert a, java.util.function.Consumer<DeliveryOutcome> outcomes) {
+        listener = outcomes;
+        safeLog(a);
+        Instant now = clock.instant();
+        AlertQueue.Envelope e = new AlertQueue.Envelope(a, UUID.randomUUID().toString(), now, journalAlert(a, null));
+        workers.forEach(w -> w.offer(e));
     }
 
     /** Sends the summaries of repeat windows that ended; runs on the ticker, callable from tests. */
@@ -170,6 +180,7 @@ public final class AlertDispatcher implements AlertSink, Closeable {
 
     private void record(DeliveryOutcome o) {
         count(o.result().label());
+        listener.accept(o);
         Alert a = o.envelope().alert();
         String summary = o.channel() + ": " + o.result().label() + " '" + a.event() + "'"
                 + (o.attempts() > 0 ? " after " + o.attempts() + (o.attempts() == 1 ? " attempt" : " attempts") : "")

@@ -28,6 +28,36 @@ public final class AlertSinks {
                 RetryPolicy.standard(a.maxAttempts()), new LoggingAlertSink(), DRAIN_TIMEOUT);
     }
 
+    /** How one channel answered {@code vakt alert test}. */
+    public record TestResult(String channel, String type, String outcome, int attempts, String error) {}
+
+    /**
+     * Sends one INFO test alert to every channel (min-severity ignored), waits up to {@code timeout}
+     * for all answers, and returns them in config order. Journaled like any alert.
+     */
+    public static List<TestResult> test(VaktConfig config, Journal journal, Clock clock, Duration timeout) {
+        AlertsConfig a = config.alerts();
+        java.util.Map<String, TestResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Channel> channels = channels(a, clock);
+        // A test wants a quick answer: at most 3 attempts (1 s and 2 s apart).
+        AlertDispatcher d = new AlertDispatcher(channels, a, journal, clock, Sleeper.REAL,
+                RetryPolicy.standard(Math.min(a.maxAttempts(), 3)), new LoggingAlertSink(), timeout);
+        try {
+            d.sendToEveryChannel(new Alert(Severity.INFO, config.cluster(), "test alert from vakt alert test",
+                    "sent by an operator to check this channel", "nothing to do", AlertKind.TEST, null),
+                    o -> results.put(o.channel(), new TestResult(o.channel(), o.type(), o.result().label(), o.attempts(),
+                            o.error())));
+        } finally {
+            d.close();
+        }
+        List<TestResult> out = new ArrayList<>();
+        for (Channel c : channels) {
+            out.add(results.getOrDefault(c.name(), new TestResult(c.name(), c.type(), "no answer", 0,
+                    "no outcome within " + timeout.toSeconds() + " s")));
+        }
+        return out;
+    }
+
     /**
      * One channel per entry. A channel that cannot be built (an unreadable CA file) still appears, failing
      * every delivery with the reason, so the journal shows it instead of the daemon refusing to start.
