@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import no.vakt.config.Durations;
 
 /**
  * Runs a program per alert, with an argument list and never a shell: placeholders in the arguments
@@ -82,7 +83,8 @@ final class CommandChannel implements Channel {
             }
             if (!p.waitFor(c.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(p);
-                throw Retryable.transientFailure(c.program() + " did not finish within " + no.vakt.config.Durations.format(c.timeout()) + "; killed");
+                throw Retryable.transientFailure(c.program() + " did not finish within "
+                        + Durations.format(c.timeout()) + "; killed");
             }
             if (p.exitValue() != 0) {
                 throw Retryable.transientFailure(c.program() + " exited with " + p.exitValue() + head(output));

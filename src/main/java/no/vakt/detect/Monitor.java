@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * journals it with its evidence and tells the {@link FailoverTrigger}. It also writes the heartbeat on
  * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe).
  *
+ * <p>Each tick also judges the standby's replication ({@link ReplicationWatch}: broken, or lag above the
+ * RPO) and alerts when that changes.
+ *
  * <p>Live roles: the primary is the node that is writable and replicating from nobody, read from the
  * servers at start, after every transition, and whenever the standby looks like a primary (a failover
  * happened) or the primary turns read-only. When both nodes are writable, the one with the lower epoch

@@ -47,6 +47,7 @@ final class ReplicationWatch {
         String node = standby.node().name();
         Condition now;
         String evidence;
+        String fix = "fix replication (vakt status, vakt check), then vakt replicate";
         ReplicaStatus r = standby.replica().orElse(null);
         if (!standby.reachable()) {
             now = Condition.BROKEN;
@@ -54,6 +55,7 @@ final class ReplicationWatch {
         } else if (r == null) {
             now = Condition.BROKEN;
             evidence = node + " has no replication channel";
+            fix = "if " + node + " is the former primary: vakt rejoin " + node;
         } else if (!r.ioThreadRunning() || !r.sqlThreadRunning()) {
             now = Condition.BROKEN;
             evidence = "IO thread " + r.ioRunning() + ", SQL thread " + r.sqlRunning()
@@ -77,8 +79,8 @@ final class ReplicationWatch {
         current = now;
         return Optional.of(switch (now) {
             case BROKEN -> new Alert(Severity.CRITICAL, cluster, "replication to " + node + " broken", evidence,
-                    "the standby is not keeping up with " + primaryName + ": a failover now would lose data; fix replication"
-                            + " (vakt status, vakt check), then vakt replicate", AlertKind.REPLICATION_BROKEN, node);
+                    "the standby is not keeping up with " + primaryName + ": a failover now would lose data; " + fix,
+                    AlertKind.REPLICATION_BROKEN, node);
             case LAGGING -> new Alert(Severity.WARNING, cluster, "replication lag on " + node + " above the RPO", evidence,
                     "a failover now would lose more than the RPO allows; look for long transactions or load on " + node,
                     AlertKind.REPLICATION_LAG, node);
