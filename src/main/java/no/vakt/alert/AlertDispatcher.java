@@ -49,6 +49,7 @@ public final class AlertDispatcher implements AlertSink, Closeable {
     private final List<ChannelWorker> workers = new ArrayList<>();
     private final ScheduledExecutorService ticker;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTED);
+    private final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<DeliveryOutcome> listener = o -> { };
 
@@ -145,9 +146,28 @@ public final class AlertDispatcher implements AlertSink, Closeable {
         return out;
     }
 
+    /**
+     * Idempotent and safe from a shutdown hook: a second caller (the hook and the command both close)
+     * waits until the first has drained, so the journal is not closed under the workers.
+     */
     @Override
     public void close() {
-        if (!state.compareAndSet(State.STARTED, State.CLOSED)) return;
+        if (!state.compareAndSet(State.STARTED, State.CLOSED)) {
+            try {
+                drained.await(drainTimeout.toMillis() + 3000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        try {
+            drain();
+        } finally {
+            drained.countDown();
+        }
+    }
+
+    private void drain() {
         ticker.shutdownNow();
         Instant now = clock.instant();
         List<Alert> pending;

@@ -73,8 +73,12 @@ public final class RunCommand implements Callable<Integer> {
                     () -> self[0].lastHeartbeatWritten(), print);
             Monitor monitor = new Monitor(cfg, journal, trigger, alerts, clock, print);
             self[0] = monitor;
-            // SIGTERM / Ctrl-C: stop probing and finish the current tick before the JVM exits.
-            Thread hook = new Thread(monitor::close, "vakt-run-shutdown");
+            // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),
+            // before the JVM exits.
+            Thread hook = new Thread(() -> {
+                monitor.close();
+                alerts.close();
+            }, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 monitor.start();
