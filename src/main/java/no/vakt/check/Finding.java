@@ -47,6 +47,10 @@ import java.util.Objects;
  * <tr><td>traffic-access</td><td>OK, ERROR</td><td>each traffic entry's credentials pass a read-only call (record readable)</td></tr>
  * <tr><td>traffic-target</td><td>OK, WARNING</td><td>each traffic entry points at the configured primary</td></tr>
  * <tr><td>traffic-ttl</td><td>OK, WARNING, ERROR</td><td>live TTL at most max-ttl (ERROR); TTL + detection within the RTO (WARNING)</td></tr>
+ * <tr><td>alert-channels</td><td>OK, WARNING</td><td>alerts: has at least one channel (WARNING: none)</td></tr>
+ * <tr><td>alert-email-tls</td><td>WARNING</td><td>an email channel with a password requires STARTTLS</td></tr>
+ * <tr><td>alert-webhook-tls</td><td>WARNING</td><td>a webhook to another host uses https</td></tr>
+ * <tr><td>alert-approve-url</td><td>INFO</td><td>manual mode without alerts.approve-url (no dashboard link)</td></tr>
  * </table>
  */
 @JsonPropertyOrder({"id", "severity", "node", "message", "fix"})

@@ -35,8 +35,8 @@ public final class Preflight {
             TrafficRules::access,
             TrafficRules::target,
             TrafficRules::ttl,
-
-            no.vakt.server.DashboardRules::exposure);
+            no.vakt.server.DashboardRules::exposure,
+            AlertRules::channels);
 
     private Preflight() {}
 

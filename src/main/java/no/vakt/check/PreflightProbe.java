@@ -80,6 +80,12 @@ public final class PreflightProbe {
             uses.computeIfAbsent(n.mysql().secret(), r -> new ArrayList<>()).add(new Use("MySQL password of " + n.name(), n.name()));
         }
         uses.computeIfAbsent(config.replication().secret(), r -> new ArrayList<>()).add(new Use("replication password", null));
+        for (int i = 0; i < config.alerts().channels().size(); i++) {
+            for (var s : config.alerts().channels().get(i).secrets()) {
+                uses.computeIfAbsent(s.ref(), r -> new ArrayList<>()).add(new Use(s.purpose() + " of alert channel "
+                        + config.alerts().nameOf(i), null));
+            }
+        }
         List<SecretObservation> out = new ArrayList<>();
         uses.forEach((ref, list) -> {
             String unreadable = null;

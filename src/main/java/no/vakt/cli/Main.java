@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             HistoryCommand.class,
             TrafficCommand.class,
             DrillCommand.class,
+            AlertCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -4,7 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import no.vakt.alert.LoggingAlertSink;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
@@ -51,8 +52,8 @@ public final class PromoteCommand implements Callable<Integer> {
     public Integer call() {
         VaktConfig cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
-        try (Journal journal = new Journal(journalPath(config, journalFile), clock)) {
-            LoggingAlertSink alerts = new LoggingAlertSink();
+        try (Journal journal = new Journal(journalPath(config, journalFile), clock);
+                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
                     TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new LoggingFileSyncDirector());
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));

@@ -5,12 +5,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import no.vakt.alert.LoggingAlertSink;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertSinks;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
-import no.vakt.detect.AlertingFailoverTrigger;
-import no.vakt.detect.FailoverTrigger;
-import no.vakt.failover.AutomaticFailover;
+import no.vakt.failover.FailoverWatch;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.filesync.LoggingFileSyncDirector;
 import no.vakt.traffic.TrafficSwitches;
@@ -53,8 +52,9 @@ public final class RunCommand implements Callable<Integer> {
                 : config.path().toAbsolutePath().getParent().resolve(".vakt/journal.db");
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(journalPath, clock)) {
-            LoggingAlertSink alerts = new LoggingAlertSink();
+        // Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
+        try (Journal journal = new Journal(journalPath, clock);
+                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             java.util.function.Consumer<String> print = line -> {
                 synchronized (out) {
                     out.println(line);
@@ -62,21 +62,21 @@ public final class RunCommand implements Callable<Integer> {
                 }
             };
             var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock);
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, traffic, new LoggingFileSyncDirector());
+            FailoverWatch watch = new FailoverWatch(cfg, journal, clock, alerts, traffic, new LoggingFileSyncDirector(), print);
+            FailoverRunner runner = watch.runner();
+            Monitor monitor = watch.monitor();
             // A failover a crash left half-done is finished or safely stopped before watching again.
-            runner.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
+            watch.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
                     + r.record().outcome().label() + ")")));
-            Monitor[] self = new Monitor[1];
-            FailoverTrigger trigger = new AutomaticFailover(cfg, runner,
-                    new AlertingFailoverTrigger(cfg.cluster(), alerts, journal),
-                    () -> self[0].lastHeartbeatWritten(), print);
-            Monitor monitor = new Monitor(cfg, journal, trigger, alerts, clock, print);
-            self[0] = monitor;
             VaktServer web = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic).build();
             monitor.onTick(web::observe);
-            // SIGTERM / Ctrl-C: stop probing and finish the current tick before the JVM exits.
-            Thread hook = new Thread(monitor::close, "vakt-run-shutdown");
+            // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),
+            // before the JVM exits.
+            Thread hook = new Thread(() -> {
+                monitor.close();
+                alerts.close();
+            }, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
             var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, print);

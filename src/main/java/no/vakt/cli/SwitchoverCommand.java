@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import no.vakt.alert.LoggingAlertSink;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertKind;
+import no.vakt.alert.AlertSinks;
+import no.vakt.alert.Severity;
 import no.vakt.config.Durations;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
@@ -50,17 +54,33 @@ public final class SwitchoverCommand implements Callable<Integer> {
         Duration timeout = positive(timeoutText);
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
-            Switchover.Result r = new Switchover(journal,
-                    TrafficSwitches.fromConfig(cfg, journal, new LoggingAlertSink(), clock), clock,
+        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock);
+                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
+            Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock), clock,
                     cfg.policy().checks().timeout().plusSeconds(2))
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
             out.flush();
+            switchoverAlert(cfg, r).ifPresent(alerts::send);
             return r.outcome() == Switchover.Outcome.COMPLETED || r.outcome() == Switchover.Outcome.DRY_RUN
                     ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (SecretRef.SecretUnavailableException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** A finished or aborted switchover is news for the people on call; a dry run or a refusal is not. */
+    static java.util.Optional<Alert> switchoverAlert(VaktConfig cfg, Switchover.Result r) {
+        String window = r.writeUnavailable() == null ? "" : "; writes were unavailable for " + r.writeUnavailable().toMillis() + " ms";
+        return switch (r.outcome()) {
+            case COMPLETED -> java.util.Optional.of(new Alert(Severity.INFO, cfg.cluster(), "switchover: " + r.to()
+                    + " is the primary", "planned switchover from " + r.from() + ", epoch " + r.epoch() + window,
+                    r.from() + " replicates from " + r.to() + "; edit the role: fields in vakt.yml if this layout stays",
+                    AlertKind.SWITCHOVER, r.to()));
+            case ABORTED -> java.util.Optional.of(new Alert(Severity.WARNING, cfg.cluster(), "switchover from " + r.from()
+                    + " aborted", r.detail() + window, r.from() + " stays primary; see vakt history",
+                    AlertKind.SWITCHOVER, r.from()));
+            case REFUSED, DRY_RUN -> java.util.Optional.empty();
+        };
     }
 
     private static Duration positive(String text) {

@@ -20,7 +20,7 @@ public record VaktConfig(
         Replication replication,
         JsonNode files,
         List<no.vakt.traffic.TrafficEntry> traffic,
-        JsonNode alerts,
+        no.vakt.alert.AlertsConfig alerts,
         no.vakt.server.ServerConfig server,
         no.vakt.drill.DrillsConfig drills) {
 
@@ -30,8 +30,9 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
-        drills = drills != null ? drills : no.vakt.drill.DrillsConfig.NONE;
+        alerts = alerts != null ? alerts : no.vakt.alert.AlertsConfig.NONE;
         server = server != null ? server : no.vakt.server.ServerConfig.DEFAULT;
+        drills = drills != null ? drills : no.vakt.drill.DrillsConfig.NONE;
     }
 
     @JsonIgnore

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.config.Checks;
 import no.vakt.config.Node;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * inspects the standby, feeds the {@link Detector}, and on every change of state prints a line, logs it,
  * journals it with its evidence and tells the {@link FailoverTrigger}. It also writes the heartbeat on
  * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe).
+ *
+ * <p>Each tick also judges the standby's replication ({@link ReplicationWatch}: broken, or lag above the
+ * RPO) and alerts when that changes.
  *
  * <p>Live roles: the primary is the node that is writable and replicating from nobody, read from the
  * servers at start, after every transition, and whenever the standby looks like a primary (a failover
@@ -67,6 +71,7 @@ public final class Monitor implements Closeable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
+    private ReplicationWatch replication;
 
     // Confined to the scheduler thread, except the volatile views for callers.
     private volatile LiveRoles roles;
@@ -195,6 +200,7 @@ public final class Monitor implements Closeable {
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
+        replication.observe(standby.state(), health, r.primary().name()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
         if (t.isPresent() || rolesMayHaveChanged) resolveRoles();
@@ -340,6 +346,7 @@ public final class Monitor implements Closeable {
         health = detector.state();
         receiveAge.reset();
         downReported = false;
+        replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures());
         stopHeartbeat();
         heartbeat = HeartbeatWriter.forNode(next.primary(), config.replication().heartbeatInterval(), clock).start();
         String line;
@@ -366,16 +373,13 @@ public final class Monitor implements Closeable {
         if (key.equals(lastRoleAlert)) return;
         lastRoleAlert = key;
         emit("ALERT " + alert.severity() + ": " + alert.event() + ": " + alert.evidence() + " | action: " + alert.action());
+        // The sink journals it.
+        alerts.send(alert.withKind(AlertKind.OLD_PRIMARY_BACK, node));
+    }
+
+    private void alertReplication(Alert alert) {
+        emit("ALERT " + alert.severity() + ": " + alert.event() + ": " + alert.evidence());
         alerts.send(alert);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("severity", alert.severity().name());
-        details.put("evidence", alert.evidence());
-        details.put("action", alert.action());
-        try {
-            journal.append(EventKind.ALERT, config.cluster(), node, alert.event(), details);
-        } catch (RuntimeException e) {
-            LOG.error("could not journal the alert '{}': {}", alert.event(), e.getMessage());
-        }
     }
 
     private void journal(String summary, String node, Map<String, Object> details) {

@@ -6,17 +6,15 @@ import java.time.Instant;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertSink;
 import no.vakt.config.VaktConfig;
-import no.vakt.detect.AlertingFailoverTrigger;
 import no.vakt.detect.Monitor;
 import no.vakt.detect.PrimaryHealth;
-import no.vakt.failover.AutomaticFailover;
-import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.FailoverWatch;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
 
 /**
- * The monitor of {@code vakt run}, composed the same way (Monitor, FailoverRunner, AutomaticFailover),
+ * The monitor of {@code vakt run}, composed the same way ({@link FailoverWatch}),
  * running inside the drill for the drill's length. The traffic switch and file sync director are passed
  * in, so the drill fails over exactly as the daemon would with the same config.
  */
@@ -25,12 +23,7 @@ public final class InProcessMonitor implements FailoverMonitor {
 
     public InProcessMonitor(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
             FileSyncDirector files, Consumer<String> out) {
-        FailoverRunner runner = new FailoverRunner(config, journal, clock, alerts, traffic, files);
-        Monitor[] self = new Monitor[1];
-        AutomaticFailover trigger = new AutomaticFailover(config, runner,
-                new AlertingFailoverTrigger(config.cluster(), alerts, journal), () -> self[0].lastHeartbeatWritten(), out);
-        this.monitor = new Monitor(config, journal, trigger, alerts, clock, out);
-        self[0] = monitor;
+        this.monitor = new FailoverWatch(config, journal, clock, alerts, traffic, files, out).monitor();
     }
 
     @Override

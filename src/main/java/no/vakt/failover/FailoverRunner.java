@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
 import no.vakt.config.Node;
@@ -175,15 +176,18 @@ public final class FailoverRunner {
                         "promotion of " + plan.toNode() + " refused", reason + "; evidence: "
                                 + prepared.observation().healthEvidence() + "; expected loss: "
                                 + plan.dataLoss().explanation(),
-                        plan.approveCommand() == null ? "a person must look" : "if acceptable: " + plan.approveCommand()));
+                        plan.approveCommand() == null ? "a person must look" : "if acceptable: " + plan.approveCommand(),
+                        AlertKind.PROMOTION_REFUSED, plan.toNode()));
                 return new Outcome(plan, null, journal.failover(id).orElse(null));
             }
             case WAIT_FOR_OPERATOR, NOTIFY_ONLY -> {
                 if (!trigger.isOperator()) {
+                    // Manual mode: the approve command, and the dashboard link the dispatcher adds.
                     alert(new Alert(Severity.CRITICAL, plan.cluster(), "primary " + plan.fromNode() + " is down",
                             prepared.observation().healthEvidence() + "; expected loss: " + plan.dataLoss().explanation(),
                             plan.approveCommand() == null ? "notify-only mode: Vakt does not promote"
-                                    : "approve with: " + plan.approveCommand()));
+                                    : "approve with: " + plan.approveCommand(),
+                            plan.approveCommand() == null ? AlertKind.OTHER : AlertKind.APPROVAL_NEEDED, plan.fromNode()));
                 }
                 return new Outcome(plan, null, null);
             }
@@ -193,6 +197,12 @@ public final class FailoverRunner {
                             "operator: vakt promote --confirm" + (trigger.force() ? " --force" : ""),
                             Map.of("from", plan.fromNode(), "to", plan.toNode(), "epoch", plan.newEpoch()));
                 }
+                alert(new Alert(trigger.isOperator() ? Severity.WARNING : Severity.CRITICAL, plan.cluster(),
+                        "failover started: " + plan.fromNode() + " -> " + plan.toNode(),
+                        prepared.observation().healthEvidence() + "; expected loss: " + plan.dataLoss().explanation(),
+                        "Vakt is promoting " + plan.toNode() + " (" + (trigger.isOperator() ? "operator" : "automatic")
+                                + ", epoch " + plan.newEpoch() + "); the outcome follows",
+                        AlertKind.FAILOVER_STARTED, plan.toNode()));
                 Instant lastWrite = prepared.request().primaryLastHeartbeat();
                 ExecutionResult result = executor(Optional.ofNullable(lastWrite)).start(plan, lastWrite);
                 afterRun(result, plan.cluster());
@@ -248,17 +258,38 @@ public final class FailoverRunner {
             executor.settle(f, plan);
             if (plan.action() == RecoveryAction.ABORT_SAFELY) {
                 alert(new Alert(Severity.CRITICAL, f.cluster(), "failover " + f.id() + " stopped by crash recovery",
-                        plan.reason(), "a person must check both nodes"));
+                        plan.reason(), "a person must check both nodes", AlertKind.FAILOVER_ABORTED, f.toNode()));
             }
         }
         return Optional.of(new Recovery(plan, result, journal.failover(f.id()).orElse(null)));
     }
 
     private void afterRun(ExecutionResult result, String cluster) {
+        FailoverRecord f = journal.failover(result.failoverId()).orElse(null);
+        String timings = f == null ? "" : timings(f);
         if (result.outcome() == FailoverOutcome.ABORTED) {
             alert(new Alert(Severity.CRITICAL, cluster, "failover " + result.failoverId() + " aborted at "
-                    + result.stoppedAt(), result.detail(), "a person must check both nodes; see vakt history"));
+                    + result.stoppedAt(), result.detail() + (timings.isEmpty() ? "" : "; " + timings),
+                    "a person must check both nodes; see vakt history", AlertKind.FAILOVER_STEP_FAILED,
+                    f == null ? null : f.toNode()));
+        } else if (result.outcome() == FailoverOutcome.COMPLETED && f != null) {
+            alert(new Alert(Severity.CRITICAL, cluster, "failover finished: " + f.toNode() + " is the new primary",
+                    "failover " + f.id() + " from " + f.fromNode() + ", epoch " + f.epoch() + "; " + timings,
+                    "traffic and file sync now point at " + f.toNode() + "; " + f.fromNode()
+                            + " stays read-only until rebuilt as a standby (vakt rejoin " + f.fromNode() + ")",
+                    AlertKind.FAILOVER_FINISHED, f.toNode()));
         }
+    }
+
+    /** "total 312 ms: FENCE_OLD_PRIMARY ok 20 ms, ...", measured from the journal's step rows. */
+    static String timings(FailoverRecord f) {
+        StringBuilder b = new StringBuilder();
+        if (f.endedAt() != null) b.append("total ").append(Duration.between(f.startedAt(), f.endedAt()).toMillis()).append(" ms");
+        String steps = String.join(", ", f.steps().stream().map(s -> s.name() + " "
+                + (s.outcome() == null ? "running" : s.outcome().label())
+                + (s.endedAt() == null ? "" : " " + Duration.between(s.startedAt(), s.endedAt()).toMillis() + " ms")).toList());
+        if (!steps.isEmpty()) b.append(b.length() == 0 ? "" : ": ").append(steps);
+        return b.toString();
     }
 
     private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat) {
@@ -267,10 +298,9 @@ public final class FailoverRunner {
                 () -> primaryLastHeartbeat));
     }
 
+    /** The sink journals it (the dispatcher of the commands). */
     private void alert(Alert a) {
         alerts.send(a);
-        journal.append(EventKind.ALERT, a.cluster(), null, a.severity() + ": " + a.event(),
-                Map.of("evidence", a.evidence(), "action", a.action()));
     }
 
     private Observation observe(Request request) {

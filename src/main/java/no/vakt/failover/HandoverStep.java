@@ -1,6 +1,7 @@
 package no.vakt.failover;
 
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
 import no.vakt.filesync.FileSyncDirector;
@@ -8,8 +9,8 @@ import no.vakt.traffic.TrafficSwitch;
 
 /**
  * Step 4: hands the application over to the new primary. Traffic first (the part users feel), then
- * the file-sync direction; either failing fails the step. The alert that the promotion happened is
- * sent last and is best effort.
+ * the file-sync direction; either failing fails the step. A failed traffic switch is alerted here, with
+ * what a person must do by hand; alerts are best effort and never fail the step.
  */
 public final class HandoverStep implements FailoverStep {
     private final TrafficSwitch traffic;
@@ -22,6 +23,14 @@ public final class HandoverStep implements FailoverStep {
         this.alerts = alerts;
     }
 
+    private void alert(Alert a) {
+        try {
+            alerts.send(a);
+        } catch (RuntimeException e) {
+            // An AlertSink must not throw; if one does, the failover goes on.
+        }
+    }
+
     @Override
     public StepName name() {
         return StepName.HANDOVER;
@@ -32,6 +41,11 @@ public final class HandoverStep implements FailoverStep {
         try {
             traffic.routeTo(ctx.cluster(), ctx.toNode(), ctx.newEpoch());
         } catch (Exception e) {
+            alert(new Alert(Severity.CRITICAL, ctx.cluster(), "traffic switch to " + ctx.toNode() + " failed",
+                    "failover " + ctx.failoverId() + " from " + ctx.fromNode() + ": " + e.getMessage(),
+                    ctx.toNode() + " is promoted but users may still be sent to " + ctx.fromNode()
+                            + ": point DNS / the load balancer at " + ctx.toNode() + " by hand",
+                    AlertKind.TRAFFIC_SWITCH_FAILED, ctx.toNode()));
             return StepResult.failed("traffic switch to " + ctx.toNode() + " failed: " + e.getMessage());
         }
         try {
@@ -39,15 +53,7 @@ public final class HandoverStep implements FailoverStep {
         } catch (Exception e) {
             return StepResult.failed("traffic switched, but file sync direction failed: " + e.getMessage());
         }
-        try {
-            alerts.send(new Alert(Severity.CRITICAL, ctx.cluster(), "failover: " + ctx.toNode() + " is the new primary",
-                    "failover " + ctx.failoverId() + " from " + ctx.fromNode() + ", epoch " + ctx.newEpoch(),
-                    "traffic and file sync now point at " + ctx.toNode() + "; " + ctx.fromNode()
-                            + " stays read-only until rebuilt as a standby"));
-        } catch (RuntimeException e) {
-            // Alerts are best effort: the handover itself succeeded and the journal has the record.
-            return StepResult.ok("traffic and file sync switched; alert not delivered: " + e.getMessage());
-        }
+        // The runner alerts the finished failover with its timings once every step is done.
         return StepResult.ok("traffic and file sync switched to " + ctx.toNode());
     }
 }

@@ -11,6 +11,8 @@ public enum EventKind {
     FAILOVER_STEP("failover-step"),
     /** An alert was raised. */
     ALERT("alert"),
+    /** One channel's delivery outcome for an alert: delivered, failed or dropped, with attempts and error. */
+    ALERT_DELIVERY("alert-delivery"),
     /** A person did something: {@code vakt promote}, an approval, a manual override. */
     OPERATOR_ACTION("operator-action"),
     /** The cluster epoch (fencing token) moved to a new value. */

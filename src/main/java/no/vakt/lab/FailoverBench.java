@@ -20,11 +20,9 @@ import no.vakt.alert.LoggingAlertSink;
 import no.vakt.cli.Main;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
-import no.vakt.detect.AlertingFailoverTrigger;
 import no.vakt.detect.Monitor;
 import no.vakt.detect.PrimaryHealth;
-import no.vakt.failover.AutomaticFailover;
-import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.FailoverWatch;
 import no.vakt.filesync.NoOpFileSyncDirector;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
@@ -117,15 +115,13 @@ public final class FailoverBench {
         Clock clock = Clock.systemUTC();
         try (Journal journal = new Journal(layout.dir().resolve("bench-journal.db"), clock)) {
             LoggingAlertSink alerts = new LoggingAlertSink();
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, new NoOpTrafficSwitch(),
-                    new NoOpFileSyncDirector());
-            Monitor[] self = new Monitor[1];
             Instant[] down = new Instant[1];
-            AutomaticFailover trigger = new AutomaticFailover(cfg, runner,
-                    new AlertingFailoverTrigger(cfg.cluster(), alerts, journal), () -> self[0].lastHeartbeatWritten(),
-                    line -> { });
-            try (Monitor monitor = new Monitor(cfg, journal, new DownRecorder(trigger, down, clock), alerts, clock, l -> { })) {
-                self[0] = monitor;
+            try (FailoverWatch watch = new FailoverWatch(cfg, journal, clock, alerts, new NoOpTrafficSwitch(),
+                    new NoOpFileSyncDirector(), line -> { })) {
+                Monitor monitor = watch.monitor();
+                monitor.onTick(t -> {
+                    if (t.health() == PrimaryHealth.DOWN && down[0] == null) down[0] = t.at();
+                });
                 monitor.start();
                 awaitHeartbeats(monitor);
                 Instant fault = clock.instant();
@@ -197,26 +193,6 @@ public final class FailoverBench {
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(java.io.Writer.nullWriter()));
         return cl.execute(args);
-    }
-
-    /** Notes when the monitor declared the primary DOWN, then passes every event on. */
-    private record DownRecorder(no.vakt.detect.FailoverTrigger next, Instant[] down, Clock clock)
-            implements no.vakt.detect.FailoverTrigger {
-        @Override
-        public void primaryDown(no.vakt.detect.LiveRoles roles, no.vakt.detect.Transition evidence) {
-            if (down[0] == null) down[0] = clock.instant();
-            next.primaryDown(roles, evidence);
-        }
-
-        @Override
-        public void unreachableFromMonitor(no.vakt.detect.LiveRoles roles, no.vakt.detect.Transition evidence) {
-            next.unreachableFromMonitor(roles, evidence);
-        }
-
-        @Override
-        public void stateChanged(no.vakt.detect.LiveRoles roles, no.vakt.detect.Transition transition) {
-            next.stateChanged(roles, transition);
-        }
     }
 
     private FailoverBench() {}

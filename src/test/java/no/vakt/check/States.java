@@ -26,7 +26,10 @@ final class States {
     static VaktConfig config(UnaryOperator<String> edit) {
         String yaml = new LabConfigTemplate("unit", PRIMARY_HOST, 3306, STANDBY_HOST, 3306, "vakt",
                 Path.of("/etc/vakt/admin.password"), "repl", Path.of("/etc/vakt/repl.password"), List.of("shop"),
-                "manual", null, false, "10.0.0.1").render();
+                "manual", null, false, "10.0.0.1").render()
+                // A healthy setup also tells people: one alert channel, and the dashboard link for manual mode.
+                .replace("alerts: []\n", "alerts:\n  approve-url: https://vakt.example.no/\n  channels:\n"
+                        + "    - {type: command, program: /usr/bin/logger}\n");
         return ConfigLoader.parse(Path.of("/etc/vakt/vakt.yml"), edit.apply(yaml));
     }
 

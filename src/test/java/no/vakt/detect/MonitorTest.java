@@ -8,7 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import no.vakt.alert.NoOpAlertSink;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
 import no.vakt.journal.EventKind;
@@ -33,12 +34,14 @@ class MonitorTest {
     TcpProxy proxy;
     Journal journal;
     Monitor monitor;
+    AlertDispatcher alerts;
     final RecordingTrigger trigger = new RecordingTrigger();
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
         if (monitor != null) monitor.close();
+        if (alerts != null) alerts.close();
         if (journal != null) journal.close();
         if (proxy != null) proxy.close();
         if (pair != null) pair.close();
@@ -93,7 +96,8 @@ class MonitorTest {
 
     private Monitor startMonitor(VaktConfig config) {
         journal = new Journal(tmp.resolve("journal.db"), Clock.systemUTC());
-        monitor = new Monitor(config, journal, trigger, new NoOpAlertSink(), Clock.systemUTC(), lines::add).start();
+        alerts = AlertSinks.fromConfig(config, journal, Clock.systemUTC());
+        monitor = new Monitor(config, journal, trigger, alerts, Clock.systemUTC(), lines::add).start();
         await("healthy").atMost(Duration.ofSeconds(10)).until(() -> monitor.health() == PrimaryHealth.HEALTHY);
         return monitor;
     }
@@ -176,6 +180,30 @@ class MonitorTest {
         assertThat(trigger.reached(PrimaryHealth.DOWN)).isFalse();
         assertThat(trigger.down).isEmpty();
         assertThat(stateChanges()).extracting(JournalEvent::summary).noneMatch(s -> s.endsWith("-> DOWN"));
+    }
+
+    @Test
+    void aStoppedSqlThreadIsAlertedAsBrokenReplicationAndItsRecoveryToo() throws Exception {
+        VaktConfig config = replicatingPair(false);
+        startMonitor(config);
+        TestPair.sql(pair.standby, "STOP SLAVE SQL_THREAD");
+        await("replication broken alerted").atMost(Duration.ofSeconds(5)).until(() -> alertKinds().contains("replication-broken"));
+        JournalEvent broken = journal.history(100).stream()
+                .filter(e -> e.kind() == EventKind.ALERT && "replication-broken".equals(e.details().get("kind").asText()))
+                .findFirst().orElseThrow();
+        assertThat(broken.node()).isEqualTo(config.standby().name());
+        assertThat(broken.details().get("severity").asText()).isEqualTo("CRITICAL");
+        assertThat(broken.details().get("evidence").asText()).contains("SQL thread No");
+        assertThat(monitor.health()).as("the primary itself is fine").isEqualTo(PrimaryHealth.HEALTHY);
+
+        TestPair.sql(pair.standby, "START SLAVE SQL_THREAD");
+        await("recovery alerted").atMost(Duration.ofSeconds(5)).until(() -> alertKinds().contains("replication-healthy"));
+        assertThat(alertKinds()).filteredOn("replication-broken"::equals).hasSize(1);
+    }
+
+    private List<String> alertKinds() {
+        return journal.history(200).stream().filter(e -> e.kind() == EventKind.ALERT)
+                .map(e -> e.details().get("kind").asText()).toList();
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
 import no.vakt.db.DbSession;
@@ -83,7 +84,8 @@ public final class CheckDataLossStep implements FailoverStep {
         if (!ctx.enforceRpo()) return StepResult.ok("RPO waived by --force: " + problems + evidence);
         alerts.send(new Alert(Severity.CRITICAL, ctx.cluster(),
                 "promotion of " + ctx.toNode() + " stopped: data loss beyond the RPO",
-                problems + evidence, "investigate; promote anyway with: vakt promote --confirm --force"));
+                problems + evidence, "investigate; promote anyway with: vakt promote --confirm --force",
+                AlertKind.PROMOTION_REFUSED, ctx.toNode()));
         return StepResult.failed(problems + evidence);
     }
 }
