@@ -56,7 +56,7 @@ class ServerApiTest {
         NoOpAlertSink alerts = new NoOpAlertSink();
         FailoverRunner runner = new FailoverRunner(cfg, journal, CLOCK, alerts,
                 (cluster, node, epoch) -> routed.add(node + "@" + epoch), new LoggingFileSyncDirector());
-        monitor = new Monitor(cfg, journal, new AlertingFailoverTrigger(cfg.cluster(), alerts, journal), alerts, CLOCK,
+        monitor = new Monitor(cfg, journal, new AlertingFailoverTrigger(cfg.cluster(), alerts), alerts, CLOCK,
                 line -> {});
         Path token = ServerTestSupport.tokenFile(pair.dir, TOKEN);
         server = VaktServer.builder(cfg, journal, CLOCK)
