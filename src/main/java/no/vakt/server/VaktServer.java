@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API, the dashboard and {@code /metrics} inside {@code vakt run}, on the JDK's own HTTP server
- * (no dependency, no framework). See {@code docs/server.md} for the endpoints.
+ * (no dependency, no framework). See {@code docs/dashboard.md} for the endpoints.
  *
  * <p>Sources: the monitor's ticks ({@link #observe}), a background status sampler, the journal and an
  * optional file sync report. Requests only read what those hold, so a dead database never blocks a page.
