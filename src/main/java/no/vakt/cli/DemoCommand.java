@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import no.vakt.config.ConfigLoader;
+import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabLayout;
+import no.vakt.lab.LabMonitor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,6 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         if (failed < 0) out.println("The demo ran every step.");
+        if (!stop && failed < 0) startDashboard(out, cfg);
         if (!stop) {
             out.println("The lab is still running. Try:");
             out.printf("  ./vakt status --config %s --watch%n", cfg);
@@ -100,6 +104,22 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return failed < 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Leaves {@code vakt run} watching the lab in the background, with its dashboard, for a look. */
+    private void startDashboard(PrintWriter out, String cfg) {
+        try {
+            VaktConfig config = ConfigLoader.load(Path.of(cfg));
+            String listen = config.server().listen();
+            java.net.URI url = java.net.URI.create((config.server().tls() == null ? "http://" : "https://") + listen + "/");
+            long pid = new LabMonitor(new LabLayout(dir)).start(Path.of(cfg), url);
+            out.printf("%n==> vakt run --config %s   (in the background, pid %d, log %s)%n", cfg, pid,
+                    new LabMonitor(new LabLayout(dir)).logFile());
+            out.printf("Dashboard: %s  (the drill's figures are under \"last drill\"; stopped by vakt lab down)%n", url);
+        } catch (Exception e) {
+            out.printf("%nThe dashboard did not start: %s%n", e.getMessage());
+        }
+        out.flush();
     }
 
     private List<String> labUp() {

@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * from a shutdown hook).
  */
 public final class Monitor implements Closeable {
+    /** Journal detail of a DOWN transition: when the monitor last wrote the heartbeat on that primary. */
+    public static final String PRIMARY_LAST_WRITE = "primary-last-write";
+
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
 
     private enum Lifecycle { LATENT, STARTED, CLOSED }
@@ -240,6 +243,10 @@ public final class Monitor implements Closeable {
         details.put("failures-threshold", detectorConfig.failures());
         details.put("standby", r.standby().name());
         details.put("evidence", t.evidence());
+        // The newest write the monitor made on the primary: an operator's `vakt promote` later bounds the
+        // data loss with it instead of assuming the dead primary wrote until the moment of approval.
+        java.time.Instant lastWrite = lastHeartbeatWritten();
+        if (t.to() == PrimaryHealth.DOWN && lastWrite != null) details.put(PRIMARY_LAST_WRITE, lastWrite.toString());
         journal("primary " + primary + " " + t.from() + " -> " + t.to(), primary, details);
         try {
             if (t.to() == PrimaryHealth.DOWN && !downReported) {

@@ -86,7 +86,8 @@ public final class FailoverRunner {
     }
 
     /** A plan and what it was made from, before anything changed. */
-    public record Prepared(Request request, Observation observation, FailoverPlan plan) {}
+    /** @param primaryLastWrite the bound on the old primary's newest write the plan used (null: unknown, "now") */
+    public record Prepared(Request request, Observation observation, FailoverPlan plan, Instant primaryLastWrite) {}
 
     /**
      * How a request ended.
@@ -140,6 +141,7 @@ public final class FailoverRunner {
         if (lastWritten.isEmpty() && obs.primary().reachable() && obs.primary().heartbeatLagMs() != null) {
             lastWritten = Optional.of(obs.at().minusMillis(obs.primary().heartbeatLagMs()));
         }
+        if (lastWritten.isEmpty() && !obs.primary().reachable()) lastWritten = journaledLastWrite(obs.primaryNode().name());
         // The fencing token only grows: never plan an epoch a node already holds.
         long epoch = Math.max(journal.currentEpoch(),
                 Math.max(orZero(obs.primaryEpoch()), orZero(obs.standbyEpoch())));
@@ -161,7 +163,7 @@ public final class FailoverRunner {
                 .currentEpoch(epoch)
                 .failoverRunning(journal.unfinishedFailover().isPresent())
                 .build();
-        return new Prepared(request, obs, FailoverPlanner.plan(input));
+        return new Prepared(request, obs, FailoverPlanner.plan(input), lastWritten.orElse(null));
     }
 
     /** Acts on a prepared plan: runs it when it says PROCEED; journals and alerts a refusal. */
@@ -203,7 +205,7 @@ public final class FailoverRunner {
                         "Vakt is promoting " + plan.toNode() + " (" + (trigger.isOperator() ? "operator" : "automatic")
                                 + ", epoch " + plan.newEpoch() + "); the outcome follows",
                         AlertKind.FAILOVER_STARTED, plan.toNode()));
-                Instant lastWrite = prepared.request().primaryLastHeartbeat();
+                Instant lastWrite = prepared.primaryLastWrite();
                 ExecutionResult result = executor(Optional.ofNullable(lastWrite)).start(plan, lastWrite);
                 afterRun(result, plan.cluster());
                 return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));
@@ -328,6 +330,31 @@ public final class FailoverRunner {
     }
 
     private record Seen(NodeState state, Long epoch) {}
+
+    /** How far back the journal is searched for the monitor's DOWN event: one outage's worth of events. */
+    private static final int DOWN_EVENT_SEARCH = 200;
+
+    /**
+     * The monitor's last heartbeat write on {@code primary}, from its newest DOWN event since the last
+     * failover (a manual approval minutes after the death must not count those minutes as lost writes).
+     */
+    private Optional<Instant> journaledLastWrite(String primary) {
+        Optional<Instant> since = journal.lastFailoverEnd();
+        List<no.vakt.journal.JournalEvent> events = new ArrayList<>(journal.history(EventKind.STATE_CHANGE, DOWN_EVENT_SEARCH));
+        java.util.Collections.reverse(events); // newest first
+        for (var e : events) {
+            if (!primary.equals(e.node()) || e.details() == null || since.map(s -> e.at().isBefore(s)).orElse(false)) continue;
+            var v = e.details().get(no.vakt.detect.Monitor.PRIMARY_LAST_WRITE);
+            if (v != null && v.isTextual()) {
+                try {
+                    return Optional.of(Instant.parse(v.asText()));
+                } catch (java.time.format.DateTimeParseException ignored) {
+                    // not ours: keep looking
+                }
+            }
+        }
+        return Optional.empty();
+    }
 
     private Seen look(Node node) {
         try (DbSession db = inspector.open(node)) {

@@ -37,7 +37,7 @@ public final class Lab {
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml",
-            "lab.properties", ".gitignore", "dns", "netns.properties");
+            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log");
 
     private final LabLayout layout;
 
@@ -88,6 +88,7 @@ public final class Lab {
         writeIfMissing(layout.dir().resolve(".gitignore"), "# Vakt lab: local data and secrets, never committed\n*\n");
         Path adminPassword = secret(layout.adminPasswordFile());
         secret(layout.replicationPasswordFile());
+        Path apiToken = secret(layout.secretsDir().resolve("api.token"));
         TlsCerts certs = null;
         if (requested.tls()) {
             boolean addressesChanged = recorded.isPresent()
@@ -125,6 +126,8 @@ public final class Lab {
         LabDns labDns = new LabDns(layout);
         LabDns.Report dns = labDns.up(requested);
         yaml = labDns.withDrillService(labDns.withTraffic(yaml, dns), dns, requested.port());
+        // The dashboard's operator actions (approve, switchover) take this token.
+        yaml += "server:\n  listen: 127.0.0.1:8787\n  token-file: " + layout.relative(apiToken) + "\n";
         Files.writeString(layout.configFile(), yaml);
         return new UpReport(requested, sites, seeded, layout.configFile(), dns);
     }
@@ -132,6 +135,7 @@ public final class Lab {
     /** Stops both servers (SIGTERM, then SIGKILL if they hang); with {@code purge} also deletes the lab's files. */
     public List<SiteReport> down(boolean purge) throws IOException {
         LabSettings settings = settings().orElse(LabSettings.defaults());
+        new LabMonitor(layout).stop(); // the demo's background vakt run, before the servers it watches
         Map<LabSite, Optional<ProcessHandle>> processes = new LinkedHashMap<>();
         for (LabSite site : LabSite.values()) {
             MariaDbServer server = server(site, settings);

@@ -1,0 +1,96 @@
+package no.vakt.lab;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code vakt run} on the lab as a background process, so the dashboard stays up after {@code vakt demo}
+ * returns. Its pid is kept in the lab directory; {@code vakt lab down} stops it (SIGTERM: it delivers
+ * queued alerts and closes the journal first).
+ */
+public final class LabMonitor {
+    /** The dashboard answers within a second or two of start; this bounds a start that went wrong. */
+    private static final Duration START_LIMIT = Duration.ofSeconds(30);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
+
+    private final LabLayout layout;
+
+    public LabMonitor(LabLayout layout) {
+        this.layout = layout;
+    }
+
+    public Path pidFile() {
+        return layout.dir().resolve("run.pid");
+    }
+
+    public Path logFile() {
+        return layout.dir().resolve("run.log");
+    }
+
+    /** The running monitor, if its pid file names a live {@code vakt run} process. */
+    public Optional<ProcessHandle> running() {
+        try {
+            if (!Files.exists(pidFile())) return Optional.empty();
+            long pid = Long.parseLong(Files.readString(pidFile()).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts {@code vakt run} on {@code config} with this JVM's classpath (the jar when run through
+     * {@code ./vakt}) unless one runs, then waits until {@code dashboard} answers. Returns the pid.
+     */
+    public long start(Path config, URI dashboard) throws IOException, InterruptedException {
+        Optional<ProcessHandle> existing = running();
+        if (existing.isPresent()) return existing.get().pid();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), "no.vakt.cli.Main",
+                "run", "--config", config.toAbsolutePath().toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        Files.writeString(pidFile(), p.pid() + "\n");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long until = System.nanoTime() + START_LIMIT.toNanos();
+        while (System.nanoTime() < until) {
+            if (!p.isAlive()) throw new IOException("vakt run exited with " + p.exitValue() + "; see " + logFile());
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(dashboard.resolve("/api/status"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) return p.pid();
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the dashboard did not answer at " + dashboard + " within " + START_LIMIT.toSeconds()
+                + " s; vakt run keeps monitoring (pid " + p.pid() + "), see " + logFile());
+    }
+
+    /** Stops the background monitor, if any; true when one was stopped. */
+    public boolean stop() throws IOException {
+        Optional<ProcessHandle> p = running();
+        if (p.isPresent()) {
+            p.get().destroy();
+            try {
+                p.get().onExit().get(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.get().destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(pidFile());
+        return p.isPresent();
+    }
+}
