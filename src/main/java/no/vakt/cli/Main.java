@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SwitchoverCommand.class,
             RejoinCommand.class,
             HistoryCommand.class,
+            SyncCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -18,7 +18,7 @@ public record VaktConfig(
         Policy policy,
         List<Site> sites,
         Replication replication,
-        JsonNode files,
+        no.vakt.filesync.FilesConfig files,
         List<no.vakt.traffic.TrafficEntry> traffic,
         JsonNode alerts,
         JsonNode server,
@@ -30,6 +30,7 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
+        files = files != null ? files : no.vakt.filesync.FilesConfig.NONE;
     }
 
     @JsonIgnore

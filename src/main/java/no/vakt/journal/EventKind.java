@@ -14,7 +14,9 @@ public enum EventKind {
     /** A person did something: {@code vakt promote}, an approval, a manual override. */
     OPERATOR_ACTION("operator-action"),
     /** The cluster epoch (fencing token) moved to a new value. */
-    EPOCH("epoch");
+    EPOCH("epoch"),
+    /** File sync changed direction (source and target node), or paused until a rejoin. */
+    FILE_SYNC("file-sync");
 
     private final String label;
 

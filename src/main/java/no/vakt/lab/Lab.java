@@ -37,7 +37,7 @@ public final class Lab {
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml",
-            "lab.properties", ".gitignore");
+            "lab.properties", ".gitignore", "ssh");
 
     private final LabLayout layout;
 
@@ -114,7 +114,9 @@ public final class Lab {
             Files.writeString(layout.seededMarker(), "demo database seeded by vakt lab up\n");
             seeded = true;
         }
-        Files.writeString(layout.configFile(), configTemplate(requested, certs).render());
+        LabFiles files = new LabFiles(layout, requested);
+        files.up();
+        Files.writeString(layout.configFile(), configTemplate(requested, certs).render(files.configSection()));
         return new UpReport(requested, sites, seeded, layout.configFile());
     }
 
@@ -146,6 +148,7 @@ public final class Lab {
             out.add(new SiteReport(site, server.host(), server.port(), process.map(ProcessHandle::pid).orElse(null),
                     alive, action));
         }
+        new LabFiles(layout, settings).down();
         if (purge) purge();
         return out;
     }
