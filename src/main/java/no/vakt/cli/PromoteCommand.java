@@ -8,7 +8,7 @@ import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
-import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.filesync.JournalFileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.LoggingTrafficSwitch;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ public final class PromoteCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Journal journal = new Journal(journalPath(config, journalFile), clock)) {
             FailoverRunner runner = new FailoverRunner(cfg, journal, clock, new LoggingAlertSink(),
-                    new LoggingTrafficSwitch(), new LoggingFileSyncDirector());
+                    new LoggingTrafficSwitch(), new JournalFileSyncDirector(journal, cfg, null));
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
             out.print(prepared.plan().render());
             if (dryRun) {

@@ -12,7 +12,7 @@ import no.vakt.detect.AlertingFailoverTrigger;
 import no.vakt.detect.FailoverTrigger;
 import no.vakt.failover.AutomaticFailover;
 import no.vakt.failover.FailoverRunner;
-import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.filesync.FileSync;
 import no.vakt.traffic.LoggingTrafficSwitch;
 import no.vakt.detect.Monitor;
 import no.vakt.journal.Journal;
@@ -59,8 +59,9 @@ public final class RunCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
+            FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
             FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts, new LoggingTrafficSwitch(),
-                    new LoggingFileSyncDirector());
+                    files.director());
             // A failover a crash left half-done is finished or safely stopped before watching again.
             runner.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
@@ -76,6 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 monitor.start();
+                files.start();
                 if (duration != null) {
                     monitor.awaitClosed(duration);
                 } else {
@@ -85,6 +87,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             } finally {
                 monitor.close();
+                files.close();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException ignored) {

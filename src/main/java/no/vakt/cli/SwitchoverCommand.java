@@ -10,6 +10,7 @@ import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.failover.planned.VaktFiles;
+import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.LoggingTrafficSwitch;
 import picocli.CommandLine.Command;
@@ -53,6 +54,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             Switchover.Result r = new Switchover(journal, new LoggingTrafficSwitch(), clock,
                     cfg.policy().checks().timeout().plusSeconds(2))
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
+            if (r.outcome() == Switchover.Outcome.COMPLETED) FileSyncDirections.afterSwitchover(journal, cfg, r.to(), r.from(), r.epoch());
             out.flush();
             return r.outcome() == Switchover.Outcome.COMPLETED || r.outcome() == Switchover.Outcome.DRY_RUN
                     ? ExitCodes.OK : ExitCodes.FAILED;

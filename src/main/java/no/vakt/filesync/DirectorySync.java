@@ -76,6 +76,8 @@ final class DirectorySync implements Closeable {
     /** Files on the target as last known, for the guard's percentage; -1 until the first reconcile. */
     private long targetFiles = -1;
     private Duration backoff = MIN_BACKOFF;
+    /** Set for the first reconcile into a node that was just rejoined; see {@link #saveTargetOnlyFiles}. */
+    private String saveDir;
     private String alertedGuard;
     private boolean alertedFailure;
 
@@ -95,6 +97,16 @@ final class DirectorySync implements Closeable {
         this.rsync = new Rsync("rsync", target, RSYNC_TIMEOUT);
         this.pusher = new Thread(this::loop, "vakt-filesync-push");
         this.pusher.setDaemon(true);
+    }
+
+    /**
+     * The first reconcile moves files only the target has (or has in another version) into
+     * {@code .vakt-saved-STAMP/} inside the target instead of deleting or overwriting them: after a
+     * failover the old primary may hold uploads that never reached the new one, the files' errant
+     * transactions. Called before {@link #start()}.
+     */
+    void saveTargetOnlyFiles(String stamp) {
+        saveDir = Wire.SAVED_PREFIX + stamp;
     }
 
     /** Starts watching and pushing; the first thing the pusher does is a full reconcile. */
@@ -225,7 +237,10 @@ final class DirectorySync implements Closeable {
         DeleteGuard.Decision decision = DeleteGuard.decide(root, preview.targetFiles(), preview.deletions(),
                 config.maxDeletePercent(), guardDisabled);
         guard(decision);
-        Rsync.Result r = rsync.mirror(source, targetDir, decision.allowed());
+        Rsync.Result r = rsync.mirror(source, targetDir, decision.allowed(), saveDir);
+        if (saveDir != null) log.accept("file sync " + source + ": what only " + target.node() + " had is kept in "
+                + targetDir.resolve(saveDir));
+        saveDir = null;
         filesSent.addAndGet(r.files());
         bytesSent.addAndGet(r.bytes());
         deletes.addAndGet(r.deleted());
@@ -431,6 +446,7 @@ final class DirectorySync implements Closeable {
             TreeWatcher w = new TreeWatcher(source, new TreeWatcher.Listener() {
                 @Override
                 public void changed(String rel) {
+                    if (rel.startsWith(Wire.SAVED_PREFIX)) return; // kept aside on purpose, never synced
                     pending.add(rel, clock.instant());
                 }
 

@@ -55,10 +55,10 @@ public final class FileSyncDirections {
      * Called after {@code vakt rejoin NODE} made NODE the replica of its peer: files now flow from the
      * peer to NODE. Does nothing when the config has no {@code files:} directories.
      */
-    public static void afterRejoin(Journal journal, VaktConfig config, Node rejoined) {
-        if (!config.files().enabled()) return;
+    public static boolean afterRejoin(Journal journal, VaktConfig config, Node rejoined) {
+        if (!config.files().enabled()) return false;
         SyncDirection now = current(journal, config);
-        record(journal, config, new SyncDirection(config.peerOf(rejoined).name(), rejoined.name(), now.epoch(), "rejoin"));
+        return record(journal, config, new SyncDirection(config.peerOf(rejoined).name(), rejoined.name(), now.epoch(), "rejoin"));
     }
 
     /** After a switchover both nodes are in step at once: files flow from the new primary to the old one. */

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileSyncService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncService.class);
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final VaktConfig config;
     private final Supplier<SyncDirection> direction;
@@ -103,6 +105,7 @@ public final class FileSyncService implements AutoCloseable {
             DirectorySync s = new DirectorySync(config.cluster(), dir, from, to, ssh, config.files(), clock, alerts,
                     guardDisabled, print);
             syncs.add(s);
+            if ("rejoin".equals(d.reason())) s.saveTargetOnlyFiles(STAMP.format(clock.instant()));
             s.start();
         }
         print.accept("file sync " + (wasRunning ? "switched: " : "started: ") + d.source() + " -> " + d.target() + " ("

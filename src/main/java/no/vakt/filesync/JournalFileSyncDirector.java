@@ -24,7 +24,10 @@ public final class JournalFileSyncDirector implements FileSyncDirector {
 
     @Override
     public void makeSource(String cluster, String node, long epoch) {
-        if (!config.files().enabled()) return;
+        if (!config.files().enabled()) {
+            new LoggingFileSyncDirector().makeSource(cluster, node, epoch);
+            return;
+        }
         if (config.node(node).isEmpty()) throw new IllegalArgumentException("no node named " + node + " in the config");
         SyncDirection d = new SyncDirection(node, null, epoch, "failover");
         FileSyncDirections.record(journal, config, d);

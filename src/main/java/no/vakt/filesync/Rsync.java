@@ -76,9 +76,13 @@ final class Rsync {
     }
 
     /** The whole tree; with {@code delete} also removes what the source no longer has. */
-    Result mirror(Path source, Path targetDir, boolean delete) throws IOException {
+    Result mirror(Path source, Path targetDir, boolean delete, String saveDir) throws IOException {
         List<String> argv = base();
         if (delete) argv.add("--delete");
+        if (saveDir != null) {
+            argv.add("--backup");
+            argv.add("--backup-dir=" + saveDir);
+        }
         argv.add("--stats");
         argv.add(source + "/");
         argv.add(target.rsyncDir(targetDir));
@@ -99,7 +103,8 @@ final class Rsync {
     private List<String> base() {
         List<String> a = new ArrayList<>();
         a.add(program);
-        a.addAll(List.of("-a", "--protect-args", "--mkpath", "--exclude=" + Wire.TEMP_PREFIX + "*"));
+        a.addAll(List.of("-a", "--protect-args", "--mkpath", "--exclude=" + Wire.TEMP_PREFIX + "*",
+                "--exclude=/" + Wire.SAVED_PREFIX + "*"));
         a.add("-e");
         a.add(target.rsyncShell());
         return a;

@@ -29,6 +29,8 @@ final class Wire {
     static final byte FAILED = 1;
     /** Temporary files the receiver writes before the atomic rename; rsync excludes them. */
     static final String TEMP_PREFIX = ".vakt-tmp-";
+    /** Where the first reconcile after a rejoin moves what only the target had (see DirectorySync). */
+    static final String SAVED_PREFIX = ".vakt-saved-";
 
     private Wire() {}
 }
