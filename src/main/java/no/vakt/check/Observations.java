@@ -13,6 +13,7 @@ import no.vakt.db.NodeState;
  * @param standbyReplicationHosts the same on the standby; null when not read
  * @param canary the end-to-end proof, null when not attempted
  * @param secrets one entry per distinct configured secret
+ * @param files what the file sync probe saw; null without file sync
  */
 public record Observations(
         NodeState primary,
@@ -20,7 +21,13 @@ public record Observations(
         List<String> primaryReplicationHosts,
         List<String> standbyReplicationHosts,
         CanaryResult canary,
-        List<SecretObservation> secrets) {
+        List<SecretObservation> secrets,
+        no.vakt.filesync.FileSyncObservation files) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, null);
+    }
 
     public Observations {
         primaryReplicationHosts = primaryReplicationHosts == null ? null : List.copyOf(primaryReplicationHosts);

@@ -31,7 +31,8 @@ public final class Preflight {
             AccountRules::wildcardHosts,
             AccountRules::replicationUserOnStandby,
             FilterRules::binlogFilters,
-            FilterRules::replicationFilters);
+            FilterRules::replicationFilters,
+            no.vakt.filesync.FileSyncRules::files);
 
     private Preflight() {}
 

@@ -161,6 +161,7 @@ final class ReceiverClient implements Closeable {
     static final class StderrTail {
         private static final int KEEP = 4096;
         private final StringBuilder buf = new StringBuilder();
+        private Thread reader;
 
         static StderrTail follow(InputStream err) {
             StderrTail t = new StderrTail();
@@ -173,6 +174,7 @@ final class ReceiverClient implements Closeable {
                 }
             }, "vakt-filesync-stderr");
             th.setDaemon(true);
+            t.reader = th;
             th.start();
             return t;
         }
@@ -180,6 +182,16 @@ final class ReceiverClient implements Closeable {
         synchronized void append(String s) {
             buf.append(s);
             if (buf.length() > KEEP) buf.delete(0, buf.length() - KEEP);
+        }
+
+        /** The whole output once the process closed its stderr (bounded wait). */
+        String textAtEnd(long maxMillis) {
+            try {
+                reader.join(maxMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return text();
         }
 
         synchronized String text() {
