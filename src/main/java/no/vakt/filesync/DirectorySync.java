@@ -152,6 +152,7 @@ final class DirectorySync implements Closeable {
                         reconcile(reason);
                         pending.done();
                         succeeded();
+                        connectEarly();
                     } catch (IOException e) {
                         pending.done();
                         failed("reconcile (" + reason + ") failed: " + e.getMessage(), true);
@@ -426,6 +427,15 @@ final class DirectorySync implements Closeable {
         remote.add(targetDir.toString());
         client = ReceiverClient.start(target.command(remote), RECEIVER_START, EXCHANGE_TIMEOUT);
         return client;
+    }
+
+    /** The receiver's JVM takes a moment to start: start it now rather than on the first change. */
+    private void connectEarly() {
+        try {
+            client();
+        } catch (IOException e) {
+            lastError = "receiver not started: " + e.getMessage() + "; retried on the next change";
+        }
     }
 
     private void closeClient() {

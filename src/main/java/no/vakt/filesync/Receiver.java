@@ -34,6 +34,11 @@ public final class Receiver {
     private final Path root;
     /** Cleared at the first refused chown: only root may give files away, and an unprivileged receiver keeps its own. */
     private boolean canChown = true;
+    /** Who this process writes files as, learnt from the first file it creates; chown is skipped when equal. */
+    private int ownUid = -1;
+    private int ownGid = -1;
+    /** Directories under the root already checked to be real directories (only this receiver changes them). */
+    private final java.util.Set<Path> knownDirs = new java.util.HashSet<>();
     private final AtomicLong tempCounter = new AtomicLong();
     private final String tempTag = Long.toString(ProcessHandle.current().pid());
 
@@ -101,19 +106,39 @@ public final class Receiver {
         byte[] data = in.readNBytes(length);
         if (data.length != length) throw new EOFException("stream ended inside " + rel);
         Path dest = resolve(rel);
-        Files.createDirectories(dest.getParent());
-        boolean existed = Files.exists(dest, NOFOLLOW);
-        if (Files.isDirectory(dest, NOFOLLOW)) remove(dest); // a directory became a file
+        parent(dest);
+        BasicFileAttributes old = attributesOrNull(dest);
+        if (old != null && old.isDirectory()) remove(dest); // a directory became a file
         Path tmp = dest.resolveSibling(Wire.TEMP_PREFIX + tempTag + "-" + tempCounter.incrementAndGet());
         try {
             Files.write(tmp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            attributes(tmp, mode, uid, gid);
+            if (ownUid < 0) {
+                ownUid = (Integer) Files.getAttribute(tmp, "unix:uid", NOFOLLOW);
+                ownGid = (Integer) Files.getAttribute(tmp, "unix:gid", NOFOLLOW);
+            }
+            if (uid != ownUid || gid != ownGid) chown(tmp, uid, gid);
+            Files.setAttribute(tmp, "unix:mode", mode & 07777);
             Files.setLastModifiedTime(tmp, FileTime.from(mtime, TimeUnit.NANOSECONDS));
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return existed ? 0 : 1;
+        return old != null ? 0 : 1;
+    }
+
+    private static BasicFileAttributes attributesOrNull(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void parent(Path dest) throws IOException {
+        Path parent = dest.getParent();
+        if (knownDirs.contains(parent)) return;
+        Files.createDirectories(parent);
+        knownDirs.add(parent);
     }
 
     private long dir(String rel, int mode, long mtime, int uid, int gid) throws IOException {
@@ -130,6 +155,7 @@ public final class Receiver {
         Files.createDirectories(dest.getParent());
         boolean existed = Files.exists(dest, NOFOLLOW);
         if (Files.isDirectory(dest, NOFOLLOW)) remove(dest);
+        knownDirs.removeIf(d -> d.startsWith(dest));
         Path tmp = dest.resolveSibling(Wire.TEMP_PREFIX + tempTag + "-" + tempCounter.incrementAndGet());
         try {
             Files.createSymbolicLink(tmp, Path.of(linkTarget));
@@ -166,6 +192,7 @@ public final class Receiver {
     }
 
     private long remove(Path p) throws IOException {
+        knownDirs.removeIf(d -> d.startsWith(p));
         if (p.equals(root)) throw new IOException("refusing to remove the root " + root);
         if (!Files.exists(p, NOFOLLOW)) return 0;
         if (!Files.isDirectory(p, NOFOLLOW)) {
@@ -202,7 +229,7 @@ public final class Receiver {
             String part = parts[i];
             if (part.isEmpty() || part.equals(".") || part.equals("..")) throw new IOException("bad path: " + rel);
             p = p.resolve(part);
-            if (i < parts.length - 1 && Files.isSymbolicLink(p)) {
+            if (i < parts.length - 1 && !knownDirs.contains(p) && Files.isSymbolicLink(p)) {
                 throw new IOException("refusing to write through the symlink " + root.relativize(p));
             }
         }
