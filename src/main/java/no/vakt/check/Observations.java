@@ -14,6 +14,7 @@ import no.vakt.db.NodeState;
  * @param canary the end-to-end proof, null when not attempted
  * @param secrets one entry per distinct configured secret
  * @param traffic one entry per configured traffic entry, in order
+ * @param files what the file sync probe saw; null without file sync
  */
 public record Observations(
         NodeState primary,
@@ -22,11 +23,12 @@ public record Observations(
         List<String> standbyReplicationHosts,
         CanaryResult canary,
         List<SecretObservation> secrets,
-        List<TrafficObservation> traffic) {
+        List<TrafficObservation> traffic,
+        no.vakt.filesync.FileSyncObservation files) {
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {
-        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, List.of());
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, List.of(), null);
     }
 
     public Observations {

@@ -36,7 +36,9 @@ public final class Preflight {
             TrafficRules::target,
             TrafficRules::ttl,
             no.vakt.server.DashboardRules::exposure,
-            AlertRules::channels);
+            AlertRules::channels,
+
+            no.vakt.filesync.FileSyncRules::files);
 
     private Preflight() {}
 

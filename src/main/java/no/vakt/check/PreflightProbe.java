@@ -45,7 +45,7 @@ public final class PreflightProbe {
             result = canary.run(config, canaryBound);
         }
         return new Observations(primary.state, standby.state, primary.replicationHosts, standby.replicationHosts,
-                result, secrets, TrafficProbe.observe(config));
+                result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config));
     }
 
     private record Inspected(NodeState state, List<String> replicationHosts) {}

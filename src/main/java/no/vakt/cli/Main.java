@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             TrafficCommand.class,
             DrillCommand.class,
             AlertCommand.class,
+            SyncCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -9,7 +9,7 @@ import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
-import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.filesync.JournalFileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
@@ -55,7 +55,7 @@ public final class PromoteCommand implements Callable<Integer> {
         try (Journal journal = new Journal(journalPath(config, journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
-                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new LoggingFileSyncDirector());
+                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new JournalFileSyncDirector(journal, cfg, null));
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
             out.print(prepared.plan().render());
             if (dryRun) {

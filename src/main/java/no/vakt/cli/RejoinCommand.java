@@ -11,6 +11,7 @@ import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Rejoin;
 import no.vakt.failover.planned.VaktFiles;
+import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,9 +67,11 @@ public final class RejoinCommand implements Callable<Integer> {
             Rejoin.Result r = new Rejoin(journal, clock, cfg.policy().checks().timeout().plusSeconds(2),
                     VaktFiles.errantDir(config.path()), Duration.ofMinutes(30))
                     .run(cfg, node, new Rejoin.Options(discardErrant, wait), out);
+            boolean ok = r.outcome() == Rejoin.Outcome.REJOINED || r.outcome() == Rejoin.Outcome.ALREADY_REPLICA;
+            // Only a node that follows the primary again may receive its files.
+            if (ok && FileSyncDirections.afterRejoin(journal, cfg, node)) out.println("file sync: now to " + node.name());
             out.flush();
-            return r.outcome() == Rejoin.Outcome.REJOINED || r.outcome() == Rejoin.Outcome.ALREADY_REPLICA
-                    ? ExitCodes.OK : ExitCodes.FAILED;
+            return ok ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (SecretRef.SecretUnavailableException e) {
             throw new UsageException(e.getMessage());
         }

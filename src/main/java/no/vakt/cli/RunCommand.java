@@ -11,7 +11,9 @@ import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.FailoverWatch;
 import no.vakt.failover.FailoverRunner;
-import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.filesync.FileSync;
+import no.vakt.filesync.FileSyncSnapshot;
+import no.vakt.server.FileSyncBacklog;
 import no.vakt.traffic.TrafficSwitches;
 import no.vakt.detect.Monitor;
 import no.vakt.journal.Journal;
@@ -62,14 +64,21 @@ public final class RunCommand implements Callable<Integer> {
                 }
             };
             var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock);
-            FailoverWatch watch = new FailoverWatch(cfg, journal, clock, alerts, traffic, new LoggingFileSyncDirector(), print);
+            FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
+            FailoverWatch watch = new FailoverWatch(cfg, journal, clock, alerts, traffic, files.director(), print);
             FailoverRunner runner = watch.runner();
             Monitor monitor = watch.monitor();
             // A failover a crash left half-done is finished or safely stopped before watching again.
             watch.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
                     + r.record().outcome().label() + ")")));
-            VaktServer web = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic).build();
+            var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic);
+            files.service().ifPresent(sync -> webBuilder.fileSync(() -> {
+                FileSyncSnapshot s = sync.snapshot();
+                return new FileSyncBacklog(s.pendingChanges(), java.time.Duration.ofMillis(s.oldestUnsyncedMs()), s.state(),
+                        s.source() == null ? s.note() : s.source() + " -> " + s.target() + ", " + s.filesSent() + " files sent");
+            }));
+            VaktServer web = webBuilder.build();
             monitor.onTick(web::observe);
             // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),
             // before the JVM exits.
@@ -83,6 +92,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 monitor.start();
                 web.startForRun(print);
+                files.start();
                 if (duration != null) {
                     monitor.awaitClosed(duration);
                 } else {
@@ -94,6 +104,7 @@ public final class RunCommand implements Callable<Integer> {
                 web.close();
                 drills.ifPresent(no.vakt.drill.DrillScheduler::close);
                 monitor.close();
+                files.close();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException ignored) {

@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
+import no.vakt.filesync.FileSyncStatusView;
+import no.vakt.filesync.StatusFile;
 import no.vakt.status.StatusJson;
 import no.vakt.status.StatusProbe;
 import no.vakt.status.StatusReport;
@@ -33,7 +35,10 @@ import picocli.CommandLine.Spec;
             "  gtid_current_pos, gtid_binlog_pos, gtid_slave_pos,",
             "  replicating_from (host:port), replicating_from_node,",
             "  io_thread, sql_thread (Yes|No|Connecting), heartbeat_lag_ms,",
-            "  seconds_behind_master, last_error"})
+            "  seconds_behind_master, last_error;",
+            "  file_sync (null without files: directories): state, source, target,",
+            "  pending_changes, oldest_unsynced_ms, last_success, files_sent,",
+            "  bytes_sent, deletes, rsync_failures, push_failures, directories[]"})
 public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -83,8 +88,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private String render(StatusReport report) {
-        if (!json) return StatusTable.render(report);
-        return (watch ? StatusJson.compact(report) : StatusJson.pretty(report)) + System.lineSeparator();
+        var files = StatusFile.read(StatusFile.forConfig(config.path()));
+        if (!json) return StatusTable.render(report) + FileSyncStatusView.text(config.load(), files, clock.instant());
+        var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), config.load(), files, clock.instant());
+        return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
     }
 
     private Duration parseInterval() {

@@ -18,7 +18,7 @@ public record VaktConfig(
         Policy policy,
         List<Site> sites,
         Replication replication,
-        JsonNode files,
+        no.vakt.filesync.FilesConfig files,
         List<no.vakt.traffic.TrafficEntry> traffic,
         no.vakt.alert.AlertsConfig alerts,
         no.vakt.server.ServerConfig server,
@@ -30,6 +30,7 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
+        files = files != null ? files : no.vakt.filesync.FilesConfig.NONE;
         alerts = alerts != null ? alerts : no.vakt.alert.AlertsConfig.NONE;
         server = server != null ? server : no.vakt.server.ServerConfig.DEFAULT;
         drills = drills != null ? drills : no.vakt.drill.DrillsConfig.NONE;

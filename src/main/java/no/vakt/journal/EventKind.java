@@ -20,7 +20,9 @@ public enum EventKind {
     /** A traffic entry (DNS record, balancer) was pointed at a node: start, outcome, time to visible. */
     TRAFFIC("traffic"),
     /** A war-game drill ended; details: rto_ms, rpo_rows, rpo_ms, passed, fault, report_dir (see no.vakt.drill). */
-    DRILL("drill");
+    DRILL("drill"),
+    /** File sync changed direction (source and target node), or paused until a rejoin. */
+    FILE_SYNC("file-sync");
 
     private final String label;
 

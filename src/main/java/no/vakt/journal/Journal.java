@@ -145,6 +145,21 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** The newest event of {@code kind} for {@code cluster}, if any. */
+    public synchronized Optional<JournalEvent> latest(EventKind kind, String cluster) {
+        return read(() -> {
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
+                            + " WHERE kind = ? AND cluster = ? ORDER BY id DESC LIMIT 1")) {
+                ps.setString(1, kind.label());
+                ps.setString(2, cluster);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(event(rs)) : Optional.<JournalEvent>empty();
+                }
+            }
+        });
+    }
+
     // ---- failovers ----
 
     /**

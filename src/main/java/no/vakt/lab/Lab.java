@@ -37,7 +37,7 @@ public final class Lab {
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml",
-            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log");
+            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log", "ssh");
 
     private final LabLayout layout;
 
@@ -117,10 +117,13 @@ public final class Lab {
             Files.writeString(layout.seededMarker(), "demo database seeded by vakt lab up\n");
             seeded = true;
         }
+        LabFiles files = new LabFiles(layout, requested);
+        files.up();
         // A sandbox: a short cooldown so drills can be repeated (see LabNetns for the drill's lab parts).
-        String yaml = configTemplate(requested, certs).render().replace("cooldown: 1h", "cooldown: 1m");
+        String yaml = configTemplate(requested, certs).render(files.configSection()).replace("cooldown: 1h", "cooldown: 1m");
         if (netns != null) {
-            yaml = netns.adaptConfig(yaml);
+            yaml = netns.adaptConfig(yaml).replace("        health-url: ",
+                    "        ssh: " + LabFiles.NETNS_SSH_ADDRESS + "\n        health-url: ");
             netns.startWebServers();
         }
         LabDns labDns = new LabDns(layout);
@@ -163,6 +166,7 @@ public final class Lab {
         }
         new LabDns(layout).down();
         if (settings.netns()) LabNetns.of(layout).down();
+        new LabFiles(layout, settings).down();
         if (purge) purge();
         return out;
     }

@@ -16,7 +16,7 @@ class TrafficRulesTest {
     private Observations with(TrafficObservation... traffic) {
         Observations h = States.healthy(config);
         return new Observations(h.primary(), h.standby(), h.primaryReplicationHosts(), h.standbyReplicationHosts(),
-                h.canary(), h.secrets(), List.of(traffic));
+                h.canary(), h.secrets(), List.of(traffic), null);
     }
 
     private static TrafficObservation seen(String node, long ttl, Duration maxTtl) {

@@ -213,9 +213,17 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void reservedSectionsAcceptAnyContentForNow() throws Exception {
-        VaktConfig c = ConfigLoader.load(write(VALID + "files:\n  dirs: [/var/www/uploads]\ntraffic: []\nalerts: []\n"));
-        assertThat(c.files().get("dirs").get(0).asText()).isEqualTo("/var/www/uploads");
+    void filesSectionHasDefaultsAndNamesUnknownKeys() throws Exception {
+        VaktConfig c = ConfigLoader.load(write(VALID
+                + "files:\n  directories:\n    - path: /var/www/uploads\n      target: /srv/uploads\ntraffic: []\nalerts: []\n"));
+        assertThat(c.files().directories().get(0).target()).isEqualTo(Path.of("/srv/uploads"));
+        assertThat(c.files().maxDeletePercent()).isEqualTo(20);
+        assertThat(c.files().coalesce()).isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(ConfigLoader.load(write(VALID + "files: {}\n")).files().enabled()).isFalse();
+        ConfigProblem p = onlyProblem(VALID + "files:\n  dirs: [/var/www/uploads]\n");
+        assertThat(p.field()).isEqualTo("files.dirs");
+        assertThat(p.message()).contains("directories");
+        assertThat(onlyProblem(VALID + "files:\n  max-delete-percent: 150\n").message()).contains("0 to 100");
     }
 
     @Test

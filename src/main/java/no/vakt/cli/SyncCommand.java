@@ -1,0 +1,116 @@
+package no.vakt.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import no.vakt.alert.LoggingAlertSink;
+import no.vakt.config.VaktConfig;
+import no.vakt.failover.planned.VaktFiles;
+import no.vakt.filesync.FileSyncDirections;
+import no.vakt.filesync.FileSyncService;
+import no.vakt.filesync.Receiver;
+import no.vakt.filesync.StatusFile;
+import no.vakt.filesync.SyncDirection;
+import no.vakt.journal.Journal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = "File sync: copies the files: directories from the current source node (read locally: run it"
+                + " where the source directories are) to the other node over ssh. Without --watch: one full"
+                + " reconcile (rsync -a --delete) and exit. With --watch: watches the directories (inotify) and"
+                + " pushes each change within files.coalesce through one long-lived ssh session, with a full"
+                + " reconcile at start, every files.full-sync-interval and after lost events, until Ctrl-C."
+                + " The direction comes from the journal: after a failover nothing is pushed until `vakt rejoin`."
+                + " Deletions are held back when the source is missing, empty or not mounted, or would remove"
+                + " more than files.max-delete-percent of the target's files.",
+        footer = {"", "Exit codes: 0 in sync, 1 failed or deletions held back, 2 bad config or usage."})
+public final class SyncCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--watch", description = "Keep watching and pushing changes until Ctrl-C.")
+    boolean watch;
+
+    @Option(names = "--no-delete-guard", description = "Propagate deletions even when the delete guard would hold them back.")
+    boolean noDeleteGuard;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
+    Path journalFile;
+
+    @Option(names = "--receive", paramLabel = "DIR", hidden = true,
+            description = "Run the receiver on this node (started over ssh by the sending side).")
+    Path receiveDir;
+
+    @Option(names = "--duration", paramLabel = "DURATION", hidden = true, description = "Stop --watch after this long (tests).")
+    Duration duration;
+
+    @Override
+    public Integer call() throws Exception {
+        if (receiveDir != null) {
+            // stdout belongs to the protocol from here on.
+            Receiver.main(new String[] {receiveDir.toString()});
+            return ExitCodes.OK;
+        }
+        VaktConfig cfg = config.load();
+        if (!cfg.files().enabled()) throw new UsageException("no files.directories in " + config.path() + ": nothing to sync");
+        PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> print = line -> {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        };
+        Clock clock = Clock.systemUTC();
+        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
+            if (!watch) {
+                SyncDirection d = FileSyncDirections.current(journal, cfg);
+                List<String> problems = FileSyncService.syncOnce(cfg, d, clock, new LoggingAlertSink(), noDeleteGuard, print);
+                problems.forEach(p -> print.accept("problem: " + p));
+                print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
+                return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+            Path status = StatusFile.forConfig(config.path());
+            Files.createDirectories(status.getParent());
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            // SIGTERM / Ctrl-C: let the service close (receiver sessions, status file) before the JVM halts.
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(15, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    // Halting anyway.
+                }
+            }, "vakt-sync-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try (FileSyncService service = new FileSyncService(cfg, () -> FileSyncDirections.current(journal, cfg), status,
+                    clock, new LoggingAlertSink(), print, noDeleteGuard)) {
+                service.start();
+                if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+                else stop.await();
+            } finally {
+                stopped.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // Shutting down already.
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

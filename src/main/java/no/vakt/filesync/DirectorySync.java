@@ -1,0 +1,495 @@
+package no.vakt.filesync;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
+
+/**
+ * Keeps one target directory equal to one local source directory: a watcher feeds changed paths into
+ * {@link PendingChanges}; one pusher thread waits {@code coalesce}, then sends exactly those paths
+ * through the long-lived receiver session (large files with rsync), and runs the full reconcile at
+ * start-up, every {@code full-sync-interval}, and at once after lost events. Deletions pass the
+ * {@link DeleteGuard} first.
+ */
+final class DirectorySync implements Closeable {
+    /** One inotify watch per directory; the kernel's default per-user limit is 8192 on small machines. */
+    static final int MAX_WATCHED_DIRECTORIES = 500_000;
+    /** Data per exchange: bounds memory while a batch of small files is in flight. */
+    private static final long MAX_BYTES_PER_EXCHANGE = 32L * 1024 * 1024;
+    /** Retry waits after failures grow from here to MAX_BACKOFF. */
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** A full tree copy of a large site can take long; beyond this something hangs. */
+    private static final Duration RSYNC_TIMEOUT = Duration.ofHours(2);
+    /** The receiver's JVM starts once per session. */
+    private static final Duration RECEIVER_START = Duration.ofSeconds(45);
+    private static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String cluster;
+    private final SyncDirectory dir;
+    private final Path source;
+    private final Path targetDir;
+    private final SshTarget target;
+    private final FilesConfig config;
+    private final Clock clock;
+    private final AlertSink alerts;
+    private final boolean guardDisabled;
+    private final Consumer<String> log;
+    private final PendingChanges pending;
+    private final Rsync rsync;
+    private final Thread pusher;
+
+    private TreeWatcher watcher;
+    private ReceiverClient client;
+    private volatile boolean closed;
+    private boolean watching;
+    private volatile boolean rootWatched;
+    private volatile String state = "starting";
+    private volatile Instant lastSuccess;
+    private volatile Instant lastReconcile;
+    private volatile String deleteGuard;
+    private volatile String lastError;
+    private final AtomicLong filesSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong deletes = new AtomicLong();
+    private final AtomicLong rsyncFailures = new AtomicLong();
+    private final AtomicLong pushFailures = new AtomicLong();
+    /** Files on the target as last known, for the guard's percentage; -1 until the first reconcile. */
+    private long targetFiles = -1;
+    private Duration backoff = MIN_BACKOFF;
+    /** Set for the first reconcile into a node that was just rejoined; see {@link #saveTargetOnlyFiles}. */
+    private String saveDir;
+    private String alertedGuard;
+    private boolean alertedFailure;
+
+    DirectorySync(String cluster, SyncDirectory dir, Path source, Path targetDir, SshTarget target, FilesConfig config,
+            Clock clock, AlertSink alerts, boolean guardDisabled, Consumer<String> log) {
+        this.cluster = cluster;
+        this.dir = dir;
+        this.source = source;
+        this.targetDir = targetDir;
+        this.target = target;
+        this.config = config;
+        this.clock = clock;
+        this.alerts = alerts;
+        this.guardDisabled = guardDisabled;
+        this.log = log;
+        this.pending = new PendingChanges(config.maxPending());
+        this.rsync = new Rsync("rsync", target, RSYNC_TIMEOUT);
+        this.pusher = new Thread(this::loop, "vakt-filesync-push");
+        this.pusher.setDaemon(true);
+    }
+
+    /**
+     * The first reconcile moves files only the target has (or has in another version) into
+     * {@code .vakt-saved-STAMP/} inside the target instead of deleting or overwriting them: after a
+     * failover the old primary may hold uploads that never reached the new one, the files' errant
+     * transactions. Called before {@link #start()}.
+     */
+    void saveTargetOnlyFiles(String stamp) {
+        saveDir = Wire.SAVED_PREFIX + stamp;
+    }
+
+    /** Starts watching and pushing; the first thing the pusher does is a full reconcile. */
+    void start() {
+        watching = true;
+        startWatcher();
+        pending.requestReconcile("start-up", clock.instant());
+        pusher.start();
+    }
+
+    /** One full reconcile, now, on the caller's thread (for {@code vakt sync} without --watch). */
+    Rsync.Result reconcileOnce() throws IOException {
+        return reconcile("one-shot");
+    }
+
+    /** Test switch: hold the watcher's events (they pile up as behind a slow consumer). */
+    void holdEvents(boolean hold) {
+        TreeWatcher w = watcher;
+        if (w != null) w.hold(hold);
+    }
+
+    DirectoryStatus status() {
+        Instant now = clock.instant();
+        TreeWatcher w = watcher;
+        return new DirectoryStatus(source.toString(), target.node() + ":" + targetDir, state, pending.size(),
+                pending.oldestAge(now).toMillis(), lastSuccess, lastReconcile, filesSent.get(), bytesSent.get(),
+                deletes.get(), rsyncFailures.get(), pushFailures.get(), deleteGuard, lastError,
+                w == null ? 0 : w.watchedDirectories());
+    }
+
+    // ---- the pusher ----
+
+    private void loop() {
+        // Ends when closed; every wait below is bounded so close() is noticed within a second.
+        while (!closed) {
+            try {
+                Instant due = lastReconcile == null ? null : lastReconcile.plus(config.fullSyncInterval());
+                if (due != null && !clock.instant().isBefore(due)) pending.requestReconcile("full-sync-interval", clock.instant());
+                if (!pending.awaitWork(Duration.ofSeconds(1))) continue;
+                String reason = pending.takeReconcile();
+                if (reason != null) {
+                    try {
+                        reconcile(reason);
+                        pending.done();
+                        succeeded();
+                        connectEarly();
+                    } catch (IOException e) {
+                        pending.done();
+                        failed("reconcile (" + reason + ") failed: " + e.getMessage(), true);
+                        pending.requestReconcile(reason, clock.instant());
+                        pause();
+                    }
+                    continue;
+                }
+                Instant since = pending.pendingSince();
+                if (since != null) {
+                    // Coalesce: wait until the oldest change is coalesce old, collecting more meanwhile.
+                    long waitMs = Duration.between(clock.instant(), since.plus(config.coalesce())).toMillis();
+                    if (waitMs > 0) Thread.sleep(Math.min(waitMs, config.coalesce().toMillis()));
+                }
+                if (pending.reconcileRequested()) continue;
+                PendingChanges.Batch batch = pending.drain();
+                if (batch.paths().isEmpty()) {
+                    pending.done();
+                    continue;
+                }
+                try {
+                    push(batch.paths());
+                    pending.done();
+                    succeeded();
+                } catch (IOException e) {
+                    pushFailures.incrementAndGet();
+                    pending.restore(batch.paths(), batch.oldest());
+                    closeClient();
+                    failed("push failed: " + e.getMessage(), false);
+                    pause();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                failed("file sync error: " + e, false);
+                try {
+                    pause();
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void succeeded() {
+        backoff = MIN_BACKOFF;
+        lastSuccess = clock.instant();
+        state = "watching";
+        if (alertedFailure) {
+            alertedFailure = false;
+            alerts.send(new Alert(Severity.INFO, cluster, "file sync to " + target.node() + " works again",
+                    source + " -> " + target.display() + ":" + targetDir, ""));
+        }
+    }
+
+    private void failed(String why, boolean rsyncRun) {
+        if (rsyncRun) rsyncFailures.incrementAndGet();
+        lastError = why;
+        state = "retrying";
+        log.accept("file sync " + source + ": " + why);
+        if (!alertedFailure) {
+            alertedFailure = true;
+            alerts.send(new Alert(Severity.WARNING, cluster, "file sync to " + target.node() + " failing",
+                    why, "Vakt retries with backoff; check ssh to " + target.display() + " and `vakt check`"));
+        }
+    }
+
+    private void pause() throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    // ---- reconcile ----
+
+    private Rsync.Result reconcile(String reason) throws IOException {
+        state = "reconciling";
+        if (watching && !rootWatched) startWatcher(); // the source came back after going away
+        SourceRoot root = SourceRoot.observe(source, dir.requireMount());
+        if (root != SourceRoot.PRESENT && root != SourceRoot.EMPTY) {
+            throw new IOException("the source directory " + source + " is " + root.label());
+        }
+        Rsync.Preview preview = rsync.preview(source, targetDir);
+        DeleteGuard.Decision decision = DeleteGuard.decide(root, preview.targetFiles(), preview.deletions(),
+                config.maxDeletePercent(), guardDisabled);
+        guard(decision);
+        Rsync.Result r = rsync.mirror(source, targetDir, decision.allowed(), saveDir);
+        if (saveDir != null) log.accept("file sync " + source + ": what only " + target.node() + " had is kept in "
+                + targetDir.resolve(saveDir));
+        saveDir = null;
+        filesSent.addAndGet(r.files());
+        bytesSent.addAndGet(r.bytes());
+        deletes.addAndGet(r.deleted());
+        targetFiles = preview.sourceFiles() + (decision.allowed() ? 0 : preview.deletions());
+        lastReconcile = clock.instant();
+        lastError = null;
+        log.accept("file sync " + source + ": reconcile (" + reason + ") sent " + r.files() + " file(s), " + r.bytes()
+                + " bytes, deleted " + r.deleted() + (decision.allowed() ? "" : "; " + decision.reason()));
+        return r;
+    }
+
+    private void guard(DeleteGuard.Decision decision) {
+        if (decision.allowed()) {
+            deleteGuard = null;
+            alertedGuard = null;
+            return;
+        }
+        deleteGuard = decision.reason();
+        if (!decision.reason().equals(alertedGuard)) {
+            alertedGuard = decision.reason();
+            alerts.send(new Alert(Severity.WARNING, cluster, "file sync: deletions on " + target.node() + " held back",
+                    source + ": " + decision.reason(),
+                    "check the source directory; when the deletions are wanted run `vakt sync --no-delete-guard`"));
+        }
+    }
+
+    // ---- push ----
+
+    private record Classified(List<String> dirs, List<String> links, List<String> files, List<String> large,
+            List<String> removes) {}
+
+    private void push(Set<String> paths) throws IOException {
+        if (targetFiles < 0) {
+            pending.requestReconcile("first push", clock.instant());
+            throw new IOException("no reconcile yet");
+        }
+        Classified c = classify(paths);
+        ReceiverClient rc = client();
+        List<Op> ops = new ArrayList<>();
+        long bytes = 0;
+        List<String> creates = new ArrayList<>(c.dirs());
+        creates.addAll(c.links());
+        creates.addAll(c.files());
+        creates.sort(null); // parents before children
+        for (String rel : creates) {
+            Op op = read(rel);
+            if (op == null) continue;
+            ops.add(op);
+            if (op instanceof Op.PutFile f) bytes += f.data().length;
+            if (ops.size() >= ReceiverClient.MAX_OPS_PER_EXCHANGE || bytes >= MAX_BYTES_PER_EXCHANGE) {
+                send(rc, ops);
+                ops = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        if (!ops.isEmpty()) send(rc, ops);
+        if (!c.removes().isEmpty()) remove(rc, c.removes());
+        if (!c.large().isEmpty()) {
+            try {
+                Rsync.Result r = rsync.files(source, targetDir, c.large());
+                filesSent.addAndGet(r.files());
+                bytesSent.addAndGet(r.bytes());
+            } catch (IOException e) {
+                rsyncFailures.incrementAndGet();
+                pending.restore(new LinkedHashSet<>(c.large()), clock.instant());
+                throw e;
+            }
+        }
+    }
+
+    /** Looks at each path once; a removed directory's children are covered by its removal. */
+    private Classified classify(Set<String> paths) {
+        Classified c = new Classified(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
+        String lastRemoved = null;
+        for (String rel : new TreeSet<>(paths)) {
+            if (rel.isEmpty()) continue;
+            if (lastRemoved != null && rel.startsWith(lastRemoved + "/")) continue;
+            Path p = source.resolve(rel);
+            try {
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
+                int type = ((Integer) a.get("mode")) & 0170000;
+                if (type == 0040000) c.dirs().add(rel);
+                else if (type == 0120000) c.links().add(rel);
+                else if (type == 0100000) {
+                    if ((Long) a.get("size") >= config.largeFileBytes()) c.large().add(rel);
+                    else c.files().add(rel);
+                }
+                // Sockets, fifos and devices are not content: skipped.
+            } catch (NoSuchFileException e) {
+                c.removes().add(rel);
+                lastRemoved = rel;
+            } catch (IOException e) {
+                lastError = "cannot read " + rel + ": " + e.getMessage();
+            }
+        }
+        return c;
+    }
+
+    /** The operation that recreates {@code rel} on the target; null when it vanished meanwhile (its event follows). */
+    private Op read(String rel) throws IOException {
+        Path p = source.resolve(rel);
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime,size",
+                    LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            int uid = (Integer) a.get("uid");
+            int gid = (Integer) a.get("gid");
+            long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+            int type = mode & 0170000;
+            if (type == 0040000) return new Op.MakeDir(rel, mode, mtime, uid, gid);
+            if (type == 0120000) return new Op.PutLink(rel, Files.readSymbolicLink(p).toString(), uid, gid);
+            if ((Long) a.get("size") >= config.largeFileBytes()) {
+                pending.add(rel, clock.instant()); // grew past the limit since classified: rsync it next time
+                return null;
+            }
+            // A file still being written is sent as it is now; its next write raises another event.
+            return new Op.PutFile(rel, mode, mtime, uid, gid, Files.readAllBytes(p));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void send(ReceiverClient rc, List<Op> ops) throws IOException {
+        List<Op.Ack> acks = rc.exchange(ops);
+        for (int i = 0; i < acks.size(); i++) {
+            Op.Ack ack = acks.get(i);
+            Op op = ops.get(i);
+            if (!ack.ok()) {
+                lastError = op.path() + ": " + ack.error();
+                continue;
+            }
+            if (op instanceof Op.PutFile f) {
+                filesSent.incrementAndGet();
+                bytesSent.addAndGet(f.data().length);
+                targetFiles += ack.value();
+            } else if (op instanceof Op.PutLink) {
+                filesSent.incrementAndGet();
+                targetFiles += ack.value();
+            }
+        }
+    }
+
+    private void remove(ReceiverClient rc, List<String> removes) throws IOException {
+        long wouldDelete = 0;
+        for (int i = 0; i < removes.size(); i += ReceiverClient.MAX_OPS_PER_EXCHANGE) {
+            List<Op> counts = new ArrayList<>();
+            for (String r : removes.subList(i, Math.min(removes.size(), i + ReceiverClient.MAX_OPS_PER_EXCHANGE))) {
+                counts.add(new Op.Count(r));
+            }
+            for (Op.Ack a : rc.exchange(counts)) wouldDelete += a.ok() ? a.value() : 0;
+        }
+        SourceRoot root = SourceRoot.observe(source, dir.requireMount());
+        DeleteGuard.Decision decision = DeleteGuard.decide(root, targetFiles, wouldDelete, config.maxDeletePercent(),
+                guardDisabled);
+        guard(decision);
+        if (!decision.allowed()) {
+            log.accept("file sync " + source + ": " + decision.reason());
+            return;
+        }
+        for (int i = 0; i < removes.size(); i += ReceiverClient.MAX_OPS_PER_EXCHANGE) {
+            List<Op> ops = new ArrayList<>();
+            for (String r : removes.subList(i, Math.min(removes.size(), i + ReceiverClient.MAX_OPS_PER_EXCHANGE))) {
+                ops.add(new Op.Remove(r));
+            }
+            List<Op.Ack> acks = rc.exchange(ops);
+            for (int k = 0; k < acks.size(); k++) {
+                Op.Ack a = acks.get(k);
+                if (!a.ok()) {
+                    lastError = ops.get(k).path() + ": " + a.error();
+                    continue;
+                }
+                deletes.addAndGet(a.value());
+                targetFiles -= a.value();
+            }
+        }
+    }
+
+    private ReceiverClient client() throws IOException {
+        if (client != null && client.alive()) return client;
+        closeClient();
+        List<String> remote = new ArrayList<>(config.receiver());
+        remote.add(targetDir.toString());
+        client = ReceiverClient.start(target.command(remote), RECEIVER_START, EXCHANGE_TIMEOUT);
+        return client;
+    }
+
+    /** The receiver's JVM takes a moment to start: start it now rather than on the first change. */
+    private void connectEarly() {
+        try {
+            client();
+        } catch (IOException e) {
+            lastError = "receiver not started: " + e.getMessage() + "; retried on the next change";
+        }
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    // ---- watcher ----
+
+    private void startWatcher() {
+        if (watcher != null) watcher.close();
+        watcher = null;
+        rootWatched = false;
+        if (!Files.isDirectory(source)) return; // the reconcile reports it and retries
+        try {
+            TreeWatcher w = new TreeWatcher(source, new TreeWatcher.Listener() {
+                @Override
+                public void changed(String rel) {
+                    if (rel.startsWith(Wire.SAVED_PREFIX)) return; // kept aside on purpose, never synced
+                    pending.add(rel, clock.instant());
+                }
+
+                @Override
+                public void lost(String why) {
+                    if (why.contains("went away")) rootWatched = false;
+                    log.accept("file sync " + source + ": " + why + "; full reconcile");
+                    pending.requestReconcile(why, clock.instant());
+                }
+            }, MAX_WATCHED_DIRECTORIES);
+            watcher = w;
+            w.start();
+            rootWatched = true;
+        } catch (IOException e) {
+            // inotify limits (ENOSPC) or an unreadable corner: the periodic reconcile still copies everything.
+            lastError = "watching " + source + " failed: " + e.getMessage() + "; relying on reconciles";
+            log.accept("file sync " + lastError);
+            pending.requestReconcile("watch failed", clock.instant());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        pending.wake();
+        if (watcher != null) watcher.close();
+        pusher.interrupt();
+        try {
+            pusher.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeClient();
+        state = "stopped";
+    }
+}

@@ -1,0 +1,65 @@
+package no.vakt.filesync;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
+import no.vakt.config.VaktConfig;
+import no.vakt.journal.Journal;
+
+/**
+ * File sync as {@code vakt run} hosts it: started and stopped with the monitor, and the failover's
+ * {@link FileSyncDirector}. Without {@code files.directories} it does nothing and the director only logs.
+ * A file sync that cannot start is alerted and printed, never a reason for the monitor to stop.
+ */
+public final class FileSync implements AutoCloseable {
+    private final VaktConfig config;
+    private final Journal journal;
+    private final AlertSink alerts;
+    private final Consumer<String> print;
+    private final FileSyncService service;
+
+    private FileSync(VaktConfig config, Journal journal, AlertSink alerts, Consumer<String> print, FileSyncService service) {
+        this.config = config;
+        this.journal = journal;
+        this.alerts = alerts;
+        this.print = print;
+        this.service = service;
+    }
+
+    public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
+            Consumer<String> print) {
+        FileSyncService s = !config.files().enabled() ? null
+                : new FileSyncService(config, () -> FileSyncDirections.current(journal, config),
+                        StatusFile.forConfig(configFile), clock, alerts, print, false);
+        return new FileSync(config, journal, alerts, print, s);
+    }
+
+    public FileSyncDirector director() {
+        return service == null ? new LoggingFileSyncDirector() : new JournalFileSyncDirector(journal, config, service::apply);
+    }
+
+    /** The running service, for status and metrics; empty without file sync. */
+    public Optional<FileSyncService> service() {
+        return Optional.ofNullable(service);
+    }
+
+    public void start() {
+        if (service == null) return;
+        try {
+            service.start();
+        } catch (RuntimeException e) {
+            print.accept("file sync NOT running: " + e.getMessage());
+            alerts.send(new Alert(Severity.WARNING, config.cluster(), "file sync not running", String.valueOf(e.getMessage()),
+                    "fix the cause and restart vakt run; `vakt check` lists the file sync problems"));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (service != null) service.close();
+    }
+}

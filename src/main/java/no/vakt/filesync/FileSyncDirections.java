@@ -1,0 +1,69 @@
+package no.vakt.filesync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.Node;
+import no.vakt.config.VaktConfig;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalEvent;
+
+/**
+ * The file sync direction is journaled ({@code file-sync} events), so every Vakt process on the host
+ * (the daemon, {@code vakt sync}, {@code vakt rejoin}) agrees on it and it survives restarts. Without
+ * an event the configured roles decide: primary to standby.
+ */
+public final class FileSyncDirections {
+    private FileSyncDirections() {}
+
+    public static SyncDirection initial(VaktConfig config) {
+        return new SyncDirection(config.primary().name(), config.standby().name(), 0, "configured roles");
+    }
+
+    public static SyncDirection current(Journal journal, VaktConfig config) {
+        Optional<JournalEvent> e = journal.latest(EventKind.FILE_SYNC, config.cluster());
+        if (e.isEmpty()) return initial(config);
+        JsonNode d = e.get().details();
+        String source = d.path("source").asText(null);
+        String target = d.path("target").isNull() || d.path("target").isMissingNode() ? null : d.path("target").asText();
+        if (source == null || config.node(source).isEmpty() || target != null && config.node(target).isEmpty()) {
+            return initial(config); // a journal from another config: the roles decide
+        }
+        return new SyncDirection(source, target, d.path("epoch").asLong(0), d.path("reason").asText(""));
+    }
+
+    /** Journals {@code d} unless it is already the current direction; returns whether it changed. */
+    public static boolean record(Journal journal, VaktConfig config, SyncDirection d) {
+        SyncDirection now = current(journal, config);
+        if (now.source().equals(d.source()) && java.util.Objects.equals(now.target(), d.target())) return false;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("source", d.source());
+        details.put("target", d.target());
+        details.put("epoch", d.epoch());
+        details.put("reason", d.reason());
+        String summary = d.paused()
+                ? "file sync paused: " + d.source() + " is the source; no target until `vakt rejoin "
+                        + config.peerOf(config.node(d.source()).orElseThrow()).name() + "`"
+                : "file sync: " + d.source() + " -> " + d.target() + " (" + d.reason() + ")";
+        journal.append(EventKind.FILE_SYNC, config.cluster(), d.source(), summary, details);
+        return true;
+    }
+
+    /**
+     * Called after {@code vakt rejoin NODE} made NODE the replica of its peer: files now flow from the
+     * peer to NODE. Does nothing when the config has no {@code files:} directories.
+     */
+    public static boolean afterRejoin(Journal journal, VaktConfig config, Node rejoined) {
+        if (!config.files().enabled()) return false;
+        SyncDirection now = current(journal, config);
+        return record(journal, config, new SyncDirection(config.peerOf(rejoined).name(), rejoined.name(), now.epoch(), "rejoin"));
+    }
+
+    /** After a switchover both nodes are in step at once: files flow from the new primary to the old one. */
+    public static void afterSwitchover(Journal journal, VaktConfig config, String newPrimary, String oldPrimary, long epoch) {
+        if (!config.files().enabled()) return;
+        record(journal, config, new SyncDirection(newPrimary, oldPrimary, epoch, "switchover"));
+    }
+}
