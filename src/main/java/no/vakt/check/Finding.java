@@ -47,6 +47,11 @@ import java.util.Objects;
  * <tr><td>traffic-access</td><td>OK, ERROR</td><td>each traffic entry's credentials pass a read-only call (record readable)</td></tr>
  * <tr><td>traffic-target</td><td>OK, WARNING</td><td>each traffic entry points at the configured primary</td></tr>
  * <tr><td>traffic-ttl</td><td>OK, WARNING, ERROR</td><td>live TTL at most max-ttl (ERROR); TTL + detection within the RTO (WARNING)</td></tr>
+ * <tr><td>files-rsync</td><td>OK, ERROR</td><td>rsync is installed here and on the file sync target</td></tr>
+ * <tr><td>files-ssh</td><td>OK, ERROR</td><td>the target accepts the configured ssh key (BatchMode, host key checked)</td></tr>
+ * <tr><td>files-directory</td><td>OK, ERROR</td><td>each source directory exists (and is a mount point when required)</td></tr>
+ * <tr><td>files-target-directory</td><td>OK, WARNING</td><td>each target directory exists on the target</td></tr>
+ * <tr><td>files-names</td><td>OK, WARNING</td><td>file names are valid UTF-8 (the receiver's encoding)</td></tr>
  * <tr><td>alert-channels</td><td>OK, WARNING</td><td>alerts: has at least one channel (WARNING: none)</td></tr>
  * <tr><td>alert-email-tls</td><td>WARNING</td><td>an email channel with a password requires STARTTLS</td></tr>
  * <tr><td>alert-webhook-tls</td><td>WARNING</td><td>a webhook to another host uses https</td></tr>
