@@ -73,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
                     + r.record().outcome().label() + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic);
+            files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
             files.service().ifPresent(sync -> webBuilder.fileSync(() -> {
                 FileSyncSnapshot s = sync.snapshot();
                 return new FileSyncBacklog(s.pendingChanges(), java.time.Duration.ofMillis(s.oldestUnsyncedMs()), s.state(),

@@ -65,6 +65,8 @@ public final class VaktServer implements Closeable {
     private final OperatorActions actions;
     private final VaktMetrics metrics;
     private final DashboardFiles files = new DashboardFiles();
+    private final Supplier<java.util.Optional<no.vakt.filesync.FileSyncSnapshot>> fileSyncStatus;
+    private final Clock clock;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private HttpServer http;
     private ExecutorService executor;
@@ -73,6 +75,8 @@ public final class VaktServer implements Closeable {
         this.config = b.config;
         this.serverConfig = b.serverConfig != null ? b.serverConfig : b.config.server();
         this.journal = b.journal;
+        this.fileSyncStatus = b.fileSyncStatus;
+        this.clock = b.clock;
         this.sampler = new StatusSampler(config, b.clock, b.statusPeriod);
         this.view = new LiveView(config, sampler, new JournalFacts(journal, b.clock), b.fileSync, b.clock);
         this.access = new Access(serverConfig.tokenSecret(), serverConfig.address().host());
@@ -222,7 +226,10 @@ public final class VaktServer implements Closeable {
                     ex.getResponseHeaders().set("Retry-After", "1");
                     json(ex, 503, OperatorActions.error("not_ready", "the first status probe has not finished yet"));
                 } else {
-                    send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(sample.get().report()), false);
+                    // The same document as `vakt status --json`, file sync part included.
+                    var doc = no.vakt.filesync.FileSyncStatusView.withJson(
+                            StatusJson.mapper().valueToTree(sample.get().report()), config, fileSyncStatus.get(), clock.instant());
+                    send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
             }
             case "/api/metrics-summary" -> json(ex, 200, ApiViews.summary(view, access.tokenConfigured()));
@@ -366,6 +373,7 @@ public final class VaktServer implements Closeable {
             throw new IllegalStateException("no traffic switch is configured");
         };
         private Supplier<FileSyncBacklog> fileSync;
+        private Supplier<java.util.Optional<no.vakt.filesync.FileSyncSnapshot>> fileSyncStatus = java.util.Optional::empty;
         private Duration statusPeriod = STATUS_PERIOD;
 
         private Builder(VaktConfig config, Journal journal, Clock clock) {
@@ -392,6 +400,12 @@ public final class VaktServer implements Closeable {
         }
 
         /** The file sync's backlog report; without one the dashboard says "not configured". */
+        /** The running file sync's own status, for {@code /api/status}'s {@code file_sync} part. */
+        public Builder fileSyncStatus(Supplier<java.util.Optional<no.vakt.filesync.FileSyncSnapshot>> s) {
+            this.fileSyncStatus = s;
+            return this;
+        }
+
         public Builder fileSync(Supplier<FileSyncBacklog> s) {
             this.fileSync = s;
             return this;
