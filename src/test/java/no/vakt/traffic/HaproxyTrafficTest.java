@@ -212,12 +212,24 @@ class HaproxyTrafficTest {
         assertThat(e.getMessage()).contains("cannot talk to the runtime API");
     }
 
-    /** Opens a connection through the frontend and returns the name the backend server answers. */
+    /**
+     * Opens a connection through the frontend and returns the name the backend server answers. A few
+     * attempts (bounded): on a loaded machine the first forwarded connection can stall; a failure
+     * after all of them carries haproxy's own log.
+     */
     private String nameThroughFrontend() throws IOException {
-        try (Socket s = new Socket(FRONT, frontPort)) {
-            s.setSoTimeout(15_000); // generous: a loaded CI machine, not a performance figure
-            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        IOException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try (Socket s = new Socket(FRONT, frontPort)) {
+                s.setSoTimeout(5_000);
+                String name = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                if (name != null) return name;
+            } catch (IOException e) {
+                last = e;
+            }
         }
+        throw new IOException("no answer through haproxy's frontend; haproxy log: "
+                + Files.readString(dir.resolve("haproxy.log")), last);
     }
 
     /** A TCP server that writes its name to each connection and keeps it open, like a database would. */
