@@ -167,6 +167,9 @@ public final class LabNetns {
                 run(List.of("ip", "addr", "add", loadAddress() + "/24", "dev", bridge()));
                 run(List.of("ip", "link", "set", bridge(), "up"));
             }
+            if (runStatus(concat(List.of("iptables", "-C"), forwardRule())) != 0) {
+                run(concat(List.of("iptables", "-I"), forwardRule()));
+            }
             for (LabSite site : LabSite.values()) siteUp(site);
         } catch (IOException | RuntimeException e) {
             downQuietly();
@@ -205,7 +208,19 @@ public final class LabNetns {
             runStatus(List.of("ip", "link", "del", hostVeth(site))); // normally gone with the namespace
         }
         if (runStatus(List.of("ip", "link", "del", bridge())) == 0) done.add("deleted bridge " + bridge());
+        // Bounded: one rule is inserted per up; a few more cover ups that were interrupted and repeated.
+        for (int i = 0; i < 10 && runStatus(concat(List.of("iptables", "-D"), forwardRule())) == 0; i++) {
+            if (i == 0) done.add("removed the host's FORWARD rule for " + bridge());
+        }
         return done;
+    }
+
+    /**
+     * Lets the sites reach each other through the bridge on hosts whose FORWARD policy is DROP (Docker
+     * sets it): with br_netfilter loaded, bridged frames pass the host's iptables FORWARD chain.
+     */
+    private List<String> forwardRule() {
+        return List.of("FORWARD", "-i", bridge(), "-o", bridge(), "-j", "ACCEPT");
     }
 
     private void downQuietly() {

@@ -106,17 +106,24 @@ public final class MariaDbServer {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("mariadbd.out").toFile()))
                 .start();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
+        String lastFailure = "no attempt finished";
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
                 throw new IOException("mariadbd for " + name + " exited with " + p.exitValue() + "; see " + errorLog()
                         + lastLines(errorLog()));
             }
-            if (acceptsConnections()) return;
+            Optional<String> failure = connectionFailure();
+            if (failure.isEmpty()) return;
+            lastFailure = failure.get();
             pause(50);
         }
+        String socketAnswers = answersOnSocket()
+                ? "; it answers on its socket, so the network path to " + host + " is what fails (routes, bridge, firewall)"
+                : "";
         p.destroyForcibly();
         throw new IOException("mariadbd for " + name + " did not accept connections on " + host + ":" + port
-                + " within " + START_TIMEOUT.toSeconds() + " s; see " + errorLog() + lastLines(errorLog()));
+                + " within " + START_TIMEOUT.toSeconds() + " s (last attempt: " + lastFailure + ")" + socketAnswers
+                + "; see " + errorLog() + lastLines(errorLog()));
     }
 
     /** Runs statements as root over the local socket (root has no password in a fresh data directory). */
@@ -179,14 +186,25 @@ public final class MariaDbServer {
         deleteTree(home);
     }
 
-    private boolean acceptsConnections() {
+    private boolean answersOnSocket() {
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost/?localSocket=" + socket()
+                + "&connectTimeout=1000&socketTimeout=2000", "root", "")) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return e.getErrorCode() == 1045;
+        }
+    }
+
+    /** Empty when the server answers on host:port, else why not (the last real error, for the timeout message). */
+    private Optional<String> connectionFailure() {
         try (Connection c = DriverManager.getConnection(
                 "jdbc:mariadb://" + host + ":" + port + "/?connectTimeout=500&socketTimeout=2000", "root", "")) {
-            return c.isValid(1);
+            return c.isValid(1) ? Optional.empty() : Optional.of("connection not valid");
         } catch (SQLException e) {
             // Access denied still means the server is up (root may have been given a password, or
             // connects from an address root has no account for: 1130, a lab site in a network namespace).
-            return e.getErrorCode() == 1045 || e.getErrorCode() == 1130;
+            if (e.getErrorCode() == 1045 || e.getErrorCode() == 1130) return Optional.empty();
+            return Optional.of("error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + ": " + e.getMessage());
         }
     }
 

@@ -91,7 +91,11 @@ class TrafficCommandTest {
         Path dir = java.nio.file.Files.createTempDirectory("traffic-none-");
         try {
             Path cfg = dir.resolve("vakt.yml");
-            java.nio.file.Files.writeString(cfg, java.nio.file.Files.readString(Path.of("examples/vakt.yml")));
+            // The example's own traffic entry names a documentation address: replace it, nothing may be sent there.
+            String example = java.nio.file.Files.readString(Path.of("examples/vakt.yml"));
+            String withoutTraffic = example.replaceAll("(?m)^traffic:\n(?:[ #].*?\n|\n)*(?=^\\S)", "traffic: []\n");
+            assertThat(withoutTraffic).contains("traffic: []\n").doesNotContain("type: rfc2136");
+            java.nio.file.Files.writeString(cfg, withoutTraffic);
             Cli show = Cli.run("traffic", "show", "--config", cfg.toString());
             assertThat(show.exitCode()).isZero();
             assertThat(show.out()).contains("No traffic entries configured (traffic: [])");
