@@ -11,7 +11,6 @@ import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Rejoin;
 import no.vakt.failover.planned.VaktFiles;
-import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,8 +67,6 @@ public final class RejoinCommand implements Callable<Integer> {
                     VaktFiles.errantDir(config.path()), Duration.ofMinutes(30))
                     .run(cfg, node, new Rejoin.Options(discardErrant, wait), out);
             boolean ok = r.outcome() == Rejoin.Outcome.REJOINED || r.outcome() == Rejoin.Outcome.ALREADY_REPLICA;
-            // Only a node that follows the primary again may receive its files.
-            if (ok && FileSyncDirections.afterRejoin(journal, cfg, node)) out.println("file sync: now to " + node.name());
             out.flush();
             return ok ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (SecretRef.SecretUnavailableException e) {

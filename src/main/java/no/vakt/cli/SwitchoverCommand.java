@@ -15,7 +15,6 @@ import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.failover.planned.VaktFiles;
-import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
@@ -60,7 +59,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
             Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock), clock,
                     cfg.policy().checks().timeout().plusSeconds(2))
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
-            if (r.outcome() == Switchover.Outcome.COMPLETED) FileSyncDirections.afterSwitchover(journal, cfg, r.to(), r.from(), r.epoch());
             out.flush();
             switchoverAlert(cfg, r).ifPresent(alerts::send);
             return r.outcome() == Switchover.Outcome.COMPLETED || r.outcome() == Switchover.Outcome.DRY_RUN

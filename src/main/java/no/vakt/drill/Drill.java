@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import no.vakt.alert.AlertSink;
 import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
@@ -40,7 +43,7 @@ import no.vakt.db.NodeState;
 import no.vakt.failover.planned.Rejoin;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.failover.planned.VaktFiles;
-import no.vakt.filesync.FileSyncDirector;
+import no.vakt.filesync.FileSync;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
@@ -85,7 +88,8 @@ public final class Drill {
     }
 
     /** The parts other features provide; the drill only uses their interfaces. */
-    public record Environment(FaultFactory faults, FilesProbe files, TrafficSwitch traffic, FileSyncDirector fileSync,
+    /** @param fileSync the daemon's file sync, run beside the drill's own monitor (not with an external one) */
+    public record Environment(FaultFactory faults, FilesProbe files, TrafficSwitch traffic, FileSync fileSync,
             AlertSink alerts) {}
 
     private final VaktConfig config;
@@ -187,6 +191,7 @@ public final class Drill {
         boolean faultRemoved = false;
         LoadWriter writer = null;
         HealthReader reader = null;
+        Observer observer = null;
         try {
             DrillAccount account;
             try (DbSession p = inspector.open(oldPrimary); DbSession s = inspector.open(standby)) {
@@ -207,6 +212,7 @@ public final class Drill {
                 skipped.add("site health: " + (healthUrl == null ? "the primary has no health-url" : "no drills.service configured"));
             }
             if (!resolver.throughServiceName()) skipped.add("traffic switch: no drills.service configured (the load follows the live primary)");
+            env.files().prepare(oldPrimary, drillId);
             if (env.files().unavailable() != null) skipped.add(env.files().unavailable());
             mark(clock.instant(), "load", "load started: " + rate + " rows/s through " + resolver.describe());
             awaitWarmUp(writer, rate);
@@ -217,8 +223,7 @@ public final class Drill {
             say("fault injected: " + fault.describe());
             fault.inject();
 
-            Observer observer = new Observer(kind, oldPrimary, standby, resolver, writer, reader, faultAt, baseline,
-                    startedAt);
+            observer = new Observer(kind, oldPrimary, standby, resolver, writer, reader, faultAt, baseline, startedAt);
             failover = observer.run(timeout);
             endedObservation = clock.instant();
             writer.close();
@@ -238,6 +243,10 @@ public final class Drill {
                     failover != null && failover.outcome() != FailoverOutcome.REFUSED
                             && failover.outcome() != FailoverOutcome.ABORTED,
                     config.objectives());
+            if (failedOver && env.files().unavailable() == null && observer.filesSeen() == null) {
+                m = m.withFailure("files: the drill's canary file never reached " + standby.name() + "'s site ("
+                        + observer.filesProblem() + "): uploads written before the fault would be missing there");
+            }
             say("measured on " + finalPrimary.name() + ": " + m.acked() + " writes acknowledged, " + m.rpoRows()
                     + " missing");
             if (failedOver && o.rejoin()) rejoinAndSwitchBack(oldPrimary, o);
@@ -254,6 +263,8 @@ public final class Drill {
                     say("REMOVING THE FAULT FAILED: " + e.getMessage());
                 }
             }
+            String canary = env.files().cleanUp();
+            if (canary != null) restore.add(canary);
         }
 
         timeline.sort(java.util.Comparator.comparing(TimelineEvent::at));
@@ -310,7 +321,14 @@ public final class Drill {
         private Instant firstWrite;
         private Instant healthy;
         private Instant files;
+        private volatile String filesProblem = "not checked: the standby was never seen promoted";
+        private CompletableFuture<Instant> filesCheck;
         private Instant failoverSeen;
+        private final ExecutorService filesLooker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vakt-drill-files");
+            t.setDaemon(true);
+            return t;
+        });
 
         Observer(FaultKind kind, Node oldPrimary, Node standby, ServiceResolver resolver, LoadWriter writer,
                 HealthReader reader, Instant faultAt, long baseline, Instant drillStart) {
@@ -326,6 +344,14 @@ public final class Drill {
         }
 
         FailoverRecord run(Duration timeout) throws InterruptedException {
+            try {
+                return observe(timeout);
+            } finally {
+                filesLooker.shutdownNow();
+            }
+        }
+
+        private FailoverRecord observe(Duration timeout) throws InterruptedException {
             Instant deadline = faultAt.plus(timeout);
             // partition-monitor: long enough for a (wrong) DOWN verdict and a failover to show.
             var checks = config.policy().checks();
@@ -375,16 +401,7 @@ public final class Drill {
                         }
                     }
                 }
-                if (files == null && readOnlyOff != null && env.files().unavailable() == null) {
-                    try {
-                        if (env.files().present(standby)) {
-                            files = clock.instant();
-                            mark(files, "files", "files present at " + standby.name() + "'s site");
-                        }
-                    } catch (Exception e) {
-                        // Not there yet; the next tick looks again.
-                    }
-                }
+                if (files == null && readOnlyOff != null && env.files().unavailable() == null) checkFiles();
                 boolean failoverEnded = failover != null && failover.outcome() != FailoverOutcome.RUNNING;
                 boolean complete;
                 if (kind.failoverExpected()) {
@@ -413,6 +430,39 @@ public final class Drill {
                         + " fails over" : "FALSE FAILOVER: " + describe(failover));
             }
             return failover;
+        }
+
+        /**
+         * One ssh round trip per look, on its own thread, so a slow ssh never delays the other observations;
+         * a look that found nothing is repeated on the next tick.
+         */
+        private void checkFiles() {
+            if (filesCheck == null) {
+                filesCheck = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        if (env.files().present(standby)) return clock.instant();
+                        filesProblem = "not present at the last look";
+                    } catch (Exception e) {
+                        filesProblem = e.getMessage();
+                    }
+                    return null;
+                }, filesLooker);
+            } else if (filesCheck.isDone()) {
+                Instant seen = filesCheck.getNow(null);
+                filesCheck = null;
+                if (seen != null) {
+                    files = seen;
+                    mark(files, "files", "files present at " + standby.name() + "'s site (the drill's canary reached it)");
+                }
+            }
+        }
+
+        Instant filesSeen() {
+            return files;
+        }
+
+        String filesProblem() {
+            return filesProblem;
         }
 
         private void readJournal() {

@@ -3,17 +3,19 @@ package no.vakt.drill;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Consumer;
 import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
-import no.vakt.filesync.LoggingFileSyncDirector;
+import no.vakt.filesync.FileSync;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
 
 /**
  * Builds a {@link Drill} with what this build has: local/ssh process faults, the lab's network
  * namespaces when they exist, and the same traffic switch, file sync and alerts as {@code vakt run}
- * (the configured traffic switch: the drill measures the DNS/balancer switch too).
+ * (the configured traffic switch: the drill measures the DNS/balancer switch too; the file sync runs
+ * only when the drill runs its own monitor, and a canary file proves the files reached the new primary).
  */
 public final class Drills {
     private Drills() {}
@@ -21,10 +23,16 @@ public final class Drills {
     public static Drill create(VaktConfig config, Path configFile, Journal journal, Clock clock, PrintWriter out) {
         NodeInspector inspector = new NodeInspector(config.policy().checks().timeout().plusSeconds(2));
         LoggingAlertSink alerts = new LoggingAlertSink();
+        Consumer<String> print = line -> {
+            synchronized (out) {
+                out.println("  " + line);
+                out.flush();
+            }
+        };
         Drill.Environment env = new Drill.Environment(
                 new DefaultFaults(inspector, LabNetworkFaults.forConfig(configFile).orElse(null)),
-                FilesProbe.NONE, TrafficSwitches.fromConfig(config, journal, alerts, clock), new LoggingFileSyncDirector(),
-                alerts);
+                CanaryFilesProbe.forConfig(config), TrafficSwitches.fromConfig(config, journal, alerts, clock),
+                FileSync.forDaemon(config, journal, configFile, clock, alerts, print), alerts);
         return new Drill(config, configFile, journal, clock, env, out);
     }
 }

@@ -9,21 +9,24 @@ import no.vakt.config.VaktConfig;
 import no.vakt.detect.Monitor;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.failover.FailoverWatch;
-import no.vakt.filesync.FileSyncDirector;
+import no.vakt.filesync.FileSync;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
 
 /**
- * The monitor of {@code vakt run}, composed the same way ({@link FailoverWatch}),
- * running inside the drill for the drill's length. The traffic switch and file sync director are passed
- * in, so the drill fails over exactly as the daemon would with the same config.
+ * The monitor of {@code vakt run}, composed the same way ({@link FailoverWatch}), running inside the
+ * drill for the drill's length, with the daemon's file sync beside it: the drill stands in for
+ * {@code vakt run}, so files keep flowing to the standby and the failover turns them around exactly as
+ * the daemon would with the same config.
  */
 public final class InProcessMonitor implements FailoverMonitor {
     private final Monitor monitor;
+    private final FileSync files;
 
     public InProcessMonitor(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
-            FileSyncDirector files, Consumer<String> out) {
-        this.monitor = new FailoverWatch(config, journal, clock, alerts, traffic, files, out).monitor();
+            FileSync files, Consumer<String> out) {
+        this.files = files;
+        this.monitor = new FailoverWatch(config, journal, clock, alerts, traffic, files.director(), out).monitor();
     }
 
     @Override
@@ -33,6 +36,7 @@ public final class InProcessMonitor implements FailoverMonitor {
 
     @Override
     public void start(Duration max) throws InterruptedException {
+        files.start();
         monitor.start();
         Instant deadline = Instant.now().plus(max);
         // The first ticks read the roles and probe; HEALTHY comes after one good probe of both nodes.
@@ -48,5 +52,6 @@ public final class InProcessMonitor implements FailoverMonitor {
     @Override
     public void close() {
         monitor.close();
+        files.close();
     }
 }

@@ -91,6 +91,14 @@ public record Measurement(
                 List.copyOf(reasons));
     }
 
+    /** The same figures with one more reason to fail (an observation outside RTO and RPO, such as missing files). */
+    public Measurement withFailure(String reason) {
+        List<String> all = new ArrayList<>(reasons);
+        all.add(reason);
+        return new Measurement(rtoMs, rpoRows, rpoMs, missingSeqs, acked, ackedBeforeFault, longestGapAfterFaultMs,
+                failoverExpected, failoverHappened, rtoObjectiveMs, rpoObjectiveMs, rtoMet, rpoMet, false, List.copyOf(all));
+    }
+
     static String hostOf(String address) {
         if (address == null) return "";
         if (address.startsWith("[")) return address.substring(1, address.indexOf(']'));

@@ -61,9 +61,12 @@ public final class FileSyncDirections {
         return record(journal, config, new SyncDirection(config.peerOf(rejoined).name(), rejoined.name(), now.epoch(), "rejoin"));
     }
 
-    /** After a switchover both nodes are in step at once: files flow from the new primary to the old one. */
-    public static void afterSwitchover(Journal journal, VaktConfig config, String newPrimary, String oldPrimary, long epoch) {
-        if (!config.files().enabled()) return;
-        record(journal, config, new SyncDirection(newPrimary, oldPrimary, epoch, "switchover"));
+    /**
+     * After a switchover both nodes are in step at once: files flow from the new primary to the old one.
+     * Returns whether the direction changed (false without {@code files:} directories).
+     */
+    public static boolean afterSwitchover(Journal journal, VaktConfig config, String newPrimary, String oldPrimary, long epoch) {
+        if (!config.files().enabled()) return false;
+        return record(journal, config, new SyncDirection(newPrimary, oldPrimary, epoch, "switchover"));
     }
 }

@@ -1,13 +1,12 @@
 package no.vakt.filesync;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import no.vakt.config.Node;
 import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
+import no.vakt.filesync.BoundedCommand.Result;
 
 /** The I/O of {@code vakt check} for file sync: local rsync, the source directories, ssh to the target. */
 public final class FileSyncProbe {
@@ -26,9 +25,9 @@ public final class FileSyncProbe {
         String localRsync = run(List.of(rsyncProgram, "--version"), 10).problem("rsync is not installed here");
         String jnu = System.getProperty("sun.jnu.encoding", "");
         Result version = run(ssh.command(List.of("rsync", "--version")), config.files().ssh().connectTimeout().toSeconds() + 15);
-        String sshProblem = version.code == 255 || version.code == -1 ? sshProblem(version) : null;
-        String remoteRsync = sshProblem == null && version.code != 0 ? "rsync is not installed on " + target.name()
-                + " (exit " + version.code + ")" : null;
+        String sshProblem = version.code() == 255 || version.code() == -1 ? sshProblem(version) : null;
+        String remoteRsync = sshProblem == null && version.code() != 0 ? "rsync is not installed on " + target.name()
+                + " (exit " + version.code() + ")" : null;
         List<FileSyncObservation.Directory> dirs = new ArrayList<>();
         for (SyncDirectory d : config.files().directories()) {
             Path from = d.on(source.role() == Role.PRIMARY);
@@ -37,8 +36,8 @@ public final class FileSyncProbe {
             String targetProblem = null;
             if (sshProblem == null) {
                 Result r = run(ssh.command(List.of("test", "-d", to.toString())), config.files().ssh().connectTimeout().toSeconds() + 15);
-                if (r.code == 1) targetProblem = "does not exist or is not a directory";
-                else if (r.code != 0) targetProblem = "could not be checked: " + r.err.strip();
+                if (r.code() == 1) targetProblem = "does not exist or is not a directory";
+                else if (r.code() != 0) targetProblem = "could not be checked: " + r.err().strip();
             }
             dirs.add(new FileSyncObservation.Directory(from.toString(), state.label(),
                     state == SourceRoot.PRESENT || state == SourceRoot.EMPTY, to.toString(), targetProblem));
@@ -48,34 +47,15 @@ public final class FileSyncProbe {
     }
 
     private static String sshProblem(Result r) {
-        String err = r.err.strip();
+        String err = r.err().strip();
         if (err.contains("Permission denied")) return "the target refuses the key (" + err + ")";
         if (err.contains("Host key verification failed") || err.contains("No ED25519 host key") || err.contains("host key")) {
             return "the target's host key is not trusted (" + err + "); add it to files.ssh.known-hosts-file";
         }
-        return err.isEmpty() ? "ssh failed (exit " + r.code + ")" : err;
-    }
-
-    private record Result(int code, String err) {
-        String problem(String missing) {
-            return code == 0 ? null : code == -1 ? missing : missing + " (exit " + code + ")";
-        }
+        return err.isEmpty() ? "ssh failed (exit " + r.code() + ")" : err;
     }
 
     private static Result run(List<String> argv, long timeoutSeconds) {
-        try {
-            Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            ReceiverClient.StderrTail err = ReceiverClient.StderrTail.follow(p.getErrorStream());
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out after " + timeoutSeconds + "s");
-            }
-            return new Result(p.exitValue(), err.textAtEnd(2000));
-        } catch (IOException e) {
-            return new Result(-1, String.valueOf(e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        }
+        return BoundedCommand.run(argv, java.time.Duration.ofSeconds(timeoutSeconds));
     }
 }

@@ -19,9 +19,9 @@ import no.vakt.alert.AlertSink;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabConfigTemplate;
-import no.vakt.lab.LabFiles;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.lab.Sshd;
+import no.vakt.testing.FilesSection;
 import no.vakt.testing.Loopback;
 
 /**
@@ -71,20 +71,10 @@ final class SyncFixture implements AutoCloseable {
     }
 
     void writeConfig(String extraFiles) throws IOException {
-        StringBuilder files = new StringBuilder("files:\n  directories:\n");
-        files.append("    - path: oslo/uploads\n      target: bergen/uploads\n");
-        files.append("  coalesce: 50ms\n");
-        files.append("  ssh:\n    user: ").append(System.getProperty("user.name")).append('\n');
-        files.append("    identity-file: ssh/client_ed25519\n    port: ").append(sshd.port()).append('\n');
-        files.append("    known-hosts-file: ssh/known_hosts\n");
-        files.append("  receiver: [");
-        List<String> cmd = LabFiles.localReceiverCommand();
-        for (int i = 0; i < cmd.size(); i++) files.append(i == 0 ? "" : ", ").append('"').append(cmd.get(i)).append('"');
-        files.append("]\n");
-        if (extraFiles != null) files.append(extraFiles);
+        String files = FilesSection.yaml(sshd, extraFiles);
         Files.writeString(configFile, new LabConfigTemplate("fs", primaryHost, 3306, standbyHost, 3306, "vakt",
                 Path.of("secrets/admin.password"), "repl", Path.of("secrets/repl.password"), List.of("shop"), "manual",
-                null, false, "127.0.0.1").render(files.toString()));
+                null, false, "127.0.0.1").render(files));
     }
 
     VaktConfig config() {

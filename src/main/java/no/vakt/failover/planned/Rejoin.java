@@ -18,6 +18,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
+import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.status.LiveRole;
@@ -72,6 +73,7 @@ public final class Rejoin {
         if (r.isPresent() && LivePair.repliesFrom(r.get(), peer) && r.get().ioThreadRunning() && r.get().sqlThreadRunning()
                 && mine.readOnly()) {
             out.println(node.name() + " already replicates from " + peer.name() + ": nothing to do");
+            filesFollow(config, node, out);
             return new Result(Outcome.ALREADY_REPLICA, "already a replica", null, null);
         }
 
@@ -137,7 +139,18 @@ public final class Rejoin {
                         + " in " + file + ". Re-seed with `vakt replicate --overwrite` for an identical copy.");
             }
             record(config, node, "rejoin of " + node.name() + ": " + summary, details(peer, errant, file, "rejoined"));
+            filesFollow(config, node, out);
             return new Result(Outcome.REJOINED, summary, errant, file);
+        }
+    }
+
+    /**
+     * Only a node that follows the primary again may receive its files: from now on they flow to it. Here,
+     * not in each caller, so the CLI, the API and a drill's restore all leave file sync pointing the same way.
+     */
+    private void filesFollow(VaktConfig config, Node node, PrintWriter out) {
+        if (FileSyncDirections.afterRejoin(journal, config, node)) {
+            out.println("file sync: now " + config.peerOf(node).name() + " -> " + node.name());
         }
     }
 

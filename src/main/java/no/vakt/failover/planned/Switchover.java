@@ -13,6 +13,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.VaktSchema;
 import no.vakt.failover.StepName;
+import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
@@ -177,6 +178,10 @@ public final class Switchover {
                     + window.toMillis() + " ms";
             journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
             out.println("switchover completed: " + summary);
+            // Here, not in each caller: the CLI, the API and a drill's switch-back all turn file sync around.
+            if (FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)) {
+                out.println("file sync: now " + to.name() + " -> " + from.name());
+            }
             if (!to.equals(config.primary())) {
                 out.println("note: the config still names " + config.primary().name() + " as primary; Vakt uses the live"
                         + " roles, but update role: in the config when this layout is meant to stay");

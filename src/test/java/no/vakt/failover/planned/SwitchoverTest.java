@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.testing.Cli;
+import no.vakt.traffic.NoOpTrafficSwitch;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,31 @@ class SwitchoverTest {
         Matcher m = WINDOW.matcher(r.out());
         assertThat(m.find()).as(r.out()).isTrue();
         return Long.parseLong(m.group(1));
+    }
+
+    /** The direction is the switchover's own business, so the CLI, the API and a drill's switch-back agree. */
+    @Test
+    void aCompletedSwitchoverTurnsFileSyncAround() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            // Only the journal is touched: nothing is pushed, so the ssh port is never contacted.
+            pair.rewriteConfig(y -> y.replace("files: {}\n", "files:\n  directories:\n"
+                    + "    - path: oslo/uploads\n      target: bergen/uploads\n  ssh:\n    port: 1\n"));
+            var cfg = pair.config();
+            try (Journal journal = new Journal(pair.dir.resolve(".vakt/journal.db"), Clock.systemUTC())) {
+                assertThat(FileSyncDirections.current(journal, cfg).source()).isEqualTo("oslo-db");
+                java.io.StringWriter text = new java.io.StringWriter();
+                Switchover.Result r = new Switchover(journal, new NoOpTrafficSwitch(), Clock.systemUTC(), Duration.ofSeconds(3))
+                        .run(cfg, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false),
+                                new java.io.PrintWriter(text, true));
+                assertThat(r.outcome()).as(text.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
+                assertThat(text.toString()).contains("file sync: now bergen-db -> oslo-db");
+                var d = FileSyncDirections.current(journal, cfg);
+                assertThat(d.source()).isEqualTo("bergen-db");
+                assertThat(d.target()).isEqualTo("oslo-db");
+                assertThat(d.reason()).isEqualTo("switchover");
+            }
+        }
     }
 
     @Test
