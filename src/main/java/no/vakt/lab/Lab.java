@@ -123,7 +123,7 @@ public final class Lab {
         String yaml = configTemplate(requested, certs).render(files.configSection()).replace("cooldown: 1h", "cooldown: 1m");
         if (netns != null) {
             yaml = netns.adaptConfig(yaml).replace("        health-url: ",
-                    "        ssh: " + LabFiles.NETNS_SSH_ADDRESS + "\n        health-url: ");
+                    "        ssh: " + LabFiles.netnsSshAddress(layout) + "\n        health-url: ");
             netns.startWebServers();
         }
         LabDns labDns = new LabDns(layout);

@@ -19,8 +19,6 @@ public final class LabFiles {
     private final LabLayout layout;
     private final LabSettings settings;
 
-    public static final String NETNS_SSH_ADDRESS = "127.0.0.1";
-
     public LabFiles(LabLayout layout, LabSettings settings) {
         this.layout = layout;
         this.settings = settings;
@@ -31,11 +29,19 @@ public final class LabFiles {
     }
 
     public Sshd sshd() {
-        // With network namespaces the site addresses exist only inside them: the host's sshd serves on
-        // loopback and the nodes' ssh: targets say so (the uploads directories are local either way).
-        List<String> addresses = settings.netns() ? List.of(NETNS_SSH_ADDRESS)
+        List<String> addresses = settings.netns() ? List.of(netnsSshAddress(layout))
                 : List.of(settings.osloAddress(), settings.bergenAddress());
         return new Sshd(layout.dir().resolve("ssh"), addresses, SSH_PORT);
+    }
+
+    /**
+     * With network namespaces the site addresses exist only inside them: the host's sshd serves on the
+     * lab bridge's own address and the nodes' ssh: targets say so (the uploads directories are local
+     * either way). Each namespaced lab has its own subnet, so two of them never compete for the port,
+     * and the drills' faults, which live inside the sites' namespaces, never cut the file sync off.
+     */
+    public static String netnsSshAddress(LabLayout layout) {
+        return LabNetns.of(layout).monitorAddress();
     }
 
     /** Creates the uploads directories and starts the sshd when it is not running. */
