@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
+import no.vakt.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class AlertDeliveryTest {
     Path tmp;
 
     private final List<AutoCloseable> closeLast = new ArrayList<>();
-    private final TestClock clock = new TestClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final RecordingSleeper sleeper = new RecordingSleeper();
     private Journal journal;
     private Path keyFile;

@@ -18,6 +18,7 @@ import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
 import no.vakt.lab.TlsCerts;
 import no.vakt.testing.Loopback;
+import no.vakt.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +79,7 @@ class EmailChannelTest {
 
     @Test
     void aMailGoesOutOverStartTlsWithAuthAndCarriesTheApproveLink() throws Exception {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         try (Journal journal = new Journal(tmp.resolve("journal.db"), clock)) {
             AlertsConfig settings = new AlertsConfig(List.of(mail(front.port(), EmailChannelConfig.StartTls.REQUIRED,
                     passwordFile, certs.ca())), java.net.URI.create("https://vakt.example.no/#approve"), null, 3, 10);

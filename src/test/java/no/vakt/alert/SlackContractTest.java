@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
+import no.vakt.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class SlackContractTest {
     @BeforeEach
     void setUp() throws Exception {
         slack = HookServer.start(ADDRESS).handler(this::slack);
-        journal = new Journal(tmp.resolve("journal.db"), new TestClock(T0));
+        journal = new Journal(tmp.resolve("journal.db"), new ManualClock(T0));
     }
 
     @AfterEach
@@ -100,8 +101,8 @@ class SlackContractTest {
         Files.writeString(url, slack.uri(path) + "\n");
         AlertsConfig settings = new AlertsConfig(List.of(new SlackChannelConfig("ops-chat", null, url, null, null,
                 Duration.ofSeconds(5))), null, Duration.ZERO, 5, 50);
-        dispatcher = new AlertDispatcher(AlertSinks.channels(settings, new TestClock(T0)), settings, journal,
-                new TestClock(T0), sleeper, new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), () -> 0.0),
+        dispatcher = new AlertDispatcher(AlertSinks.channels(settings, new ManualClock(T0)), settings, journal,
+                new ManualClock(T0), sleeper, new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), () -> 0.0),
                 new NoOpAlertSink(), Duration.ofSeconds(5));
         return dispatcher;
     }

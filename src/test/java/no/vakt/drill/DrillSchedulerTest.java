@@ -2,9 +2,7 @@ package no.vakt.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,44 +10,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabConfigTemplate;
+import no.vakt.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 /** The daemon's drill schedule: when it fires, and that production needs drills.allow-production. */
 class DrillSchedulerTest {
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void firesOnceAtEachMatchingMinute() {
-        TestClock clock = new TestClock(Instant.parse("2026-01-03T12:00:00Z")); // a Saturday
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-03T12:00:00Z")); // a Saturday
         AtomicInteger launched = new AtomicInteger();
         List<String> lines = new ArrayList<>();
         DrillScheduler s = new DrillScheduler(CronSchedule.parse("0 3 * * SUN"), clock, ZoneOffset.UTC,
                 launched::incrementAndGet, lines::add);
         assertThat(s.next()).isEqualTo(Instant.parse("2026-01-04T03:00:00Z"));
         assertThat(s.tick()).isFalse();
-        clock.now = Instant.parse("2026-01-04T03:00:20Z");
+        clock.set(Instant.parse("2026-01-04T03:00:20Z"));
         assertThat(s.tick()).isTrue();
         assertThat(s.tick()).isFalse(); // the same minute does not fire twice
         assertThat(launched).hasValue(1);
@@ -59,12 +34,12 @@ class DrillSchedulerTest {
 
     @Test
     void aFailedDrillIsReportedAndTheScheduleGoesOn() {
-        TestClock clock = new TestClock(Instant.parse("2026-01-04T02:59:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-04T02:59:00Z"));
         List<String> lines = new ArrayList<>();
         DrillScheduler s = new DrillScheduler(CronSchedule.parse("0 3 * * *"), clock, ZoneOffset.UTC, () -> {
             throw new IllegalStateException("preflight not ready");
         }, lines::add);
-        clock.now = Instant.parse("2026-01-04T03:00:00Z");
+        clock.set(Instant.parse("2026-01-04T03:00:00Z"));
         assertThat(s.tick()).isTrue();
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("scheduled drill failed: preflight not ready"));
         assertThat(s.next()).isEqualTo(Instant.parse("2026-01-05T03:00:00Z"));

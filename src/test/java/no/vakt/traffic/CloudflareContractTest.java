@@ -8,8 +8,10 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import no.vakt.config.VaktConfig;
+import no.vakt.testing.ManualClock;
 import no.vakt.traffic.TrafficProvider.ApplyOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,9 +183,10 @@ class CloudflareContractTest {
     void verifyGivesUpAfterItsBoundAndAutoTtlIsShownAs300() throws Exception {
         CloudflareEntry entry = new CloudflareEntry("example.com", null, null, "www.example.com", null, tokenFile, null, null,
                 cf.baseUrl(), null, null);
-        TrafficTestConfig.SteppingClock clock = new TrafficTestConfig.SteppingClock();
+        // Moves only when the poll pauses: the time bound costs no real time.
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
         CloudflareProvider p = new CloudflareProvider(entry, EntryTargets.of("www", Map.of("oslo-db", "192.0.2.1", "bergen-db", "192.0.2.2")),
-                new CloudflareApi(entry, HttpClient.newHttpClient(), clock), clock, clock.pause());
+                new CloudflareApi(entry, HttpClient.newHttpClient(), clock), clock, clock::advance);
         assertThat(p.show().ttlSeconds()).isEqualTo(CloudflareProvider.AUTO_TTL_SECONDS);
         TrafficException e = catchThrowableOfType(() -> p.verify("bergen-db", Duration.ofSeconds(5)), TrafficException.class);
         assertThat(e.retryable()).isTrue();
@@ -195,7 +198,8 @@ class CloudflareContractTest {
     @Test
     void retryAfterAlsoReadsAnHttpDate() {
         CloudflareEntry entry = new CloudflareEntry("example.com", null, null, "db.example.com", null, tokenFile, null, null, null, null, null);
-        TrafficTestConfig.SteppingClock clock = new TrafficTestConfig.SteppingClock();
+        // Moves only when the poll pauses: the time bound costs no real time.
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
         CloudflareApi api = new CloudflareApi(entry, HttpClient.newHttpClient(), clock);
         assertThat(api.retryAfter("Tue, 01 Jan 2030 00:00:30 GMT")).isEqualTo(Duration.ofSeconds(30));
         assertThat(api.retryAfter("soon")).isNull();

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import no.vakt.config.VaktConfig;
+import no.vakt.testing.ManualClock;
 import no.vakt.traffic.TrafficProvider.ApplyOutcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,8 +122,9 @@ class CommandTrafficTest {
                     targets: {oslo-db: 10.0.0.1, bergen-db: 10.0.0.2}
                 """.formatted(switchScript, verifyScript));
         CommandEntry entry = (CommandEntry) c.traffic().get(0);
-        TrafficTestConfig.SteppingClock clock = new TrafficTestConfig.SteppingClock();
-        CommandProvider p = new CommandProvider(entry, EntryTargets.of("cmd", entry.targets()), "shop", clock, clock.pause());
+        // Moves only when the poll pauses: the time bound costs no real time.
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        CommandProvider p = new CommandProvider(entry, EntryTargets.of("cmd", entry.targets()), "shop", clock, clock::advance);
         TrafficException e = catchThrowableOfType(() -> p.verify("bergen-db", Duration.ofSeconds(3)), TrafficException.class);
         assertThat(e.retryable()).isTrue();
         assertThat(e.getMessage()).contains("not visible within 3 s");

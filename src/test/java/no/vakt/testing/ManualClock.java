@@ -1,4 +1,4 @@
-package no.vakt.alert;
+package no.vakt.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand; safe to read from the dispatcher's threads. */
-final class TestClock extends Clock {
+/** A UTC clock the test moves by hand; safe to read from other threads (dispatchers, pollers). */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant at) {
+        now = at;
     }
 
     @Override
