@@ -4,13 +4,15 @@ import java.io.Closeable;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -37,18 +39,23 @@ import org.slf4j.LoggerFactory;
  * The daemon behind {@code vakt run}: every {@code checks.interval} it probes the live primary and
  * inspects the standby, feeds the {@link Detector}, and on every change of state prints a line, logs it,
  * journals it with its evidence and tells the {@link FailoverTrigger}. It also writes the heartbeat on
- * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe).
+ * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe, and
+ * read without waiting on that thread: {@link HeartbeatLoop}).
  *
  * <p>Each tick also judges the standby's replication ({@link ReplicationWatch}: broken, or lag above the
  * RPO) and alerts when that changes.
  *
  * <p>Live roles: the primary is the node that is writable and replicating from nobody, read from the
  * servers at start, after every transition, and whenever the standby looks like a primary (a failover
- * happened) or the primary turns read-only. When both nodes are writable, the one with the lower epoch
- * is fenced ({@link ReturningPrimaryPolicy}); with equal epochs Vakt cannot tell and only alerts.
+ * happened) or the primary turns read-only. A node that did not answer earlier in the same tick is not
+ * asked again by that resolution (a black-holed primary would cost a second connect timeout): it counts
+ * as unreachable, and the next tick asks again. When both nodes are writable, the one with the lower
+ * epoch is fenced ({@link ReturningPrimaryPolicy}); with equal epochs Vakt cannot tell and only alerts.
  *
- * <p>Threads: one scheduler thread runs every tick (fixed delay, so a slow tick never piles up ticks);
- * all detector state is confined to it. Probes run on the {@link NodeProber}'s threads with deadlines.
+ * <p>Threads: one scheduler thread runs every tick, every {@code checks.interval} from start to start
+ * ({@link TickLoop}: a tick that waited on a timeout does not stretch the cadence, ticks never overlap,
+ * and a stall is never followed by a burst of catch-up ticks); all detector state is confined to that
+ * thread. Probes run on the {@link NodeProber}'s threads with deadlines.
  * Lifecycle: LATENT, then STARTED by {@link #start()}, then CLOSED by {@link #close()} (idempotent, safe
  * from a shutdown hook).
  */
@@ -69,7 +76,8 @@ public final class Monitor implements Closeable {
     private final Checks checks;
     private final DetectorConfig detectorConfig;
     private final NodeProber prober;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final TickLoop loop;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
@@ -81,8 +89,8 @@ public final class Monitor implements Closeable {
     private volatile PrimaryHealth health = PrimaryHealth.UNKNOWN;
     private volatile Thread loopThread;
     private Detector detector;
-    private HeartbeatWriter heartbeat;
-    private java.time.Instant lastHeartbeat;
+    private volatile HeartbeatLoop heartbeat;
+    private volatile java.time.Instant lastHeartbeat;
     private boolean downReported;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
@@ -101,12 +109,18 @@ public final class Monitor implements Closeable {
         this.checks = config.policy().checks();
         this.detectorConfig = DetectorConfig.from(checks);
         this.prober = new NodeProber(checks.timeout());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
             loopThread = t;
             return t;
         });
+        // close() must not wait out the pending tick's delay: a pending tick is dropped at shutdown, the
+        // running one finishes.
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.loop = new TickLoop(checks.interval(), System::nanoTime,
+                (task, delayNanos) -> scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS), this::tickSafely);
     }
 
     /** Starts ticking in the background; the first tick reads the live roles. */
@@ -114,7 +128,7 @@ public final class Monitor implements Closeable {
         if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
             throw new IllegalStateException("the monitor was already " + lifecycle.get().name().toLowerCase());
         }
-        scheduler.scheduleWithFixedDelay(this::tickSafely, 0, checks.interval().toMillis(), TimeUnit.MILLISECONDS);
+        loop.start();
         return this;
     }
 
@@ -179,7 +193,7 @@ public final class Monitor implements Closeable {
         try {
             tick();
         } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again: the monitor must keep watching.
+            // One failed tick must not end the loop: the monitor must keep watching.
             LOG.error("monitor tick failed: {}", e.toString(), e);
         }
     }
@@ -206,7 +220,22 @@ public final class Monitor implements Closeable {
         replication.observe(standby.state(), health, r.primary().name()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
-        if (t.isPresent() || rolesMayHaveChanged) resolveRoles();
+        if (t.isPresent() || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
+    }
+
+    /**
+     * The nodes that did not answer in this tick, as this tick saw them. Role resolution later in the same
+     * tick takes them as unreachable instead of asking again: the probe that just failed on a black-holed
+     * primary already waited a full connect timeout, and a second wait would only delay the next tick.
+     * What a live node says is not lost: the standby's own sample shows a promotion (rolesMayHaveChanged),
+     * and a primary that answers again is inspected by the resolution after its HEALTHY transition.
+     */
+    static List<NodeState> noAnswerThisTick(LiveRoles r, NodeProber.PrimarySample primary,
+            NodeProber.StandbySample standby) {
+        List<NodeState> out = new ArrayList<>(2);
+        if (!primary.probe().ok()) out.add(NodeState.unreachable(r.primary(), primary.probe().error()));
+        if (!standby.state().reachable()) out.add(standby.state());
+        return out;
     }
 
     /**
@@ -267,10 +296,18 @@ public final class Monitor implements Closeable {
 
     /** Reads both nodes and settles which one is the primary now; switches to it when it changed. */
     private void resolveRoles() {
+        resolveRoles(List.of());
+    }
+
+    /**
+     * As {@link #resolveRoles()}, but a node in {@code noAnswer} (it did not answer earlier in this tick)
+     * is taken as that unreachable state and not asked again.
+     */
+    private void resolveRoles(List<NodeState> noAnswer) {
         Node current = roles != null ? roles.primary() : config.primary();
         Node other = config.peerOf(current);
-        Future<NodeState> fa = prober.inspect(current);
-        Future<NodeState> fb = prober.inspect(other);
+        Future<NodeState> fa = inspectUnlessKnown(current, noAnswer);
+        Future<NodeState> fb = inspectUnlessKnown(other, noAnswer);
         NodeState a = prober.awaitState(fa, current);
         NodeState b = prober.awaitState(fb, other);
         boolean aWritable = LiveRole.of(a) == LiveRole.PRIMARY;
@@ -290,6 +327,13 @@ public final class Monitor implements Closeable {
         }
         LiveRoles next = new LiveRoles(chosen, config.peerOf(chosen));
         if (!next.equals(roles)) switchTo(next);
+    }
+
+    private Future<NodeState> inspectUnlessKnown(Node node, List<NodeState> noAnswer) {
+        for (NodeState s : noAnswer) {
+            if (s.node().name().equals(node.name())) return CompletableFuture.completedFuture(s);
+        }
+        return prober.inspect(node);
     }
 
     /**
@@ -355,7 +399,7 @@ public final class Monitor implements Closeable {
         downReported = false;
         replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures());
         stopHeartbeat();
-        heartbeat = HeartbeatWriter.forNode(next.primary(), config.replication().heartbeatInterval(), clock).start();
+        heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock);
         String line;
         if (previous == null) {
             line = "monitoring " + next + " every " + checks.interval().toMillis() + " ms (timeout "
@@ -416,17 +460,20 @@ public final class Monitor implements Closeable {
 
     /**
      * When the heartbeat was last written on the live primary, by this monitor's clock; null before the
-     * first. For the trigger, which runs on the monitor's thread like every other use of the writer.
+     * first. Never waits on the heartbeat's thread; callable from any thread.
      */
     public java.time.Instant lastHeartbeatWritten() {
-        return heartbeat == null ? lastHeartbeat : heartbeat.stats().lastWrite();
+        HeartbeatLoop h = heartbeat;
+        return h == null ? lastHeartbeat : h.lastWrite();
     }
 
     private void stopHeartbeat() {
-        if (heartbeat != null) {
-            lastHeartbeat = heartbeat.stats().lastWrite();
-            heartbeat.close();
+        HeartbeatLoop h = heartbeat;
+        if (h != null) {
+            lastHeartbeat = h.lastWrite();
             heartbeat = null;
+            h.close();
+            lastHeartbeat = h.lastWrite(); // a write that finished while closing
         }
     }
 }

@@ -52,15 +52,19 @@ class MonitorTest {
         final List<Transition> down = new CopyOnWriteArrayList<>();
         final List<Transition> unreachable = new CopyOnWriteArrayList<>();
         final List<Transition> all = new CopyOnWriteArrayList<>();
+        /** System.nanoTime() of each primaryDown / unreachableFromMonitor call. */
+        final List<Long> alertedAtNanos = new CopyOnWriteArrayList<>();
 
         @Override
         public void primaryDown(LiveRoles roles, Transition evidence) {
+            alertedAtNanos.add(System.nanoTime());
             down.add(evidence);
             all.add(evidence);
         }
 
         @Override
         public void unreachableFromMonitor(LiveRoles roles, Transition evidence) {
+            alertedAtNanos.add(System.nanoTime());
             unreachable.add(evidence);
             all.add(evidence);
         }
@@ -77,10 +81,16 @@ class MonitorTest {
 
     /** A replicating pair with fast checks; with {@code viaProxy} the config's primary is the proxy. */
     private VaktConfig replicatingPair(boolean viaProxy) throws Exception {
+        VaktConfig config = replicatingPair(viaProxy, "200ms", "500ms");
+        assertThat(config.policy().checks().interval()).isEqualTo(Duration.ofMillis(200));
+        return config;
+    }
+
+    private VaktConfig replicatingPair(boolean viaProxy, String interval, String timeout) throws Exception {
         pair = TestPair.start();
         ReplicationFixture.start(pair); // replication is set up against the real primary address
         pair.rewriteConfig(y -> y.replace("interval: 1s\n    timeout: 1s\n    failures: 3",
-                "interval: 200ms\n    timeout: 500ms\n    failures: 3"));
+                "interval: " + interval + "\n    timeout: " + timeout + "\n    failures: 3"));
         if (viaProxy) {
             proxy = TcpProxy.start(pair.primary.host(), pair.primary.port());
             String real = "host: " + pair.primary.host() + "\n          port: " + pair.primary.port() + "\n";
@@ -89,9 +99,7 @@ class MonitorTest {
                 return y.replace(real, "host: " + proxy.host() + "\n          port: " + proxy.port() + "\n");
             });
         }
-        VaktConfig config = pair.config();
-        assertThat(config.policy().checks().interval()).isEqualTo(Duration.ofMillis(200));
-        return config;
+        return pair.config();
     }
 
     private Monitor startMonitor(VaktConfig config) {
@@ -160,6 +168,40 @@ class MonitorTest {
         assertThat(d.node()).isEqualTo(config.primary().name());
         assertThat(d.details().get("evidence").asText()).isEqualTo(down.evidence());
         assertThat(d.details().get("standby").asText()).isEqualTo(config.standby().name());
+    }
+
+    @Test
+    void aBlackHoledPrimaryIsDetectedAtTheIntervalCadenceNotIntervalPlusTimeout() throws Exception {
+        // interval = timeout, so a tick that waits out its probe would double the cadence under a fixed delay.
+        VaktConfig config = replicatingPair(false, "500ms", "500ms");
+        Duration interval = config.policy().checks().interval();
+        Duration timeout = config.policy().checks().timeout();
+        int failures = config.policy().checks().failures();
+        startMonitor(config);
+        List<MonitorTick> ticks = new CopyOnWriteArrayList<>();
+        monitor.onTick(ticks::add);
+
+        long fault;
+        try (FrozenServer frozen = FrozenServer.freeze(pair.primary)) {
+            fault = System.nanoTime();
+            // F failed probes, whatever the standby's witness makes of them (DOWN once its silence passes the bound).
+            await("third failure").atMost(Duration.ofSeconds(10)).until(() -> !trigger.alertedAtNanos.isEmpty());
+        }
+        Duration detected = Duration.ofNanos(trigger.alertedAtNanos.get(0) - fault);
+        Transition third = trigger.all.stream().filter(t -> t.consecutiveFailures() >= failures).findFirst().orElseThrow();
+        assertThat(third.evidence()).contains(failures + "/" + failures + " consecutive probe failures");
+        // Ticks start every interval and the dead primary is asked once per tick: the F-th failure comes
+        // within F x interval + timeout (2 s here). Waiting out each probe before the delay, and the dead
+        // primary again on the first transition, took at least F x (interval + timeout) (3 s here): the bound
+        // sits there, a full second above the expected time, so a busy machine does not fail it.
+        List<Long> failedTickGaps = new java.util.ArrayList<>();
+        List<MonitorTick> failed = ticks.stream().filter(t -> !t.primary().ok()).toList();
+        for (int i = 1; i < Math.min(failures, failed.size()); i++) {
+            failedTickGaps.add(Duration.between(failed.get(i - 1).at(), failed.get(i).at()).toMillis());
+        }
+        assertThat(detected).as("fault to failed probe %d; failed ticks started %s ms apart", failures,
+                failedTickGaps).isLessThan(interval.plus(timeout).multipliedBy(failures));
+        assertThat(lines).anyMatch(l -> l.contains("HEALTHY -> SUSPECT"));
     }
 
     @Test
