@@ -15,17 +15,27 @@ import no.vakt.failover.StepResult;
 /**
  * Step 2: let the standby apply what it received, at most {@code policy.max-apply-wait}. When the
  * (fenced) old primary still answers and the IO thread runs, it first waits for the old primary's
- * whole binary log, so a planned switchover loses nothing; then for everything in the relay log. A
- * SQL thread stopped by hand (no error) is started, or its relay log would be thrown away by the
- * promotion. Not applying in time fails the step unless the RPO was waived by {@code --force}.
+ * whole binary log, so a planned switchover loses nothing; then for everything in the relay log. An old
+ * primary an earlier step of this run just found not answering is not asked again
+ * ({@link OldPrimaryReachability}; the detail says so). A SQL thread stopped by hand (no error) is
+ * started, or its relay log would be thrown away by the promotion. Not applying in time fails the step
+ * unless the RPO was waived by {@code --force}.
  */
 public final class ApplyRelayLogStep implements FailoverStep {
     private final StepNodes nodes;
     private final Duration maxWait;
+    private final OldPrimaryReachability known;
 
+    /** A step of its own run: it asks the old primary with the full timeout. */
     public ApplyRelayLogStep(StepNodes nodes, Duration maxWait) {
+        this(nodes, maxWait, OldPrimaryReachability.unknown(nodes));
+    }
+
+    /** @param known what this run knows about the old primary's reachability, shared by its steps */
+    public ApplyRelayLogStep(StepNodes nodes, Duration maxWait, OldPrimaryReachability known) {
         this.nodes = nodes;
         this.maxWait = maxWait;
+        this.known = known;
     }
 
     @Override
@@ -54,7 +64,14 @@ public final class ApplyRelayLogStep implements FailoverStep {
                 notes.append("started the stopped SQL thread; ");
             }
             boolean ioRunning = "Yes".equalsIgnoreCase(status.get().get("Slave_IO_Running"));
-            Optional<GtidPosition> oldPos = ioRunning ? nodes.binlogPosIfReachable(ctx.fromNode()) : Optional.empty();
+            Optional<GtidPosition> oldPos = Optional.empty();
+            if (ioRunning) {
+                StepNodes.OldPrimaryAnswer<GtidPosition> answer = nodes.askOldPrimary(ctx, name(), known,
+                        OldPrimaryReachability.Need.INFORMATION,
+                        old -> GtidPosition.parse(old.scalar("SELECT @@GLOBAL.gtid_binlog_pos").orElse("")));
+                notes.append(answer.notePrefix());
+                oldPos = answer.value();
+            }
             if (oldPos.isPresent() && !oldPos.get().isEmpty()) {
                 String r = db.scalar("SELECT MASTER_GTID_WAIT(?, ?)", oldPos.get().toString(), seconds(deadline))
                         .orElse("-1");

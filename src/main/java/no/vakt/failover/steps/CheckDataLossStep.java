@@ -10,6 +10,7 @@ import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
+import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
@@ -26,7 +27,9 @@ import no.vakt.failover.StepResult;
  * stop the promotion when it exceeds the RPO (unless {@code --force} waived it), alerting instead.
  * Beyond the estimator's time window it is strict about facts it can prove: transactions received but
  * not applied would be thrown away by the promotion, and when the fenced old primary still answers,
- * any transaction of its binary log missing on the standby is a known loss.
+ * any transaction of its binary log missing on the standby is a known loss. An old primary an earlier step
+ * of this run just found not answering is not asked again ({@link OldPrimaryReachability}): it is judged
+ * as not answering, as the plan did, and the detail says why.
  */
 public final class CheckDataLossStep implements FailoverStep {
     private final StepNodes nodes;
@@ -34,18 +37,28 @@ public final class CheckDataLossStep implements FailoverStep {
     private final Duration rpo;
     private final AlertSink alerts;
     private final Supplier<Optional<Instant>> primaryLastHeartbeat;
+    private final OldPrimaryReachability known;
 
     /**
+     * A step of its own run: it asks the old primary with the full timeout.
+     *
      * @param primaryLastHeartbeat the newest heartbeat written on the old primary when the caller knows
      *     it (the daemon wrote it); empty makes the estimate assume the old primary wrote until now
      */
     public CheckDataLossStep(StepNodes nodes, Clock clock, Duration rpo, AlertSink alerts,
             Supplier<Optional<Instant>> primaryLastHeartbeat) {
+        this(nodes, clock, rpo, alerts, primaryLastHeartbeat, OldPrimaryReachability.unknown(nodes));
+    }
+
+    /** @param known what this run knows about the old primary's reachability, shared by its steps */
+    public CheckDataLossStep(StepNodes nodes, Clock clock, Duration rpo, AlertSink alerts,
+            Supplier<Optional<Instant>> primaryLastHeartbeat, OldPrimaryReachability known) {
         this.nodes = nodes;
         this.clock = clock;
         this.rpo = rpo;
         this.alerts = alerts;
         this.primaryLastHeartbeat = primaryLastHeartbeat;
+        this.known = known;
     }
 
     @Override
@@ -61,7 +74,11 @@ public final class CheckDataLossStep implements FailoverStep {
             standby = nodes.inspector().inspect(nodes.node(ctx.toNode()), db);
             unapplied = NodeOperations.unappliedTransactions(db);
         }
-        NodeState old = nodes.inspector().inspect(nodes.node(ctx.fromNode()));
+        Node oldNode = nodes.node(ctx.fromNode());
+        StepNodes.OldPrimaryAnswer<NodeState> asked = nodes.askOldPrimary(ctx, name(), known,
+                OldPrimaryReachability.Need.INFORMATION, db -> nodes.inspector().inspect(oldNode, db));
+        NodeState old = asked.value().orElseGet(() -> NodeState.unreachable(oldNode,
+                asked.note().isBlank() ? "no answer" : asked.note()));
         Instant now = clock.instant();
         Optional<Instant> lastWritten = primaryLastHeartbeat.get();
         if (lastWritten.isEmpty() && old.reachable() && old.heartbeatLagMs() != null) {
@@ -79,7 +96,7 @@ public final class CheckDataLossStep implements FailoverStep {
                     .append("); ");
         }
         if (unapplied > 0) problems.append(unapplied).append(" received transaction(s) not applied; ");
-        String evidence = loss.explanation() + "; unapplied relay log transactions: " + unapplied;
+        String evidence = asked.notePrefix() + loss.explanation() + "; unapplied relay log transactions: " + unapplied;
         if (problems.isEmpty()) return StepResult.ok(evidence);
         if (!ctx.enforceRpo()) return StepResult.ok("RPO waived by --force: " + problems + evidence);
         alerts.send(new Alert(Severity.CRITICAL, ctx.cluster(),

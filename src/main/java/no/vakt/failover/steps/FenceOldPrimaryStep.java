@@ -15,6 +15,11 @@ import no.vakt.failover.StepResult;
  * Then the configured fencing command runs (STONITH, firewall): when the old primary did not answer,
  * that command is the only fence, so its failure fails the step and stops the failover; when SQL
  * fencing worked, a failing command is reported and the step still succeeds.
+ *
+ * <p>It always asks the old primary with the full connect timeout: fencing is this step's job, and it is
+ * the run's first look at the old primary. What it finds (no answer at the connection level, or an
+ * answer) goes to the run's {@link OldPrimaryReachability}, so the later steps do not wait on a
+ * black-holed old primary again.
  */
 public final class FenceOldPrimaryStep implements FailoverStep {
     static final String NO_SUPER_READ_ONLY = "MariaDB has no super_read_only: accounts with READ ONLY ADMIN"
@@ -22,9 +27,17 @@ public final class FenceOldPrimaryStep implements FailoverStep {
 
     private final StepNodes nodes;
     private final FenceCommand command;
+    private final OldPrimaryReachability known;
 
+    /** A step of its own run: what it finds about the old primary is kept for nobody. */
     public FenceOldPrimaryStep(StepNodes nodes) {
+        this(nodes, OldPrimaryReachability.unknown(nodes));
+    }
+
+    /** @param known what this run knows about the old primary's reachability, shared by its steps */
+    public FenceOldPrimaryStep(StepNodes nodes, OldPrimaryReachability known) {
         this.nodes = nodes;
+        this.known = known;
         var policy = nodes.config().policy();
         this.command = new FenceCommand(policy.fenceCommand(), policy.fenceCommandTimeout());
     }
@@ -39,7 +52,7 @@ public final class FenceOldPrimaryStep implements FailoverStep {
     @Override
     public StepResult execute(StepContext ctx) throws SQLException {
         String old = ctx.fromNode();
-        SqlFence sql = fenceOverSql(old);
+        SqlFence sql = fenceOverSql(ctx);
         if (sql.failed()) return StepResult.failed(sql.detail());
         if (!command.configured()) {
             String detail = sql.detail() + "; no fencing command is configured";
@@ -52,13 +65,16 @@ public final class FenceOldPrimaryStep implements FailoverStep {
         return StepResult.failed(detail + "; the old primary is not fenced, so the standby is not promoted");
     }
 
-    private SqlFence fenceOverSql(String old) throws SQLException {
+    private SqlFence fenceOverSql(StepContext ctx) throws SQLException {
+        String old = ctx.fromNode();
         DbSession db;
         try {
             db = nodes.open(old);
         } catch (SQLException e) {
+            known.noAnswer(ctx, name(), e);
             return new SqlFence(false, false, old + " does not answer (" + Errors.describe(e) + "): SQL fencing skipped");
         }
+        known.answered(ctx);
         try (db) {
             int killed = NodeOperations.fence(db);
             if (!StepNodes.readOnly(db)) return new SqlFence(false, true, old + " still reports read_only=OFF after fencing");
@@ -66,6 +82,7 @@ public final class FenceOldPrimaryStep implements FailoverStep {
                     + NO_SUPER_READ_ONLY);
         } catch (SQLException e) {
             if (StepNodes.connectionLost(e)) {
+                known.noAnswer(ctx, name(), e);
                 return new SqlFence(false, false, old + " stopped answering while being fenced (" + Errors.describe(e) + ")");
             }
             throw e;

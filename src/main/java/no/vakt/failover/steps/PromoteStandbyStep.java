@@ -1,7 +1,6 @@
 package no.vakt.failover.steps;
 
 import java.sql.SQLException;
-import java.util.Optional;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
 import no.vakt.failover.FailoverStep;
@@ -13,13 +12,24 @@ import no.vakt.failover.StepResult;
  * Step 4: the point of no return. Detaches the standby (STOP SLAVE; RESET SLAVE ALL) and opens it for
  * writes (read_only=OFF). It looks first: a node already writable and replicating from nobody was
  * promoted before a crash, so nothing is done. It refuses while the old primary answers writable,
- * so the cluster never has two writable nodes.
+ * so the cluster never has two writable nodes: it always asks, but once an earlier step of this run
+ * found the old primary not answering, within {@link OldPrimaryReachability#RECHECK_CONNECT_BOUND}
+ * instead of the full connect timeout (a restarted server answers at once on a LAN; a black hole costs
+ * only that bound), and the detail says so.
  */
 public final class PromoteStandbyStep implements FailoverStep {
     private final StepNodes nodes;
+    private final OldPrimaryReachability known;
 
+    /** A step of its own run: it asks the old primary with the full timeout. */
     public PromoteStandbyStep(StepNodes nodes) {
+        this(nodes, OldPrimaryReachability.unknown(nodes));
+    }
+
+    /** @param known what this run knows about the old primary's reachability, shared by its steps */
+    public PromoteStandbyStep(StepNodes nodes, OldPrimaryReachability known) {
         this.nodes = nodes;
+        this.known = known;
     }
 
     @Override
@@ -30,16 +40,18 @@ public final class PromoteStandbyStep implements FailoverStep {
     @Override
     public StepResult execute(StepContext ctx) throws SQLException {
         String to = ctx.toNode();
-        Optional<Boolean> oldWritable = nodes.writableIfReachable(ctx.fromNode());
-        if (oldWritable.orElse(false)) {
-            return StepResult.failed(ctx.fromNode() + " answers and is writable (read_only=OFF): promoting "
+        StepNodes.OldPrimaryAnswer<Boolean> oldWritable = nodes.askOldPrimary(ctx, name(), known,
+                OldPrimaryReachability.Need.SAFETY, db -> !StepNodes.readOnly(db));
+        String note = oldWritable.notePrefix();
+        if (oldWritable.value().orElse(false)) {
+            return StepResult.failed(note + ctx.fromNode() + " answers and is writable (read_only=OFF): promoting "
                     + to + " now would make two writable nodes");
         }
         try (DbSession db = nodes.open(to)) {
             boolean replicating = db.replicaStatus().isPresent();
             boolean readOnly = StepNodes.readOnly(db);
             if (!replicating && !readOnly) {
-                return StepResult.skipped(to + " is already writable with no replication configured: already promoted");
+                return StepResult.skipped(note + to + " is already writable with no replication configured: already promoted");
             }
             if (replicating) {
                 NodeOperations.promote(db);
@@ -47,10 +59,10 @@ public final class PromoteStandbyStep implements FailoverStep {
                 db.execute("SET GLOBAL read_only = OFF");
             }
             if (db.replicaStatus().isPresent() || StepNodes.readOnly(db)) {
-                return StepResult.failed(to + " still replicates or is read-only after the promotion statements");
+                return StepResult.failed(note + to + " still replicates or is read-only after the promotion statements");
             }
             String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
-            return StepResult.ok(to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
+            return StepResult.ok(note + to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
                     + "read_only=OFF (gtid_current_pos " + gtid + ")");
         }
     }

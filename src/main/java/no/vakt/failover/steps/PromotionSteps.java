@@ -13,18 +13,25 @@ import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
 
-/** The seven steps of a promotion with real MariaDB I/O, wired for a {@link no.vakt.failover.PlanExecutor}. */
+/**
+ * The seven steps of a promotion with real MariaDB I/O, wired for a {@link no.vakt.failover.PlanExecutor}.
+ * Call once per run: the steps share one {@link OldPrimaryReachability}, so what one step learns about
+ * the old primary spares the later ones a connect timeout, and a new run (crash recovery included)
+ * starts knowing nothing.
+ */
 public final class PromotionSteps {
     private PromotionSteps() {}
 
     public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
             AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
             Supplier<Optional<Instant>> primaryLastHeartbeat) {
+        var checks = config.policy().checks();
+        OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
         return List.of(
-                new FenceOldPrimaryStep(nodes),
-                new ApplyRelayLogStep(nodes, config.policy().maxApplyWait()),
-                new CheckDataLossStep(nodes, clock, config.objectives().rpo(), alerts, primaryLastHeartbeat),
-                new PromoteStandbyStep(nodes),
+                new FenceOldPrimaryStep(nodes, known),
+                new ApplyRelayLogStep(nodes, config.policy().maxApplyWait(), known),
+                new CheckDataLossStep(nodes, clock, config.objectives().rpo(), alerts, primaryLastHeartbeat, known),
+                new PromoteStandbyStep(nodes, known),
                 new VerifyWriteStep(nodes),
                 new HandoverStep(traffic, files, alerts),
                 new BumpEpochStep(nodes, journal));

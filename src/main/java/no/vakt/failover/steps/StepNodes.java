@@ -1,12 +1,15 @@
 package no.vakt.failover.steps;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
-import no.vakt.db.GtidPosition;
+import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
+import no.vakt.failover.StepContext;
+import no.vakt.failover.StepName;
 
 /**
  * The nodes a step acts on, found by the names in its {@link no.vakt.failover.StepContext} (so a step
@@ -39,21 +42,54 @@ public final class StepNodes {
         return inspector.open(node(name));
     }
 
-    /** The node's {@code gtid_binlog_pos} when it answers, empty when it does not. */
-    public Optional<GtidPosition> binlogPosIfReachable(String name) {
-        try (DbSession db = open(name)) {
-            return Optional.of(GtidPosition.parse(db.scalar("SELECT @@GLOBAL.gtid_binlog_pos").orElse("")));
-        } catch (SQLException e) {
-            return Optional.empty();
+    /** A fresh admin session whose connect and socket timeouts are {@code bound}; the caller closes it. */
+    public DbSession open(String name, Duration bound) throws SQLException {
+        return new NodeInspector(bound).open(node(name));
+    }
+
+    /** One question to a node over a fresh session. */
+    @FunctionalInterface
+    public interface Query<T> {
+        T ask(DbSession db) throws SQLException;
+    }
+
+    /**
+     * What the old primary said, empty when it was not asked or did not answer, and {@code note}: for the
+     * step's journal detail, why it was not asked again or how briefly it was re-checked (blank when it
+     * was asked normally).
+     */
+    public record OldPrimaryAnswer<T>(Optional<T> value, String note) {
+        /** The note followed by "; ", or nothing: a prefix for a step's detail. */
+        public String notePrefix() {
+            return note.isBlank() ? "" : note + "; ";
         }
     }
 
-    /** True, false, or empty when the node does not answer. */
-    public Optional<Boolean> writableIfReachable(String name) {
-        try (DbSession db = open(name)) {
-            return Optional.of(!readOnly(db));
+    /**
+     * Asks this run's old primary ({@code ctx.fromNode()}) as {@code known} allows for {@code need}: not
+     * at all, within the short re-check bound, or with the full timeout (see {@link OldPrimaryReachability}).
+     * Any failure means no answer, as before; a connection-level one is recorded in {@code known} for the
+     * later steps, and an answer clears what was known.
+     */
+    public <T> OldPrimaryAnswer<T> askOldPrimary(StepContext ctx, StepName step, OldPrimaryReachability known,
+            OldPrimaryReachability.Need need, Query<T> query) {
+        String old = ctx.fromNode();
+        OldPrimaryReachability.Asking asking = known.howToAsk(ctx, need);
+        String because = asking.because().map(known::describe).orElse("");
+        if (asking.ask() == OldPrimaryReachability.Ask.NOT_AGAIN) {
+            return new OldPrimaryAnswer<>(Optional.empty(), old + " not asked again: " + because);
+        }
+        boolean briefly = asking.ask() == OldPrimaryReachability.Ask.BRIEFLY;
+        String recheck = briefly ? old + " re-checked within " + known.recheckBound().toMillis() + " ms ("
+                + because + "): " : "";
+        try (DbSession db = briefly ? open(old, known.recheckBound()) : open(old)) {
+            T value = query.ask(db);
+            known.answered(ctx);
+            return new OldPrimaryAnswer<>(Optional.of(value), recheck.isEmpty() ? "" : recheck + "it answers");
         } catch (SQLException e) {
-            return Optional.empty();
+            known.noAnswer(ctx, step, e);
+            return new OldPrimaryAnswer<>(Optional.empty(),
+                    recheck.isEmpty() ? "" : recheck + "no answer (" + Errors.describe(e) + ")");
         }
     }
 

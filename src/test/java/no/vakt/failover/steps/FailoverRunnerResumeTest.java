@@ -46,6 +46,12 @@ class FailoverRunnerResumeTest {
             // journaled --force (the trigger label) lets it through.
             assertThat(recovery.record().outcome()).as(recovery.record().toString()).isEqualTo(FailoverOutcome.COMPLETED);
             assertThat(recovery.record().lastRunOf("CHECK_DATA_LOSS").orElseThrow().detail()).startsWith("RPO waived by --force");
+            // The resumed run has no memory of the fence before the crash: it asked the old primary itself,
+            // and only what it learned in this run spared the later steps a connect timeout.
+            assertThat(recovery.record().steps()).extracting(s -> s.detail() == null ? "" : s.detail())
+                    .noneMatch(d -> d.contains("FENCE_OLD_PRIMARY found it"));
+            assertThat(recovery.record().lastRunOf("PROMOTE_STANDBY").orElseThrow().detail())
+                    .startsWith("oslo-db re-checked within 250 ms (");
             assertThat(readOnly(pair.standby)).isFalse();
             assertThat(slaveStatus(pair.standby, "Slave_IO_Running")).isNull();
             assertThat(scalar(pair.standby, "SELECT epoch FROM vakt.cluster")).contains("1");

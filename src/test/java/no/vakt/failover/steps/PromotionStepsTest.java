@@ -13,7 +13,10 @@ import java.util.Optional;
 import no.vakt.alert.Alert;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
+import no.vakt.detect.FrozenServer;
+import no.vakt.failover.FailoverStep;
 import no.vakt.failover.StepContext;
+import no.vakt.failover.StepName;
 import no.vakt.failover.StepResult;
 import no.vakt.journal.Journal;
 import no.vakt.journal.StepOutcome;
@@ -114,6 +117,100 @@ class PromotionStepsTest {
             StepResult forced = check.execute(new StepContext(1, "test", "oslo-db", "bergen-db", 1, false));
             assertThat(forced.outcome()).isEqualTo(StepOutcome.OK);
             assertThat(forced.detail()).startsWith("RPO waived by --force");
+        }
+    }
+
+    /** A step's result and how long it took. */
+    record Timed(StepResult result, Duration took) {}
+
+    static Timed timed(FailoverStep step, StepContext ctx) throws Exception {
+        long start = System.nanoTime();
+        StepResult r = step.execute(ctx);
+        return new Timed(r, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Test
+    void aBlackHoledOldPrimaryCostsTheRunOneConnectTimeoutNotOnePerStep() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)");
+            ReplicationFixture.start(pair);
+            TestPair.sql(pair.primary, "INSERT INTO shop.orders VALUES (1)");
+            ReplicationFixture.awaitCaughtUp(pair);
+            VaktConfig config = pair.config();
+            Duration timeout = config.policy().checks().timeout();
+            StepNodes nodes = new StepNodes(config, new NodeInspector(timeout));
+            // The promotion trusts a finding for checks.interval; long here, so that a slow machine does not
+            // turn "not asked again" into "re-checked" and fail the test for the wrong reason.
+            OldPrimaryReachability known = new OldPrimaryReachability(Clock.systemUTC(), Duration.ofSeconds(30), timeout);
+            StepContext forced = new StepContext(1, "test", "oslo-db", "bergen-db", 1, false);
+
+            try (FrozenServer frozen = FrozenServer.freeze(pair.primary)) {
+                Timed fence = timed(new FenceOldPrimaryStep(nodes, known), forced);
+                assertThat(fence.result().outcome()).isEqualTo(StepOutcome.SKIPPED);
+                assertThat(fence.result().detail()).contains("oslo-db does not answer (");
+                // A black hole: the connect waited out the timeout instead of being refused.
+                assertThat(fence.took()).isGreaterThan(timeout.dividedBy(2));
+                assertThat(known.known(forced)).get().extracting(OldPrimaryReachability.NoAnswer::foundBy)
+                        .isEqualTo(StepName.FENCE_OLD_PRIMARY);
+
+                // The standby's IO thread still says Yes (nothing was refused): APPLY_RELAY_LOG would ask the
+                // old primary for its binlog position, and does not.
+                assertThat(slaveStatus(pair.standby, "Slave_IO_Running")).isEqualTo("Yes");
+                Timed apply = timed(new ApplyRelayLogStep(nodes, Duration.ofSeconds(10), known), forced);
+                assertThat(apply.result().outcome()).as(apply.result().detail()).isEqualTo(StepOutcome.OK);
+                assertThat(apply.result().detail())
+                        .contains("oslo-db not asked again: FENCE_OLD_PRIMARY found it not answering")
+                        .contains("relay log applied on bergen-db");
+
+                Timed check = timed(new CheckDataLossStep(nodes, Clock.systemUTC(), Duration.ofSeconds(1),
+                        a -> {}, Optional::empty, known), forced);
+                assertThat(check.result().outcome()).as(check.result().detail()).isEqualTo(StepOutcome.OK);
+                assertThat(check.result().detail()).contains("oslo-db not asked again: FENCE_OLD_PRIMARY found it");
+
+                // The two-writable-primaries guard still asks, within the short bound.
+                Timed promote = timed(new PromoteStandbyStep(nodes, known), forced);
+                assertThat(promote.result().outcome()).as(promote.result().detail()).isEqualTo(StepOutcome.OK);
+                assertThat(promote.result().detail())
+                        .startsWith("oslo-db re-checked within 250 ms (FENCE_OLD_PRIMARY found it not answering")
+                        .contains("no answer (")
+                        .contains("bergen-db: STOP SLAVE; RESET SLAVE ALL; read_only=OFF");
+
+                // Each waited a full connect timeout before (the drill showed ~1010 ms each); bounds generous
+                // for a busy machine: the point is "not a timeout each", the speed itself is bench/'s business.
+                assertThat(apply.took()).as("APPLY_RELAY_LOG").isLessThan(timeout.dividedBy(2));
+                assertThat(check.took()).as("CHECK_DATA_LOSS").isLessThan(timeout.dividedBy(2));
+                assertThat(promote.took()).as("PROMOTE_STANDBY").isLessThan(timeout.multipliedBy(3).dividedBy(4));
+            }
+            assertThat(readOnly(pair.standby)).isFalse();
+        }
+    }
+
+    @Test
+    void anOldPrimaryThatCameBackWritableIsStillRefusedByTheBriefRecheck() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            VaktConfig config = pair.config();
+            Duration timeout = config.policy().checks().timeout();
+            StepNodes nodes = new StepNodes(config, new NodeInspector(timeout));
+            OldPrimaryReachability known = new OldPrimaryReachability(Clock.systemUTC(),
+                    config.policy().checks().interval(), timeout);
+            pair.primary.kill();
+
+            StepResult fenced = new FenceOldPrimaryStep(nodes, known).execute(CTX);
+            assertThat(fenced.outcome()).isEqualTo(StepOutcome.SKIPPED);
+            assertThat(known.known(CTX)).as("a refused connect is a connection-level failure too").isPresent();
+
+            // It restarts writable (as after a crash) before the promotion: the re-check must see it.
+            pair.primary.start();
+            StepResult promote = new PromoteStandbyStep(nodes, known).execute(CTX);
+            assertThat(promote.outcome()).isEqualTo(StepOutcome.FAILED);
+            assertThat(promote.detail())
+                    .startsWith("oslo-db re-checked within 250 ms (FENCE_OLD_PRIMARY found it not answering")
+                    .contains("it answers")
+                    .contains("two writable nodes");
+            assertThat(readOnly(pair.standby)).isTrue();
+            // It answered: the later steps ask it normally again.
+            assertThat(known.known(CTX)).isEmpty();
         }
     }
 }
