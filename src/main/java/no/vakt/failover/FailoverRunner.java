@@ -26,6 +26,7 @@ import no.vakt.detect.DetectorConfig;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.PrimaryProbe;
 import no.vakt.detect.StandbyProbe;
+import no.vakt.failover.steps.OldPrimaryReachability;
 import no.vakt.failover.steps.PromotionSteps;
 import no.vakt.failover.steps.StepNodes;
 import no.vakt.filesync.FileSyncDirector;
@@ -50,6 +51,8 @@ public final class FailoverRunner {
     private final TrafficSwitch traffic;
     private final FileSyncDirector files;
     private final NodeInspector inspector;
+    /** For a look at a primary whose probes just failed (see {@link #justFailed}). */
+    private final NodeInspector briefInspector;
 
     /**
      * What asks for the failover.
@@ -131,6 +134,7 @@ public final class FailoverRunner {
         this.traffic = traffic;
         this.files = files;
         this.inspector = new NodeInspector(config.policy().checks().timeout());
+        this.briefInspector = new NodeInspector(OldPrimaryReachability.recheckBoundFor(config.policy().checks().timeout()));
     }
 
     /** Observes and plans; changes nothing. */
@@ -306,8 +310,9 @@ public final class FailoverRunner {
     }
 
     private Observation observe(Request request) {
-        Seen a = look(config.primary());
-        Seen b = look(config.standby());
+        Node justFailed = justFailed(request);
+        Seen a = look(config.primary(), justFailed);
+        Seen b = look(config.standby(), justFailed);
         Node livePrimary = request.roles() != null ? request.roles().primary()
                 : LiveRoles.settle(a.state(), a.epoch(), b.state(), b.epoch(), journal.epochHolder().orElse(null));
         Seen p = livePrimary.equals(a.state().node()) ? a : b;
@@ -356,7 +361,29 @@ public final class FailoverRunner {
         return Optional.empty();
     }
 
+    /**
+     * The live primary whose probes just failed, when the detector's verdict says so (anything but HEALTHY
+     * comes from failed probes, the last one within the last check interval), else null. The plan looks at
+     * it again, but only within {@link OldPrimaryReachability#RECHECK_CONNECT_BOUND}, as the steps re-check
+     * an old primary already found silent: a restarted server answers at once on a LAN, and a black-holed
+     * one delays the promotion by that bound instead of a full connect timeout. FENCE_OLD_PRIMARY still
+     * asks it with the full timeout.
+     */
+    private static Node justFailed(Request request) {
+        boolean failed = request.detectedHealth() != null && request.detectedHealth() != PrimaryHealth.HEALTHY;
+        return failed && request.roles() != null ? request.roles().primary() : null;
+    }
+
+    private Seen look(Node node, Node justFailed) {
+        boolean briefly = justFailed != null && justFailed.name().equals(node.name());
+        return lookWith(node, briefly ? briefInspector : inspector);
+    }
+
     private Seen look(Node node) {
+        return lookWith(node, inspector);
+    }
+
+    private static Seen lookWith(Node node, NodeInspector inspector) {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db);
             long epoch = NodeOperations.epoch(db);
