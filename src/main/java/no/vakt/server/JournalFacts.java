@@ -95,8 +95,10 @@ public final class JournalFacts {
             List<JournalEvent> events = journal.eventsAfter(lastEventId, PAGE);
             for (JournalEvent e : events) {
                 lastEventId = e.id();
-                if (e.kind() == EventKind.ALERT) {
-                    alertCounts.merge(detail(e.details(), "channel", "none") + "|" + detail(e.details(), "outcome", "raised"),
+                // An alert raised counts once (channel "none"); each channel's delivery outcome once more.
+                if (e.kind() == EventKind.ALERT) alertCounts.merge("none|raised", 1L, Long::sum);
+                if (e.kind() == EventKind.ALERT_DELIVERY) {
+                    alertCounts.merge(detail(e.details(), "channel", "unknown") + "|" + detail(e.details(), "outcome", "unknown"),
                             1L, Long::sum);
                 }
             }

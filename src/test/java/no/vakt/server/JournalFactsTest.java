@@ -56,8 +56,8 @@ class JournalFactsTest {
             long id = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "manual", "operator", 1));
             advance(Duration.ofMillis(180));
             journal.finishFailover(id, FailoverOutcome.COMPLETED, "bergen-db is primary");
-            journal.append(EventKind.ALERT, "shop", null, "a", Map.of("channel", "email", "outcome", "failed"));
-            journal.append(EventKind.ALERT, "shop", null, "b", Map.of("channel", "email", "outcome", "failed"));
+            journal.append(EventKind.ALERT_DELIVERY, "shop", null, "a", Map.of("channel", "email", "outcome", "failed"));
+            journal.append(EventKind.ALERT_DELIVERY, "shop", null, "b", Map.of("channel", "email", "outcome", "failed"));
             journal.append(EventKind.ALERT, "shop", null, "c", Map.of());
 
             // Cached for a second: the journal is not re-read on every request.
@@ -70,7 +70,7 @@ class JournalFactsTest {
             assertThat(f.runningFailover()).isNull();
             assertThat(f.alertDeliveries()).containsEntry("email|failed", 2L).containsEntry("none|raised", 1L);
 
-            journal.append(EventKind.ALERT, "shop", null, "d", Map.of("channel", "email", "outcome", "failed"));
+            journal.append(EventKind.ALERT_DELIVERY, "shop", null, "d", Map.of("channel", "email", "outcome", "failed"));
             journal.append(EventKind.DRILL, "shop", null, "drill", Map.of("passed", true, "rto_ms", 900, "rpo_ms", 0));
             facts.invalidate();
             f = facts.get();

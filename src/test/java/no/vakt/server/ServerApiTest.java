@@ -129,7 +129,8 @@ class ServerApiTest {
         // What the drill and alert features journal; the server reads them, whoever writes them.
         journal.append(EventKind.DRILL, "test", "bergen-db", "drill kill-primary passed",
                 Map.of("passed", true, "rto_ms", 4200, "rpo_ms", 1500));
-        journal.append(EventKind.ALERT, "test", "oslo-db", "primary oslo-db down",
+        journal.append(EventKind.ALERT, "test", "oslo-db", "primary oslo-db down", Map.of("severity", "CRITICAL"));
+        journal.append(EventKind.ALERT_DELIVERY, "test", "oslo-db", "slack: delivered 'primary oslo-db down'",
                 Map.of("channel", "slack", "outcome", "delivered"));
 
         await("the drill is visible").atMost(Duration.ofSeconds(5)).until(() ->
@@ -159,6 +160,7 @@ class ServerApiTest {
                 .contains("vakt_filesync_backlog_files{cluster=\"test\"} 3.0")
                 .contains("vakt_filesync_oldest_age_seconds{cluster=\"test\"} 7.0")
                 .contains("vakt_alert_deliveries_total{channel=\"slack\",cluster=\"test\",outcome=\"delivered\"} 1.0")
+                .contains("vakt_alert_deliveries_total{channel=\"none\",cluster=\"test\",outcome=\"raised\"} 1.0")
                 .contains("vakt_epoch{cluster=\"test\"} 0.0");
         assertThat(metrics).containsPattern("vakt_replication_lag_seconds\\{cluster=\"test\",node=\"bergen-db\",site=\"bergen\"} \\d");
         assertThat(metrics).containsPattern("vakt_replication_lag_seconds\\{cluster=\"test\",node=\"oslo-db\",site=\"oslo\"} NaN");
