@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.drill.Drill;
 import no.vakt.drill.DrillHistory;
@@ -101,8 +103,10 @@ public final class DrillCommand implements Callable<Integer> {
         if (discardErrant && !rejoin) throw new UsageException("--discard-errant goes with --rejoin");
         String kind = fault != null ? fault : cfg.drills().fault();
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(journalPath, clock)) {
-            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out)
+        // Resources close in reverse: queued alerts (the drill's result among them) go out before the journal closes.
+        try (Journal journal = new Journal(journalPath, clock);
+                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
+            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out, alerts)
                     .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
             out.flush();
             return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;

@@ -89,7 +89,7 @@ public final class RunCommand implements Callable<Integer> {
             }, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
-            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, print);
+            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts, print);
             try {
                 monitor.start();
                 web.startForRun(print);

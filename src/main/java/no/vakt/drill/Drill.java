@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
@@ -279,9 +281,27 @@ public final class Drill {
                 "drill " + kind.label() + " " + (m.passed() ? "passed" : "FAILED") + ": RTO "
                         + (m.rtoMs() == null ? "n/a" : m.rtoMs() + " ms") + ", RPO " + m.rpoRows() + " rows",
                 journalDetails(report));
+        env.alerts().send(resultAlert(report));
         out.print(report.summary());
         out.flush();
         return new Outcome(null, report);
+    }
+
+    /**
+     * The drill's outcome for the people on call: a pass is news (INFO), a failure a WARNING, since the
+     * way back after a real disaster is in doubt until it is fixed.
+     */
+    static Alert resultAlert(DrillReport r) {
+        Measurement m = r.measurement();
+        String figures = "RTO " + (m.rtoMs() == null ? "n/a" : m.rtoMs() + " ms") + " (objective " + m.rtoObjectiveMs()
+                + " ms), RPO " + m.rpoRows() + " rows / " + m.rpoMs() + " ms (objective " + m.rpoObjectiveMs() + " ms), failover "
+                + (m.failoverHappened() ? "yes" : "no") + " (" + (m.failoverExpected() ? "expected" : "not expected") + ")";
+        String evidence = figures + (m.reasons().isEmpty() ? "" : "; " + String.join("; ", m.reasons()));
+        String action = (r.passed() ? "none; the report: " : "fix what the report lists, then drill again: ")
+                + r.reportDir() + "/report.html";
+        return new Alert(r.passed() ? no.vakt.alert.Severity.INFO : no.vakt.alert.Severity.WARNING, r.cluster(),
+                "drill " + r.fault() + " " + (r.passed() ? "passed" : "FAILED"), evidence, action, AlertKind.DRILL_RESULT,
+                r.newPrimary());
     }
 
     /** The details of the journal's {@code drill} event; the dashboard reads these keys. */

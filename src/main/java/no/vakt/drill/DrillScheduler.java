@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import no.vakt.alert.AlertSink;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
 
@@ -66,7 +67,7 @@ public final class DrillScheduler implements AutoCloseable {
      * printed once and not started.
      */
     public static Optional<DrillScheduler> startFor(VaktConfig config, Path configFile, Journal journal, Clock clock,
-            Consumer<String> out) {
+            AlertSink alerts, Consumer<String> out) {
         if (config.drills().schedule() == null) return Optional.empty();
         Optional<String> refused = refusal(config);
         if (refused.isPresent()) {
@@ -74,7 +75,7 @@ public final class DrillScheduler implements AutoCloseable {
             return Optional.empty();
         }
         PrintWriter writer = new PrintWriter(lines(out), true);
-        Launcher launcher = () -> Drills.create(config, configFile, journal, clock, writer)
+        Launcher launcher = () -> Drills.create(config, configFile, journal, clock, writer, alerts)
                 .run(new Drill.Options(config.drills().fault(), null, false, true, Drill.MonitorMode.EXTERNAL, true, true,
                         false));
         DrillScheduler s = new DrillScheduler(CronSchedule.parse(config.drills().schedule()), clock, ZoneId.systemDefault(),

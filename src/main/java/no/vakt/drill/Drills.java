@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
-import no.vakt.alert.LoggingAlertSink;
+import no.vakt.alert.AlertSink;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
 import no.vakt.filesync.FileSync;
@@ -20,9 +20,10 @@ import no.vakt.traffic.TrafficSwitches;
 public final class Drills {
     private Drills() {}
 
-    public static Drill create(VaktConfig config, Path configFile, Journal journal, Clock clock, PrintWriter out) {
+    /** @param alerts the configured channels ({@code vakt run}'s own when the daemon runs the drill) */
+    public static Drill create(VaktConfig config, Path configFile, Journal journal, Clock clock, PrintWriter out,
+            AlertSink alerts) {
         NodeInspector inspector = new NodeInspector(config.policy().checks().timeout().plusSeconds(2));
-        LoggingAlertSink alerts = new LoggingAlertSink();
         Consumer<String> print = line -> {
             synchronized (out) {
                 out.println("  " + line);

@@ -68,6 +68,12 @@ class DrillKillTest {
                 assertThat(e.details().has("rpo_ms")).isTrue();
                 List<Entry> history = DrillHistory.read(journal);
                 assertThat(history).hasSize(1);
+                // The result goes to the people on call through the configured channels, journaled like every alert.
+                JournalEvent result = journal.history(500).stream().filter(x -> x.kind() == EventKind.ALERT)
+                        .filter(x -> x.details().path("kind").asText().equals("drill-result")).findFirst().orElseThrow();
+                assertThat(result.summary()).contains("drill kill-db passed");
+                assertThat(result.details().path("severity").asText()).isEqualTo("INFO");
+                assertThat(result.details().path("evidence").asText()).contains("RPO 0 rows");
             }
             Cli h = Cli.run("drill", "--config", pair.configFile.toString(), "--history");
             assertThat(h.out()).contains("kill-db").contains("passed");
