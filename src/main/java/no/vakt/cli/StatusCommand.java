@@ -3,11 +3,14 @@ package no.vakt.cli;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
+import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.filesync.StatusFile;
 import no.vakt.status.StatusJson;
@@ -24,9 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Live state of every node: role, replication, lag.",
             "",
-            "Per node: live and configured role, reachable, read_only, GTID position,",
-            "IO/SQL threads, heartbeat lag next to Seconds_Behind_Master, last error;",
-            "then warnings. Exit 0 when every node is reachable, 1 otherwise."},
+            "Per node: live and configured role, reachable, read_only, GTID position, IO/SQL threads,"
+                    + " heartbeat lag next to Seconds_Behind_Master, semi-sync, last error; then the file sync"
+                    + " part and the warnings (lag over the RPO, a stopped heartbeat writer, a semi-sync"
+                    + " fallback...).",
+            "Exit 0 when every node is reachable, 1 otherwise (warnings do not change it)."},
         footer = {"", "--json prints one object (null where unknown or not applicable):",
             "  cluster, generated_at (ISO-8601 UTC), all_reachable,",
             "  warnings[] (sentences), nodes[] with: site, node, address,",
@@ -34,8 +39,10 @@ import picocli.CommandLine.Spec;
             "  role_mismatch, reachable, error, server_id, version, read_only,",
             "  gtid_current_pos, gtid_binlog_pos, gtid_slave_pos,",
             "  replicating_from (host:port), replicating_from_node,",
-            "  io_thread, sql_thread (Yes|No|Connecting), heartbeat_lag_ms,",
-            "  seconds_behind_master, last_error;",
+            "  io_thread, sql_thread (Yes|No|Connecting),",
+            "  heartbeat_lag_ms (standbys only), heartbeat_lag_basis (source|age),",
+            "  heartbeat_age_ms, seconds_behind_master,",
+            "  semi_sync (on|fallback|enabled|off), last_error;",
             "  file_sync (null without files: directories): state, source, target,",
             "  pending_changes, oldest_unsynced_ms, last_success, files_sent,",
             "  bytes_sent, deletes, rsync_failures, push_failures, directories[]"})
@@ -76,10 +83,12 @@ public final class StatusCommand implements Callable<Integer> {
         for (long i = 0; i < reports; i++) {
             long started = System.nanoTime();
             List<NodeState> states = probe.inspectAll(cfg);
-            last = StatusReport.from(cfg, states, clock.instant());
+            Instant now = clock.instant();
+            Optional<FileSyncSnapshot> files = StatusFile.read(StatusFile.forConfig(config.path()));
+            last = StatusReport.from(cfg, states, now);
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json && i > 0) out.println();
-            out.print(render(last));
+            out.print(render(cfg, last, files, now));
             if (watch && !json) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
             out.flush();
             if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
@@ -87,10 +96,9 @@ public final class StatusCommand implements Callable<Integer> {
         return last != null && last.allReachable() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private String render(StatusReport report) {
-        var files = StatusFile.read(StatusFile.forConfig(config.path()));
-        if (!json) return StatusTable.render(report) + FileSyncStatusView.text(config.load(), files, clock.instant());
-        var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), config.load(), files, clock.instant());
+    private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now) {
+        if (!json) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
+        var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
         return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import no.vakt.config.Durations;
@@ -14,6 +15,7 @@ import no.vakt.config.Node;
 import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
+import no.vakt.replication.SemiSyncState;
 
 /**
  * What {@code vakt status} shows: one row per configured node plus warnings, built from probe
@@ -45,11 +47,21 @@ import no.vakt.db.NodeState;
  *   replicating_from_node string   the configured node at that address; null when none matches
  *   io_thread             string   Slave_IO_Running ("Yes" | "No" | "Connecting"); null when no channel
  *   sql_thread            string   Slave_SQL_Running ("Yes" | "No"); null when no channel
- *   heartbeat_lag_ms      number   age of the newest row in vakt.heartbeat on this node (on a standby:
- *                                  the real replication delay plus at most one heartbeat interval);
- *                                  null when no heartbeat has arrived yet
+ *   heartbeat_lag_ms      number   a live standby's replication lag by heartbeat (see heartbeat_lag_basis);
+ *                                  null on a primary or idle node, and when no heartbeat has arrived yet
+ *   heartbeat_lag_basis   string   "source": the node it replicates from answered, and the lag is that
+ *                                  node's newest heartbeat minus this node's newest applied one (a stopped
+ *                                  writer does not count as lag) | "age": the source did not answer or has
+ *                                  no heartbeat, so the lag is this node's heartbeat_age_ms, an upper
+ *                                  bound that also counts time without a writer; null with no lag figure
+ *   heartbeat_age_ms      number   age of the newest row in vakt.heartbeat on this node, by its own clock;
+ *                                  on the primary it says whether a writer runs; null when there is none
  *   seconds_behind_master number   Seconds_Behind_Master as the server reports it; null when NULL or no
  *                                  channel. Shown next to heartbeat_lag_ms, never to be trusted alone
+ *   semi_sync             string   on a live primary: "on" (commits wait for a standby's ack), "fallback"
+ *                                  (enabled, but it stopped waiting: asynchronous now), "off"; on a live
+ *                                  standby: "on" (acknowledging), "enabled" (enabled but not in effect),
+ *                                  "off"; null on idle and unreachable nodes
  *   last_error            string   the replica's last IO/SQL error, or the connection error of an
  *                                  unreachable node; null when none
  * warnings[]              string   problems an operator should look at, one sentence each
@@ -75,23 +87,34 @@ public record StatusReport(
     public static StatusReport from(VaktConfig config, Collection<NodeState> states, Instant at) {
         Map<String, NodeState> byName = states.stream()
                 .collect(Collectors.toMap(s -> s.node().name(), Function.identity(), (a, b) -> b));
-        List<NodeStatus> rows = new ArrayList<>();
+        List<NodeState> ordered = new ArrayList<>();
         for (Node node : config.nodes()) {
-            NodeState state = byName.getOrDefault(node.name(), NodeState.unreachable(node, "not probed"));
-            rows.add(NodeStatus.from(config, state));
+            ordered.add(byName.getOrDefault(node.name(), NodeState.unreachable(node, "not probed")));
+        }
+        List<NodeStatus> rows = new ArrayList<>();
+        for (NodeState state : ordered) {
+            Optional<NodeState> source = state.replica().flatMap(r -> NodeStatus.sourceNode(config, r))
+                    .map(n -> byName.get(n.name()));
+            rows.add(NodeStatus.from(config, state, source));
         }
         boolean allReachable = rows.stream().allMatch(NodeStatus::reachable);
+        List<String> warnings = warnings(config, rows, ordered);
         return new StatusReport(config.cluster(), at.truncatedTo(ChronoUnit.MILLIS).toString(), allReachable, rows,
-                warnings(rows, config.objectives().rpo()));
+                warnings);
     }
 
     public long reachableCount() {
         return nodes.stream().filter(NodeStatus::reachable).count();
     }
 
-    static List<String> warnings(List<NodeStatus> rows, Duration rpo) {
+    /** @param states the probe results, in the order of {@code rows} */
+    static List<String> warnings(VaktConfig config, List<NodeStatus> rows, List<NodeState> states) {
         List<String> w = new ArrayList<>();
-        for (NodeStatus n : rows) {
+        Duration rpo = config.objectives().rpo();
+        Map<String, NodeStatus> byName = rows.stream()
+                .collect(Collectors.toMap(NodeStatus::node, Function.identity(), (a, b) -> a));
+        for (int i = 0; i < rows.size(); i++) {
+            NodeStatus n = rows.get(i);
             if (!n.reachable()) {
                 w.add(n.node() + " (" + n.address() + ") is unreachable: " + n.error());
                 continue;
@@ -100,7 +123,15 @@ public record StatusReport(
                 w.add(n.node() + " is configured as " + n.configuredRole() + " but is live " + n.liveRole()
                         + explainLive(n));
             }
-            if (n.liveAs(LiveRole.STANDBY)) standbyWarnings(n, rpo, w);
+            if (n.liveAs(LiveRole.STANDBY)) {
+                NodeStatus source = n.replicatingFromNode() == null ? null : byName.get(n.replicatingFromNode());
+                standbyWarnings(n, source, rpo, w);
+                semiSyncStandbyWarnings(config, n, w);
+            }
+            if (n.liveAs(LiveRole.PRIMARY)) {
+                heartbeatWriterWarning(config, n, w);
+                semiSyncPrimaryWarnings(config, n, SemiSyncState.of(states.get(i)), w);
+            }
         }
         List<NodeStatus> primaries = rows.stream().filter(n -> n.liveAs(LiveRole.PRIMARY)).toList();
         if (primaries.size() > 1) {
@@ -113,7 +144,7 @@ public record StatusReport(
         return w;
     }
 
-    private static void standbyWarnings(NodeStatus n, Duration rpo, List<String> w) {
+    private static void standbyWarnings(NodeStatus n, NodeStatus source, Duration rpo, List<String> w) {
         if (Boolean.FALSE.equals(n.readOnly())) {
             w.add(n.node() + " replicates but is writable (read_only OFF): local writes would diverge");
         }
@@ -125,12 +156,58 @@ public record StatusReport(
             w.add(n.node() + " replicates from " + n.replicatingFrom() + ", which is no node in the config");
         }
         if (n.heartbeatLagMs() == null) {
-            w.add(n.node() + " has no heartbeat yet, so its lag is unknown (start `vakt heartbeat`);"
-                    + " Seconds_Behind_Master alone is not trusted");
+            boolean sourceWrites = source != null && source.heartbeatAgeMs() != null;
+            w.add(sourceWrites
+                    ? n.node() + " has no heartbeat row although " + source.node() + " has, so its lag is unknown:"
+                            + " the vakt schema does not reach it (see the replication threads and filters);"
+                            + " Seconds_Behind_Master alone is not trusted"
+                    : n.node() + " has no heartbeat yet, so its lag is unknown (start `vakt run` or `vakt heartbeat`);"
+                            + " Seconds_Behind_Master alone is not trusted");
         } else if (n.heartbeatLagMs() > rpo.toMillis()) {
-            w.add(n.node() + " heartbeat lag " + n.heartbeatLagMs() + " ms is over the RPO of "
-                    + Durations.format(rpo) + (n.secondsBehindMaster() != null && n.secondsBehindMaster() == 0
+            w.add(n.node() + " heartbeat lag " + n.heartbeatLagMs() + " ms is over the RPO of " + Durations.format(rpo)
+                    + (n.lagFromAge() ? " (" + ageReason(n, source) + ")" : "")
+                    + (n.secondsBehindMaster() != null && n.secondsBehindMaster() == 0
                             ? " (Seconds_Behind_Master says 0: the heartbeat is the truth)" : ""));
+        }
+    }
+
+    /** Why a lag is the raw age of the newest row, and what that means. */
+    private static String ageReason(NodeStatus n, NodeStatus source) {
+        String why;
+        if (source == null) why = "its source is no configured node";
+        else if (!source.reachable()) why = source.node() + " does not answer";
+        else why = source.node() + " has no heartbeat row";
+        return "the age of its newest heartbeat row: " + why + ", so this also counts any time no writer was running";
+    }
+
+    private static void heartbeatWriterWarning(VaktConfig config, NodeStatus n, List<String> w) {
+        Duration stale = HeartbeatLag.staleAfter(config.replication().heartbeatInterval());
+        if (n.heartbeatAgeMs() != null && n.heartbeatAgeMs() > stale.toMillis()) {
+            w.add("heartbeat writer stopped: newest row " + n.heartbeatAgeMs() + " ms old on " + n.node()
+                    + " (expected every " + Durations.format(config.replication().heartbeatInterval())
+                    + "), so lag is measured only up to that row; is `vakt run` or `vakt heartbeat` running?");
+        }
+    }
+
+    private static void semiSyncPrimaryWarnings(VaktConfig config, NodeStatus n, SemiSyncState s, List<String> w) {
+        if (s.fellBackToAsync()) {
+            w.add(n.node() + " " + s.describeMaster() + ": commits no longer wait for a standby's ack, so a failover"
+                    + " now can lose them (RPO not zero); check that the standby acknowledges"
+                    + " (rpl_semi_sync_slave_enabled ON, IO thread running)");
+        } else if (config.replication().semiSync() && !s.masterEnabled()) {
+            w.add("replication.semi-sync is true but " + n.node() + " has rpl_semi_sync_master_enabled OFF:"
+                    + " replication is asynchronous (run `vakt replicate`)");
+        }
+    }
+
+    private static void semiSyncStandbyWarnings(VaktConfig config, NodeStatus n, List<String> w) {
+        if (!config.replication().semiSync()) return;
+        if (NodeStatus.SEMI_SYNC_OFF.equals(n.semiSync())) {
+            w.add("replication.semi-sync is true but " + n.node() + " has rpl_semi_sync_slave_enabled OFF:"
+                    + " it never acknowledges, so its primary falls back to asynchronous (run `vakt replicate`)");
+        } else if (NodeStatus.SEMI_SYNC_ENABLED.equals(n.semiSync()) && "Yes".equalsIgnoreCase(n.ioThread())) {
+            w.add(n.node() + " has semi-sync enabled but not in effect (Rpl_semi_sync_slave_status OFF): its IO thread"
+                    + " connected before it was enabled; on " + n.node() + ": STOP SLAVE IO_THREAD; START SLAVE IO_THREAD;");
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class StatusTable {
     static final String[] HEADER = {"SITE", "NODE", "ADDRESS", "ROLE", "CONFIGURED", "REACHABLE", "READ_ONLY",
-        "GTID", "IO", "SQL", "HB_LAG", "SBM", "LAST ERROR"};
+        "GTID", "IO", "SQL", "HB_LAG", "SBM", "SEMI_SYNC", "LAST ERROR"};
     /** Long server errors are cut in the table; --json carries them whole. */
     static final int MAX_ERROR = 100;
 
@@ -45,7 +45,7 @@ public final class StatusTable {
     static String[] cells(NodeStatus n) {
         if (!n.reachable()) {
             return new String[] {n.site(), n.node(), n.address(), n.liveRole(), n.configuredRole(), "NO", "-", "-",
-                "-", "-", "-", "-", cut(n.error())};
+                "-", "-", "-", "-", "-", cut(n.error())};
         }
         return new String[] {
             n.site(),
@@ -58,10 +58,20 @@ public final class StatusTable {
             n.gtidCurrentPos() == null || n.gtidCurrentPos().isEmpty() ? "-" : n.gtidCurrentPos(),
             n.ioThread() == null ? "-" : n.ioThread(),
             n.sqlThread() == null ? "-" : n.sqlThread(),
-            n.heartbeatLagMs() == null ? "-" : n.heartbeatLagMs() + " ms",
+            heartbeatLag(n),
             n.secondsBehindMaster() == null ? (n.replicatingFrom() == null ? "-" : "NULL") : n.secondsBehindMaster() + " s",
+            n.semiSync() == null ? "-" : n.semiSync() + (NodeStatus.SEMI_SYNC_FALLBACK.equals(n.semiSync()) ? " !" : ""),
             n.lastError() == null ? "" : cut(n.lastError())
         };
+    }
+
+    /**
+     * A standby's lag; "(age)" when it is the raw age of its newest row (its source did not answer).
+     * "-" on a primary or an idle node, where there is no lag, and while no heartbeat has arrived.
+     */
+    private static String heartbeatLag(NodeStatus n) {
+        if (n.heartbeatLagMs() == null) return "-";
+        return n.heartbeatLagMs() + " ms" + (n.lagFromAge() ? " (age)" : "");
     }
 
     private static String cut(String s) {

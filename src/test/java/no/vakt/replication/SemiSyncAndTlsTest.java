@@ -8,6 +8,7 @@ import static no.vakt.replication.ReplicateCommandTest.slaveStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeInspector;
 import no.vakt.lab.TlsCerts;
+import no.vakt.status.StatusJson;
 import no.vakt.testing.Cli;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,11 @@ class SemiSyncAndTlsTest {
         return column(pair.primary, "SHOW GLOBAL STATUS LIKE '" + name + "'").isEmpty() ? null
                 : scalar(pair.primary, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '"
                         + name.toUpperCase() + "'").orElse(null);
+    }
+
+    static JsonNode status(TestPair pair) throws Exception {
+        Cli r = Cli.run("status", "--config", pair.configFile.toString(), "--json");
+        return StatusJson.mapper().readTree(r.out());
     }
 
     @Test
@@ -41,6 +48,10 @@ class SemiSyncAndTlsTest {
             NodeInspector inspector = new NodeInspector(Duration.ofSeconds(10));
             try (DbSession primary = inspector.open(pair.config().primary())) {
                 assertThat(SemiSyncState.read(primary).active()).isTrue();
+                JsonNode on = status(pair);
+                assertThat(on.at("/nodes/0/semi_sync").asText()).isEqualTo("on");
+                assertThat(on.at("/nodes/1/semi_sync").asText()).isEqualTo("on");
+                assertThat(on.get("warnings").toString()).doesNotContain("semi-sync");
 
                 TestPair.sql(pair.standby, "STOP SLAVE IO_THREAD");
                 // With no standby to ack, this commit waits the 1 s timeout, then the primary falls back.
@@ -49,6 +60,14 @@ class SemiSyncAndTlsTest {
                 SemiSyncState fellBack = SemiSyncState.read(primary);
                 assertThat(fellBack.fellBackToAsync()).isTrue();
                 assertThat(fellBack.describeMaster()).contains("FELL BACK to asynchronous");
+                // `vakt status` says so too: in the row, and as a warning.
+                JsonNode off = status(pair);
+                assertThat(off.at("/nodes/0/semi_sync").asText()).isEqualTo("fallback");
+                assertThat(off.get("warnings").toString()).contains("oslo-db semi-sync FELL BACK to asynchronous")
+                        .contains("RPO not zero");
+                Cli table = Cli.run("status", "--config", pair.configFile.toString());
+                assertThat(table.out()).containsPattern("(?m)^oslo .*fallback !")
+                        .contains("! oslo-db semi-sync FELL BACK to asynchronous");
 
                 // A re-run reconnects the standby as a semi-sync client; once it has caught up, acks resume.
                 Cli rerun = replicate(pair);

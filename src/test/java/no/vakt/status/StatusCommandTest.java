@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import no.vakt.db.Sql;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
@@ -67,6 +69,58 @@ class StatusCommandTest {
             assertThat(after.at("/nodes/1/error").asText()).isNotBlank();
             assertThat(after.at("/nodes/0/reachable").asBoolean()).isTrue();
         }
+    }
+
+    @Test
+    void aStoppedHeartbeatWriterIsNotLagAndWithoutItsPrimaryTheStandbyShowsItsRawAge() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            String cfg = pair.configFile.toString();
+            // The last beat of a writer that stopped 12 s ago (as `vakt heartbeat --duration 3s` leaves it),
+            // replicated like any beat. The standby is fully caught up: its lag is nil.
+            TestPair.sql(pair.primary, "REPLACE INTO vakt.heartbeat (server_id, ts, epoch)"
+                    + " VALUES (@@server_id, UTC_TIMESTAMP(6) - INTERVAL 12 SECOND, 0)");
+            ReplicationFixture.awaitCaughtUp(pair);
+
+            JsonNode json = statusJson(cfg);
+            JsonNode oslo = json.at("/nodes/0");
+            JsonNode bergen = json.at("/nodes/1");
+            assertThat(oslo.get("heartbeat_lag_ms").isNull()).as(json.toPrettyString()).isTrue();
+            assertThat(oslo.get("heartbeat_lag_basis").isNull()).isTrue();
+            assertThat(oslo.get("heartbeat_age_ms").asLong()).isBetween(12_000L, 60_000L);
+            assertThat(bergen.get("heartbeat_age_ms").asLong()).isBetween(12_000L, 60_000L);
+            assertThat(bergen.get("heartbeat_lag_basis").asText()).isEqualTo("source");
+            assertThat(bergen.get("heartbeat_lag_ms").asLong()).isBetween(0L, 999L);
+            assertThat(bergen.get("semi_sync").asText()).isEqualTo("off");
+            List<String> warnings = texts(json.get("warnings"));
+            assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("heartbeat writer stopped: newest row ")
+                    .contains(" ms old on oslo-db"));
+            assertThat(warnings).noneMatch(w -> w.contains("over the RPO"));
+
+            Cli table = Cli.run("status", "--config", cfg);
+            assertThat(line(table.out(), "oslo-db")).doesNotContain(" ms");
+            assertThat(line(table.out(), "bergen-db")).doesNotContain("(age)").containsPattern("\\b\\d{1,3} ms");
+
+            // The primary stops answering: the standby's own age is the only figure, and it says so.
+            pair.primary.stop();
+            JsonNode down = statusJson(cfg);
+            assertThat(down.at("/nodes/1/heartbeat_lag_basis").asText()).isEqualTo("age");
+            assertThat(down.at("/nodes/1/heartbeat_lag_ms").asLong()).isGreaterThanOrEqualTo(12_000L);
+            assertThat(texts(down.get("warnings"))).anySatisfy(w -> assertThat(w).startsWith("bergen-db heartbeat lag ")
+                    .contains("the age of its newest heartbeat row: oslo-db does not answer"));
+            assertThat(line(Cli.run("status", "--config", cfg).out(), "bergen-db")).contains(" ms (age)");
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String line(String table, String node) {
+        return table.lines().filter(l -> l.contains(" " + node + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + node + " in\n" + table));
     }
 
     @Test

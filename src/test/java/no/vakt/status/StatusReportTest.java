@@ -67,14 +67,23 @@ class StatusReportTest {
         assertThat(bergen.liveRole()).isEqualTo("standby");
         assertThat(bergen.replicatingFrom()).isEqualTo("127.0.10.1:3306");
         assertThat(bergen.replicatingFromNode()).isEqualTo("oslo-db");
-        assertThat(bergen.heartbeatLagMs()).isEqualTo(180L);
+        // oslo's newest row is 40 ms old, bergen's 180 ms: bergen is 140 ms behind oslo.
+        assertThat(bergen.heartbeatLagMs()).isEqualTo(140L);
+        assertThat(bergen.heartbeatLagBasis()).isEqualTo("source");
+        assertThat(bergen.heartbeatAgeMs()).isEqualTo(180L);
         assertThat(bergen.secondsBehindMaster()).isZero();
+        assertThat(oslo.heartbeatLagMs()).isNull();
+        assertThat(oslo.heartbeatLagBasis()).isNull();
+        assertThat(oslo.heartbeatAgeMs()).isEqualTo(40L);
+        assertThat(oslo.semiSync()).isEqualTo("off");
+        assertThat(bergen.semiSync()).isEqualTo("off");
 
         String table = StatusTable.render(r);
         assertThat(table).contains("Cluster lab: 2/2 nodes reachable (2026-01-02T03:04:05.678Z)")
                 .contains("No problems seen.");
-        assertThat(line(table, "bergen-db")).contains("standby", "yes", "ON", "0-1-42", "Yes", "180 ms", "0 s");
-        assertThat(line(table, "oslo-db")).contains("primary", "OFF").doesNotContain("!");
+        assertThat(line(table, "bergen-db")).contains("standby", "yes", "ON", "0-1-42", "Yes", "140 ms", "0 s")
+                .doesNotContain("(age)");
+        assertThat(line(table, "oslo-db")).contains("primary", "OFF").doesNotContain("!").doesNotContain(" ms");
     }
 
     @Test
@@ -118,11 +127,101 @@ class StatusReportTest {
 
     @Test
     void heartbeatLagOverTheRpoIsFlaggedEvenWhenSecondsBehindMasterSaysZero() {
-        StatusReport r = report(writable(OSLO, 1, "0-1-42"), replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 7300L, ""));
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"), replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 7340L, ""));
 
         assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w)
                 .contains("bergen-db heartbeat lag 7300 ms is over the RPO of 1s", "Seconds_Behind_Master says 0"));
         assertThat(line(StatusTable.render(r), "bergen-db")).contains("7300 ms", "0 s");
+    }
+
+    @Test
+    void aStoppedHeartbeatWriterIsNotLag() {
+        // `vakt heartbeat --duration 3s` ended 12 s ago: the newest row is 12 s old on both nodes.
+        NodeState oslo = state(OSLO, 1, false, "0-1-42", Optional.empty(), 12_000L);
+        StatusReport r = report(oslo, replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 12_039L, ""));
+
+        NodeStatus bergen = r.nodes().get(1);
+        assertThat(bergen.heartbeatLagMs()).isEqualTo(39L);
+        assertThat(bergen.heartbeatLagBasis()).isEqualTo("source");
+        assertThat(bergen.heartbeatAgeMs()).isEqualTo(12_039L);
+        assertThat(r.nodes().get(0).heartbeatLagMs()).isNull();
+        assertThat(r.warnings()).singleElement().isEqualTo("heartbeat writer stopped: newest row 12000 ms old on"
+                + " oslo-db (expected every 250ms), so lag is measured only up to that row; is `vakt run` or"
+                + " `vakt heartbeat` running?");
+        String table = StatusTable.render(r);
+        assertThat(line(table, "bergen-db")).contains("39 ms").doesNotContain("12039");
+        assertThat(line(table, "oslo-db")).doesNotContain("12000").doesNotContain(" ms");
+        assertThat(table).doesNotContain("No problems seen.");
+    }
+
+    @Test
+    void aWriterWithinFourBeatsIsRunning() {
+        // The lab writes every 250 ms: a row up to 2 s old is a late beat, not a stopped writer.
+        StatusReport r = report(state(OSLO, 1, false, "0-1-42", Optional.empty(), 1_900L),
+                replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 2_000L, ""));
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
+    void whenThePrimaryDoesNotAnswerTheLagIsTheRawAgeAndSaysSo() {
+        StatusReport r = report(NodeState.unreachable(OSLO, "Connection refused"),
+                replicaOf(BERGEN, 2, OSLO, "Connecting", "Yes", null, 4_200L, ""));
+
+        NodeStatus bergen = r.nodes().get(1);
+        assertThat(bergen.heartbeatLagMs()).isEqualTo(4_200L);
+        assertThat(bergen.heartbeatLagBasis()).isEqualTo("age");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).isEqualTo("bergen-db heartbeat lag 4200 ms is over the"
+                + " RPO of 1s (the age of its newest heartbeat row: oslo-db does not answer, so this also counts any"
+                + " time no writer was running)"));
+        assertThat(line(StatusTable.render(r), "bergen-db")).contains("4200 ms (age)");
+    }
+
+    @Test
+    void aPrimaryWithHeartbeatRowsThatTheStandbyLacksPointsAtReplicationNotTheWriter() {
+        StatusReport r = report(writable(OSLO, 1, "0-1-42"), replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, null, ""));
+        assertThat(r.warnings()).singleElement().asString()
+                .contains("bergen-db has no heartbeat row although oslo-db has").doesNotContain("start `vakt");
+    }
+
+    @Test
+    void semiSyncFallbackOnThePrimaryIsShownAndWarned() {
+        NodeState oslo = writable(OSLO, 1, "0-1-42");
+        oslo.variables().put("rpl_semi_sync_master_enabled", "ON");
+        NodeState fellBack = new NodeState(OSLO, true, null, oslo.variables(), Optional.empty(), 40L, Map.of(),
+                Map.of("rpl_semi_sync_master_status", "OFF", "rpl_semi_sync_master_clients", "0",
+                        "rpl_semi_sync_master_no_tx", "3"));
+        NodeState bergen = replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 100L, "");
+        bergen.variables().put("rpl_semi_sync_slave_enabled", "ON");
+        bergen = new NodeState(BERGEN, true, null, bergen.variables(), bergen.replica(), 100L, Map.of(),
+                Map.of("rpl_semi_sync_slave_status", "ON"));
+
+        StatusReport r = report(fellBack, bergen);
+        assertThat(r.nodes()).extracting(NodeStatus::semiSync).containsExactly("fallback", "on");
+        assertThat(r.warnings()).singleElement().asString()
+                .startsWith("oslo-db semi-sync FELL BACK to asynchronous (Rpl_semi_sync_master_status OFF, 3 commits"
+                        + " without ack, 0 semi-sync clients)")
+                .contains("RPO not zero");
+        assertThat(line(StatusTable.render(r), "oslo-db")).contains("fallback !");
+
+        NodeState active = new NodeState(OSLO, true, null, oslo.variables(), Optional.empty(), 40L, Map.of(),
+                Map.of("rpl_semi_sync_master_status", "ON", "rpl_semi_sync_master_clients", "1"));
+        StatusReport ok = report(active, bergen);
+        assertThat(ok.nodes().get(0).semiSync()).isEqualTo("on");
+        assertThat(ok.warnings()).isEmpty();
+    }
+
+    @Test
+    void semiSyncConfiguredButOffIsWarnedOnBothSides() {
+        VaktConfig semi = ConfigLoader.parse(Path.of("/tmp/status-test/vakt.yml"),
+                new LabConfigTemplate("lab", "127.0.10.1", 3306, "127.0.20.1", 3306, "vakt", Path.of("admin.pw"), "repl",
+                        Path.of("repl.pw"), List.of("shop"), "automatic", null, true, "127.0.0.1").render());
+        StatusReport r = StatusReport.from(semi, List.of(writable(semi.primary(), 1, "0-1-42"),
+                replicaOf(semi.standby(), 2, semi.primary(), "Yes", "Yes", 0L, 100L, "")), AT);
+        assertThat(r.warnings()).containsExactly(
+                "replication.semi-sync is true but oslo-db has rpl_semi_sync_master_enabled OFF: replication is"
+                        + " asynchronous (run `vakt replicate`)",
+                "replication.semi-sync is true but bergen-db has rpl_semi_sync_slave_enabled OFF: it never"
+                        + " acknowledges, so its primary falls back to asynchronous (run `vakt replicate`)");
     }
 
     @Test
@@ -188,7 +287,8 @@ class StatusReportTest {
             assertThat(fieldNames(n)).containsExactly("site", "node", "address", "configured_role", "live_role",
                     "role_mismatch", "reachable", "error", "server_id", "version", "read_only", "gtid_current_pos",
                     "gtid_binlog_pos", "gtid_slave_pos", "replicating_from", "replicating_from_node", "io_thread",
-                    "sql_thread", "heartbeat_lag_ms", "seconds_behind_master", "last_error");
+                    "sql_thread", "heartbeat_lag_ms", "heartbeat_lag_basis", "heartbeat_age_ms",
+                    "seconds_behind_master", "semi_sync", "last_error");
         }
         JsonNode oslo = json.get("nodes").get(0);
         assertThat(oslo.get("server_id").asLong()).isEqualTo(1);
