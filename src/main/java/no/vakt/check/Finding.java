@@ -45,7 +45,7 @@ import java.util.Objects;
  * <tr><td>dashboard-exposure</td><td>OK, INFO, WARNING</td><td>the dashboard is local, or served with TLS (server section)</td></tr>
  * <tr><td>canary</td><td>OK, INFO, WARNING, ERROR</td><td>a row written on the primary arrives on the standby in time</td></tr>
  * <tr><td>traffic-access</td><td>OK, ERROR</td><td>each traffic entry's credentials pass a read-only call (record readable)</td></tr>
- * <tr><td>traffic-target</td><td>OK, WARNING</td><td>each traffic entry points at the configured primary</td></tr>
+ * <tr><td>traffic-target</td><td>OK, INFO, WARNING</td><td>each traffic entry points at the live primary (INFO: no single live primary to compare with)</td></tr>
  * <tr><td>traffic-ttl</td><td>OK, WARNING, ERROR</td><td>live TTL at most max-ttl (ERROR); TTL + detection within the RTO (WARNING)</td></tr>
  * <tr><td>files-rsync</td><td>OK, ERROR</td><td>rsync is installed here and on the file sync target</td></tr>
  * <tr><td>files-ssh</td><td>OK, ERROR</td><td>the target accepts the configured ssh key (BatchMode, host key checked)</td></tr>

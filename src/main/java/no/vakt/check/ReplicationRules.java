@@ -13,9 +13,13 @@ import no.vakt.config.VaktConfig;
 import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
+import no.vakt.status.HeartbeatLag;
 
 /** Checks of the channel from the primary to the standby and of the data actually flowing through it. */
 final class ReplicationRules {
+    /** "Got fatal error 1236 from master when reading data from binary log": e.g. the binlogs were purged. */
+    private static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
+
     private ReplicationRules() {}
 
     static List<Finding> channel(VaktConfig config, Observations o) {
@@ -42,10 +46,7 @@ final class ReplicationRules {
         if (r.ioThreadRunning()) {
             out.add(Finding.ok("replica-io-thread", name(s), "IO thread running"));
         } else {
-            String fix = r.lastIoErrno() == 1045
-                    ? "the replication password or account is wrong: check replication.user, " + config.replication().secret()
-                            + " and the account on " + name(o.primary()) + ", then on " + name(s) + ": START SLAVE IO_THREAD;"
-                    : "fix the cause above, then on " + name(s) + ": START SLAVE IO_THREAD;";
+            String fix = ioThreadFix(config, o, r);
             out.add(Finding.error("replica-io-thread", name(s), "IO thread is not running (Slave_IO_Running: "
                     + r.ioRunning() + ")" + lastError(r.lastIoErrno(), r.lastIoError()), fix));
         }
@@ -60,6 +61,31 @@ final class ReplicationRules {
                     + r.sqlRunning() + ")" + lastError(r.lastSqlErrno(), r.lastSqlError()), fix));
         }
         return out;
+    }
+
+    /** What to do about a stopped IO thread: "fix the cause above" only when there is a cause above. */
+    private static String ioThreadFix(VaktConfig config, Observations o, ReplicaStatus r) {
+        String s = name(o.standby());
+        String p = name(o.primary());
+        String start = "on " + s + ": START SLAVE IO_THREAD;";
+        if (r.lastIoErrno() == 1045) {
+            return "the replication password or account is wrong: check replication.user, " + config.replication().secret()
+                    + " and the account on " + p + ", then " + start;
+        }
+        if (r.lastIoErrno() == ER_MASTER_FATAL_ERROR_READING_BINLOG && r.lastIoError().contains("purged")) {
+            return p + " no longer has the binary logs " + s + " needs (purged), so it cannot catch up by replication:"
+                    + " copy it again with vakt replicate --overwrite (wipes " + s + "'s copies of replication.databases"
+                    + " and seeds them from " + p + ")";
+        }
+        if (r.lastIoError() != null && !r.lastIoError().isBlank()) return "fix the cause above, then " + start;
+        if ("Connecting".equalsIgnoreCase(r.ioRunning())) {
+            return "no error yet, it is still trying to connect to " + r.masterHost() + ":" + r.masterPort()
+                    + ": check that this address answers from " + s + " (server running, bind-address, firewall,"
+                    + " routing) and that the replication account exists there (vakt replicate); the IO thread retries"
+                    + " every MASTER_CONNECT_RETRY seconds by itself";
+        }
+        return "it stopped without an error (STOP SLAVE, or a restart with skip-slave-start): look at " + s
+                + "'s error log for who stopped it, then " + start;
     }
 
     static List<Finding> primaryReplicates(VaktConfig config, Observations o) {
@@ -106,7 +132,7 @@ final class ReplicationRules {
         Long primaryAge = p.heartbeatLagMs();
         Long standbyAge = s.heartbeatLagMs();
         List<Finding> out = new ArrayList<>();
-        String writer = "run vakt heartbeat, which writes vakt.heartbeat on the primary every "
+        String writer = "run vakt run (or vakt heartbeat), which writes vakt.heartbeat on the primary every "
                 + Durations.format(config.replication().heartbeatInterval());
         if (primaryAge == null) {
             out.add(Finding.warning("heartbeat", name(p), "no heartbeat rows on the primary: lag cannot be measured"
@@ -120,12 +146,12 @@ final class ReplicationRules {
                     + " standby" + sbm, "see the replica thread and filter findings; vakt must be replicated"));
             return out;
         }
-        Duration stale = max(Duration.ofSeconds(2), config.replication().heartbeatInterval().multipliedBy(4));
+        Duration stale = HeartbeatLag.staleAfter(config.replication().heartbeatInterval());
         if (primaryAge > stale.toMillis()) {
             out.add(Finding.warning("heartbeat", name(p), "the newest heartbeat on the primary is " + primaryAge
                     + " ms old: no writer is running, so lag is measured only up to that row", writer));
         }
-        long lagMs = Math.max(0, standbyAge - primaryAge);
+        long lagMs = HeartbeatLag.of(standbyAge, primaryAge).ms();
         String message = "heartbeat lag " + lagMs + " ms, RPO " + Durations.format(rpo) + sbm;
         out.add(lagMs > rpo.toMillis()
                 ? Finding.error("replication-lag", name(s), message + ": a failover now loses more than the RPO",
@@ -211,9 +237,5 @@ final class ReplicationRules {
 
     private static String lastError(int errno, String error) {
         return error == null || error.isBlank() ? "" : "; last error " + errno + ": " + error;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -3,9 +3,12 @@ package no.vakt.check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import no.vakt.config.Checks;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeState;
+import no.vakt.status.LiveRole;
 import no.vakt.traffic.TrafficProvider;
 
 /** The traffic switch's readiness: credentials, where it points, and whether its TTL fits the RTO. */
@@ -25,19 +28,37 @@ final class TrafficRules {
         return out;
     }
 
-    /** {@code traffic-target}: the record points at the configured primary. */
+    /**
+     * {@code traffic-target}: the record points at the live primary, read from the servers as
+     * {@code vakt traffic apply} reads it (the writable node that replicates from nobody), never the
+     * config's {@code role:}: after a failover traffic belongs on the promoted node, and advice to
+     * apply would only be answered with "already there". When no single node is the live primary the
+     * rule says so and advises nothing that apply would refuse.
+     */
     static List<Finding> target(VaktConfig config, Observations o) {
         List<Finding> out = new ArrayList<>();
-        String primary = config.primary().name();
+        List<NodeState> nodes = o.nodes().toList();
+        List<String> primaries = nodes.stream().filter(s -> LiveRole.of(s) == LiveRole.PRIMARY)
+                .map(s -> s.node().name()).toList();
+        String roles = nodes.stream().map(s -> s.node().name() + " " + LiveRole.of(s).label())
+                .collect(Collectors.joining(", "));
+        String live = primaries.size() == 1 ? primaries.get(0) : null;
+        String configured = config.primary().name();
         for (TrafficObservation t : o.traffic()) {
             TrafficProvider.PointsAt at = t.pointsAt();
             if (at == null) continue;
-            if (primary.equals(at.node())) {
-                out.add(Finding.ok("traffic-target", primary, label(t) + " points at " + primary + " " + at.values()));
+            String where = label(t) + " points at " + (at.node() != null ? at.node() : "none of the nodes") + " "
+                    + at.values();
+            if (live == null) {
+                out.add(Finding.info("traffic-target", null, where + "; the live primary cannot be told (" + roles
+                        + "), so there is nothing to compare it with"));
+            } else if (live.equals(at.node())) {
+                out.add(Finding.ok("traffic-target", live, where + ", the live primary"
+                        + (live.equals(configured) ? "" : " (the config's role: still says " + configured + ")")));
             } else {
-                out.add(Finding.warning("traffic-target", primary, label(t) + " points at "
-                        + (at.node() != null ? at.node() : "none of the nodes") + " " + at.values() + ", not at the primary "
-                        + primary, "vakt traffic apply (points it at the live primary)"));
+                out.add(Finding.warning("traffic-target", live, where + ", not at the live primary " + live
+                                + (live.equals(configured) ? "" : " (the config's role: says " + configured + ")"),
+                        "vakt traffic apply (points it at the live primary, " + live + ")"));
             }
         }
         return out;

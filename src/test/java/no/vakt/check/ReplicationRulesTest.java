@@ -51,6 +51,37 @@ class ReplicationRulesTest {
     }
 
     @Test
+    void theIoThreadFixNamesACauseOnlyWhenOneIsShown() {
+        var stopped = standby();
+        stopped.replica = Optional.of(replica("No", "Yes", 0, "", 0, "", true, "Slave_Pos"));
+        assertThat(ioFinding(stopped).fix()).startsWith("it stopped without an error (STOP SLAVE, or a restart with"
+                + " skip-slave-start): look at bergen-db's error log").endsWith("on bergen-db: START SLAVE IO_THREAD;");
+
+        var connecting = standby();
+        connecting.replica = Optional.of(replica("Connecting", "Yes", 0, "", 0, "", true, "Slave_Pos"));
+        assertThat(ioFinding(connecting).fix()).contains("still trying to connect to 10.0.1.10:3306")
+                .contains("bind-address, firewall").doesNotContain("cause above");
+
+        var failed = standby();
+        failed.replica = Optional.of(replica("No", "Yes", 2026, "TLS/SSL error: unable to verify", 0, "", true,
+                "Slave_Pos"));
+        assertThat(ioFinding(failed).message()).contains("last error 2026: TLS/SSL error");
+        assertThat(ioFinding(failed).fix()).startsWith("fix the cause above, then on bergen-db: START SLAVE IO_THREAD;");
+
+        var purged = standby();
+        purged.replica = Optional.of(replica("No", "Yes", 1236, "Got fatal error 1236 from master when reading data"
+                + " from binary log: 'Could not find GTID state requested by slave in any binlog files. Probably the"
+                + " slave state is too old and required binlog files have been purged.'", 0, "", true, "Slave_Pos"));
+        assertThat(ioFinding(purged).fix()).startsWith("oslo-db no longer has the binary logs bergen-db needs (purged)")
+                .contains("vakt replicate --overwrite");
+    }
+
+    private Finding ioFinding(States.Node standby) {
+        return ReplicationRules.channel(config, observations(config, primary(), standby)).stream()
+                .filter(x -> x.id().equals("replica-io-thread")).findFirst().orElseThrow();
+    }
+
+    @Test
     void channelWithoutGtidOrFromElsewhere() {
         var s = standby();
         s.replica = Optional.of(new ReplicaStatus("10.9.9.9", 3307, "Yes", "Yes", 0L, 0, "", 0, "", true, "No", Map.of()));

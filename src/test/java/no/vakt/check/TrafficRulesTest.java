@@ -65,8 +65,50 @@ class TrafficRulesTest {
         assertThat(TrafficRules.target(config, with(seen("bergen-db", 5, Duration.ofSeconds(60))))).singleElement()
                 .satisfies(x -> {
                     assertThat(x.severity()).isEqualTo(Severity.WARNING);
-                    assertThat(x.message()).contains("points at bergen-db [10.0.1.10], not at the primary oslo-db");
+                    assertThat(x.message()).contains("points at bergen-db [10.0.1.10], not at the live primary oslo-db");
                     assertThat(x.fix()).contains("vakt traffic apply");
                 });
+    }
+
+    /** After a failover: bergen-db is writable and replicates from nobody, oslo-db is fenced (read-only, idle). */
+    private Observations afterFailover(TrafficObservation t) {
+        var oslo = States.primary().set("read_only", "ON");
+        var bergen = States.standby().set("read_only", "OFF");
+        bergen.replica = java.util.Optional.empty();
+        Observations o = States.observations(config, oslo, bergen);
+        return new Observations(o.primary(), o.standby(), o.primaryReplicationHosts(), o.standbyReplicationHosts(),
+                o.canary(), o.secrets(), List.of(t), null);
+    }
+
+    @Test
+    void afterAFailoverTrafficBelongsOnTheLivePrimaryNotTheConfiguredOne() {
+        assertThat(TrafficRules.target(config, afterFailover(seen("bergen-db", 5, Duration.ofSeconds(60)))))
+                .singleElement().satisfies(x -> {
+                    assertThat(x.severity()).isEqualTo(Severity.OK);
+                    assertThat(x.node()).isEqualTo("bergen-db");
+                    assertThat(x.message()).contains("points at bergen-db [10.0.1.10], the live primary"
+                            + " (the config's role: still says oslo-db)");
+                    assertThat(x.fix()).isNull();
+                });
+        assertThat(TrafficRules.target(config, afterFailover(seen("oslo-db", 5, Duration.ofSeconds(60)))))
+                .singleElement().satisfies(x -> {
+                    assertThat(x.severity()).isEqualTo(Severity.WARNING);
+                    assertThat(x.node()).isEqualTo("bergen-db");
+                    assertThat(x.message()).contains("not at the live primary bergen-db (the config's role: says oslo-db)");
+                    assertThat(x.fix()).contains("vakt traffic apply").contains("bergen-db");
+                });
+    }
+
+    @Test
+    void withoutASingleLivePrimaryNothingIsAdvised() {
+        Observations h = States.healthy(config);
+        Observations down = new Observations(no.vakt.db.NodeState.unreachable(config.primary(), "Connection refused"),
+                h.standby(), null, h.standbyReplicationHosts(), h.canary(), h.secrets(),
+                List.of(seen("oslo-db", 5, Duration.ofSeconds(60))), null);
+        assertThat(TrafficRules.target(config, down)).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.INFO);
+            assertThat(x.message()).contains("the live primary cannot be told (oslo-db unknown, bergen-db standby)");
+            assertThat(x.fix()).isNull();
+        });
     }
 }
