@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " standby's address), Vakt's schema, a consistent copy of replication.databases (unless the standby"
                 + " already holds the primary's history), CHANGE MASTER with GTID and TLS, read_only on the standby,"
                 + " and semi-sync when configured. Safe to re-run: when all is in place it says so and changes nothing."
-                + " Refuses when the standby has data or GTIDs the primary lacks, unless --overwrite.",
+                + " Refuses, changing nothing, when the standby has data or GTIDs the primary lacks, or when the"
+                + " primary purged the binary logs the standby still needs; --overwrite then copies it again.",
         footer = {"", "Exit codes: 0 done or nothing to do, 1 refused or failed, 2 bad config or usage."})
 public final class ReplicateCommand implements Callable<Integer> {
     @Mixin
@@ -28,8 +29,10 @@ public final class ReplicateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--overwrite",
-            description = "When the standby has its own data or GTIDs: wipe its copies of the replicated databases"
-                    + " and its GTID history, and seed it again from the primary.")
+            description = "Wipe the standby's copies of the replicated databases (and vakt), its binary log and"
+                    + " GTID history, and seed it again from the primary. Always, when given: for a standby with"
+                    + " its own data or GTIDs, one that cannot catch up (the primary purged the binary logs it"
+                    + " needs), or a copy you no longer trust.")
     boolean overwrite;
 
     @Option(names = "--dry-run", description = "Print the plan and change nothing.")
@@ -50,7 +53,8 @@ public final class ReplicateCommand implements Callable<Integer> {
         Duration seedTimeout = DurationConverter.positive("--seed-timeout", seedTimeoutOption);
         BootstrapContext.Limits defaults = BootstrapContext.Limits.DEFAULT;
         var limits = new BootstrapContext.Limits(wait, defaults.semiSyncClient(), seedTimeout, defaults.poll());
-        var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits);
+        var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits,
+                "vakt replicate --config " + config.path());
         try {
             return new ReplicationBootstrap(Clock.systemUTC())
                     .run(cfg, options, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -20,6 +20,7 @@ public final class BootstrapContext {
     public final Limits limits;
     public final Clock clock;
     public final NodeInspector inspector;
+    private final String rerun;
     private final List<String> notes = new ArrayList<>();
 
     /** Passwords, resolved once; never printed. */
@@ -38,6 +39,13 @@ public final class BootstrapContext {
 
     public BootstrapContext(VaktConfig config, Observation observed, BootstrapPlan plan, DbSession primary,
             DbSession standby, Secrets secrets, Limits limits, Clock clock, NodeInspector inspector) {
+        this(config, observed, plan, primary, standby, secrets, limits, clock, inspector, "vakt replicate");
+    }
+
+    /** @param rerun the command that runs this bootstrap again, for advice ("vakt replicate --config FILE") */
+    public BootstrapContext(VaktConfig config, Observation observed, BootstrapPlan plan, DbSession primary,
+            DbSession standby, Secrets secrets, Limits limits, Clock clock, NodeInspector inspector, String rerun) {
+        this.rerun = rerun;
         this.config = config;
         this.observed = observed;
         this.plan = plan;
@@ -47,6 +55,11 @@ public final class BootstrapContext {
         this.limits = limits;
         this.clock = clock;
         this.inspector = inspector;
+    }
+
+    /** The command that runs this bootstrap again, e.g. {@code vakt replicate --config /etc/vakt/vakt.yml}. */
+    public String rerun() {
+        return rerun;
     }
 
     public Node primaryNode() {

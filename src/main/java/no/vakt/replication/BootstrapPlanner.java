@@ -25,14 +25,15 @@ public final class BootstrapPlanner {
         Node standby = config.standby();
         Replication repl = config.replication();
         boolean tls = repl.tls().enabled();
-        List<String> warnings = warnings(config, o, overwrite);
+        List<String> warnings = warnings(config, o);
 
         List<String> blockers = blockers(config, o);
         if (!blockers.isEmpty()) return BootstrapPlan.refuse(blockers, warnings);
 
-        List<String> conflicts = conflicts(config, o);
-        if (!conflicts.isEmpty() && !overwrite) return BootstrapPlan.refuse(conflicts, warnings);
-        boolean reset = !conflicts.isEmpty();
+        // --overwrite is the operator's word: wipe and copy again, whatever the standby holds.
+        List<String> reseed = reseedReasons(config, o);
+        if (!conflicts(config, o).isEmpty() && !overwrite) return BootstrapPlan.refuse(reseed, warnings);
+        boolean reset = overwrite;
 
         List<BootstrapPlan.AccountTask> accounts = List.of(
                 new BootstrapPlan.AccountTask(primary.name(), o.primaryAccount(), true, tls),
@@ -57,6 +58,10 @@ public final class BootstrapPlanner {
                     accounts, warnings);
         }
 
+        // Checked after the no-op: a standby that replicates is left alone, but a new CHANGE MASTER asks
+        // the primary for its position again, and that fails when the logs are gone.
+        if (!reseed.isEmpty() && !overwrite) return BootstrapPlan.refuse(reseed, warnings);
+
         GtidPosition standbyPos = o.standbyPosition();
         boolean seed = reset || standbyPos.isEmpty();
         String seedReason;
@@ -73,8 +78,40 @@ public final class BootstrapPlanner {
             // start from its whole history or it would ask the primary for transactions it already has.
             if (!standbyPos.equals(o.standby().gtidSlavePos())) align = standbyPos.toString();
         }
-        return new BootstrapPlan(BootstrapPlan.Decision.PROCEED, reset ? conflicts : List.of(), reset, seed, seedReason,
+        List<String> reasons = !reset ? List.of() : !reseed.isEmpty() ? reseed
+                : List.of("as asked, " + standby.name() + "'s copies of " + String.join(", ", seedDatabases)
+                        + ", its binary log and its GTID history are wiped and copied again from " + primary.name());
+        return new BootstrapPlan(BootstrapPlan.Decision.PROCEED, reasons, reset, seed, seedReason,
                 seedDatabases, missing, align, accounts, warnings);
+    }
+
+    /**
+     * Why the standby cannot simply follow the primary and has to be copied again, which only
+     * --overwrite may do: its own history or data (it would be lost), or a position the primary's
+     * binary logs no longer reach.
+     */
+    public static List<String> reseedReasons(VaktConfig config, Observation o) {
+        if (!blockers(config, o).isEmpty()) return List.of();
+        List<String> out = new ArrayList<>(conflicts(config, o));
+        out.addAll(purged(config, o));
+        return out;
+    }
+
+    /**
+     * The standby's position is older than the primary's oldest binary log: the transactions in
+     * between were purged (PURGE BINARY LOGS, expire_logs_days), so START SLAVE would only fail with
+     * error 1236. Found before anything is changed, so nothing is.
+     */
+    static List<String> purged(VaktConfig config, Observation o) {
+        List<Gtid> purged = o.purgedForStandby();
+        if (purged.isEmpty()) return List.of();
+        String primary = config.primary().name();
+        String standby = config.standby().name();
+        Observation.OldestBinlog oldest = o.primaryOldestBinlog();
+        return List.of(standby + " is at " + orNone(o.standbyPosition()) + " but " + primary + "'s oldest binary log "
+                + oldest.file() + " starts after " + oldest.startsAfter() + ": the transactions in between were"
+                + " purged from " + primary + "'s binary logs, so " + standby + " cannot catch up by replication and"
+                + " must be copied again");
     }
 
     /** Problems --overwrite cannot fix. */
@@ -152,7 +189,7 @@ public final class BootstrapPlanner {
         return r.masterHost().equalsIgnoreCase(node.mysql().host()) && r.masterPort() == node.mysql().port();
     }
 
-    private static List<String> warnings(VaktConfig config, Observation o, boolean overwrite) {
+    private static List<String> warnings(VaktConfig config, Observation o) {
         List<String> out = new ArrayList<>();
         Node primary = config.primary();
         if (o.primary().reachable() && o.primary().readOnly()) {
@@ -170,10 +207,6 @@ public final class BootstrapPlanner {
         if (tls.enabled() && !tls.verifyServerCert()) {
             out.add("replication.tls does not verify " + primary.name() + "'s certificate (no ca, or verify-server-cert:"
                     + " false): the channel is encrypted but not authenticated");
-        }
-        if (overwrite && conflicts(config, o).isEmpty() && blockers(config, o).isEmpty()) {
-            out.add("--overwrite not needed: " + config.standby().name() + " holds nothing " + primary.name()
-                    + " lacks, so nothing is wiped");
         }
         return out;
     }

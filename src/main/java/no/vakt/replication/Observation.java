@@ -17,6 +17,8 @@ import no.vakt.db.NodeState;
  * @param primaryAccount the replication account for the standby's source address, on the primary
  * @param standbyAccount the replication account for the primary's source address, on the standby (the way back)
  * @param standbyMasterUser Master_User of the standby's replica status, null when it replicates from nobody
+ * @param primaryOldestBinlog the primary's oldest binary log and the position it starts after; null when
+ *     unknown (no binary log, or it could not be read)
  */
 public record Observation(
         NodeState primary,
@@ -26,7 +28,15 @@ public record Observation(
         boolean primaryHasVaktSchema,
         AccountState primaryAccount,
         AccountState standbyAccount,
-        String standbyMasterUser) {
+        String standbyMasterUser,
+        OldestBinlog primaryOldestBinlog) {
+
+    /**
+     * The oldest binary log a server still has (the first of SHOW BINARY LOGS) and the GTID position
+     * it starts after ({@code BINLOG_GTID_POS(file, 4)}): every transaction up to that position is only
+     * in logs that were purged, so a replica that has not got them cannot be fed by this server.
+     */
+    public record OldestBinlog(String file, GtidPosition startsAfter) {}
 
     public Observation {
         primaryDatabases = Set.copyOf(primaryDatabases);
@@ -54,6 +64,16 @@ public record Observation(
         LinkedHashSet<Gtid> out = new LinkedHashSet<>(standbyPosition().beyond(primary.gtidBinlogPos()));
         out.addAll(standbyHistory().unknownTo(primaryHistory()));
         return List.copyOf(out);
+    }
+
+    /**
+     * The primary's GTIDs the standby still needs that are only in purged binary logs: per domain, the
+     * oldest log's starting GTID when the standby's position is behind it (or lacks the domain). Empty
+     * when the standby has no history (it is seeded then) or the oldest log is unknown.
+     */
+    public List<Gtid> purgedForStandby() {
+        if (primaryOldestBinlog == null || standbyPosition().isEmpty()) return List.of();
+        return primaryOldestBinlog.startsAfter().beyond(standbyPosition());
     }
 
     private static String nonNull(String s) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
+import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.db.VaktSchema;
@@ -37,7 +38,27 @@ public final class Observer {
                         + " WHERE table_schema = 'vakt' AND table_name = 'heartbeat'").map(n -> !n.equals("0")).orElse(false),
                 AccountReader.read(primary, user, config.standby().effectiveSourceAddress(), hash),
                 AccountReader.read(standby, user, config.primary().effectiveSourceAddress(), hash),
-                masterUser);
+                masterUser,
+                "ON".equalsIgnoreCase(p.variable("log_bin")) ? oldestBinlog(primary) : null);
+    }
+
+    /**
+     * The server's oldest binary log and the position it starts after; null when it cannot be read.
+     * Then the planner cannot refuse a standby the purged logs leave behind before anything changes,
+     * and the wait step reports the replica's own error (1236) after START SLAVE instead.
+     */
+    static Observation.OldestBinlog oldestBinlog(DbSession db) {
+        try {
+            List<Map<String, String>> logs = db.rows("SHOW BINARY LOGS");
+            if (logs.isEmpty()) return null;
+            String file = logs.get(0).get("Log_name");
+            // Position 4 is the first event after the 4-byte magic: the position before anything in the file.
+            return db.scalar("SELECT BINLOG_GTID_POS(?, 4)", file)
+                    .map(pos -> new Observation.OldestBinlog(file, GtidPosition.parse(pos)))
+                    .orElse(null);
+        } catch (SQLException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static Set<String> databases(DbSession db) throws SQLException {

@@ -21,7 +21,12 @@ public final class ReplicationBootstrap {
     /** Per-statement bound for the admin sessions; DROP DATABASE or START SLAVE can take a while. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
 
-    public record Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits) {
+    /** @param rerun the command that runs the bootstrap again, for advice ("vakt replicate --config FILE") */
+    public record Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits, String rerun) {
+        public Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits) {
+            this(overwrite, dryRun, limits, "vakt replicate");
+        }
+
         public static Options defaults() {
             return new Options(false, false, BootstrapContext.Limits.DEFAULT);
         }
@@ -68,9 +73,9 @@ public final class ReplicationBootstrap {
             BootstrapPlan plan = BootstrapPlanner.plan(config, observed, options.overwrite());
             plan.warnings().forEach(w -> out.println("warning: " + w));
             BootstrapContext ctx = new BootstrapContext(config, observed, plan, p, s, secrets, options.limits(), clock,
-                    inspector);
+                    inspector, options.rerun());
             return switch (plan.decision()) {
-                case REFUSE -> refuse(config, observed, plan, out, err);
+                case REFUSE -> refuse(config, observed, plan, options, out, err);
                 case NOOP -> noop(ctx, options, out, err);
                 case PROCEED -> proceed(ctx, options, out, err);
             };
@@ -80,15 +85,18 @@ public final class ReplicationBootstrap {
         }
     }
 
-    private int refuse(VaktConfig config, Observation observed, BootstrapPlan plan, PrintWriter out, PrintWriter err) {
+    private int refuse(VaktConfig config, Observation observed, BootstrapPlan plan, Options options, PrintWriter out,
+            PrintWriter err) {
         err.println("replicate: REFUSED, nothing was changed:");
         plan.reasons().forEach(r -> err.println("  - " + r));
-        if (!BootstrapPlanner.conflicts(config, observed).isEmpty() && BootstrapPlanner.blockers(config, observed).isEmpty()) {
+        if (!BootstrapPlanner.reseedReasons(config, observed).isEmpty()) {
             List<String> wiped = new ArrayList<>(config.replication().databases());
             wiped.add(no.vakt.db.VaktSchema.NAME);
-            err.println("  to discard " + config.standby().name() + "'s own data and GTIDs and copy it again from "
-                    + config.primary().name() + ", re-run with --overwrite (drops " + String.join(", ", wiped) + " on "
-                    + config.standby().name() + ")");
+            String what = BootstrapPlanner.conflicts(config, observed).isEmpty() ? "" : "discard "
+                    + config.standby().name() + "'s own data and GTIDs and ";
+            err.println("  to " + what + "copy " + config.standby().name() + " again from " + config.primary().name()
+                    + ": " + options.rerun() + " --overwrite (drops " + String.join(", ", wiped) + " on "
+                    + config.standby().name() + " and seeds them again)");
         }
         out.flush();
         err.flush();

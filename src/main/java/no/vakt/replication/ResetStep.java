@@ -5,8 +5,9 @@ import java.util.List;
 import no.vakt.db.Sql;
 
 /**
- * Only with --overwrite over a conflict: forgets the standby's replica settings and GTID history and
- * drops its copies of the databases to be seeded. Destructive by request; nothing is binlogged.
+ * Only with --overwrite (whether or not anything conflicts): forgets the standby's replica settings and
+ * GTID history and drops its copies of the databases to be seeded, so the seed step copies them again.
+ * Destructive by request; nothing is binlogged.
  */
 public final class ResetStep implements Step {
     @Override

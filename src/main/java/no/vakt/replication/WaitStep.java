@@ -6,7 +6,7 @@ import no.vakt.db.ReplicaStatus;
 
 /** Waits, bounded, until the standby's IO and SQL threads both run; fails fast on an error that will not clear. */
 public final class WaitStep implements Step {
-    /** The primary no longer has the binlog the standby asks for: only a re-seed helps. */
+    /** The primary cannot send what the standby asks for, most often because those binlogs were purged. */
     private static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
 
     @Override
@@ -41,8 +41,11 @@ public final class WaitStep implements Step {
                 throw new StepFailedException("the SQL thread on " + node + " stopped: " + last.lastError());
             }
             if (last.lastIoErrno() == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
+                // Usually found by the planner before CHANGE MASTER; this catches what it could not read
+                // (and logs purged in between).
                 throw new StepFailedException("the IO thread on " + node + " stopped: " + last.lastError()
-                        + " (the primary no longer has the binlog it needs: re-seed with --overwrite)");
+                        + " (" + ctx.primaryNode().name() + " cannot send what " + node + " asks for: when its binary"
+                        + " logs were purged, copy " + node + " again with " + ctx.rerun() + " --overwrite)");
             }
             Thread.sleep(ctx.limits.poll().toMillis());
         }

@@ -40,6 +40,7 @@ class BootstrapPlannerTest {
         AccountState pAccount = AccountState.missing("repl", "127.0.0.1");
         AccountState sAccount = AccountState.missing("repl", "127.0.0.1");
         String masterUser;
+        Observation.OldestBinlog oldestBinlog;
 
         static Map<String, String> vars(int id, String binlogPos, String binlogState, String slavePos, boolean ro) {
             Map<String, String> v = new HashMap<>();
@@ -85,7 +86,7 @@ class BootstrapPlannerTest {
             return new Observation(
                     new NodeState(cfg.primary(), true, null, p, primaryReplica, null, Map.of(), Map.of()),
                     new NodeState(cfg.standby(), true, null, s, standbyReplica, null, Map.of(), Map.of()),
-                    primaryDbs, standbyTables, vaktSchema, pAccount, sAccount, masterUser);
+                    primaryDbs, standbyTables, vaktSchema, pAccount, sAccount, masterUser, oldestBinlog);
         }
     }
 
@@ -178,10 +179,76 @@ class BootstrapPlannerTest {
     }
 
     @Test
-    void overwriteWithoutAConflictWipesNothing() {
-        BootstrapPlan plan = BootstrapPlanner.plan(CONFIG, new Obs().build(), true);
-        assertThat(plan.reset()).isFalse();
-        assertThat(plan.warnings()).anyMatch(w -> w.startsWith("--overwrite not needed"));
+    void overwriteAlwaysWipesAndSeedsAgain() {
+        // Nothing conflicts and the standby replicates as configured: --overwrite still copies it again.
+        Obs o = new Obs().primaryGtids("0-1-42", "0-1-42").standbyGtids("0-1-42", "0-1-42", "0-1-42")
+                .replicating(P_HOST, P_PORT, "Yes", "Yes", false).accountsUpToDate();
+        o.vaktSchema = true;
+        o.primaryDbs = Set.of("shop");
+        BootstrapPlan plan = BootstrapPlanner.plan(CONFIG, o.build(), true);
+        assertThat(plan.decision()).isEqualTo(BootstrapPlan.Decision.PROCEED);
+        assertThat(plan.reset()).isTrue();
+        assertThat(plan.seed()).isTrue();
+        assertThat(plan.seedDatabases()).containsExactly("shop", "vakt");
+        assertThat(plan.reasons()).singleElement().asString().startsWith("as asked, bergen-db's copies of shop, vakt");
+        assertThat(plan.warnings()).noneMatch(w -> w.contains("--overwrite"));
+        assertThat(ReplicationBootstrap.pipeline(plan, java.time.Clock.systemUTC()).steps())
+                .extracting(Step::name).contains("reset", "seed");
+    }
+
+    @Test
+    void aPositionThePrimarysBinaryLogsNoLongerReachIsRefusedBeforeAnythingChanges() {
+        // The standby stopped at 0-1-11; the primary went on to 0-1-14 and purged every log before 0-1-14.
+        Obs o = new Obs().primaryGtids("0-1-20", "0-1-20").standbyGtids("0-1-11", "0-1-11", "0-1-11")
+                .replicating(P_HOST, P_PORT, "No", "Yes", false).accountsUpToDate();
+        o.vaktSchema = true;
+        o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003",
+                no.vakt.db.GtidPosition.parse("0-1-14"));
+        BootstrapPlan plan = plan(o);
+        assertThat(plan.decision()).isEqualTo(BootstrapPlan.Decision.REFUSE);
+        assertThat(plan.reasons()).singleElement().asString()
+                .contains("bergen-db is at 0-1-11 but oslo-db's oldest binary log mysql-bin.000003 starts after 0-1-14")
+                .contains("purged").contains("cannot catch up by replication");
+        assertThat(BootstrapPlanner.reseedReasons(CONFIG, o.build())).hasSize(1);
+
+        BootstrapPlan forced = BootstrapPlanner.plan(CONFIG, o.build(), true);
+        assertThat(forced.decision()).isEqualTo(BootstrapPlan.Decision.PROCEED);
+        assertThat(forced.reset()).isTrue();
+        assertThat(forced.seed()).isTrue();
+        assertThat(forced.reasons()).singleElement().asString().contains("purged");
+    }
+
+    @Test
+    void aPositionAtOrPastTheOldestLogsStartIsFine() {
+        for (String standby : List.of("0-1-14", "0-1-17")) {
+            Obs o = new Obs().primaryGtids("0-1-20", "0-1-20").standbyGtids(standby, standby, standby);
+            o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.db.GtidPosition.parse("0-1-14"));
+            BootstrapPlan plan = plan(o);
+            assertThat(plan.decision()).as(standby).isEqualTo(BootstrapPlan.Decision.PROCEED);
+            assertThat(plan.seed()).as(standby).isFalse();
+        }
+        // A domain the standby never saw, all of it before the oldest log: purged too.
+        Obs lacking = new Obs().primaryGtids("0-1-20,1-1-9", "0-1-20,1-1-9").standbyGtids("0-1-17", "0-1-17", "0-1-17");
+        lacking.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003",
+                no.vakt.db.GtidPosition.parse("0-1-14,1-1-5"));
+        assertThat(plan(lacking).decision()).isEqualTo(BootstrapPlan.Decision.REFUSE);
+        assertThat(plan(lacking).reasons().get(0)).contains("bergen-db is at 0-1-17 but oslo-db's oldest binary log"
+                + " mysql-bin.000003 starts after 0-1-14,1-1-5");
+        // A standby without history is seeded: purged logs do not matter to a fresh copy.
+        Obs fresh = new Obs().primaryGtids("0-1-20", "0-1-20");
+        fresh.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.db.GtidPosition.parse("0-1-14"));
+        assertThat(plan(fresh).decision()).isEqualTo(BootstrapPlan.Decision.PROCEED);
+        assertThat(plan(fresh).seed()).isTrue();
+    }
+
+    @Test
+    void aReplicaThatRunsIsLeftAloneEvenWhenItsAppliedPositionIsBeforeTheOldestLog() {
+        // Its IO thread fetched those events before the purge; only a new CHANGE MASTER would lose them.
+        Obs o = new Obs().primaryGtids("0-1-20", "0-1-20").standbyGtids("0-1-11", "0-1-11", "0-1-11")
+                .replicating(P_HOST, P_PORT, "Yes", "Yes", false).accountsUpToDate();
+        o.vaktSchema = true;
+        o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.db.GtidPosition.parse("0-1-14"));
+        assertThat(plan(o).decision()).isEqualTo(BootstrapPlan.Decision.NOOP);
     }
 
     @Test
@@ -249,7 +316,8 @@ class BootstrapPlannerTest {
         Obs o = new Obs();
         Observation base = o.build();
         Observation down = new Observation(base.primary(), NodeState.unreachable(CONFIG.standby(), "Connection refused"),
-                base.primaryDatabases(), base.standbyTables(), false, base.primaryAccount(), base.standbyAccount(), null);
+                base.primaryDatabases(), base.standbyTables(), false, base.primaryAccount(), base.standbyAccount(), null,
+                null);
         BootstrapPlan plan = BootstrapPlanner.plan(CONFIG, down, false);
         assertThat(plan.decision()).isEqualTo(BootstrapPlan.Decision.REFUSE);
         assertThat(plan.reasons()).singleElement().asString().contains("cannot reach bergen-db").contains("Connection refused");

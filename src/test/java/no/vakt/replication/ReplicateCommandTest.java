@@ -197,6 +197,78 @@ class ReplicateCommandTest {
     }
 
     @Test
+    void aStandbyWhoseBinlogsThePrimaryPurgedIsToldSoAndOverwriteCopiesItAgain() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY)",
+                    "INSERT INTO shop.t VALUES (1)");
+            assertThat(replicate(pair).exitCode()).isZero();
+            await().atMost(AWAIT).until(() -> column(pair.standby, "SELECT id FROM shop.t").size() == 1);
+
+            // The standby is down for a while; the primary writes on and purges the logs it would need.
+            TestPair.sql(pair.standby, "STOP SLAVE");
+            TestPair.sql(pair.primary, "INSERT INTO shop.t VALUES (2)", "FLUSH BINARY LOGS",
+                    "INSERT INTO shop.t VALUES (3)", "FLUSH BINARY LOGS");
+            List<String> logs = column(pair.primary, "SHOW BINARY LOGS");
+            TestPair.sql(pair.primary, "PURGE BINARY LOGS TO '" + logs.get(logs.size() - 1) + "'");
+            // The server may keep a log its binlog checkpoint still needs: read what is left.
+            String oldest = column(pair.primary, "SHOW BINARY LOGS").get(0);
+            assertThat(oldest).isNotEqualTo(logs.get(0));
+            String slavePos = scalar(pair.standby, "SELECT @@GLOBAL.gtid_slave_pos").orElseThrow();
+
+            // Found before CHANGE MASTER: refused, with the reason and the command, and nothing touched.
+            Cli refused = replicate(pair, "--wait", "5s");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("REFUSED, nothing was changed")
+                    .contains("bergen-db is at " + slavePos + " but oslo-db's oldest binary log " + oldest + " starts after")
+                    .contains("were purged").contains("cannot catch up by replication")
+                    .contains("vakt replicate --config " + pair.configFile + " --overwrite");
+            assertThat(slaveStatus(pair.standby, "Slave_IO_Running")).isEqualTo("No");
+            assertThat(slaveStatus(pair.standby, "Last_IO_Errno")).isEqualTo("0");
+            assertThat(scalar(pair.standby, "SELECT @@GLOBAL.gtid_slave_pos")).contains(slavePos);
+
+            // `vakt check` on the same pair, once someone starts the channel anyway, gives the same advice.
+            TestPair.sql(pair.standby, "START SLAVE");
+            await().atMost(AWAIT).until(() -> "1236".equals(slaveStatus(pair.standby, "Last_IO_Errno")));
+            Cli check = Cli.run("check", "--config", pair.configFile.toString(), "--json", "--no-canary");
+            assertThat(check.out()).contains("\"id\" : \"replica-io-thread\"")
+                    .contains("no longer has the binary logs bergen-db needs (purged)")
+                    .contains("vakt replicate --overwrite");
+
+            Cli forced = replicate(pair, "--overwrite");
+            assertThat(forced.exitCode()).as(forced.out() + forced.err()).isZero();
+            assertThat(forced.out()).contains("reset: wiped bergen-db").contains("seed: copied shop, vakt")
+                    .contains("IO and SQL threads running on bergen-db");
+            assertThat(column(pair.standby, "SELECT id FROM shop.t ORDER BY id")).containsExactly("1", "2", "3");
+            TestPair.sql(pair.primary, "INSERT INTO shop.t VALUES (4)");
+            await().atMost(AWAIT).until(() -> column(pair.standby, "SELECT id FROM shop.t").size() == 4);
+            assertThat(replicate(pair).out()).contains("nothing to do");
+        }
+    }
+
+    @Test
+    void overwriteCopiesTheStandbyAgainEvenWhenNothingConflicts() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY)",
+                    "INSERT INTO shop.t VALUES (1), (2)");
+            assertThat(replicate(pair).exitCode()).isZero();
+            await().atMost(AWAIT).until(() -> column(pair.standby, "SELECT id FROM shop.t").size() == 2);
+            // A copy that drifted without a trace in the GTIDs (someone wrote with sql_log_bin=0).
+            TestPair.sql(pair.standby, "SET SESSION sql_log_bin = 0", "DELETE FROM shop.t WHERE id = 2");
+            assertThat(replicate(pair).out()).contains("nothing to do");
+
+            Cli forced = replicate(pair, "--overwrite");
+            assertThat(forced.exitCode()).as(forced.out() + forced.err()).isZero();
+            assertThat(forced.out()).contains("overwrite: as asked, bergen-db's copies of shop, vakt")
+                    .contains("reset: wiped bergen-db").contains("seed: copied shop, vakt")
+                    .doesNotContain("not needed");
+            assertThat(column(pair.standby, "SELECT id FROM shop.t ORDER BY id")).containsExactly("1", "2");
+            assertThat(standbyOwnGtids(pair)).isEmpty();
+            TestPair.sql(pair.primary, "INSERT INTO shop.t VALUES (3)");
+            await().atMost(AWAIT).until(() -> column(pair.standby, "SELECT id FROM shop.t").size() == 3);
+        }
+    }
+
+    @Test
     void replicationAccountIsLimitedToTheSourceAddressAndReplicationSlave() throws Exception {
         try (TestPair pair = TestPair.start()) {
             assertThat(replicate(pair).exitCode()).isZero();
