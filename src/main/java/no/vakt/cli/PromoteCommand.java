@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vakt promote}: an operator's failover to the standby, planned, shown, and run with --confirm. */
 @Command(name = "promote", mixinStandardHelpOptions = true,
-        description = {"Promote the standby: fence the old primary, apply the relay log, check the",
-            "data loss against the RPO, promote, verify a write, hand over, bump the epoch.",
+        // Picocli lists a command under `vakt --help` by its first description line: keep that one whole.
+        description = {"Promote the standby by hand: fence the old primary, apply the relay log, check the data"
+                + " loss against the RPO, promote, verify a write, hand over traffic, bump the epoch.",
             "",
             "Without --confirm the plan is shown and nothing changes (exit 1).",
             "Exit 0 when the promotion completed (or with --dry-run), 1 when refused or failed."})

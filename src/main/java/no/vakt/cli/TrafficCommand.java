@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code vakt traffic show|apply}: where users are sent, read from the authorities, and the switch by hand. */
 @Command(name = "traffic", mixinStandardHelpOptions = true,
+        // Picocli lists a command under its parent's --help by its first description line: keep it whole.
         description = {"The traffic switch: the DNS records (and balancers) of the config's traffic: section.",
             "",
-            "show   where each entry points now, as its authority answers, and which node that is",
-            "apply  point every entry at the live primary (or --node), as a failover's HANDOVER does"},
+            "show   where each entry points now (as its authority answers), and at which node",
+            "apply  point every entry at the live primary (or --node), as a failover does"},
         subcommands = {TrafficCommand.Show.class, TrafficCommand.Apply.class})
 public final class TrafficCommand implements Runnable {
     @Spec
@@ -51,8 +52,8 @@ public final class TrafficCommand implements Runnable {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = {"Where each traffic entry points now, read from the authority itself (the zone's",
-                "authoritative server or the provider's API, never a cache): values, node, live TTL.",
+            description = {"Where each traffic entry points now, read from the authority itself (the zone's"
+                    + " authoritative server or the provider's API, never a cache): values, node, live TTL.",
                 "Exit 0 when every entry was read, 1 otherwise."},
             footer = {"", "--json prints {cluster, entries: [{index, type, entry, values, node, ttl_seconds, error}]};",
                 "node is null when the values match no configured node, error null when the entry was read."})
@@ -96,10 +97,11 @@ public final class TrafficCommand implements Runnable {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = {"Point every traffic entry at the live primary (the writable node that replicates",
-                "from nobody), or at --node: each entry is applied in order, retried on timeouts and",
-                "rate limits, verified on the authority, and journaled. Safe to repeat: an entry that",
-                "already points there is left alone. Exit 0 when every entry points there, 1 otherwise."})
+            description = {"Point every traffic entry at the live primary (the writable node that replicates"
+                    + " from nobody), or at --node.",
+                "Each entry is applied in order, retried on timeouts and rate limits, verified on the authority,"
+                        + " and journaled. Safe to repeat: an entry that already points there is left alone.",
+                "Exit 0 when every entry points there, 1 otherwise."})
     static final class Apply implements Callable<Integer> {
         @Mixin
         ConfigOption config;
