@@ -12,7 +12,6 @@ import no.vakt.config.VaktConfig;
 import no.vakt.failover.FailoverWatch;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.filesync.FileSync;
-import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.server.FileSyncBacklog;
 import no.vakt.traffic.TrafficSwitches;
 import no.vakt.detect.Monitor;
@@ -74,11 +73,7 @@ public final class RunCommand implements Callable<Integer> {
                     + r.record().outcome().label() + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic);
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
-            files.service().ifPresent(sync -> webBuilder.fileSync(() -> {
-                FileSyncSnapshot s = sync.snapshot();
-                return new FileSyncBacklog(s.pendingChanges(), java.time.Duration.ofMillis(s.oldestUnsyncedMs()), s.state(),
-                        s.source() == null ? s.note() : s.source() + " -> " + s.target() + ", " + s.filesSent() + " files sent");
-            }));
+            files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
             VaktServer web = webBuilder.build();
             monitor.onTick(web::observe);
             // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),

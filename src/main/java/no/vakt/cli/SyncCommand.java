@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import no.vakt.alert.LoggingAlertSink;
+import no.vakt.alert.AlertDispatcher;
+import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.VaktFiles;
 import no.vakt.filesync.FileSyncDirections;
@@ -75,20 +76,13 @@ public final class SyncCommand implements Callable<Integer> {
             }
         };
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
-            if (!watch) {
-                SyncDirection d = FileSyncDirections.current(journal, cfg);
-                List<String> problems = FileSyncService.syncOnce(cfg, d, clock, new LoggingAlertSink(), noDeleteGuard, print);
-                problems.forEach(p -> print.accept("problem: " + p));
-                print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
-                return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
-            }
-            Path status = StatusFile.forConfig(config.path());
-            Files.createDirectories(status.getParent());
-            CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch stopped = new CountDownLatch(1);
-            // SIGTERM / Ctrl-C: let the service close (receiver sessions, status file) before the JVM halts.
-            Thread hook = new Thread(() -> {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = null;
+        if (watch) {
+            // SIGTERM / Ctrl-C: let the service close (receiver sessions, status file) and the queued alerts go
+            // out (the dispatcher waits up to 10 s) before the JVM halts.
+            hook = new Thread(() -> {
                 stop.countDown();
                 try {
                     stopped.await(15, TimeUnit.SECONDS);
@@ -97,20 +91,36 @@ public final class SyncCommand implements Callable<Integer> {
                 }
             }, "vakt-sync-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            try (FileSyncService service = new FileSyncService(cfg, () -> FileSyncDirections.current(journal, cfg), status,
-                    clock, new LoggingAlertSink(), print, noDeleteGuard)) {
+        }
+        // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync
+        // runs. Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
+        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock);
+                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
+            if (!watch) {
+                SyncDirection d = FileSyncDirections.current(journal, cfg);
+                List<String> problems = FileSyncService.syncOnce(cfg, config.path(), d, clock, alerts, noDeleteGuard, print);
+                problems.forEach(p -> print.accept("problem: " + p));
+                print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
+                return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+            Path status = StatusFile.forConfig(config.path());
+            Files.createDirectories(status.getParent());
+            try (FileSyncService service = new FileSyncService(cfg, config.path(), () -> FileSyncDirections.current(journal, cfg),
+                    clock, alerts, print, noDeleteGuard)) {
                 service.start();
                 if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
                 else stop.await();
-            } finally {
-                stopped.countDown();
+            }
+            return ExitCodes.OK;
+        } finally {
+            stopped.countDown();
+            if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException ignored) {
                     // Shutting down already.
                 }
             }
-            return ExitCodes.OK;
         }
     }
 }

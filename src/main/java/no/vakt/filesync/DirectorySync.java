@@ -20,15 +20,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
+import no.vakt.config.Durations;
 
 /**
  * Keeps one target directory equal to one local source directory: a watcher feeds changed paths into
  * {@link PendingChanges}; one pusher thread waits {@code coalesce}, then sends exactly those paths
  * through the long-lived receiver session (large files with rsync), and runs the full reconcile at
  * start-up, every {@code full-sync-interval}, and at once after lost events. Deletions pass the
- * {@link DeleteGuard} first.
+ * {@link DeleteGuard} first, with its hold and window kept in the shared {@link GuardFile}. The service's
+ * poller calls {@link #tick} every second: it raises and clears the "behind" alert and picks up a hold
+ * released or set by another process.
+ *
+ * <p>Alerts name the target node: {@code file-sync-delete-guard} when deletions are first held back,
+ * {@code file-sync-behind} when the oldest unsynced change is older than {@code files.max-behind}, and
+ * {@code file-sync-caught-up} when that clears or held deletions are released.
  */
 final class DirectorySync implements Closeable {
     /** One inotify watch per directory; the kernel's default per-user limit is 8192 on small machines. */
@@ -43,6 +51,18 @@ final class DirectorySync implements Closeable {
     /** The receiver's JVM starts once per session. */
     private static final Duration RECEIVER_START = Duration.ofSeconds(45);
     private static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * One failure is a dropped connection the retry fixes; this many in a row (0.5 + 1 + 2 s of backoff)
+     * is not a blip: the directory reads as failing (dashboard banner, status).
+     */
+    static final int FAILING_AFTER = 3;
+    /**
+     * While deletions are held back, a changed source is re-checked by a dry run of the whole tree (about a
+     * second per 100,000 files here): at most every 10 s, and at most a tenth of the pusher's time, so
+     * copies keep flowing on a large tree while a restored source is still noticed soon.
+     */
+    private static final Duration RECHECK_MIN = Duration.ofSeconds(10);
+    private static final int RECHECK_TIME_SHARE = 10;
 
     private final String cluster;
     private final SyncDirectory dir;
@@ -53,6 +73,9 @@ final class DirectorySync implements Closeable {
     private final Clock clock;
     private final AlertSink alerts;
     private final boolean guardDisabled;
+    private final GuardFile guards;
+    private final String guardKey;
+    private final DeleteGuard.Limits limits;
     private final Consumer<String> log;
     private final PendingChanges pending;
     private final Rsync rsync;
@@ -67,7 +90,14 @@ final class DirectorySync implements Closeable {
     private volatile Instant lastSuccess;
     private volatile Instant lastReconcile;
     private volatile String deleteGuard;
+    private volatile Instant deleteGuardSince;
     private volatile String lastError;
+    private volatile int consecutiveFailures;
+    /** Whether file-sync-behind went out and file-sync-caught-up has not; touched by the poller only. */
+    private boolean behind;
+    /** When a delete guard re-check is due (deletions held back and the source changed); pusher only. */
+    private Instant recheckDue;
+    private Duration lastPreview = Duration.ZERO;
     private final AtomicLong filesSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong deletes = new AtomicLong();
@@ -78,11 +108,9 @@ final class DirectorySync implements Closeable {
     private Duration backoff = MIN_BACKOFF;
     /** Set for the first reconcile into a node that was just rejoined; see {@link #saveTargetOnlyFiles}. */
     private String saveDir;
-    private String alertedGuard;
-    private boolean alertedFailure;
 
     DirectorySync(String cluster, SyncDirectory dir, Path source, Path targetDir, SshTarget target, FilesConfig config,
-            Clock clock, AlertSink alerts, boolean guardDisabled, Consumer<String> log) {
+            Clock clock, AlertSink alerts, boolean guardDisabled, GuardFile guards, Consumer<String> log) {
         this.cluster = cluster;
         this.dir = dir;
         this.source = source;
@@ -92,6 +120,9 @@ final class DirectorySync implements Closeable {
         this.clock = clock;
         this.alerts = alerts;
         this.guardDisabled = guardDisabled;
+        this.guards = guards;
+        this.guardKey = GuardFile.key(target.node(), targetDir);
+        this.limits = new DeleteGuard.Limits(config.maxDeletePercent(), config.deleteWindow());
         this.log = log;
         this.pending = new PendingChanges(config.maxPending());
         this.rsync = new Rsync("rsync", target, RSYNC_TIMEOUT);
@@ -131,10 +162,53 @@ final class DirectorySync implements Closeable {
     DirectoryStatus status() {
         Instant now = clock.instant();
         TreeWatcher w = watcher;
-        return new DirectoryStatus(source.toString(), target.node() + ":" + targetDir, state, pending.size(),
-                pending.oldestAge(now).toMillis(), lastSuccess, lastReconcile, filesSent.get(), bytesSent.get(),
-                deletes.get(), rsyncFailures.get(), pushFailures.get(), deleteGuard, lastError,
+        long age = pending.oldestAge(now).toMillis();
+        return new DirectoryStatus(dir.label(), source.toString(), target.node() + ":" + targetDir, state, pending.size(),
+                age, lastSuccess, lastReconcile, filesSent.get(), bytesSent.get(),
+                deletes.get(), rsyncFailures.get(), pushFailures.get(), deleteGuard, deleteGuardSince,
+                age > config.maxBehind().toMillis(), consecutiveFailures >= FAILING_AFTER, lastError,
                 w == null ? 0 : w.watchedDirectories());
+    }
+
+    /**
+     * Every second, from the service's poller: the "behind" alert (raised once when the oldest unsynced
+     * change is older than {@code files.max-behind}, cleared below half of it, so a backlog hovering at
+     * the bound does not alert every second), and the delete guard's state as the shared file has it (another
+     * process may have held or released deletions).
+     */
+    void tick() {
+        Instant now = clock.instant();
+        refreshGuard();
+        Duration age = pending.oldestAge(now);
+        Duration bound = config.maxBehind();
+        if (!behind && age.compareTo(bound) > 0) {
+            behind = true;
+            String err = lastError;
+            alerts.send(new Alert(Severity.WARNING, cluster, "file sync to " + target.node() + " behind: the oldest unsynced"
+                    + " change in " + source + " is " + Durations.format(age.withNanos(0)) + " old",
+                    pending.size() + " change(s) pending, " + state + (err == null ? "" : ", last error: " + err)
+                            + ", last success " + (lastSuccess == null ? "never" : lastSuccess.toString())
+                            + " (files.max-behind " + Durations.format(bound) + ")",
+                    "Vakt keeps retrying; these files would be missing on " + target.node() + " after a failover now."
+                            + " Check ssh to " + target.display() + ", the disk there, and `vakt status`",
+                    AlertKind.FILE_SYNC_BEHIND, target.node()));
+        } else if (behind && age.compareTo(bound.dividedBy(2)) <= 0) {
+            behind = false;
+            alerts.send(new Alert(Severity.INFO, cluster, "file sync to " + target.node() + " caught up: " + source,
+                    "the oldest unsynced change is " + Durations.format(age.withNanos(0)) + " old", "",
+                    AlertKind.FILE_SYNC_CAUGHT_UP, target.node()));
+        }
+    }
+
+    private void refreshGuard() {
+        if (guards == null) return;
+        try {
+            GuardFile.Target t = guards.get(guardKey);
+            deleteGuard = t.heldSince() == null ? null : t.reason();
+            deleteGuardSince = t.heldSince();
+        } catch (RuntimeException e) {
+            // Unreadable for a moment: keep what we knew; the next decision reads it again.
+        }
     }
 
     // ---- the pusher ----
@@ -143,20 +217,24 @@ final class DirectorySync implements Closeable {
         // Ends when closed; every wait below is bounded so close() is noticed within a second.
         while (!closed) {
             try {
+                Instant now = clock.instant();
                 Instant due = lastReconcile == null ? null : lastReconcile.plus(config.fullSyncInterval());
-                if (due != null && !clock.instant().isBefore(due)) pending.requestReconcile("full-sync-interval", clock.instant());
+                if (due != null && !now.isBefore(due)) pending.requestCheck("full-sync-interval");
+                if (recheckDue != null && !now.isBefore(recheckDue)) {
+                    recheckDue = null;
+                    pending.requestCheck("delete guard re-check");
+                }
                 if (!pending.awaitWork(Duration.ofSeconds(1))) continue;
-                String reason = pending.takeReconcile();
-                if (reason != null) {
+                PendingChanges.Reconcile rec = pending.takeReconcile();
+                if (rec != null) {
                     try {
-                        reconcile(reason);
+                        reconcile(rec.reason());
                         pending.done();
                         succeeded();
                         connectEarly();
                     } catch (IOException e) {
-                        pending.done();
-                        failed("reconcile (" + reason + ") failed: " + e.getMessage(), true);
-                        pending.requestReconcile(reason, clock.instant());
+                        failed("reconcile (" + rec.reason() + ") failed: " + e.getMessage(), true);
+                        pending.retry(rec);
                         pause();
                     }
                     continue;
@@ -199,25 +277,18 @@ final class DirectorySync implements Closeable {
 
     private void succeeded() {
         backoff = MIN_BACKOFF;
+        consecutiveFailures = 0;
         lastSuccess = clock.instant();
         state = "watching";
-        if (alertedFailure) {
-            alertedFailure = false;
-            alerts.send(new Alert(Severity.INFO, cluster, "file sync to " + target.node() + " works again",
-                    source + " -> " + target.display() + ":" + targetDir, ""));
-        }
     }
 
+    /** No alert here: one failure is retried at once; a change left waiting alerts as "behind" ({@link #tick}). */
     private void failed(String why, boolean rsyncRun) {
         if (rsyncRun) rsyncFailures.incrementAndGet();
+        consecutiveFailures++;
         lastError = why;
         state = "retrying";
         log.accept("file sync " + source + ": " + why);
-        if (!alertedFailure) {
-            alertedFailure = true;
-            alerts.send(new Alert(Severity.WARNING, cluster, "file sync to " + target.node() + " failing",
-                    why, "Vakt retries with backoff; check ssh to " + target.display() + " and `vakt check`"));
-        }
     }
 
     private void pause() throws InterruptedException {
@@ -234,11 +305,16 @@ final class DirectorySync implements Closeable {
         if (root != SourceRoot.PRESENT && root != SourceRoot.EMPTY) {
             throw new IOException("the source directory " + source + " is " + root.label());
         }
+        Instant started = clock.instant();
         Rsync.Preview preview = rsync.preview(source, targetDir);
+        lastPreview = Duration.between(started, clock.instant());
+        GuardFile.Target before = guardState();
+        Instant now = clock.instant();
         DeleteGuard.Decision decision = DeleteGuard.decide(root, preview.targetFiles(), preview.deletions(),
-                config.maxDeletePercent(), guardDisabled);
-        guard(decision);
+                DeleteGuard.inWindow(before.deleted(), now, limits.window()), limits, guardDisabled, before.hold(), true, now);
+        if (!decision.allowed()) record(decision, 0, before); // held before anything runs, even if rsync fails
         Rsync.Result r = rsync.mirror(source, targetDir, decision.allowed(), saveDir);
+        if (decision.allowed()) record(decision, r.deleted(), before);
         if (saveDir != null) log.accept("file sync " + source + ": what only " + target.node() + " had is kept in "
                 + targetDir.resolve(saveDir));
         saveDir = null;
@@ -253,18 +329,67 @@ final class DirectorySync implements Closeable {
         return r;
     }
 
-    private void guard(DeleteGuard.Decision decision) {
-        if (decision.allowed()) {
-            deleteGuard = null;
-            alertedGuard = null;
+    private GuardFile.Target guardState() {
+        return guards == null ? GuardFile.Target.NONE : guards.get(guardKey);
+    }
+
+    /**
+     * Keeps {@code d} in the shared file ({@code deleted}: files it removed, counted in the window) and says
+     * so: the first hold alerts (file-sync-delete-guard), a release is an INFO (file-sync-caught-up). An
+     * operator's override ({@code --no-delete-guard}) clears the hold and starts the window afresh.
+     */
+    private void record(DeleteGuard.Decision d, long deleted, GuardFile.Target before) {
+        Instant now = clock.instant();
+        if (guards != null) {
+            if (guardDisabled) {
+                if (deleted > 0 || before.heldSince() != null || !before.deleted().isEmpty()) guards.clear(guardKey);
+            } else {
+                guards.apply(guardKey, d, deleted, now, limits.window());
+            }
+        }
+        if (!d.allowed()) {
+            deleteGuard = d.reason();
+            deleteGuardSince = d.hold().since();
+            log.accept("file sync " + source + ": " + d.reason());
+            if (before.heldSince() == null) {
+                alerts.send(new Alert(Severity.WARNING, cluster, "file sync: deletions on " + target.node() + " held back",
+                        source + " -> " + target.node() + ":" + targetDir + ": " + d.reason(),
+                        "copying continues. Check the source directory; when the deletions are wanted run"
+                                + " `vakt sync --no-delete-guard`",
+                        AlertKind.FILE_SYNC_DELETE_GUARD, target.node()));
+            }
             return;
         }
-        deleteGuard = decision.reason();
-        if (!decision.reason().equals(alertedGuard)) {
-            alertedGuard = decision.reason();
-            alerts.send(new Alert(Severity.WARNING, cluster, "file sync: deletions on " + target.node() + " held back",
-                    source + ": " + decision.reason(),
-                    "check the source directory; when the deletions are wanted run `vakt sync --no-delete-guard`"));
+        recheckDue = null;
+        if (before.heldSince() != null) {
+            String how = guardDisabled ? "by --no-delete-guard" : "the source has the files again";
+            log.accept("file sync " + source + ": deletions on " + target.node() + " released (" + how + ")");
+            alerts.send(new Alert(Severity.INFO, cluster, "file sync: deletions on " + target.node() + " released",
+                    source + " -> " + target.node() + ":" + targetDir + ": held since " + before.heldSince() + " ("
+                            + before.trigger() + "); released " + how + ", " + deleted + " file(s) deleted",
+                    "", AlertKind.FILE_SYNC_CAUGHT_UP, target.node()));
+        }
+        deleteGuard = null;
+        deleteGuardSince = null;
+    }
+
+    /**
+     * While deletions are held back, every push re-judges the hold (the source may be back: the reason says
+     * so at once) and asks for a re-check reconcile, the only thing that can release it.
+     */
+    private void reconsiderHold() {
+        if (guardDisabled) return;
+        GuardFile.Target before = guardState();
+        if (before.heldSince() == null) return;
+        Instant now = clock.instant();
+        SourceRoot root = SourceRoot.observe(source, dir.requireMount());
+        DeleteGuard.Decision d = DeleteGuard.decide(root, targetFiles, 0, 0, limits, false, before.hold(), false, now);
+        if (!d.reason().equals(before.reason())) record(d, 0, before);
+        if (recheckDue == null) {
+            Duration wait = lastPreview.multipliedBy(RECHECK_TIME_SHARE);
+            if (wait.compareTo(RECHECK_MIN) < 0) wait = RECHECK_MIN;
+            Instant last = lastReconcile == null ? now : lastReconcile;
+            recheckDue = last.plus(wait).isAfter(now) ? last.plus(wait) : now;
         }
     }
 
@@ -299,6 +424,7 @@ final class DirectorySync implements Closeable {
         }
         if (!ops.isEmpty()) send(rc, ops);
         if (!c.removes().isEmpty()) remove(rc, c.removes());
+        reconsiderHold();
         if (!c.large().isEmpty()) {
             try {
                 Rsync.Result r = rsync.files(source, targetDir, c.large());
@@ -395,13 +521,16 @@ final class DirectorySync implements Closeable {
             for (Op.Ack a : rc.exchange(counts)) wouldDelete += a.ok() ? a.value() : 0;
         }
         SourceRoot root = SourceRoot.observe(source, dir.requireMount());
-        DeleteGuard.Decision decision = DeleteGuard.decide(root, targetFiles, wouldDelete, config.maxDeletePercent(),
-                guardDisabled);
-        guard(decision);
+        GuardFile.Target before = guardState();
+        Instant now = clock.instant();
+        DeleteGuard.Decision decision = DeleteGuard.decide(root, targetFiles, wouldDelete,
+                DeleteGuard.inWindow(before.deleted(), now, limits.window()), limits, guardDisabled, before.hold(), false, now);
         if (!decision.allowed()) {
-            log.accept("file sync " + source + ": " + decision.reason());
+            // The paths are dropped: a reconcile that releases the hold deletes whatever the source still lacks.
+            record(decision, 0, before);
             return;
         }
+        long removed = 0;
         for (int i = 0; i < removes.size(); i += ReceiverClient.MAX_OPS_PER_EXCHANGE) {
             List<Op> ops = new ArrayList<>();
             for (String r : removes.subList(i, Math.min(removes.size(), i + ReceiverClient.MAX_OPS_PER_EXCHANGE))) {
@@ -416,8 +545,10 @@ final class DirectorySync implements Closeable {
                 }
                 deletes.addAndGet(a.value());
                 targetFiles -= a.value();
+                removed += a.value();
             }
         }
+        record(decision, removed, before);
     }
 
     private ReceiverClient client() throws IOException {

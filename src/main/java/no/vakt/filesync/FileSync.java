@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
 import no.vakt.config.VaktConfig;
@@ -33,8 +34,8 @@ public final class FileSync implements AutoCloseable {
     public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
             Consumer<String> print) {
         FileSyncService s = !config.files().enabled() ? null
-                : new FileSyncService(config, () -> FileSyncDirections.current(journal, config),
-                        StatusFile.forConfig(configFile), clock, alerts, print, false);
+                : new FileSyncService(config, configFile, () -> FileSyncDirections.current(journal, config), clock, alerts,
+                        print, false);
         return new FileSync(config, journal, alerts, print, s);
     }
 
@@ -53,8 +54,16 @@ public final class FileSync implements AutoCloseable {
             service.start();
         } catch (RuntimeException e) {
             print.accept("file sync NOT running: " + e.getMessage());
+            // Nothing reaches the other node from now on: that is file sync falling behind, about the target.
+            String target = null;
+            try {
+                target = FileSyncDirections.current(journal, config).target();
+            } catch (RuntimeException ignored) {
+                // The journal cannot say either; the alert is about the pair then.
+            }
             alerts.send(new Alert(Severity.WARNING, config.cluster(), "file sync not running", String.valueOf(e.getMessage()),
-                    "fix the cause and restart vakt run; `vakt check` lists the file sync problems"));
+                    "fix the cause and restart vakt run; `vakt check` lists the file sync problems",
+                    AlertKind.FILE_SYNC_BEHIND, target));
         }
     }
 

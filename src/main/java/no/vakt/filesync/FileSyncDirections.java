@@ -34,10 +34,36 @@ public final class FileSyncDirections {
         return new SyncDirection(source, target, d.path("epoch").asLong(0), d.path("reason").asText(""));
     }
 
-    /** Journals {@code d} unless it is already the current direction; returns whether it changed. */
+    /**
+     * Journals {@code d} unless it is already the current direction; returns whether it changed. Also
+     * records which node each directory belongs to ({@link LayoutFile}) if that is not known yet: a
+     * failover, rejoin or switchover pins the layout before anyone edits the {@code role:} fields, even
+     * where file sync itself has not run yet.
+     */
     public static boolean record(Journal journal, VaktConfig config, SyncDirection d) {
         SyncDirection now = current(journal, config);
-        if (now.source().equals(d.source()) && java.util.Objects.equals(now.target(), d.target())) return false;
+        boolean same = now.source().equals(d.source()) && java.util.Objects.equals(now.target(), d.target());
+        if (!same) append(journal, config, d);
+        learnLayout(journal, config);
+        return !same;
+    }
+
+    private static void learnLayout(Journal journal, VaktConfig config) {
+        try {
+            LayoutFile.of(config).ifPresent(f -> {
+                if (f.recorded()) return; // the daemon or vakt sync records and judges it when it starts
+                java.time.Instant at = journal.latest(EventKind.FILE_SYNC, config.cluster()).map(JournalEvent::at)
+                        .orElse(java.time.Instant.EPOCH);
+                f.learn(config, "the config", at);
+            });
+        } catch (RuntimeException e) {
+            // The direction is journaled; the layout is recorded again when file sync starts.
+            org.slf4j.LoggerFactory.getLogger(FileSyncDirections.class).warn("file sync: cannot record the layout: {}",
+                    e.getMessage());
+        }
+    }
+
+    private static void append(Journal journal, VaktConfig config, SyncDirection d) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("source", d.source());
         details.put("target", d.target());
@@ -48,7 +74,6 @@ public final class FileSyncDirections {
                         + config.peerOf(config.node(d.source()).orElseThrow()).name() + "`"
                 : "file sync: " + d.source() + " -> " + d.target() + " (" + d.reason() + ")";
         journal.append(EventKind.FILE_SYNC, config.cluster(), d.source(), summary, details);
-        return true;
     }
 
     /**

@@ -1,10 +1,11 @@
 package no.vakt.filesync;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import no.vakt.config.Node;
-import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.BoundedCommand.Result;
 
@@ -12,7 +13,10 @@ import no.vakt.filesync.BoundedCommand.Result;
 public final class FileSyncProbe {
     private FileSyncProbe() {}
 
-    /** Null when the config has no file sync. Checks the configured direction, primary to standby. */
+    /**
+     * Null when the config has no file sync. Checks the configured direction, primary to standby, and each
+     * directory's node layout against the record next to the config (changing nothing).
+     */
     public static FileSyncObservation observe(VaktConfig config) {
         return observe(config, "rsync");
     }
@@ -28,10 +32,21 @@ public final class FileSyncProbe {
         String sshProblem = version.code() == 255 || version.code() == -1 ? sshProblem(version) : null;
         String remoteRsync = sshProblem == null && version.code() != 0 ? "rsync is not installed on " + target.name()
                 + " (exit " + version.code() + ")" : null;
+        Optional<LayoutFile> layoutFile = LayoutFile.of(config);
+        String layout = layoutFile.map(f -> f.recorded() ? "recorded" : "not recorded yet").orElse("unknown");
+        DirectoryLayout.Verdict verdict = layoutFile.map(f -> f.judge(config, "the config", Instant.now()))
+                .orElseGet(() -> DirectoryLayout.judge(config, DirectoryLayout.Recorded.NONE, "the config", Instant.now()));
         List<FileSyncObservation.Directory> dirs = new ArrayList<>();
-        for (SyncDirectory d : config.files().directories()) {
-            Path from = d.on(source.role() == Role.PRIMARY);
-            Path to = d.on(target.role() == Role.PRIMARY);
+        List<SyncDirectory> all = config.files().directories();
+        for (int i = 0; i < all.size(); i++) {
+            SyncDirectory d = all.get(i);
+            DirectoryLayout.Problem layoutProblem = verdict.problems().get(i);
+            if (d.nodeProblem(config) != null) {
+                dirs.add(new FileSyncObservation.Directory(d.label(), d.label(), "not checked", true, "?", null, layoutProblem));
+                continue;
+            }
+            Path from = d.on(source);
+            Path to = d.on(target);
             SourceRoot state = SourceRoot.observe(from, d.requireMount());
             String targetProblem = null;
             if (sshProblem == null) {
@@ -39,11 +54,11 @@ public final class FileSyncProbe {
                 if (r.code() == 1) targetProblem = "does not exist or is not a directory";
                 else if (r.code() != 0) targetProblem = "could not be checked: " + r.err().strip();
             }
-            dirs.add(new FileSyncObservation.Directory(from.toString(), state.label(),
-                    state == SourceRoot.PRESENT || state == SourceRoot.EMPTY, to.toString(), targetProblem));
+            dirs.add(new FileSyncObservation.Directory(d.label(), from.toString(), state.label(),
+                    state == SourceRoot.PRESENT || state == SourceRoot.EMPTY, to.toString(), targetProblem, layoutProblem));
         }
         return new FileSyncObservation(source.name(), target.name(), ssh.display(), localRsync,
-                jnu.equalsIgnoreCase("UTF-8"), sshProblem, remoteRsync, dirs);
+                jnu.equalsIgnoreCase("UTF-8"), sshProblem, remoteRsync, layout, dirs);
     }
 
     private static String sshProblem(Result r) {

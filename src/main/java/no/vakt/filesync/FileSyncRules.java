@@ -11,7 +11,9 @@ import no.vakt.config.VaktConfig;
  * {@code files-rsync} (rsync here and on the target), {@code files-ssh} (the target accepts the key with
  * BatchMode), {@code files-directory} (each source directory exists; WARNING when empty, since deletions
  * are then held back), {@code files-target-directory} (each target directory exists), {@code files-names}
- * (file names read as UTF-8).
+ * (file names read as UTF-8), {@code files-layout} (each directory belongs to the node it belonged to when file
+ * sync recorded it: ERROR when the {@code role:} fields were swapped without {@code path:}/{@code target:},
+ * INFO while nothing is recorded yet).
  */
 public final class FileSyncRules {
     private FileSyncRules() {}
@@ -40,7 +42,26 @@ public final class FileSyncRules {
             out.add(Finding.error("files-names", null, "this JVM reads file names in a non-UTF-8 locale; names with"
                     + " non-ASCII characters would be garbled", "run Vakt with LANG=C.UTF-8"));
         }
+        boolean layoutOk = true;
         for (FileSyncObservation.Directory d : o.directories()) {
+            if (d.layoutProblem() != null) {
+                layoutOk = false;
+                out.add(Finding.error("files-layout", null, d.layoutProblem().what() + "; file sync refuses this directory",
+                        d.layoutProblem().fix()));
+            }
+        }
+        if (layoutOk) {
+            if ("recorded".equals(o.layout())) {
+                out.add(Finding.ok("files-layout", null, "each directory belongs to the node recorded for it"));
+            } else if ("not recorded yet".equals(o.layout())) {
+                out.add(Finding.info("files-layout", null, "which node each directory belongs to is recorded when file"
+                        + " sync first runs (vakt run, vakt sync) or changes direction; then a swap of the role: fields"
+                        + " without path:/target: is refused, not synced"));
+            }
+        }
+        for (FileSyncObservation.Directory d : o.directories()) {
+            // Refused above: which of its paths is the source is exactly what is in doubt.
+            if (d.layoutProblem() != null || "not checked".equals(d.sourceState())) continue;
             if (!d.sourceUsable()) {
                 out.add(Finding.error("files-directory", src, "source directory " + d.source() + " is " + d.sourceState(),
                         "create or mount it, or fix files.directories"));

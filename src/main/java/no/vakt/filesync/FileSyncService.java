@@ -8,12 +8,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
 import no.vakt.config.Node;
-import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,12 @@ import org.slf4j.LoggerFactory;
  * Live file sync for one cluster: one {@link DirectorySync} per configured directory, pushing from the
  * source node's side (read locally: this process runs where the source directories are) to the target
  * node over ssh. Follows the journaled {@link SyncDirection}: re-read every second, and applied at once
- * when the failover in this process calls {@link #apply}. Lifecycle: LATENT, started once, closed once.
+ * when the failover in this process calls {@link #apply}. A directory the config now maps to the other
+ * node than recorded ({@link DirectoryLayout}) is refused, alerted and shown, never synced. Lifecycle:
+ * LATENT, started once, closed once.
+ *
+ * <p>Beside the config, in {@code .vakt/}: {@code filesync-status.json} (this snapshot, every second),
+ * {@code filesync-layout.json} ({@link LayoutFile}) and {@code filesync-guard.json} ({@link GuardFile}).
  */
 public final class FileSyncService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncService.class);
@@ -30,13 +38,18 @@ public final class FileSyncService implements AutoCloseable {
             java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final VaktConfig config;
+    private final Path configFile;
     private final Supplier<SyncDirection> direction;
     private final Path statusFile;
+    private final GuardFile guards;
     private final Clock clock;
     private final AlertSink alerts;
     private final Consumer<String> print;
     private final boolean guardDisabled;
     private final List<DirectorySync> syncs = new ArrayList<>();
+    private final List<DirectoryStatus> refused = new ArrayList<>();
+    private final java.util.Set<String> alertedRefusals = new java.util.HashSet<>();
+    private FileSyncSnapshot.Totals retired = FileSyncSnapshot.Totals.ZERO;
     private final Thread poller;
     private Path controlDir;
     private SyncDirection current;
@@ -45,15 +58,18 @@ public final class FileSyncService implements AutoCloseable {
     private boolean started;
 
     /**
+     * @param configFile the config {@code config} was read from: messages name it, and the status, layout
+     *     and guard files live in {@code .vakt/} next to it
      * @param direction reads the journaled direction (called every second)
-     * @param statusFile where the snapshot is written every second; null for none
      * @param print progress lines for the operator
      */
-    public FileSyncService(VaktConfig config, Supplier<SyncDirection> direction, Path statusFile, Clock clock,
+    public FileSyncService(VaktConfig config, Path configFile, Supplier<SyncDirection> direction, Clock clock,
             AlertSink alerts, Consumer<String> print, boolean guardDisabled) {
         this.config = config;
+        this.configFile = configFile;
         this.direction = direction;
-        this.statusFile = statusFile;
+        this.statusFile = StatusFile.forConfig(configFile);
+        this.guards = GuardFile.forConfig(configFile);
         this.clock = clock;
         this.alerts = alerts;
         this.print = print;
@@ -85,9 +101,8 @@ public final class FileSyncService implements AutoCloseable {
         stopSyncs();
         current = d;
         if (d.paused()) {
-            note = "paused: " + d.source() + " is the source; no target until `vakt rejoin "
-                    + config.peerOf(node(d.source())).name() + "`";
-            print.accept("file sync " + note);
+            note = d.source() + " is the source; no target until `vakt rejoin " + config.peerOf(node(d.source())).name() + "`";
+            print.accept("file sync paused: " + note);
             return;
         }
         note = null;
@@ -99,24 +114,60 @@ public final class FileSyncService implements AutoCloseable {
         Node source = node(d.source());
         Node target = node(d.target());
         SshTarget ssh = SshTarget.of(target, config.files().ssh(), controlDir);
-        for (SyncDirectory dir : config.files().directories()) {
-            Path from = dir.on(source.role() == Role.PRIMARY);
-            Path to = dir.on(target.role() == Role.PRIMARY);
+        DirectoryLayout.Verdict layout = layout(config, configFile, clock);
+        List<SyncDirectory> dirs = config.files().directories();
+        for (int i = 0; i < dirs.size(); i++) {
+            SyncDirectory dir = dirs.get(i);
+            if (layout.refuses(i)) {
+                refuse(dir, target, layout.text(i));
+                continue;
+            }
+            Path from = dir.on(source);
+            Path to = dir.on(target);
             DirectorySync s = new DirectorySync(config.cluster(), dir, from, to, ssh, config.files(), clock, alerts,
-                    guardDisabled, print);
+                    guardDisabled, guards, print);
             syncs.add(s);
             if ("rejoin".equals(d.reason())) s.saveTargetOnlyFiles(STAMP.format(clock.instant()));
             s.start();
         }
         print.accept("file sync " + (wasRunning ? "switched: " : "started: ") + d.source() + " -> " + d.target() + " ("
-                + config.files().directories().size() + " director" + (config.files().directories().size() == 1 ? "y" : "ies")
-                + ", " + ssh.display() + ")");
+                + syncs.size() + " director" + (syncs.size() == 1 ? "y" : "ies")
+                + (refused.isEmpty() ? "" : ", " + refused.size() + " REFUSED") + ", " + ssh.display() + ")");
+    }
+
+    /**
+     * The configured directories against the recorded layout, recording the usable ones (the first time
+     * file sync runs, every directory). Without a place to record (a config not read from a file) nothing is
+     * refused.
+     */
+    static DirectoryLayout.Verdict layout(VaktConfig config, Path configFile, Clock clock) {
+        Optional<LayoutFile> file = LayoutFile.of(config);
+        String where = configFile == null ? "the config" : configFile.toString();
+        if (file.isEmpty()) return DirectoryLayout.judge(config, DirectoryLayout.Recorded.NONE, where, clock.instant());
+        return file.get().learn(config, where, clock.instant());
+    }
+
+    private void refuse(SyncDirectory dir, Node target, String why) {
+        // Which path is whose is what is in doubt: the status names the entry and the target node only.
+        refused.add(DirectoryStatus.refused(dir.label(), dir.label(), target.name(), why));
+        print.accept("file sync REFUSES " + dir.label() + ": " + why);
+        if (alertedRefusals.add(why)) {
+            alerts.send(refusal(config, dir, target, why, "nothing is copied or deleted in this directory; fix "
+                    + (configFile == null ? "the config" : configFile) + " as described and restart vakt run / vakt sync --watch"));
+        }
+    }
+
+    /** A refused directory gets no file from now on: file sync is behind there, for a person to fix. CRITICAL. */
+    private static Alert refusal(VaktConfig config, SyncDirectory dir, Node target, String why, String action) {
+        return new Alert(Severity.CRITICAL, config.cluster(), "file sync refuses " + dir.label()
+                + ": which directory is whose is in doubt", why, action, AlertKind.FILE_SYNC_BEHIND, target.name());
     }
 
     public synchronized FileSyncSnapshot snapshot() {
-        List<DirectoryStatus> dirs = syncs.stream().map(DirectorySync::status).toList();
+        List<DirectoryStatus> dirs = new ArrayList<>(refused);
+        syncs.stream().map(DirectorySync::status).forEach(dirs::add);
         String state = closed ? "stopped" : current == null ? "stopped" : current.paused() ? "paused" : "running";
-        return FileSyncSnapshot.of(clock.instant(), state, current, note, dirs);
+        return FileSyncSnapshot.of(clock.instant(), state, current, note, dirs, retired, config.files().maxBehind().toMillis());
     }
 
     /** Test switch: hold the watchers' events, as behind a slow consumer. */
@@ -137,12 +188,23 @@ public final class FileSyncService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("file sync: cannot read the direction: {}", e.getMessage());
             }
+            tick();
             writeStatus();
         }
     }
 
+    /** Behind alerts and the shared delete guard state, per directory. */
+    private synchronized void tick() {
+        for (DirectorySync s : syncs) {
+            try {
+                s.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("file sync: {}", e.toString());
+            }
+        }
+    }
+
     private void writeStatus() {
-        if (statusFile == null) return;
         try {
             StatusFile.write(statusFile, snapshot());
         } catch (IOException | RuntimeException e) {
@@ -156,7 +218,9 @@ public final class FileSyncService implements AutoCloseable {
 
     private void stopSyncs() {
         syncs.forEach(DirectorySync::close);
+        for (DirectorySync s : syncs) retired = retired.plus(s.status());
         syncs.clear();
+        refused.clear();
         if (controlDir != null) {
             try (Stream<Path> s = Files.walk(controlDir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -183,8 +247,11 @@ public final class FileSyncService implements AutoCloseable {
         writeStatus();
     }
 
-    /** One full reconcile of every directory in direction {@code d}, on this thread ({@code vakt sync}). */
-    public static List<String> syncOnce(VaktConfig config, SyncDirection d, Clock clock, AlertSink alerts,
+    /**
+     * One full reconcile of every directory in direction {@code d}, on this thread ({@code vakt sync}).
+     * Returns the problems: refused directories, failures, deletions held back.
+     */
+    public static List<String> syncOnce(VaktConfig config, Path configFile, SyncDirection d, Clock clock, AlertSink alerts,
             boolean guardDisabled, Consumer<String> print) throws IOException {
         requireUtf8Names();
         if (d.paused()) throw new IOException("file sync is paused: " + d.source() + " is the source and has no target"
@@ -192,12 +259,22 @@ public final class FileSyncService implements AutoCloseable {
         Node source = config.node(d.source()).orElseThrow();
         Node target = config.node(d.target()).orElseThrow();
         SshTarget ssh = SshTarget.of(target, config.files().ssh(), null);
+        GuardFile guards = GuardFile.forConfig(configFile);
+        DirectoryLayout.Verdict layout = layout(config, configFile, clock);
         List<String> problems = new ArrayList<>();
-        for (SyncDirectory dir : config.files().directories()) {
-            Path from = dir.on(source.role() == Role.PRIMARY);
-            Path to = dir.on(target.role() == Role.PRIMARY);
+        List<SyncDirectory> dirs = config.files().directories();
+        for (int i = 0; i < dirs.size(); i++) {
+            SyncDirectory dir = dirs.get(i);
+            if (layout.refuses(i)) {
+                String why = layout.text(i);
+                problems.add("REFUSED " + dir.label() + ": " + why);
+                alerts.send(refusal(config, dir, target, why, "nothing was copied or deleted in this directory"));
+                continue;
+            }
+            Path from = dir.on(source);
+            Path to = dir.on(target);
             DirectorySync s = new DirectorySync(config.cluster(), dir, from, to, ssh, config.files(), clock, alerts,
-                    guardDisabled, print);
+                    guardDisabled, guards, print);
             try {
                 s.reconcileOnce();
                 DirectoryStatus st = s.status();

@@ -23,10 +23,7 @@ public final class FileSyncStatusView {
     public static Optional<FileSyncSnapshot> current(Optional<FileSyncSnapshot> written, Instant now) {
         return written.map(s -> s.generatedAt() != null && Duration.between(s.generatedAt(), now).compareTo(STALE) > 0
                         && !"stopped".equals(s.state())
-                ? new FileSyncSnapshot(s.generatedAt(), "not running", s.source(), s.target(), s.epoch(),
-                        "no status for " + Durations.format(Duration.between(s.generatedAt(), now).withNanos(0)),
-                        s.pendingChanges(), s.oldestUnsyncedMs(), s.lastSuccess(), s.filesSent(), s.bytesSent(), s.deletes(),
-                        s.rsyncFailures(), s.pushFailures(), s.directories())
+                ? s.notRunning("no status for " + Durations.format(Duration.between(s.generatedAt(), now).withNanos(0)))
                 : s);
     }
 
@@ -40,16 +37,28 @@ public final class FileSyncStatusView {
             return out;
         }
         FileSyncSnapshot s = snap.get();
-        out.add("file sync: " + s.state() + (s.source() == null ? "" : ", " + s.source() + " -> "
-                + (s.target() == null ? "(none)" : s.target())) + (s.note() == null ? "" : " (" + s.note() + ")"));
+        String direction = s.source() == null ? "" : ", " + s.source() + " -> " + (s.target() == null ? "(none)" : s.target());
+        String condition = s.condition() == null || s.condition().equals(s.state()) ? "" : ", " + s.condition().toUpperCase(
+                java.util.Locale.ROOT).replace('-', ' ');
+        out.add("file sync: " + s.state() + condition + direction + (s.note() == null ? "" : " (" + s.note() + ")"));
         out.add(String.format("  pending %d, oldest unsynced %s, last success %s, sent %d files / %d bytes, deleted %d,"
                         + " rsync failures %d, push failures %d",
                 s.pendingChanges(), Durations.format(Duration.ofMillis(s.oldestUnsyncedMs())),
                 s.lastSuccess() == null ? "never" : Durations.format(Duration.between(s.lastSuccess(), now).withNanos(0)) + " ago",
                 s.filesSent(), s.bytesSent(), s.deletes(), s.rsyncFailures(), s.pushFailures()));
         for (DirectoryStatus d : s.directories()) {
+            if ("refused".equals(d.state())) {
+                out.add("  " + d.directory() + ": REFUSED (nothing synced): " + d.lastError());
+                continue;
+            }
             out.add("  " + d.source() + " -> " + d.target() + ": " + d.state()
-                    + (d.deleteGuard() == null ? "" : "; DELETES HELD BACK: " + d.deleteGuard())
+                    + (d.deleteGuard() == null ? "" : "; DELETES HELD BACK" + (d.deleteGuardSince() == null ? ""
+                            : " since " + d.deleteGuardSince().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + ": "
+                            + d.deleteGuard())
+                    + (d.behind() ? "; BEHIND: oldest unsynced change "
+                            + Durations.format(Duration.ofSeconds(d.oldestUnsyncedMs() / 1000)) + " old (files.max-behind "
+                            + Durations.format(Duration.ofMillis(s.maxBehindMs())) + ")" : "")
+                    + (d.failing() ? "; FAILING" : "")
                     + (d.lastError() == null ? "" : "; last error: " + d.lastError()));
         }
         return out;

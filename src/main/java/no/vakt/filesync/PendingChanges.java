@@ -45,35 +45,62 @@ final class PendingChanges {
         }
     }
 
+    /** A full reconcile is needed because changes may be unsynced (start-up, lost events): they age from {@code now}. */
     void requestReconcile(String reason, Instant now) {
+        request(reason, now);
+    }
+
+    /**
+     * A full reconcile that checks rather than repairs (the periodic one, a delete guard re-check): it
+     * makes nothing look unsynced, so a long periodic run of a big tree does not read as "behind".
+     */
+    void requestCheck(String reason) {
+        request(reason, null);
+    }
+
+    private void request(String reason, Instant since) {
         lock.lock();
         try {
-            if (reconcileReason == null) {
-                reconcileReason = reason;
-                reconcileSince = now;
-            }
+            if (reconcileReason == null) reconcileReason = reason;
+            reconcileSince = min(reconcileSince, since);
             work.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
+    /** A reconcile taken for running; {@code since} is when its oldest unsynced change was seen (null: none known). */
+    record Reconcile(String reason, Instant since) {}
+
     /**
-     * The reason a reconcile was asked for, or null. Taking it clears the pending paths: the reconcile
-     * copies them too. Call {@link #done()} when it finished.
+     * The reconcile asked for, or null. Taking it clears the pending paths: the reconcile copies them too.
+     * Call {@link #done()} when it finished, or {@link #retry} when it failed.
      */
-    String takeReconcile() {
+    Reconcile takeReconcile() {
         lock.lock();
         try {
             String r = reconcileReason;
-            if (r != null) {
-                inFlightSince = min(pendingSince, reconcileSince);
-                reconcileReason = null;
-                reconcileSince = null;
-                paths = new LinkedHashSet<>();
-                pendingSince = null;
-            }
-            return r;
+            if (r == null) return null;
+            Reconcile out = new Reconcile(r, min(pendingSince, reconcileSince));
+            inFlightSince = out.since();
+            reconcileReason = null;
+            reconcileSince = null;
+            paths = new LinkedHashSet<>();
+            pendingSince = null;
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A reconcile failed: it is asked for again, and what it was to repair keeps its age. */
+    void retry(Reconcile r) {
+        lock.lock();
+        try {
+            inFlightSince = null;
+            if (reconcileReason == null) reconcileReason = r.reason();
+            reconcileSince = min(reconcileSince, r.since());
+            work.signalAll();
         } finally {
             lock.unlock();
         }

@@ -67,14 +67,31 @@ final class LiveView {
         return fileSync != null;
     }
 
-    /** The file sync's report; null when not configured or when it failed to answer. */
+    /**
+     * The file sync's report; null when not configured or when it failed to answer. One scrape reads it
+     * for a dozen meters: a report younger than {@link #FILE_SYNC_REUSE} is reused, so they agree and the
+     * file sync is asked once.
+     */
     FileSyncBacklog fileSync() {
         if (fileSync == null) return null;
+        Cached c = cachedFileSync;
+        long now = System.nanoTime();
+        if (c != null && now - c.atNanos < FILE_SYNC_REUSE.toNanos()) return c.backlog;
+        FileSyncBacklog b;
         try {
-            return fileSync.get();
+            b = fileSync.get();
         } catch (RuntimeException e) {
             LOG.warn("file sync status failed: {}", e.toString());
-            return null;
+            b = null;
         }
+        cachedFileSync = new Cached(b, now);
+        return b;
     }
+
+    /** Shorter than any poll (the dashboard's 1.5 s, a scrape's seconds), longer than one scrape takes. */
+    private static final Duration FILE_SYNC_REUSE = Duration.ofMillis(250);
+
+    private record Cached(FileSyncBacklog backlog, long atNanos) {}
+
+    private volatile Cached cachedFileSync;
 }

@@ -28,6 +28,27 @@ public final class MeterNames {
     public static final String FILESYNC_BACKLOG = "vakt.filesync.backlog.files";
     /** {@code vakt_filesync_oldest_age_seconds}: how long the oldest waiting file has waited; 0 when none waits. */
     public static final String FILESYNC_OLDEST_AGE = "vakt.filesync.oldest.age.seconds";
+    /** {@code vakt_filesync_last_success_timestamp_seconds}: everything changed before this Unix time is on the target; NaN before. */
+    public static final String FILESYNC_LAST_SUCCESS = "vakt.filesync.last.success.timestamp.seconds";
+    /** {@code vakt_filesync_sent_files_total}: files written on the target since file sync started. */
+    public static final String FILESYNC_SENT_FILES = "vakt.filesync.sent.files";
+    /** {@code vakt_filesync_sent_bytes_total}: bytes of those files. */
+    public static final String FILESYNC_SENT_BYTES = "vakt.filesync.sent.bytes";
+    /** {@code vakt_filesync_deleted_files_total}: files removed on the target since file sync started. */
+    public static final String FILESYNC_DELETED_FILES = "vakt.filesync.deleted.files";
+    /** {@code vakt_filesync_rsync_failures_total}: failed rsync runs (reconciles, large files). */
+    public static final String FILESYNC_RSYNC_FAILURES = "vakt.filesync.rsync.failures";
+    /** {@code vakt_filesync_push_failures_total}: failed pushes through the receiver (each followed by a reconnect). */
+    public static final String FILESYNC_PUSH_FAILURES = "vakt.filesync.push.failures";
+    /**
+     * {@code vakt_filesync_condition{condition}}: 1 for file sync's worst condition now (in-sync, syncing,
+     * starting, behind, failing, deletes-held, refused, paused, stopped), 0 for the others.
+     */
+    public static final String FILESYNC_CONDITION = "vakt.filesync.condition";
+    /** {@code vakt_filesync_delete_guard_tripped{directory}}: 1 while deletions in the directory are held back; NaN when not syncing it. */
+    public static final String FILESYNC_DELETE_GUARD_TRIPPED = "vakt.filesync.delete.guard.tripped";
+    /** {@code vakt_filesync_behind{directory}}: 1 while the directory's oldest unsynced change is older than files.max-behind. */
+    public static final String FILESYNC_BEHIND = "vakt.filesync.behind";
     /** {@code vakt_failovers_total{outcome}}: journaled failovers and switchovers by outcome (completed, aborted, refused). */
     public static final String FAILOVERS = "vakt.failovers";
     /** {@code vakt_failover_last_duration_seconds}: start to end of the newest finished failover, NaN before the first. */

@@ -25,6 +25,10 @@ final class VaktMetrics {
     private static final List<FailoverOutcome> COUNTED = List.of(FailoverOutcome.COMPLETED, FailoverOutcome.ABORTED,
             FailoverOutcome.REFUSED);
 
+    /** {@link FileSyncBacklog#state()}'s words. */
+    private static final List<String> FILESYNC_CONDITIONS = List.of("in-sync", "syncing", "starting", "behind", "failing",
+            "deletes-held", "refused", "paused", "stopped");
+
     private final LiveView view;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Set<String> alertKeys = new HashSet<>();
@@ -51,17 +55,67 @@ final class VaktMetrics {
                 "the last drill's measured RPO");
         gauge(MeterNames.OBJECTIVE_RTO, v -> v.config.objectives().rto().toMillis() / 1000.0, "objectives.rto");
         gauge(MeterNames.OBJECTIVE_RPO, v -> v.config.objectives().rpo().toMillis() / 1000.0, "objectives.rpo");
-        if (view.fileSyncConfigured()) {
-            gauge(MeterNames.FILESYNC_BACKLOG, v -> {
+        if (view.fileSyncConfigured()) fileSyncMeters();
+    }
+
+    /**
+     * File sync: totals over the whole sync, and per configured directory (label {@code directory}: the
+     * entry's {@code path}, or the first of its {@code paths}) what needs a person. NaN when not reported.
+     */
+    private void fileSyncMeters() {
+        for (String c : FILESYNC_CONDITIONS) {
+            Gauge.builder(MeterNames.FILESYNC_CONDITION, view, v -> {
                 FileSyncBacklog b = v.fileSync();
-                return b == null ? Double.NaN : b.files();
-            }, "files not yet copied to the standby site");
-            gauge(MeterNames.FILESYNC_OLDEST_AGE, v -> {
-                FileSyncBacklog b = v.fileSync();
-                if (b == null) return Double.NaN;
-                return b.oldestAge() == null ? 0 : b.oldestAge().toMillis() / 1000.0;
-            }, "age of the oldest file waiting to be copied");
+                return b == null ? Double.NaN : c.equals(b.state()) ? 1.0 : 0.0;
+            }).tag("condition", c).description("1 for file sync's worst condition now").register(registry);
         }
+        gauge(MeterNames.FILESYNC_BACKLOG, v -> {
+            FileSyncBacklog b = v.fileSync();
+            return b == null ? Double.NaN : b.files();
+        }, "changed paths not yet copied to the standby site (pending changes)");
+        gauge(MeterNames.FILESYNC_OLDEST_AGE, v -> {
+            FileSyncBacklog b = v.fileSync();
+            if (b == null) return Double.NaN;
+            return b.oldestAge() == null ? 0 : b.oldestAge().toMillis() / 1000.0;
+        }, "age of the oldest change not yet copied");
+        gauge(MeterNames.FILESYNC_LAST_SUCCESS, v -> {
+            FileSyncBacklog.Totals t = totals(v);
+            return t == null || t.lastSuccess() == null ? Double.NaN : t.lastSuccess().toEpochMilli() / 1000.0;
+        }, "everything changed before this time is on the target");
+        counter(MeterNames.FILESYNC_SENT_FILES, FileSyncBacklog.Totals::filesSent, "files written on the target");
+        counter(MeterNames.FILESYNC_SENT_BYTES, FileSyncBacklog.Totals::bytesSent, "bytes of files written on the target");
+        counter(MeterNames.FILESYNC_DELETED_FILES, FileSyncBacklog.Totals::deletes, "files removed on the target");
+        counter(MeterNames.FILESYNC_RSYNC_FAILURES, FileSyncBacklog.Totals::rsyncFailures, "failed rsync runs");
+        counter(MeterNames.FILESYNC_PUSH_FAILURES, FileSyncBacklog.Totals::pushFailures, "failed pushes through the receiver");
+        for (no.vakt.filesync.SyncDirectory d : view.config.files().directories()) {
+            String name = d.label();
+            directoryGauge(MeterNames.FILESYNC_DELETE_GUARD_TRIPPED, name, FileSyncBacklog.Directory::deleteGuardTripped,
+                    "1 while deletions on the target are held back");
+            directoryGauge(MeterNames.FILESYNC_BEHIND, name, FileSyncBacklog.Directory::behind,
+                    "1 while the oldest unsynced change is older than files.max-behind");
+        }
+    }
+
+    private static FileSyncBacklog.Totals totals(LiveView v) {
+        FileSyncBacklog b = v.fileSync();
+        return b == null ? null : b.totals();
+    }
+
+    private void counter(String meter, ToDoubleFunction<FileSyncBacklog.Totals> f, String help) {
+        FunctionCounter.builder(meter, view, v -> {
+            FileSyncBacklog.Totals t = totals(v);
+            return t == null ? Double.NaN : f.applyAsDouble(t);
+        }).description(help).register(registry);
+    }
+
+    private void directoryGauge(String meter, String name, java.util.function.Predicate<FileSyncBacklog.Directory> f,
+            String help) {
+        Gauge.builder(meter, view, v -> {
+            FileSyncBacklog b = v.fileSync();
+            if (b == null) return Double.NaN;
+            return b.directories().stream().filter(d -> name.equals(d.name())).findFirst()
+                    .map(d -> f.test(d) ? 1.0 : 0.0).orElse(Double.NaN);
+        }).tag("directory", name).description(help).register(registry);
     }
 
     /** The Prometheus text exposition. */

@@ -25,8 +25,8 @@ class DirectionSwitchTest {
         try (SyncFixture fx = SyncFixture.start(null);
                 Journal journal = new Journal(fx.dir.resolve(".vakt/journal.db"), Clock.systemUTC())) {
             VaktConfig cfg = fx.config();
-            try (FileSyncService service = new FileSyncService(cfg, () -> FileSyncDirections.current(journal, cfg),
-                    StatusFile.forConfig(fx.configFile), Clock.systemUTC(), fx.alertSink, System.out::println, false)) {
+            try (FileSyncService service = new FileSyncService(cfg, fx.configFile, () -> FileSyncDirections.current(journal, cfg),
+                    Clock.systemUTC(), fx.alertSink, System.out::println, false)) {
                 service.start();
                 Files.writeString(fx.primaryDir.resolve("a.txt"), "before the failover");
                 await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(fx.standbyDir.resolve("a.txt")));

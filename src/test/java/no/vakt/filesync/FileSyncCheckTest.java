@@ -27,7 +27,9 @@ class FileSyncCheckTest {
         try (SyncFixture fx = SyncFixture.start(null)) {
             VaktConfig cfg = fx.config();
             List<Finding> fs = findings(cfg, FileSyncProbe.observe(cfg));
-            assertThat(fs).extracting(Finding::severity).containsOnly(Severity.OK, Severity.WARNING);
+            assertThat(fs).extracting(Finding::severity).containsOnly(Severity.OK, Severity.INFO, Severity.WARNING);
+            // Nothing has synced yet: the layout is recorded at the first start.
+            assertThat(only(fs, "files-layout").severity()).isEqualTo(Severity.INFO);
             assertThat(only(fs, "files-ssh").severity()).isEqualTo(Severity.OK);
             assertThat(only(fs, "files-rsync").severity()).isEqualTo(Severity.OK);
             // The fixture's source directory is empty: deletions would be held back, worth a warning.

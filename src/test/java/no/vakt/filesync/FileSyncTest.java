@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.Severity;
 import no.vakt.config.VaktConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,8 @@ class FileSyncTest {
             no.vakt.lab.MariaDbServer.deleteTree(d);
             Files.createDirectories(d);
         }
+        // Each test starts without a hold or a window of earlier deletions (they are kept across restarts).
+        Files.deleteIfExists(fx.dir.resolve(".vakt").resolve(GuardFile.NAME));
     }
 
     @AfterEach
@@ -50,7 +53,7 @@ class FileSyncTest {
     }
 
     private FileSyncService start(VaktConfig cfg) {
-        service = new FileSyncService(cfg, () -> FileSyncDirections.initial(cfg), null, Clock.systemUTC(), fx.alertSink,
+        service = new FileSyncService(cfg, fx.configFile, () -> FileSyncDirections.initial(cfg), Clock.systemUTC(), fx.alertSink,
                 line -> System.out.println(line), false);
         service.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> service.snapshot().directories().get(0).lastReconcile() != null);
@@ -122,6 +125,26 @@ class FileSyncTest {
         assertThat(fx.standbyDir.resolve("flood/f1999")).hasContent("n1999");
     }
 
+    private DirectoryStatus dir() {
+        return service.snapshot().directories().get(0);
+    }
+
+    /** The delete guard's reason now, "" when nothing is held back. */
+    private String guard() {
+        String g = dir().deleteGuard();
+        return g == null ? "" : g;
+    }
+
+    private static void awaitTarget(java.util.function.BooleanSupplier ok) {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(ok::getAsBoolean);
+    }
+
+    private static long standbyFiles() throws IOException {
+        try (var s = Files.walk(fx.standbyDir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
     @Test
     void anEmptiedSourceDeletesNothingButNewFilesStillArrive() throws IOException {
         for (int i = 0; i < 60; i++) Files.writeString(fx.primaryDir.resolve("file" + i), "data" + i);
@@ -131,32 +154,111 @@ class FileSyncTest {
         try (var files = Files.list(fx.primaryDir)) {
             for (Path p : (Iterable<Path>) files::iterator) Files.delete(p);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> service.snapshot().directories().get(0).deleteGuard() != null);
-        assertThat(service.snapshot().directories().get(0).deleteGuard()).contains("empty");
-        assertThat(fx.alerts).anySatisfy(a -> {
+        await().atMost(Duration.ofSeconds(10)).until(() -> dir().deleteGuard() != null);
+        assertThat(dir().deleteGuard()).contains("empty");
+        assertThat(dir().deleteGuardSince()).isNotNull();
+        assertThat(service.snapshot().condition()).isEqualTo("deletes-held");
+        assertThat(fx.alerts).filteredOn(a -> a.kind() == AlertKind.FILE_SYNC_DELETE_GUARD).singleElement().satisfies(a -> {
             assertThat(a.severity()).isEqualTo(Severity.WARNING);
-            assertThat(a.event()).contains("deletions");
+            assertThat(a.node()).isEqualTo("bergen-db");
+            assertThat(a.event()).contains("deletions on bergen-db held back");
         });
         assertThat(SyncFixture.tree(fx.standbyDir)).hasSize(60);
 
-        // Half the files gone from a non-empty source: more than 20 %, still held back.
+        // A file added to the source: it is copied, and the guard's reason no longer says "empty".
         Files.writeString(fx.primaryDir.resolve("new.txt"), "copying continues");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fx.standbyDir.resolve("new.txt")));
+        assertThat(SyncFixture.tree(fx.standbyDir)).hasSize(61);
+        await().atMost(Duration.ofSeconds(10)).until(() -> guard().contains("the source directory was empty when"));
+        assertThat(dir().deleteGuard()).contains("it has files again")
+                .doesNotContain("the source directory is empty");
+        // Its re-check reconcile says what holding back means now, and keeps holding.
+        awaitTarget(() -> guard().contains("the source lacks 60 of the target's 61 files"));
         assertThat(SyncFixture.tree(fx.standbyDir)).hasSize(61);
     }
 
     @Test
-    void deletingMoreThanTheLimitInOneBatchIsHeldBack() throws IOException {
+    void deletionsHeldBackStayHeldUntilTheFilesAreBack() throws IOException {
         for (int i = 0; i < 100; i++) Files.writeString(fx.primaryDir.resolve("file" + i), "data" + i);
         start(fx.config());
         awaitSame();
         for (int i = 0; i < 50; i++) Files.delete(fx.primaryDir.resolve("file" + i));
-        await().atMost(Duration.ofSeconds(10)).until(() -> service.snapshot().directories().get(0).deleteGuard() != null);
-        assertThat(service.snapshot().directories().get(0).deleteGuard()).contains("50 of the target's 100");
+        await().atMost(Duration.ofSeconds(10)).until(() -> dir().deleteGuard() != null);
+        assertThat(dir().deleteGuard()).contains("50 of the target's 100");
         assertThat(SyncFixture.tree(fx.standbyDir)).hasSize(100);
 
-        // A small deletion afterwards is fine again.
+        // Sticky: even a single deletion afterwards waits (judged alone it would pass).
         Files.delete(fx.primaryDir.resolve("file99"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(fx.standbyDir.resolve("file99")));
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+                .until(() -> Files.exists(fx.standbyDir.resolve("file99")));
+
+        // The files come back (a restore): the re-check releases the hold, and the one real deletion follows.
+        for (int i = 0; i < 50; i++) Files.writeString(fx.primaryDir.resolve("file" + i), "data" + i);
+        awaitTarget(() -> !Files.exists(fx.standbyDir.resolve("file99")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> dir().deleteGuard() == null);
+        awaitSame();
+        assertThat(fx.alerts).anySatisfy(a -> {
+            assertThat(a.kind()).isEqualTo(AlertKind.FILE_SYNC_CAUGHT_UP);
+            assertThat(a.node()).isEqualTo("bergen-db");
+            assertThat(a.event()).contains("released");
+        });
+    }
+
+    @Test
+    void aSlowDeletionIsCountedOverTheWindow() throws IOException {
+        for (int i = 0; i < 100; i++) Files.writeString(fx.primaryDir.resolve("file" + i), "data" + i);
+        start(fx.config());
+        awaitSame();
+        // 15 % goes through...
+        for (int i = 0; i < 15; i++) Files.delete(fx.primaryDir.resolve("file" + i));
+        awaitTarget(() -> !Files.exists(fx.standbyDir.resolve("file14")));
+        assertThat(dir().deleteGuard()).isNull();
+        // ...and 10 % more a moment later is 25 % within the window: at most 20 % of the standby goes.
+        for (int i = 15; i < 25; i++) Files.delete(fx.primaryDir.resolve("file" + i));
+        await().atMost(Duration.ofSeconds(10)).until(() -> dir().deleteGuard() != null);
+        assertThat(dir().deleteGuard()).contains("deleted within the last 1h").contains("more than 20% within 1h");
+        assertThat(standbyFiles()).isGreaterThanOrEqualTo(80);
+    }
+
+    @Test
+    void heldDeletionsSurviveAnOverflowARestartAndAnotherSyncUntilAnOperatorOverrides() throws IOException {
+        Files.createDirectories(fx.primaryDir.resolve("flood"));
+        for (int i = 0; i < 100; i++) Files.writeString(fx.primaryDir.resolve("keep" + i), "k" + i);
+        start(fx.config());
+        awaitSame();
+        for (int i = 0; i < 60; i++) Files.delete(fx.primaryDir.resolve("keep" + i));
+        await().atMost(Duration.ofSeconds(10)).until(() -> dir().deleteGuard() != null);
+
+        // An inotify overflow: its reconcile copies the flood and still deletes nothing (the audit saw 504 go).
+        java.time.Instant before = dir().lastReconcile();
+        service.holdEvents(true);
+        for (int i = 0; i < 2000; i++) Files.writeString(fx.primaryDir.resolve("flood/f" + i), "n" + i);
+        service.holdEvents(false);
+        awaitTarget(() -> Files.exists(fx.standbyDir.resolve("flood/f1999")) && dir().lastReconcile().isAfter(before));
+        assertThat(fx.standbyDir.resolve("keep0")).exists();
+        assertThat(dir().deleteGuard()).isNotNull();
+
+        // A restart of the sync: still held, not alerted again.
+        service.close();
+        start(fx.config());
+        assertThat(dir().deleteGuard()).contains("the source lacks 60");
+        assertThat(fx.standbyDir.resolve("keep0")).exists();
+        assertThat(fx.alerts).filteredOn(a -> a.kind() == AlertKind.FILE_SYNC_DELETE_GUARD).hasSize(1);
+
+        // vakt sync beside it: held too (exit 1), nothing deleted.
+        no.vakt.testing.Cli plain = no.vakt.testing.Cli.run("sync", "--config", fx.configFile.toString());
+        assertThat(plain.exitCode()).as(plain.out() + plain.err()).isEqualTo(1);
+        assertThat(plain.out()).contains("the source lacks 60").contains("NOT in sync");
+        assertThat(fx.standbyDir.resolve("keep0")).exists();
+
+        // The operator's override deletes them, and the running sync sees the hold gone.
+        no.vakt.testing.Cli forced = no.vakt.testing.Cli.run("sync", "--no-delete-guard", "--config", fx.configFile.toString());
+        assertThat(forced.exitCode()).as(forced.out() + forced.err()).isZero();
+        assertThat(fx.standbyDir.resolve("keep0")).doesNotExist();
+        await().atMost(Duration.ofSeconds(5)).until(() -> dir().deleteGuard() == null);
+        assertThat(service.snapshot().condition()).isIn("in-sync", "syncing");
+        // And the window starts afresh: an ordinary deletion goes through at once.
+        Files.delete(fx.primaryDir.resolve("keep99"));
+        awaitTarget(() -> !Files.exists(fx.standbyDir.resolve("keep99")));
     }
 }

@@ -124,10 +124,15 @@
     } else {
       var lagBad = m.lag_ms !== null && m.lag_ms > s.objectives.rpo_ms;
       var warnings = (s.warnings || []).length;
-      if (lagBad || warnings) {
-        cls = 'state-warn'; t = lagBad ? 'LAG ABOVE RPO' : 'HEALTHY, WITH WARNINGS';
-        d = lagBad ? m.standby + ' is ' + msText(m.lag_ms) + ' behind (RPO ' + msText(s.objectives.rpo_ms) + ')'
-          : warnings + ' warning' + (warnings > 1 ? 's' : '') + ' below';
+      var files = fileSyncProblem(s.file_sync);
+      if (lagBad) {
+        cls = 'state-warn'; t = 'LAG ABOVE RPO';
+        d = m.standby + ' is ' + msText(m.lag_ms) + ' behind (RPO ' + msText(s.objectives.rpo_ms) + ')';
+      } else if (files) {
+        cls = files.cls; t = files.title; d = files.detail;
+      } else if (warnings) {
+        cls = 'state-warn'; t = 'HEALTHY, WITH WARNINGS';
+        d = warnings + ' warning' + (warnings > 1 ? 's' : '') + ' below';
       } else {
         cls = 'state-ok'; t = 'ALL GOOD';
         d = m.primary + ' is primary, ' + m.standby + ' is ' + msText(m.lag_ms) + ' behind';
@@ -137,6 +142,24 @@
     b.setAttribute('data-health', m.health || '');
     title.textContent = t;
     detail.textContent = d;
+  }
+
+  // File sync states that must not read as "all good" (FileSyncBacklog.needsAttention on the server).
+  var FILE_SYNC_TITLES = {
+    'refused': 'FILE SYNC REFUSES A DIRECTORY',
+    'deletes-held': 'FILE SYNC: DELETIONS HELD BACK',
+    'failing': 'FILE SYNC FAILING',
+    'behind': 'FILE SYNC BEHIND',
+    'stopped': 'FILE SYNC STOPPED',
+    'not running': 'FILE SYNC STOPPED'
+  };
+
+  function fileSyncProblem(f) {
+    if (!f || !f.configured) return null;
+    if (!f.available) return { cls: 'state-warn', title: 'FILE SYNC NOT REPORTING', detail: 'vakt run has no report from file sync' };
+    var title = FILE_SYNC_TITLES[f.state];
+    if (!title) return null;
+    return { cls: f.state === 'refused' ? 'state-bad' : 'state-warn', title: title, detail: f.detail || '' };
   }
 
   function standbyLost(s) {
@@ -349,9 +372,13 @@
       box.appendChild(el('span', 'fact-value bad', 'no report from file sync'));
       return;
     }
+    var problem = fileSyncProblem(f);
+    box.setAttribute('data-state', f.state || '');
+    if (problem) box.appendChild(el('div', 'filesync-alert ' + problem.cls, problem.title));
     box.appendChild(el('div', 'big', f.files + ' file' + (f.files === 1 ? '' : 's') + ' waiting'));
     box.appendChild(el('div', 'kpi-sub', 'oldest ' + (f.oldest_age_ms === null ? '\u2013' : msText(f.oldest_age_ms)) +
-      (f.state ? ' \u00b7 ' + f.state : '') + (f.detail ? ' \u00b7 ' + f.detail : '')));
+      (f.state ? ' \u00b7 ' + f.state : '')));
+    if (f.detail) box.appendChild(el('div', 'filesync-detail', f.detail));
   }
 
   // ---- timeline ----
