@@ -34,8 +34,11 @@ import picocli.CommandLine.Spec;
                 + " reconcile at start, every files.full-sync-interval and after lost events, until Ctrl-C."
                 + " The direction comes from the journal: after a failover nothing is pushed until `vakt rejoin`."
                 + " Deletions are held back when the source is missing, empty or not mounted, or would remove"
-                + " more than files.max-delete-percent of the target's files.",
-        footer = {"", "Exit codes: 0 in sync, 1 failed or deletions held back, 2 bad config or usage."})
+                + " more than files.max-delete-percent of the target's files within files.delete-window; they stay"
+                + " held (for every Vakt process) until --no-delete-guard or the source has the files again."
+                + " A directory whose path the config now gives to the other node than recorded is refused."
+                + " Alerts go to the configured alerts: channels.",
+        footer = {"", "Exit codes: 0 in sync, 1 failed, deletions held back or a directory refused, 2 bad config or usage."})
 public final class SyncCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -46,7 +49,8 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Keep watching and pushing changes until Ctrl-C.")
     boolean watch;
 
-    @Option(names = "--no-delete-guard", description = "Propagate deletions even when the delete guard would hold them back.")
+    @Option(names = "--no-delete-guard", description = "Propagate deletions even when the delete guard would hold them"
+            + " back, and release a hold (also for a running vakt run).")
     boolean noDeleteGuard;
 
     @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
