@@ -25,6 +25,7 @@ public final class Preflight {
             ReplicationRules::errantTransactions,
             ReplicationRules::lag,
             ReplicationRules::tls,
+            AdminTlsRules::adminTls,
             ReplicationRules::semiSync,
             ReplicationRules::canary,
             AccountRules::replicationUser,

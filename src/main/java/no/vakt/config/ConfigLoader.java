@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -53,9 +54,13 @@ public final class ConfigLoader {
         if (text.isBlank()) throw single(file, "", "the file is empty; expected a Vakt configuration");
         LocationIndex index = LocationIndex.of(text);
         VaktConfig config;
+        ObjectMapper mapper = mapper();
         try {
-            config = mapper().readerFor(VaktConfig.class)
+            config = mapper.readerFor(VaktConfig.class)
                     .withAttribute(BASE_DIR, baseDir)
+                    .withAttribute(AdminTlsDeserializer.FILE, file)
+                    .withAttribute(AdminTlsDeserializer.INDEX, index)
+                    .withAttribute(AdminTlsDeserializer.DEFAULT, adminTlsDefault(mapper, file, text, baseDir, index))
                     .readValue(text);
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof JsonProcessingException syntax) throw syntaxError(file, syntax);
@@ -69,6 +74,25 @@ public final class ConfigLoader {
         List<ConfigProblem> problems = ConfigValidator.validate(config, file, index);
         if (!problems.isEmpty()) throw new ConfigException(problems);
         return config;
+    }
+
+    /**
+     * What a node without {@code mysql.tls} uses: {@code replication.tls}, read ahead of the binding
+     * because the nodes come first in the file. A section that does not bind yields plaintext here;
+     * the binding itself then reports what is wrong with it.
+     */
+    private static AdminTls adminTlsDefault(ObjectMapper mapper, Path file, String text, Path baseDir,
+            LocationIndex index) {
+        try {
+            JsonNode tls = mapper.readTree(text).path("replication").path("tls");
+            if (!tls.isObject()) return AdminTls.NONE;
+            Tls replication = mapper.readerFor(Tls.class).withAttribute(BASE_DIR, baseDir).readValue(tls);
+            JsonLocation at = index.findExact("replication.tls");
+            return AdminTls.following(replication, "replication.tls at " + file + (at != null ? ":" + line(at) : "")
+                    + " (the node has no mysql.tls)");
+        } catch (IOException | RuntimeException e) {
+            return AdminTls.NONE;
+        }
     }
 
     private static ConfigException syntaxError(Path file, JsonProcessingException e) {
@@ -86,6 +110,7 @@ public final class ConfigLoader {
         module.addDeserializer(Duration.class, new DurationDeserializer());
         module.addDeserializer(Path.class, new RelativePathDeserializer());
         module.addDeserializer(PlainSecret.class, new PlainSecretDeserializer());
+        module.addDeserializer(AdminTls.class, new AdminTlsDeserializer());
         return new ObjectMapper(new YAMLFactory())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

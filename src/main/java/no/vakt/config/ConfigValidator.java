@@ -118,6 +118,23 @@ final class ConfigValidator {
         if (m.port() < 1 || m.port() > 65535) p.add(path + ".port", "expected a port between 1 and 65535");
         if (m.user() == null || m.user().isBlank()) p.add(path + ".user", "expected the MySQL user Vakt connects as");
         secret(m.password(), m.passwordFile(), m.passwordEnv(), path, p);
+        adminTls(m.tls(), path + ".tls", p);
+    }
+
+    /**
+     * The node's own mysql.tls only: a CA that would be ignored is a mistake worth stopping for, and a CA
+     * that cannot be read would fail every connection. A CA inherited from replication.tls is checked
+     * when Vakt connects (and by vakt check): that path has always been one the standby reads too.
+     */
+    private static void adminTls(AdminTls tls, String path, ConfigLoader.Problems p) {
+        if (tls.source() != AdminTls.Source.NODE || tls.ca() == null) return;
+        if (!tls.mode().verifies()) {
+            p.add(path + ".ca", "mode " + tls.mode().label() + " does not check the server's certificate, so this CA"
+                    + " would be ignored; expected mode: verify-full (or verify-ca) to verify with it, or no ca");
+            return;
+        }
+        AdminTls.caProblem(tls.ca()).ifPresent(why -> p.add(path + ".ca",
+                "expected a readable PEM file with the CA certificate that signed the server's certificate; " + why));
     }
 
     private static void replication(Replication r, ConfigLoader.Problems p) {

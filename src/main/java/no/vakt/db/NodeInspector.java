@@ -48,7 +48,7 @@ public final class NodeInspector {
             }
         }
         Map<String, String> semi = db.globalStatus("Rpl_semi_sync%");
-        return new NodeState(node, true, null, vars, replica, heartbeatLagMs(db), filters, semi);
+        return new NodeState(node, true, null, vars, replica, heartbeatLagMs(db), filters, semi, db.sessionTls());
     }
 
     /** Milliseconds since the newest heartbeat row was written, null when there is none yet. */

@@ -12,6 +12,7 @@ import no.vakt.config.Node;
  * @param heartbeatLagMs age of the newest heartbeat row on this node, null when no heartbeat exists
  * @param binlogFilters Binlog_Do_DB / Binlog_Ignore_DB from SHOW MASTER STATUS, when set
  * @param semiSyncStatus Rpl_semi_sync_* status values, lower-case names
+ * @param tls how Vakt's own session to the node travelled (plaintext or TLS); null when not observed
  */
 public record NodeState(
         Node node,
@@ -21,10 +22,18 @@ public record NodeState(
         Optional<ReplicaStatus> replica,
         Long heartbeatLagMs,
         Map<String, String> binlogFilters,
-        Map<String, String> semiSyncStatus) {
+        Map<String, String> semiSyncStatus,
+        SessionTls tls) {
+
+    /** Without the session's TLS (hand-made states). */
+    public NodeState(Node node, boolean reachable, String error, Map<String, String> variables,
+            Optional<ReplicaStatus> replica, Long heartbeatLagMs, Map<String, String> binlogFilters,
+            Map<String, String> semiSyncStatus) {
+        this(node, reachable, error, variables, replica, heartbeatLagMs, binlogFilters, semiSyncStatus, null);
+    }
 
     public static NodeState unreachable(Node node, String error) {
-        return new NodeState(node, false, error, Map.of(), Optional.empty(), null, Map.of(), Map.of());
+        return new NodeState(node, false, error, Map.of(), Optional.empty(), null, Map.of(), Map.of(), null);
     }
 
     public String variable(String name) {

@@ -67,5 +67,10 @@ public record LabConfigTemplate(
         y.append("          port: ").append(port).append('\n');
         y.append("          user: ").append(adminUser).append('\n');
         y.append("          password-file: ").append(adminPasswordFile).append('\n');
+        if (tlsCa == null) {
+            // Servers without certificates: say so for Vakt's own connections too, rather than leave them to
+            // follow a replication.tls that someone turns on later. With a CA they follow replication.tls.
+            y.append("          tls: {mode: disable}   # these servers have no TLS; loopback never leaves the host\n");
+        }
     }
 }
