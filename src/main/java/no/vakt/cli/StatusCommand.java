@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Per node: live and configured role, reachable, read_only, GTID position, IO/SQL threads,"
                     + " heartbeat lag next to Seconds_Behind_Master, semi-sync, last error; then the file sync"
                     + " part and the warnings (lag over the RPO, a stopped heartbeat writer, a semi-sync"
-                    + " fallback...).",
+                    + " fallback, deletes held back, a failing file push...).",
             "Exit 0 when every node is reachable, 1 otherwise (warnings do not change it)."},
         footer = {"", "--json prints one object (null where unknown or not applicable):",
             "  cluster, generated_at (ISO-8601 UTC), all_reachable,",
@@ -85,7 +85,7 @@ public final class StatusCommand implements Callable<Integer> {
             List<NodeState> states = probe.inspectAll(cfg);
             Instant now = clock.instant();
             Optional<FileSyncSnapshot> files = StatusFile.read(StatusFile.forConfig(config.path()));
-            last = StatusReport.from(cfg, states, now);
+            last = StatusReport.from(cfg, states, now, files);
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json && i > 0) out.println();
             out.print(render(cfg, last, files, now));

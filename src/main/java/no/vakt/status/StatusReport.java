@@ -15,6 +15,8 @@ import no.vakt.config.Node;
 import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
+import no.vakt.filesync.FileSyncSnapshot;
+import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.replication.SemiSyncState;
 
 /**
@@ -64,7 +66,8 @@ import no.vakt.replication.SemiSyncState;
  *                                  "off"; null on idle and unreachable nodes
  *   last_error            string   the replica's last IO/SQL error, or the connection error of an
  *                                  unreachable node; null when none
- * warnings[]              string   problems an operator should look at, one sentence each
+ * warnings[]              string   problems an operator should look at, one sentence each (file sync
+ *                                  problems included when the caller passed its snapshot)
  * </pre>
  */
 public record StatusReport(
@@ -85,6 +88,16 @@ public record StatusReport(
 
     /** Rows in config order; a configured node without a probe result counts as unreachable. */
     public static StatusReport from(VaktConfig config, Collection<NodeState> states, Instant at) {
+        return from(config, states, at, Optional.empty());
+    }
+
+    /**
+     * As {@link #from(VaktConfig, Collection, Instant)}, with the file sync snapshot the running sync
+     * last wrote (see {@link no.vakt.filesync.StatusFile}): a held-back delete or a failing push is a
+     * warning too.
+     */
+    public static StatusReport from(VaktConfig config, Collection<NodeState> states, Instant at,
+            Optional<FileSyncSnapshot> fileSync) {
         Map<String, NodeState> byName = states.stream()
                 .collect(Collectors.toMap(s -> s.node().name(), Function.identity(), (a, b) -> b));
         List<NodeState> ordered = new ArrayList<>();
@@ -99,6 +112,7 @@ public record StatusReport(
         }
         boolean allReachable = rows.stream().allMatch(NodeStatus::reachable);
         List<String> warnings = warnings(config, rows, ordered);
+        if (config.files().enabled()) fileSyncWarnings(FileSyncStatusView.current(fileSync, at), warnings);
         return new StatusReport(config.cluster(), at.truncatedTo(ChronoUnit.MILLIS).toString(), allReachable, rows,
                 warnings);
     }
@@ -210,6 +224,27 @@ public record StatusReport(
                     + " connected before it was enabled; on " + n.node() + ": STOP SLAVE IO_THREAD; START SLAVE IO_THREAD;");
         }
     }
+
+    /**
+     * File sync problems, as file sync itself judges them ({@link FileSyncSnapshot#problems()}: deletions
+     * held back by the guard, pushes failing again and again, a directory behind or refused). A snapshot
+     * that is no longer written means the sync that wrote it stopped without saying so: that is a
+     * problem too, and its last problems are only what was.
+     */
+    static void fileSyncWarnings(Optional<FileSyncSnapshot> current, List<String> w) {
+        if (current.isEmpty()) return;
+        FileSyncSnapshot s = current.get();
+        if (NOT_RUNNING.equals(s.state())) {
+            w.add("file sync is not running" + (s.note() == null ? "" : " (" + s.note() + ")")
+                    + ": nothing is copied to the standby; start `vakt run` or `vakt sync --watch`"
+                    + (s.problems().isEmpty() ? "" : "; when it last wrote: " + String.join("; ", s.problems())));
+            return;
+        }
+        for (String p : s.problems()) w.add("file sync: " + p);
+    }
+
+    /** The state {@link FileSyncStatusView#current} gives a snapshot nobody writes any more. */
+    private static final String NOT_RUNNING = "not running";
 
     private static String explainLive(NodeStatus n) {
         if (n.liveAs(LiveRole.IDLE)) {

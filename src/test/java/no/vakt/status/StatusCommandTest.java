@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.db.Sql;
+import no.vakt.lab.Sshd;
 import no.vakt.testing.Cli;
+import no.vakt.testing.FilesSection;
+import no.vakt.testing.Loopback;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
@@ -109,6 +115,50 @@ class StatusCommandTest {
             assertThat(texts(down.get("warnings"))).anySatisfy(w -> assertThat(w).startsWith("bergen-db heartbeat lag ")
                     .contains("the age of its newest heartbeat row: oslo-db does not answer"));
             assertThat(line(Cli.run("status", "--config", cfg).out(), "bergen-db")).contains(" ms (age)");
+        }
+    }
+
+    @Test
+    void deletesTheGuardHoldsBackAreAProblemNotSilence() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            Sshd sshd = new Sshd(pair.dir.resolve("ssh"), List.of(pair.primary.host(), pair.standby.host()),
+                    Loopback.freePort(pair.standby.host()));
+            try {
+                sshd.start();
+                // The source is there but empty (an unmounted volume looks like this); the standby has files.
+                Path source = Files.createDirectories(pair.dir.resolve("oslo/uploads"));
+                Path target = Files.createDirectories(pair.dir.resolve("bergen/uploads"));
+                for (int i = 0; i < 20; i++) Files.writeString(target.resolve("photo-" + i + ".jpg"), "jpeg " + i);
+                pair.rewriteConfig(y -> y.replace("files: {}\n", FilesSection.yaml(sshd, null)));
+                String cfg = pair.configFile.toString();
+
+                // The real live sync, bounded, writing the status file vakt status reads.
+                AtomicReference<Cli> sync = new AtomicReference<>();
+                Thread watcher = new Thread(() -> sync.set(Cli.run("sync", "--watch", "--duration", "15s",
+                        "--config", cfg)), "status-test-sync");
+                watcher.start();
+                try {
+                    Cli held = await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        Cli.run("heartbeat", "--config", cfg, "--once");
+                        return Cli.run("status", "--config", cfg);
+                    }, c -> c.out().contains("DELETES HELD BACK"));
+                    assertThat(held.out()).doesNotContain("No problems seen.")
+                            .containsPattern("(?m)^! file sync: .*held back.*empty");
+                    // The exit code stays the documented one: every node answered.
+                    assertThat(held.exitCode()).isZero();
+                    JsonNode json = statusJson(cfg);
+                    assertThat(texts(json.get("warnings"))).anyMatch(w -> w.startsWith("file sync: ") && w.contains("held back"));
+                    assertThat(json.at("/file_sync/directories/0/delete_guard").asText()).contains("empty");
+                    assertThat(target.resolve("photo-7.jpg")).exists();
+                    assertThat(source).isEmptyDirectory();
+                } finally {
+                    watcher.join(Duration.ofSeconds(30).toMillis());
+                }
+                assertThat(watcher.isAlive()).isFalse();
+            } finally {
+                sshd.stop();
+            }
         }
     }
 

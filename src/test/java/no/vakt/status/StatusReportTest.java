@@ -2,7 +2,13 @@ package no.vakt.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +20,7 @@ import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
+import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.lab.LabConfigTemplate;
 import org.junit.jupiter.api.Test;
 
@@ -300,6 +307,73 @@ class StatusReportTest {
         assertThat(bergen.get("server_id").isNull()).isTrue();
         assertThat(bergen.get("error").asText()).isEqualTo("Connection refused");
         assertThat(StatusJson.compact(r)).doesNotContain("\n");
+    }
+
+    static final VaktConfig WITH_FILES = ConfigLoader.parse(Path.of("/tmp/status-test/vakt.yml"),
+            new LabConfigTemplate("lab", "127.0.10.1", 3306, "127.0.20.1", 3306, "vakt", Path.of("admin.pw"), "repl",
+                    Path.of("repl.pw"), List.of("shop"), "automatic", null, false, "127.0.0.1")
+                    .render("files:\n  directories:\n    - path: /srv/uploads\n      target: /srv/uploads\n"
+                            + "  ssh:\n    user: vakt\n    identity-file: ssh/id\n"));
+
+    static final ObjectMapper SNAPSHOT_JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * A snapshot as the running sync writes it to .vakt/filesync-status.json (the fields that matter
+     * here): file sync judges its own problems; status relays them.
+     */
+    static Optional<FileSyncSnapshot> snapshot(Instant at, String deleteGuard, String... problems) throws Exception {
+        ObjectNode o = SNAPSHOT_JSON.createObjectNode();
+        o.put("generated_at", at.toString());
+        o.put("state", "running");
+        o.put("source", "oslo-db");
+        o.put("target", "bergen-db");
+        ArrayNode p = o.putArray("problems");
+        for (String problem : problems) p.add(problem);
+        ObjectNode d = o.putArray("directories").addObject();
+        d.put("source", "/srv/uploads");
+        d.put("target", "bergen-db:/srv/uploads");
+        d.put("state", "watching");
+        d.put("delete_guard", deleteGuard);
+        return Optional.of(SNAPSHOT_JSON.treeToValue(o, FileSyncSnapshot.class));
+    }
+
+    static StatusReport withFiles(Optional<FileSyncSnapshot> files) {
+        return StatusReport.from(WITH_FILES, List.of(writable(WITH_FILES.primary(), 1, "0-1-42"),
+                replicaOf(WITH_FILES.standby(), 2, WITH_FILES.primary(), "Yes", "Yes", 0L, 180L, "")), AT, files);
+    }
+
+    @Test
+    void fileSyncProblemsAreProblemsOfTheStatus() throws Exception {
+        assertThat(withFiles(snapshot(AT, null)).warnings()).isEmpty();
+        assertThat(StatusTable.render(withFiles(snapshot(AT, null)))).contains("No problems seen.");
+
+        StatusReport held = withFiles(snapshot(AT.minusSeconds(1), "the source directory is empty",
+                "deletions on bergen-db held back (/srv/uploads): the source directory is empty",
+                "sync to bergen-db failing (/srv/uploads): receiver: Connection reset by peer"));
+        assertThat(held.warnings()).containsExactly(
+                "file sync: deletions on bergen-db held back (/srv/uploads): the source directory is empty",
+                "file sync: sync to bergen-db failing (/srv/uploads): receiver: Connection reset by peer");
+        assertThat(StatusTable.render(held)).doesNotContain("No problems seen.")
+                .contains("! file sync: deletions on bergen-db held back");
+    }
+
+    @Test
+    void aFileSyncThatStoppedWritingItsStatusIsAProblemAndItsLastWordsAreOnlyWhatWas() throws Exception {
+        // 60 s without a status: whatever wrote it is gone.
+        StatusReport gone = withFiles(snapshot(AT.minusSeconds(60), "the source directory is empty",
+                "deletions on bergen-db held back (/srv/uploads): the source directory is empty"));
+        assertThat(gone.warnings()).singleElement().asString()
+                .startsWith("file sync is not running (no status for 1m): nothing is copied to the standby")
+                .endsWith("when it last wrote: deletions on bergen-db held back (/srv/uploads): the source directory"
+                        + " is empty");
+        // No status file at all: the sync may run on another host; the file sync line says "not running".
+        assertThat(withFiles(Optional.empty()).warnings()).isEmpty();
+        // Without files: in the config a stray status file means nothing.
+        assertThat(StatusReport.from(CONFIG, List.of(writable(OSLO, 1, "0-1-42"),
+                replicaOf(BERGEN, 2, OSLO, "Yes", "Yes", 0L, 180L, "")), AT,
+                snapshot(AT, "the source directory is empty", "deletions held back")).warnings()).isEmpty();
     }
 
     static List<String> fieldNames(JsonNode node) {
