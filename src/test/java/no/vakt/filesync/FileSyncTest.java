@@ -135,8 +135,12 @@ class FileSyncTest {
         return g == null ? "" : g;
     }
 
+    /**
+     * For what waits on a delete guard re-check: at most every 10 s, or ten times as long as the last dry run
+     * took, which on a loaded machine is seconds.
+     */
     private static void awaitTarget(java.util.function.BooleanSupplier ok) {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(ok::getAsBoolean);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(ok::getAsBoolean);
     }
 
     private static long standbyFiles() throws IOException {
