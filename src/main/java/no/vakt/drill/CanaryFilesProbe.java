@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.config.Node;
-import no.vakt.config.Role;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.BoundedCommand;
 import no.vakt.filesync.SshTarget;
@@ -88,6 +87,6 @@ public final class CanaryFilesProbe implements FilesProbe {
     }
 
     private static Path side(SyncDirectory d, Node node) {
-        return d.on(node.role() == Role.PRIMARY);
+        return d.on(node);
     }
 }

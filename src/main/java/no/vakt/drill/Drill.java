@@ -70,6 +70,8 @@ public final class Drill {
     private static final Duration TICK = Duration.ofMillis(100);
     /** Probes inside the observation loop: a dead or blocked node costs at most this per tick. */
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(400);
+    /** How long file sync may take to bring the standby in step before the fault: a start-up reconcile included. */
+    private static final Duration FILES_IN_STEP = Duration.ofSeconds(30);
     /** After recovery the load runs this much longer, so the report shows writes flowing again. */
     private static final Duration TAIL = Duration.ofMillis(500);
 
@@ -106,6 +108,8 @@ public final class Drill {
     private final List<TimelineEvent> timeline = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<String> restore = new ArrayList<>();
+    /** Why file sync was not in step before the fault; null when it was (or there is no file sync). */
+    private String filesBeforeFault;
 
     public Drill(VaktConfig config, Path configFile, Journal journal, Clock clock, Environment env, PrintWriter out) {
         this.config = config;
@@ -216,6 +220,7 @@ public final class Drill {
             if (!resolver.throughServiceName()) skipped.add("traffic switch: no drills.service configured (the load follows the live primary)");
             env.files().prepare(oldPrimary, drillId);
             if (env.files().unavailable() != null) skipped.add(env.files().unavailable());
+            else filesBeforeFault = awaitFilesInStep(standby);
             mark(clock.instant(), "load", "load started: " + rate + " rows/s through " + resolver.describe());
             awaitWarmUp(writer, rate);
 
@@ -245,7 +250,9 @@ public final class Drill {
                     failover != null && failover.outcome() != FailoverOutcome.REFUSED
                             && failover.outcome() != FailoverOutcome.ABORTED,
                     config.objectives());
-            if (failedOver && env.files().unavailable() == null && observer.filesSeen() == null) {
+            if (filesBeforeFault != null) {
+                m = m.withFailure("files: " + filesBeforeFault);
+            } else if (failedOver && env.files().unavailable() == null && observer.filesSeen() == null) {
                 m = m.withFailure("files: the drill's canary file never reached " + standby.name() + "'s site ("
                         + observer.filesProblem() + "): uploads written before the fault would be missing there");
             }
@@ -421,7 +428,9 @@ public final class Drill {
                         }
                     }
                 }
-                if (files == null && readOnlyOff != null && env.files().unavailable() == null) checkFiles();
+                if (files == null && readOnlyOff != null && env.files().unavailable() == null && filesBeforeFault == null) {
+                    checkFiles();
+                }
                 boolean failoverEnded = failover != null && failover.outcome() != FailoverOutcome.RUNNING;
                 boolean complete;
                 if (kind.failoverExpected()) {
@@ -429,7 +438,7 @@ public final class Drill {
                     complete = failed || (failoverEnded && firstWrite != null && readOnlyOff != null
                             && (trafficVisible != null || !resolver.throughServiceName())
                             && (healthy != null || reader == null)
-                            && (files != null || env.files().unavailable() != null));
+                            && (files != null || env.files().unavailable() != null || filesBeforeFault != null));
                 } else {
                     // No failover must happen: watch the whole window, or stop once a (false) one ended.
                     complete = failoverEnded || !now.isBefore(faultAt.plus(window));
@@ -595,6 +604,32 @@ public final class Drill {
             if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return null;
             throw e;
         }
+    }
+
+    /**
+     * A site in steady state has its files on the standby: the fault waits (bounded) until file sync has
+     * carried the canary there, as the load waits for its first writes. Null when it arrived, else why not:
+     * then the standby was not in step before the fault, which fails the drill whatever happens next.
+     */
+    private String awaitFilesInStep(Node standby) throws InterruptedException {
+        Instant start = clock.instant();
+        Instant deadline = start.plus(FILES_IN_STEP);
+        String last = "not there yet";
+        // Bounded by the deadline; each look is one short ssh run.
+        while (clock.instant().isBefore(deadline)) {
+            try {
+                if (env.files().present(standby)) {
+                    mark(clock.instant(), "files", "file sync carried the drill's canary to " + standby.name() + "'s site in "
+                            + Duration.between(start, clock.instant()).toMillis() + " ms (before the fault)");
+                    return null;
+                }
+            } catch (Exception e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(200);
+        }
+        return "the drill's canary file did not reach " + standby.name() + "'s site within " + FILES_IN_STEP.toSeconds()
+                + " s before the fault (" + last + "): file sync is not keeping the standby in step (vakt status)";
     }
 
     private void awaitWarmUp(LoadWriter writer, int rate) throws InterruptedException {

@@ -54,7 +54,10 @@ class DrillFilesTest {
                 r.get("timeline").forEach(e -> {
                     if (e.get("kind").asText().equals("files")) files.add(e.get("what").asText());
                 });
-                assertThat(files).as(all).singleElement().asString().contains("files present at bergen-db's site");
+                // In step before the fault (as a site in steady state is), and still there after the failover.
+                assertThat(files).as(all).hasSize(2);
+                assertThat(files.get(0)).contains("file sync carried the drill's canary to bergen-db's site", "before the fault");
+                assertThat(files.get(1)).contains("files present at bergen-db's site");
                 assertThat(r.get("skipped").toString()).doesNotContain("files");
                 assertThat(r.get("restore").toString()).contains("removed the canary file .vakt-drill-");
 
