@@ -61,8 +61,12 @@ public final class LabFiles {
         StringBuilder y = new StringBuilder();
         y.append("files:\n");
         y.append("  directories:\n");
-        y.append("    - path: ").append(quote(layout.relative(uploads(LabSite.OSLO)).toString())).append('\n');
-        y.append("      target: ").append(quote(layout.relative(uploads(LabSite.BERGEN)).toString())).append('\n');
+        // Per node: the two sites' directories differ, so they must not follow the role: fields.
+        y.append("    - paths:\n");
+        for (LabSite site : LabSite.values()) {
+            y.append("        ").append(site.nodeName()).append(": ").append(quote(layout.relative(uploads(site)).toString()))
+                    .append('\n');
+        }
         y.append("  coalesce: 100ms\n  full-sync-interval: 1h\n  max-delete-percent: 20\n");
         y.append("  ssh:\n");
         y.append("    user: ").append(quote(System.getProperty("user.name"))).append('\n');
