@@ -33,7 +33,9 @@ public enum AlertKind {
     SWITCHOVER("switchover"),
     REPLICATION_BROKEN("replication-broken"),
     REPLICATION_LAG("replication-lag"),
-    REPLICATION_HEALTHY("replication-healthy", "replication-broken", "replication-lag"),
+    /** Semi-sync is enabled on the primary but it fell back to asynchronous: the standby does not acknowledge. */
+    SEMI_SYNC_FALLBACK("semi-sync-fallback"),
+    REPLICATION_HEALTHY("replication-healthy", "replication-broken", "replication-lag", "semi-sync-fallback"),
     /** A former primary is writable again (fenced by Vakt, or two writable nodes). */
     OLD_PRIMARY_BACK("old-primary-back"),
     FILE_SYNC_BEHIND("file-sync-behind"),

@@ -9,6 +9,7 @@ import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.filesync.JournalFileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
@@ -55,8 +56,11 @@ public final class PromoteCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Journal journal = new Journal(journalPath(config, journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
+            // Plans and alerts name the commands with this config (and journal), so a pasted command acts on the same cluster.
+            OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
             FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
-                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock), new JournalFileSyncDirector(journal, cfg, null));
+                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path()),
+                    new JournalFileSyncDirector(journal, cfg, null), commands);
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
             out.print(prepared.plan().render());
             if (dryRun) {
@@ -77,9 +81,24 @@ public final class PromoteCommand implements Callable<Integer> {
             }
             out.println("Steps:");
             out.print(outcome.renderSteps());
-            out.println(outcome.completed() ? "Promoted " + prepared.plan().toNode() + " (epoch "
-                    + prepared.plan().newEpoch() + ")." : "Promotion did not complete: " + outcome.execution().detail());
-            return outcome.completed() ? ExitCodes.OK : ExitCodes.FAILED;
+            String to = prepared.plan().toNode();
+            if (outcome.trafficPending()) {
+                // Promoted, epoch raised, file sync turned: only the users are not moved yet. Not a clean success.
+                out.println("Promoted " + to + " (epoch " + prepared.plan().newEpoch() + "), but traffic is PENDING: the"
+                        + " traffic switch failed (see HANDOVER above), users may still be sent to "
+                        + prepared.plan().fromNode() + ".");
+                out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
+                        + commands.trafficApply());
+                return ExitCodes.FAILED;
+            }
+            if (outcome.completed()) {
+                out.println("Promoted " + to + " (epoch " + prepared.plan().newEpoch() + ").");
+                return ExitCodes.OK;
+            }
+            out.println(outcome.execution().promoted()
+                    ? to + " was promoted (past the point of no return, the later steps ran), but: " + outcome.execution().detail()
+                    : "Promotion did not complete: " + outcome.execution().detail());
+            return ExitCodes.FAILED;
         }
     }
 

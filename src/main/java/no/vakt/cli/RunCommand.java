@@ -62,15 +62,15 @@ public final class RunCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
-            var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock);
+            var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
             FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
-            FailoverWatch watch = new FailoverWatch(cfg, journal, clock, alerts, traffic, files.director(), print);
+            FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print);
             FailoverRunner runner = watch.runner();
             Monitor monitor = watch.monitor();
             // A failover a crash left half-done is finished or safely stopped before watching again.
             watch.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
                     + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
-                    + r.record().outcome().label() + ")")));
+                    + FailoverRunner.label(r.record()) + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic);
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
             files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
             // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
             var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts, print);
             try {
-                monitor.start();
+                watch.start(); // the monitor, and the retry of a traffic switch left pending
                 web.startForRun(print);
                 files.start();
                 if (duration != null) {
@@ -99,7 +99,7 @@ public final class RunCommand implements Callable<Integer> {
             } finally {
                 web.close();
                 drills.ifPresent(no.vakt.drill.DrillScheduler::close);
-                monitor.close();
+                watch.close(); // the traffic retry, then the monitor
                 files.close();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);

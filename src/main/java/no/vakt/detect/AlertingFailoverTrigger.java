@@ -4,6 +4,7 @@ import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
+import no.vakt.failover.OperatorCommands;
 
 /**
  * A trigger that only alerts: it sends each alerting transition to the {@link AlertSink} (which
@@ -13,17 +14,24 @@ import no.vakt.alert.Severity;
 public final class AlertingFailoverTrigger implements FailoverTrigger {
     private final String cluster;
     private final AlertSink sink;
+    private final OperatorCommands commands;
 
     public AlertingFailoverTrigger(String cluster, AlertSink sink) {
+        this(cluster, sink, OperatorCommands.NONE);
+    }
+
+    /** @param commands the approve command its alerts name, with the {@code --config} of the daemon */
+    public AlertingFailoverTrigger(String cluster, AlertSink sink, OperatorCommands commands) {
         this.cluster = cluster;
         this.sink = sink;
+        this.commands = commands;
     }
 
     @Override
     public void primaryDown(LiveRoles roles, Transition evidence) {
         sink.send(new Alert(Severity.CRITICAL, cluster, "primary " + roles.primary().name() + " down",
                 evidence.evidence(), "policy.failover decides: automatic promotes " + roles.standby().name()
-                        + ", manual waits for `vakt promote --confirm`, notify-only leaves it to you",
+                        + ", manual waits for `" + commands.promote(false) + "`, notify-only leaves it to you",
                 AlertKind.PRIMARY_DOWN, roles.primary().name()));
     }
 

@@ -27,6 +27,7 @@ import no.vakt.db.Errors;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
 import no.vakt.failover.NodeView;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.ReturningPrimaryPolicy;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
@@ -42,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe, and
  * read without waiting on that thread: {@link HeartbeatLoop}).
  *
- * <p>Each tick also judges the standby's replication ({@link ReplicationWatch}: broken, or lag above the
- * RPO) and alerts when that changes.
+ * <p>Each tick also judges the standby's replication ({@link ReplicationWatch}: broken, lag above the
+ * RPO, or the primary's semi-sync fallen back to asynchronous) and alerts when that changes. When the
+ * standby becomes the primary while its replication was in trouble, that condition is closed with an
+ * INFO alert, so no grouped summary of it arrives later as if it still held.
  *
  * <p>Live roles: the primary is the node that is writable and replicating from nobody, read from the
  * servers at start, after every transition, and whenever the standby looks like a primary (a failover
@@ -73,6 +76,7 @@ public final class Monitor implements Closeable {
     private final AlertSink alerts;
     private final Clock clock;
     private final Consumer<String> out;
+    private final OperatorCommands commands;
     private final Checks checks;
     private final DetectorConfig detectorConfig;
     private final NodeProber prober;
@@ -100,6 +104,16 @@ public final class Monitor implements Closeable {
      */
     public Monitor(VaktConfig config, Journal journal, FailoverTrigger trigger, AlertSink alerts, Clock clock,
             Consumer<String> out) {
+        this(config, journal, trigger, alerts, clock, out, OperatorCommands.NONE);
+    }
+
+    /**
+     * @param out receives one line per state change (the command prints them); must not block
+     * @param commands the commands its alerts name (rejoin, replicate), with the daemon's {@code --config}
+     */
+    public Monitor(VaktConfig config, Journal journal, FailoverTrigger trigger, AlertSink alerts, Clock clock,
+            Consumer<String> out, OperatorCommands commands) {
+        this.commands = commands;
         this.config = config;
         this.journal = journal;
         this.trigger = trigger;
@@ -217,7 +231,7 @@ public final class Monitor implements Closeable {
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
-        replication.observe(standby.state(), health, r.primary().name()).ifPresent(this::alertReplication);
+        replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
         if (t.isPresent() || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
@@ -382,6 +396,23 @@ public final class Monitor implements Closeable {
         }
     }
 
+    /**
+     * Whether {@code roles}' standby is a former primary not yet rebuilt: the newest completed failover (not a
+     * switchover, which makes the old primary a replica itself) went from it to the current primary.
+     */
+    private boolean lastFailoverCameFrom(LiveRoles roles) {
+        try {
+            return journal.failovers(10).stream()
+                    .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED)
+                    .findFirst()
+                    .filter(f -> !no.vakt.failover.planned.Switchover.MODE.equals(f.mode()))
+                    .map(f -> f.fromNode().equals(roles.standby().name()) && f.toNode().equals(roles.primary().name()))
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private long journalEpoch() {
         try {
             return journal.currentEpoch();
@@ -397,7 +428,18 @@ public final class Monitor implements Closeable {
         health = detector.state();
         receiveAge.reset();
         downReported = false;
-        replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures());
+        ReplicationWatch before = replication;
+        if (before != null && previous != null && before.condition() != ReplicationWatch.Condition.HEALTHY
+                && !previous.standby().equals(next.standby())) {
+            // The watched standby is the primary now: its replication trouble is over, whatever repeats are pending.
+            String was = previous.standby().name();
+            alertReplication(new Alert(no.vakt.alert.Severity.INFO, config.cluster(), "replication to " + was
+                    + " no longer watched: " + was + " is the primary now", "the live roles changed (" + next
+                    + "); replication to " + was + " was " + before.condition().label(), "",
+                    AlertKind.REPLICATION_HEALTHY, was));
+        }
+        replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures(), commands,
+                lastFailoverCameFrom(next));
         stopHeartbeat();
         heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock);
         String line;

@@ -19,6 +19,7 @@ import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
+import no.vakt.replication.SemiSyncState;
 
 /**
  * The monitor's I/O: one probe of the primary and one inspection of the standby, each on a fresh
@@ -33,8 +34,21 @@ public final class NodeProber implements Closeable {
     /** One inspection of the standby with its receive fingerprint ({@link ReceiveAgeTracker#fingerprint}). */
     public record StandbySample(NodeState state, String fingerprint, Duration heartbeatPeriod) {}
 
-    /** One probe of the primary: its outcome and, when it answered, whether it is read_only. */
-    public record PrimarySample(PrimaryProbe probe, Boolean readOnly) {}
+    /**
+     * One probe of the primary: its outcome and, when it answered, whether it is read_only and its side of
+     * semi-sync replication (null when not read: the probe itself never fails for it).
+     */
+    public record PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync) {
+        public PrimarySample(PrimaryProbe probe, Boolean readOnly) {
+            this(probe, readOnly, null);
+        }
+    }
+
+    /** The primary's semi-sync switch and status in one round trip (information_schema names are upper case). */
+    private static final String SEMI_SYNC = "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES"
+            + " WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_ENABLED' UNION ALL"
+            + " SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN"
+            + " ('RPL_SEMI_SYNC_MASTER_STATUS', 'RPL_SEMI_SYNC_MASTER_CLIENTS', 'RPL_SEMI_SYNC_MASTER_NO_TX')";
 
     private final Duration timeout;
     private final NodeInspector inspector;
@@ -60,7 +74,8 @@ public final class NodeProber implements Closeable {
         return submit(() -> {
             try (DbSession db = inspector.open(node)) {
                 Optional<String> ro = db.scalar("SELECT @@GLOBAL.read_only");
-                return new PrimarySample(PrimaryProbe.succeeded(), ro.map(v -> !"0".equals(v.trim())).orElse(null));
+                return new PrimarySample(PrimaryProbe.succeeded(), ro.map(v -> !"0".equals(v.trim())).orElse(null),
+                        semiSync(db));
             } catch (SQLException e) {
                 return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
             }
@@ -86,6 +101,21 @@ public final class NodeProber implements Closeable {
                 return new StandbySample(NodeState.unreachable(node, Errors.describe(e)), null, null);
             }
         });
+    }
+
+    /** After the probe answered: a failure here leaves semi-sync unknown for this tick, never fails the probe. */
+    private static SemiSyncState semiSync(DbSession db) {
+        try {
+            Map<String, String> variables = new java.util.HashMap<>();
+            Map<String, String> status = new java.util.HashMap<>();
+            for (Map<String, String> row : db.rows(SEMI_SYNC)) {
+                String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
+                (name.endsWith("_enabled") ? variables : status).put(name, row.get("VARIABLE_VALUE"));
+            }
+            return variables.isEmpty() ? null : SemiSyncState.of(variables, status);
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     private static Duration seconds(String text) {

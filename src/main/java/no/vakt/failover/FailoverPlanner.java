@@ -26,6 +26,7 @@ import no.vakt.detect.PrimaryHealth;
  * </ol>
  */
 public final class FailoverPlanner {
+    /** The approve commands without {@code --config}; a plan names them with the config in use ({@link PlanInput#commands}). */
     public static final String APPROVE = "vakt promote --confirm";
     public static final String APPROVE_FORCED = "vakt promote --confirm --force";
 
@@ -80,18 +81,18 @@ public final class FailoverPlanner {
         } else if (!trigger.isOperator()) {
             if (!soft.isEmpty()) {
                 decision = Decision.REFUSE;
-                approve = APPROVE_FORCED;
+                approve = in.commands().promote(true);
             } else {
                 decision = switch (in.mode()) {
                     case AUTOMATIC -> Decision.PROCEED;
                     case MANUAL -> Decision.WAIT_FOR_OPERATOR;
                     case NOTIFY_ONLY -> Decision.NOTIFY_ONLY;
                 };
-                approve = in.mode() == FailoverMode.AUTOMATIC ? null : APPROVE;
+                approve = in.mode() == FailoverMode.AUTOMATIC ? null : in.commands().promote(false);
             }
         } else if (!soft.isEmpty() && !trigger.force()) {
             decision = Decision.REFUSE;
-            approve = APPROVE_FORCED;
+            approve = in.commands().promote(true);
         } else {
             for (Refusal r : soft) warnings.add("overridden by --force: " + r);
             enforceRpo = !trigger.force();
@@ -99,7 +100,7 @@ public final class FailoverPlanner {
                 decision = Decision.PROCEED;
             } else {
                 decision = Decision.WAIT_FOR_OPERATOR;
-                approve = trigger.force() ? APPROVE_FORCED : APPROVE;
+                approve = in.commands().promote(trigger.force());
             }
         }
         if (trigger.isOperator() && in.oldPrimaryReachable() && health == PrimaryHealth.HEALTHY) {
@@ -154,7 +155,8 @@ public final class FailoverPlanner {
                                 : "RPO " + Durations.format(in.rpo()) + " waived by --force, loss only reported")),
                 new PlannedStep(StepName.PROMOTE_STANDBY, "on " + to + ": STOP SLAVE; RESET SLAVE ALL; read_only=OFF"),
                 new PlannedStep(StepName.VERIFY_WRITE, "write and read back a row on " + to),
-                new PlannedStep(StepName.HANDOVER, "switch traffic to " + to + ", make it the file-sync source, send alerts"),
+                new PlannedStep(StepName.HANDOVER, "make " + to + " the file-sync source, switch traffic to it (a failed"
+                        + " switch leaves traffic pending, retried; it never undoes the promotion)"),
                 new PlannedStep(StepName.BUMP_EPOCH, "epoch " + in.currentEpoch() + " -> " + newEpoch
                         + " in the journal and in " + to + "'s vakt.cluster"));
     }

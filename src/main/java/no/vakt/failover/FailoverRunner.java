@@ -41,7 +41,17 @@ import no.vakt.traffic.TrafficSwitch;
  * plan says PROCEED, execute the journaled steps ({@link PlanExecutor}). Refusals are journaled and
  * alerted. {@link #resumeUnfinished()} settles a failover a crash left running ({@link RecoveryPlanner}).
  *
- * <p>The old primary and the standby are the config's primary and standby roles.
+ * <p>The old primary and the standby are the live roles, never the config's {@code role:} fields (stale
+ * after the first failover): the monitor's, when it asks ({@link Request#roles()}), else read from the
+ * servers now ({@link LiveRoles#settle}: the writable node that replicates from nobody; else the node the
+ * surviving standby still follows; else the node the journal last promoted). A crash recovery takes the
+ * nodes the journaled failover names.
+ *
+ * <p>How a run ends, and what is alerted: a failure before the promotion aborts it ({@code failover-step-failed});
+ * once the standby is promoted every remaining step runs ({@link PlanExecutor}), and a failed traffic switch
+ * leaves it completed with traffic pending ({@code failover-finished} says so; the switch itself sends the one
+ * {@code traffic-switch-failed} alert with the command, and {@code vakt run} retries it, see
+ * {@link #onTrafficPending}).
  */
 public final class FailoverRunner {
     private final VaktConfig config;
@@ -53,6 +63,8 @@ public final class FailoverRunner {
     private final NodeInspector inspector;
     /** For a look at a primary whose probes just failed (see {@link #justFailed}). */
     private final NodeInspector briefInspector;
+    private final OperatorCommands commands;
+    private volatile Runnable trafficPendingListener = () -> { };
 
     /**
      * What asks for the failover.
@@ -99,8 +111,14 @@ public final class FailoverRunner {
      * @param record the journaled failover (with its steps), null unless it ran or was refused
      */
     public record Outcome(FailoverPlan plan, ExecutionResult execution, FailoverRecord record) {
+        /** The failover completed: the standby is the primary with the new epoch (traffic may still be pending). */
         public boolean completed() {
             return execution != null && execution.outcome() == FailoverOutcome.COMPLETED;
+        }
+
+        /** Completed, but the traffic switch failed: users may still be sent to the old primary. */
+        public boolean trafficPending() {
+            return execution != null && execution.trafficPending();
         }
 
         /** Each step with its outcome and duration, then the total. */
@@ -115,11 +133,32 @@ public final class FailoverRunner {
             }
             if (record.endedAt() != null) {
                 b.append("Total: ").append(Duration.between(record.startedAt(), record.endedAt()).toMillis())
-                        .append(" ms; failover ").append(record.id()).append(' ').append(record.outcome().label())
-                        .append(record.summary() == null ? "" : ": " + record.summary()).append('\n');
+                        .append(" ms; failover ").append(record.id()).append(' ').append(label(record))
+                        .append(summaryAfterLabel(record)).append('\n');
             }
             return b.toString();
         }
+    }
+
+    /**
+     * The outcome label of a journaled failover for people: {@code completed, traffic pending} when it
+     * completed with its traffic switch failed (the journal's outcome is {@code completed}, its summary
+     * starts with {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}), else the journal's label.
+     */
+    public static String label(FailoverRecord f) {
+        return trafficPending(f) ? ExecutionResult.TRAFFIC_PENDING : f.outcome().label();
+    }
+
+    /** Whether a journaled failover completed with its traffic switch failed. */
+    public static boolean trafficPending(FailoverRecord f) {
+        return f.outcome() == FailoverOutcome.COMPLETED && f.summary() != null
+                && f.summary().startsWith(ExecutionResult.TRAFFIC_PENDING_SUMMARY);
+    }
+
+    private static String summaryAfterLabel(FailoverRecord f) {
+        if (f.summary() == null) return "";
+        return ": " + (trafficPending(f) ? f.summary().substring(ExecutionResult.TRAFFIC_PENDING_SUMMARY.length())
+                : f.summary());
     }
 
     /** What crash recovery decided and did. {@code execution} is null when it settled without running steps. */
@@ -127,6 +166,16 @@ public final class FailoverRunner {
 
     public FailoverRunner(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
             FileSyncDirector files) {
+        this(config, journal, clock, alerts, traffic, files, OperatorCommands.NONE);
+    }
+
+    /**
+     * @param commands the commands plans and alerts name (approve, rejoin, traffic apply), with the
+     *     {@code --config} of this process ({@link OperatorCommands#of})
+     */
+    public FailoverRunner(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
+            FileSyncDirector files, OperatorCommands commands) {
+        this.commands = commands;
         this.config = config;
         this.journal = journal;
         this.clock = clock;
@@ -135,6 +184,19 @@ public final class FailoverRunner {
         this.files = files;
         this.inspector = new NodeInspector(config.policy().checks().timeout());
         this.briefInspector = new NodeInspector(OldPrimaryReachability.recheckBoundFor(config.policy().checks().timeout()));
+    }
+
+    /** The commands this runner's plans and alerts name. */
+    public OperatorCommands commands() {
+        return commands;
+    }
+
+    /**
+     * Called (on the failover's thread, after its alerts) whenever a failover this runner ran or resumed
+     * completed with traffic pending: {@link FailoverWatch} wakes the traffic retry with it. Must not block.
+     */
+    public void onTrafficPending(Runnable listener) {
+        this.trafficPendingListener = listener == null ? () -> { } : listener;
     }
 
     /** Observes and plans; changes nothing. */
@@ -166,6 +228,7 @@ public final class FailoverRunner {
                 .rpo(config.objectives().rpo())
                 .currentEpoch(epoch)
                 .failoverRunning(journal.unfinishedFailover().isPresent())
+                .commands(commands)
                 .build();
         return new Prepared(request, obs, FailoverPlanner.plan(input), lastWritten.orElse(null));
     }
@@ -247,9 +310,17 @@ public final class FailoverRunner {
             }
         }
         if (!fenceProblems.isEmpty()) {
-            // Resuming without the fence could leave two writable nodes: stop instead.
-            plan = new RecoveryPlan(f.id(), plan.fenceFirst(), RecoveryAction.ABORT_SAFELY, null,
-                    plan.reason() + "; " + String.join("; ", fenceProblems));
+            if (plan.action() == RecoveryAction.RESUME_FROM && plan.resumeFrom().compareTo(StepName.PROMOTE_STANDBY) > 0) {
+                // Past the point of no return stopping fixes nothing: the remaining steps (BUMP_EPOCH above all)
+                // give the target the higher epoch, by which the monitor fences the stale node.
+                plan = new RecoveryPlan(f.id(), plan.fenceFirst(), plan.action(), plan.resumeFrom(),
+                        plan.reason() + "; " + String.join("; ", fenceProblems) + "; resuming anyway: "
+                                + f.toNode() + " was promoted, the epoch must move");
+            } else {
+                // Resuming without the fence could leave two writable nodes: stop instead.
+                plan = new RecoveryPlan(f.id(), plan.fenceFirst(), RecoveryAction.ABORT_SAFELY, null,
+                        plan.reason() + "; " + String.join("; ", fenceProblems));
+            }
         }
         journal.append(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(), "crash recovery of failover " + f.id()
                 + ": " + plan.action() + (plan.resumeFrom() == null ? "" : " " + plan.resumeFrom()),
@@ -264,7 +335,8 @@ public final class FailoverRunner {
             executor.settle(f, plan);
             if (plan.action() == RecoveryAction.ABORT_SAFELY) {
                 alert(new Alert(Severity.CRITICAL, f.cluster(), "failover " + f.id() + " stopped by crash recovery",
-                        plan.reason(), "a person must check both nodes", AlertKind.FAILOVER_ABORTED, f.toNode()));
+                        plan.reason(), "a person must check both nodes (" + commands.status() + ")",
+                        AlertKind.FAILOVER_ABORTED, f.toNode()));
             }
         }
         return Optional.of(new Recovery(plan, result, journal.failover(f.id()).orElse(null)));
@@ -273,17 +345,44 @@ public final class FailoverRunner {
     private void afterRun(ExecutionResult result, String cluster) {
         FailoverRecord f = journal.failover(result.failoverId()).orElse(null);
         String timings = f == null ? "" : timings(f);
-        if (result.outcome() == FailoverOutcome.ABORTED) {
+        String to = f == null ? null : f.toNode();
+        String from = f == null ? null : f.fromNode();
+        if (result.outcome() == FailoverOutcome.ABORTED && !result.promoted()) {
             alert(new Alert(Severity.CRITICAL, cluster, "failover " + result.failoverId() + " aborted at "
                     + result.stoppedAt(), result.detail() + (timings.isEmpty() ? "" : "; " + timings),
-                    "a person must check both nodes; see vakt history", AlertKind.FAILOVER_STEP_FAILED,
-                    f == null ? null : f.toNode()));
+                    "nothing irreversible happened (" + (to == null ? "the standby" : to) + " was not promoted);"
+                            + " a person must check both nodes (" + commands.status() + ") and vakt history",
+                    AlertKind.FAILOVER_STEP_FAILED, to));
+        } else if (result.outcome() == FailoverOutcome.ABORTED && f != null) {
+            alert(new Alert(Severity.CRITICAL, cluster, "failover " + f.id() + ": " + to + " is promoted, but "
+                    + result.stoppedAt() + " failed", result.detail() + (timings.isEmpty() ? "" : "; " + timings),
+                    to + " was promoted (past the point of no return) and every later step ran; " + from
+                            + " stays read-only. Fix what failed (vakt history), then rebuild " + from
+                            + " as a standby: " + commands.rejoin(from),
+                    AlertKind.FAILOVER_STEP_FAILED, to));
+        } else if (result.outcome() == FailoverOutcome.COMPLETED && f != null && result.trafficPending()) {
+            alert(new Alert(Severity.CRITICAL, cluster, "failover finished: " + to + " is the new primary, traffic switch"
+                    + " pending", "failover " + f.id() + " from " + from + ", epoch " + f.epoch() + "; " + timings
+                    + "; HANDOVER: " + f.lastRunOf(StepName.HANDOVER.name()).map(s -> s.detail()).orElse("?"),
+                    to + " takes writes and holds epoch " + f.epoch() + "; file sync now pushes from " + to
+                            + ". Users may still be sent to " + from + " until the traffic switch succeeds: vakt run"
+                            + " retries it with backoff (each attempt in vakt history); once the cause is fixed, by hand: "
+                            + commands.trafficApply() + ". " + from + " stays read-only until rebuilt as a standby ("
+                            + commands.rejoin(from) + ")",
+                    AlertKind.FAILOVER_FINISHED, to));
         } else if (result.outcome() == FailoverOutcome.COMPLETED && f != null) {
-            alert(new Alert(Severity.CRITICAL, cluster, "failover finished: " + f.toNode() + " is the new primary",
-                    "failover " + f.id() + " from " + f.fromNode() + ", epoch " + f.epoch() + "; " + timings,
-                    "traffic and file sync now point at " + f.toNode() + "; " + f.fromNode()
-                            + " stays read-only until rebuilt as a standby (vakt rejoin " + f.fromNode() + ")",
-                    AlertKind.FAILOVER_FINISHED, f.toNode()));
+            alert(new Alert(Severity.CRITICAL, cluster, "failover finished: " + to + " is the new primary",
+                    "failover " + f.id() + " from " + from + ", epoch " + f.epoch() + "; " + timings,
+                    "traffic and file sync now point at " + to + "; " + from
+                            + " stays read-only until rebuilt as a standby (" + commands.rejoin(from) + ")",
+                    AlertKind.FAILOVER_FINISHED, to));
+        }
+        if (result.trafficPending()) {
+            try {
+                trafficPendingListener.run();
+            } catch (RuntimeException e) {
+                // The retry also finds the pending switch in the journal on its own.
+            }
         }
     }
 
@@ -301,7 +400,7 @@ public final class FailoverRunner {
     private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat) {
         StepNodes nodes = new StepNodes(config, inspector);
         return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat));
+                () -> primaryLastHeartbeat, commands));
     }
 
     /** The sink journals it (the dispatcher of the commands). */

@@ -1,34 +1,27 @@
 package no.vakt.failover;
 
-import no.vakt.alert.Alert;
-import no.vakt.alert.AlertKind;
-import no.vakt.alert.AlertSink;
-import no.vakt.alert.Severity;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.traffic.TrafficSwitch;
 
 /**
- * Step 4: hands the application over to the new primary. Traffic first (the part users feel), then
- * the file-sync direction; either failing fails the step. A failed traffic switch is alerted here, with
- * what a person must do by hand; alerts are best effort and never fail the step.
+ * Step 6: hands the application over to the new primary, after the point of no return. File sync first
+ * (a journal write: the old primary's pushes stop at once, whatever happens to traffic), then the traffic
+ * switch (the part users feel, which may take up to the entries' verify timeouts). Both always run.
+ *
+ * <p>A failed traffic switch does not undo or stop anything: the step ends as
+ * {@link StepResult#trafficPending} and the failover completes with traffic pending (the switch itself
+ * alerts, CRITICAL, with the command; {@code vakt run} retries it). A failed file-sync hand-over fails the
+ * step; the later steps still run ({@link PlanExecutor}).
  */
 public final class HandoverStep implements FailoverStep {
     private final TrafficSwitch traffic;
     private final FileSyncDirector files;
-    private final AlertSink alerts;
+    private final OperatorCommands commands;
 
-    public HandoverStep(TrafficSwitch traffic, FileSyncDirector files, AlertSink alerts) {
+    public HandoverStep(TrafficSwitch traffic, FileSyncDirector files, OperatorCommands commands) {
         this.traffic = traffic;
         this.files = files;
-        this.alerts = alerts;
-    }
-
-    private void alert(Alert a) {
-        try {
-            alerts.send(a);
-        } catch (RuntimeException e) {
-            // An AlertSink must not throw; if one does, the failover goes on.
-        }
+        this.commands = commands;
     }
 
     @Override
@@ -37,23 +30,35 @@ public final class HandoverStep implements FailoverStep {
     }
 
     @Override
-    public StepResult execute(StepContext ctx) throws Exception {
-        try {
-            traffic.routeTo(ctx.cluster(), ctx.toNode(), ctx.newEpoch());
-        } catch (Exception e) {
-            alert(new Alert(Severity.CRITICAL, ctx.cluster(), "traffic switch to " + ctx.toNode() + " failed",
-                    "failover " + ctx.failoverId() + " from " + ctx.fromNode() + ": " + e.getMessage(),
-                    ctx.toNode() + " is promoted but users may still be sent to " + ctx.fromNode()
-                            + ": point DNS / the load balancer at " + ctx.toNode() + " by hand",
-                    AlertKind.TRAFFIC_SWITCH_FAILED, ctx.toNode()));
-            return StepResult.failed("traffic switch to " + ctx.toNode() + " failed: " + e.getMessage());
-        }
+    public StepResult execute(StepContext ctx) {
+        String filesProblem = null;
         try {
             files.makeSource(ctx.cluster(), ctx.toNode(), ctx.newEpoch());
         } catch (Exception e) {
-            return StepResult.failed("traffic switched, but file sync direction failed: " + e.getMessage());
+            filesProblem = "file sync direction failed: " + message(e);
+        }
+        String trafficProblem = null;
+        try {
+            traffic.routeTo(ctx.cluster(), ctx.toNode(), ctx.newEpoch());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            trafficProblem = "traffic switch to " + ctx.toNode() + " interrupted";
+        } catch (Exception e) {
+            trafficProblem = "traffic switch to " + ctx.toNode() + " failed: " + message(e);
         }
         // The runner alerts the finished failover with its timings once every step is done.
-        return StepResult.ok("traffic and file sync switched to " + ctx.toNode());
+        if (filesProblem != null) {
+            return StepResult.failed(filesProblem + "; " + (trafficProblem != null ? trafficProblem
+                    : "traffic switched to " + ctx.toNode()));
+        }
+        if (trafficProblem != null) {
+            return StepResult.trafficPending("file sync now from " + ctx.toNode() + "; " + trafficProblem
+                    + "; vakt run retries the switch; by hand: " + commands.trafficApply());
+        }
+        return StepResult.ok("file sync and traffic switched to " + ctx.toNode());
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

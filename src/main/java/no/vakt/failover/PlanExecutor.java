@@ -1,5 +1,6 @@
 package no.vakt.failover;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the steps of a failover in order, journaling each one's start before it runs and its end after,
- * and stops at the first failure (the failover is then journaled as aborted, naming the step). Because
- * the start is durable before the step acts, a kill -9 at any point leaves a journal that
+ * Runs the steps of a failover in order, journaling each one's start before it runs and its end after.
+ * Because the start is durable before the step acts, a kill -9 at any point leaves a journal that
  * {@link RecoveryPlanner} can settle.
+ *
+ * <p>What a failed step means depends on the point of no return, {@link StepName#PROMOTE_STANDBY}:
+ * <ul>
+ *   <li>Up to and including it, the first failure stops the run and the failover is journaled as
+ *       aborted, naming the step: nothing irreversible happened, the old primary may serve again.
+ *   <li>Once the standby is promoted there is no going back, so every remaining step runs whatever
+ *       failed before it: HANDOVER turns file sync around and BUMP_EPOCH raises the fencing token even
+ *       when the traffic switch (or anything else) failed. A HANDOVER whose only failure is the traffic
+ *       switch ({@link StepResult#trafficPending}) ends the failover COMPLETED with traffic pending
+ *       ({@link ExecutionResult#TRAFFIC_PENDING}; the journal's summary starts with
+ *       {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}); any other failure
+ *       after the promotion ends it ABORTED, with every later step run and the new primary named.
+ * </ul>
  *
  * <p>An interrupted thread (an orderly shutdown in the middle of a failover) is treated like a crash:
  * the step is journaled as failed with "interrupted", the failover stays running for recovery on the
@@ -49,7 +62,7 @@ public final class PlanExecutor {
         }
         long id = journal.beginFailover(plan.toNewFailover());
         if (primaryLastWrite != null) journal.recordPrimaryLastWrite(id, primaryLastWrite);
-        return run(StepContext.of(id, plan), StepName.values()[0]);
+        return run(StepContext.of(id, plan), StepName.values()[0], false);
     }
 
     /**
@@ -61,7 +74,8 @@ public final class PlanExecutor {
             throw new IllegalArgumentException("failover " + running.id() + " is " + running.outcome().label());
         }
         journal.closeInterruptedSteps(running.id(), "interrupted: vakt stopped during this step");
-        return run(StepContext.of(running), from);
+        // Recovery resumes from the first unfinished step: past PROMOTE_STANDBY, the promotion had finished.
+        return run(StepContext.of(running), from, from.compareTo(StepName.PROMOTE_STANDBY) > 0);
     }
 
     /** Ends a running failover as crash recovery decided, without running steps. */
@@ -79,7 +93,11 @@ public final class PlanExecutor {
         }
     }
 
-    private ExecutionResult run(StepContext ctx, StepName from) {
+    private ExecutionResult run(StepContext ctx, StepName from, boolean promotedBefore) {
+        boolean promoted = promotedBefore;
+        StepName firstFailure = null;
+        List<String> failures = new ArrayList<>();
+        String trafficProblem = null;
         for (StepName name : StepName.values()) {
             if (name.compareTo(from) < 0) continue;
             int seq = journal.stepStarted(ctx.failoverId(), name.name());
@@ -91,20 +109,43 @@ public final class PlanExecutor {
                 Thread.currentThread().interrupt();
                 journal.stepFinished(ctx.failoverId(), seq, StepOutcome.FAILED, "interrupted");
                 LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(), name);
-                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, "interrupted");
+                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, "interrupted", promoted, false);
             } catch (Exception e) {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 result = StepResult.failed(msg);
             }
             journal.stepFinished(ctx.failoverId(), seq, result.outcome(), result.detail());
-            if (result.outcome() == StepOutcome.FAILED) {
-                String detail = name + " failed" + (result.detail() == null ? "" : ": " + result.detail());
-                journal.finishFailover(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
-                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail);
+            if (result.outcome() != StepOutcome.FAILED) {
+                if (name == StepName.PROMOTE_STANDBY) promoted = true;
+                continue;
             }
+            String detail = name + " failed" + (result.detail() == null ? "" : ": " + result.detail());
+            if (!promoted) {
+                journal.finishFailover(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
+            }
+            // Past the point of no return: note it and run the remaining steps (BUMP_EPOCH above all).
+            if (result.trafficPending()) {
+                trafficProblem = result.detail();
+            } else {
+                if (firstFailure == null) firstFailure = name;
+                failures.add(detail);
+            }
+            LOG.warn("failover {}: {}; {} is promoted, so the remaining steps run", ctx.failoverId(), detail, ctx.toNode());
         }
-        journal.finishFailover(ctx.failoverId(), FailoverOutcome.COMPLETED, ctx.fromNode() + " -> " + ctx.toNode()
-                + ", epoch " + ctx.newEpoch());
-        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null);
+        String roles = ctx.fromNode() + " -> " + ctx.toNode() + ", epoch " + ctx.newEpoch();
+        if (!failures.isEmpty()) {
+            String detail = String.join("; ", failures) + (trafficProblem == null ? "" : "; traffic: " + trafficProblem)
+                    + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran";
+            journal.finishFailover(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+            return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, firstFailure, detail, true, false);
+        }
+        if (trafficProblem != null) {
+            String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + roles + "; " + trafficProblem;
+            journal.finishFailover(ctx.failoverId(), FailoverOutcome.COMPLETED, summary);
+            return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, summary, true, true);
+        }
+        journal.finishFailover(ctx.failoverId(), FailoverOutcome.COMPLETED, roles);
+        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
     }
 }

@@ -17,6 +17,7 @@ import no.vakt.detect.PrimaryHealth;
  *     (the monitor knows what it wrote); empty makes the loss estimate assume the worst
  * @param lastFailoverEnd the end of the last completed failover, for the cooldown
  * @param failoverRunning a failover is running, or a crashed one still awaits recovery
+ * @param commands how the approve command is written (with the process's {@code --config}); never null
  */
 public record PlanInput(
         String cluster,
@@ -34,7 +35,8 @@ public record PlanInput(
         StandbySnapshot standby,
         Duration rpo,
         long currentEpoch,
-        boolean failoverRunning) {
+        boolean failoverRunning,
+        OperatorCommands commands) {
 
     public PlanInput {
         Objects.requireNonNull(oldPrimary, "oldPrimary");
@@ -50,6 +52,7 @@ public record PlanInput(
         oldPrimaryBinlogPos = oldPrimaryBinlogPos != null ? oldPrimaryBinlogPos : Optional.empty();
         primaryLastHeartbeat = primaryLastHeartbeat != null ? primaryLastHeartbeat : Optional.empty();
         if (currentEpoch < 0) throw new IllegalArgumentException("epochs are never negative");
+        commands = commands != null ? commands : OperatorCommands.NONE;
     }
 
     public static Builder builder() {
@@ -74,6 +77,7 @@ public record PlanInput(
         b.rpo = rpo;
         b.currentEpoch = currentEpoch;
         b.failoverRunning = failoverRunning;
+        b.commands = commands;
         return b;
     }
 
@@ -95,6 +99,7 @@ public record PlanInput(
         private Duration rpo = Duration.ofSeconds(1);
         private long currentEpoch;
         private boolean failoverRunning;
+        private OperatorCommands commands = OperatorCommands.NONE;
 
         private Builder() {}
 
@@ -114,11 +119,12 @@ public record PlanInput(
         public Builder rpo(Duration v) { rpo = v; return this; }
         public Builder currentEpoch(long v) { currentEpoch = v; return this; }
         public Builder failoverRunning(boolean v) { failoverRunning = v; return this; }
+        public Builder commands(OperatorCommands v) { commands = v; return this; }
 
         public PlanInput build() {
             return new PlanInput(cluster, oldPrimary, mode, trigger, now, lastFailoverEnd, cooldown, maxApplyWait,
                     primaryHealth, oldPrimaryReachable, oldPrimaryBinlogPos, primaryLastHeartbeat, standby, rpo,
-                    currentEpoch, failoverRunning);
+                    currentEpoch, failoverRunning, commands);
         }
     }
 }

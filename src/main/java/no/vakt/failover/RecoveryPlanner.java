@@ -24,11 +24,14 @@ import no.vakt.journal.StepRecord;
  *       serving and the failover stops (the detector decides afresh). If the standby does not answer,
  *       the failover stops. Otherwise it resumes from the first unfinished step; every step is safe to
  *       repeat and CHECK_DATA_LOSS re-verifies with fresh numbers.
- *   <li>Started: the old primary must never serve again, so a writable old primary is fenced. If the
- *       target does not answer, the failover stops (a person must look: there may be no writable
- *       primary). If every step is done, or only BUMP_EPOCH is unfinished but the epoch is already in
- *       both the journal and the target, it is marked completed. If PROMOTE_STANDBY finished but the
- *       target is read-only again, someone intervened: stop rather than fight them. Otherwise resume.
+ *   <li>Started: the old primary must never serve again, so a writable old primary is fenced. If every
+ *       step is done, or only BUMP_EPOCH is unfinished but the epoch is already in both the journal and
+ *       the target, it is marked completed. If the target does not answer: when PROMOTE_STANDBY had not
+ *       finished, the failover stops (a person must look: there may be no writable primary); when it had,
+ *       the point of no return is behind us and the remaining steps run (HANDOVER turns file sync to the
+ *       target, BUMP_EPOCH records the epoch in the journal; what needs the target itself fails and is
+ *       reported). If PROMOTE_STANDBY finished but the target is read-only again, someone intervened: stop
+ *       rather than fight them. Otherwise resume.
  * </ul>
  */
 public final class RecoveryPlanner {
@@ -89,16 +92,22 @@ public final class RecoveryPlanner {
             fence.add(old.name());
             why.add("the promotion had started, so " + old.name() + " must not take writes: fence it");
         }
-        if (!target.reachable()) {
-            why.add(target.name() + " does not answer after its promotion began: the failover stops;"
-                    + " there may be no writable primary until a person acts");
-            return new RecoveryPlan(id, fence, RecoveryAction.ABORT_SAFELY, null, String.join("; ", why));
-        }
         if (firstUnfinished.isEmpty()) {
             why.add("every step had finished: only the journal's end mark is missing");
             return new RecoveryPlan(id, fence, RecoveryAction.MARK_COMPLETED, null, String.join("; ", why));
         }
         StepName from = firstUnfinished.get();
+        if (!target.reachable()) {
+            if (from.compareTo(StepName.PROMOTE_STANDBY) <= 0) {
+                why.add(target.name() + " does not answer and its promotion had not finished: the failover stops;"
+                        + " there may be no writable primary until a person acts");
+                return new RecoveryPlan(id, fence, RecoveryAction.ABORT_SAFELY, null, String.join("; ", why));
+            }
+            why.add(target.name() + " does not answer, but its promotion had finished (past the point of no return):"
+                    + " resume from " + from + " so file sync turns to it and the journal records epoch "
+                    + in.failover().epoch() + "; what needs " + target.name() + " itself fails until it answers");
+            return new RecoveryPlan(id, fence, RecoveryAction.RESUME_FROM, from, String.join("; ", why));
+        }
         if (!target.writable()) {
             if (from.compareTo(StepName.PROMOTE_STANDBY) > 0) {
                 why.add("the promotion of " + target.name() + " had finished but it is read-only now: someone"

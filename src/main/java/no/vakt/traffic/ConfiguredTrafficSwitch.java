@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
 import no.vakt.config.VaktConfig;
@@ -20,12 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies every configured {@code traffic:} entry, in order, to the new primary. Each entry is opened
  * afresh (secrets are read at use), applied with the {@link RetryPolicy}, then verified where it counts;
- * its start and its outcome, with the time until the change was visible, are journaled.
+ * its start and its outcome, with the time until the change was visible, are journaled, and so is the
+ * result of the whole switch ({@link TrafficState}: switched, or pending).
  *
  * <p>A failed entry does not stop the others: a balancer that moved is better than none. A failure
- * never undoes the promotion either (the old primary is fenced, moving back would be worse): it is
- * alerted CRITICAL with the command that re-runs the switch, and {@link #routeTo} throws so the
- * failover step reports it.
+ * never undoes the promotion either (the old primary is fenced, moving back would be worse):
+ * {@link #routeTo} alerts it (CRITICAL, {@code traffic-switch-failed}, with the command that re-runs the
+ * switch) and throws, so the failover's HANDOVER records traffic as pending; {@code vakt run} retries it.
+ *
+ * <p>One switch at a time in a process ({@link #serially}): a retry in flight and a later failover's
+ * switch never interleave their entries, so the switch started last is the one that stays.
  */
 public final class ConfiguredTrafficSwitch implements TrafficSwitch {
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredTrafficSwitch.class);
@@ -36,16 +43,36 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
     private final RetryPolicy retry;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final String applyCommand;
+    private final ReentrantLock lock = new ReentrantLock();
 
     /** @param journal where each attempt is recorded; null records nothing (a dry run) */
     public ConfiguredTrafficSwitch(VaktConfig config, Journal journal, AlertSink alerts, RetryPolicy retry, Sleeper sleeper,
             Clock clock) {
+        this(config, journal, alerts, retry, sleeper, clock, "vakt traffic apply");
+    }
+
+    /**
+     * @param applyCommand the exact command its alert tells a person to run, with the {@code --config}
+     *     of this process ({@code no.vakt.failover.OperatorCommands#trafficApply})
+     */
+    public ConfiguredTrafficSwitch(VaktConfig config, Journal journal, AlertSink alerts, RetryPolicy retry, Sleeper sleeper,
+            Clock clock, String applyCommand) {
         this.config = config;
         this.journal = journal;
         this.alerts = alerts;
         this.retry = retry;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.applyCommand = applyCommand;
+    }
+
+    public VaktConfig config() {
+        return config;
+    }
+
+    public Journal journal() {
+        return journal;
     }
 
     @Override
@@ -54,21 +81,42 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         List<TrafficResult> failed = results.stream().filter(r -> !r.ok()).toList();
         if (failed.isEmpty()) return;
         String evidence = failed.stream().map(r -> "[" + r.index() + "] " + r.error()).collect(Collectors.joining("; "));
-        Alert alert = new Alert(Severity.CRITICAL, cluster,
+        alert(new Alert(Severity.CRITICAL, cluster,
                 "traffic switch to " + node + " failed for " + failed.size() + " of " + results.size() + " entries",
-                evidence, node + " stays primary (a traffic failure never undoes a promotion); users may still be sent"
-                        + " elsewhere: fix the cause, then run: vakt traffic apply --node " + node);
-        alert(alert, node);
+                evidence, node + " stays the primary (a failed traffic switch never undoes a promotion), but users may"
+                        + " still be sent to the old address. A running vakt run retries the switch with backoff until it"
+                        + " succeeds or the roles change; once the cause is fixed, by hand: " + applyCommand,
+                AlertKind.TRAFFIC_SWITCH_FAILED, node));
         throw new TrafficException(failed.size() + " of " + results.size() + " traffic entries failed: " + evidence, false);
+    }
+
+    /**
+     * Runs {@code work} while no other switch of this process runs, so what {@code work} checks before it
+     * switches (is the node still the primary?) still holds when it does.
+     */
+    public <T> T serially(Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Applies every entry to {@code node} and returns each outcome; never throws for a provider's failure. */
     public List<TrafficResult> apply(String cluster, String node, long epoch) {
-        List<TrafficResult> out = new ArrayList<>();
-        for (int i = 0; i < config.traffic().size(); i++) {
-            out.add(applyOne(cluster, i, config.traffic().get(i), node, epoch));
-        }
-        return out;
+        return serially(() -> {
+            List<TrafficResult> out = new ArrayList<>();
+            for (int i = 0; i < config.traffic().size(); i++) {
+                out.add(applyOne(cluster, i, config.traffic().get(i), node, epoch));
+            }
+            try {
+                TrafficState.record(journal, cluster, node, epoch, out, clock.instant());
+            } catch (RuntimeException e) {
+                LOG.error("could not journal the traffic switch's result: {}", e.getMessage());
+            }
+            return out;
+        });
     }
 
     private TrafficResult applyOne(String cluster, int index, TrafficEntry entry, String node, long epoch) {
@@ -90,7 +138,9 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
             attempts = applied.attempts();
             outcome = applied.value();
             Duration visible = provider.verify(node, entry.verifyTimeout());
-            return finish(cluster, node, start, new TrafficResult(index, name, outcome, attempts, visible, null));
+            List<String> notes = provider.verifyNotes();
+            return finish(cluster, node, start, new TrafficResult(index, name, outcome, attempts, visible, null,
+                    notes.isEmpty() ? null : String.join("; ", notes)));
         } catch (RetryPolicy.AttemptsExhausted e) {
             return finish(cluster, node, start, new TrafficResult(index, name, null, e.attempts(), null,
                     e.getMessage() + (e.attempts() > 1 ? " (after " + e.attempts() + " attempts)" : "")));
@@ -120,12 +170,15 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         d.put("time_to_visible_ms", r.timeToVisible() == null ? null : r.timeToVisible().toMillis());
         d.put("elapsed_ms", Duration.between(start, clock.instant()).toMillis());
         if (r.error() != null) d.put("error", r.error());
+        if (r.note() != null) d.put("note", r.note());
         String summary = "traffic [" + r.index() + "] " + r.entry() + " -> " + node + ": " + r.label()
                 + (r.timeToVisible() != null ? ", visible after " + r.timeToVisible().toMillis() + " ms" : "")
-                + (r.error() != null ? ": " + r.error() : "");
+                + (r.error() != null ? ": " + r.error() : "")
+                + (r.note() != null ? " (note: " + r.note() + ")" : "");
         journal(cluster, node, summary, d);
-        if (r.ok()) LOG.info("[{}] {}", cluster, summary);
-        else LOG.error("[{}] {}", cluster, summary);
+        if (!r.ok()) LOG.error("[{}] {}", cluster, summary);
+        else if (r.note() != null) LOG.warn("[{}] {}", cluster, summary);
+        else LOG.info("[{}] {}", cluster, summary);
         return r;
     }
 
@@ -139,21 +192,12 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         }
     }
 
-    private void alert(Alert a, String node) {
+    /** The sink journals it (the dispatcher); a sink that throws must not stop the switch's caller. */
+    private void alert(Alert a) {
         try {
             alerts.send(a);
         } catch (RuntimeException e) {
             LOG.error("alert not delivered: {}", e.getMessage());
-        }
-        if (journal == null) return;
-        try {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("severity", a.severity().name());
-            details.put("evidence", a.evidence());
-            details.put("action", a.action());
-            journal.append(EventKind.ALERT, a.cluster(), node, a.event(), details);
-        } catch (RuntimeException e) {
-            LOG.error("could not journal the alert '{}': {}", a.event(), e.getMessage());
         }
     }
 

@@ -24,6 +24,7 @@ import no.vakt.config.VaktConfig;
  *   ttl: 60s
  *   targets: {oslo-db: 192.0.2.10, bergen-db: 198.51.100.10}
  *   nameservers: [127.0.0.1:53]         # DNS listeners to verify; default: the API host on port 53
+ *   verify-zone-ns: true                # default: also verify every NS of the zone (resolved through the server), port 53
  * </pre>
  */
 public record PowerDnsEntry(
@@ -37,6 +38,7 @@ public record PowerDnsEntry(
         Duration ttl,
         Map<String, String> targets,
         List<String> nameservers,
+        Boolean verifyZoneNs,
         Duration timeout,
         Duration verifyTimeout,
         Duration maxTtl) implements TrafficEntry {
@@ -60,6 +62,7 @@ public record PowerDnsEntry(
         AddressTargets.requireLiterals(targets);
         nameservers = nameservers == null || nameservers.isEmpty() ? List.of(apiUrl.getHost() + ":53") : List.copyOf(nameservers);
         nameservers.forEach(n -> HostPort.parse(n, 53));
+        verifyZoneNs = verifyZoneNs == null || verifyZoneNs;
         timeout = DnsEntries.positive(timeout, Duration.ofSeconds(5), "timeout");
         verifyTimeout = DnsEntries.positive(verifyTimeout, Duration.ofSeconds(30), "verify-timeout");
         maxTtl = DnsEntries.positive(maxTtl, null, "max-ttl");

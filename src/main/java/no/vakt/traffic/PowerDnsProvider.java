@@ -15,7 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import org.xbill.DNS.Name;
@@ -24,7 +28,8 @@ import org.xbill.DNS.Type;
 /**
  * Repoints one A/AAAA rrset through the PowerDNS Authoritative HTTP API: read the zone, and PATCH
  * (changetype REPLACE) only when the rrset differs. Verified on the server's DNS listeners, not the API,
- * because DNS is what clients see.
+ * because DNS is what clients see, and (unless {@code verify-zone-ns: false}) on every NS of the zone,
+ * resolved through the zone's own records and the first listener ({@link ZoneNameServers}).
  */
 final class PowerDnsProvider implements TrafficProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,8 +41,13 @@ final class PowerDnsProvider implements TrafficProvider {
     private final HttpClient http;
     private final Visibility visibility;
     private final String describe;
+    /** The port the zone's other name servers are asked on: 53 (an NS record names no port); tests use their own. */
+    private final int zoneNsPort;
+    private volatile List<String> notes = List.of();
 
-    private PowerDnsProvider(PowerDnsEntry entry, AddressTargets targets, String apiKey, Visibility visibility) {
+    private PowerDnsProvider(PowerDnsEntry entry, AddressTargets targets, String apiKey, Visibility visibility,
+            int zoneNsPort) {
+        this.zoneNsPort = zoneNsPort;
         this.entry = entry;
         this.targets = targets;
         this.apiKey = apiKey;
@@ -49,6 +59,12 @@ final class PowerDnsProvider implements TrafficProvider {
     }
 
     static PowerDnsProvider open(PowerDnsEntry entry, VaktConfig config, Clock clock, Sleeper sleeper) throws TrafficException {
+        return open(entry, config, clock, sleeper, 53);
+    }
+
+    /** @param zoneNsPort where the zone's name servers (other than the configured ones) are asked; 53 but in tests */
+    static PowerDnsProvider open(PowerDnsEntry entry, VaktConfig config, Clock clock, Sleeper sleeper, int zoneNsPort)
+            throws TrafficException {
         String name = "powerdns " + entry.record();
         AddressTargets targets = AddressTargets.of(entry.targets(), config, name);
         String key;
@@ -57,7 +73,7 @@ final class PowerDnsProvider implements TrafficProvider {
         } catch (SecretRef.SecretUnavailableException e) {
             throw new TrafficException(name + ": API key: " + e.getMessage(), false);
         }
-        return new PowerDnsProvider(entry, targets, key, new Visibility(clock, sleeper));
+        return new PowerDnsProvider(entry, targets, key, new Visibility(clock, sleeper), zoneNsPort);
     }
 
     @Override
@@ -94,10 +110,50 @@ final class PowerDnsProvider implements TrafficProvider {
     @Override
     public Duration verify(String node, Duration bound) throws TrafficException {
         InetAddress target = targets.addressOf(node, describe);
+        notes = List.of();
+        Set<HostPort> listeners = new LinkedHashSet<>();
+        for (String n : entry.nameservers()) listeners.add(HostPort.parse(n, 53));
+        if (entry.verifyZoneNs()) {
+            ZoneNameServers.Found found = zoneNameServers(List.copyOf(listeners));
+            listeners.addAll(found.servers());
+            notes = found.notes();
+        }
         List<DnsAuthority> servers = new ArrayList<>();
-        for (String n : entry.nameservers()) servers.add(new DnsAuthority(HostPort.parse(n, 53), null, "", entry.timeout()));
+        for (HostPort h : listeners) servers.add(new DnsAuthority(h, null, "", entry.timeout()));
         Name record = DnsNames.parse(entry.record(), "record");
         return visibility.await(servers, record, targets.recordType(), List.of(target.getHostAddress()), bound, describe);
+    }
+
+    @Override
+    public List<String> verifyNotes() {
+        return notes;
+    }
+
+    /**
+     * The zone's NS as the API holds them, with the addresses the zone itself has for them, else as the
+     * first DNS listener answers (never the system resolver).
+     */
+    private ZoneNameServers.Found zoneNameServers(List<HostPort> known) throws TrafficException {
+        JsonNode zone = zoneJson();
+        Name apex = DnsNames.parse(entry.zone(), "zone");
+        List<Name> names = new ArrayList<>();
+        Map<Name, List<String>> given = new HashMap<>();
+        for (JsonNode r : zone.path("rrsets")) {
+            Name owner = DnsNames.parse(r.path("name").asText(), "rrset name");
+            String type = r.path("type").asText();
+            for (JsonNode rec : r.path("records")) {
+                if (rec.path("disabled").asBoolean(false)) continue;
+                String content = rec.path("content").asText();
+                if ("NS".equals(type) && owner.equals(apex)) names.add(DnsNames.parse(content, "NS"));
+                if ("A".equals(type) || "AAAA".equals(type)) given.computeIfAbsent(owner, k -> new ArrayList<>()).add(content);
+            }
+        }
+        DnsAuthority via = new DnsAuthority(known.get(0), null, "", entry.timeout());
+        return ZoneNameServers.resolve(names, given, host -> {
+            List<String> addresses = new ArrayList<>(via.query(host, Type.A).values());
+            addresses.addAll(via.query(host, Type.AAAA).values());
+            return addresses;
+        }, known, zoneNsPort, via.server().toString());
     }
 
     @Override
@@ -107,14 +163,17 @@ final class PowerDnsProvider implements TrafficProvider {
 
     private record Rrset(List<String> values, long ttl) {}
 
-    private Rrset rrset() throws TrafficException {
+    private JsonNode zoneJson() throws TrafficException {
         String body = send(request().GET().build(), "GET zone " + entry.zone());
-        JsonNode zone;
         try {
-            zone = JSON.readTree(body);
+            return JSON.readTree(body);
         } catch (IOException e) {
             throw new TrafficException(describe + ": the zone answer is not JSON", false, e);
         }
+    }
+
+    private Rrset rrset() throws TrafficException {
+        JsonNode zone = zoneJson();
         String type = Type.string(targets.recordType());
         for (JsonNode r : zone.path("rrsets")) {
             if (entry.record().equalsIgnoreCase(r.path("name").asText()) && type.equals(r.path("type").asText())) {

@@ -22,7 +22,7 @@ import no.vakt.config.VaktConfig;
  *   key-file: tsig.key           # the clause tsig-keygen writes, or a bare base64 secret with key-name
  *   targets: {oslo-db: 192.0.2.10, bergen-db: 198.51.100.10}   # default: each node's mysql host if an IP
  *   nameservers: [ns2.example.org:53]   # more authorities to verify (the server is always verified)
- *   verify-zone-ns: false        # also verify every NS of the zone, on port 53
+ *   verify-zone-ns: true         # default: also verify every NS of the zone (resolved through the server), port 53
  * </pre>
  */
 public record Rfc2136Entry(
@@ -66,7 +66,8 @@ public record Rfc2136Entry(
         AddressTargets.requireLiterals(targets);
         nameservers = nameservers == null ? List.of() : List.copyOf(nameservers);
         nameservers.forEach(n -> HostPort.parse(n, 53));
-        verifyZoneNs = verifyZoneNs != null && verifyZoneNs;
+        // Default on: clients ask any of the zone's name servers, so every one must answer the new address.
+        verifyZoneNs = verifyZoneNs == null || verifyZoneNs;
         timeout = DnsEntries.positive(timeout, Duration.ofSeconds(2), "timeout");
         verifyTimeout = DnsEntries.positive(verifyTimeout, Duration.ofSeconds(30), "verify-timeout");
         maxTtl = DnsEntries.positive(maxTtl, null, "max-ttl");

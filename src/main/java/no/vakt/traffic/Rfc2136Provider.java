@@ -2,12 +2,13 @@ package no.vakt.traffic;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import no.vakt.config.VaktConfig;
 import org.xbill.DNS.Message;
@@ -23,6 +24,10 @@ import org.xbill.DNS.Update;
  * Repoints one A/AAAA record with a TSIG-signed dynamic update. Reads before it writes: a record
  * that already holds the target (with the configured TTL) gets no update at all, so re-running after a
  * timeout that may or may not have reached the server is safe.
+ *
+ * <p>Verified on the update server, the configured {@code nameservers:} and (unless
+ * {@code verify-zone-ns: false}) every NS of the zone, resolved through the update server itself
+ * ({@link ZoneNameServers}); an NS that does not resolve there is left out with a note.
  */
 final class Rfc2136Provider implements TrafficProvider {
     private final Rfc2136Entry entry;
@@ -32,8 +37,13 @@ final class Rfc2136Provider implements TrafficProvider {
     private final DnsAuthority primary;
     private final Visibility visibility;
     private final String describe;
+    /** The port the zone's other name servers are asked on: 53 (an NS record names no port); tests use their own. */
+    private final int zoneNsPort;
+    private volatile List<String> notes = List.of();
 
-    private Rfc2136Provider(Rfc2136Entry entry, AddressTargets targets, DnsAuthority primary, Visibility visibility) {
+    private Rfc2136Provider(Rfc2136Entry entry, AddressTargets targets, DnsAuthority primary, Visibility visibility,
+            int zoneNsPort) {
+        this.zoneNsPort = zoneNsPort;
         this.entry = entry;
         this.zone = DnsNames.parse(entry.zone(), "zone");
         this.record = DnsNames.parse(entry.record(), "record");
@@ -44,12 +54,18 @@ final class Rfc2136Provider implements TrafficProvider {
     }
 
     static Rfc2136Provider open(Rfc2136Entry entry, VaktConfig config, Clock clock, Sleeper sleeper) throws TrafficException {
+        return open(entry, config, clock, sleeper, 53);
+    }
+
+    /** @param zoneNsPort where the zone's name servers (other than the configured ones) are asked; 53 but in tests */
+    static Rfc2136Provider open(Rfc2136Entry entry, VaktConfig config, Clock clock, Sleeper sleeper, int zoneNsPort)
+            throws TrafficException {
         String name = "rfc2136 " + entry.record();
         AddressTargets targets = AddressTargets.of(entry.targets(), config, name);
         TsigKey.Loaded key = TsigKey.load(entry.keySecret(), entry.keyName(), entry.keyAlgorithm(), name);
         DnsAuthority primary = new DnsAuthority(HostPort.parse(entry.server(), 53), key.signer(),
                 key.identity().toString(), entry.timeout());
-        return new Rfc2136Provider(entry, targets, primary, new Visibility(clock, sleeper));
+        return new Rfc2136Provider(entry, targets, primary, new Visibility(clock, sleeper), zoneNsPort);
     }
 
     @Override
@@ -88,7 +104,13 @@ final class Rfc2136Provider implements TrafficProvider {
     @Override
     public Duration verify(String node, Duration bound) throws TrafficException {
         InetAddress target = targets.addressOf(node, describe);
+        notes = List.of();
         return visibility.await(authorities(), record, targets.recordType(), List.of(target.getHostAddress()), bound, describe);
+    }
+
+    @Override
+    public List<String> verifyNotes() {
+        return notes;
     }
 
     @Override
@@ -114,11 +136,17 @@ final class Rfc2136Provider implements TrafficProvider {
                 + primary.server() + "; Vakt repoints an existing record: create it once (check zone: and record:)", false);
     }
 
-    /** The primary, the configured nameservers and, with verify-zone-ns, every NS of the zone on port 53. */
+    /** The primary, the configured nameservers and, with verify-zone-ns, every NS of the zone. */
     private List<DnsAuthority> authorities() throws TrafficException {
         Set<HostPort> servers = new LinkedHashSet<>();
         for (String n : entry.nameservers()) servers.add(HostPort.parse(n, 53));
-        if (entry.verifyZoneNs()) servers.addAll(zoneNameServers());
+        if (entry.verifyZoneNs()) {
+            List<HostPort> known = new ArrayList<>(servers);
+            known.add(0, primary.server());
+            ZoneNameServers.Found found = zoneNameServers(known);
+            servers.addAll(found.servers());
+            notes = found.notes();
+        }
         servers.remove(primary.server());
         List<DnsAuthority> out = new ArrayList<>();
         out.add(primary);
@@ -127,28 +155,26 @@ final class Rfc2136Provider implements TrafficProvider {
         return out;
     }
 
-    private List<HostPort> zoneNameServers() throws TrafficException {
+    /** The zone's NS, with the addresses the update server gives for them (never the system resolver). */
+    private ZoneNameServers.Found zoneNameServers(List<HostPort> known) throws TrafficException {
         Message response = primary.send(Message.newQuery(Record.newRecord(zone, Type.NS, org.xbill.DNS.DClass.IN)),
                 "query " + zone + " NS");
         if (response.getRcode() != Rcode.NOERROR) throw primary.failure("query " + zone + " NS", response);
-        List<HostPort> out = new ArrayList<>();
+        List<Name> names = new ArrayList<>();
         for (Record r : response.getSection(Section.ANSWER)) {
-            if (!(r instanceof NSRecord ns)) continue;
-            Name host = ns.getTarget();
-            List<String> addresses = new ArrayList<>();
-            if (host.subdomain(zone)) {
-                // In-zone name server: its address is in this zone, ask the primary rather than a resolver.
-                addresses.addAll(primary.query(host, Type.A).values());
-                addresses.addAll(primary.query(host, Type.AAAA).values());
-            } else {
-                try {
-                    for (InetAddress a : InetAddress.getAllByName(host.toString(true))) addresses.add(a.getHostAddress());
-                } catch (UnknownHostException e) {
-                    throw new TrafficException(describe + ": cannot resolve the zone's name server " + host, true, e);
-                }
-            }
-            addresses.forEach(a -> out.add(new HostPort(a, 53)));
+            if (r instanceof NSRecord ns) names.add(ns.getTarget());
         }
-        return out;
+        // Glue: the addresses the server sent along with the NS answer.
+        Map<Name, List<String>> given = new HashMap<>();
+        for (Record r : response.getSection(Section.ADDITIONAL)) {
+            if (r.getType() == Type.A || r.getType() == Type.AAAA) {
+                given.computeIfAbsent(r.getName(), k -> new ArrayList<>()).add(r.rdataToString());
+            }
+        }
+        return ZoneNameServers.resolve(names, given, host -> {
+            List<String> addresses = new ArrayList<>(primary.query(host, Type.A).values());
+            addresses.addAll(primary.query(host, Type.AAAA).values());
+            return addresses;
+        }, known, zoneNsPort, primary.server().toString());
     }
 }

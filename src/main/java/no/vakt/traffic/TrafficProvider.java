@@ -28,6 +28,14 @@ public interface TrafficProvider {
      */
     Duration verify(String node, Duration bound) throws TrafficException;
 
+    /**
+     * What the last {@link #verify} could not check although it passed (an authority it could not find, say),
+     * one line each; empty when it checked everything it should. Journaled with the entry's outcome.
+     */
+    default java.util.List<String> verifyNotes() {
+        return java.util.List.of();
+    }
+
     /** A read-only call that proves the credentials and the zone/record/backend exist (for {@code vakt check}). */
     void checkAccess() throws TrafficException;
 

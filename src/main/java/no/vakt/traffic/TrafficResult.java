@@ -11,9 +11,16 @@ import java.time.Duration;
  * @param attempts how many apply attempts were made (0 when opening failed)
  * @param timeToVisible how long verification waited until the authority showed the change; null when not verified
  * @param error why it failed (secret-free), null when it did not
+ * @param note what verification could not check although it passed (for example a name server of the zone
+ *     whose name did not resolve), null when nothing
  */
 public record TrafficResult(int index, String entry, TrafficProvider.ApplyOutcome outcome, int attempts,
-        Duration timeToVisible, String error) {
+        Duration timeToVisible, String error, String note) {
+
+    public TrafficResult(int index, String entry, TrafficProvider.ApplyOutcome outcome, int attempts,
+            Duration timeToVisible, String error) {
+        this(index, entry, outcome, attempts, timeToVisible, error, null);
+    }
 
     public boolean ok() {
         return error == null;

@@ -20,8 +20,18 @@ class AlertGrouperTest {
                 AlertKind.PRIMARY_REACHABLE_AGAIN, "oslo-db");
     }
 
+    private static Alert broken(String node) {
+        return new Alert(Severity.CRITICAL, "shop", "replication to " + node + " broken", "standby " + node + " unreachable",
+                "fix replication", AlertKind.REPLICATION_BROKEN, node);
+    }
+
+    private static Alert healthy(String node) {
+        return new Alert(Severity.INFO, "shop", "replication to " + node + " healthy again", "IO and SQL threads running",
+                "", AlertKind.REPLICATION_HEALTHY, node);
+    }
+
     @Test
-    void aFlappingCheckCostsOneMessagePerKindAndWindow() {
+    void aFlappingCheckCostsOneMessagePerFamilyAndWindowAndEndsOnItsCurrentState() {
         int sent = 0;
         for (int i = 0; i < 20; i++) {
             Instant at = T0.plusSeconds(10L * i);
@@ -31,9 +41,56 @@ class AlertGrouperTest {
         assertThat(sent).as("first problem and first recovery only").isEqualTo(2);
         assertThat(g.expire(T0.plus(Duration.ofMinutes(4)))).isEmpty();
         var summaries = g.expire(T0.plus(Duration.ofMinutes(5)).plusSeconds(10));
-        assertThat(summaries).extracting(Alert::event).containsExactlyInAnyOrder(
-                "primary oslo-db unreachable from the monitor (repeated 19 more times in 5m)",
-                "primary oslo-db reachable again (repeated 19 more times in 5m)");
+        assertThat(summaries).as("the problem's repeats travel with the state that followed them").singleElement()
+                .satisfies(a -> {
+                    assertThat(a.event()).isEqualTo("primary oslo-db reachable again (repeated 19 more times in 5m)");
+                    assertThat(a.severity()).isEqualTo(Severity.INFO);
+                    assertThat(a.evidence()).endsWith("| before this: 'primary oslo-db unreachable from the monitor'"
+                            + " repeated 19 more times since 2025-03-01T10:00:00Z");
+                });
+    }
+
+    @Test
+    void aGroupedRecoveryTakesTheProblemsRepeatsSoNoStaleCriticalFollowsIt() {
+        // As seen in a drill: broken, healthy, broken twice more (counted), healthy again (counted).
+        assertThat(g.offer(broken("bergen-db"), T0).deliver()).isTrue();
+        assertThat(g.offer(healthy("bergen-db"), T0.plusSeconds(5)).deliver()).isTrue();
+        assertThat(g.offer(broken("bergen-db"), T0.plusSeconds(10)).deliver()).isFalse();
+        assertThat(g.offer(broken("bergen-db"), T0.plusSeconds(15)).deliver()).isFalse();
+        assertThat(g.offer(healthy("bergen-db"), T0.plusSeconds(20)).deliver()).isFalse();
+
+        assertThat(g.expire(T0.plus(Duration.ofMinutes(5)))).as("no 'broken (repeated 2 more times)' after the recovery")
+                .isEmpty();
+        assertThat(g.expire(T0.plus(Duration.ofMinutes(5)).plusSeconds(5))).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(AlertKind.REPLICATION_HEALTHY);
+            assertThat(a.event()).isEqualTo("replication to bergen-db healthy again (repeated 1 more time in 5m)");
+            assertThat(a.evidence()).contains("before this: 'replication to bergen-db broken' repeated 2 more times since "
+                    + T0);
+        });
+        assertThat(g.expire(T0.plus(Duration.ofMinutes(11)))).isEmpty();
+    }
+
+    @Test
+    void aRelapseKeepsTheProblemsSummaryAndNoRecoverySummaryFollowsIt() {
+        g.offer(broken("bergen-db"), T0);
+        g.offer(healthy("bergen-db"), T0.plusSeconds(5));
+        assertThat(g.offer(healthy("bergen-db"), T0.plusSeconds(10)).deliver()).isFalse();
+        assertThat(g.offer(broken("bergen-db"), T0.plusSeconds(15)).deliver()).isFalse();
+        assertThat(g.expire(T0.plus(Duration.ofMinutes(5)))).singleElement().satisfies(a -> {
+            assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(a.event()).isEqualTo("replication to bergen-db broken (repeated 1 more time in 5m)");
+            assertThat(a.evidence()).contains("before this: 'replication to bergen-db healthy again' repeated 1 more time");
+        });
+        assertThat(g.expire(T0.plus(Duration.ofMinutes(5)).plusSeconds(5))).as("healthy is not the state any more").isEmpty();
+    }
+
+    @Test
+    void anotherNodesRecoveryDoesNotTakeTheCount() {
+        g.offer(broken("bergen-db"), T0);
+        g.offer(broken("bergen-db"), T0.plusSeconds(1));
+        assertThat(g.offer(healthy("oslo-db"), T0.plusSeconds(2)).send().evidence()).doesNotContain("before this");
+        assertThat(g.flush()).extracting(Alert::event)
+                .containsExactly("replication to bergen-db broken (repeated 1 more time before Vakt stopped)");
     }
 
     @Test

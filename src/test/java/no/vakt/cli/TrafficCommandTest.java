@@ -77,8 +77,11 @@ class TrafficCommandTest {
                 history.get("events").forEach(e -> {
                     if ("traffic".equals(e.get("kind").asText())) traffic.add(e);
                 });
+                // Per switch: the entry's start and outcome, then the whole switch's state.
                 assertThat(traffic).extracting(e -> e.at("/details/outcome").asText(""))
-                        .containsExactly("", "changed", "", "unchanged");
+                        .containsExactly("", "changed", "", "", "unchanged", "");
+                assertThat(traffic).extracting(e -> e.at("/details/switch").asText(""))
+                        .containsExactly("", "", "switched", "", "", "switched");
                 assertThat(traffic.get(1).at("/details/time_to_visible_ms").isNumber()).isTrue();
             } finally {
                 bind.destroy();

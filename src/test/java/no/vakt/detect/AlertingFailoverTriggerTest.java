@@ -44,4 +44,14 @@ class AlertingFailoverTriggerTest {
         assertThat(sent).extracting(Alert::node).containsOnly("oslo-db");
         assertThat(sent.get(2).kind().resolves(sent.get(1).kind())).isTrue();
     }
+
+    @Test
+    void theDownAlertNamesTheApproveCommandWithTheDaemonsConfig() {
+        List<Alert> sent = new ArrayList<>();
+        new AlertingFailoverTrigger("shop", sent::add, no.vakt.failover.OperatorCommands.of(
+                java.nio.file.Path.of("/srv/shop config/vakt.yml"), java.nio.file.Path.of("/var/lib/vakt/journal.db")))
+                .primaryDown(roles, new Transition(T0, PrimaryHealth.SUSPECT, PrimaryHealth.DOWN, 3, "standby lost it"));
+        assertThat(sent.get(0).action()).contains("manual waits for `vakt promote --confirm --config"
+                + " '/srv/shop config/vakt.yml' --journal /var/lib/vakt/journal.db`");
+    }
 }

@@ -13,6 +13,8 @@ import no.vakt.config.Node;
 import no.vakt.config.Role;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
+import no.vakt.failover.OperatorCommands;
+import no.vakt.replication.SemiSyncState;
 import org.junit.jupiter.api.Test;
 
 class ReplicationWatchTest {
@@ -62,6 +64,75 @@ class ReplicationWatchTest {
         assertThat(a.kind()).isEqualTo(AlertKind.REPLICATION_LAG);
         assertThat(a.severity()).isEqualTo(Severity.WARNING);
         assertThat(a.evidence()).contains("heartbeat lag 4000 ms > RPO 1000 ms");
+    }
+
+    private static final OperatorCommands COMMANDS = OperatorCommands.of(java.nio.file.Path.of("/etc/vakt/shop.yml"), null);
+
+    private static SemiSyncState fellBack() {
+        return SemiSyncState.of(Map.of("rpl_semi_sync_master_enabled", "ON"),
+                Map.of("rpl_semi_sync_master_status", "OFF", "rpl_semi_sync_master_no_tx", "4", "rpl_semi_sync_master_clients", "0"));
+    }
+
+    private static Optional<Alert> seen(ReplicationWatch w, NodeState s, SemiSyncState semi, int times) {
+        Optional<Alert> last = Optional.empty();
+        for (int i = 0; i < times; i++) {
+            Optional<Alert> a = w.observe(s, PrimaryHealth.HEALTHY, "oslo-db", semi);
+            if (a.isPresent()) last = a;
+        }
+        return last;
+    }
+
+    @Test
+    void theFormerPrimaryGoneAfterAFailoverIsRebuiltWithRejoinForThisConfig() {
+        ReplicationWatch w = new ReplicationWatch("shop", Duration.ofSeconds(1), 3, COMMANDS, true);
+        Alert a = seen(w, NodeState.unreachable(STANDBY, "Connection refused"), null, 3).orElseThrow();
+        assertThat(a.kind()).isEqualTo(AlertKind.REPLICATION_BROKEN);
+        assertThat(a.action()).contains("bergen-db is the former primary")
+                .endsWith("make it the standby of oslo-db with: vakt rejoin bergen-db --config /etc/vakt/shop.yml")
+                .doesNotContain("vakt replicate");
+
+        ReplicationWatch none = new ReplicationWatch("shop", Duration.ofSeconds(1), 3, COMMANDS, true);
+        Alert noChannel = seen(none, new NodeState(STANDBY, true, null, Map.of(), Optional.empty(), null, Map.of(), Map.of()),
+                null, 3).orElseThrow();
+        assertThat(noChannel.action()).endsWith("vakt rejoin bergen-db --config /etc/vakt/shop.yml").doesNotContain("if ");
+    }
+
+    @Test
+    void anUnreachableStandbyThatNeverWasPrimaryIsFixedWithReplicateForThisConfig() {
+        ReplicationWatch w = new ReplicationWatch("shop", Duration.ofSeconds(1), 3, COMMANDS, false);
+        Alert a = seen(w, NodeState.unreachable(STANDBY, "Connection refused"), null, 3).orElseThrow();
+        assertThat(a.action()).contains("a failover now would lose data")
+                .endsWith("then vakt replicate --config /etc/vakt/shop.yml").doesNotContain("rejoin");
+    }
+
+    @Test
+    void aSemiSyncFallbackIsAWarningUntilAcknowledgementsResume() {
+        ReplicationWatch w = new ReplicationWatch("shop", Duration.ofSeconds(1), 3, COMMANDS, false);
+        NodeState ok = standby("Yes", "Yes", 40L, "");
+        assertThat(seen(w, ok, fellBack(), 2)).isEmpty();
+        Alert a = seen(w, ok, fellBack(), 1).orElseThrow();
+        assertThat(a.kind()).isEqualTo(AlertKind.SEMI_SYNC_FALLBACK);
+        assertThat(a.severity()).isEqualTo(Severity.WARNING);
+        assertThat(a.node()).isEqualTo("bergen-db");
+        assertThat(a.evidence()).startsWith("oslo-db semi-sync FELL BACK to asynchronous (Rpl_semi_sync_master_status OFF, 4"
+                + " commits without ack, 0 semi-sync clients)");
+        assertThat(seen(w, ok, null, 5)).as("semi-sync not read this tick: no change").isEmpty();
+        SemiSyncState on = SemiSyncState.of(Map.of("rpl_semi_sync_master_enabled", "ON"),
+                Map.of("rpl_semi_sync_master_status", "ON", "rpl_semi_sync_master_clients", "1"));
+        Alert back = seen(w, ok, on, 3).orElseThrow();
+        assertThat(back.kind()).isEqualTo(AlertKind.REPLICATION_HEALTHY);
+        assertThat(back.evidence()).endsWith(", semi-sync on (was semi-sync fallback)");
+        // Semi-sync switched off on purpose is no fallback.
+        SemiSyncState off = SemiSyncState.of(Map.of("rpl_semi_sync_master_enabled", "OFF"), Map.of());
+        assertThat(seen(w, ok, off, 5)).isEmpty();
+    }
+
+    @Test
+    void brokenReplicationIsTheAlertWhenItAlsoCausedTheFallback() {
+        ReplicationWatch w = new ReplicationWatch("shop", Duration.ofSeconds(1), 3, COMMANDS, false);
+        Alert a = seen(w, standby("No", "Yes", 40L, ""), fellBack(), 3).orElseThrow();
+        assertThat(a.kind()).isEqualTo(AlertKind.REPLICATION_BROKEN);
+        assertThat(a.action()).endsWith("then vakt replicate --config /etc/vakt/shop.yml");
     }
 
     @Test

@@ -144,6 +144,68 @@ class PlanExecutorTest {
     }
 
     @Test
+    void aFailedTrafficSwitchCompletesTheFailoverWithTrafficPendingAndStillBumpsTheEpoch() {
+        behaviour.put(StepName.HANDOVER, ctx -> StepResult.trafficPending("file sync now from db-bergen; traffic switch"
+                + " to db-bergen failed: BADSIG"));
+        ExecutionResult r = executor().start(plan());
+        assertThat(executed).as("every step ran").containsExactly(StepName.values());
+        assertThat(r.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+        assertThat(r.trafficPending()).isTrue();
+        assertThat(r.promoted()).isTrue();
+        assertThat(r.label()).isEqualTo("completed, traffic pending");
+        FailoverRecord f = journal.failover(r.failoverId()).orElseThrow();
+        assertThat(f.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+        assertThat(f.summary()).isEqualTo("traffic pending: db-oslo -> db-bergen, epoch 5; file sync now from"
+                + " db-bergen; traffic switch to db-bergen failed: BADSIG");
+        assertThat(FailoverRunner.trafficPending(f)).isTrue();
+        assertThat(FailoverRunner.label(f)).isEqualTo("completed, traffic pending");
+        assertThat(f.steps()).extracting(StepRecord::name, StepRecord::outcome).endsWith(
+                tuple("HANDOVER", StepOutcome.FAILED), tuple("BUMP_EPOCH", StepOutcome.OK));
+        assertThat(journal.lastFailoverEnd()).as("the roles changed: the cooldown starts").isPresent();
+    }
+
+    @Test
+    void afterThePromotionAFailedStepDoesNotStopTheLaterOnes() {
+        behaviour.put(StepName.VERIFY_WRITE, ctx -> StepResult.failed("canary insert timed out"));
+        ExecutionResult r = executor().start(plan());
+        assertThat(executed).containsExactly(StepName.values());
+        assertThat(r.outcome()).isEqualTo(FailoverOutcome.ABORTED);
+        assertThat(r.stoppedAt()).isEqualTo(StepName.VERIFY_WRITE);
+        assertThat(r.promoted()).isTrue();
+        assertThat(r.trafficPending()).isFalse();
+        assertThat(r.detail()).isEqualTo("VERIFY_WRITE failed: canary insert timed out; db-bergen was promoted (past the"
+                + " point of no return), so the later steps ran");
+        assertThat(journal.failover(r.failoverId()).orElseThrow().steps()).extracting(StepRecord::name, StepRecord::outcome)
+                .endsWith(tuple("VERIFY_WRITE", StepOutcome.FAILED), tuple("HANDOVER", StepOutcome.OK),
+                        tuple("BUMP_EPOCH", StepOutcome.OK));
+    }
+
+    @Test
+    void aFailedPromotionStillStopsTheRun() {
+        behaviour.put(StepName.PROMOTE_STANDBY, ctx -> StepResult.failed("db-oslo answers and is writable"));
+        ExecutionResult r = executor().start(plan());
+        assertThat(r.outcome()).isEqualTo(FailoverOutcome.ABORTED);
+        assertThat(r.promoted()).isFalse();
+        assertThat(executed).doesNotContain(StepName.VERIFY_WRITE, StepName.HANDOVER, StepName.BUMP_EPOCH);
+    }
+
+    @Test
+    void aResumeAfterThePromotionRunsEveryRemainingStepWhateverFails() {
+        behaviour.put(StepName.HANDOVER, ctx -> {
+            throw new SimulatedCrash();
+        });
+        assertThatThrownBy(() -> executor().start(plan())).isInstanceOf(SimulatedCrash.class);
+        behaviour.clear();
+        executed.clear();
+        behaviour.put(StepName.HANDOVER, ctx -> StepResult.failed("journal is read-only"));
+        ExecutionResult r = executor().resume(journal.unfinishedFailover().orElseThrow(), StepName.HANDOVER);
+        assertThat(executed).containsExactly(StepName.HANDOVER, StepName.BUMP_EPOCH);
+        assertThat(r.promoted()).isTrue();
+        assertThat(r.outcome()).isEqualTo(FailoverOutcome.ABORTED);
+        assertThat(r.stoppedAt()).isEqualTo(StepName.HANDOVER);
+    }
+
+    @Test
     void aThrowingStepIsAFailureWithItsMessage() {
         behaviour.put(StepName.VERIFY_WRITE, ctx -> {
             throw new java.sql.SQLException("The MariaDB server is running with the --read-only option");

@@ -83,6 +83,16 @@ final class PowerDnsServer implements AutoCloseable {
         throw new IOException("pdns_server did not answer on " + apiUrl() + ": " + Files.readString(home.resolve("pdns.log")));
     }
 
+    /** Adds one record ({@code name} relative to the zone, {@code @} for the apex) to the running server's zone. */
+    void addRecord(String name, String type, String content) throws Exception {
+        pdnsutil("add-record", zone.substring(0, zone.length() - 1), name, type, "5", content);
+    }
+
+    /** Points {@code name}'s A rrset (relative to the zone) at {@code address}, as a zone transfer would. */
+    void replaceA(String name, String address) throws Exception {
+        pdnsutil("replace-rrset", zone.substring(0, zone.length() - 1), name, "A", "5", address);
+    }
+
     String apiUrl() {
         return "http://" + address + ":" + apiPort;
     }

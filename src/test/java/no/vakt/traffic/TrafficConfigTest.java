@@ -41,6 +41,7 @@ class TrafficConfigTest {
         assertThat(e.keySecret()).isEqualTo(SecretRef.ofFile(Path.of("/etc/vakt/secrets/tsig.key")));
         assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(e.verifyTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(e.verifyZoneNs()).as("every NS of the zone is verified unless opted out").isTrue();
         assertThat(e.maxTtl()).isNull();
         assertThat(e.targets()).isEmpty();
         assertThat(c.policy().maxTtl()).isEqualTo(Duration.ofSeconds(60));
@@ -55,9 +56,20 @@ class TrafficConfigTest {
                 + "    targets: {oslo-db: 192.0.2.10, bergen-db: 198.51.100.10}\n");
         PowerDnsEntry e = (PowerDnsEntry) c.traffic().get(0);
         assertThat(e.nameservers()).containsExactly("192.0.2.8:53");
+        assertThat(e.verifyZoneNs()).isTrue();
         assertThat(e.serverId()).isEqualTo("localhost");
         assertThat(e.maxTtl()).isEqualTo(Duration.ofMinutes(2));
         assertThat(e.targets()).isEqualTo(Map.of("oslo-db", "192.0.2.10", "bergen-db", "198.51.100.10"));
+    }
+
+    @Test
+    void verifyingTheZonesNameServersCanBeTurnedOff() {
+        VaktConfig c = parse("traffic:\n  - type: rfc2136\n    zone: example.org\n    record: app\n"
+                + "    server: 192.0.2.53\n    key-file: k\n    verify-zone-ns: false\n"
+                + "  - type: powerdns\n    api-url: http://192.0.2.8:8081\n    api-key-env: PDNS_KEY\n"
+                + "    zone: example.org.\n    record: www\n    verify-zone-ns: false\n");
+        assertThat(((Rfc2136Entry) c.traffic().get(0)).verifyZoneNs()).isFalse();
+        assertThat(((PowerDnsEntry) c.traffic().get(1)).verifyZoneNs()).isFalse();
     }
 
     @Test

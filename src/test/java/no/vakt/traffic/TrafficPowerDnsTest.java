@@ -76,8 +76,14 @@ class TrafficPowerDnsTest {
             assertThat(alerts.sent).isEmpty();
 
             List<JournalEvent> traffic = journal.history(50).stream().filter(e -> e.kind() == EventKind.TRAFFIC).toList();
-            assertThat(traffic.get(1).summary()).contains("powerdns " + RECORD + " A").contains("changed, visible after");
-            assertThat(traffic.get(3).details().get("outcome").asText()).isEqualTo("unchanged");
+            List<JournalEvent> outcomes = traffic.stream().filter(e -> e.details().has("outcome")).toList();
+            assertThat(outcomes.get(0).summary()).contains("powerdns " + RECORD + " A").contains("changed, visible after");
+            assertThat(outcomes.get(1).details().get("outcome").asText()).isEqualTo("unchanged");
+            assertThat(traffic).filteredOn(e -> e.details().has("switch")).extracting(e -> e.details().get("switch").asText())
+                    .containsExactly("switched", "switched");
+            // The test zone's NS (pdnsutil's ns.<zone>) has no address: verification says what it could not check.
+            assertThat(outcomes.get(0).details().get("note").asText()).isEqualTo("name server ns." + ZONE + " of the zone"
+                    + " did not resolve through " + pdns.address + ":" + pdns.dnsPort + " (no A or AAAA record): not verified there");
         }
         TrafficProvider p = config.traffic().get(0).open(config);
         p.checkAccess();
@@ -116,5 +122,33 @@ class TrafficPowerDnsTest {
                 .hasMessageContaining("typo." + ZONE + " has no A record in zone " + ZONE)
                 .satisfies(e -> assertThat(((TrafficException) e).retryable()).isFalse());
         assertThat(dig(pdns.address, pdns.dnsPort, "typo." + ZONE, "A")).isEmpty();
+    }
+
+    @Test
+    void everyNameServerOfTheZoneIsVerifiedByDefaultAndAStaleOneFailsUntilItHasTheNewAddress() throws Exception {
+        // A second authority named by the zone's NS, with an address record in the zone: a real PowerDNS on its own
+        // loopback address, still answering the old address (as a secondary before its transfer).
+        try (PowerDnsServer second = new PowerDnsServer(dir.resolve("pdns2"), "127.0.41.24", ZONE)
+                .start(List.of("app A 5 " + OSLO))) {
+            pdns.addRecord("@", "NS", "ns2." + ZONE);
+            pdns.addRecord("ns2", "A", second.address);
+            VaktConfig config = DnsFixture.config(dir, entry(pdns.apiKeyFile));
+            PowerDnsProvider p = PowerDnsProvider.open((PowerDnsEntry) config.traffic().get(0), config, Clock.systemUTC(),
+                    Sleeper.REAL, second.dnsPort);
+            assertThat(p.apply("bergen-db", 3)).isEqualTo(TrafficProvider.ApplyOutcome.CHANGED);
+            assertThatThrownBy(() -> p.verify("bergen-db", java.time.Duration.ofMillis(1500)))
+                    .hasMessageContaining("not visible on every authoritative server")
+                    .hasMessageContaining("127.0.41.24:" + second.dnsPort + " answers [" + OSLO + "]");
+            second.replaceA("app", BERGEN);
+            assertThat(p.verify("bergen-db", java.time.Duration.ofSeconds(5))).isLessThan(java.time.Duration.ofSeconds(5));
+            assertThat(p.verifyNotes()).singleElement().asString().contains("ns." + ZONE);
+
+            VaktConfig optOut = DnsFixture.config(dir, entry(pdns.apiKeyFile) + "    verify-zone-ns: false\n");
+            second.replaceA("app", OSLO);
+            PowerDnsProvider only = PowerDnsProvider.open((PowerDnsEntry) optOut.traffic().get(0), optOut, Clock.systemUTC(),
+                    Sleeper.REAL, second.dnsPort);
+            assertThat(only.verify("bergen-db", java.time.Duration.ofSeconds(5))).isLessThan(java.time.Duration.ofSeconds(5));
+            assertThat(only.verifyNotes()).isEmpty();
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import no.vakt.alert.AlertKind;
 import no.vakt.alert.Severity;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.EventKind;
@@ -92,13 +93,17 @@ class TrafficRfc2136Test {
             assertThat(sleeps.waits).isEmpty();
 
             List<JournalEvent> traffic = journal.history(50).stream().filter(e -> e.kind() == EventKind.TRAFFIC).toList();
-            assertThat(traffic).hasSize(4);
+            assertThat(traffic).as("per switch: the entry's start and outcome, then the whole switch's state").hasSize(6);
             assertThat(traffic.get(0).summary()).contains("started").contains("rfc2136 " + RECORD + " A");
             assertThat(traffic.get(1).details().get("outcome").asText()).isEqualTo("changed");
             assertThat(traffic.get(1).details().get("attempts").asInt()).isEqualTo(1);
             assertThat(traffic.get(1).details().get("time_to_visible_ms").isNumber()).isTrue();
+            assertThat(traffic.get(1).details().has("note")).as("the zone's only NS is the update server").isFalse();
             assertThat(traffic.get(1).node()).isEqualTo("bergen-db");
-            assertThat(traffic.get(3).details().get("outcome").asText()).isEqualTo("unchanged");
+            assertThat(traffic.get(2).details().get("switch").asText()).isEqualTo("switched");
+            assertThat(traffic.get(2).summary()).isEqualTo("traffic switched to bergen-db: every entry (1) points there");
+            assertThat(traffic.get(4).details().get("outcome").asText()).isEqualTo("unchanged");
+            assertThat(TrafficState.pending(journal, "dns")).isEmpty();
         }
     }
 
@@ -131,13 +136,25 @@ class TrafficRfc2136Test {
             assertThat(sleeps.waits).as("not retried").isEmpty();
             assertThat(alerts.sent).singleElement().satisfies(a -> {
                 assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+                assertThat(a.kind()).isEqualTo(AlertKind.TRAFFIC_SWITCH_FAILED);
+                assertThat(a.node()).isEqualTo("bergen-db");
                 assertThat(a.event()).contains("traffic switch to bergen-db failed for 1 of 1 entries");
-                assertThat(a.action()).contains("vakt traffic apply --node bergen-db");
+                assertThat(a.action()).contains("never undoes a promotion").contains("retries the switch")
+                        .endsWith("by hand: vakt traffic apply");
             });
-            JournalEvent outcome = journal.history(50).stream().filter(e -> e.kind() == EventKind.TRAFFIC).toList().get(1);
+            List<JournalEvent> traffic = journal.history(50).stream().filter(e -> e.kind() == EventKind.TRAFFIC).toList();
+            JournalEvent outcome = traffic.get(1);
             assertThat(outcome.details().get("outcome").asText()).isEqualTo("failed");
             assertThat(outcome.details().get("attempts").asInt()).isEqualTo(1);
             assertThat(outcome.toString()).doesNotContain(java.nio.file.Files.readString(wrongKey).split("\"")[3]);
+            assertThat(journal.history(50)).as("the dispatcher journals alerts, the switch does not")
+                    .noneMatch(e -> e.kind() == EventKind.ALERT);
+            TrafficState.Pending pending = TrafficState.pending(journal, "dns").orElseThrow();
+            assertThat(pending.node()).isEqualTo("bergen-db");
+            assertThat(pending.epoch()).isEqualTo(2);
+            assertThat(pending.attempts()).isEqualTo(1);
+            assertThat(pending.error()).contains("BADSIG");
+            assertThat(traffic.get(2).summary()).startsWith("traffic switch to bergen-db PENDING: 1 of 1 entries failed: [0] ");
         }
         assertThat(dig("127.0.0.1", bind.port(), RECORD, "A")).containsExactly(OSLO);
         assertThat(serial("127.0.0.1", bind.port(), ZONE)).isEqualTo(before);
@@ -187,5 +204,74 @@ class TrafficRfc2136Test {
                 .hasMessageContaining("typo." + ZONE + " does not exist in zone " + ZONE)
                 .satisfies(e -> assertThat(((TrafficException) e).retryable()).isFalse());
         assertThat(dig("127.0.0.1", bind.port(), "typo." + ZONE, "A")).isEmpty();
+    }
+
+    /** Adds records to the running BIND's zone with a signed dynamic update, as an operator's nsupdate would. */
+    void addToZone(String... records) throws Exception {
+        TsigKey.Loaded key = TsigKey.load(no.vakt.config.SecretRef.ofFile(bind.keyFile()), null, null, "test");
+        org.xbill.DNS.Name zone = org.xbill.DNS.Name.fromString(ZONE);
+        org.xbill.DNS.Update update = new org.xbill.DNS.Update(zone);
+        for (String r : records) {
+            String[] f = r.split(" ", 3); // owner type rdata
+            update.add(org.xbill.DNS.Record.fromString(org.xbill.DNS.Name.fromString(f[0], zone),
+                    org.xbill.DNS.Type.value(f[1]), org.xbill.DNS.DClass.IN, 5, f[2], zone));
+        }
+        org.xbill.DNS.SimpleResolver resolver = new org.xbill.DNS.SimpleResolver(new InetSocketAddress("127.0.0.1", bind.port()));
+        resolver.setTSIGKey(key.signer());
+        assertThat(org.xbill.DNS.Rcode.string(resolver.send(update).getRcode())).isEqualTo("NOERROR");
+    }
+
+    @Test
+    void everyNameServerOfTheZoneIsVerifiedByDefaultAStaleOneFailsTheSwitchUntilItHasTheNewAddress() throws Exception {
+        // A second authority for the zone, as a secondary would be: a real PowerDNS on its own loopback address that
+        // still answers the old address. The zone's NS names it; its address comes from the update server itself.
+        try (PowerDnsServer second = new PowerDnsServer(dir.resolve("ns2"), "127.0.41.23", ZONE)
+                .start(List.of("app A 5 " + OSLO))) {
+            addToZone("@ NS ns2." + ZONE, "ns2 A " + second.address);
+            VaktConfig config = DnsFixture.config(dir, entry(bind.keyFile(), "127.0.0.1:" + bind.port())
+                    .replace("verify-timeout: 5s", "verify-timeout: 1500ms"));
+            Rfc2136Provider p = Rfc2136Provider.open((Rfc2136Entry) config.traffic().get(0), config, Clock.systemUTC(),
+                    Sleeper.REAL, second.dnsPort);
+            assertThat(p.apply("bergen-db", 2)).isEqualTo(TrafficProvider.ApplyOutcome.CHANGED);
+            assertThatThrownBy(() -> p.verify("bergen-db", Duration.ofMillis(1500)))
+                    .hasMessageContaining("not visible on every authoritative server")
+                    .hasMessageContaining("127.0.41.23:" + second.dnsPort + " answers [" + OSLO + "]")
+                    .hasMessageNotContaining("127.0.0.1:" + bind.port() + " answers");
+
+            second.replaceA("app", BERGEN);
+            assertThat(p.verify("bergen-db", Duration.ofSeconds(5))).isLessThan(Duration.ofSeconds(5));
+            assertThat(p.verifyNotes()).isEmpty();
+
+            // The explicit opt-out asks only the update server (and nameservers:).
+            second.replaceA("app", OSLO);
+            VaktConfig optOut = DnsFixture.config(dir, entry(bind.keyFile(), "127.0.0.1:" + bind.port())
+                    + "    verify-zone-ns: false\n");
+            Rfc2136Provider only = Rfc2136Provider.open((Rfc2136Entry) optOut.traffic().get(0), optOut, Clock.systemUTC(),
+                    Sleeper.REAL, second.dnsPort);
+            assertThat(only.verify("bergen-db", Duration.ofSeconds(5))).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aNameServerThatDoesNotResolveThroughTheServerIsNotedNotLookedUpElsewhere() throws Exception {
+        // Outside every zone this BIND serves: it refuses the lookup, and Vakt asks no other resolver.
+        addToZone("@ NS ns.elsewhere.invalid.");
+        VaktConfig config = config();
+        DnsFixture.Alerts alerts = new DnsFixture.Alerts();
+        try (Journal journal = new Journal(dir.resolve("journal.db"), Clock.systemUTC())) {
+            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT,
+                    new DnsFixture.Sleeps(), Clock.systemUTC());
+            List<TrafficResult> results = sw.apply("dns", "bergen-db", 2);
+            assertThat(results).singleElement().satisfies(r -> {
+                assertThat(r.ok()).isTrue();
+                assertThat(r.note()).startsWith("name server ns.elsewhere.invalid. of the zone did not resolve through 127.0.0.1:"
+                        + bind.port() + " (").contains("REFUSED").endsWith("): not verified there");
+            });
+            JournalEvent outcome = journal.history(50).stream().filter(e -> e.kind() == EventKind.TRAFFIC)
+                    .filter(e -> e.details().has("outcome")).findFirst().orElseThrow();
+            assertThat(outcome.details().get("note").asText()).contains("ns.elsewhere.invalid.");
+            assertThat(outcome.summary()).contains("(note: name server ns.elsewhere.invalid.");
+        }
+        assertThat(dig("127.0.0.1", bind.port(), RECORD, "A")).containsExactly(BERGEN);
     }
 }

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
@@ -12,8 +14,10 @@ import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.VaktSchema;
+import no.vakt.failover.ExecutionResult;
 import no.vakt.failover.StepName;
 import no.vakt.filesync.FileSyncDirections;
+import no.vakt.filesync.SyncDirection;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
@@ -27,7 +31,10 @@ import no.vakt.traffic.TrafficSwitch;
  *
  * <p>Roles come from the servers (see {@link LivePair}), so running it twice returns to the original
  * layout whatever the config's {@code role:} fields say. Until the standby has caught up nothing is
- * irreversible: when the wait times out the fence is lifted and the old primary keeps serving.
+ * irreversible: when the wait times out the fence is lifted and the old primary keeps serving. Once the
+ * standby is promoted every remaining step runs whatever failed before it (the epoch is raised, file sync
+ * turns around), and a failed traffic switch only leaves traffic pending: the switchover completes, the
+ * switch alerts, and {@code vakt run} retries it.
  */
 public final class Switchover {
     /** The journal's mode label for a switchover; its trigger is {@code operator}. */
@@ -37,8 +44,17 @@ public final class Switchover {
 
     public enum Outcome { COMPLETED, ABORTED, REFUSED, DRY_RUN }
 
-    /** @param writeUnavailable from the fence to the verified write on the new primary; null when not reached */
-    public record Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail) {}
+    /**
+     * @param writeUnavailable from the fence to the verified write on the new primary; null when not reached
+     * @param trafficPending the roles were swapped but the traffic switch failed: users may still be sent to the
+     *     old primary until {@code vakt run}'s retry or {@code vakt traffic apply} moves them
+     */
+    public record Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail,
+            boolean trafficPending) {
+        public Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail) {
+            this(outcome, from, to, writeUnavailable, epoch, detail, false);
+        }
+    }
 
     /** @param catchUpTimeout how long the standby may take to reach the fenced primary's position */
     public record Options(Duration catchUpTimeout, Duration replicaStart, boolean dryRun) {}
@@ -102,7 +118,6 @@ public final class Switchover {
             Instant[] fencedAt = new Instant[1];
             String[] position = new String[1];
             Duration window = null;
-            boolean promoted = false;
             try {
                 steps.run(StepName.FENCE_OLD_PRIMARY.name(), () -> {
                     fencedAt[0] = clock.instant();
@@ -141,7 +156,20 @@ public final class Switchover {
                     NodeOperations.promote(newDb);
                     return to.name() + " detached and writable";
                 });
-                promoted = true;
+            } catch (JournaledSteps.StepFailed e) {
+                String summary = e.step + " failed: " + e.getMessage() + "; " + from.name()
+                        + " stays fenced (read-only): check " + to.name() + " before lifting it";
+                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                out.println("switchover aborted: " + summary);
+                return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
+            }
+            // Past the point of no return: every remaining step runs whatever failed before it (the old primary
+            // stays fenced, never two writable primaries; BUMP_EPOCH above all), and a failed traffic switch only
+            // leaves traffic pending.
+            List<String> failed = new ArrayList<>();
+            String trafficProblem = null;
+            boolean repointed = false;
+            try {
                 steps.run(StepName.VERIFY_WRITE.name(), () -> {
                     VaktSchema.ensure(newDb);
                     NodeOperations.verifyWrite(newDb);
@@ -149,44 +177,67 @@ public final class Switchover {
                 });
                 window = Duration.between(fencedAt[0], clock.instant());
                 out.println("  write-unavailable window: " + window.toMillis() + " ms (fence to verified write)");
+            } catch (JournaledSteps.StepFailed e) {
+                failed.add(e.step + " failed: " + e.getMessage());
+            }
+            try {
                 steps.run(REPOINT_STEP, () -> {
                     ReplicaSetup.pointAt(oldDb, to, config.replication(), replPassword, null);
                     String problem = ReplicaSetup.awaitThreads(oldDb, options.replicaStart(), clock).orElse(null);
                     if (problem != null) throw new SQLException(from.name() + "'s replica threads did not start: " + problem);
                     return from.name() + " replicates from " + to.name() + " (read_only stays ON)";
                 });
+                repointed = true;
+            } catch (JournaledSteps.StepFailed e) {
+                failed.add(e.step + " failed: " + e.getMessage());
+            }
+            try {
                 steps.run(StepName.HANDOVER.name(), () -> {
                     traffic.routeTo(config.cluster(), to.name(), epoch);
                     return "traffic routed to " + to.name();
                 });
+            } catch (JournaledSteps.StepFailed e) {
+                trafficProblem = "traffic switch to " + to.name() + " failed: " + e.getMessage();
+            }
+            try {
                 steps.run(StepName.BUMP_EPOCH.name(), () -> {
                     journal.recordEpoch(config.cluster(), epoch, to.name(), "switchover " + from.name() + " -> " + to.name());
                     NodeOperations.recordEpoch(newDb, epoch, to.name());
                     return "epoch " + epoch + " in the journal and in " + to.name();
                 });
             } catch (JournaledSteps.StepFailed e) {
-                // Past PROMOTE the old primary stays fenced whatever failed: never two writable primaries.
-                String summary = e.step + " failed: " + e.getMessage() + (promoted
-                        ? "; " + to.name() + " is promoted, " + from.name() + " stays read-only: finish by hand"
-                                + " (vakt rejoin " + from.name() + ")"
-                        : "; " + from.name() + " stays fenced (read-only): check " + to.name() + " before lifting it");
+                failed.add(e.step + " failed: " + e.getMessage());
+            }
+            // Here, not in each caller: the CLI, the API and a drill's switch-back all turn file sync around. Files
+            // flow to the old primary only when it follows the new one; else nowhere until a rejoin.
+            boolean filesTurned = repointed ? FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)
+                    : config.files().enabled() && FileSyncDirections.record(journal, config,
+                            new SyncDirection(to.name(), null, epoch, "switchover"));
+            if (!failed.isEmpty()) {
+                String summary = String.join("; ", failed) + (trafficProblem == null ? "" : "; " + trafficProblem) + "; "
+                        + to.name() + " is promoted (the later steps ran), " + from.name() + " stays read-only: finish by"
+                        + " hand (vakt rejoin " + from.name() + ")";
                 journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
-                return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary);
+                return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null);
             }
             String summary = from.name() + " -> " + to.name() + ", epoch " + epoch + ", write-unavailable "
                     + window.toMillis() + " ms";
+            if (trafficProblem != null) {
+                summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + summary + "; " + trafficProblem
+                        + "; vakt run retries the switch; by hand: vakt traffic apply";
+            }
             journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
-            out.println("switchover completed: " + summary);
-            // Here, not in each caller: the CLI, the API and a drill's switch-back all turn file sync around.
-            if (FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)) {
-                out.println("file sync: now " + to.name() + " -> " + from.name());
+            out.println("switchover completed" + (trafficProblem == null ? ": " + summary
+                    : ", traffic PENDING: " + summary.substring(ExecutionResult.TRAFFIC_PENDING_SUMMARY.length())));
+            if (filesTurned) {
+                out.println("file sync: now " + to.name() + (repointed ? " -> " + from.name() : ", paused until a rejoin"));
             }
             if (!to.equals(config.primary())) {
                 out.println("note: the config still names " + config.primary().name() + " as primary; Vakt uses the live"
                         + " roles, but update role: in the config when this layout is meant to stay");
             }
-            return new Result(Outcome.COMPLETED, from.name(), to.name(), window, epoch, summary);
+            return new Result(Outcome.COMPLETED, from.name(), to.name(), window, epoch, summary, trafficProblem != null);
         }
     }
 

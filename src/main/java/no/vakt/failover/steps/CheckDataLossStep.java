@@ -17,6 +17,7 @@ import no.vakt.db.NodeState;
 import no.vakt.failover.DataLossEstimate;
 import no.vakt.failover.DataLossEstimator;
 import no.vakt.failover.FailoverStep;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.StandbySnapshot;
 import no.vakt.failover.StepContext;
 import no.vakt.failover.StepName;
@@ -38,6 +39,7 @@ public final class CheckDataLossStep implements FailoverStep {
     private final AlertSink alerts;
     private final Supplier<Optional<Instant>> primaryLastHeartbeat;
     private final OldPrimaryReachability known;
+    private final OperatorCommands commands;
 
     /**
      * A step of its own run: it asks the old primary with the full timeout.
@@ -53,6 +55,13 @@ public final class CheckDataLossStep implements FailoverStep {
     /** @param known what this run knows about the old primary's reachability, shared by its steps */
     public CheckDataLossStep(StepNodes nodes, Clock clock, Duration rpo, AlertSink alerts,
             Supplier<Optional<Instant>> primaryLastHeartbeat, OldPrimaryReachability known) {
+        this(nodes, clock, rpo, alerts, primaryLastHeartbeat, known, OperatorCommands.NONE);
+    }
+
+    /** @param commands the override command its alert names, with the process's {@code --config} */
+    public CheckDataLossStep(StepNodes nodes, Clock clock, Duration rpo, AlertSink alerts,
+            Supplier<Optional<Instant>> primaryLastHeartbeat, OldPrimaryReachability known, OperatorCommands commands) {
+        this.commands = commands;
         this.nodes = nodes;
         this.clock = clock;
         this.rpo = rpo;
@@ -101,7 +110,7 @@ public final class CheckDataLossStep implements FailoverStep {
         if (!ctx.enforceRpo()) return StepResult.ok("RPO waived by --force: " + problems + evidence);
         alerts.send(new Alert(Severity.CRITICAL, ctx.cluster(),
                 "promotion of " + ctx.toNode() + " stopped: data loss beyond the RPO",
-                problems + evidence, "investigate; promote anyway with: vakt promote --confirm --force",
+                problems + evidence, "investigate; promote anyway with: " + commands.promote(true),
                 AlertKind.PROMOTION_REFUSED, ctx.toNode()));
         return StepResult.failed(problems + evidence);
     }

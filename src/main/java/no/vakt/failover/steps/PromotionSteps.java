@@ -9,6 +9,7 @@ import no.vakt.alert.AlertSink;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.FailoverStep;
 import no.vakt.failover.HandoverStep;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
@@ -25,15 +26,22 @@ public final class PromotionSteps {
     public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
             AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
             Supplier<Optional<Instant>> primaryLastHeartbeat) {
+        return create(config, nodes, journal, clock, alerts, traffic, files, primaryLastHeartbeat, OperatorCommands.NONE);
+    }
+
+    /** @param commands the commands alerts and step details name, with this process's {@code --config} */
+    public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
+            AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
+            Supplier<Optional<Instant>> primaryLastHeartbeat, OperatorCommands commands) {
         var checks = config.policy().checks();
         OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
         return List.of(
                 new FenceOldPrimaryStep(nodes, known),
                 new ApplyRelayLogStep(nodes, config.policy().maxApplyWait(), known),
-                new CheckDataLossStep(nodes, clock, config.objectives().rpo(), alerts, primaryLastHeartbeat, known),
+                new CheckDataLossStep(nodes, clock, config.objectives().rpo(), alerts, primaryLastHeartbeat, known, commands),
                 new PromoteStandbyStep(nodes, known),
                 new VerifyWriteStep(nodes),
-                new HandoverStep(traffic, files, alerts),
+                new HandoverStep(traffic, files, commands),
                 new BumpEpochStep(nodes, journal));
     }
 }

@@ -83,6 +83,38 @@ class SwitchoverTest {
         }
     }
 
+    /** Past the promotion a failed traffic switch only leaves traffic pending: the epoch moves, files turn around. */
+    @Test
+    void aFailedTrafficSwitchCompletesTheSwitchoverWithTrafficPending() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            ReplicationFixture.start(pair);
+            pair.rewriteConfig(y -> y.replace("files: {}\n", "files:\n  directories:\n"
+                    + "    - path: oslo/uploads\n      target: bergen/uploads\n  ssh:\n    port: 1\n"));
+            var cfg = pair.config();
+            try (Journal journal = new Journal(pair.dir.resolve(".vakt/journal.db"), Clock.systemUTC())) {
+                java.io.StringWriter text = new java.io.StringWriter();
+                Switchover.Result r = new Switchover(journal, (cluster, node, epoch) -> {
+                    throw new IllegalStateException("DNS API answered 503");
+                }, Clock.systemUTC(), Duration.ofSeconds(3))
+                        .run(cfg, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false),
+                                new java.io.PrintWriter(text, true));
+                assertThat(r.outcome()).as(text.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
+                assertThat(r.trafficPending()).isTrue();
+                assertThat(text.toString()).contains("HANDOVER: FAILED: DNS API answered 503")
+                        .contains("BUMP_EPOCH: epoch 1").contains("switchover completed, traffic PENDING: oslo-db -> bergen-db")
+                        .contains("file sync: now bergen-db -> oslo-db");
+                FailoverRecord f = journal.failovers(1).get(0);
+                assertThat(f.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+                assertThat(f.summary()).startsWith("traffic pending: oslo-db -> bergen-db, epoch 1");
+                assertThat(journal.currentEpoch()).isEqualTo(1);
+                assertThat(FileSyncDirections.current(journal, cfg).source()).isEqualTo("bergen-db");
+            }
+            assertReplicates(pair.primary, pair.standby);
+            assertThat(scalar(pair.standby, "SELECT CONCAT(epoch, '/', primary_node) FROM vakt.cluster WHERE id = 1"))
+                    .contains("1/bergen-db");
+        }
+    }
+
     @Test
     void roundTripKeepsEveryRowAndSwapsTheRolesTwice() throws Exception {
         try (TestPair pair = TestPair.start()) {
