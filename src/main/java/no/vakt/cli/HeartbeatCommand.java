@@ -11,6 +11,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.replication.HeartbeatWriter;
+import no.vakt.status.HeartbeatLag;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,7 @@ public final class HeartbeatCommand implements Callable<Integer> {
         try (HeartbeatWriter writer = HeartbeatWriter.forNode(primary, interval, clock)) {
             if (once) {
                 HeartbeatWriter.Outcome outcome = writer.writeOnce();
-                out.println("heartbeat: " + describe(outcome, writer.stats(), primary) + "; " + lag(inspector.inspect(standby)));
+                out.println("heartbeat: " + describe(outcome, writer.stats(), primary) + "; " + lag(inspector.inspect(standby), inspector.inspect(primary)));
                 return outcome == HeartbeatWriter.Outcome.WRITTEN ? ExitCodes.OK : ExitCodes.FAILED;
             }
             out.println("heartbeat: writing to " + primary.name() + " every " + Durations.format(interval)
@@ -64,14 +65,13 @@ public final class HeartbeatCommand implements Callable<Integer> {
             Instant deadline = duration == null ? Instant.MAX : clock.instant().plus(duration);
             long seen = 0;
             while (clock.instant().isBefore(deadline)) {
-                long wait = Math.min(report.toMillis(), Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
-                Thread.sleep(wait);
+                Thread.sleep(nextWaitMillis(clock.instant(), deadline, report));
                 HeartbeatWriter.Stats s = writer.stats();
                 String writes = s.written() > seen ? primary.name() + " +" + (s.written() - seen) + " written"
                         : primary.name() + " " + (s.skippedReadOnly() > 0 && s.lastError() == null ? "is read_only: not writing"
                                 : "not written: " + s.lastError());
                 seen = s.written();
-                out.println("heartbeat: " + writes + "; " + lag(inspector.inspect(standby)));
+                out.println("heartbeat: " + writes + "; " + lag(inspector.inspect(standby), inspector.inspect(primary)));
                 out.flush();
             }
             HeartbeatWriter.Stats s = writer.stats();
@@ -79,6 +79,12 @@ public final class HeartbeatCommand implements Callable<Integer> {
                     + s.skippedReadOnly() + " skipped (read_only)");
             return s.written() > 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    /** Until the next report line, or the deadline when it is nearer; "until Ctrl-C" is Instant.MAX. */
+    static long nextWaitMillis(Instant now, Instant deadline, Duration report) {
+        Duration left = Duration.between(now, deadline); // fits: Duration holds seconds as a long
+        return left.compareTo(report) >= 0 ? report.toMillis() : Math.max(1, left.toMillis());
     }
 
     private static String describe(HeartbeatWriter.Outcome outcome, HeartbeatWriter.Stats stats, Node primary) {
@@ -89,14 +95,19 @@ public final class HeartbeatCommand implements Callable<Integer> {
         };
     }
 
-    /** The standby's lag from the heartbeat, with Seconds_Behind_Master beside it for comparison only. */
-    static String lag(NodeState standby) {
+    /**
+     * The standby's lag from the heartbeat (its newest row against the primary's, read one after the
+     * other, as {@code vakt status} measures it), with Seconds_Behind_Master beside it for comparison only.
+     */
+    static String lag(NodeState standby, NodeState primary) {
         String node = standby.node().name();
         if (!standby.reachable()) return node + " unreachable: " + standby.error();
         String sbm = standby.replica()
                 .map(r -> r.secondsBehindMaster() == null ? "NULL" : r.secondsBehindMaster().toString())
                 .orElse("not replicating");
-        String lag = standby.heartbeatLagMs() == null ? "no heartbeat yet" : "lag " + standby.heartbeatLagMs() + " ms";
+        HeartbeatLag.Measured m = HeartbeatLag.of(standby.heartbeatLagMs(), primary.reachable() ? primary.heartbeatLagMs() : null);
+        String lag = m == null ? "no heartbeat yet"
+                : "lag " + m.ms() + " ms" + (m.basis() == HeartbeatLag.Basis.AGE ? " (age of its newest row: the primary did not answer)" : "");
         return node + " " + lag + " (Seconds_Behind_Master " + sbm + ", shown, not trusted)";
     }
 }
