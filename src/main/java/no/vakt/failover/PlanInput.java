@@ -15,7 +15,7 @@ import no.vakt.detect.PrimaryHealth;
  * @param oldPrimaryBinlogPos the old primary's {@code gtid_binlog_pos} when known
  * @param primaryLastHeartbeat the newest heartbeat time stamp written on the old primary, when known
  *     (the monitor knows what it wrote); empty makes the loss estimate assume the worst
- * @param lastFailoverEnd the end of the last completed failover, for the cooldown
+ * @param lastFailoverEnd the end of the last failover that changed the roles ({@link no.vakt.journal.Journal#lastFailoverEnd}), for the cooldown
  * @param failoverRunning a failover is running, or a crashed one still awaits recovery
  * @param commands how the approve command is written (with the process's {@code --config}); never null
  */

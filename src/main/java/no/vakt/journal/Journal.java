@@ -324,14 +324,16 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * When the last completed failover ended, for the anti-flapping cooldown. Only completed failovers
-     * count: an aborted or refused one changed no roles, so there is nothing to flap back from.
+     * When the last failover that changed the roles ended, for the anti-flapping cooldown: every completed
+     * one, and an aborted one that got past its promotion (the standby is writable: its roles changed as
+     * much as after a completed one). A refused one, or one aborted before the promotion, changed nothing.
      */
     public synchronized Optional<Instant> lastFailoverEnd() {
         return read(() -> {
             try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery(
-                            "SELECT MAX(ended_at) FROM failovers WHERE outcome = 'completed'")) {
+                    ResultSet rs = st.executeQuery("SELECT MAX(f.ended_at) FROM failovers f WHERE f.outcome = 'completed'"
+                            + " OR (f.outcome = 'aborted' AND EXISTS (SELECT 1 FROM steps s WHERE s.failover_id = f.id"
+                            + " AND s.name = 'PROMOTE_STANDBY' AND s.outcome IN ('ok', 'skipped')))")) {
                 rs.next();
                 long ms = rs.getLong(1);
                 return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));

@@ -211,6 +211,24 @@ class JournalTest {
     }
 
     @Test
+    void anAbortedFailoverPastItsPromotionStartsTheCooldownToo() {
+        try (Journal j = new Journal(db(), clock)) {
+            long a = j.beginFailover(failover(1));
+            j.stepFinished(a, j.stepStarted(a, "FENCE_OLD_PRIMARY"), StepOutcome.FAILED, "fence command failed");
+            j.finishFailover(a, FailoverOutcome.ABORTED, "fence failed");
+            assertThat(j.lastFailoverEnd()).isEmpty();
+            clock.advance(Duration.ofMinutes(5));
+            long b = j.beginFailover(failover(2));
+            j.stepFinished(b, j.stepStarted(b, "PROMOTE_STANDBY"), StepOutcome.OK, "read_only=OFF");
+            j.stepFinished(b, j.stepStarted(b, "VERIFY_WRITE"), StepOutcome.FAILED, "the canary write failed");
+            clock.advance(Duration.ofSeconds(2));
+            j.finishFailover(b, FailoverOutcome.ABORTED, "VERIFY_WRITE failed");
+            // The standby was made writable: the roles changed, so no automatic failover back for the cooldown.
+            assertThat(j.lastFailoverEnd()).contains(clock.instant());
+        }
+    }
+
+    @Test
     void everythingSurvivesCloseAndReopen() {
         long id;
         try (Journal j = new Journal(db(), clock)) {
