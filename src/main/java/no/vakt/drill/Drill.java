@@ -151,8 +151,8 @@ public final class Drill {
             return refused(e.getMessage());
         }
         FailoverMonitor monitor = o.monitor() == MonitorMode.EXTERNAL ? new ExternalMonitor()
-                : new InProcessMonitor(config, journal, clock, env.alerts(), env.traffic(), env.fileSync(),
-                        line -> say("  monitor: " + line));
+                : new InProcessMonitor(config, configFile.toAbsolutePath(), journal, clock, env.alerts(), env.traffic(),
+                        env.fileSync(), line -> say("  monitor: " + line));
         boolean heartbeatsMoving = heartbeatsMoving(oldPrimary);
         if (o.monitor() == MonitorMode.OWN && heartbeatsMoving) {
             return refused("another monitor (vakt run) or vakt heartbeat is writing heartbeats on " + oldPrimary.name()

@@ -1,5 +1,6 @@
 package no.vakt.drill;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +24,11 @@ public final class InProcessMonitor implements FailoverMonitor {
     private final Monitor monitor;
     private final FileSync files;
 
-    public InProcessMonitor(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
-            FileSync files, Consumer<String> out) {
+    /** @param configFile the drill's config: the alerts' commands name it, as {@code vakt run}'s do */
+    public InProcessMonitor(VaktConfig config, Path configFile, Journal journal, Clock clock, AlertSink alerts,
+            TrafficSwitch traffic, FileSync files, Consumer<String> out) {
         this.files = files;
-        this.monitor = new FailoverWatch(config, journal, clock, alerts, traffic, files.director(), out).monitor();
+        this.monitor = new FailoverWatch(config, configFile, journal, clock, alerts, traffic, files.director(), out).monitor();
     }
 
     @Override
