@@ -124,6 +124,10 @@ public final class FailoverBench {
                 });
                 monitor.start();
                 awaitHeartbeats(monitor);
+                // A real crash lands anywhere between two probes: a fixed kill point would measure only the
+                // best or only the worst case of the detection, whichever the probe phase happened to give.
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current()
+                        .nextLong(cfg.policy().checks().interval().toMillis() + 1));
                 Instant fault = clock.instant();
                 lab.server(LabSite.OSLO, settings).kill();
                 Instant firstWrite = firstApplicationWrite(settings.address(LabSite.BERGEN), settings.port(), appPassword, clock);
