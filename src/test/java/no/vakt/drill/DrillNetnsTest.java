@@ -20,6 +20,7 @@ import no.vakt.lab.LabSite;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.status.LiveRole;
 import no.vakt.testing.Cli;
+import no.vakt.testing.TestDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,9 +46,7 @@ class DrillNetnsTest {
     void labUp() throws Exception {
         Assumptions.assumeTrue(LabNetns.unavailableReason().isEmpty(),
                 () -> "skipped: " + LabNetns.unavailableReason().orElse("") + " (the network faults need it)");
-        Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "netns-lab-");
+        dir = TestDirs.create("netns-lab-");
         Cli up = Cli.run("lab", "up", "--dir", dir.toString(), "--netns", "--netns-prefix", PREFIX, "--netns-octet",
                 Integer.toString(OCTET), "--no-tls", "--no-hints");
         assertThat(up.exitCode()).as(up.out() + up.err()).isZero();

@@ -25,6 +25,7 @@ import no.vakt.lab.BindServer;
 import no.vakt.lab.LabConfigTemplate;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.testing.Dig;
+import no.vakt.testing.TestDirs;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
 import no.vakt.traffic.RetryPolicy;
 import no.vakt.traffic.Sleeper;
@@ -70,9 +71,7 @@ class TrafficRetryTest {
 
     @Test
     void thePendingSwitchIsRetriedUntilItSucceedsAndAbandonedWhenTheRolesChange() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir"))),
-                "retry-");
-        Files.createDirectories(dir);
+        Path dir = TestDirs.create("retry-");
         BindServer bind = new BindServer(dir.resolve("bind"), "127.0.0.1", Dig.freePort("127.0.0.1"), ZONE, "vakt-retry");
         List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
         List<String> lines = Collections.synchronizedList(new ArrayList<>());

@@ -2,11 +2,11 @@ package no.vakt.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Loopback;
+import no.vakt.testing.TestDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +20,7 @@ class DemoTest {
 
     @BeforeEach
     void fresh() throws Exception {
-        Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "demo-").resolve("lab");
+        dir = TestDirs.create("demo-").resolve("lab");
         oslo = Loopback.nextAddress();
         bergen = Loopback.nextAddress();
         port = LabTest.freePortOnBoth(oslo, bergen);

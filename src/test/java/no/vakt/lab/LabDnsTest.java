@@ -13,6 +13,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Dig;
 import no.vakt.testing.Loopback;
+import no.vakt.testing.TestDirs;
 import no.vakt.traffic.Rfc2136Entry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,9 +27,7 @@ class LabDnsTest {
 
     @BeforeEach
     void freshLab() throws Exception {
-        Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "labdns-").resolve("lab");
+        dir = TestDirs.create("labdns-").resolve("lab");
         oslo = Loopback.nextAddress();
         bergen = Loopback.nextAddress();
     }

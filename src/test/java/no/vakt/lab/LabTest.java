@@ -20,6 +20,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Loopback;
+import no.vakt.testing.TestDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,7 @@ class LabTest {
 
     @BeforeEach
     void freshLab() throws Exception {
-        Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "lab-").resolve("lab");
+        dir = TestDirs.create("lab-").resolve("lab");
         oslo = Loopback.nextAddress();
         bergen = Loopback.nextAddress();
         port = freePortOnBoth(oslo, bergen);

@@ -153,9 +153,7 @@ public final class TestPair implements AutoCloseable {
         }
 
         public TestPair start() throws Exception {
-            Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            Path dir = Files.createTempDirectory(base, "pair-");
+            Path dir = TestDirs.create("pair-");
             Path secrets = Files.createDirectories(dir.resolve("secrets"));
             Path adminPw = secret(secrets.resolve("admin.password"), "admin-" + Long.toHexString(System.nanoTime()));
             Path replPw = secret(secrets.resolve("replication.password"), "repl-" + Long.toHexString(System.nanoTime()));

@@ -11,6 +11,7 @@ import no.vakt.alert.AlertSink;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabConfigTemplate;
+import no.vakt.testing.TestDirs;
 
 /** What the DNS tests share: a config around a traffic section, dig, free ports, collected alerts. */
 final class DnsFixture {
@@ -21,9 +22,7 @@ final class DnsFixture {
     private DnsFixture() {}
 
     static Path tempDir(String prefix) throws IOException {
-        Path base = Path.of(System.getProperty("vakt.test.tmp", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(base);
-        return Files.createTempDirectory(base, prefix);
+        return TestDirs.create(prefix);
     }
 
     /** A pair oslo-db (primary, OSLO) / bergen-db (standby, BERGEN) whose {@code traffic:} is {@code trafficYaml}. */
