@@ -13,6 +13,7 @@ import no.vakt.lab.BindServer;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Dig;
 import no.vakt.testing.TestPair;
+import no.vakt.testing.TrafficYaml;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,13 +30,7 @@ class TrafficCommandTest {
             BindServer bind = new BindServer(pair.dir.resolve("bind"), "127.0.0.1", Dig.freePort("127.0.0.1"), ZONE, "vakt-e2e");
             try {
                 bind.start(Map.of("app", pair.primary.host()), 5);
-                pair.rewriteConfig(s -> s.replace("traffic: []\n", "traffic:\n"
-                        + "  - type: rfc2136\n"
-                        + "    zone: " + ZONE + "\n"
-                        + "    record: app\n"
-                        + "    ttl: 5s\n"
-                        + "    server: 127.0.0.1:" + bind.port() + "\n"
-                        + "    key-file: bind/tsig.key\n"));
+                pair.rewriteConfig(s -> TrafficYaml.rfc2136(s, ZONE, bind.port(), "bind/tsig.key"));
                 String cfg = pair.configFile.toString();
 
                 JsonNode before = show(cfg);

@@ -18,6 +18,7 @@ import no.vakt.testing.Cli;
 import no.vakt.testing.Dig;
 import no.vakt.testing.Loopback;
 import no.vakt.testing.TestPair;
+import no.vakt.testing.TrafficYaml;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,16 +40,8 @@ class TrafficPendingFailoverTest {
                 Path key = pair.dir.resolve("tsig.key");
                 BindServer.generateKey(key, "vakt-e2e"); // the right name, another secret: BADSIG
                 Path alertLog = pair.dir.resolve("alerts.jsonl");
-                pair.rewriteConfig(s -> s
+                pair.rewriteConfig(s -> TrafficYaml.rfc2136(s, ZONE, bind.port(), "tsig.key", "verify-timeout: 5s")
                         .replace("files: {}\n", "files:\n  directories:\n    - path: oslo/uploads\n      target: bergen/uploads\n")
-                        .replace("traffic: []\n", "traffic:\n"
-                                + "  - type: rfc2136\n"
-                                + "    zone: " + ZONE + "\n"
-                                + "    record: app\n"
-                                + "    ttl: 5s\n"
-                                + "    server: 127.0.0.1:" + bind.port() + "\n"
-                                + "    key-file: tsig.key\n"
-                                + "    verify-timeout: 5s\n")
                         .replace("alerts: []\n", "alerts:\n"
                                 + "  channels:\n"
                                 + "    - type: command\n"

@@ -25,6 +25,7 @@ import no.vakt.lab.BindServer;
 import no.vakt.testing.Dig;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
+import no.vakt.testing.TrafficYaml;
 import no.vakt.traffic.TrafficState;
 import no.vakt.traffic.TrafficSwitch;
 import no.vakt.traffic.TrafficSwitches;
@@ -120,11 +121,8 @@ class TrafficPendingRecoveryTest {
             bind = new BindServer(pair.dir.resolve("bind"), "127.0.0.1", Dig.freePort("127.0.0.1"), ZONE, "vakt-rec");
             bind.start(Map.of("app", pair.primary.host()), 5);
             BindServer.generateKey(pair.dir.resolve("wrong.key"), "vakt-rec");
-            pair.rewriteConfig(s -> s
-                    .replace("files: {}\n", "files:\n  directories:\n    - path: oslo/uploads\n      target: bergen/uploads\n")
-                    .replace("traffic: []\n", "traffic:\n  - type: rfc2136\n    zone: " + ZONE + "\n    record: app\n"
-                            + "    ttl: 5s\n    server: 127.0.0.1:" + bind.port() + "\n    key-file: wrong.key\n"
-                            + "    verify-timeout: 3s\n"));
+            pair.rewriteConfig(s -> TrafficYaml.rfc2136(s, ZONE, bind.port(), "wrong.key", "verify-timeout: 3s")
+                    .replace("files: {}\n", "files:\n  directories:\n    - path: oslo/uploads\n      target: bergen/uploads\n"));
             config = pair.config();
             journalFile = pair.dir.resolve(".vakt/journal.db");
         }

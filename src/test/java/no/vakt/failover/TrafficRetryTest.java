@@ -26,6 +26,7 @@ import no.vakt.lab.LabConfigTemplate;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.testing.Dig;
 import no.vakt.testing.TestDirs;
+import no.vakt.testing.TrafficYaml;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
 import no.vakt.traffic.RetryPolicy;
 import no.vakt.traffic.Sleeper;
@@ -129,9 +130,7 @@ class TrafficRetryTest {
         String yaml = new LabConfigTemplate("dns", OSLO, 3306, BERGEN, 3306, "vakt", dir.resolve("admin.password"), "repl",
                 dir.resolve("repl.password"), List.of("shop"), "manual", null, false, "127.0.0.1").render();
         Path file = dir.resolve("vakt.yml");
-        Files.writeString(file, yaml.replace("traffic: []\n", "traffic:\n  - type: rfc2136\n    zone: " + ZONE + "\n"
-                + "    record: app\n    ttl: 5s\n    server: 127.0.0.1:" + bind.port() + "\n    key-file: tsig.key\n"
-                + "    timeout: 300ms\n    verify-timeout: 2s\n"));
+        Files.writeString(file, TrafficYaml.rfc2136(yaml, ZONE, bind.port(), "tsig.key", "timeout: 300ms", "verify-timeout: 2s"));
         return ConfigLoader.load(file);
     }
 }
