@@ -58,21 +58,36 @@ class SwitchoverTest {
         return Long.parseLong(m.group(1));
     }
 
+    /** A replicating pair with file sync configured; only the journal is touched, so the ssh port is never contacted. */
+    private static TestPair replicatingWithFileSync() throws Exception {
+        TestPair pair = TestPair.start();
+        try {
+            ReplicationFixture.start(pair);
+            pair.rewriteConfig(y -> y.replace("files: {}\n", "files:\n  directories:\n"
+                    + "    - path: oslo/uploads\n      target: bergen/uploads\n  ssh:\n    port: 1\n"));
+            return pair;
+        } catch (Exception | Error e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    private static Switchover.Result switchover(Journal journal, no.vakt.traffic.TrafficSwitch traffic,
+            no.vakt.config.VaktConfig cfg, java.io.StringWriter text) throws Exception {
+        return new Switchover(journal, traffic, Clock.systemUTC(), Duration.ofSeconds(3))
+                .run(cfg, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false),
+                        new java.io.PrintWriter(text, true));
+    }
+
     /** The direction is the switchover's own business, so the CLI, the API and a drill's switch-back agree. */
     @Test
     void aCompletedSwitchoverTurnsFileSyncAround() throws Exception {
-        try (TestPair pair = TestPair.start()) {
-            ReplicationFixture.start(pair);
-            // Only the journal is touched: nothing is pushed, so the ssh port is never contacted.
-            pair.rewriteConfig(y -> y.replace("files: {}\n", "files:\n  directories:\n"
-                    + "    - path: oslo/uploads\n      target: bergen/uploads\n  ssh:\n    port: 1\n"));
+        try (TestPair pair = replicatingWithFileSync()) {
             var cfg = pair.config();
             try (Journal journal = new Journal(pair.dir.resolve(".vakt/journal.db"), Clock.systemUTC())) {
                 assertThat(FileSyncDirections.current(journal, cfg).source()).isEqualTo("oslo-db");
                 java.io.StringWriter text = new java.io.StringWriter();
-                Switchover.Result r = new Switchover(journal, new NoOpTrafficSwitch(), Clock.systemUTC(), Duration.ofSeconds(3))
-                        .run(cfg, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false),
-                                new java.io.PrintWriter(text, true));
+                Switchover.Result r = switchover(journal, new NoOpTrafficSwitch(), cfg, text);
                 assertThat(r.outcome()).as(text.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
                 assertThat(text.toString()).contains("file sync: now bergen-db -> oslo-db");
                 var d = FileSyncDirections.current(journal, cfg);
@@ -86,18 +101,13 @@ class SwitchoverTest {
     /** Past the promotion a failed traffic switch only leaves traffic pending: the epoch moves, files turn around. */
     @Test
     void aFailedTrafficSwitchCompletesTheSwitchoverWithTrafficPending() throws Exception {
-        try (TestPair pair = TestPair.start()) {
-            ReplicationFixture.start(pair);
-            pair.rewriteConfig(y -> y.replace("files: {}\n", "files:\n  directories:\n"
-                    + "    - path: oslo/uploads\n      target: bergen/uploads\n  ssh:\n    port: 1\n"));
+        try (TestPair pair = replicatingWithFileSync()) {
             var cfg = pair.config();
             try (Journal journal = new Journal(pair.dir.resolve(".vakt/journal.db"), Clock.systemUTC())) {
                 java.io.StringWriter text = new java.io.StringWriter();
-                Switchover.Result r = new Switchover(journal, (cluster, node, epoch) -> {
+                Switchover.Result r = switchover(journal, (cluster, node, epoch) -> {
                     throw new IllegalStateException("DNS API answered 503");
-                }, Clock.systemUTC(), Duration.ofSeconds(3))
-                        .run(cfg, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false),
-                                new java.io.PrintWriter(text, true));
+                }, cfg, text);
                 assertThat(r.outcome()).as(text.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
                 assertThat(r.trafficPending()).isTrue();
                 assertThat(text.toString()).contains("HANDOVER: FAILED: DNS API answered 503")
