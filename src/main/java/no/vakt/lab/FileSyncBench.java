@@ -45,6 +45,12 @@ public final class FileSyncBench {
         Path work = Files.createTempDirectory("vakt-bench-filesync");
         FileSyncBench b = new FileSyncBench(work, jar);
         List<Run> runs = new ArrayList<>();
+        // Interrupted (Ctrl-C, kill): the finally below does not run, so stop what this run started.
+        Thread cleanup = new Thread(() -> {
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+            if (b.sshd != null) b.sshd.stop();
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             int port;
             try (ServerSocket s = new ServerSocket()) {
@@ -64,6 +70,7 @@ public final class FileSyncBench {
         } finally {
             if (b.sshd != null) b.sshd.stop();
             MariaDbServer.deleteTree(work);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
         print(runs);
     }
