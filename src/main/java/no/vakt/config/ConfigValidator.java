@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 /** Checks that need the whole bound config: required keys, uniqueness, one primary and one standby. */
 final class ConfigValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_$]{1,64}");
     private static final Pattern SQL_USER = Pattern.compile("[A-Za-z0-9_.-]{1,80}");
 
@@ -43,7 +42,8 @@ final class ConfigValidator {
         for (int i = 0; i < policy.jurisdictions().size(); i++) {
             String j = policy.jurisdictions().get(i);
             if (j == null || !Jurisdictions.isKnownEntry(j)) {
-                p.add("policy.jurisdictions[" + i + "]", "expected a two-letter country code, EEA or EU; got '" + j + "'");
+                p.add("policy.jurisdictions[" + i + "]", "expected an ISO 3166 two-letter country code (like NO), EEA or EU;"
+                        + " got '" + j + "'");
             }
         }
         if (policy.jurisdictions().isEmpty()) p.add("policy.jurisdictions", "expected at least one country code");
@@ -70,8 +70,8 @@ final class ConfigValidator {
             } else if (!siteNames.add(site.name())) {
                 p.add(sp + ".name", "site '" + site.name() + "' is defined twice");
             }
-            if (site.country() != null && !COUNTRY.matcher(site.country()).matches()) {
-                p.add(sp + ".country", "expected an ISO 3166 two-letter country code like NO; got '" + site.country() + "'");
+            if (site.country() != null && !Jurisdictions.isCountryCode(site.country())) {
+                p.add(sp + ".country", countryExpected(site.country()));
             }
             if (site.nodes().isEmpty()) p.add(sp + ".nodes", "expected at least one node");
             for (int n = 0; n < site.nodes().size(); n++) {
@@ -92,8 +92,8 @@ final class ConfigValidator {
                 String country = node.country() != null ? node.country() : site.country();
                 if (country == null) {
                     p.add(np, "expected a country code on the node or its site (for example country: NO)");
-                } else if (node.country() != null && !COUNTRY.matcher(node.country()).matches()) {
-                    p.add(np + ".country", "expected an ISO 3166 two-letter country code like NO; got '" + node.country() + "'");
+                } else if (node.country() != null && !Jurisdictions.isCountryCode(node.country())) {
+                    p.add(np + ".country", countryExpected(node.country()));
                 }
                 mysql(node.mysql(), np + ".mysql", p);
                 if (node.healthUrl() != null && node.healthUrl().getScheme() == null) {
@@ -190,5 +190,12 @@ final class ConfigValidator {
         } else if (file != null && env != null) {
             p.add(path + ".password-env", "expected either password-file or password-env, not both");
         }
+    }
+
+    private static String countryExpected(String got) {
+        String hint = "UK".equalsIgnoreCase(got) ? " (the United Kingdom is GB)"
+                : got.length() == 2 && Jurisdictions.isCountryCode(got.toUpperCase(java.util.Locale.ROOT))
+                ? " (in capitals: " + got.toUpperCase(java.util.Locale.ROOT) + ")" : "";
+        return "expected an assigned ISO 3166 two-letter country code in capitals, like NO; got '" + got + "'" + hint;
     }
 }

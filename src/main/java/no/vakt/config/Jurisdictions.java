@@ -33,6 +33,16 @@ public final class Jurisdictions {
 
     public static boolean isKnownEntry(String entry) {
         String code = entry.toUpperCase(Locale.ROOT);
-        return code.equals("EEA") || code.equals("EU") || code.matches("[A-Z]{2}");
+        return code.equals("EEA") || code.equals("EU") || isCountryCode(code);
     }
+
+    /**
+     * An assigned ISO 3166-1 alpha-2 code in capitals ("NO", not "no", "UK" or "XX"): a made-up code would
+     * pass the jurisdiction check only by matching a made-up entry in policy.jurisdictions.
+     */
+    public static boolean isCountryCode(String code) {
+        return code != null && ISO_COUNTRIES.contains(code);
+    }
+
+    private static final Set<String> ISO_COUNTRIES = Set.of(Locale.getISOCountries());
 }

@@ -190,6 +190,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void madeUpCountryCodesAreRejectedWhereTheyStand() throws Exception {
+        ConfigProblem site = onlyProblem(VALID.replaceFirst("country: NO", "country: XX"));
+        assertThat(site.field()).isEqualTo("sites[0].country");
+        assertThat(site.message()).contains("ISO 3166", "'XX'");
+        assertThat(onlyProblem(VALID.replaceFirst("country: NO", "country: UK")).message()).contains("GB");
+        assertThat(onlyProblem(VALID.replaceFirst("country: NO", "country: no")).message()).contains("in capitals: NO");
+        ConfigProblem j = onlyProblem(VALID.replace("    failures: 3", "    failures: 3\n  jurisdictions: [NO, XX]"));
+        assertThat(j.field()).isEqualTo("policy.jurisdictions[1]");
+        assertThat(j.line()).isPositive();
+    }
+
+    @Test
     void systemSchemaInDatabasesIsRejected() throws Exception {
         ConfigProblem p = onlyProblem(VALID.replace("databases: [shop]", "databases: [shop, mysql]"));
         assertThat(p.field()).isEqualTo("replication.databases[1]");
