@@ -117,6 +117,10 @@ public final class LabCommand implements Runnable {
                     Lab.ADMIN_USER, Lab.REPLICATION_USER);
             if (withTls) out.printf("  TLS CA:  %s%n", layout.tlsDir().resolve("ca.pem"));
             out.printf("  config:  %s%n", layout.configFile());
+            if (report.keptEdits() != null) {
+                out.printf("  your edits to vakt.yml were copied to %s before it was rewritten: carry them over by hand%n",
+                        report.keptEdits());
+            }
             if (noHints) {
                 out.flush();
                 return ExitCodes.OK;

@@ -7,10 +7,14 @@ import java.net.ServerSocket;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -36,7 +40,7 @@ public final class Lab {
     static final long SEMI_SYNC_TIMEOUT_MS = 1000;
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
-    private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml",
+    private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml", "vakt.yml.generated",
             "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log", "ssh");
 
     private final LabLayout layout;
@@ -56,7 +60,9 @@ public final class Lab {
         }
     }
 
-    public record UpReport(LabSettings settings, List<SiteReport> sites, boolean seeded, Path config, LabDns.Report dns) {}
+    /** @param keptEdits where the operator's edited vakt.yml was saved before it was rewritten; null when not edited */
+    public record UpReport(LabSettings settings, List<SiteReport> sites, boolean seeded, Path config, LabDns.Report dns,
+            Path keptEdits) {}
 
     /** The settings of the last {@code lab up} in this directory, if any. */
     public Optional<LabSettings> settings() throws IOException {
@@ -131,8 +137,29 @@ public final class Lab {
         yaml = labDns.withDrillService(labDns.withTraffic(yaml, dns), dns, requested.port());
         // The dashboard's operator actions (approve, switchover) take this token.
         yaml += "server:\n  listen: 127.0.0.1:8787\n  token-file: " + layout.relative(apiToken) + "\n";
+        Path keptEdits = keepEdits(yaml);
         Files.writeString(layout.configFile(), yaml);
-        return new UpReport(requested, sites, seeded, layout.configFile(), dns);
+        Files.writeString(layout.generatedConfigFile(), yaml);
+        return new UpReport(requested, sites, seeded, layout.configFile(), dns, keptEdits);
+    }
+
+    /**
+     * The config is rewritten on every {@code up} (addresses, ports and DNS ports may change), so an operator's
+     * edit to it (a policy, an alert channel) is copied aside first instead of silently lost. Edited means: it
+     * differs from what {@code up} wrote last, or that is unknown (a lab from before this was recorded).
+     */
+    private Path keepEdits(String next) throws IOException {
+        Path config = layout.configFile();
+        if (!Files.exists(config)) return null;
+        String current = Files.readString(config);
+        if (current.equals(next)) return null;
+        Path generated = layout.generatedConfigFile();
+        if (Files.exists(generated) && Files.readString(generated).equals(current)) return null;
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .format(LocalDateTime.now(ZoneOffset.UTC));
+        Path kept = config.resolveSibling("vakt.yml.edited-" + stamp);
+        Files.copy(config, kept, StandardCopyOption.REPLACE_EXISTING);
+        return kept;
     }
 
     /** Stops both servers (SIGTERM, then SIGKILL if they hang); with {@code purge} also deletes the lab's files. */

@@ -13,6 +13,11 @@ public record LabLayout(Path dir) {
         return dir.resolve("vakt.yml");
     }
 
+    /** What {@code lab up} last wrote to {@link #configFile()}: tells an operator's edit from a stale file. */
+    public Path generatedConfigFile() {
+        return dir.resolve("vakt.yml.generated");
+    }
+
     public Path settingsFile() {
         return dir.resolve("lab.properties");
     }

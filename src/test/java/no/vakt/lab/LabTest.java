@@ -164,13 +164,32 @@ class LabTest {
     }
 
     @Test
-    void purgeDeletesOnlyTheLabsOwnFiles() throws Exception {
+    void anEditedConfigIsKeptAsideWhenUpRewritesItAndPurgeDeletesOnlyTheLabsOwnFiles() throws Exception {
         Cli r = up("--no-tls");
         assertThat(r.exitCode()).as(r.err()).isZero();
+        Cli unedited = up("--no-tls");
+        assertThat(unedited.out()).doesNotContain("your edits");
+        assertThat(dir).isDirectoryNotContaining("glob:**/vakt.yml.edited-*");
+
+        Path config = dir.resolve("vakt.yml");
+        String generated = Files.readString(config);
+        String edited = generated.replace("cooldown: 1m", "cooldown: 2m") + "# my notes\n";
+        Files.writeString(config, edited);
+        Cli again = up("--no-tls");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("your edits to vakt.yml were copied to");
+        assertThat(Files.readString(config)).isEqualTo(generated);
+        Path kept;
+        try (var files = Files.list(dir)) {
+            kept = files.filter(f -> f.getFileName().toString().startsWith("vakt.yml.edited-")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(kept)).isEqualTo(edited);
+
         Files.writeString(dir.resolve("notes.txt"), "mine");
         Cli purge = Cli.run("lab", "down", "--dir", dir.toString(), "--purge");
         assertThat(purge.exitCode()).isZero();
         assertThat(dir.resolve("notes.txt")).exists();
+        assertThat(kept).as("the operator's edit is not the lab's to delete").exists();
         assertThat(dir.resolve("oslo")).doesNotExist();
         assertThat(dir.resolve("secrets")).doesNotExist();
         assertThat(dir.resolve("vakt.yml")).doesNotExist();
