@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import no.vakt.failover.FailoverRunner;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
 import no.vakt.journal.JournalJson;
 import no.vakt.journal.StepRecord;
+import no.vakt.server.HistoryJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +29,10 @@ import picocli.CommandLine.Spec;
         description = {"What the journal recorded: failovers with their steps, then events.",
             "Read-only; safe while vakt runs."},
         footer = {"", "--json prints one object: journal (path), current_epoch,",
-            "  failovers[] (newest first, each with steps[]), events[] (oldest first)."})
+            "  failovers[] (newest first, each with steps[]), events[] (oldest first).",
+            "A failover's outcome is the journal's (completed, aborted, refused, running); its label says",
+            "  \"completed, traffic pending\" (and trafficPending is true) when it completed with its",
+            "  traffic switch failed: vakt run retries the switch, vakt traffic apply runs it by hand."})
 public final class HistoryCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -66,7 +71,7 @@ public final class HistoryCommand implements Callable<Integer> {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("journal", file.toString());
             doc.put("current_epoch", epoch);
-            doc.put("failovers", failovers);
+            doc.put("failovers", HistoryJson.failovers(failovers));
             doc.put("events", events);
             out.println(JournalJson.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             return ExitCodes.OK;
@@ -75,7 +80,7 @@ public final class HistoryCommand implements Callable<Integer> {
         out.println("Failovers (newest first): " + (failovers.isEmpty() ? "none" : ""));
         for (FailoverRecord f : failovers) {
             out.printf("  #%d %s %s -> %s, %s, trigger %s, mode %s, epoch %d%s%n", f.id(), f.startedAt(),
-                    f.fromNode(), f.toNode(), f.outcome().label(), f.trigger(), f.mode(), f.epoch(),
+                    f.fromNode(), f.toNode(), FailoverRunner.label(f), f.trigger(), f.mode(), f.epoch(),
                     f.endedAt() == null ? "" : ", took " + Duration.between(f.startedAt(), f.endedAt()).toMillis() + " ms");
             if (f.summary() != null) out.println("     " + f.summary());
             for (StepRecord s : f.steps()) {

@@ -9,8 +9,11 @@ import java.util.Map;
 import no.vakt.config.Node;
 import no.vakt.config.Site;
 import no.vakt.detect.MonitorTick;
+import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.status.NodeStatus;
+import no.vakt.traffic.TrafficState;
 
 /** The JSON documents of the read API, built from the {@link LiveView}; snake_case keys like {@code vakt status --json}. */
 final class ApiViews {
@@ -37,16 +40,19 @@ final class ApiViews {
         m.put("sites", sites(v));
         m.put("nodes", nodes(v));
         m.put("status_generated_at", v.status.latest().map(s -> s.report().generatedAt()).orElse(null));
-        m.put("warnings", v.status.latest().map(s -> s.report().warnings()).orElse(List.of()));
+        m.put("warnings", warnings(v.status.latest().map(s -> s.report().warnings()).orElse(List.of()),
+                facts.trafficPending(), v.commands));
         Map<String, Object> failovers = new LinkedHashMap<>();
         failovers.put("total", facts.failoversTotal());
         Map<String, Long> byOutcome = new LinkedHashMap<>();
         facts.failovers().forEach((k, n) -> byOutcome.put(k.label(), n));
         failovers.put("by_outcome", byOutcome);
+        failovers.put("traffic_pending", facts.failoversTrafficPending());
         failovers.put("last", failover(facts.lastFinishedFailover()));
         failovers.put("running", failover(facts.runningFailover()));
         m.put("failovers", failovers);
         m.put("epoch", facts.epoch());
+        m.put("traffic", traffic(v, facts.trafficPending()));
         m.put("last_drill", facts.lastDrill().map(d -> drill(v, d)).orElse(null));
         m.put("file_sync", fileSync(v));
         m.put("alert_deliveries", facts.alertDeliveries());
@@ -122,12 +128,52 @@ final class ApiViews {
         m.put("mode", f.mode());
         m.put("trigger", f.trigger());
         m.put("outcome", f.outcome().label());
+        // The journal's outcome stays "completed" for a failover whose traffic switch failed; these say so.
+        m.put("label", FailoverRunner.label(f));
+        m.put("traffic_pending", FailoverRunner.trafficPending(f));
         m.put("epoch", f.epoch());
         m.put("started_at", f.startedAt().toString());
         m.put("ended_at", f.endedAt() == null ? null : f.endedAt().toString());
         m.put("duration_ms", f.endedAt() == null ? null : Duration.between(f.startedAt(), f.endedAt()).toMillis());
         m.put("summary", f.summary());
         return m;
+    }
+
+    /**
+     * Where the traffic switch stands now ({@link JournalFacts.Facts#trafficPending}): {@code pending} true
+     * while a failed switch is being retried, with the node it should point at, since when, how many whole
+     * switches failed, the last error and the command that retries it by hand.
+     */
+    static Map<String, Object> traffic(LiveView v, TrafficState.Pending p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pending", p != null);
+        if (p == null) return m;
+        m.put("node", p.node());
+        m.put("epoch", p.epoch());
+        m.put("since", p.since().toString());
+        m.put("last_attempt", p.lastAttempt().toString());
+        m.put("attempts", p.attempts());
+        m.put("error", p.error());
+        m.put("command", v.commands.trafficApply());
+        return m;
+    }
+
+    /**
+     * The status report's warnings ({@code vakt status}'s, file sync's included) and, first, a traffic switch
+     * left pending: the journal knows it, the servers do not, so the status probe alone never says it.
+     */
+    static List<String> warnings(List<String> fromStatus, TrafficState.Pending p, OperatorCommands commands) {
+        if (p == null) return fromStatus;
+        List<String> out = new ArrayList<>(fromStatus.size() + 1);
+        out.add(trafficWarning(p, commands));
+        out.addAll(fromStatus);
+        return out;
+    }
+
+    static String trafficWarning(TrafficState.Pending p, OperatorCommands commands) {
+        return "traffic switch to " + p.node() + " PENDING since " + p.since() + " (" + p.attempts()
+                + (p.attempts() == 1 ? " attempt" : " attempts") + "): " + p.error() + "; users may still be sent to the"
+                + " old primary; vakt run retries it; once the cause is fixed, by hand: " + commands.trafficApply();
     }
 
     static Map<String, Object> drill(LiveView v, DrillResult d) {

@@ -8,16 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import no.vakt.failover.ExecutionResult;
+import no.vakt.failover.FailoverRunner;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
+import no.vakt.traffic.TrafficState;
 
 /**
  * What the dashboard and {@code /metrics} read from the journal, re-read at most every {@link #MAX_AGE} so
- * a scrape storm or many open dashboards do not hammer SQLite. Alert deliveries are counted incrementally
- * (only events newer than the last one seen are read), so the counters only grow, as Prometheus expects.
+ * a scrape storm or many open dashboards do not hammer SQLite. Alert deliveries and failovers that ended
+ * with traffic pending are counted incrementally (only events newer than the last one seen are read), so
+ * the counters only grow, as Prometheus expects.
  */
 public final class JournalFacts {
     /** The dashboard polls every 1-2 s; facts a second old are fresh enough. */
@@ -36,9 +40,16 @@ public final class JournalFacts {
      *
      * @param alertDeliveries count per "channel|outcome": an alert event's {@code channel} and
      *     {@code outcome} details, {@code none} / {@code raised} when absent (an alert raised, no delivery recorded)
+     * @param trafficPending the traffic switch that failed and is being retried, when the journal's newest
+     *     switch result says so ({@link TrafficState#pending}: the same answer {@code vakt run}'s retry acts on);
+     *     null when traffic points where it should (or nothing ever failed, or the retry was abandoned)
+     * @param failoversTrafficPending failovers and switchovers that ended "completed, traffic pending"
+     *     ({@link FailoverRunner#trafficPending}): how they ended, whether or not a retry moved traffic since;
+     *     they are counted as {@code COMPLETED} in {@code failovers} too
      */
     public record Facts(Instant readAt, Map<FailoverOutcome, Long> failovers, FailoverRecord lastFinishedFailover,
-            FailoverRecord runningFailover, List<DrillResult> drills, Map<String, Long> alertDeliveries, long epoch) {
+            FailoverRecord runningFailover, List<DrillResult> drills, Map<String, Long> alertDeliveries, long epoch,
+            TrafficState.Pending trafficPending, long failoversTrafficPending) {
 
         public Optional<DrillResult> lastDrill() {
             return drills.isEmpty() ? Optional.empty() : Optional.of(drills.get(drills.size() - 1));
@@ -55,13 +66,17 @@ public final class JournalFacts {
     }
 
     private final Journal journal;
+    private final String cluster;
     private final Clock clock;
     private final Map<String, Long> alertCounts = new TreeMap<>();
+    private long trafficPendingEndings;
     private long lastEventId;
     private Facts facts;
 
-    public JournalFacts(Journal journal, Clock clock) {
+    /** @param cluster the config's cluster: the traffic state is read for it only */
+    public JournalFacts(Journal journal, String cluster, Clock clock) {
         this.journal = journal;
+        this.cluster = cluster;
         this.clock = clock;
     }
 
@@ -80,17 +95,17 @@ public final class JournalFacts {
     }
 
     private Facts read(Instant now) {
-        followAlerts();
+        follow();
         List<FailoverRecord> recent = journal.failovers(RECENT_FAILOVERS);
         FailoverRecord finished = recent.stream()
                 .filter(f -> f.endedAt() != null && f.outcome() != FailoverOutcome.REFUSED).findFirst().orElse(null);
         FailoverRecord running = recent.stream().filter(f -> f.outcome() == FailoverOutcome.RUNNING).findFirst().orElse(null);
         List<DrillResult> drills = journal.history(EventKind.DRILL, DRILLS).stream().map(DrillResult::from).toList();
         return new Facts(now, journal.failoverCounts(), finished, running, drills, Map.copyOf(alertCounts),
-                journal.currentEpoch());
+                journal.currentEpoch(), TrafficState.pending(journal, cluster).orElse(null), trafficPendingEndings);
     }
 
-    private void followAlerts() {
+    private void follow() {
         for (int page = 0; page < MAX_PAGES; page++) {
             List<JournalEvent> events = journal.eventsAfter(lastEventId, PAGE);
             for (JournalEvent e : events) {
@@ -101,9 +116,22 @@ public final class JournalFacts {
                     alertCounts.merge(detail(e.details(), "channel", "unknown") + "|" + detail(e.details(), "outcome", "unknown"),
                             1L, Long::sum);
                 }
+                if (endedWithTrafficPending(e)) trafficPendingEndings++;
             }
             if (events.size() < PAGE) return;
         }
+    }
+
+    /**
+     * The event {@link Journal#finishFailover} writes once per failover carries its outcome and summary; the
+     * journal's outcome stays {@code completed}, the summary's prefix says the traffic switch failed (the same
+     * test as {@link FailoverRunner#trafficPending}). Step events carry a {@code step} and never match.
+     */
+    static boolean endedWithTrafficPending(JournalEvent e) {
+        JsonNode d = e.details();
+        return e.kind() == EventKind.FAILOVER_STEP && e.failoverId() != null && d != null && !d.has("step")
+                && FailoverOutcome.COMPLETED.label().equals(d.path("outcome").asText())
+                && d.path("summary").asText().startsWith(ExecutionResult.TRAFFIC_PENDING_SUMMARY);
     }
 
     private static String detail(JsonNode d, String key, String fallback) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.MonitorTick;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.status.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +25,18 @@ final class LiveView {
     final JournalFacts journal;
     private final Supplier<FileSyncBacklog> fileSync;
     final Clock clock;
+    /** The commands the page and the API tell a person to run: with the daemon's {@code --config}. */
+    final OperatorCommands commands;
     private volatile MonitorTick lastTick;
 
-    LiveView(VaktConfig config, StatusSampler status, JournalFacts journal, Supplier<FileSyncBacklog> fileSync, Clock clock) {
+    LiveView(VaktConfig config, StatusSampler status, JournalFacts journal, Supplier<FileSyncBacklog> fileSync, Clock clock,
+            OperatorCommands commands) {
         this.config = config;
         this.status = status;
         this.journal = journal;
         this.fileSync = fileSync;
         this.clock = clock;
+        this.commands = commands;
     }
 
     void observe(MonitorTick tick) {
@@ -60,7 +65,7 @@ final class LiveView {
     Approval approval() {
         var running = journal.get().runningFailover();
         return Approval.decide(config.policy().failover(), lastTick, clock.instant(), maxTickAge(),
-                running == null ? null : running.id());
+                running == null ? null : running.id(), commands);
     }
 
     boolean fileSyncConfigured() {

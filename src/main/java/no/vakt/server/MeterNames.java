@@ -49,10 +49,26 @@ public final class MeterNames {
     public static final String FILESYNC_DELETE_GUARD_TRIPPED = "vakt.filesync.delete.guard.tripped";
     /** {@code vakt_filesync_behind{directory}}: 1 while the directory's oldest unsynced change is older than files.max-behind. */
     public static final String FILESYNC_BEHIND = "vakt.filesync.behind";
-    /** {@code vakt_failovers_total{outcome}}: journaled failovers and switchovers by outcome (completed, aborted, refused). */
+    /**
+     * {@code vakt_failovers_total{outcome}}: journaled failovers and switchovers by outcome (completed, aborted,
+     * refused); one that completed with its traffic switch failed is {@code completed}, as in the journal, and
+     * is counted in {@link #FAILOVERS_TRAFFIC_PENDING} too.
+     */
     public static final String FAILOVERS = "vakt.failovers";
+    /**
+     * {@code vakt_failovers_traffic_pending_total}: journaled failovers and switchovers that ended "completed,
+     * traffic pending" (promoted, the traffic switch failed). A subset of {@code outcome="completed"}, so sums
+     * over {@link #FAILOVERS} stay right; whether traffic is still pending now is {@link #TRAFFIC_PENDING}.
+     */
+    public static final String FAILOVERS_TRAFFIC_PENDING = "vakt.failovers.traffic.pending";
     /** {@code vakt_failover_last_duration_seconds}: start to end of the newest finished failover, NaN before the first. */
     public static final String FAILOVER_LAST_DURATION = "vakt.failover.last.duration.seconds";
+    /**
+     * {@code vakt_traffic_pending}: 1 while a failed traffic switch is being retried (a failover or switchover
+     * completed, but users may still be sent to the old primary), else 0, read from the journal's newest
+     * switch result as {@code vakt run}'s retry reads it (0 again once a retry switched or the retry was abandoned).
+     */
+    public static final String TRAFFIC_PENDING = "vakt.traffic.pending";
     /** {@code vakt_epoch}: the cluster epoch (fencing token) in the journal. */
     public static final String EPOCH = "vakt.epoch";
     /** {@code vakt_drill_last_rto_seconds}: the last drill's measured RTO, NaN before the first drill. */

@@ -11,12 +11,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.Decision;
+import no.vakt.failover.ExecutionResult;
 import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.Refusal;
+import no.vakt.failover.StepName;
 import no.vakt.failover.Trigger;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
+import no.vakt.journal.StepOutcome;
 import no.vakt.status.NodeStatus;
 import no.vakt.status.StatusProbe;
 import no.vakt.status.StatusReport;
@@ -38,21 +42,30 @@ final class OperatorActions {
     private final TrafficSwitch traffic;
     private final Clock clock;
     private final Supplier<Approval> approval;
+    private final OperatorCommands commands;
     private final ReentrantLock busy = new ReentrantLock();
+    /** Failovers searched for the switchover just run: it is the newest unless another process started one since. */
+    private static final int RECENT = 5;
 
     OperatorActions(VaktConfig config, Journal journal, FailoverRunner runner, TrafficSwitch traffic, Clock clock,
-            Supplier<Approval> approval) {
+            Supplier<Approval> approval, OperatorCommands commands) {
         this.config = config;
         this.journal = journal;
         this.runner = runner;
         this.traffic = traffic;
         this.clock = clock;
         this.approval = approval;
+        this.commands = commands;
     }
 
     /**
      * Runs what {@code vakt promote --confirm} runs, only while a failover awaits approval. The RPO still
      * applies: a promotion that would lose more is refused (409) with the {@code --force} command.
+     *
+     * <p>A failover that completed with its traffic switch failed is still 200 (the promotion happened and
+     * cannot be taken back; the epoch moved), with {@code traffic_pending: true}, the outcome label
+     * {@code completed, traffic pending} and a message naming {@code vakt traffic apply --config ...}
+     * ({@code traffic_command}); {@code vakt promote} exits 1 for it, the HTTP status cannot say "done, but".
      */
     ActionResult approveFailover(String client) {
         return exclusive("approve-failover", client, () -> {
@@ -76,6 +89,11 @@ final class OperatorActions {
             body.put("from", outcome.plan().fromNode());
             body.put("to", outcome.plan().toNode());
             body.put("completed", outcome.completed());
+            // outcome: the journal's word; label: for people ("completed, traffic pending"), as in /api/history.
+            body.put("outcome", outcome.execution() == null ? null : outcome.execution().outcome().label());
+            body.put("label", outcome.execution() == null ? null : outcome.execution().label());
+            body.put("promoted", outcome.execution() != null && outcome.execution().promoted());
+            body.put("traffic_pending", outcome.trafficPending());
             body.put("failover_id", outcome.record() == null ? null : outcome.record().id());
             body.put("epoch", outcome.plan().newEpoch());
             body.put("steps", outcome.renderSteps());
@@ -89,15 +107,27 @@ final class OperatorActions {
             if (!outcome.completed()) {
                 String detail = outcome.execution() == null ? outcome.plan().decision().name() : outcome.execution().detail();
                 body.put("error", "failover_failed");
-                body.put("message", "the failover did not complete: " + detail);
+                body.put("message", (outcome.execution() != null && outcome.execution().promoted()
+                        ? a.to() + " was promoted (the later steps ran), but the failover did not complete: "
+                        : "the failover did not complete: ") + detail);
                 return finish("approve-failover", client, a.to(), "did not complete: " + detail, new ActionResult(500, body));
             }
-            return finish("approve-failover", client, a.to(), "completed (failover " + body.get("failover_id") + ")",
-                    new ActionResult(200, body));
+            if (outcome.trafficPending()) {
+                body.put("message", "promoted " + a.to() + " (epoch " + outcome.plan().newEpoch() + "), but traffic is"
+                        + " PENDING: the traffic switch failed (see HANDOVER), users may still be sent to " + a.from()
+                        + "; vakt run retries the switch; once the cause is fixed, by hand: " + commands.trafficApply());
+                body.put("traffic_command", commands.trafficApply());
+            }
+            return finish("approve-failover", client, a.to(), outcome.execution().label() + " (failover "
+                    + body.get("failover_id") + ")", new ActionResult(200, body));
         });
     }
 
-    /** Runs what {@code vakt switchover} runs. */
+    /**
+     * Runs what {@code vakt switchover} runs. A switchover that completed with its traffic switch failed is
+     * 200 with {@code traffic_pending: true} and the {@code vakt traffic apply --config ...} command (the
+     * roles are swapped; {@code vakt switchover} exits 1 for it).
+     */
     ActionResult switchover(Duration timeout, boolean dryRun, String client) {
         return exclusive("switchover", client, () -> {
             journal(client, null, "operator (API): switchover requested" + (dryRun ? " (dry run)" : ""),
@@ -114,6 +144,9 @@ final class OperatorActions {
             body.put("to", r.to());
             body.put("write_unavailable_ms", r.writeUnavailable() == null ? null : r.writeUnavailable().toMillis());
             body.put("epoch", r.epoch());
+            body.put("label", label(r));
+            body.put("promoted", promoted(r));
+            body.put("traffic_pending", r.trafficPending());
             body.put("detail", r.detail());
             body.put("output", text.toString());
             int status = switch (r.outcome()) {
@@ -121,13 +154,46 @@ final class OperatorActions {
                 case REFUSED -> 409;
                 case ABORTED -> 500;
             };
+            String outcome = label(r);
             if (status != 200) {
                 body.put("error", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
-                body.put("message", "switchover " + r.outcome().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.detail());
+                body.put("message", "switchover " + outcome + ": " + r.detail()
+                        + (r.trafficPending() ? "; traffic to " + r.to() + " is pending too: " + commands.trafficApply() : ""));
+            } else if (r.trafficPending()) {
+                body.put("message", "switchover completed: " + r.to() + " is the primary (epoch " + r.epoch() + "), but"
+                        + " traffic is PENDING: the traffic switch failed, users may still be sent to " + r.from()
+                        + "; vakt run retries the switch; once the cause is fixed, by hand: " + commands.trafficApply());
             }
-            return finish("switchover", client, r.to(), r.outcome().name().toLowerCase(java.util.Locale.ROOT)
-                    + (r.detail() == null ? "" : ": " + r.detail()), new ActionResult(status, body));
+            if (r.trafficPending()) body.put("traffic_command", commands.trafficApply());
+            // The summary of a completed one starts "traffic pending: "; the outcome says so already.
+            String detail = r.detail() == null ? null : r.detail().startsWith(ExecutionResult.TRAFFIC_PENDING_SUMMARY)
+                    ? r.detail().substring(ExecutionResult.TRAFFIC_PENDING_SUMMARY.length()) : r.detail();
+            return finish("switchover", client, r.to(), outcome + (detail == null ? "" : ": " + detail),
+                    new ActionResult(status, body));
         });
+    }
+
+    /** The outcome for people: {@code completed, traffic pending} as the journal's label says it for failovers. */
+    static String label(Switchover.Result r) {
+        if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) return ExecutionResult.TRAFFIC_PENDING;
+        return r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /**
+     * Whether the switchover got past PROMOTE_STANDBY (the roles changed, nothing to undo by retrying): always for
+     * a completed one; for an aborted one the journal's record of this switchover (its epoch is its own) says.
+     */
+    private boolean promoted(Switchover.Result r) {
+        return switch (r.outcome()) {
+            case COMPLETED -> true;
+            case REFUSED, DRY_RUN -> false;
+            case ABORTED -> journal.failovers(RECENT).stream()
+                    .filter(f -> Switchover.MODE.equals(f.mode()) && f.epoch() == r.epoch() && f.toNode().equals(r.to()))
+                    .findFirst()
+                    .flatMap(f -> f.lastRunOf(StepName.PROMOTE_STANDBY.name()))
+                    .map(s -> s.outcome() == StepOutcome.OK)
+                    .orElse(false);
+        };
     }
 
     /**

@@ -46,9 +46,14 @@ final class VaktMetrics {
             FunctionCounter.builder(MeterNames.FAILOVERS, view, v -> v.journal.get().failovers().getOrDefault(o, 0L))
                     .tag("outcome", o.label()).description("journaled failovers and switchovers").register(registry);
         }
+        FunctionCounter.builder(MeterNames.FAILOVERS_TRAFFIC_PENDING, view, v -> v.journal.get().failoversTrafficPending())
+                .description("journaled failovers and switchovers that completed with their traffic switch failed")
+                .register(registry);
         gauge(MeterNames.FAILOVER_LAST_DURATION, v -> seconds(v.journal.get().lastFailoverDurationMs()),
                 "start to end of the newest finished failover");
         gauge(MeterNames.EPOCH, v -> v.journal.get().epoch(), "the cluster epoch (fencing token)");
+        gauge(MeterNames.TRAFFIC_PENDING, v -> v.journal.get().trafficPending() == null ? 0 : 1,
+                "1 while a failed traffic switch is being retried");
         gauge(MeterNames.DRILL_LAST_RTO, v -> seconds(v.journal.get().lastDrill().map(DrillResult::rtoMs).orElse(null)),
                 "the last drill's measured RTO");
         gauge(MeterNames.DRILL_LAST_RPO, v -> seconds(v.journal.get().lastDrill().map(DrillResult::rpoMs).orElse(null)),
@@ -116,6 +121,11 @@ final class VaktMetrics {
             return b.directories().stream().filter(d -> name.equals(d.name())).findFirst()
                     .map(d -> f.test(d) ? 1.0 : 0.0).orElse(Double.NaN);
         }).tag("directory", name).description(help).register(registry);
+    }
+
+    /** For tests: the meters by name, without parsing the text format. */
+    PrometheusMeterRegistry registry() {
+        return registry;
     }
 
     /** The Prometheus text exposition. */

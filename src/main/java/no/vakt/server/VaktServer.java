@@ -2,6 +2,7 @@ package no.vakt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +30,9 @@ import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.MonitorTick;
 import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.OperatorCommands;
+import no.vakt.filesync.FileSyncSnapshot;
+import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
 import no.vakt.status.StatusJson;
@@ -65,8 +70,6 @@ public final class VaktServer implements Closeable {
     private final OperatorActions actions;
     private final VaktMetrics metrics;
     private final DashboardFiles files = new DashboardFiles();
-    private final Supplier<java.util.Optional<no.vakt.filesync.FileSyncSnapshot>> fileSyncStatus;
-    private final Clock clock;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private HttpServer http;
     private ExecutorService executor;
@@ -75,12 +78,14 @@ public final class VaktServer implements Closeable {
         this.config = b.config;
         this.serverConfig = b.serverConfig != null ? b.serverConfig : b.config.server();
         this.journal = b.journal;
-        this.fileSyncStatus = b.fileSyncStatus;
-        this.clock = b.clock;
-        this.sampler = new StatusSampler(config, b.clock, b.statusPeriod);
-        this.view = new LiveView(config, sampler, new JournalFacts(journal, b.clock), b.fileSync, b.clock);
+        this.sampler = new StatusSampler(config, b.clock, b.statusPeriod, b.fileSyncStatus);
+        // The commands the page and the answers name: the runner's (vakt run: its --config and --journal).
+        OperatorCommands commands = b.commands != null ? b.commands
+                : b.runner != null ? b.runner.commands() : OperatorCommands.NONE;
+        this.view = new LiveView(config, sampler, new JournalFacts(journal, config.cluster(), b.clock), b.fileSync, b.clock,
+                commands);
         this.access = new Access(serverConfig.tokenSecret(), serverConfig.address().host());
-        this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval);
+        this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval, commands);
         this.metrics = new VaktMetrics(view);
     }
 
@@ -226,9 +231,16 @@ public final class VaktServer implements Closeable {
                     ex.getResponseHeaders().set("Retry-After", "1");
                     json(ex, 503, OperatorActions.error("not_ready", "the first status probe has not finished yet"));
                 } else {
-                    // The same document as `vakt status --json`, file sync part included.
-                    var doc = no.vakt.filesync.FileSyncStatusView.withJson(
-                            StatusJson.mapper().valueToTree(sample.get().report()), config, fileSyncStatus.get(), clock.instant());
+                    // The same document as `vakt status --json`: warnings and the file sync part from one snapshot;
+                    // a pending traffic switch (in the journal, not on the servers) is a warning too.
+                    StatusSampler.Sample s = sample.get();
+                    JsonNode doc = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(s.report()), config,
+                            s.fileSync(), s.at());
+                    if (doc instanceof ObjectNode o) {
+                        List<String> warnings = ApiViews.warnings(s.report().warnings(),
+                                view.journal.get().trafficPending(), view.commands);
+                        o.set("warnings", StatusJson.mapper().valueToTree(warnings));
+                    }
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
             }
@@ -248,7 +260,7 @@ public final class VaktServer implements Closeable {
                 } else {
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("current_epoch", journal.currentEpoch());
-                    doc.put("failovers", journal.failovers(limit));
+                    doc.put("failovers", HistoryJson.failovers(journal.failovers(limit)));
                     doc.put("events", journal.history(limit));
                     json(ex, 200, doc);
                 }
@@ -373,7 +385,8 @@ public final class VaktServer implements Closeable {
             throw new IllegalStateException("no traffic switch is configured");
         };
         private Supplier<FileSyncBacklog> fileSync;
-        private Supplier<java.util.Optional<no.vakt.filesync.FileSyncSnapshot>> fileSyncStatus = java.util.Optional::empty;
+        private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
+        private OperatorCommands commands;
         private Duration statusPeriod = STATUS_PERIOD;
 
         private Builder(VaktConfig config, Journal journal, Clock clock) {
@@ -388,9 +401,22 @@ public final class VaktServer implements Closeable {
             return this;
         }
 
-        /** The runner that approve-failover uses; without one, approvals answer 503. */
+        /**
+         * The runner that approve-failover uses; without one, approvals answer 503. Its
+         * {@link FailoverRunner#commands()} are the commands the page and the answers name, unless
+         * {@link #commands} says otherwise.
+         */
         public Builder runner(FailoverRunner r) {
             this.runner = r;
+            return this;
+        }
+
+        /**
+         * The commands the approval panel and the answers tell a person to run (approve, traffic apply),
+         * with the daemon's {@code --config}; by default the runner's, bare without a runner.
+         */
+        public Builder commands(OperatorCommands c) {
+            this.commands = c;
             return this;
         }
 
@@ -399,13 +425,16 @@ public final class VaktServer implements Closeable {
             return this;
         }
 
-        /** The file sync's backlog report; without one the dashboard says "not configured". */
-        /** The running file sync's own status, for {@code /api/status}'s {@code file_sync} part. */
-        public Builder fileSyncStatus(Supplier<java.util.Optional<no.vakt.filesync.FileSyncSnapshot>> s) {
+        /**
+         * The running file sync's own status: {@code /api/status}'s {@code file_sync} part and its file sync
+         * warnings, as {@code vakt status --json} gives them from the status file.
+         */
+        public Builder fileSyncStatus(Supplier<Optional<FileSyncSnapshot>> s) {
             this.fileSyncStatus = s;
             return this;
         }
 
+        /** The file sync's backlog report; without one the dashboard says "not configured". */
         public Builder fileSync(Supplier<FileSyncBacklog> s) {
             this.fileSync = s;
             return this;

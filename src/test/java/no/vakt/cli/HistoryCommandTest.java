@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import no.vakt.failover.ExecutionResult;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
@@ -60,5 +61,31 @@ class HistoryCommandTest {
         assertThat(doc.get("failovers").get(0).get("steps").get(0).get("detail").asText()).isEqualTo("fenced 2");
         assertThat(doc.get("failovers").get(0).get("startedAt").asText()).endsWith("Z");
         assertThat(doc.get("events")).hasSize(2);
+    }
+
+    @Test
+    void aFailoverThatEndedWithTrafficPendingIsLabelledSoInTextAndJson() throws Exception {
+        Path cfg = config();
+        Path file = dir.resolve("j.db");
+        try (Journal j = new Journal(file, Clock.systemUTC())) {
+            long clean = j.beginFailover(new NewFailover("c", "a", "b", "manual", "operator", 1));
+            j.finishFailover(clean, FailoverOutcome.COMPLETED, "b is primary");
+            long pending = j.beginFailover(new NewFailover("c", "b", "a", "switchover", "operator", 2));
+            j.finishFailover(pending, FailoverOutcome.COMPLETED, ExecutionResult.TRAFFIC_PENDING_SUMMARY
+                    + "b -> a, epoch 2; traffic switch to a failed: DNS API answered 503");
+        }
+        Cli text = Cli.run("history", "--config", cfg.toString(), "--journal", file.toString());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern("#2 \\S+ b -> a, completed, traffic pending, trigger operator")
+                .containsPattern("#1 \\S+ a -> b, completed, trigger operator");
+
+        JsonNode doc = JournalJson.mapper().readTree(
+                Cli.run("history", "--config", cfg.toString(), "--journal", file.toString(), "--json").out());
+        JsonNode newest = doc.at("/failovers/0");
+        assertThat(newest.get("outcome").asText()).as("the journal's outcome is kept").isEqualTo("completed");
+        assertThat(newest.get("label").asText()).isEqualTo("completed, traffic pending");
+        assertThat(newest.get("trafficPending").asBoolean()).isTrue();
+        assertThat(doc.at("/failovers/1/label").asText()).isEqualTo("completed");
+        assertThat(doc.at("/failovers/1/trafficPending").asBoolean()).isFalse();
     }
 }

@@ -20,7 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in real headless Chromium against {@code vakt run} on a real pair: it shows both sites, the
  * lag moving when the standby stops applying, a kill -9 failover (automatic mode), and in manual mode the
- * approve button runs the promotion with the token typed into the page.
+ * approve button runs the promotion with the token typed into the page; a promotion whose traffic switch
+ * fails reads "completed, traffic pending", never a clean success.
  */
 class DashboardBrowserTest {
     private static final String TOKEN = "browser-" + Long.toHexString(System.nanoTime());
@@ -118,6 +119,45 @@ class DashboardBrowserTest {
                 assertThat(promoted.replica()).isEmpty();
             }
         }
+    }
+
+    @Test
+    void anApprovedFailoverWhoseTrafficSwitchFailsReadsTrafficPending() throws Exception {
+        try (TestPair pair = TestPair.builder().failoverMode("manual").start()) {
+            // A traffic entry whose program always fails: promoted, but the users are never moved.
+            pair.rewriteConfig(y -> y.replace("traffic: []\n", "traffic:\n  - type: command\n    command: [/bin/false]\n"
+                    + "    timeout: 5s\n"));
+            String url = prepare(pair);
+            String apply = "vakt traffic apply --config " + pair.configFile.toAbsolutePath().normalize();
+            try (RunningDaemon run = RunningDaemon.start(pair.configFile); HeadlessChromium chromium = HeadlessChromium.open()) {
+                WebDriver page = chromium.driver;
+                page.get(url);
+                waiter(page, 20).until(d -> role(d, "oslo-db").equals("primary"));
+
+                pair.primary.kill();
+                waiter(page, 30).until(d -> d.findElement(By.id("approval")).isDisplayed());
+                page.findElement(By.id("approve-button")).click();
+                waiter(page, 20).until(d -> d.findElement(By.id("token-input")).isDisplayed());
+                page.findElement(By.id("token-input")).sendKeys(TOKEN);
+                page.findElement(By.id("token-submit")).click();
+
+                waiter(page, 30).until(d -> text(d, "#action-result").contains("completed, traffic pending"));
+                assertThat(attr(page, "#action-result", "class")).contains("warn");
+                assertThat(text(page, "#action-result")).contains("users may still be sent to oslo-db").contains(apply);
+                WebDriverWait wait = waiter(page, 20);
+                wait.until(d -> text(d, "#banner-title").equals("TRAFFIC PENDING: NOT SWITCHED TO bergen-db"));
+                assertThat(attr(page, "#banner", "class")).contains("state-bad");
+                assertThat(text(page, "#banner-detail")).contains("/bin/false exited with 1").contains(apply);
+                wait.until(d -> text(d, "#failover-sub").contains("oslo-db \u2192 bergen-db, completed, traffic pending"));
+                assertThat(text(page, "#warnings li")).startsWith("traffic switch to bergen-db PENDING").endsWith(apply);
+                screenshot(page, "traffic-pending");
+            }
+        }
+    }
+
+    private static String attr(WebDriver d, String css, String name) {
+        return (String) js(d, "var e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
     }
 
     /** Replication, a fast monitor, and the server on this test's own address; returns the dashboard URL. */

@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import no.vakt.failover.ExecutionResult;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
+import no.vakt.journal.StepOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +48,7 @@ class JournalFactsTest {
     @Test
     void countsFailoversByOutcomeTimesTheLastOneAndFollowsAlertsIncrementally() {
         try (Journal journal = new Journal(dir.resolve("j.db"), clock)) {
-            JournalFacts facts = new JournalFacts(journal, clock);
+            JournalFacts facts = new JournalFacts(journal, "shop", clock);
             assertThat(facts.get().failoversTotal()).isZero();
             assertThat(facts.get().lastFailoverDurationMs()).isNull();
             assertThat(facts.get().lastDrill()).isEmpty();
@@ -76,6 +78,51 @@ class JournalFactsTest {
             f = facts.get();
             assertThat(f.alertDeliveries()).containsEntry("email|failed", 3L).containsEntry("none|raised", 1L);
             assertThat(f.lastDrill()).hasValueSatisfying(d -> assertThat(d.rtoMs()).isEqualTo(900));
+        }
+    }
+
+    @Test
+    void countsFailoversThatEndedWithTrafficPendingAndReadsThePendingSwitchOfItsCluster() {
+        try (Journal journal = new Journal(dir.resolve("j.db"), clock)) {
+            JournalFacts facts = new JournalFacts(journal, "shop", clock);
+            assertThat(facts.get().failoversTrafficPending()).isZero();
+            assertThat(facts.get().trafficPending()).isNull();
+
+            long pending = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "manual", "operator", 1));
+            // A step whose detail happens to start like the summary is a step, not an ending.
+            int seq = journal.stepStarted(pending, "HANDOVER");
+            journal.stepFinished(pending, seq, StepOutcome.FAILED, ExecutionResult.TRAFFIC_PENDING_SUMMARY + "x");
+            journal.finishFailover(pending, FailoverOutcome.COMPLETED,
+                    ExecutionResult.TRAFFIC_PENDING_SUMMARY + "oslo-db -> bergen-db, epoch 1; traffic switch failed");
+            long clean = journal.beginFailover(new NewFailover("shop", "bergen-db", "oslo-db", "switchover", "operator", 2));
+            journal.finishFailover(clean, FailoverOutcome.COMPLETED, "bergen-db -> oslo-db, epoch 2");
+            long aborted = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "switchover", "operator", 3));
+            journal.finishFailover(aborted, FailoverOutcome.ABORTED, ExecutionResult.TRAFFIC_PENDING_SUMMARY + "not completed");
+            journal.append(EventKind.TRAFFIC, "shop", "bergen-db", "traffic switch to bergen-db PENDING",
+                    Map.of("switch", "pending", "node", "bergen-db", "epoch", 1, "pending_since", "2026-01-01T03:00:00Z",
+                            "attempts", 2, "error", "[0] BADSIG"));
+            // Another cluster sharing the journal file is not this dashboard's business.
+            journal.append(EventKind.TRAFFIC, "other", "x-db", "traffic switched to x-db", Map.of("switch", "switched", "node", "x-db"));
+
+            facts.invalidate();
+            JournalFacts.Facts f = facts.get();
+            assertThat(f.failoversTrafficPending()).isEqualTo(1);
+            assertThat(f.failovers()).containsEntry(FailoverOutcome.COMPLETED, 2L);
+            assertThat(f.trafficPending()).isNotNull().satisfies(p -> {
+                assertThat(p.node()).isEqualTo("bergen-db");
+                assertThat(p.attempts()).isEqualTo(2);
+                assertThat(p.error()).isEqualTo("[0] BADSIG");
+            });
+
+            // Counted once: re-reading follows only the new events; a later switch clears the pending state.
+            journal.append(EventKind.TRAFFIC, "shop", "bergen-db", "traffic switched to bergen-db",
+                    Map.of("switch", "switched", "node", "bergen-db", "epoch", 1));
+            advance(JournalFacts.MAX_AGE);
+            f = facts.get();
+            assertThat(f.failoversTrafficPending()).isEqualTo(1);
+            assertThat(f.trafficPending()).isNull();
+            // A fresh reader (a restarted daemon) counts the same from the whole journal.
+            assertThat(new JournalFacts(journal, "shop", clock).get().failoversTrafficPending()).isEqualTo(1);
         }
     }
 }

@@ -2,11 +2,13 @@ package no.vakt.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import no.vakt.config.FailoverMode;
@@ -19,6 +21,11 @@ import no.vakt.detect.LiveRoles;
 import no.vakt.detect.MonitorTick;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.PrimaryProbe;
+import no.vakt.failover.OperatorCommands;
+import no.vakt.failover.planned.Switchover;
+import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverRecord;
+import no.vakt.traffic.TrafficState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,32 +75,108 @@ class ServerLogicTest {
         assertThat(Access.constantTimeEquals("abc", "abcd")).isFalse();
     }
 
+    static final OperatorCommands CMDS = OperatorCommands.of(Path.of("/etc/vakt/shop.yml"), null);
+
     @Test
     void aFailoverAwaitsApprovalOnlyInManualModeWhileTheConfiguredPrimaryIsFreshlyDown() {
         Duration maxAge = Duration.ofSeconds(5);
         MonitorTick down = tick(T0, PrimaryHealth.DOWN, OSLO, BERGEN);
 
-        Approval yes = Approval.decide(FailoverMode.MANUAL, down, T0.plusSeconds(1), maxAge, null);
+        Approval yes = Approval.decide(FailoverMode.MANUAL, down, T0.plusSeconds(1), maxAge, null, CMDS);
         assertThat(yes.awaiting()).isTrue();
         assertThat(yes.to()).isEqualTo("bergen-db");
-        assertThat(yes.command()).isEqualTo("vakt promote --confirm");
+        assertThat(yes.command()).isEqualTo("vakt promote --confirm --config /etc/vakt/shop.yml");
         assertThat(yes.primaryLastHeartbeat()).isEqualTo(T0.minusMillis(300));
 
-        assertThat(Approval.decide(FailoverMode.AUTOMATIC, down, T0, maxAge, null).awaiting()).isFalse();
-        assertThat(Approval.decide(FailoverMode.NOTIFY_ONLY, down, T0, maxAge, null).reason())
+        assertThat(Approval.decide(FailoverMode.AUTOMATIC, down, T0, maxAge, null, CMDS).awaiting()).isFalse();
+        assertThat(Approval.decide(FailoverMode.NOTIFY_ONLY, down, T0, maxAge, null, CMDS).reason())
                 .contains("never promotes");
-        assertThat(Approval.decide(FailoverMode.MANUAL, null, T0, maxAge, null).reason())
+        assertThat(Approval.decide(FailoverMode.MANUAL, null, T0, maxAge, null, CMDS).reason())
                 .contains("not observed");
-        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0.plusSeconds(6), maxAge, null).reason())
+        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0.plusSeconds(6), maxAge, null, CMDS).reason())
                 .contains("6000 ms old");
         assertThat(Approval.decide(FailoverMode.MANUAL, tick(T0, PrimaryHealth.SUSPECT, OSLO, BERGEN), T0, maxAge,
-                null).reason()).contains("SUSPECT, not DOWN");
+                null, CMDS).reason()).contains("SUSPECT, not DOWN");
         // After a failover the live roles count: bergen down, oslo (rejoined) awaits promotion.
-        Approval back = Approval.decide(FailoverMode.MANUAL, tick(T0, PrimaryHealth.DOWN, BERGEN, OSLO), T0, maxAge, null);
+        Approval back = Approval.decide(FailoverMode.MANUAL, tick(T0, PrimaryHealth.DOWN, BERGEN, OSLO), T0, maxAge, null, CMDS);
         assertThat(back.awaiting()).isTrue();
         assertThat(back.to()).isEqualTo("oslo-db");
-        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0, maxAge, 7L).reason())
+        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0, maxAge, 7L, CMDS).reason())
                 .isEqualTo("failover 7 is running");
+    }
+
+    @Test
+    void theApprovalCommandNamesTheDaemonsConfigAndItsJournalWhenNotTheDefault() {
+        Duration maxAge = Duration.ofSeconds(5);
+        MonitorTick down = tick(T0, PrimaryHealth.DOWN, OSLO, BERGEN);
+        OperatorCommands withJournal = OperatorCommands.of(Path.of("/etc/vakt/shop.yml"), Path.of("/var/lib/vakt/j.db"));
+
+        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0, maxAge, null, withJournal).command())
+                .isEqualTo("vakt promote --confirm --config /etc/vakt/shop.yml --journal /var/lib/vakt/j.db");
+        // Nothing to approve: no command to copy, but the reason names the one to run by hand.
+        Approval notify = Approval.decide(FailoverMode.NOTIFY_ONLY, down, T0, maxAge, null, CMDS);
+        assertThat(notify.command()).isNull();
+        assertThat(notify.reason()).contains("use vakt promote --confirm --config /etc/vakt/shop.yml by hand");
+        assertThat(Approval.decide(FailoverMode.MANUAL, down, T0, maxAge, null, OperatorCommands.NONE).command())
+                .isEqualTo("vakt promote --confirm");
+    }
+
+    @Test
+    void historyJsonLabelsAFailoverThatEndedWithTrafficPendingRightAfterItsOutcome() {
+        FailoverRecord pending = record(1, "traffic pending: oslo-db -> bergen-db, epoch 1; traffic switch failed");
+        FailoverRecord clean = record(2, "bergen-db is primary");
+        FailoverRecord running = new FailoverRecord(3, "shop", T0, null, "oslo-db", "bergen-db", "manual", "operator",
+                FailoverOutcome.RUNNING, 2, null, List.of());
+
+        List<JsonNode> json = HistoryJson.failovers(List.of(pending, clean, running));
+        assertThat(names(json.get(0))).containsSubsequence("outcome", "label", "trafficPending", "epoch")
+                .contains("startedAt", "summary", "steps");
+        assertThat(json.get(0).get("outcome").asText()).isEqualTo("completed");
+        assertThat(json.get(0).get("label").asText()).isEqualTo("completed, traffic pending");
+        assertThat(json.get(0).get("trafficPending").asBoolean()).isTrue();
+        assertThat(json.get(1).get("label").asText()).isEqualTo("completed");
+        assertThat(json.get(1).get("trafficPending").asBoolean()).isFalse();
+        assertThat(json.get(2).get("label").asText()).isEqualTo("running");
+        assertThat(json.get(2).get("summary").isNull()).isTrue();
+        // The API's own failover view says the same.
+        assertThat(ApiViews.failover(pending)).containsEntry("outcome", "completed")
+                .containsEntry("label", "completed, traffic pending").containsEntry("traffic_pending", true);
+    }
+
+    @Test
+    void aSwitchoverThatLeftTrafficPendingIsLabelledSo() {
+        var pending = new Switchover.Result(Switchover.Outcome.COMPLETED, "oslo-db", "bergen-db", Duration.ofMillis(80),
+                1, "traffic pending: oslo-db -> bergen-db", true);
+        var clean = new Switchover.Result(Switchover.Outcome.COMPLETED, "oslo-db", "bergen-db", Duration.ofMillis(80),
+                1, "oslo-db -> bergen-db");
+        assertThat(OperatorActions.label(pending)).isEqualTo("completed, traffic pending");
+        assertThat(OperatorActions.label(clean)).isEqualTo("completed");
+        assertThat(OperatorActions.label(new Switchover.Result(Switchover.Outcome.DRY_RUN, "oslo-db", "bergen-db", null,
+                0, "dry run"))).isEqualTo("dry run");
+    }
+
+    @Test
+    void aPendingTrafficSwitchIsTheFirstWarningWithTheCommandForThisConfig() {
+        var p = new TrafficState.Pending("shop", "bergen-db", 3, T0, T0.plusSeconds(40), 2, "[0] BADSIG");
+        List<String> fromStatus = List.of("file sync: sync to bergen-db failing (/srv/uploads): timeout");
+
+        List<String> warnings = ApiViews.warnings(fromStatus, p, CMDS);
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).startsWith("traffic switch to bergen-db PENDING since " + T0 + " (2 attempts): [0] BADSIG")
+                .endsWith("by hand: vakt traffic apply --config /etc/vakt/shop.yml");
+        assertThat(warnings.get(1)).isEqualTo(fromStatus.get(0));
+        assertThat(ApiViews.warnings(fromStatus, null, CMDS)).isEqualTo(fromStatus);
+    }
+
+    private static FailoverRecord record(long id, String summary) {
+        return new FailoverRecord(id, "shop", T0, T0.plusMillis(900), "oslo-db", "bergen-db", "manual", "operator",
+                FailoverOutcome.COMPLETED, id, summary, List.of());
+    }
+
+    private static List<String> names(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test

@@ -118,6 +118,12 @@
     } else if (m.health === 'UNKNOWN') {
       cls = 'state-warn'; t = 'PRIMARY STATE UNKNOWN';
       d = 'the monitor lost ' + m.primary + ' and ' + m.standby + ' cannot confirm: no failover on one witness';
+    } else if (s.traffic && s.traffic.pending) {
+      // Promoted, but users may still be sent to the old primary: never ALL GOOD (nor only "unprotected").
+      var tp = s.traffic;
+      cls = 'state-bad'; t = 'TRAFFIC PENDING: NOT SWITCHED TO ' + tp.node;
+      d = 'the traffic switch to ' + tp.node + ' failed (' + tp.attempts + ' attempt' + (tp.attempts === 1 ? '' : 's') +
+        ' since ' + clock(tp.since) + '): ' + tp.error + '; vakt run retries it; once the cause is fixed: ' + tp.command;
     } else if (standbyLost(s)) {
       cls = 'state-warn'; t = 'UNPROTECTED: STANDBY ' + m.standby + ' DOWN';
       d = m.primary + ' serves alone; nothing receives its writes until ' + m.standby + ' is back (vakt rejoin ' + m.standby + ')';
@@ -199,9 +205,10 @@
 
     var last = s.failovers.last;
     $('failover-value').textContent = last ? (last.duration_ms !== null ? msText(last.duration_ms) : last.outcome) : 'none';
-    $('failover-sub').textContent = last ? last.from + ' \u2192 ' + last.to + ', ' + last.outcome + ', ' + ago(last.ended_at)
-      : 'no failover journaled';
-    $('kpi-failover').className = 'kpi' + (last && last.outcome === 'aborted' ? ' bad' : '');
+    $('failover-sub').textContent = last ? last.from + ' \u2192 ' + last.to + ', ' + (last.label || last.outcome) + ', ' +
+      ago(last.ended_at) : 'no failover journaled';
+    $('kpi-failover').className = 'kpi' + (last && last.outcome === 'aborted' ? ' bad'
+      : s.traffic && s.traffic.pending ? ' warn' : '');
     $('epoch-value').textContent = String(s.epoch);
   }
 
@@ -467,10 +474,11 @@
     if (typeof dlg.close === 'function') dlg.close(); else dlg.removeAttribute('open');
   }
 
+  // ok: true (done), false (failed) or 'warn' (done, but something is left to do).
   function showResult(ok, text) {
     var r = $('action-result');
     r.hidden = false;
-    r.className = 'action-result ' + (ok ? 'ok' : 'bad');
+    r.className = 'action-result ' + (ok === 'warn' ? 'warn' : ok ? 'ok' : 'bad');
     r.textContent = text;
   }
 
@@ -480,7 +488,12 @@
       body: '{}', cache: 'no-store' })
       .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
       .then(function (r) {
-        if (r.status === 200) {
+        if (r.status === 200 && r.body.traffic_pending) {
+          // Promoted (200: it cannot be taken back), but the users are not moved yet.
+          rememberToken(token);
+          showResult('warn', 'Failover ' + r.body.failover_id + ' completed, traffic pending: ' + r.body.message + '\n' +
+            (r.body.steps || ''));
+        } else if (r.status === 200) {
           rememberToken(token);
           showResult(true, 'Failover ' + r.body.failover_id + ' completed: ' + r.body.to + ' is primary (epoch ' +
             r.body.epoch + ').\n' + (r.body.steps || ''));
