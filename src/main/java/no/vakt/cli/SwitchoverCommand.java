@@ -13,6 +13,7 @@ import no.vakt.alert.Severity;
 import no.vakt.config.Durations;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.failover.planned.VaktFiles;
 import no.vakt.journal.Journal;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
                 + " servers (the writable node that replicates from nobody is the primary), not from the config's"
                 + " role: fields, so running it twice returns to the original layout. If the standby does not catch"
                 + " up within --timeout the fence is lifted and the old primary stays primary.",
-        footer = {"", "Exit codes: 0 switched (or --dry-run), 1 refused or aborted, 2 bad config or usage."})
+        footer = {"", "Exit codes: 0 switched (or --dry-run), 1 refused or aborted, or switched with traffic pending"
+                + " (the roles are swapped but the traffic switch failed: vakt run retries it, vakt traffic apply runs"
+                + " it by hand), 2 bad config or usage."})
 public final class SwitchoverCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -56,21 +59,48 @@ public final class SwitchoverCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock), clock,
-                    cfg.policy().checks().timeout().plusSeconds(2))
+            // What this prints and alerts names this config (and journal), so a pasted command acts on this cluster.
+            OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
+            Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock,
+                    config.path()), clock, cfg.policy().checks().timeout().plusSeconds(2))
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
+            if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) {
+                out.println("Switched: " + r.to() + " is the primary (epoch " + r.epoch() + "), but traffic is PENDING:"
+                        + " the traffic switch failed (see HANDOVER above), users may still be sent to " + r.from() + ".");
+                out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
+                        + commands.trafficApply());
+            }
             out.flush();
-            switchoverAlert(cfg, r).ifPresent(alerts::send);
-            return r.outcome() == Switchover.Outcome.COMPLETED || r.outcome() == Switchover.Outcome.DRY_RUN
-                    ? ExitCodes.OK : ExitCodes.FAILED;
+            switchoverAlert(cfg, r, commands).ifPresent(alerts::send);
+            return exitCode(r);
         } catch (SecretRef.SecretUnavailableException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    /** A finished or aborted switchover is news for the people on call; a dry run or a refusal is not. */
-    static java.util.Optional<Alert> switchoverAlert(VaktConfig cfg, Switchover.Result r) {
+    /** 0 only for a clean switch (or a dry run): a switch that left traffic pending is not done, as for vakt promote. */
+    static int exitCode(Switchover.Result r) {
+        return switch (r.outcome()) {
+            case COMPLETED -> r.trafficPending() ? ExitCodes.FAILED : ExitCodes.OK;
+            case DRY_RUN -> ExitCodes.OK;
+            case REFUSED, ABORTED -> ExitCodes.FAILED;
+        };
+    }
+
+    /**
+     * A finished or aborted switchover is news for the people on call; a dry run or a refusal is not. One that
+     * left traffic pending is a warning naming the command that moves the users (the traffic switch's own
+     * traffic-switch-failed alert says why it failed).
+     */
+    static java.util.Optional<Alert> switchoverAlert(VaktConfig cfg, Switchover.Result r, OperatorCommands commands) {
         String window = r.writeUnavailable() == null ? "" : "; writes were unavailable for " + r.writeUnavailable().toMillis() + " ms";
+        if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) {
+            return java.util.Optional.of(new Alert(Severity.WARNING, cfg.cluster(), "switchover: " + r.to()
+                    + " is the primary, traffic switch pending", "planned switchover from " + r.from() + ", epoch "
+                    + r.epoch() + window + "; " + r.detail(), "users may still be sent to " + r.from() + " until the"
+                    + " traffic switch succeeds: vakt run retries it with backoff; once the cause is fixed, by hand: "
+                    + commands.trafficApply(), AlertKind.SWITCHOVER, r.to()));
+        }
         return switch (r.outcome()) {
             case COMPLETED -> java.util.Optional.of(new Alert(Severity.INFO, cfg.cluster(), "switchover: " + r.to()
                     + " is the primary", "planned switchover from " + r.from() + ", epoch " + r.epoch() + window,
