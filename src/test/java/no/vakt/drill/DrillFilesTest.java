@@ -12,11 +12,9 @@ import java.util.stream.Stream;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
-import no.vakt.lab.Sshd;
 import no.vakt.testing.Cli;
-import no.vakt.testing.FilesSection;
-import no.vakt.testing.Loopback;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.SyncedUploads;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +27,10 @@ class DrillFilesTest {
     @Test
     void theCanaryReachesTheNewPrimaryAndTheRestoreTurnsFileSyncBack() throws Exception {
         try (TestPair pair = DrillTestSupport.pair().start()) {
-            Sshd sshd = new Sshd(pair.dir.resolve("ssh"), List.of(pair.primary.host(), pair.standby.host()),
-                    Loopback.freePort(pair.primary.host()));
-            try {
-                sshd.start();
-                Path oslo = Files.createDirectories(pair.dir.resolve("oslo/uploads"));
-                Path bergen = Files.createDirectories(pair.dir.resolve("bergen/uploads"));
+            try (SyncedUploads uploads = SyncedUploads.start(pair, null)) {
+                Path oslo = uploads.oslo;
+                Path bergen = uploads.bergen;
                 Files.writeString(oslo.resolve("logo.svg"), "<svg/>");
-                pair.rewriteConfig(y -> y.replace("files: {}\n", FilesSection.yaml(sshd, null)));
                 ReplicationFixture.start(pair);
                 DrillTestSupport.tune(pair);
                 Path reportDir = pair.dir.resolve("report-files");
@@ -74,8 +68,6 @@ class DrillFilesTest {
                     assertThat(directions.get(1)).contains("bergen-db -> oslo-db (rejoin)");
                     assertThat(directions.get(2)).contains("oslo-db -> bergen-db (switchover)");
                 }
-            } finally {
-                sshd.stop();
             }
         }
     }

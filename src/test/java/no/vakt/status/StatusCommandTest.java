@@ -11,11 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.db.Sql;
-import no.vakt.lab.Sshd;
 import no.vakt.testing.Cli;
-import no.vakt.testing.FilesSection;
-import no.vakt.testing.Loopback;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.SyncedUploads;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -122,15 +120,11 @@ class StatusCommandTest {
     void deletesTheGuardHoldsBackAreAProblemNotSilence() throws Exception {
         try (TestPair pair = TestPair.start()) {
             ReplicationFixture.start(pair);
-            Sshd sshd = new Sshd(pair.dir.resolve("ssh"), List.of(pair.primary.host(), pair.standby.host()),
-                    Loopback.freePort(pair.standby.host()));
-            try {
-                sshd.start();
+            try (SyncedUploads files = SyncedUploads.start(pair, null)) {
                 // The source is there but empty (an unmounted volume looks like this); the standby has files.
-                Path source = Files.createDirectories(pair.dir.resolve("oslo/uploads"));
-                Path target = Files.createDirectories(pair.dir.resolve("bergen/uploads"));
+                Path source = files.oslo;
+                Path target = files.bergen;
                 for (int i = 0; i < 20; i++) Files.writeString(target.resolve("photo-" + i + ".jpg"), "jpeg " + i);
-                pair.rewriteConfig(y -> y.replace("files: {}\n", FilesSection.yaml(sshd, null)));
                 String cfg = pair.configFile.toString();
 
                 // The real live sync, bounded, writing the status file vakt status reads.
@@ -156,8 +150,6 @@ class StatusCommandTest {
                     watcher.join(Duration.ofSeconds(30).toMillis());
                 }
                 assertThat(watcher.isAlive()).isFalse();
-            } finally {
-                sshd.stop();
             }
         }
     }
