@@ -97,8 +97,11 @@ final class AdminTlsRules {
         }
     }
 
-    /** "sites oslo and bergen" / "zones oslo-1 and oslo-2", empty when both nodes share site and zone. */
-    private static Optional<String> span(VaktConfig config) {
+    /**
+     * "sites oslo and bergen" / "zones oslo-1 and oslo-2", empty when both nodes share site and zone. Symmetric,
+     * so the config's role: fields do not matter.
+     */
+    static Optional<String> span(VaktConfig config) {
         Node p = config.primary();
         Node s = config.standby();
         Site ps = config.siteOf(p);
@@ -124,7 +127,8 @@ final class AdminTlsRules {
         return "at " + tls.origin() + ": mode: verify-full and ca: FILE (the CA that signed " + node.name() + "'s certificate)";
     }
 
-    private static String fix(VaktConfig config, Node node, TlsFailure f) {
+    /** The fix for a failed TLS connection to {@code node}; the reachable finding gives the same one. */
+    static String fix(VaktConfig config, Node node, TlsFailure f) {
         String at = path(config, node) + ".mysql.tls";
         return switch (f) {
             case CA_UNREADABLE, CA_INVALID -> "copy the PEM file of the CA that signed " + node.name() + "'s certificate to"

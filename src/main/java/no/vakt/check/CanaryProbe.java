@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-import no.vakt.config.VaktConfig;
+import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
@@ -30,10 +30,11 @@ public final class CanaryProbe {
         this.clock = clock;
     }
 
-    public CanaryResult run(VaktConfig config, Duration bound) {
+    /** Writes on {@code primary} (the live one: the probe settles it) and waits for the row on {@code standby}. */
+    public CanaryResult run(Node primaryNode, Node standbyNode, Duration bound) {
         String token = HexFormat.of().formatHex(bytes());
         Instant written;
-        try (DbSession primary = inspector.open(config.primary())) {
+        try (DbSession primary = inspector.open(primaryNode)) {
             // CREATE ... IF NOT EXISTS is binlogged even when nothing changes: only when missing.
             if (primary.scalar("SELECT 1 FROM information_schema.tables WHERE table_schema = 'vakt'"
                     + " AND table_name = 'canary'").isEmpty()) {
@@ -44,14 +45,14 @@ public final class CanaryProbe {
         } catch (SQLException e) {
             return CanaryResult.writeFailed(Errors.describe(e));
         }
-        return await(config, token, written, bound);
+        return await(standbyNode, token, written, bound);
     }
 
-    private CanaryResult await(VaktConfig config, String token, Instant written, Duration bound) {
+    private CanaryResult await(Node standbyNode, String token, Instant written, Duration bound) {
         Instant deadline = written.plus(bound);
         long maxPolls = bound.toMillis() / POLL.toMillis() + 2;
         String lastProblem = null;
-        try (DbSession standby = inspector.open(config.standby())) {
+        try (DbSession standby = inspector.open(standbyNode)) {
             for (long i = 0; i < maxPolls; i++) {
                 try {
                     Optional<String> seen = standby.scalar("SELECT token FROM vakt.canary WHERE id = 1");

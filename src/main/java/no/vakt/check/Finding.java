@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * One result of the preflight. {@code id} is stable per check, so scripts and alerts can match on it;
  * {@code node} is the configured node name, null when the finding is about the pair or the config.
+ * "Primary" and "standby" below are the live roles, read from the servers ({@code live-roles}), never the
+ * config's {@code role:} fields.
  * {@code fix} says exactly what to do; null when there is nothing to do.
  *
  * <table>
@@ -15,6 +17,8 @@ import java.util.Objects;
  * <tr><td>secret-unreadable</td><td>ERROR</td><td>a password file or variable can be read</td></tr>
  * <tr><td>secret-permissions</td><td>WARNING</td><td>a password file is not readable by group/others</td></tr>
  * <tr><td>reachable</td><td>OK, ERROR</td><td>Vakt can log in to the node (the error says why not)</td></tr>
+ * <tr><td>live-roles</td><td>OK, INFO, ERROR</td><td>which node is the live primary (INFO: the config's role: fields
+ * are the wrong way round, Vakt uses the live roles, or the servers cannot tell; ERROR: both writable, or neither)</td></tr>
  * <tr><td>server-id</td><td>OK, ERROR</td><td>server_id is set and differs between the nodes</td></tr>
  * <tr><td>log-bin</td><td>OK, ERROR</td><td>the primary writes a binary log</td></tr>
  * <tr><td>standby-log-bin</td><td>OK, ERROR</td><td>the standby writes a binary log (needed for the way back)</td></tr>
@@ -27,7 +31,7 @@ import java.util.Objects;
  * <tr><td>gtid-strict-mode</td><td>WARNING</td><td>gtid_strict_mode is ON</td></tr>
  * <tr><td>skip-name-resolve</td><td>WARNING</td><td>skip_name_resolve is ON (no reverse DNS at login)</td></tr>
  * <tr><td>replica-configured</td><td>OK, ERROR</td><td>the standby has a replication channel</td></tr>
- * <tr><td>replica-source</td><td>WARNING</td><td>the channel points at the configured primary</td></tr>
+ * <tr><td>replica-source</td><td>WARNING</td><td>the channel points at the live primary</td></tr>
  * <tr><td>replica-using-gtid</td><td>WARNING</td><td>the channel uses GTID positions</td></tr>
  * <tr><td>replica-io-thread</td><td>OK, ERROR</td><td>Slave_IO_Running, with the last IO error</td></tr>
  * <tr><td>replica-sql-thread</td><td>OK, ERROR</td><td>Slave_SQL_Running, with the last SQL error</td></tr>
@@ -35,7 +39,8 @@ import java.util.Objects;
  * <tr><td>gtid-errant</td><td>OK, ERROR</td><td>the standby has no GTIDs the primary lacks; both positions</td></tr>
  * <tr><td>replication-lag</td><td>OK, INFO, ERROR</td><td>heartbeat lag within the RPO (Seconds_Behind_Master shown)</td></tr>
  * <tr><td>heartbeat</td><td>WARNING</td><td>heartbeat rows exist and are being written</td></tr>
- * <tr><td>replication-tls</td><td>OK, WARNING, ERROR</td><td>the channel uses TLS (ERROR when the config requires it)</td></tr>
+ * <tr><td>replication-tls</td><td>OK, WARNING, ERROR</td><td>the channel uses TLS (ERROR when the config requires it, or
+ * when it is plaintext while the pair spans sites or zones, as admin-tls; WARNING inside one site and zone; OK on loopback)</td></tr>
  * <tr><td>admin-tls</td><td>OK, WARNING, ERROR</td><td>Vakt's own connection to the node is encrypted and verified (ERROR: plaintext nobody chose while the pair spans sites or zones, or TLS failing)</td></tr>
  * <tr><td>replication-user</td><td>OK, WARNING, ERROR</td><td>the replication account exists on the primary for the standby</td></tr>
  * <tr><td>replication-user-wildcard</td><td>WARNING, ERROR</td><td>no account host '%' (ERROR) or other wildcard (WARNING)</td></tr>
@@ -44,7 +49,7 @@ import java.util.Objects;
  * <tr><td>replication-filter</td><td>WARNING, ERROR</td><td>replicate_* filters and what they leave out</td></tr>
  * <tr><td>semi-sync</td><td>OK, WARNING</td><td>with replication.semi-sync: enabled on both and not fallen back</td></tr>
  * <tr><td>dashboard-exposure</td><td>OK, INFO, WARNING</td><td>the dashboard is local, or served with TLS (server section)</td></tr>
- * <tr><td>canary</td><td>OK, INFO, WARNING, ERROR</td><td>a row written on the primary arrives on the standby in time</td></tr>
+ * <tr><td>canary</td><td>OK, INFO, WARNING, ERROR</td><td>a row written on the live primary arrives on the standby in time (INFO: not written, e.g. no single live primary)</td></tr>
  * <tr><td>traffic-access</td><td>OK, ERROR</td><td>each traffic entry's credentials pass a read-only call (record readable)</td></tr>
  * <tr><td>traffic-target</td><td>OK, INFO, WARNING</td><td>each traffic entry points at the live primary (INFO: no single live primary to compare with)</td></tr>
  * <tr><td>traffic-ttl</td><td>OK, WARNING, ERROR</td><td>live TTL at most max-ttl (ERROR); TTL + detection within the RTO (WARNING)</td></tr>

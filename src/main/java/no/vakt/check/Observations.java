@@ -7,14 +7,20 @@ import no.vakt.db.NodeState;
 /**
  * Everything the probe gathered, so the rules are pure.
  *
- * @param primary the configured primary as inspected (standby inspected first, so the primary's GTIDs are the newer)
- * @param standby the configured standby as inspected
+ * <p>{@code primary} and {@code standby} are the live roles, read from the servers as the rest of Vakt reads
+ * them ({@link no.vakt.detect.LiveRoles#settle}: the writable node that replicates from nobody; else the node
+ * the other still follows; else the higher epoch, the journal's last promotion, the config), never the
+ * config's {@code role:} fields: after a failover and a rejoin, or a switchover, they differ.
+ *
+ * @param primary the live primary as inspected (inspected after the standby, so its GTIDs are the newer)
+ * @param standby the live standby as inspected
  * @param primaryReplicationHosts hosts of the replication account in the primary's mysql.user; null when not read
  * @param standbyReplicationHosts the same on the standby; null when not read
  * @param canary the end-to-end proof, null when not attempted
  * @param secrets one entry per distinct configured secret
  * @param traffic one entry per configured traffic entry, in order
  * @param files what the file sync probe saw; null without file sync
+ * @param roles what besides the states settled the roles (epochs, journal); never null
  */
 public record Observations(
         NodeState primary,
@@ -24,14 +30,23 @@ public record Observations(
         CanaryResult canary,
         List<SecretObservation> secrets,
         List<TrafficObservation> traffic,
-        no.vakt.filesync.FileSyncObservation files) {
+        no.vakt.filesync.FileSyncObservation files,
+        RoleEvidence roles) {
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {
         this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, List.of(), null);
     }
 
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files,
+                RoleEvidence.NONE);
+    }
+
     public Observations {
+        roles = roles == null ? RoleEvidence.NONE : roles;
         traffic = traffic == null ? List.of() : List.copyOf(traffic);
         primaryReplicationHosts = primaryReplicationHosts == null ? null : List.copyOf(primaryReplicationHosts);
         standbyReplicationHosts = standbyReplicationHosts == null ? null : List.copyOf(standbyReplicationHosts);

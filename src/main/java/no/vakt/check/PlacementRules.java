@@ -16,16 +16,24 @@ final class PlacementRules {
         Set<String> countries = Jurisdictions.expand(allowed);
         List<Finding> out = new ArrayList<>();
         for (Node n : List.of(config.primary(), config.standby())) {
+            String role = role(n, o);
             String country = config.countryOf(n);
             if (country != null && countries.contains(country.toUpperCase(java.util.Locale.ROOT))) {
                 out.add(Finding.ok("jurisdiction", n.name(), "in " + country + ", allowed by " + allowed));
             } else {
-                out.add(Finding.error("jurisdiction", n.name(), "the " + n.role().label() + " is in " + country
+                out.add(Finding.error("jurisdiction", n.name(), "the " + role + " is in " + country
                                 + ", outside the allowed jurisdictions " + allowed + ": its data would be stored there",
                         "move " + n.name() + " to a site in " + allowed + ", or, only if your legal basis allows it, add "
                                 + country + " to policy.jurisdictions"));
             }
         }
         return out;
+    }
+
+    /** The live role when the probe settled it, else the config's (this rule needs no server). */
+    private static String role(Node n, Observations o) {
+        if (o != null && o.primary() != null && o.primary().node().equals(n)) return "primary";
+        if (o != null && o.standby() != null && o.standby().node().equals(n)) return "standby";
+        return n.role().label();
     }
 }

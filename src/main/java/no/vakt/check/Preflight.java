@@ -7,11 +7,15 @@ import no.vakt.config.VaktConfig;
 
 /** The preflight as pure code: every rule over the observations, worst findings first. */
 public final class Preflight {
-    /** In reading order: config, reachability, each server, the channel, the data, the accounts. */
+    /**
+     * In reading order: config, reachability, the live roles, each server, the channel, the data, the accounts.
+     * Every rule judges the live primary and standby ({@link Observations}), not the config's role: fields.
+     */
     public static final List<Rule> RULES = List.of(
             PlacementRules::jurisdictions,
             AccountRules::secrets,
             ServerRules::reachability,
+            RoleRules::liveRoles,
             ServerRules::serverIds,
             ServerRules::binaryLog,
             ServerRules::binlogFormat,

@@ -6,26 +6,42 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import no.vakt.config.Node;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
+import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
+import no.vakt.detect.LiveRoles;
+import no.vakt.status.LiveRole;
 
 /**
- * The I/O side of the preflight: reads both nodes with short timeouts, the replication accounts, the
- * secrets, and runs the canary. An unreachable node becomes an unreachable {@link NodeState}, never an
- * exception, so the rules still report everything else.
+ * The I/O side of the preflight: reads both nodes with short timeouts, settles which is the live primary
+ * as the rest of Vakt does ({@link LiveRoles#settle}), reads the replication accounts and the secrets, and
+ * runs the canary on the live primary. An unreachable node becomes an unreachable {@link NodeState}, never
+ * an exception, so the rules still report everything else.
  */
 public final class PreflightProbe {
     private final NodeInspector inspector;
     private final CanaryProbe canary;
+    private final Supplier<Optional<String>> journalHolder;
 
+    /** Without a journal: when the servers cannot tell, the config's primary is taken. */
     public PreflightProbe(NodeInspector inspector, CanaryProbe canary) {
+        this(inspector, canary, Optional::empty);
+    }
+
+    /**
+     * @param journalHolder the node the journal last promoted (asked only when the servers cannot tell)
+     */
+    public PreflightProbe(NodeInspector inspector, CanaryProbe canary, Supplier<Optional<String>> journalHolder) {
         this.inspector = inspector;
         this.canary = canary;
+        this.journalHolder = journalHolder;
     }
 
     /**
@@ -33,29 +49,61 @@ public final class PreflightProbe {
      */
     public Observations observe(VaktConfig config, Duration canaryBound) {
         List<SecretObservation> secrets = secrets(config);
-        // The standby first: anything the primary commits afterwards cannot look like an errant standby GTID.
-        Inspected standby = inspect(config, config.standby());
-        Inspected primary = inspect(config, config.primary());
+        // The configured standby first: usually the live one, and anything the primary commits afterwards
+        // cannot look like an errant standby GTID.
+        Inspected first = inspect(config, config.standby());
+        Inspected second = inspect(config, config.primary());
+        String holder = needsJournal(first.state, second.state) ? journalHolder.get().orElse(null) : null;
+        Node live = LiveRoles.settle(second.state, second.epoch, first.state, first.epoch, holder);
+        Inspected primary;
+        Inspected standby;
+        if (live.equals(second.state.node())) {
+            primary = second;
+            standby = first;
+        } else {
+            // Roles the other way round: the live primary was read first, so read it again after its standby.
+            standby = second;
+            primary = first.state.reachable() ? inspect(config, first.state.node()) : first;
+        }
         CanaryResult result;
         if (canaryBound == null) {
             result = CanaryResult.skipped("--no-canary");
         } else if (!primary.state.reachable() || !standby.state.reachable()) {
             result = CanaryResult.skipped("a node is unreachable");
+        } else if (LiveRole.of(primary.state) != LiveRole.PRIMARY || LiveRole.of(standby.state) == LiveRole.PRIMARY) {
+            // Writing on a read-only node (the admin user may) or on one side of a split brain adds an errant transaction.
+            result = CanaryResult.skipped("no single live primary to write it on");
         } else {
-            result = canary.run(config, canaryBound);
+            result = canary.run(primary.state.node(), standby.state.node(), canaryBound);
         }
         return new Observations(primary.state, standby.state, primary.replicationHosts, standby.replicationHosts,
-                result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config));
+                result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
+                new RoleEvidence(primary.epoch, standby.epoch, holder));
     }
 
-    private record Inspected(NodeState state, List<String> replicationHosts) {}
+    /** The journal breaks a tie only: when neither or both nodes are writable and replicate from nobody. */
+    private static boolean needsJournal(NodeState a, NodeState b) {
+        return (LiveRole.of(a) == LiveRole.PRIMARY) == (LiveRole.of(b) == LiveRole.PRIMARY);
+    }
+
+    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch) {}
 
     private Inspected inspect(VaktConfig config, Node node) {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db);
-            return new Inspected(state, replicationHosts(db, config.replication().user()));
+            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db));
         } catch (SQLException e) {
-            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null);
+            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null);
+        }
+    }
+
+    /** The cluster epoch this node knows (vakt.cluster); null when none was recorded or it cannot be read. */
+    private static Long epoch(DbSession db) {
+        try {
+            long e = NodeOperations.epoch(db);
+            return e == 0 ? null : e;
+        } catch (SQLException e) {
+            return null;
         }
     }
 

@@ -27,7 +27,8 @@ final class ReplicationRules {
         if (!s.reachable()) return List.of();
         if (s.replica().isEmpty()) {
             return List.of(Finding.error("replica-configured", name(s), "the standby replicates from nobody"
-                    + " (SHOW SLAVE STATUS is empty)", "set up replication from " + name(o.primary()) + ": vakt replicate"));
+                    + " (SHOW SLAVE STATUS is empty)", "set up replication from " + name(o.primary()) + ": "
+                    + setUp(config, o)));
         }
         ReplicaStatus r = s.replica().get();
         List<Finding> out = new ArrayList<>();
@@ -35,8 +36,8 @@ final class ReplicationRules {
         out.add(Finding.ok("replica-configured", name(s), "replicates from " + r.masterHost() + ":" + r.masterPort()));
         if (!r.masterHost().equalsIgnoreCase(pm.host()) || r.masterPort() != pm.port()) {
             out.add(Finding.warning("replica-source", name(s), "the standby replicates from " + r.masterHost() + ":"
-                            + r.masterPort() + ", but the configured primary is " + pm.address(),
-                    "if that is another server, point the standby at " + name(o.primary()) + ": vakt replicate"));
+                            + r.masterPort() + ", but the live primary is " + name(o.primary()) + " (" + pm.address() + ")",
+                    "if that is another server, point the standby at " + name(o.primary()) + ": " + setUp(config, o)));
         }
         if ("No".equalsIgnoreCase(r.usingGtid())) {
             out.add(Finding.warning("replica-using-gtid", name(s), "the channel uses binlog file/position, not GTID:"
@@ -61,6 +62,14 @@ final class ReplicationRules {
                     + r.sqlRunning() + ")" + lastError(r.lastSqlErrno(), r.lastSqlError()), fix));
         }
         return out;
+    }
+
+    /**
+     * The command that makes the live standby replicate from the live primary: {@code vakt replicate} builds the
+     * pair the config's role: fields describe, so when they are the wrong way round it is {@code vakt rejoin}.
+     */
+    private static String setUp(VaktConfig config, Observations o) {
+        return o.primary().node().equals(config.primary()) ? "vakt replicate" : "vakt rejoin " + name(o.standby());
     }
 
     /** What to do about a stopped IO thread: "fix the cause above" only when there is a cause above. */
@@ -162,11 +171,20 @@ final class ReplicationRules {
         return out;
     }
 
+    /**
+     * {@code replication-tls}, judged as {@code admin-tls} judges Vakt's own connections (see {@link AdminTlsRules}),
+     * because the channel carries more: every row of every replicated database, continuously. A plaintext channel
+     * while the pair spans sites or zones is an ERROR: the data crosses between the sites readable by anyone on the
+     * path, which is not the "appropriate technical measures" (encryption in transit) of GDPR Art. 32, and an admin
+     * connection in the same state is already one. Inside one site and zone it is a WARNING; a channel to a loopback
+     * address never leaves the host and is OK. TLS the config asks for that the channel does not use is an ERROR.
+     */
     static List<Finding> tls(VaktConfig config, Observations o) {
         NodeState s = o.standby();
         if (!s.reachable() || s.replica().isEmpty()) return List.of();
         Tls tls = config.replication().tls();
-        if (s.replica().get().sslAllowed()) {
+        ReplicaStatus r = s.replica().get();
+        if (r.sslAllowed()) {
             return List.of(Finding.ok("replication-tls", name(s), "the channel uses TLS"));
         }
         if (tls.enabled()) {
@@ -175,11 +193,22 @@ final class ReplicationRules {
             return List.of(Finding.error("replication-tls", name(s), "replication.tls.enabled is true but the"
                             + " channel does not use TLS (Master_SSL_Allowed: No)",
                     "on " + name(s) + ": STOP SLAVE; CHANGE MASTER TO MASTER_SSL = 1" + ca + verify
-                            + "; START SLAVE; (or vakt replicate)"));
+                            + "; START SLAVE; (or " + setUp(config, o) + ")"));
         }
-        return List.of(Finding.warning("replication-tls", name(s), "TLS is off: replication traffic, including"
-                        + " all data, crosses the network unencrypted",
-                "set replication.tls (enabled: true, ca: ...) in the config and run vakt replicate"));
+        String channel = "the channel to " + r.masterHost() + ":" + r.masterPort();
+        if (AdminTlsRules.isLoopback(r.masterHost())) {
+            return List.of(Finding.ok("replication-tls", name(s), channel + " is plaintext, on loopback: it never"
+                    + " leaves this host"));
+        }
+        String message = "TLS is off: " + channel + " carries all the replicated data, and every later change to it,"
+                + " unencrypted";
+        String fix = "set replication.tls (enabled: true, ca: the CA that signed the servers' certificates) in the config"
+                + " and run " + setUp(config, o) + " (the servers need ssl_cert and ssl_key in their my.cnf)";
+        return List.of(AdminTlsRules.span(config)
+                .map(span -> Finding.error("replication-tls", name(s), message + " between " + span + ": personal data"
+                        + " crossing between them in clear is not the encryption in transit GDPR Art. 32 expects, so this"
+                        + " is an error, as a plaintext admin connection across them is (admin-tls)", fix))
+                .orElseGet(() -> Finding.warning("replication-tls", name(s), message + " (inside one site and zone)", fix)));
     }
 
     static List<Finding> semiSync(VaktConfig config, Observations o) {

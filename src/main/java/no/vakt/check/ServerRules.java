@@ -3,10 +3,15 @@ package no.vakt.check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
+import no.vakt.db.TlsFailure;
 
-/** Checks of each server's own settings: reachability, identity, binary log, durability, read-only. */
+/**
+ * Checks of each server's own settings: reachability, identity, binary log, durability, read-only. Primary
+ * and standby are the live ones ({@link Observations}).
+ */
 final class ServerRules {
     private ServerRules() {}
 
@@ -19,7 +24,10 @@ final class ServerRules {
                         + " (MariaDB " + s.version() + ")"));
             } else {
                 String error = s.error() == null ? "unknown error" : s.error();
-                String fix = error.contains("Access denied") || error.contains("secret")
+                Optional<TlsFailure> tls = TlsFailure.in(error);
+                String fix = tls.isPresent()
+                        ? AdminTlsRules.fix(config, s.node(), tls.get()) // not the network: the admin-tls finding's fix
+                        : error.contains("Access denied") || error.contains("secret")
                         ? "check that the account " + m.user() + "@<the address vakt connects from> exists on " + name(s)
                                 + " with the password in " + m.secret() + " and has ALL PRIVILEGES"
                         : "check that mariadbd runs on " + m.host() + " and listens on port " + m.port()

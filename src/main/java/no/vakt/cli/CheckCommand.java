@@ -1,7 +1,10 @@
 package no.vakt.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
@@ -9,6 +12,9 @@ import no.vakt.check.Observations;
 import no.vakt.check.PreflightProbe;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
+import no.vakt.failover.planned.VaktFiles;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,9 +23,11 @@ import picocli.CommandLine.Option;
 /** {@code vakt check}: the preflight. Exit 0 when ready (warnings allowed), 1 when not, 2 on bad usage/config. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Preflight: is the configured primary/standby pair ready for disaster recovery?",
-            "Reads both servers, then proves replication end to end: writes one row to vakt.canary on the primary"
-                    + " (creating the vakt schema if missing) and waits for it on the standby.",
+            "Preflight: is the primary/standby pair ready for disaster recovery?",
+            "Reads both servers and judges the live roles (the writable node that replicates from nobody is the"
+                    + " primary, whatever the config's role: fields say, as after a failover and rejoin or a"
+                    + " switchover), then proves replication end to end: writes one row to vakt.canary on the live"
+                    + " primary (creating the vakt schema if missing) and waits for it on the standby.",
             "Every finding has a severity and, when something is wrong, the exact fix."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ready (no errors; warnings allowed)", "1:not ready", "2:bad usage or config"})
@@ -41,6 +49,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-canary", description = "Write nothing; replication is then not proven end to end.")
     boolean noCanary;
 
+    @Option(names = "--journal", paramLabel = "FILE",
+            description = "Journal file, read (never created) only when the servers cannot tell which node is the"
+                    + " primary: its last promotion decides (default: .vakt/journal.db next to the config).")
+    Path journalFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,19 +63,39 @@ public final class CheckCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) throw new UsageException("--timeout must be positive");
         Duration bound = noCanary ? null : canaryTimeout != null ? canaryTimeout : max(Duration.ofSeconds(5), c.objectives().rpo());
         NodeInspector inspector = new NodeInspector(timeout);
-        Observations observations = new PreflightProbe(inspector, new CanaryProbe(inspector, Clock.systemUTC()))
-                .observe(c, bound);
+        Path journal = VaktFiles.journal(config.path(), journalFile);
+        Observations observations = new PreflightProbe(inspector, new CanaryProbe(inspector, Clock.systemUTC()),
+                () -> lastPromoted(journal)).observe(c, bound);
         CheckReport report = CheckReport.of(c, observations);
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(report.json());
         } else {
+            // The live roles: the live-roles finding says when they differ from the config's role: fields.
+            var p = observations.primary().node();
+            var s = observations.standby().node();
             out.printf("vakt check: cluster %s, primary %s (%s), standby %s (%s)%n%n", c.cluster(),
-                    c.primary().name(), c.primary().mysql().address(), c.standby().name(), c.standby().mysql().address());
+                    p.name(), p.mysql().address(), s.name(), s.mysql().address());
             out.print(report.table());
         }
         out.flush();
         return report.ready() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * The node the journal last promoted, as vakt promote and vakt run read it; empty without a journal (a
+     * preflight never creates one). An unreadable journal is said on stderr and left out: it only breaks a tie
+     * in the live roles, and the rest of the preflight is worth more than a stack trace.
+     */
+    private Optional<String> lastPromoted(Path file) {
+        if (!Files.exists(file)) return Optional.empty();
+        try (Journal j = new Journal(file, Clock.systemUTC())) {
+            return j.epochHolder();
+        } catch (JournalException e) {
+            spec.commandLine().getErr().println("vakt check: " + e.getMessage() + "; the live roles are settled"
+                    + " without the journal's last promotion");
+            return Optional.empty();
+        }
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -153,6 +153,10 @@ class AdminTlsRulesTest {
         assertThat(f.get(1).message()).contains(TlsFailure.UNTRUSTED.phrase(), "verify-full against CA /etc/vakt/tls/ca.pem");
         assertThat(f.get(1).fix()).isEqualTo("set sites[1].nodes[0].mysql.tls.ca (or replication.tls.ca) to the CA that signed"
                 + " bergen-db's certificate (the issuer of the file in its ssl_cert)");
+        // Not a network problem: the reachable finding gives the same fix, not "check that mariadbd runs".
+        assertThat(ServerRules.reachability(config, States.observations(config, primary().build(config), down)))
+                .filteredOn(x -> x.severity() == Severity.ERROR).singleElement()
+                .satisfies(x -> assertThat(x.fix()).isEqualTo(f.get(1).fix()));
 
         NodeState refused = NodeState.unreachable(config.standby(), "Socket fail to connect to host:address=(host=10.0.2.10)");
         assertThat(AdminTlsRules.adminTls(config, States.observations(config, primary().build(config), refused))).isEmpty();

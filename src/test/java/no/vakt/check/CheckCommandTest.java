@@ -5,8 +5,16 @@ import static no.vakt.check.CheckTestSupport.variant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import no.vakt.db.GtidPosition;
+import no.vakt.journal.Journal;
+import no.vakt.lab.MariaDbServer;
 import no.vakt.testing.Cli;
+import no.vakt.testing.Loopback;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.AfterAll;
@@ -62,8 +70,13 @@ class CheckCommandTest {
                 .satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
         assertThat(r.json().get("canaryArrivalMs").isIntegralNumber()).as(r.raw()).isTrue();
         assertThat(r.json().get("canaryArrivalMs").asLong()).isBetween(0L, 5000L);
-        // TLS is off in the test pair: a warning, not an error.
-        r.assertProblem("replication-tls", STANDBY, Severity.WARNING);
+        // TLS is off in the test pair, but its channel runs on loopback and never leaves the host: OK, as admin-tls.
+        assertThat(r.findings("replication-tls")).singleElement().satisfies(f -> {
+            assertThat(f.get("severity").asText()).isEqualTo("OK");
+            assertThat(f.get("message").asText()).contains("plaintext, on loopback");
+        });
+        assertThat(r.findings("live-roles")).singleElement()
+                .satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
         assertThat(r.findings("gtid-errant").get(0).get("message").asText())
                 .contains("standby gtid_current_pos", "primary gtid_binlog_pos");
     }
@@ -73,8 +86,9 @@ class CheckCommandTest {
         Cli cli = Cli.run("check", "--config", pair.configFile.toString());
 
         assertThat(cli.exitCode()).as(cli.out()).isZero();
-        assertThat(cli.out()).contains("SEVERITY", "NODE", "CHECK", "MESSAGE")
-                .containsPattern("WARNING +bergen-db +replication-tls +TLS is off")
+        assertThat(cli.out()).startsWith("vakt check: cluster test, primary oslo-db (" + pair.primary.host())
+                .contains("SEVERITY", "NODE", "CHECK", "MESSAGE")
+                .containsPattern("OK +bergen-db +replication-tls +the channel to \\S+ is plaintext, on loopback")
                 .containsPattern("\n {20,}fix: ")
                 .containsPattern("READY: 0 errors, \\d+ warnings\\s*$");
         assertThat(cli.out()).doesNotContain(secret());
@@ -330,6 +344,100 @@ class CheckCommandTest {
         assertThat(r.findings("jurisdiction").stream().filter(f -> f.get("node").asText().equals(PRIMARY)))
                 .singleElement().satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
         assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void reversedRoleFieldsAreInfoAndEveryRuleJudgesTheLivePair() throws Exception {
+        // As after a switchover with the config left alone: its role: fields name bergen-db, the live standby, primary.
+        Path reversed = variant(pair, "reversed", CheckCommandTest::swapRoles);
+        var asConfigured = check(pair.configFile);
+        long osloBefore = sequence(ReplicationFixture.variable(pair.primary, "gtid_binlog_pos"));
+        List<String> bergenOwnBefore = ownGtids(pair.standby, 2);
+
+        var r = check(reversed);
+
+        assertThat(r.exitCode()).as(r.raw()).isZero();
+        assertThat(r.errorIds()).as(r.raw()).isEmpty();
+        r.assertProblem("live-roles", null, Severity.INFO);
+        assertThat(r.problem("live-roles", null).get("message").asText())
+                .startsWith("live primary oslo-db, standby bergen-db").contains("the wrong way round");
+        // No false findings: the same problems as with the role: fields matching, plus that INFO.
+        List<String> expected = new ArrayList<>(problems(asConfigured));
+        expected.add("live-roles - INFO");
+        assertThat(problems(r)).as(r.raw()).containsExactlyInAnyOrderElementsOf(expected);
+        // The canary was written on the live primary and arrived on the live standby; the configured primary (the
+        // read-only live standby, whose admin user could still write) got no transaction of its own: no errant GTID.
+        assertThat(r.findings("canary")).singleElement().satisfies(f -> {
+            assertThat(f.get("severity").asText()).isEqualTo("OK");
+            assertThat(f.get("node").asText()).isEqualTo(STANDBY);
+        });
+        assertThat(sequence(ReplicationFixture.variable(pair.primary, "gtid_binlog_pos"))).isGreaterThan(osloBefore);
+        assertThat(ownGtids(pair.standby, 2)).isEqualTo(bergenOwnBefore);
+        assertThat(r.findings("gtid-errant")).singleElement()
+                .satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
+
+        Cli table = Cli.run("check", "--config", reversed.toString(), "--no-canary");
+        assertThat(table.out()).startsWith("vakt check: cluster test, primary oslo-db (" + pair.primary.host());
+    }
+
+    @Test
+    void whenTheServersCannotTellTheJournalsLastPromotionDecides() throws Exception {
+        // oslo-db read-only and replicating from nobody, bergen-db silent: no server names a primary.
+        int nothingListens = Loopback.freePort(pair.standby.host());
+        Path silent = variant(pair, "silent", t -> t.replace("port: " + pair.standby.port() + "\n",
+                "port: " + nothingListens + "\n"));
+        Path journal = pair.dir.resolve("silent-journal.db");
+        try (Journal j = new Journal(journal, Clock.systemUTC())) {
+            j.recordEpoch("test", 7, STANDBY, "promoted by hand");
+        }
+        Path noJournal = pair.dir.resolve("no-journal.db");
+        TestPair.sql(pair.primary, "SET GLOBAL read_only = ON");
+        try {
+            var without = check(silent, "--timeout=1s", "--journal", noJournal.toString());
+            assertThat(without.problem("live-roles", null).get("message").asText())
+                    .contains("cannot tell", "judged with oslo-db as the primary (the config's role:)");
+            assertThat(noJournal).as("a preflight never creates a journal").doesNotExist();
+
+            var with = check(silent, "--timeout=1s", "--journal", journal.toString());
+            with.assertProblem("live-roles", null, Severity.INFO);
+            assertThat(with.problem("live-roles", null).get("message").asText())
+                    .contains("judged with bergen-db as the primary (the journal's last promotion)");
+            // The rules follow: oslo-db is judged as the standby, whose read_only is right.
+            assertThat(with.findings("standby-read-only")).singleElement().satisfies(f -> {
+                assertThat(f.get("node").asText()).isEqualTo(PRIMARY);
+                assertThat(f.get("severity").asText()).isEqualTo("OK");
+            });
+        } finally {
+            TestPair.sql(pair.primary, "SET GLOBAL read_only = OFF");
+        }
+    }
+
+    private static String swapRoles(String yaml) {
+        return yaml.replace("role: primary", "role: X").replace("role: standby", "role: primary")
+                .replace("role: X", "role: standby");
+    }
+
+    /** "id node SEVERITY" of every finding that is not OK, messages left out (they name the roles). */
+    private static List<String> problems(CheckTestSupport.Result r) {
+        List<String> out = new ArrayList<>();
+        r.json().get("findings").forEach(f -> {
+            if (!f.get("severity").asText().equals("OK")) {
+                out.add(f.get("id").asText() + " " + f.get("node").asText("-") + " " + f.get("severity").asText());
+            }
+        });
+        return out;
+    }
+
+    private static long sequence(String gtidBinlogPos) {
+        return GtidPosition.parse(gtidBinlogPos).byDomain().values().stream().mapToLong(GtidPosition.Gtid::sequence).sum();
+    }
+
+    /** The GTIDs in a server's binary log that it wrote itself (its server_id), not replicated ones. */
+    private static List<String> ownGtids(MariaDbServer server, long serverId) throws Exception {
+        // gtid_binlog_state keeps the last GTID per domain and server; GtidPosition would fold the servers together.
+        String state = ReplicationFixture.variable(server, "gtid_binlog_state");
+        return java.util.Arrays.stream(state.split(",")).map(String::trim)
+                .filter(g -> g.split("-").length == 3 && Long.parseLong(g.split("-")[1]) == serverId).toList();
     }
 
     private String secret() {

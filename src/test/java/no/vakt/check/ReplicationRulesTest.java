@@ -184,21 +184,87 @@ class ReplicationRulesTest {
                 .containsExactly(tuple("replication-lag", Severity.ERROR));
     }
 
-    @Test
-    void tls() {
+    private static final String ONE_SITE = "  - name: bergen\n    zone: bergen-1\n    country: NO\n    nodes:\n";
+
+    private static ReplicaStatus plainChannelTo(String host) {
+        return new ReplicaStatus(host, 3306, "Yes", "Yes", null, 0, "", 0, "", false, "Slave_Pos", Map.of());
+    }
+
+    private List<Finding> plainTls(VaktConfig config, String masterHost) {
         var plain = standby();
-        plain.replica = Optional.of(replica("Yes", "Yes", 0, "", 0, "", false, "Slave_Pos"));
-        assertThat(ReplicationRules.tls(config, observations(config, primary(), plain)))
-                .extracting(Finding::severity).containsExactly(Severity.WARNING);
+        plain.replica = Optional.of(plainChannelTo(masterHost));
+        return ReplicationRules.tls(config, observations(config, primary(), plain));
+    }
 
-        VaktConfig required = config(t -> t.replace("tls:\n    enabled: false", "tls:\n    enabled: true\n    ca: /etc/vakt/ca.pem"));
-        var f = ReplicationRules.tls(required, observations(required, primary(), plain));
+    @Test
+    void plaintextChannelAcrossSitesIsAnErrorAsAdminTlsIs() {
+        List<Finding> f = plainTls(config, States.PRIMARY_HOST);
         assertThat(f).extracting(Finding::severity).containsExactly(Severity.ERROR);
-        assertThat(f.get(0).fix()).contains("MASTER_SSL = 1, MASTER_SSL_CA = '/etc/vakt/ca.pem',"
-                + " MASTER_SSL_VERIFY_SERVER_CERT = 1");
+        assertThat(f.get(0).message()).contains("TLS is off: the channel to 10.0.1.10:3306", "between sites oslo and bergen",
+                "GDPR Art. 32");
+        assertThat(f.get(0).fix()).contains("set replication.tls (enabled: true", "run vakt replicate");
 
+        VaktConfig twoZones = config(t -> t.replace(ONE_SITE, "")
+                .replace("      - name: bergen-db\n", "      - name: bergen-db\n        zone: oslo-2\n"));
+        assertThat(plainTls(twoZones, States.PRIMARY_HOST)).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.ERROR);
+            assertThat(x.message()).contains("between zones oslo-1 and oslo-2");
+        });
+    }
+
+    @Test
+    void plaintextChannelInsideOneSiteAndZoneIsAWarning() {
+        VaktConfig oneSite = config(t -> t.replace(ONE_SITE, ""));
+        assertThat(plainTls(oneSite, States.PRIMARY_HOST)).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.WARNING);
+            assertThat(x.message()).endsWith("(inside one site and zone)");
+        });
+    }
+
+    @Test
+    void plaintextChannelOnLoopbackIsOk() {
+        // Judged by where the channel goes (Master_Host), not by the config: a loopback channel never leaves the host.
+        for (String host : List.of("127.0.0.1", "127.12.0.7", "localhost")) {
+            assertThat(plainTls(config, host)).singleElement().satisfies(x -> {
+                assertThat(x.severity()).as(host).isEqualTo(Severity.OK);
+                assertThat(x.message()).contains("plaintext, on loopback");
+            });
+        }
+    }
+
+    @Test
+    void tlsTheConfigRequiresButTheChannelLacksIsAnErrorEvenOnLoopback() {
+        VaktConfig required = config(t -> t.replace("tls:\n    enabled: false", "tls:\n    enabled: true\n    ca: /etc/vakt/ca.pem"));
+        for (String host : List.of(States.PRIMARY_HOST, "127.0.0.1")) {
+            var f = plainTls(required, host);
+            assertThat(f).extracting(Finding::severity).as(host).containsExactly(Severity.ERROR);
+            assertThat(f.get(0).fix()).contains("MASTER_SSL = 1, MASTER_SSL_CA = '/etc/vakt/ca.pem',"
+                    + " MASTER_SSL_VERIFY_SERVER_CERT = 1", "(or vakt replicate)");
+        }
         assertThat(ReplicationRules.tls(required, observations(required, primary(), standby())))
                 .extracting(Finding::severity).containsExactly(Severity.OK);
+    }
+
+    @Test
+    void fixesNameVaktRejoinWhenTheConfigsRolesAreReversed() {
+        // The live standby is the configured primary: vakt replicate would rebuild it the config's way round.
+        Observations live = States.reversed(config);
+        var follower = standby();
+        follower.replica = Optional.of(new ReplicaStatus(States.STANDBY_HOST, 3306, "Yes", "Yes", null, 0, "", 0, "",
+                false, "Slave_Pos", Map.of()));
+        var plain = observations(config, live.primary(), follower.build(config.primary()));
+        assertThat(ReplicationRules.tls(config, plain)).singleElement()
+                .satisfies(x -> assertThat(x.fix()).contains("run vakt rejoin oslo-db").doesNotContain("vakt replicate"));
+
+        var nobody = standby();
+        nobody.replica = Optional.empty();
+        var unset = observations(config, live.primary(), nobody.build(config.primary()));
+        assertThat(ReplicationRules.channel(config, unset)).singleElement().satisfies(x -> {
+            assertThat(x.id()).isEqualTo("replica-configured");
+            assertThat(x.fix()).isEqualTo("set up replication from bergen-db: vakt rejoin oslo-db");
+        });
+        // Following the live primary is right, whatever the config's role: fields say.
+        assertThat(ReplicationRules.channel(config, live)).extracting(Finding::id).doesNotContain("replica-source");
     }
 
     @Test

@@ -81,8 +81,12 @@ final class States {
         }
 
         NodeState build(VaktConfig config) {
-            return new NodeState(primary ? config.primary() : config.standby(), true, null, vars, replica,
-                    heartbeatLagMs, binlogFilters, semi);
+            return build(primary ? config.primary() : config.standby());
+        }
+
+        /** As {@code node}, whatever its role: field says (a pair whose live roles are the other way round). */
+        NodeState build(no.vakt.config.Node node) {
+            return new NodeState(node, true, null, vars, replica, heartbeatLagMs, binlogFilters, semi);
         }
     }
 
@@ -101,6 +105,23 @@ final class States {
     static Observations observations(VaktConfig config, NodeState primary, NodeState standby) {
         return new Observations(primary, standby, List.of("10.0.0.1"), List.of("10.0.0.1"),
                 CanaryResult.arrived(12, java.time.Duration.ofSeconds(5)), List.of());
+    }
+
+    /**
+     * A healthy pair whose live roles are the other way round from the config's role: fields (after a failover and
+     * vakt rejoin, or a vakt switchover): the configured standby is the live primary, and the configured primary
+     * replicates from it.
+     */
+    static Observations reversed(VaktConfig config) {
+        return livePair(config, config.standby(), config.primary());
+    }
+
+    /** A healthy pair with {@code livePrimary} writable and {@code liveStandby} replicating from it. */
+    static Observations livePair(VaktConfig config, no.vakt.config.Node livePrimary, no.vakt.config.Node liveStandby) {
+        Node follower = standby();
+        follower.replica = Optional.of(new ReplicaStatus(livePrimary.mysql().host(), livePrimary.mysql().port(), "Yes",
+                "Yes", 0L, 0, "", 0, "", true, "Slave_Pos", Map.of()));
+        return observations(config, primary().build(livePrimary), follower.build(liveStandby));
     }
 
     static Observations healthy(VaktConfig config) {
