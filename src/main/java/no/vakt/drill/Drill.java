@@ -135,7 +135,7 @@ public final class Drill {
         Node standby = config.standby();
 
         say("preflight (vakt check) of " + oldPrimary.name() + " and " + standby.name() + " ...");
-        Observations obs = new PreflightProbe(inspector, new CanaryProbe(inspector, clock))
+        Observations obs = new PreflightProbe(inspector, new CanaryProbe(inspector, clock), journal::epochHolder)
                 .observe(config, max(Duration.ofSeconds(5), config.objectives().rpo()));
         CheckReport check = CheckReport.of(config, obs);
         if (!check.ready()) {
@@ -143,6 +143,14 @@ public final class Drill {
                     .map(f -> f.id() + (f.node() == null ? "" : " on " + f.node()) + ": " + f.message()).toList();
             return refused("the preflight is not ready (" + check.summary() + "): " + String.join("; ", errors)
                     + ". Run vakt check for the fixes");
+        }
+        // The preflight judges the live roles and is ready when role: is merely the other way round; the drill
+        // faults the configured primary, which would then be the live standby: nothing would fail over.
+        if (!obs.primary().node().equals(oldPrimary)) {
+            return refused("the live primary is " + obs.primary().node().name() + ", but the config's role: fields name "
+                    + oldPrimary.name() + " (after a failover and vakt rejoin, or a vakt switchover), and a drill faults the"
+                    + " configured primary: switch back first (vakt switchover), or edit role: so the config names "
+                    + obs.primary().node().name() + " the primary");
         }
         Fault fault;
         try {

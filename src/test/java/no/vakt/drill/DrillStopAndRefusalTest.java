@@ -59,6 +59,13 @@ class DrillStopAndRefusalTest {
             pair.rewriteConfig(y -> y.replace("production: true", "production: false"));
             assertThat(production).exists();
 
+            // role: the other way round from the live roles (as after a switchover): the preflight is ready, but the
+            // drill would fault the live standby.
+            pair.rewriteConfig(DrillStopAndRefusalTest::swapRoles);
+            Cli reversed = DrillTestSupport.drill(pair, "--fault", "kill-db");
+            assertRefused(pair, reversed, "the live primary is oslo-db, but the config's role: fields name bergen-db");
+            pair.rewriteConfig(DrillStopAndRefusalTest::swapRoles);
+
             try (Journal journal = new Journal(journalFile, Clock.systemUTC())) {
                 long id = journal.beginFailover(new NewFailover("test", "oslo-db", "bergen-db", "automatic", "automatic", 1));
                 Cli running = DrillTestSupport.drill(pair, "--fault", "kill-db");
@@ -82,6 +89,11 @@ class DrillStopAndRefusalTest {
             Cli cli = DrillTestSupport.drill(pair, "--fault", "block-ports");
             assertRefused(pair, cli, "block-ports needs the sites in network namespaces", "--fault kill-db");
         }
+    }
+
+    private static String swapRoles(String yaml) {
+        return yaml.replace("role: primary", "role: X").replace("role: standby", "role: primary")
+                .replace("role: X", "role: standby");
     }
 
     private static void assertRefused(TestPair pair, Cli cli, String... phrases) throws Exception {
