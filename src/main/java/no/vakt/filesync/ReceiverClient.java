@@ -63,7 +63,7 @@ final class ReceiverClient implements Closeable {
                 throw new IOException("the target did not answer as a Vakt receiver (version " + version + ")");
             }
         } catch (IOException e) {
-            c.close();
+            c.closeAndWait();
             throw new IOException("receiver did not start: " + c.why(e), e);
         } finally {
             dog.cancel(false);
@@ -91,7 +91,7 @@ final class ReceiverClient implements Closeable {
             }
             return acks;
         } catch (IOException e) {
-            close();
+            closeAndWait();
             throw new IOException("receiver session lost: " + why(e), e);
         } finally {
             dog.cancel(false);
@@ -141,11 +141,23 @@ final class ReceiverClient implements Closeable {
 
     @Override
     public void close() {
-        try {
-            out.close(); // EOF: the receiver exits, and with it the ssh session
-        } catch (IOException ignored) {
-            // Already gone.
+        endInput();
+        // Nothing can be sent any more, so the caller does not wait for the exit: a failover's HANDOVER closes
+        // sessions on its way to the traffic switch, and a receiver JVM on a busy host takes a second to end.
+        // The watchdog reaps it, and kills it if EOF was not enough.
+        if (process.isAlive()) {
+            WATCHDOG.schedule(() -> {
+                if (process.isAlive()) process.destroy();
+            }, 2, TimeUnit.SECONDS);
+            WATCHDOG.schedule(() -> {
+                if (process.isAlive()) process.destroyForcibly();
+            }, 4, TimeUnit.SECONDS);
         }
+    }
+
+    /** On a failure: waits for the exit, so ssh's own message (refused, key rejected) is in the error. */
+    private void closeAndWait() {
+        endInput();
         try {
             if (!process.waitFor(2, TimeUnit.SECONDS)) {
                 process.destroy();
@@ -154,6 +166,14 @@ final class ReceiverClient implements Closeable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void endInput() {
+        try {
+            out.close(); // EOF: the receiver exits, and with it the ssh session
+        } catch (IOException ignored) {
+            // Already gone.
         }
     }
 
