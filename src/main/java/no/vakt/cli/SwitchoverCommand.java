@@ -62,7 +62,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             // What this prints and alerts names this config (and journal), so a pasted command acts on this cluster.
             OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
             Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock,
-                    config.path()), clock, cfg.policy().checks().timeout().plusSeconds(2))
+                    config.path()), clock, cfg.policy().checks().timeout().plusSeconds(2), commands)
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
             if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) {
                 out.println("Switched: " + r.to() + " is the primary (epoch " + r.epoch() + "), but traffic is PENDING:"
@@ -106,9 +106,14 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + " is the primary", "planned switchover from " + r.from() + ", epoch " + r.epoch() + window,
                     r.from() + " replicates from " + r.to() + "; edit the role: fields in vakt.yml if this layout stays",
                     AlertKind.SWITCHOVER, r.to()));
-            case ABORTED -> java.util.Optional.of(new Alert(Severity.WARNING, cfg.cluster(), "switchover from " + r.from()
-                    + " aborted", r.detail() + window, r.from() + " stays primary; see vakt history",
-                    AlertKind.SWITCHOVER, r.from()));
+            // Past the promotion the roles changed: the new primary is the one to watch, the old one must be rejoined.
+            case ABORTED -> java.util.Optional.of(r.promoted()
+                    ? new Alert(Severity.CRITICAL, cfg.cluster(), "switchover from " + r.from() + " aborted after promoting "
+                            + r.to(), r.detail() + window, r.to() + " is the primary now; " + r.from() + " stays read-only"
+                            + " until it is rebuilt as its standby: " + commands.rejoin(r.from()) + "; see vakt history",
+                            AlertKind.SWITCHOVER, r.to())
+                    : new Alert(Severity.WARNING, cfg.cluster(), "switchover from " + r.from() + " aborted", r.detail()
+                            + window, r.from() + " stays primary; see vakt history", AlertKind.SWITCHOVER, r.from()));
             case REFUSED, DRY_RUN -> java.util.Optional.empty();
         };
     }

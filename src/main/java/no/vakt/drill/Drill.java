@@ -42,6 +42,7 @@ import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.planned.Rejoin;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.failover.planned.VaktFiles;
@@ -557,7 +558,8 @@ public final class Drill {
             say(line);
             boolean rejoined = r.outcome() == Rejoin.Outcome.REJOINED || r.outcome() == Rejoin.Outcome.ALREADY_REPLICA;
             if (!rejoined || !o.switchBack()) return;
-            Switchover.Result s = new Switchover(journal, env.traffic(), clock, adminTimeout)
+            Switchover.Result s = new Switchover(journal, env.traffic(), clock, adminTimeout,
+                    OperatorCommands.of(configFile, journal.file()))
                     .run(config, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false), lines.writer());
             String sl = "switch back " + s.from() + " -> " + s.to() + ": " + s.outcome()
                     + (s.writeUnavailable() == null ? "" : " (writes unavailable " + s.writeUnavailable().toMillis() + " ms)");

@@ -15,12 +15,10 @@ import no.vakt.failover.ExecutionResult;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.Refusal;
-import no.vakt.failover.StepName;
 import no.vakt.failover.Trigger;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
-import no.vakt.journal.StepOutcome;
 import no.vakt.status.NodeStatus;
 import no.vakt.status.StatusProbe;
 import no.vakt.status.StatusReport;
@@ -45,7 +43,6 @@ final class OperatorActions {
     private final OperatorCommands commands;
     private final ReentrantLock busy = new ReentrantLock();
     /** Failovers searched for the switchover just run: it is the newest unless another process started one since. */
-    private static final int RECENT = 5;
 
     OperatorActions(VaktConfig config, Journal journal, FailoverRunner runner, TrafficSwitch traffic, Clock clock,
             Supplier<Approval> approval, OperatorCommands commands) {
@@ -135,7 +132,7 @@ final class OperatorActions {
             StringWriter text = new StringWriter();
             Switchover.Result r;
             try (PrintWriter out = new PrintWriter(text)) {
-                r = new Switchover(journal, traffic, clock, config.policy().checks().timeout().plusSeconds(2))
+                r = new Switchover(journal, traffic, clock, config.policy().checks().timeout().plusSeconds(2), commands)
                         .run(config, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
             }
             Map<String, Object> body = new LinkedHashMap<>();
@@ -145,7 +142,7 @@ final class OperatorActions {
             body.put("write_unavailable_ms", r.writeUnavailable() == null ? null : r.writeUnavailable().toMillis());
             body.put("epoch", r.epoch());
             body.put("label", label(r));
-            body.put("promoted", promoted(r));
+            body.put("promoted", r.promoted());
             body.put("traffic_pending", r.trafficPending());
             body.put("detail", r.detail());
             body.put("output", text.toString());
@@ -179,22 +176,6 @@ final class OperatorActions {
         return r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
-    /**
-     * Whether the switchover got past PROMOTE_STANDBY (the roles changed, nothing to undo by retrying): always for
-     * a completed one; for an aborted one the journal's record of this switchover (its epoch is its own) says.
-     */
-    private boolean promoted(Switchover.Result r) {
-        return switch (r.outcome()) {
-            case COMPLETED -> true;
-            case REFUSED, DRY_RUN -> false;
-            case ABORTED -> journal.failovers(RECENT).stream()
-                    .filter(f -> Switchover.MODE.equals(f.mode()) && f.epoch() == r.epoch() && f.toNode().equals(r.to()))
-                    .findFirst()
-                    .flatMap(f -> f.lastRunOf(StepName.PROMOTE_STANDBY.name()))
-                    .map(s -> s.outcome() == StepOutcome.OK)
-                    .orElse(false);
-        };
-    }
 
     /**
      * Points traffic at the live primary (the only node traffic may go to). {@code node} may name it to

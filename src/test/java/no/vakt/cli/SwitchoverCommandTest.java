@@ -52,6 +52,20 @@ class SwitchoverCommandTest {
     }
 
     @Test
+    void anAbortAfterThePromotionSaysTheNewPrimaryIsPrimaryNotTheOldOne() {
+        VaktConfig cfg = ConfigLoader.load(Path.of("examples/vakt.yml"));
+        Alert late = SwitchoverCommand.switchoverAlert(cfg, new Switchover.Result(Switchover.Outcome.ABORTED, "oslo-db",
+                "bergen-db", Duration.ofMillis(90), 4, "REPOINT_OLD_PRIMARY failed", false, true), COMMANDS).orElseThrow();
+        assertThat(late.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(late.event()).contains("aborted after promoting bergen-db");
+        assertThat(late.action()).startsWith("bergen-db is the primary now").doesNotContain("oslo-db stays primary")
+                .contains("vakt rejoin oslo-db --config /etc/vakt/shop.yml");
+        Alert early = SwitchoverCommand.switchoverAlert(cfg, new Switchover.Result(Switchover.Outcome.ABORTED, "oslo-db",
+                "bergen-db", null, 4, "catch-up timed out"), COMMANDS).orElseThrow();
+        assertThat(early.action()).startsWith("oslo-db stays primary");
+    }
+
+    @Test
     void aSwitchoverWhoseTrafficSwitchFailsExitsOneAndNamesTheCommand() throws Exception {
         try (TestPair pair = PromoteCommandTest.replicatingPair(null)) {
             // A traffic entry whose program always fails (exit 1: not retryable), past the promotion.

@@ -15,6 +15,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.VaktSchema;
 import no.vakt.failover.ExecutionResult;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.StepName;
 import no.vakt.filesync.FileSyncDirections;
 import no.vakt.filesync.SyncDirection;
@@ -50,9 +51,15 @@ public final class Switchover {
      *     old primary until {@code vakt run}'s retry or {@code vakt traffic apply} moves them
      */
     public record Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail,
-            boolean trafficPending) {
+            boolean trafficPending, boolean promoted) {
         public Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail) {
             this(outcome, from, to, writeUnavailable, epoch, detail, false);
+        }
+
+        /** {@code promoted}: past PROMOTE_STANDBY, so {@code to} is the primary; always for a completed one. */
+        public Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail,
+                boolean trafficPending) {
+            this(outcome, from, to, writeUnavailable, epoch, detail, trafficPending, outcome == Outcome.COMPLETED);
         }
     }
 
@@ -60,11 +67,19 @@ public final class Switchover {
     public record Options(Duration catchUpTimeout, Duration replicaStart, boolean dryRun) {}
 
     private final Journal journal;
+    private final OperatorCommands commands;
     private final TrafficSwitch traffic;
     private final Clock clock;
     private final Duration connectTimeout;
 
     public Switchover(Journal journal, TrafficSwitch traffic, Clock clock, Duration connectTimeout) {
+        this(journal, traffic, clock, connectTimeout, OperatorCommands.NONE);
+    }
+
+    /** @param commands the commands journaled for a person to run (with this config's --config) */
+    public Switchover(Journal journal, TrafficSwitch traffic, Clock clock, Duration connectTimeout,
+            OperatorCommands commands) {
+        this.commands = commands;
         this.journal = journal;
         this.traffic = traffic;
         this.clock = clock;
@@ -219,13 +234,14 @@ public final class Switchover {
                         + " hand (vakt rejoin " + from.name() + ")";
                 journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
-                return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null);
+                return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null,
+                        true);
             }
             String summary = from.name() + " -> " + to.name() + ", epoch " + epoch + ", write-unavailable "
                     + window.toMillis() + " ms";
             if (trafficProblem != null) {
                 summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + summary + "; " + trafficProblem
-                        + "; vakt run retries the switch; by hand: vakt traffic apply";
+                        + "; vakt run retries the switch; by hand: " + commands.trafficApply();
             }
             journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
             out.println("switchover completed" + (trafficProblem == null ? ": " + summary
