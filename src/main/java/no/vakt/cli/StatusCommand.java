@@ -1,6 +1,8 @@
 package no.vakt.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,13 +12,18 @@ import java.util.concurrent.Callable;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
+import no.vakt.failover.OperatorCommands;
+import no.vakt.failover.planned.VaktFiles;
 import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.filesync.StatusFile;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
 import no.vakt.status.StatusJson;
 import no.vakt.status.StatusProbe;
 import no.vakt.status.StatusReport;
 import no.vakt.status.StatusTable;
+import no.vakt.traffic.TrafficState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +59,10 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--journal", paramLabel = "FILE", description = "The journal, read for a traffic switch left"
+            + " pending (default: .vakt/journal.db next to the config; never created)")
+    Path journalFile;
+
     @Option(names = "--json", description = "Machine-readable output (with --watch: one JSON object per line)")
     boolean json;
 
@@ -76,6 +87,8 @@ public final class StatusCommand implements Callable<Integer> {
         Duration every = parseInterval();
         VaktConfig cfg = config.load();
         StatusProbe probe = StatusProbe.forConfig(cfg);
+        Path journalPath = VaktFiles.journal(config.path(), journalFile);
+        OperatorCommands commands = OperatorCommands.of(config.path(), journalPath);
         PrintWriter out = spec.commandLine().getOut();
         long reports = watch ? (count != null ? count : Long.MAX_VALUE) : 1;
         boolean clear = watch && !json && System.console() != null;
@@ -86,6 +99,8 @@ public final class StatusCommand implements Callable<Integer> {
             Instant now = clock.instant();
             Optional<FileSyncSnapshot> files = StatusFile.read(StatusFile.forConfig(config.path()));
             last = StatusReport.from(cfg, states, now, files);
+            Optional<TrafficState.Pending> traffic = pendingTraffic(cfg);
+            if (traffic.isPresent()) last = last.withFirstWarning(traffic.get().warning(commands.trafficApply()));
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json && i > 0) out.println();
             out.print(render(cfg, last, files, now));
@@ -100,6 +115,22 @@ public final class StatusCommand implements Callable<Integer> {
         if (!json) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
         return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
+    }
+
+    /**
+     * A traffic switch left pending (the failover promoted, users were not moved): the journal knows it, the
+     * servers cannot show it. Read only when a journal exists (status never creates one); unreadable: stderr.
+     */
+    private Optional<TrafficState.Pending> pendingTraffic(VaktConfig cfg) {
+        Path file = VaktFiles.journal(config.path(), journalFile);
+        if (!Files.exists(file)) return Optional.empty();
+        try (Journal j = new Journal(file, Clock.systemUTC())) {
+            return TrafficState.pending(j, cfg.cluster());
+        } catch (JournalException e) {
+            spec.commandLine().getErr().println("vakt status: " + e.getMessage() + "; a pending traffic switch would"
+                    + " not be shown");
+            return Optional.empty();
+        }
     }
 
     private Duration parseInterval() {

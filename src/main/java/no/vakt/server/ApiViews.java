@@ -171,9 +171,7 @@ final class ApiViews {
     }
 
     static String trafficWarning(TrafficState.Pending p, OperatorCommands commands) {
-        return "traffic switch to " + p.node() + " PENDING since " + p.since() + " (" + p.attempts()
-                + (p.attempts() == 1 ? " attempt" : " attempts") + "): " + p.error() + "; users may still be sent to the"
-                + " old primary; vakt run retries it; once the cause is fixed, by hand: " + commands.trafficApply();
+        return p.warning(commands.trafficApply());
     }
 
     static Map<String, Object> drill(LiveView v, DrillResult d) {

@@ -117,6 +117,14 @@ public record StatusReport(
                 warnings);
     }
 
+    /** This report with {@code warning} first: what the journal knows and the servers cannot say. */
+    public StatusReport withFirstWarning(String warning) {
+        List<String> all = new ArrayList<>(warnings.size() + 1);
+        all.add(warning);
+        all.addAll(warnings);
+        return new StatusReport(cluster, generatedAt, allReachable, nodes, all);
+    }
+
     public long reachableCount() {
         return nodes.stream().filter(NodeStatus::reachable).count();
     }

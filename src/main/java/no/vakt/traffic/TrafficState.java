@@ -52,7 +52,14 @@ public final class TrafficState {
      * @param error why the last one failed (secret-free)
      */
     public record Pending(String cluster, String node, long epoch, Instant since, Instant lastAttempt, int attempts,
-            String error) {}
+            String error) {
+        /** One sentence for a warning list; {@code command} re-runs the switch by hand. */
+        public String warning(String command) {
+            return "traffic switch to " + node + " PENDING since " + since + " (" + attempts
+                    + (attempts == 1 ? " attempt" : " attempts") + "): " + error + "; users may still be sent to the"
+                    + " old primary; vakt run retries it; once the cause is fixed, by hand: " + command;
+        }
+    }
 
     /** The switch that must run again, if the newest state says so. */
     public static Optional<Pending> pending(Journal journal, String cluster) {

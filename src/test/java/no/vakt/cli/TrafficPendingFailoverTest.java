@@ -98,6 +98,11 @@ class TrafficPendingFailoverTest {
                 assertThat(finished.get("action").asText()).contains(applyCommand)
                         .contains("vakt rejoin oslo-db --config " + pair.configFile.toAbsolutePath().normalize());
 
+                // vakt status says it too: the servers look fine, the journal knows users were not moved.
+                Cli status = PromoteCommandTest.vakt("status", "--config", cfg);
+                assertThat(status.out()).containsPattern("(?m)^! traffic switch to bergen-db PENDING since .*BADSIG")
+                        .contains("by hand: " + applyCommand);
+
                 // The operator fixes the key; the daemon retries the pending switch by itself.
                 Files.copy(bind.keyFile(), key, StandardCopyOption.REPLACE_EXISTING);
                 Cli run = PromoteCommandTest.vakt("run", "--config", cfg, "--duration", "20s");
@@ -122,6 +127,8 @@ class TrafficPendingFailoverTest {
                                 .contains("oslo-db is the former primary")
                                 .contains("vakt rejoin oslo-db --config " + pair.configFile.toAbsolutePath().normalize())
                                 .doesNotContain("vakt replicate"));
+
+                assertThat(PromoteCommandTest.vakt("status", "--config", cfg).out()).doesNotContain("PENDING");
 
                 Cli apply = PromoteCommandTest.vakt("traffic", "apply", "--config", cfg);
                 assertThat(apply.exitCode()).isZero();
