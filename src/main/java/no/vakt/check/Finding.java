@@ -40,7 +40,8 @@ import java.util.Objects;
  * <tr><td>replication-lag</td><td>OK, INFO, ERROR</td><td>heartbeat lag within the RPO (Seconds_Behind_Master shown)</td></tr>
  * <tr><td>heartbeat</td><td>WARNING</td><td>heartbeat rows exist and are being written</td></tr>
  * <tr><td>replication-tls</td><td>OK, WARNING, ERROR</td><td>the channel uses TLS (ERROR when the config requires it, or
- * when it is plaintext while the pair spans sites or zones, as admin-tls; WARNING inside one site and zone; OK on loopback)</td></tr>
+ * when it is plaintext nobody chose while the pair spans sites or zones, as admin-tls; WARNING when chosen (enabled: false)
+ * or inside one site and zone; OK on loopback)</td></tr>
  * <tr><td>admin-tls</td><td>OK, WARNING, ERROR</td><td>Vakt's own connection to the node is encrypted and verified (ERROR: plaintext nobody chose while the pair spans sites or zones, or TLS failing)</td></tr>
  * <tr><td>replication-user</td><td>OK, WARNING, ERROR</td><td>the replication account exists on the primary for the standby</td></tr>
  * <tr><td>replication-user-wildcard</td><td>WARNING, ERROR</td><td>no account host '%' (ERROR) or other wildcard (WARNING)</td></tr>

@@ -204,6 +204,12 @@ final class ReplicationRules {
                 + " unencrypted";
         String fix = "set replication.tls (enabled: true, ca: the CA that signed the servers' certificates) in the config"
                 + " and run " + setUp(config, o) + " (the servers need ssl_cert and ssl_key in their my.cnf)";
+        if (tls.plaintextChosen()) {
+            // As admin-tls's mode: disable: someone wrote it down (a VPN, an IPsec link); said, not failed.
+            return List.of(Finding.warning("replication-tls", name(s), message + AdminTlsRules.span(config)
+                    .map(span -> " between " + span).orElse("") + "; chosen by replication.tls.enabled: false (only"
+                    + " right when the path between them is encrypted otherwise)", fix));
+        }
         return List.of(AdminTlsRules.span(config)
                 .map(span -> Finding.error("replication-tls", name(s), message + " between " + span + ": personal data"
                         + " crossing between them in clear is not the encryption in transit GDPR Art. 32 expects, so this"

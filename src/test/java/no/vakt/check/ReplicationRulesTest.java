@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.ReplicaStatus;
 import org.junit.jupiter.api.Test;
@@ -196,15 +197,20 @@ class ReplicationRulesTest {
         return ReplicationRules.tls(config, observations(config, primary(), plain));
     }
 
+    /** No replication.tls section at all: nobody chose plaintext. */
+    private static final UnaryOperator<String> NO_TLS_SECTION = t -> t.replace("  tls:\n    enabled: false\n", "");
+
     @Test
     void plaintextChannelAcrossSitesIsAnErrorAsAdminTlsIs() {
+        VaktConfig config = config(NO_TLS_SECTION);
+        assertThat(config.replication().tls().plaintextChosen()).isFalse();
         List<Finding> f = plainTls(config, States.PRIMARY_HOST);
         assertThat(f).extracting(Finding::severity).containsExactly(Severity.ERROR);
         assertThat(f.get(0).message()).contains("TLS is off: the channel to 10.0.1.10:3306", "between sites oslo and bergen",
                 "GDPR Art. 32");
         assertThat(f.get(0).fix()).contains("set replication.tls (enabled: true", "run vakt replicate");
 
-        VaktConfig twoZones = config(t -> t.replace(ONE_SITE, "")
+        VaktConfig twoZones = config(t -> NO_TLS_SECTION.apply(t).replace(ONE_SITE, "")
                 .replace("      - name: bergen-db\n", "      - name: bergen-db\n        zone: oslo-2\n"));
         assertThat(plainTls(twoZones, States.PRIMARY_HOST)).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo(Severity.ERROR);
@@ -213,8 +219,18 @@ class ReplicationRulesTest {
     }
 
     @Test
+    void plaintextWrittenDownAcrossSitesIsAWarningAsAdminTlsModeDisableIs() {
+        // replication.tls.enabled: false in the config (a VPN between the sites, say): said, not failed.
+        assertThat(config.replication().tls().plaintextChosen()).isTrue();
+        assertThat(plainTls(config, States.PRIMARY_HOST)).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(Severity.WARNING);
+            assertThat(x.message()).contains("between sites oslo and bergen", "chosen by replication.tls.enabled: false");
+        });
+    }
+
+    @Test
     void plaintextChannelInsideOneSiteAndZoneIsAWarning() {
-        VaktConfig oneSite = config(t -> t.replace(ONE_SITE, ""));
+        VaktConfig oneSite = config(t -> NO_TLS_SECTION.apply(t).replace(ONE_SITE, ""));
         assertThat(plainTls(oneSite, States.PRIMARY_HOST)).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo(Severity.WARNING);
             assertThat(x.message()).endsWith("(inside one site and zone)");
