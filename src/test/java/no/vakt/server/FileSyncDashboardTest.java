@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
-import no.vakt.lab.Sshd;
-import no.vakt.testing.FilesSection;
-import no.vakt.testing.Loopback;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.SyncedUploads;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,14 +31,10 @@ class FileSyncDashboardTest {
     @Test
     void heldBackDeletionsAreNotAllGoodAndAFailoverReadsPaused() throws Exception {
         try (TestPair pair = TestPair.start()) {
-            Sshd sshd = new Sshd(pair.dir.resolve("ssh"), List.of(pair.primary.host(), pair.standby.host()),
-                    Loopback.freePort(pair.primary.host()));
-            try {
-                sshd.start();
-                Path oslo = Files.createDirectories(pair.dir.resolve("oslo/uploads"));
-                Path bergen = Files.createDirectories(pair.dir.resolve("bergen/uploads"));
+            try (SyncedUploads uploads = SyncedUploads.start(pair, null)) {
+                Path oslo = uploads.oslo;
+                Path bergen = uploads.bergen;
                 for (int i = 0; i < 40; i++) Files.writeString(oslo.resolve("photo" + i + ".jpg"), "jpeg " + i);
-                pair.rewriteConfig(y -> y.replace("files: {}\n", FilesSection.yaml(sshd, null)));
                 String url = prepare(pair);
                 try (RunningDaemon run = RunningDaemon.start(pair.configFile); HeadlessChromium chromium = HeadlessChromium.open()) {
                     WebDriver page = chromium.driver;
@@ -79,8 +72,6 @@ class FileSyncDashboardTest {
                     assertThat(text(page, "#filesync")).contains("bergen-db -> paused").contains("vakt rejoin oslo-db")
                             .doesNotContain("null");
                 }
-            } finally {
-                sshd.stop();
             }
         }
     }
