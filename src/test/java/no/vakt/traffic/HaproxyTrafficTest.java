@@ -57,18 +57,22 @@ class HaproxyTrafficTest {
         assumeTrue(Files.isExecutable(Path.of(HAPROXY)), "haproxy is not installed (scripts/install-prereqs installs it)");
         int osloPort = listener(OSLO_ADDR, "oslo");
         int bergenPort = listener(BERGEN_ADDR, "bergen");
-        frontPort = freePort(FRONT);
-        adminPort = freePort(FRONT);
-        operatorPort = freePort(FRONT);
+        int[] ports = distinctFreePorts(FRONT, 3);
+        frontPort = ports[0];
+        adminPort = ports[1];
+        operatorPort = ports[2];
         socket = dir.resolve("admin.sock");
         Path cfg = dir.resolve("haproxy.cfg");
         Files.writeString(cfg, """
                 global
+                  log stderr format raw local0 info
                   stats socket %s mode 600 level admin
                   stats socket ipv4@%s:%d level admin
                   stats socket ipv4@%s:%d level operator
                 defaults
                   mode tcp
+                  log global
+                  option tcplog
                   timeout connect 1s
                   timeout client 30s
                   timeout server 30s
@@ -215,7 +219,8 @@ class HaproxyTrafficTest {
     /**
      * Opens a connection through the frontend and returns the name the backend server answers. A few
      * attempts (bounded): on a loaded machine the first forwarded connection can stall; a failure
-     * after all of them carries haproxy's own log.
+     * after all of them carries haproxy's own log (tcplog: one line per connection, with its
+     * termination state, so a stall says whether haproxy reached the server).
      */
     private String nameThroughFrontend() throws IOException {
         IOException last = null;
@@ -255,10 +260,24 @@ class HaproxyTrafficTest {
         return ss.getLocalPort();
     }
 
-    private static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
-            return s.getLocalPort();
+    /**
+     * Held open together, so the ports differ: one at a time the kernel may hand out the same port again, and
+     * haproxy (SO_REUSEPORT) then binds the frontend and a stats socket to it, and a client can land on the
+     * stats socket, which waits silently for a command.
+     */
+    private static int[] distinctFreePorts(String address, int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket();
+                held.add(s);
+                s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) s.close();
         }
     }
 
