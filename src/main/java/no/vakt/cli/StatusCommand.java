@@ -99,7 +99,7 @@ public final class StatusCommand implements Callable<Integer> {
             Instant now = clock.instant();
             Optional<FileSyncSnapshot> files = StatusFile.read(StatusFile.forConfig(config.path()));
             last = StatusReport.from(cfg, states, now, files);
-            Optional<TrafficState.Pending> traffic = pendingTraffic(cfg);
+            Optional<TrafficState.Pending> traffic = pendingTraffic(cfg, journalPath);
             if (traffic.isPresent()) last = last.withFirstWarning(traffic.get().warning(commands.trafficApply()));
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json && i > 0) out.println();
@@ -121,8 +121,7 @@ public final class StatusCommand implements Callable<Integer> {
      * A traffic switch left pending (the failover promoted, users were not moved): the journal knows it, the
      * servers cannot show it. Read only when a journal exists (status never creates one); unreadable: stderr.
      */
-    private Optional<TrafficState.Pending> pendingTraffic(VaktConfig cfg) {
-        Path file = VaktFiles.journal(config.path(), journalFile);
+    private Optional<TrafficState.Pending> pendingTraffic(VaktConfig cfg, Path file) {
         if (!Files.exists(file)) return Optional.empty();
         try (Journal j = new Journal(file, Clock.systemUTC())) {
             return TrafficState.pending(j, cfg.cluster());

@@ -165,13 +165,9 @@ final class ApiViews {
     static List<String> warnings(List<String> fromStatus, TrafficState.Pending p, OperatorCommands commands) {
         if (p == null) return fromStatus;
         List<String> out = new ArrayList<>(fromStatus.size() + 1);
-        out.add(trafficWarning(p, commands));
+        out.add(p.warning(commands.trafficApply()));
         out.addAll(fromStatus);
         return out;
-    }
-
-    static String trafficWarning(TrafficState.Pending p, OperatorCommands commands) {
-        return p.warning(commands.trafficApply());
     }
 
     static Map<String, Object> drill(LiveView v, DrillResult d) {
