@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -44,8 +43,13 @@ public final class NodeProber implements Closeable {
         }
     }
 
-    /** The primary's semi-sync switch and status in one round trip (information_schema names are upper case). */
-    private static final String SEMI_SYNC = "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES"
+    /**
+     * read_only and the primary's semi-sync switch and status in one round trip, so a liveness probe costs one
+     * statement (information_schema names are upper case).
+     */
+    private static final String PRIMARY_QUERY = "SELECT 'READ_ONLY' AS VARIABLE_NAME, CAST(@@GLOBAL.read_only AS CHAR)"
+            + " AS VARIABLE_VALUE UNION ALL"
+            + " SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES"
             + " WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_ENABLED' UNION ALL"
             + " SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN"
             + " ('RPL_SEMI_SYNC_MASTER_STATUS', 'RPL_SEMI_SYNC_MASTER_CLIENTS', 'RPL_SEMI_SYNC_MASTER_NO_TX')";
@@ -73,9 +77,17 @@ public final class NodeProber implements Closeable {
     public Future<PrimarySample> probePrimary(Node node) {
         return submit(() -> {
             try (DbSession db = inspector.open(node)) {
-                Optional<String> ro = db.scalar("SELECT @@GLOBAL.read_only");
-                return new PrimarySample(PrimaryProbe.succeeded(), ro.map(v -> !"0".equals(v.trim())).orElse(null),
-                        semiSync(db));
+                Map<String, String> variables = new java.util.HashMap<>();
+                Map<String, String> status = new java.util.HashMap<>();
+                String readOnly = null;
+                for (Map<String, String> row : db.rows(PRIMARY_QUERY)) {
+                    String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
+                    String value = row.get("VARIABLE_VALUE");
+                    if (name.equals("read_only")) readOnly = value;
+                    else (name.endsWith("_enabled") ? variables : status).put(name, value);
+                }
+                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : !"0".equals(readOnly.trim()),
+                        variables.isEmpty() ? null : SemiSyncState.of(variables, status));
             } catch (SQLException e) {
                 return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
             }
@@ -101,21 +113,6 @@ public final class NodeProber implements Closeable {
                 return new StandbySample(NodeState.unreachable(node, Errors.describe(e)), null, null);
             }
         });
-    }
-
-    /** After the probe answered: a failure here leaves semi-sync unknown for this tick, never fails the probe. */
-    private static SemiSyncState semiSync(DbSession db) {
-        try {
-            Map<String, String> variables = new java.util.HashMap<>();
-            Map<String, String> status = new java.util.HashMap<>();
-            for (Map<String, String> row : db.rows(SEMI_SYNC)) {
-                String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
-                (name.endsWith("_enabled") ? variables : status).put(name, row.get("VARIABLE_VALUE"));
-            }
-            return variables.isEmpty() ? null : SemiSyncState.of(variables, status);
-        } catch (SQLException e) {
-            return null;
-        }
     }
 
     private static Duration seconds(String text) {
