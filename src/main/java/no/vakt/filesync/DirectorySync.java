@@ -378,7 +378,8 @@ final class DirectorySync implements Closeable {
      * so at once) and asks for a re-check reconcile, the only thing that can release it.
      */
     private void reconsiderHold() {
-        if (guardDisabled) return;
+        // deleteGuardSince follows the guard file (refreshed every tick): no hold, no file read on this push.
+        if (guardDisabled || deleteGuardSince == null) return;
         GuardFile.Target before = guardState();
         if (before.heldSince() == null) return;
         Instant now = clock.instant();
