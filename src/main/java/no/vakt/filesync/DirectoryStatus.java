@@ -48,18 +48,6 @@ public record DirectoryStatus(
         String lastError,
         long watchedDirectories) {
 
-    /**
-     * The earlier form, without the directory's name, the hold's start and the behind and failing flags:
-     * {@code directory} is the source, and a directory {@code retrying} after an error counts as failing.
-     */
-    public DirectoryStatus(String source, String target, String state, long pendingChanges, long oldestUnsyncedMs,
-            Instant lastSuccess, Instant lastReconcile, long filesSent, long bytesSent, long deletes, long rsyncFailures,
-            long pushFailures, String deleteGuard, String lastError, long watchedDirectories) {
-        this(source, source, target, state, pendingChanges, oldestUnsyncedMs, lastSuccess, lastReconcile, filesSent,
-                bytesSent, deletes, rsyncFailures, pushFailures, deleteGuard, null, false,
-                "retrying".equals(state) && lastError != null, lastError, watchedDirectories);
-    }
-
     /** A directory file sync refuses to touch, with the reason. */
     static DirectoryStatus refused(String directory, String source, String target, String why) {
         return new DirectoryStatus(directory, source, target, "refused", 0, 0, null, null, 0, 0, 0, 0, 0, null, null,

@@ -70,19 +70,6 @@ public record FileSyncSnapshot(
                 maxBehindMs, directories);
     }
 
-    /**
-     * The earlier form, without {@code condition}, {@code problems} and {@code maxBehindMs}: those are
-     * worked out from the directories (files.max-behind taken as its default).
-     */
-    public FileSyncSnapshot(Instant generatedAt, String state, String source, String target, long epoch, String note,
-            long pendingChanges, long oldestUnsyncedMs, Instant lastSuccess, long filesSent, long bytesSent, long deletes,
-            long rsyncFailures, long pushFailures, List<DirectoryStatus> directories) {
-        this(generatedAt, state, source, target, epoch, note, conditionOf(state, directories, FilesConfig.DEFAULT_MAX_BEHIND.toMillis()),
-                problemsOf(state, directories, FilesConfig.DEFAULT_MAX_BEHIND.toMillis()), pendingChanges, oldestUnsyncedMs,
-                lastSuccess, filesSent, bytesSent, deletes, rsyncFailures, pushFailures, FilesConfig.DEFAULT_MAX_BEHIND.toMillis(),
-                directories);
-    }
-
     static FileSyncSnapshot of(Instant now, String state, SyncDirection d, String note, List<DirectoryStatus> dirs,
             Totals retired, long maxBehindMs) {
         Instant last = null;

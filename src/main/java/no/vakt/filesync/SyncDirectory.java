@@ -55,10 +55,6 @@ public record SyncDirectory(Path path, Path target, Map<String, Path> paths, Boo
         }
     }
 
-    public SyncDirectory(Path path, Path target, Boolean requireMount) {
-        this(path, target, null, requireMount);
-    }
-
     /** True for the {@code paths:} form, whose mapping does not depend on the {@code role:} fields. */
     public boolean perNode() {
         return !paths.isEmpty();
@@ -80,17 +76,6 @@ public record SyncDirectory(Path path, Path target, Map<String, Path> paths, Boo
             return p;
         }
         return node.role() == Role.PRIMARY ? path : target;
-    }
-
-    /**
-     * The shorthand form's directory for the configured primary ({@code true}) or standby.
-     *
-     * @deprecated use {@link #on(Node)}, which also knows the per-node form
-     */
-    @Deprecated
-    public Path on(boolean configuredPrimary) {
-        if (perNode()) throw new IllegalStateException("files.directories: a paths: entry is per node; use on(Node)");
-        return configuredPrimary ? path : target;
     }
 
     /**
