@@ -90,7 +90,7 @@ public final class PreflightProbe {
 
     private Inspected inspect(VaktConfig config, Node node) {
         try (DbSession db = inspector.open(node)) {
-            NodeState state = inspector.inspect(node, db);
+            NodeState state = inspector.inspect(node, db).withTls(db.sessionTls());
             return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db));
         } catch (SQLException e) {
             return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null);

@@ -48,7 +48,8 @@ public final class NodeInspector {
             }
         }
         Map<String, String> semi = db.globalStatus("Rpl_semi_sync%");
-        return new NodeState(node, true, null, vars, replica, heartbeatLagMs(db), filters, semi, db.sessionTls());
+        // The session's TLS names cost one more query and only the preflight shows them (it adds them: withTls).
+        return new NodeState(node, true, null, vars, replica, heartbeatLagMs(db), filters, semi, null);
     }
 
     /** Milliseconds since the newest heartbeat row was written, null when there is none yet. */

@@ -32,6 +32,12 @@ public record NodeState(
         this(node, reachable, error, variables, replica, heartbeatLagMs, binlogFilters, semiSyncStatus, null);
     }
 
+    /** This state with how Vakt's session travelled ({@link DbSession#sessionTls}). */
+    public NodeState withTls(SessionTls sessionTls) {
+        return new NodeState(node, reachable, error, variables, replica, heartbeatLagMs, binlogFilters, semiSyncStatus,
+                sessionTls);
+    }
+
     public static NodeState unreachable(Node node, String error) {
         return new NodeState(node, false, error, Map.of(), Optional.empty(), null, Map.of(), Map.of(), null);
     }
