@@ -7,7 +7,6 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import no.vakt.config.AdminTls;
@@ -91,7 +90,6 @@ class TlsConnectCostTest {
             Arrays.sort(verified);
             // A probe has checks.timeout (1 s by default) for everything; the connect must be a small part of it.
             assertThat(verified[ROUNDS / 2]).as("median verified TLS connect").isLessThan(Duration.ofMillis(250).toNanos());
-            assertThat(List.of(modes.keySet())).isNotEmpty();
         }
     }
 }
