@@ -37,4 +37,15 @@ public record ExecutionResult(long failoverId, FailoverOutcome outcome, StepName
     public String label() {
         return trafficPending ? TRAFFIC_PENDING : outcome.label();
     }
+
+    /** Whether a journaled ending (its outcome, its summary) is "completed, traffic pending". */
+    public static boolean trafficPending(FailoverOutcome outcome, String summary) {
+        return outcome == FailoverOutcome.COMPLETED && summary != null && summary.startsWith(TRAFFIC_PENDING_SUMMARY);
+    }
+
+    /** The summary without its {@link #TRAFFIC_PENDING_SUMMARY} prefix, where the label says it already. */
+    public static String withoutTrafficPendingPrefix(String summary) {
+        return summary != null && summary.startsWith(TRAFFIC_PENDING_SUMMARY)
+                ? summary.substring(TRAFFIC_PENDING_SUMMARY.length()) : summary;
+    }
 }

@@ -151,14 +151,12 @@ public final class FailoverRunner {
 
     /** Whether a journaled failover completed with its traffic switch failed. */
     public static boolean trafficPending(FailoverRecord f) {
-        return f.outcome() == FailoverOutcome.COMPLETED && f.summary() != null
-                && f.summary().startsWith(ExecutionResult.TRAFFIC_PENDING_SUMMARY);
+        return ExecutionResult.trafficPending(f.outcome(), f.summary());
     }
 
     private static String summaryAfterLabel(FailoverRecord f) {
         if (f.summary() == null) return "";
-        return ": " + (trafficPending(f) ? f.summary().substring(ExecutionResult.TRAFFIC_PENDING_SUMMARY.length())
-                : f.summary());
+        return ": " + (trafficPending(f) ? ExecutionResult.withoutTrafficPendingPrefix(f.summary()) : f.summary());
     }
 
     /** What crash recovery decided and did. {@code execution} is null when it settled without running steps. */

@@ -163,8 +163,7 @@ final class OperatorActions {
             }
             if (r.trafficPending()) body.put("traffic_command", commands.trafficApply());
             // The summary of a completed one starts "traffic pending: "; the outcome says so already.
-            String detail = r.detail() == null ? null : r.detail().startsWith(ExecutionResult.TRAFFIC_PENDING_SUMMARY)
-                    ? r.detail().substring(ExecutionResult.TRAFFIC_PENDING_SUMMARY.length()) : r.detail();
+            String detail = ExecutionResult.withoutTrafficPendingPrefix(r.detail());
             return finish("switchover", client, r.to(), outcome + (detail == null ? "" : ": " + detail),
                     new ActionResult(status, body));
         });

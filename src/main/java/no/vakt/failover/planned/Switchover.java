@@ -245,7 +245,7 @@ public final class Switchover {
             }
             journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
             out.println("switchover completed" + (trafficProblem == null ? ": " + summary
-                    : ", traffic PENDING: " + summary.substring(ExecutionResult.TRAFFIC_PENDING_SUMMARY.length())));
+                    : ", traffic PENDING: " + ExecutionResult.withoutTrafficPendingPrefix(summary)));
             if (filesTurned) {
                 out.println("file sync: now " + to.name() + (repointed ? " -> " + from.name() : ", paused until a rejoin"));
             }
