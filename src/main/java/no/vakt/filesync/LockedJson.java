@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -67,8 +66,6 @@ final class LockedJson<T> {
     }
 
     private void write(T value) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        StatusFile.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        StatusFile.write(file, value);
     }
 }

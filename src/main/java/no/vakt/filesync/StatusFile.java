@@ -28,7 +28,8 @@ public final class StatusFile {
         return (parent == null ? Path.of("") : parent).resolve(".vakt").resolve("filesync-status.json");
     }
 
-    static void write(Path file, FileSyncSnapshot s) throws IOException {
+    /** Atomically (a temporary file renamed over it): a reader never sees half a document. */
+    static void write(Path file, Object s) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), s);
