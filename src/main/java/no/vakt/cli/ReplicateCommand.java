@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
+import no.vakt.failover.OperatorCommands;
 import no.vakt.replication.BootstrapContext;
 import no.vakt.replication.ReplicationBootstrap;
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         BootstrapContext.Limits defaults = BootstrapContext.Limits.DEFAULT;
         var limits = new BootstrapContext.Limits(wait, defaults.semiSyncClient(), seedTimeout, defaults.poll());
         var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits,
-                "vakt replicate --config " + config.path());
+                OperatorCommands.of(config.path(), null).replicate());
         try {
             return new ReplicationBootstrap(Clock.systemUTC())
                     .run(cfg, options, spec.commandLine().getOut(), spec.commandLine().getErr());

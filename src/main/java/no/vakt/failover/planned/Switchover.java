@@ -231,7 +231,7 @@ public final class Switchover {
             if (!failed.isEmpty()) {
                 String summary = String.join("; ", failed) + (trafficProblem == null ? "" : "; " + trafficProblem) + "; "
                         + to.name() + " is promoted (the later steps ran), " + from.name() + " stays read-only: finish by"
-                        + " hand (vakt rejoin " + from.name() + ")";
+                        + " hand (" + commands.rejoin(from.name()) + ")";
                 journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null,
