@@ -71,10 +71,6 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         return config;
     }
 
-    public Journal journal() {
-        return journal;
-    }
-
     @Override
     public void routeTo(String cluster, String node, long epoch) throws TrafficException {
         List<TrafficResult> results = apply(cluster, node, epoch);
