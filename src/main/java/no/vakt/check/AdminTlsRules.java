@@ -2,10 +2,10 @@ package no.vakt.check;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import no.vakt.config.AdminTls;
+import no.vakt.config.LoopbackHost;
 import no.vakt.config.Node;
 import no.vakt.config.Site;
 import no.vakt.config.TlsMode;
@@ -53,7 +53,7 @@ final class AdminTlsRules {
         }
         SessionTls seen = s.tls();
         if (seen == null) return Optional.empty(); // not observed through a real session
-        boolean loopback = isLoopback(node.mysql().host());
+        boolean loopback = LoopbackHost.is(node.mysql().host());
         String setBy = ", set by " + tls.origin();
         switch (tls.mode()) {
             case VERIFY_FULL, VERIFY_CA -> {
@@ -156,13 +156,5 @@ final class AdminTlsRules {
             if (j >= 0) return "sites[" + i + "].nodes[" + j + "]";
         }
         return node.name();
-    }
-
-    /** Loopback by the literal only (no DNS lookups in a rule): localhost, 127.0.0.0/8, ::1. */
-    static boolean isLoopback(String host) {
-        if (host == null) return false;
-        String h = host.toLowerCase(Locale.ROOT).replace("[", "").replace("]", "");
-        return h.equals("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || h.equals("::1")
-                || h.equals("0:0:0:0:0:0:0:1");
     }
 }

@@ -7,6 +7,7 @@ import no.vakt.alert.ChannelConfig;
 import no.vakt.alert.EmailChannelConfig;
 import no.vakt.alert.WebhookChannelConfig;
 import no.vakt.config.FailoverMode;
+import no.vakt.config.LoopbackHost;
 import no.vakt.config.VaktConfig;
 
 /**
@@ -33,7 +34,7 @@ final class AlertRules {
                 out.add(Finding.warning("alert-email-tls", null, "alert channel " + a.nameOf(i) + " may send the SMTP password"
                         + " in clear (starttls: " + m.starttls().name().toLowerCase() + ")", "set starttls: required"));
             }
-            if (c instanceof WebhookChannelConfig w && "http".equals(w.url().getScheme()) && !loopback(w.url().getHost())) {
+            if (c instanceof WebhookChannelConfig w && "http".equals(w.url().getScheme()) && !LoopbackHost.is(w.url().getHost())) {
                 out.add(Finding.warning("alert-webhook-tls", null, "alert channel " + a.nameOf(i) + " posts alerts over plain"
                         + " http to " + w.url().getHost() + " (signed, but readable on the way)", "use an https:// URL"));
             }
@@ -44,9 +45,5 @@ final class AlertRules {
                     + " set alerts.approve-url to add the dashboard link"));
         }
         return out;
-    }
-
-    private static boolean loopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
     }
 }

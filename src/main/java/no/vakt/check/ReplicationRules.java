@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import no.vakt.config.Durations;
+import no.vakt.config.LoopbackHost;
 import no.vakt.config.Replication;
 import no.vakt.config.Tls;
 import no.vakt.config.VaktConfig;
@@ -196,7 +197,7 @@ final class ReplicationRules {
                             + "; START SLAVE; (or " + setUp(config, o) + ")"));
         }
         String channel = "the channel to " + r.masterHost() + ":" + r.masterPort();
-        if (AdminTlsRules.isLoopback(r.masterHost())) {
+        if (LoopbackHost.is(r.masterHost())) {
             return List.of(Finding.ok("replication-tls", name(s), channel + " is plaintext, on loopback: it never"
                     + " leaves this host"));
         }

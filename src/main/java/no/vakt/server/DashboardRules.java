@@ -3,6 +3,7 @@ package no.vakt.server;
 import java.util.List;
 import no.vakt.check.Finding;
 import no.vakt.check.Observations;
+import no.vakt.config.LoopbackHost;
 import no.vakt.config.VaktConfig;
 
 /**
@@ -16,7 +17,7 @@ public final class DashboardRules {
         ServerConfig s = config.server();
         if (!s.enabled()) return List.of();
         String host = s.address().host();
-        if (loopback(host)) {
+        if (LoopbackHost.is(host)) {
             return List.of(Finding.ok("dashboard-exposure", null, "the dashboard listens on " + s.listen() + " (this machine only)"));
         }
         if (s.tls() == null) {
@@ -29,11 +30,5 @@ public final class DashboardRules {
                     + " with TLS; without server.token-file other machines cannot read it and nobody can act"));
         }
         return List.of(Finding.ok("dashboard-exposure", null, "the dashboard listens on " + s.listen() + " with TLS and a token"));
-    }
-
-    /** Pure: judged from the text (no DNS lookup); a host name other than localhost counts as exposed. */
-    static boolean loopback(String host) {
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        return h.equals("localhost") || h.equals("::1") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 }
