@@ -11,14 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.VaktConfig;
-import no.vakt.db.NodeState;
 import no.vakt.failover.planned.VaktFiles;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
-import no.vakt.status.LiveRole;
+import no.vakt.status.LivePrimaries;
 import no.vakt.status.StatusProbe;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
 import no.vakt.traffic.RetryPolicy;
@@ -131,22 +129,19 @@ public final class TrafficCommand implements Runnable {
                 out.flush();
                 return ExitCodes.OK;
             }
-            List<NodeState> states = StatusProbe.forConfig(cfg).inspectAll(cfg);
-            String roles = states.stream().map(s -> s.node().name() + " " + LiveRole.of(s).label())
-                    .collect(Collectors.joining(", "));
-            List<String> primaries = states.stream().filter(s -> LiveRole.of(s) == LiveRole.PRIMARY)
-                    .map(s -> s.node().name()).toList();
+            LivePrimaries live = LivePrimaries.of(StatusProbe.forConfig(cfg).inspectAll(cfg));
+            String roles = live.roles();
             String target;
             if (node == null) {
-                if (primaries.size() != 1) {
+                if (live.single().isEmpty()) {
                     out.println("Cannot tell the live primary (" + roles + "); nothing changed."
                             + " Give the node: vakt traffic apply --node NODE");
                     out.flush();
                     return ExitCodes.FAILED;
                 }
-                target = primaries.get(0);
+                target = live.single().get();
             } else {
-                if (!primaries.equals(List.of(node)) && !force) {
+                if (!live.nodes().equals(List.of(node)) && !force) {
                     out.println(node + " is not the live primary (" + roles + "): traffic sent there would meet a"
                             + " read-only or unreachable server. Nothing changed; add --force to do it anyway.");
                     out.flush();

@@ -54,7 +54,7 @@ public final class FailoverWatch implements AutoCloseable {
         self[0] = monitor;
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
             TrafficRetry retry = new TrafficRetry(configured, journal,
-                    TrafficRetry.fromServers(config, config.policy().checks().timeout()), alerts, clock, retryBackoff, out);
+                    TrafficRetry.fromServers(config), alerts, clock, retryBackoff, out);
             runner.onTrafficPending(retry::wake);
             this.trafficRetry = Optional.of(retry);
         } else {

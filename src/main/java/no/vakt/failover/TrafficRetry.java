@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +16,11 @@ import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.alert.Severity;
-import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
-import no.vakt.db.NodeInspector;
-import no.vakt.db.NodeState;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
-import no.vakt.status.LiveRole;
+import no.vakt.status.LivePrimaries;
+import no.vakt.status.StatusProbe;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
 import no.vakt.traffic.TrafficResult;
 import no.vakt.traffic.TrafficState;
@@ -83,13 +80,10 @@ public final class TrafficRetry implements Closeable {
         }
     }
 
-    /** The live primary as read from the servers: present only when exactly one node is writable and replicates from nobody. */
-    public record LivePrimary(Optional<String> node, String roles) {}
-
     /** Reads the live roles (I/O); see {@link #fromServers}. */
     @FunctionalInterface
     public interface Roles {
-        LivePrimary read();
+        LivePrimaries read();
     }
 
     enum Verdict { ATTEMPT, ABANDON, WAIT }
@@ -124,21 +118,10 @@ public final class TrafficRetry implements Closeable {
         thread.setDaemon(true);
     }
 
-    /** The live roles of {@code config}'s nodes, each read in a fresh session bounded by {@code timeout}. */
-    public static Roles fromServers(VaktConfig config, Duration timeout) {
-        NodeInspector inspector = new NodeInspector(timeout);
-        return () -> {
-            List<String> primaries = new ArrayList<>();
-            List<String> seen = new ArrayList<>();
-            for (Node n : config.nodes()) {
-                NodeState s = inspector.inspect(n);
-                LiveRole r = LiveRole.of(s);
-                if (r == LiveRole.PRIMARY) primaries.add(n.name());
-                seen.add(n.name() + " " + r.label());
-            }
-            return new LivePrimary(primaries.size() == 1 ? Optional.of(primaries.get(0)) : Optional.empty(),
-                    String.join(", ", seen));
-        };
+    /** The live roles of {@code config}'s nodes, read at once, each in a fresh session bounded by the check timeout. */
+    public static Roles fromServers(VaktConfig config) {
+        StatusProbe probe = StatusProbe.forConfig(config);
+        return () -> LivePrimaries.of(probe.inspectAll(config));
     }
 
     /**
@@ -146,15 +129,16 @@ public final class TrafficRetry implements Closeable {
      * the epoch past the switch's, or when another node is the live primary; a wait when the live primary
      * cannot be told (no switch is made blind); else an attempt.
      */
-    static Decision decide(TrafficState.Pending p, long journalEpoch, LivePrimary live) {
+    static Decision decide(TrafficState.Pending p, long journalEpoch, LivePrimaries live) {
         if (journalEpoch > p.epoch()) {
             return new Decision(Verdict.ABANDON, "the epoch moved to " + journalEpoch + " (a later failover or"
                     + " switchover) after this switch's epoch " + p.epoch());
         }
-        if (live.node().isPresent() && !live.node().get().equals(p.node())) {
+        Optional<String> primary = live.single();
+        if (primary.isPresent() && !primary.get().equals(p.node())) {
             return new Decision(Verdict.ABANDON, p.node() + " is no longer the live primary (" + live.roles() + ")");
         }
-        if (live.node().isEmpty()) {
+        if (primary.isEmpty()) {
             return new Decision(Verdict.WAIT, "cannot tell the live primary (" + live.roles() + "): not switching blind");
         }
         return new Decision(Verdict.ATTEMPT, p.node() + " is the live primary");

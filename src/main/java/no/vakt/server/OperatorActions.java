@@ -19,9 +19,8 @@ import no.vakt.failover.Trigger;
 import no.vakt.failover.planned.Switchover;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
-import no.vakt.status.NodeStatus;
+import no.vakt.status.LivePrimaries;
 import no.vakt.status.StatusProbe;
-import no.vakt.status.StatusReport;
 import no.vakt.traffic.TrafficSwitch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,16 +183,13 @@ final class OperatorActions {
         return exclusive("traffic-apply", client, () -> {
             journal(client, node, "operator (API): traffic apply requested" + (node == null ? "" : " for " + node),
                     node == null ? Map.of("action", "traffic-apply") : Map.of("action", "traffic-apply", "node", node));
-            StatusReport now = StatusReport.from(config, StatusProbe.forConfig(config).inspectAll(config), clock.instant());
-            List<String> primaries = now.nodes().stream().filter(n -> "primary".equals(n.liveRole()))
-                    .map(NodeStatus::node).toList();
-            if (primaries.size() != 1) {
-                String why = primaries.isEmpty() ? "no node is a writable primary now"
-                        : primaries.size() + " nodes are writable (" + String.join(", ", primaries) + "): split brain";
+            LivePrimaries live = LivePrimaries.of(StatusProbe.forConfig(config).inspectAll(config));
+            if (live.single().isEmpty()) {
+                String why = live.whyNotSingle();
                 return finish("traffic-apply", client, node, "not applied: " + why,
                         new ActionResult(409, error("no_single_primary", "traffic not switched: " + why)));
             }
-            String target = primaries.get(0);
+            String target = live.single().get();
             if (node != null && !node.equals(target)) {
                 String why = node + " is not the live primary (" + target + " is)";
                 return finish("traffic-apply", client, node, "not applied: " + why,

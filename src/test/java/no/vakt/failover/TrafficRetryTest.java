@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.alert.Alert;
 import no.vakt.config.ConfigLoader;
@@ -24,6 +23,7 @@ import no.vakt.journal.JournalEvent;
 import no.vakt.lab.BindServer;
 import no.vakt.lab.LabConfigTemplate;
 import no.vakt.lab.MariaDbServer;
+import no.vakt.status.LivePrimaries;
 import no.vakt.testing.Dig;
 import no.vakt.testing.TestDirs;
 import no.vakt.testing.TrafficYaml;
@@ -41,8 +41,8 @@ class TrafficRetryTest {
     static final TrafficState.Pending PENDING = new TrafficState.Pending("shop", "bergen-db", 4,
             Instant.parse("2025-03-01T10:00:00Z"), Instant.parse("2025-03-01T10:00:00Z"), 1, "[0] BADSIG");
 
-    static TrafficRetry.LivePrimary primary(String node) {
-        return new TrafficRetry.LivePrimary(Optional.ofNullable(node), node == null ? "oslo-db unknown, bergen-db unknown"
+    static LivePrimaries primary(String node) {
+        return new LivePrimaries(node == null ? List.of() : List.of(node), node == null ? "oslo-db unknown, bergen-db unknown"
                 : node + " primary");
     }
 
