@@ -46,6 +46,13 @@ final class DnsAuthority {
         }
     }
 
+    /** A host's addresses as the authority has them: its A records, then its AAAA records. */
+    List<String> addresses(Name host) throws TrafficException {
+        List<String> out = new ArrayList<>(query(host, Type.A).values());
+        out.addAll(query(host, Type.AAAA).values());
+        return out;
+    }
+
     Answer query(Name name, int type) throws TrafficException {
         Message response = send(Message.newQuery(Record.newRecord(name, type, DClass.IN)), "query " + name + " " + Type.string(type));
         int rcode = response.getRcode();

@@ -149,11 +149,7 @@ final class PowerDnsProvider implements TrafficProvider {
             }
         }
         DnsAuthority via = new DnsAuthority(known.get(0), null, "", entry.timeout());
-        return ZoneNameServers.resolve(names, given, host -> {
-            List<String> addresses = new ArrayList<>(via.query(host, Type.A).values());
-            addresses.addAll(via.query(host, Type.AAAA).values());
-            return addresses;
-        }, known, zoneNsPort, via.server().toString());
+        return ZoneNameServers.resolve(names, given, via::addresses, known, zoneNsPort, via.server().toString());
     }
 
     @Override

@@ -171,10 +171,6 @@ final class Rfc2136Provider implements TrafficProvider {
                 given.computeIfAbsent(r.getName(), k -> new ArrayList<>()).add(r.rdataToString());
             }
         }
-        return ZoneNameServers.resolve(names, given, host -> {
-            List<String> addresses = new ArrayList<>(primary.query(host, Type.A).values());
-            addresses.addAll(primary.query(host, Type.AAAA).values());
-            return addresses;
-        }, known, zoneNsPort, primary.server().toString());
+        return ZoneNameServers.resolve(names, given, primary::addresses, known, zoneNsPort, primary.server().toString());
     }
 }
