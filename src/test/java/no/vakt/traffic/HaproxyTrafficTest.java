@@ -172,13 +172,11 @@ class HaproxyTrafficTest {
     @Test
     void openConnectionsToTheOldServerAreCut() throws Exception {
         TrafficProvider p = open("socket: " + socket, "db");
-        try (Socket client = new Socket(FRONT, frontPort)) {
-            client.setSoTimeout(5000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(in.readLine()).isEqualTo("oslo");
+        try (Connected client = connectThroughFrontend()) {
+            assertThat(client.name()).isEqualTo("oslo");
             p.apply("bergen-db", 2);
             // a pooled connection to the old primary must not survive the switch
-            assertThat(in.read()).isEqualTo(-1);
+            assertThat(client.in().read()).isEqualTo(-1);
         }
     }
 
@@ -216,20 +214,38 @@ class HaproxyTrafficTest {
         assertThat(e.getMessage()).contains("cannot talk to the runtime API");
     }
 
-    /**
-     * Opens a connection through the frontend and returns the name the backend server answers. A few
-     * attempts (bounded): on a loaded machine the first forwarded connection can stall; a failure
-     * after all of them carries haproxy's own log (tcplog: one line per connection, with its
-     * termination state, so a stall says whether haproxy reached the server).
-     */
+    /** A connection through the frontend, open, after the backend server sent its name. */
+    private record Connected(Socket socket, BufferedReader in, String name) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     private String nameThroughFrontend() throws IOException {
+        try (Connected c = connectThroughFrontend()) {
+            return c.name();
+        }
+    }
+
+    /**
+     * Opens a connection through the frontend and reads the name the backend server answers. A few attempts
+     * (bounded): on a loaded machine a forwarded connection has stalled now and then; a failure after all of
+     * them carries haproxy's own log (tcplog: one line per connection, with its termination state, so a stall
+     * says whether haproxy reached the server).
+     */
+    private Connected connectThroughFrontend() throws IOException {
         IOException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
-            try (Socket s = new Socket(FRONT, frontPort)) {
+            Socket s = new Socket(FRONT, frontPort);
+            try {
                 s.setSoTimeout(5_000);
-                String name = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
-                if (name != null) return name;
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                String name = in.readLine();
+                if (name != null) return new Connected(s, in, name);
+                s.close();
             } catch (IOException e) {
+                s.close();
                 last = e;
             }
         }
@@ -244,14 +260,21 @@ class HaproxyTrafficTest {
         listeners.add(ss);
         Thread t = new Thread(() -> {
             while (!ss.isClosed()) {
+                Socket s;
                 try {
-                    Socket s = ss.accept();
-                    accepted.add(s);
+                    s = ss.accept();
+                } catch (IOException e) {
+                    return; // closed by stop()
+                }
+                accepted.add(s);
+                try {
                     OutputStream out = s.getOutputStream();
                     out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 } catch (IOException e) {
-                    return;
+                    // This client left first (start()'s reachability probe closes at once, and haproxy with it):
+                    // only this connection is lost. Ending the loop here stopped the listener for the rest of the
+                    // test, and every later connection through haproxy then waited in the backlog unanswered.
                 }
             }
         }, "listener-" + name);
