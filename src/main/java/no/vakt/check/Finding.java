@@ -26,6 +26,7 @@ import java.util.Objects;
  * <tr><td>binlog-format</td><td>OK, WARNING, ERROR</td><td>binlog_format is ROW</td></tr>
  * <tr><td>sync-binlog</td><td>OK, WARNING, ERROR</td><td>sync_binlog=1 (ERROR on the primary, WARNING on the standby)</td></tr>
  * <tr><td>innodb-flush-log-at-trx-commit</td><td>OK, WARNING, ERROR</td><td>innodb_flush_log_at_trx_commit=1</td></tr>
+ * <tr><td>transactional-tables</td><td>OK, WARNING</td><td>every table of the replicated databases is InnoDB</td></tr>
  * <tr><td>standby-read-only</td><td>OK, ERROR</td><td>read_only is ON on the standby</td></tr>
  * <tr><td>primary-read-only</td><td>WARNING</td><td>read_only is ON on the primary (it takes no writes)</td></tr>
  * <tr><td>gtid-strict-mode</td><td>WARNING</td><td>gtid_strict_mode is ON</td></tr>

@@ -21,6 +21,8 @@ import no.vakt.db.NodeState;
  * @param traffic one entry per configured traffic entry, in order
  * @param files what the file sync probe saw; null without file sync
  * @param roles what besides the states settled the roles (epochs, journal); never null
+ * @param nonTransactionalTables the primary's tables in the replicated databases whose engine is not InnoDB,
+ *     as "schema.table (ENGINE)"; null when not read
  */
 public record Observations(
         NodeState primary,
@@ -31,7 +33,8 @@ public record Observations(
         List<SecretObservation> secrets,
         List<TrafficObservation> traffic,
         no.vakt.filesync.FileSyncObservation files,
-        RoleEvidence roles) {
+        RoleEvidence roles,
+        List<String> nonTransactionalTables) {
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {
@@ -45,12 +48,20 @@ public record Observations(
                 RoleEvidence.NONE);
     }
 
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files,
+                roles, null);
+    }
+
     public Observations {
         roles = roles == null ? RoleEvidence.NONE : roles;
         traffic = traffic == null ? List.of() : List.copyOf(traffic);
         primaryReplicationHosts = primaryReplicationHosts == null ? null : List.copyOf(primaryReplicationHosts);
         standbyReplicationHosts = standbyReplicationHosts == null ? null : List.copyOf(standbyReplicationHosts);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        nonTransactionalTables = nonTransactionalTables == null ? null : List.copyOf(nonTransactionalTables);
     }
 
     /** Primary then standby. */

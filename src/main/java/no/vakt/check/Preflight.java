@@ -21,6 +21,7 @@ public final class Preflight {
             ServerRules::binlogFormat,
             ServerRules::syncBinlog,
             ServerRules::innodbFlush,
+            ServerRules::transactionalTables,
             ServerRules::readOnly,
             ServerRules::gtidStrictMode,
             ServerRules::skipNameResolve,

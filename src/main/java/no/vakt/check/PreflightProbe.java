@@ -78,7 +78,7 @@ public final class PreflightProbe {
         }
         return new Observations(primary.state, standby.state, primary.replicationHosts, standby.replicationHosts,
                 result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
-                new RoleEvidence(primary.epoch, standby.epoch, holder));
+                new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables);
     }
 
     /** The journal breaks a tie only: when neither or both nodes are writable and replicate from nobody. */
@@ -86,14 +86,15 @@ public final class PreflightProbe {
         return (LiveRole.of(a) == LiveRole.PRIMARY) == (LiveRole.of(b) == LiveRole.PRIMARY);
     }
 
-    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch) {}
+    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch, List<String> nonTransactionalTables) {}
 
     private Inspected inspect(VaktConfig config, Node node) {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db).withTls(db.sessionTls());
-            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db));
+            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db),
+                    nonTransactionalTables(db, config.replication().databases()));
         } catch (SQLException e) {
-            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null);
+            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null, null);
         }
     }
 
@@ -102,6 +103,26 @@ public final class PreflightProbe {
         try {
             long e = NodeOperations.epoch(db);
             return e == 0 ? null : e;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Tables of the replicated databases that InnoDB does not hold (MyISAM, Aria, MEMORY...), as
+     * "schema.table (ENGINE)"; null when information_schema cannot be read.
+     */
+    private static List<String> nonTransactionalTables(DbSession db, List<String> databases) {
+        if (databases.isEmpty()) return List.of();
+        String in = String.join(", ", java.util.Collections.nCopies(databases.size(), "?"));
+        try {
+            List<String> tables = new ArrayList<>();
+            for (Map<String, String> row : db.rows("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES"
+                    + " WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE <> 'InnoDB' AND TABLE_SCHEMA IN (" + in + ")"
+                    + " ORDER BY TABLE_SCHEMA, TABLE_NAME", databases.toArray())) {
+                tables.add(row.get("TABLE_SCHEMA") + "." + row.get("TABLE_NAME") + " (" + row.get("ENGINE") + ")");
+            }
+            return tables;
         } catch (SQLException e) {
             return null;
         }

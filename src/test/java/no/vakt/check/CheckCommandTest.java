@@ -79,6 +79,10 @@ class CheckCommandTest {
                 .satisfies(f -> assertThat(f.get("severity").asText()).isEqualTo("OK"));
         assertThat(r.findings("gtid-errant").get(0).get("message").asText())
                 .contains("standby gtid_current_pos", "primary gtid_binlog_pos");
+        assertThat(r.findings("transactional-tables")).singleElement().satisfies(f -> {
+            assertThat(f.get("severity").asText()).isEqualTo("OK");
+            assertThat(f.get("message").asText()).isEqualTo("every table in shop is InnoDB");
+        });
     }
 
     @Test
@@ -111,6 +115,23 @@ class CheckCommandTest {
             assertThat(r.exitCode()).isEqualTo(1);
         } finally {
             TestPair.sql(pair.primary, "SET GLOBAL binlog_format = 'ROW'");
+        }
+    }
+
+    @Test
+    void aMyIsamTableInAReplicatedDatabaseIsNamed() throws Exception {
+        TestPair.sql(pair.primary, "CREATE DATABASE IF NOT EXISTS shop");
+        TestPair.sql(pair.primary, "CREATE TABLE shop.legacy_sessions (id INT PRIMARY KEY) ENGINE=MyISAM");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("transactional-tables", PRIMARY, Severity.WARNING);
+            assertThat(r.problem("transactional-tables", PRIMARY).get("message").asText())
+                    .startsWith("1 table is not InnoDB: shop.legacy_sessions (MyISAM);");
+            assertThat(r.problem("transactional-tables", PRIMARY).get("fix").asText())
+                    .contains("ALTER TABLE shop.legacy_sessions ENGINE=InnoDB");
+            assertThat(r.exitCode()).as("a warning, not an error").isZero();
+        } finally {
+            TestPair.sql(pair.primary, "DROP TABLE shop.legacy_sessions");
         }
     }
 

@@ -115,4 +115,26 @@ class ServerRulesTest {
         assertThat(ServerRules.skipNameResolve(config, o)).extracting(Finding::node, Finding::severity)
                 .containsExactly(tuple("bergen-db", Severity.WARNING));
     }
+
+    @Test
+    void nonInnodbTablesAreListedTenAtMost() {
+        Observations base = States.healthy(config);
+        assertThat(ServerRules.transactionalTables(config, base)).as("not read: nothing said").isEmpty();
+        List<String> many = java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(i -> "shop.t" + i + " (Aria)").toList();
+        var f = ServerRules.transactionalTables(config, withTables(base, many));
+        assertThat(f).singleElement().satisfies(w -> {
+            assertThat(w.severity()).isEqualTo(Severity.WARNING);
+            assertThat(w.node()).isEqualTo("oslo-db");
+            assertThat(w.message()).startsWith("12 tables are not InnoDB: shop.t1 (Aria), ").contains("shop.t10 (Aria) and 2 more;")
+                    .doesNotContain("shop.t11");
+            assertThat(w.fix()).startsWith("on oslo-db: ALTER TABLE shop.t1 ENGINE=InnoDB;");
+        });
+        assertThat(ServerRules.transactionalTables(config, withTables(base, List.of()))).extracting(Finding::severity)
+                .containsExactly(Severity.OK);
+    }
+
+    private static Observations withTables(Observations o, List<String> tables) {
+        return new Observations(o.primary(), o.standby(), o.primaryReplicationHosts(), o.standbyReplicationHosts(),
+                o.canary(), o.secrets(), o.traffic(), o.files(), o.roles(), tables);
+    }
 }
