@@ -67,8 +67,8 @@ public final class TrafficState {
                 .map(TrafficState::toPending);
     }
 
-    /** Journals the result of a whole switch towards {@code node}; returns the pending switch it leaves, if any. */
-    static Optional<Pending> record(Journal journal, String cluster, String node, long epoch, List<TrafficResult> results,
+    /** Journals the result of a whole switch towards {@code node}: switched, or pending (counting the attempts). */
+    static void record(Journal journal, String cluster, String node, long epoch, List<TrafficResult> results,
             Instant now) {
         List<TrafficResult> failed = results.stream().filter(r -> !r.ok()).toList();
         Map<String, Object> d = new LinkedHashMap<>();
@@ -80,7 +80,7 @@ public final class TrafficState {
             d.put(DETAIL, SWITCHED);
             append(journal, cluster, node, "traffic switched to " + node + ": every entry (" + results.size()
                     + ") points there", d);
-            return Optional.empty();
+            return;
         }
         String error = failed.stream().map(r -> "[" + r.index() + "] " + r.error()).collect(Collectors.joining("; "));
         Optional<Pending> before = journal == null ? Optional.empty() : pending(journal, cluster)
@@ -93,7 +93,6 @@ public final class TrafficState {
         d.put("error", error);
         append(journal, cluster, node, "traffic switch to " + node + " PENDING: " + failed.size() + " of "
                 + results.size() + " entries failed: " + error, d);
-        return Optional.of(new Pending(cluster, node, epoch, since, now, attempts, error));
     }
 
     /** Journals that {@code p} is no longer retried, and why. */
