@@ -193,7 +193,8 @@ public final class FailoverBench {
         return sorted.get(Math.max(0, rank - 1));
     }
 
-    private static int quiet(String... args) {
+    /** Runs a vakt command with its output dropped; its exit code. */
+    static int quiet(String... args) {
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(java.io.Writer.nullWriter()));
         return cl.execute(args);
