@@ -6,12 +6,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import no.vakt.config.ConfigException;
+import no.vakt.config.ConfigLoader;
+import no.vakt.config.VaktConfig;
 import no.vakt.lab.Binaries;
 import no.vakt.lab.Lab;
 import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabNetns;
 import no.vakt.lab.LabSettings;
 import no.vakt.lab.LabSite;
+import no.vakt.status.LivePrimaries;
+import no.vakt.status.StatusProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -187,10 +192,25 @@ public final class LabCommand implements Runnable {
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", dir.dir, settings.get().tls() ? "on" : "off",
                     settings.get().semiSync() ? "on" : "off");
             printSites(out, sites);
+            if (Files.exists(config) && sites.stream().anyMatch(Lab.SiteReport::running)) out.println(liveRoles(config));
             out.println(new no.vakt.lab.LabDns(lab.layout()).status().line());
             out.printf("  config:  %s%s%n", config, Files.exists(config) ? "" : " (missing: run ./vakt lab up)");
             out.flush();
             return sites.stream().allMatch(Lab.SiteReport::running) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /**
+     * The roles above are the lab's layout (oslo set up as the primary); after a failover or switchover on the
+     * lab the servers say otherwise, and they are the truth.
+     */
+    private static String liveRoles(Path config) {
+        try {
+            VaktConfig cfg = ConfigLoader.load(config);
+            LivePrimaries live = LivePrimaries.of(StatusProbe.forConfig(cfg).inspectAll(cfg));
+            return "  live:    " + live.roles() + (live.single().isPresent() ? "" : " (" + live.whyNotSingle() + ")");
+        } catch (ConfigException e) {
+            return "  live:    not read: " + e.getMessage().lines().findFirst().orElse("the config is invalid");
         }
     }
 

@@ -105,6 +105,8 @@ class LabTest {
         assertThat(status.exitCode()).isZero();
         assertThat(status.out()).contains("oslo", "bergen", "running", "pid " + pids.get(0), "pid " + pids.get(1),
                 oslo + ":" + port, bergen + ":" + port, dir.resolve("vakt.yml").toString());
+        // read from the servers: bergen is read-only and not yet replicating (no vakt replicate here)
+        assertThat(status.out()).contains("live:    oslo-db primary, bergen-db idle");
 
         Cli down = Cli.run("lab", "down", "--dir", dir.toString());
         assertThat(down.exitCode()).as(down.err()).isZero();
