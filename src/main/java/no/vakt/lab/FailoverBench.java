@@ -1,7 +1,5 @@
 package no.vakt.lab;
 
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,12 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import no.vakt.alert.LoggingAlertSink;
-import no.vakt.cli.Main;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.Monitor;
@@ -77,25 +73,20 @@ public final class FailoverBench {
         print("detection", results.stream().map(Cycle::detectionMs).toList());
         print("promotion", results.stream().map(Cycle::promotionMs).toList());
         print("total", total);
-        long median = percentile(total, 50);
+        long median = BenchLab.percentile(total, 50);
         System.out.printf("%ngoal (1 s checks x 3): total median under 5000 ms: %s (%d ms)%n",
                 median < 5000 ? "MET" : "NOT MET", median);
         System.out.println("peers for scale: MHA 10-30 s, orchestrator ~10-23 s, MaxScale detection alone up to 25 s by default");
     }
 
     private static Cycle cycle(Path labDir, String interval, String timeout, int failures) throws Exception {
-        quiet("lab", "down", "--dir", labDir.toString(), "--purge");
-        // Own addresses, away from a lab the operator may be running on the defaults.
-        int code = quiet("lab", "up", "--dir", labDir.toString(), "--no-hints", "--oslo-address", "127.0.110.1",
-                "--bergen-address", "127.0.120.1");
-        if (code != 0) throw new IllegalStateException("lab up failed (exit " + code + ")");
-        LabLayout layout = new LabLayout(labDir);
-        try {
+        try (BenchLab bench = BenchLab.up(labDir, "127.0.110.1", "127.0.120.1")) {
+            LabLayout layout = bench.layout();
             Path cfgFile = layout.configFile();
             String yml = Files.readString(cfgFile).replace("interval: 1s", "interval: " + interval)
                     .replace("timeout: 1s", "timeout: " + timeout).replace("failures: 3", "failures: " + failures);
             Files.writeString(cfgFile, yml);
-            if (quiet("replicate", "--config", cfgFile.toString()) != 0) throw new IllegalStateException("replicate failed");
+            if (BenchLab.vakt("replicate", "--config", cfgFile.toString()) != 0) throw new IllegalStateException("replicate failed");
             VaktConfig cfg = ConfigLoader.load(cfgFile);
             Lab lab = new Lab(layout);
             LabSettings settings = lab.settings().orElseThrow();
@@ -105,8 +96,6 @@ public final class FailoverBench {
                     "CREATE USER IF NOT EXISTS 'benchapp'@'%' IDENTIFIED BY '" + appPassword + "'",
                     "GRANT INSERT, SELECT ON shop.* TO 'benchapp'@'%'");
             return measure(cfg, layout, lab, settings, appPassword);
-        } finally {
-            quiet("lab", "down", "--dir", labDir.toString(), "--purge");
         }
     }
 
@@ -182,24 +171,9 @@ public final class FailoverBench {
     }
 
     private static void print(String name, List<Long> values) {
-        System.out.printf(Locale.ROOT, "%-10s %6d ms %6d ms%n", name, percentile(values, 50), percentile(values, 95));
-    }
-
-    /** Nearest-rank percentile. */
-    static long percentile(List<Long> values, int p) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, rank - 1));
-    }
-
-    /** Runs a vakt command with its output dropped; its exit code. */
-    static int quiet(String... args) {
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(java.io.Writer.nullWriter()));
-        return cl.execute(args);
+        System.out.printf(Locale.ROOT, "%-10s %6d ms %6d ms%n", name, BenchLab.percentile(values, 50),
+                BenchLab.percentile(values, 95));
     }
 
     private FailoverBench() {}
-
 }

@@ -46,19 +46,13 @@ public final class TlsConnectBench {
             }
         }
         if (rounds < 10 || rounds > 100_000) throw new IllegalArgumentException("--rounds: 10..100000");
-        FailoverBench.quiet("lab", "down", "--dir", dir.toString(), "--purge");
-        try {
-            int code = FailoverBench.quiet("lab", "up", "--dir", dir.toString(), "--no-hints", "--oslo-address", OSLO,
-                    "--bergen-address", BERGEN);
-            if (code != 0) throw new IllegalStateException("lab up failed (exit " + code + ")");
-            MysqlEndpoint verified = ConfigLoader.load(new LabLayout(dir).configFile()).primary().mysql();
+        try (BenchLab lab = BenchLab.up(dir, OSLO, BERGEN)) {
+            MysqlEndpoint verified = ConfigLoader.load(lab.layout().configFile()).primary().mysql();
             if (verified.tls().mode() != TlsMode.VERIFY_FULL) {
                 throw new IllegalStateException("the lab's admin connection is " + verified.tls().mode().label()
                         + ", not verify-full: was it set up with --no-tls?");
             }
             measure(verified, rounds, warmup);
-        } finally {
-            FailoverBench.quiet("lab", "down", "--dir", dir.toString(), "--purge");
         }
     }
 
@@ -123,7 +117,7 @@ public final class TlsConnectBench {
 
     private static double ms(List<Long> nanos, int percentile) {
         List<Long> values = nanos.stream().map(n -> n / 1000).toList(); // microseconds keep two decimals of ms
-        return FailoverBench.percentile(values, percentile) / 1000.0;
+        return BenchLab.percentile(values, percentile) / 1000.0;
     }
 
     private TlsConnectBench() {}
