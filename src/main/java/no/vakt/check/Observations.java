@@ -21,8 +21,8 @@ import no.vakt.db.NodeState;
  * @param traffic one entry per configured traffic entry, in order
  * @param files what the file sync probe saw; null without file sync
  * @param roles what besides the states settled the roles (epochs, journal); never null
- * @param nonTransactionalTables the primary's tables in the replicated databases whose engine is not InnoDB,
- *     as "schema.table (ENGINE)"; null when not read
+ * @param nonTransactionalTables the primary's tables in the replicated databases whose engine is not InnoDB;
+ *     null when not read
  */
 public record Observations(
         NodeState primary,
@@ -34,7 +34,7 @@ public record Observations(
         List<TrafficObservation> traffic,
         no.vakt.filesync.FileSyncObservation files,
         RoleEvidence roles,
-        List<String> nonTransactionalTables) {
+        List<TableEngine> nonTransactionalTables) {
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {

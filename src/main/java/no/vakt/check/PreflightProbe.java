@@ -86,7 +86,7 @@ public final class PreflightProbe {
         return (LiveRole.of(a) == LiveRole.PRIMARY) == (LiveRole.of(b) == LiveRole.PRIMARY);
     }
 
-    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch, List<String> nonTransactionalTables) {}
+    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch, List<TableEngine> nonTransactionalTables) {}
 
     private Inspected inspect(VaktConfig config, Node node) {
         try (DbSession db = inspector.open(node)) {
@@ -109,18 +109,18 @@ public final class PreflightProbe {
     }
 
     /**
-     * Tables of the replicated databases that InnoDB does not hold (MyISAM, Aria, MEMORY...), as
-     * "schema.table (ENGINE)"; null when information_schema cannot be read.
+     * Tables of the replicated databases that InnoDB does not hold (MyISAM, Aria, MEMORY...); null when
+     * information_schema cannot be read.
      */
-    private static List<String> nonTransactionalTables(DbSession db, List<String> databases) {
+    private static List<TableEngine> nonTransactionalTables(DbSession db, List<String> databases) {
         if (databases.isEmpty()) return List.of();
         String in = String.join(", ", java.util.Collections.nCopies(databases.size(), "?"));
         try {
-            List<String> tables = new ArrayList<>();
+            List<TableEngine> tables = new ArrayList<>();
             for (Map<String, String> row : db.rows("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES"
                     + " WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE <> 'InnoDB' AND TABLE_SCHEMA IN (" + in + ")"
                     + " ORDER BY TABLE_SCHEMA, TABLE_NAME", databases.toArray())) {
-                tables.add(row.get("TABLE_SCHEMA") + "." + row.get("TABLE_NAME") + " (" + row.get("ENGINE") + ")");
+                tables.add(new TableEngine(row.get("TABLE_SCHEMA"), row.get("TABLE_NAME"), row.get("ENGINE")));
             }
             return tables;
         } catch (SQLException e) {

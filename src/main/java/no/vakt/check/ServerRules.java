@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
 import no.vakt.db.TlsFailure;
@@ -127,21 +128,20 @@ final class ServerRules {
      * MyISAM table or two, and knowing is what matters.
      */
     static List<Finding> transactionalTables(VaktConfig config, Observations o) {
-        List<String> tables = o.nonTransactionalTables();
+        List<TableEngine> tables = o.nonTransactionalTables();
         if (tables == null || o.primary() == null || !o.primary().reachable()) return List.of();
         String databases = String.join(", ", config.replication().databases());
         if (tables.isEmpty()) {
             return List.of(Finding.ok("transactional-tables", name(o.primary()), "every table in " + databases + " is InnoDB"));
         }
         int shown = Math.min(tables.size(), 10);
-        String list = String.join(", ", tables.subList(0, shown)) + (tables.size() > shown ? " and " + (tables.size() - shown)
-                + " more" : "");
-        String first = tables.get(0).substring(0, tables.get(0).indexOf(" ("));
+        String list = tables.subList(0, shown).stream().map(TableEngine::toString).collect(Collectors.joining(", "))
+                + (tables.size() > shown ? " and " + (tables.size() - shown) + " more" : "");
         return List.of(Finding.warning("transactional-tables", name(o.primary()), tables.size() + " table"
                 + (tables.size() == 1 ? " is" : "s are") + " not InnoDB: " + list + "; their writes are not transactional,"
                 + " so the seeding dump is not consistent for them (--single-transaction covers InnoDB only), a crash or"
                 + " failover can leave them half-applied, and semi-sync cannot promise an RPO of zero for them",
-                "on " + name(o.primary()) + ": ALTER TABLE " + first + " ENGINE=InnoDB; and the same for each table listed"));
+                "on " + name(o.primary()) + ": ALTER TABLE " + tables.get(0).name() + " ENGINE=InnoDB; and the same for each table listed"));
     }
 
     /** ERROR on the primary, WARNING on the standby (it becomes the primary after a failover). */

@@ -120,7 +120,8 @@ class ServerRulesTest {
     void nonInnodbTablesAreListedTenAtMost() {
         Observations base = States.healthy(config);
         assertThat(ServerRules.transactionalTables(config, base)).as("not read: nothing said").isEmpty();
-        List<String> many = java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(i -> "shop.t" + i + " (Aria)").toList();
+        List<TableEngine> many = java.util.stream.IntStream.rangeClosed(1, 12)
+                .mapToObj(i -> new TableEngine("shop", "t" + i, "Aria")).toList();
         var f = ServerRules.transactionalTables(config, withTables(base, many));
         assertThat(f).singleElement().satisfies(w -> {
             assertThat(w.severity()).isEqualTo(Severity.WARNING);
@@ -133,7 +134,7 @@ class ServerRulesTest {
                 .containsExactly(Severity.OK);
     }
 
-    private static Observations withTables(Observations o, List<String> tables) {
+    private static Observations withTables(Observations o, List<TableEngine> tables) {
         return new Observations(o.primary(), o.standby(), o.primaryReplicationHosts(), o.standbyReplicationHosts(),
                 o.canary(), o.secrets(), o.traffic(), o.files(), o.roles(), tables);
     }
