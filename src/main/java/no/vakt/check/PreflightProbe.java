@@ -91,8 +91,11 @@ public final class PreflightProbe {
     private Inspected inspect(VaktConfig config, Node node) {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db).withTls(db.sessionTls());
-            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db),
-                    nonTransactionalTables(db, config.replication().databases()));
+            // Only a writable node can be the primary the rule speaks of: one information_schema query per check,
+            // not one per node read. (With no writable node, the roles are the finding to fix first.)
+            List<TableEngine> tables = LiveRole.of(state) == LiveRole.PRIMARY
+                    ? nonTransactionalTables(db, config.replication().databases()) : null;
+            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db), tables);
         } catch (SQLException e) {
             return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null, null);
         }
