@@ -45,14 +45,7 @@ public record Observations(
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
             List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files) {
         this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files,
-                RoleEvidence.NONE);
-    }
-
-    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
-            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
-            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles) {
-        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files,
-                roles, null);
+                RoleEvidence.NONE, null);
     }
 
     public Observations {

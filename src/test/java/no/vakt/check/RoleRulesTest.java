@@ -30,7 +30,7 @@ class RoleRulesTest {
 
     private Observations observations(NodeState primary, NodeState standby, RoleEvidence roles) {
         return new Observations(primary, standby, List.of("10.0.0.1"), List.of("10.0.0.1"),
-                CanaryResult.skipped("no single live primary to write it on"), List.of(), List.of(), null, roles);
+                CanaryResult.skipped("no single live primary to write it on"), List.of(), List.of(), null, roles, null);
     }
 
     @Test
