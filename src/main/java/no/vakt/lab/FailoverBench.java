@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
@@ -23,6 +24,10 @@ import no.vakt.filesync.NoOpFileSyncDirector;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.NoOpTrafficSwitch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code bench/failover}: N kill -9 cycles of the lab's primary under the real monitor and failover
@@ -30,7 +35,9 @@ import no.vakt.traffic.NoOpTrafficSwitch;
  * (fault to DOWN), promotion (failover start to end) and total (fault to the first write an
  * application account gets through on the new primary) as median and p95.
  */
-public final class FailoverBench {
+@Command(name = "bench/failover", mixinStandardHelpOptions = true,
+        description = "kill -9 cycles of the lab's primary: detection, promotion and total (median, p95)")
+public final class FailoverBench implements Callable<Integer> {
     /** Bounds one cycle's wait for the promotion: far above any sane detection + promotion time. */
     private static final Duration CYCLE_LIMIT = Duration.ofSeconds(60);
     /** How often the application writer retries: the resolution of the "total" figure. */
@@ -38,26 +45,28 @@ public final class FailoverBench {
 
     record Cycle(long detectionMs, long promotionMs, long totalMs) {}
 
-    public static void main(String[] args) throws Exception {
-        int cycles = 10;
-        String interval = "1s";
-        String timeout = "1s";
-        int failures = 3;
-        Path dir = Path.of(".vakt", "bench-failover");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--cycles" -> cycles = Integer.parseInt(args[++i]);
-                case "--interval" -> interval = args[++i];
-                case "--timeout" -> timeout = args[++i];
-                case "--failures" -> failures = Integer.parseInt(args[++i]);
-                case "--dir" -> dir = Path.of(args[++i]);
-                default -> {
-                    System.err.println("usage: bench/failover [--cycles N] [--interval 1s] [--timeout 1s] [--failures 3] [--dir DIR]");
-                    System.exit(2);
-                }
-            }
-        }
-        if (cycles < 1 || cycles > 100) throw new IllegalArgumentException("--cycles: 1..100");
+    @Option(names = "--cycles", defaultValue = "10", description = "Kill cycles, each on a fresh lab (1..100)")
+    int cycles;
+
+    @Option(names = "--interval", defaultValue = "1s", description = "policy.checks.interval")
+    String interval;
+
+    @Option(names = "--timeout", defaultValue = "1s", description = "policy.checks.timeout")
+    String timeout;
+
+    @Option(names = "--failures", defaultValue = "3", description = "policy.checks.failures before DOWN")
+    int failures;
+
+    @Option(names = "--dir", defaultValue = ".vakt/bench-failover", description = "Where the labs live while they run")
+    Path dir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FailoverBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (cycles < 1 || cycles > 100) throw new ParameterException(new CommandLine(this), "--cycles: 1..100");
         System.out.printf("bench/failover: %d kill -9 cycles, checks every %s, timeout %s, %d failures before DOWN%n",
                 cycles, interval, timeout, failures);
         List<Cycle> results = new ArrayList<>();
@@ -77,6 +86,7 @@ public final class FailoverBench {
         System.out.printf("%ngoal (1 s checks x 3): total median under 5000 ms: %s (%d ms)%n",
                 median < 5000 ? "MET" : "NOT MET", median);
         System.out.println("peers for scale: MHA 10-30 s, orchestrator ~10-23 s, MaxScale detection alone up to 25 s by default");
+        return 0;
     }
 
     private static Cycle cycle(Path labDir, String interval, String timeout, int failures) throws Exception {
@@ -174,6 +184,4 @@ public final class FailoverBench {
         System.out.printf(Locale.ROOT, "%-10s %6d ms %6d ms%n", name, BenchLab.percentile(values, 50),
                 BenchLab.percentile(values, 95));
     }
-
-    private FailoverBench() {}
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import no.vakt.config.AdminTls;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.MysqlEndpoint;
@@ -17,6 +18,10 @@ import no.vakt.config.Tls;
 import no.vakt.config.TlsMode;
 import no.vakt.db.DbSession;
 import no.vakt.db.SessionTls;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code bench/tls-connect}: what TLS costs a probe. {@code vakt run} opens a fresh admin connection per
@@ -24,28 +29,32 @@ import no.vakt.db.SessionTls;
  * Measures connect + SELECT 1 + close against the lab's primary (its own CA and certificate), plaintext
  * against each TLS mode, in interleaved rounds so drift of the machine hits every mode alike.
  */
-public final class TlsConnectBench {
+@Command(name = "bench/tls-connect", mixinStandardHelpOptions = true,
+        description = "What TLS costs a probe's fresh admin connection: plaintext, trust, verify-full")
+public final class TlsConnectBench implements Callable<Integer> {
     private static final String OSLO = "127.0.130.1";
     private static final String BERGEN = "127.0.140.1";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** A probe has checks.timeout (1 s by default) for everything; the connect must be a small part of it. */
     private static final Duration GOAL = Duration.ofMillis(250);
 
-    public static void main(String[] args) throws Exception {
-        int rounds = 300;
-        int warmup = 50;
-        Path dir = Path.of(".vakt", "bench-tls-connect");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--dir" -> dir = Path.of(args[++i]);
-                default -> {
-                    System.err.println("usage: bench/tls-connect [--rounds N] [--dir DIR]");
-                    System.exit(2);
-                }
-            }
-        }
-        if (rounds < 10 || rounds > 100_000) throw new IllegalArgumentException("--rounds: 10..100000");
+    @Option(names = "--rounds", defaultValue = "300", description = "Measured rounds per mode (10..100000)")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "50", description = "Rounds first, not measured, for the JIT")
+    int warmup;
+
+    @Option(names = "--dir", defaultValue = ".vakt/bench-tls-connect", description = "Where the lab lives while it runs")
+    Path dir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TlsConnectBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rounds < 10 || rounds > 100_000) throw new ParameterException(new CommandLine(this), "--rounds: 10..100000");
+        if (warmup < 0) throw new ParameterException(new CommandLine(this), "--warmup: 0 or more");
         try (BenchLab lab = BenchLab.up(dir, OSLO, BERGEN)) {
             MysqlEndpoint verified = ConfigLoader.load(lab.layout().configFile()).primary().mysql();
             if (verified.tls().mode() != TlsMode.VERIFY_FULL) {
@@ -54,6 +63,7 @@ public final class TlsConnectBench {
             }
             measure(verified, rounds, warmup);
         }
+        return 0;
     }
 
     private static void measure(MysqlEndpoint verified, int rounds, int warmup) throws Exception {
@@ -119,6 +129,4 @@ public final class TlsConnectBench {
         List<Long> values = nanos.stream().map(n -> n / 1000).toList(); // microseconds keep two decimals of ms
         return BenchLab.percentile(values, percentile) / 1000.0;
     }
-
-    private TlsConnectBench() {}
 }
