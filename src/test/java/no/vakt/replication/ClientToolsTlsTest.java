@@ -14,10 +14,9 @@ import no.vakt.config.MysqlEndpoint;
 import no.vakt.config.Node;
 import no.vakt.config.TlsMode;
 import no.vakt.config.VaktConfig;
-import no.vakt.lab.MariaDbServer;
-import no.vakt.lab.SiteProfile;
 import no.vakt.lab.TlsCerts;
 import no.vakt.testing.Cli;
+import no.vakt.testing.RequiredTls;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -27,25 +26,10 @@ import org.junit.jupiter.api.Test;
  * fails, for verify-ca and verify-full), instead of the client's default of unverified TLS.
  */
 class ClientToolsTlsTest {
-    /** Both servers serve TLS from the pair's CA; the vakt account on both refuses plaintext. */
-    static TlsCerts requireTls(TestPair pair) throws Exception {
-        TlsCerts certs = TlsCerts.create(pair.dir.resolve("tls"), List.of(pair.primary.host(), pair.standby.host()));
-        for (MariaDbServer s : List.of(pair.primary, pair.standby)) {
-            pair.restartWith(s, SiteProfile.tls(certs));
-            TestPair.sql(s, "SET SESSION sql_log_bin = 0",
-                    "ALTER USER '" + TestPair.ADMIN_USER + "'@'127.0.0.1' REQUIRE SSL",
-                    "ALTER USER '" + TestPair.ADMIN_USER + "'@'localhost' REQUIRE SSL");
-        }
-        // replication.tls verified against the CA; no node tls:, so Vakt's sessions and tools follow it.
-        pair.rewriteConfig(t -> t.replaceAll("(?m)^ {10}tls: \\{mode: disable}.*\n", "")
-                .replace("  tls:\n    enabled: false\n", "  tls:\n    enabled: true\n    ca: " + certs.ca() + "\n"));
-        return certs;
-    }
-
     @Test
     void seedingRunsOverVerifiedTlsAndAWrongCaIsRefused() throws Exception {
         try (TestPair pair = TestPair.start()) {
-            TlsCerts certs = requireTls(pair);
+            RequiredTls.apply(pair);
             TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
                     "INSERT INTO shop.orders VALUES (1, 'kayak'), (2, 'paddle')");
 
