@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import no.vakt.http.BoundedHttp;
 
 /** POSTs JSON with the JDK client and turns every failure into a {@link DeliveryException}. */
 final class HttpSender {
@@ -43,7 +44,7 @@ final class HttpSender {
         headers.forEach(b::header);
         HttpResponse<String> r;
         try {
-            r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            r = BoundedHttp.send(client, b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), timeout);
         } catch (IOException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage().replace(uri.toString(), shownAs)
                     .replace(uri.getRawPath() == null ? "\u0000" : uri.getRawPath(), "");

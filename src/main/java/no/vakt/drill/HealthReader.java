@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import no.vakt.http.BoundedHttp;
 
 /**
  * The drill's site visitor: fetches the health page every period at the address the service name
@@ -86,8 +87,8 @@ public final class HealthReader implements AutoCloseable {
             String host = to.getAddress() != null ? to.getAddress().getHostAddress() : to.getHostString();
             int port = healthUrl.getPort() > 0 ? healthUrl.getPort() : "https".equals(healthUrl.getScheme()) ? 443 : 80;
             URI target = new URI(healthUrl.getScheme(), null, host, port, healthUrl.getPath(), healthUrl.getQuery(), null);
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = BoundedHttp.send(http, HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.discarding(), timeout);
             return new Sample(clock.instant(), r.statusCode() / 100 == 2, "HTTP " + r.statusCode() + " from " + host);
         } catch (IOException | java.net.URISyntaxException e) {
             return new Sample(clock.instant(), false, String.valueOf(e.getMessage()));

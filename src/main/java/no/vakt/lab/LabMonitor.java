@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import no.vakt.http.BoundedHttp;
 
 /**
  * {@code vakt run} on the lab as a background process, so the dashboard stays up after {@code vakt demo}
@@ -67,8 +68,8 @@ public final class LabMonitor {
         while (System.nanoTime() < until) {
             if (!p.isAlive()) throw new IOException("vakt run exited with " + p.exitValue() + "; see " + logFile());
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(dashboard.resolve("/api/status"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = BoundedHttp.send(http, HttpRequest.newBuilder(dashboard.resolve("/api/status"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding(), Duration.ofSeconds(2));
                 if (r.statusCode() == 200) return p.pid();
             } catch (IOException notYet) {
                 // not listening yet

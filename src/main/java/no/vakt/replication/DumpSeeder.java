@@ -17,7 +17,8 @@ import no.vakt.lab.Binaries;
 /**
  * Copies databases from the primary into the standby: {@code mariadb-dump --single-transaction
  * --master-data=2 --gtid} streamed through this JVM into the {@code mariadb} client, which runs with
- * sql_log_bin=0 so the load creates no GTID on the standby. Returns the dump's GTID position, from
+ * sql_log_bin=0 so the load creates no GTID on the standby. Each connects with its node's TLS setting
+ * ({@link ClientToolTls}). Returns the dump's GTID position, from
  * which the standby then replicates. Passwords go only into 0600 option files, deleted afterwards.
  */
 public final class DumpSeeder {
@@ -38,14 +39,16 @@ public final class DumpSeeder {
             throws IOException, InterruptedException, StepFailedException {
         try (ClientDefaultsFile dumpAuth = ClientDefaultsFile.write(from.endpoint().user(), from.password());
                 ClientDefaultsFile loadAuth = ClientDefaultsFile.write(to.endpoint().user(), to.password())) {
-            List<String> dump = new ArrayList<>(List.of(Binaries.require("mariadb-dump"), dumpAuth.argument(),
-                    "--host=" + from.endpoint().host(), "--port=" + from.endpoint().port(), "--protocol=TCP",
+            List<String> dump = new ArrayList<>(List.of(Binaries.require("mariadb-dump"), dumpAuth.argument()));
+            dump.addAll(ClientToolTls.arguments(from.endpoint().tls()));
+            dump.addAll(List.of("--host=" + from.endpoint().host(), "--port=" + from.endpoint().port(), "--protocol=TCP",
                     "--single-transaction", "--master-data=2", "--gtid", "--routines", "--events", "--triggers",
                     "--databases"));
             dump.addAll(databases);
-            List<String> load = List.of(Binaries.require("mariadb"), loadAuth.argument(),
-                    "--host=" + to.endpoint().host(), "--port=" + to.endpoint().port(), "--protocol=TCP",
-                    "--init-command=SET SESSION sql_log_bin=0");
+            List<String> load = new ArrayList<>(List.of(Binaries.require("mariadb"), loadAuth.argument()));
+            load.addAll(ClientToolTls.arguments(to.endpoint().tls()));
+            load.addAll(List.of("--host=" + to.endpoint().host(), "--port=" + to.endpoint().port(), "--protocol=TCP",
+                    "--init-command=SET SESSION sql_log_bin=0"));
             return stream(dump, load, timeout);
         }
     }

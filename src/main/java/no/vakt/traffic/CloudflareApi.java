@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import no.vakt.http.BoundedHttp;
 
 /**
  * The few Cloudflare API v4 calls Vakt makes, with the one place that turns an HTTP outcome into a
@@ -71,8 +72,8 @@ final class CloudflareApi {
         String token = EntryChecks.resolve(context, entry.tokenRef());
         HttpResponse<String> resp;
         try {
-            resp = http.send(builder.header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            resp = BoundedHttp.send(http, builder.header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), entry.timeout());
         } catch (HttpTimeoutException e) {
             throw new TrafficException(context + ": no answer within " + entry.timeout().toSeconds() + " s", true, e);
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
+import no.vakt.http.BoundedHttp;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
@@ -195,7 +196,7 @@ final class PowerDnsProvider implements TrafficProvider {
     private String send(HttpRequest request, String what) throws TrafficException {
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = BoundedHttp.send(http, request, HttpResponse.BodyHandlers.ofString(), entry.timeout());
         } catch (IOException e) {
             throw new TrafficException(describe + ": " + what + ": no answer from " + entry.apiUrl().getAuthority() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", true, e);

@@ -3,6 +3,7 @@ package no.vakt.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import no.vakt.config.VaktConfig;
+import no.vakt.testing.Loopback;
 import no.vakt.testing.ManualClock;
+import no.vakt.testing.StallingHttpServer;
 import no.vakt.traffic.TrafficProvider.ApplyOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,6 +180,28 @@ class CloudflareContractTest {
         TrafficException e = catchThrowableOfType(p::show, TrafficException.class);
         assertThat(e.retryable()).isTrue();
         assertThat(e.getMessage()).contains("no answer within 2 s");
+    }
+
+    @Test
+    void anApiThatStallsAfterItsHeadersIsARetryableTimeout() throws Exception {
+        try (StallingHttpServer stalled = new StallingHttpServer(Loopback.nextAddress())) {
+            VaktConfig c = TrafficTestConfig.load(dir, """
+                      - type: cloudflare
+                        zone: example.com
+                        record: db.example.com
+                        api-token-file: %s
+                        base-url: %s
+                        timeout: 2s
+                        targets: {oslo-db: %s, bergen-db: %s}
+                    """.formatted(tokenFile, stalled.uri("/client/v4"), OSLO, BERGEN));
+            TrafficProvider p = c.traffic().get(0).open(c);
+            // Without a deadline on the body this never returns: fail instead of hanging the build.
+            TrafficException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> catchThrowableOfType(p::show, TrafficException.class));
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("no answer within 2 s");
+            assertThat(stalled.requests()).isEqualTo(1);
+        }
     }
 
     @Test

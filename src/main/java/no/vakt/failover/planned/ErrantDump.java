@@ -16,12 +16,14 @@ import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.lab.Binaries;
 import no.vakt.replication.ClientDefaultsFile;
+import no.vakt.replication.ClientToolTls;
 
 /**
  * Saves a former primary's errant transactions before anything resets them: {@code mariadb-binlog}
  * reads its binary log over the network from the point where the histories part, with row events
  * decoded as comments ({@code -v}) so a person can read what the rows were. The file is evidence and
- * replayable SQL both; it is owner-only, since it holds application data.
+ * replayable SQL both; it is owner-only, since it holds application data. It connects with the node's
+ * TLS setting ({@link ClientToolTls}), as Vakt's own session does.
  */
 final class ErrantDump {
     private final Duration timeout;
@@ -38,6 +40,7 @@ final class ErrantDump {
         try (ClientDefaultsFile defaults = ClientDefaultsFile.write(node.mysql().user(), password)) {
             cmd.add(Binaries.require("mariadb-binlog"));
             cmd.add(defaults.argument()); // must be the first option
+            cmd.addAll(ClientToolTls.arguments(node.mysql().tls()));
             cmd.add("--read-from-remote-server");
             cmd.add("--host=" + node.mysql().host());
             cmd.add("--port=" + node.mysql().port());
