@@ -58,6 +58,7 @@ final class FaultLab implements AutoCloseable {
     private final boolean netns;
     private final int dashboardPort;
     private final LabMonitor monitor;
+    private Application application;
 
     private FaultLab(Path dir, LabSettings settings, boolean netns, int dashboardPort) {
         this.dir = dir;
@@ -111,7 +112,21 @@ final class FaultLab implements AutoCloseable {
                 .replace("cooldown: 1m", "cooldown: 2s");
         yaml = edit.apply(yaml);
         Files.writeString(config(), yaml);
-        ConfigLoader.load(config()); // fails here, naming the line, rather than in the monitor's log
+    }
+
+    void attach(Application app) {
+        this.application = app;
+    }
+
+    /** The shop writing to this lab (rows that upload files of their own count them through it). */
+    Application application() {
+        if (application == null) throw new IllegalStateException("no application runs on this lab yet");
+        return application;
+    }
+
+    /** Loads the config: fails here, naming the line, rather than in the monitor's log. */
+    void validate() {
+        ConfigLoader.load(config());
     }
 
     Path dir() {

@@ -18,8 +18,7 @@ import picocli.CommandLine.Option;
         description = "Drives each fault under write load on fresh labs and writes the fault matrix table.")
 public final class FaultMatrix implements Callable<Integer> {
     @Option(names = "--rows", split = ",", paramLabel = "ID",
-            description = "Rows to run (default: all): kill-db, block-ports, isolate-primary, partition-monitor,"
-                    + " lagging-standby, sigstop-db, kill-vakt-run")
+            description = "Rows to run (default: all; bench/README.md lists them)")
     List<String> rowIds;
 
     @Option(names = "--semi-sync", split = ",", defaultValue = "off,on", paramLabel = "off|on",
@@ -51,6 +50,7 @@ public final class FaultMatrix implements Callable<Integer> {
             if (r == null) throw new CommandLine.ParameterException(new CommandLine(this), "unknown row '" + id + "'; rows: " + rows.keySet());
             selected.add(r);
         }
+        boolean root = "root".equals(System.getProperty("user.name"));
         boolean netns = !loopback && LabNetns.unavailableReason().isEmpty();
         FaultLab.Place place = netns ? FaultLab.Place.netns("vkf-", 210) : FaultLab.Place.loopback();
         FaultLab.Tuning tuning = fastChecks ? FaultLab.Tuning.FAST : FaultLab.Tuning.DEFAULTS;
@@ -61,6 +61,10 @@ public final class FaultMatrix implements Callable<Integer> {
         for (FaultRow row : selected) {
             if (row.needsNetns() && !netns) {
                 skipped.add(row.fault() + ": " + LabNetns.unavailableReason().orElse("--loopback"));
+                continue;
+            }
+            if (row.needsRoot() && !root) {
+                skipped.add(row.fault() + ": needs root");
                 continue;
             }
             for (String s : semiSync) {

@@ -28,10 +28,18 @@ interface FaultRow {
         return false;
     }
 
+    /** Whether the row needs root for something else (a mount). */
+    default boolean needsRoot() {
+        return needsNetns();
+    }
+
     /** Changes to the lab's generated config. */
     default UnaryOperator<String> configEdit() {
         return UnaryOperator.identity();
     }
+
+    /** Runs on the fresh lab before the monitor and the load start (a small disk under the standby's uploads). */
+    default void prepare(FaultLab lab) throws Exception {}
 
     /** Runs once the load is steady, before the fault: what state the pair is in when the fault hits. */
     default void beforeFault(FaultLab lab, LabSite primary, LabSite standby) throws Exception {}
@@ -47,4 +55,16 @@ interface FaultRow {
     }
 
     void remove(FaultLab lab, LabSite primary) throws Exception;
+
+    /** Whether recovery rejoins the old primary after a failover (a switchover leaves it a replica already). */
+    default boolean rejoinAfter() {
+        return true;
+    }
+
+    /** The row's own checks after recovery, added to the matrix's invariants. */
+    default void verify(FaultLab lab, Application app, java.util.List<String> violations, RowRunner.Notes notes)
+            throws Exception {}
+
+    /** Undoes what {@link #prepare} did to the machine (mounts), before the lab is purged; also after a failure. */
+    default void cleanup(FaultLab lab) {}
 }

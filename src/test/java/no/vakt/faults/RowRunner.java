@@ -51,69 +51,84 @@ final class RowRunner {
         Notes notes = new Notes();
         List<String> violations = new ArrayList<>();
         try (FaultLab lab = FaultLab.up(workDir.resolve(runId), place, semiSync, tuning, row.configEdit())) {
-            lab.startMonitor();
-            Application app = Application.start(lab, runId);
-            WritableSampler sampler = new WritableSampler(lab);
             try {
-                if (!await(Duration.ofSeconds(20), () -> app.acks().size() >= 20 && app.uploads().size() >= 3)) {
-                    throw new IllegalStateException("the load never got going: " + app.acks().size() + " writes acknowledged");
-                }
-                LabSite primary = lab.writableSite().orElseThrow(() -> new IllegalStateException("no single writable site"));
-                LabSite standby = other(primary);
-                row.beforeFault(lab, primary, standby);
-                long failoversBefore = lab.latestFailover().map(FailoverRecord::id).orElse(0L);
+                return run(row, semiSync, lab, runId, notes, violations);
+            } finally {
+                row.cleanup(lab);
+            }
+        }
+    }
 
-                Instant faultAt = Instant.now();
-                row.inject(lab, primary);
-                row.afterInject(lab, notes);
+    private Outcome run(FaultRow row, boolean semiSync, FaultLab lab, String runId, Notes notes, List<String> violations)
+            throws Exception {
+        row.prepare(lab);
+        lab.validate();
+        lab.startMonitor();
+        Application app = Application.start(lab, runId);
+        lab.attach(app);
+        WritableSampler sampler = new WritableSampler(lab);
+        try {
+            if (!await(Duration.ofSeconds(20), () -> app.acks().size() >= 20 && app.uploads().size() >= 3)) {
+                throw new IllegalStateException("the load never got going: " + app.acks().size() + " writes acknowledged");
+            }
+            LabSite primary = lab.writableSite().orElseThrow(() -> new IllegalStateException("no single writable site"));
+            LabSite standby = other(primary);
+            row.beforeFault(lab, primary, standby);
+            long failoversBefore = lab.latestFailover().map(FailoverRecord::id).orElse(0L);
 
-                Optional<FailoverRecord> failover = Optional.empty();
-                Long recoverMs;
-                if (row.failoverExpected()) {
-                    await(FAILOVER_LIMIT, () -> ended(lab, failoversBefore));
-                    failover = newFailover(lab, failoversBefore);
-                    await(WRITES_BACK_LIMIT, () -> app.msToFirstWriteElsewhere(faultAt, primary) != null);
-                    recoverMs = app.msToFirstWriteElsewhere(faultAt, primary);
-                } else {
-                    sleep(row.hold());
-                    failover = newFailover(lab, failoversBefore);
-                    recoverMs = null;
-                }
-                row.remove(lab, primary);
-                Instant removedAt = Instant.now();
+            Instant faultAt = Instant.now();
+            row.inject(lab, primary);
+            row.afterInject(lab, notes);
+
+            Optional<FailoverRecord> failover = Optional.empty();
+            Long recoverMs;
+            if (row.failoverExpected()) {
+                await(FAILOVER_LIMIT, () -> ended(lab, failoversBefore));
                 failover = newFailover(lab, failoversBefore);
+                await(WRITES_BACK_LIMIT, () -> app.msToFirstWriteElsewhere(faultAt, primary) != null);
+                recoverMs = app.msToFirstWriteElsewhere(faultAt, primary);
+            } else {
+                sleep(row.hold());
+                failover = newFailover(lab, failoversBefore);
+                recoverMs = null;
+            }
+            row.remove(lab, primary);
+            Instant removedAt = Instant.now();
+            failover = newFailover(lab, failoversBefore);
 
-                boolean failedOver = failover.map(f -> f.outcome() == FailoverOutcome.COMPLETED).orElse(false);
-                notes.add(describe(failover));
-                if (row.failoverExpected() && !failedOver) violations.add("no completed failover");
-                if (!row.failoverExpected() && failover.isPresent()) violations.add("a failover on a fault that calls for none");
+            boolean failedOver = failover.map(f -> f.outcome() == FailoverOutcome.COMPLETED).orElse(false);
+            notes.add(describe(failover));
+            if (row.failoverExpected() && !failedOver) violations.add("no completed failover");
+            if (!row.failoverExpected() && failover.isPresent()) violations.add("a failover on a fault that calls for none");
 
-                if (failedOver) {
-                    boolean fenced = await(FENCED_LIMIT, () -> lab.writableSite().equals(Optional.of(standby)));
-                    notes.add(fenced ? "old primary fenced after the fault was removed"
-                            : "old primary NOT fenced within " + FENCED_LIMIT.toSeconds() + " s");
-                    if (!fenced) violations.add("old primary not fenced");
+            if (failedOver) {
+                boolean fenced = await(FENCED_LIMIT, () -> lab.writableSite().equals(Optional.of(standby)));
+                notes.add(fenced ? "old primary fenced after the fault was removed"
+                        : "old primary NOT fenced within " + FENCED_LIMIT.toSeconds() + " s");
+                if (!fenced) violations.add("old primary not fenced");
+                if (row.rejoinAfter()) {
                     Cli rejoin = Cli.run("rejoin", node(lab, primary), "--discard-errant", "--config",
                             lab.config().toString());
                     notes.add(rejoin.exitCode() == 0 ? "rejoined" : "rejoin exit " + rejoin.exitCode());
-                } else if (!row.failoverExpected()) {
-                    recoverMs = app.longestGapAfter(faultAt, removedAt);
                 }
-                await(FILES_LIMIT, () -> app.uploadsMissing() == 0);
-                app.stop();
-                LabSite live = lab.writableSite().orElse(failedOver ? standby : primary);
-                long lost = app.ackedMissingOn(live);
-                long filesMissing = app.uploadsMissing();
-                sampler.close();
-                if (semiSync && lost > 0) violations.add(lost + " acknowledged writes lost with semi-sync");
-                if (sampler.max() > 1) violations.add("two writable primaries: " + sampler.doubleWritable());
-                if (filesMissing > 0) violations.add(filesMissing + " uploads missing after recovery");
-                return new Outcome(row.id(), semiSync, row.expected(), notes.joined(), lost, sampler.max(), recoverMs,
-                        filesMissing, violations);
-            } finally {
-                app.close();
-                sampler.close();
+            } else if (!row.failoverExpected()) {
+                recoverMs = app.longestGapAfter(faultAt, removedAt);
             }
+            await(FILES_LIMIT, () -> app.uploadsMissing() == 0);
+            row.verify(lab, app, violations, notes);
+            app.stop();
+            LabSite live = lab.writableSite().orElse(failedOver ? standby : primary);
+            long lost = app.ackedMissingOn(live);
+            long filesMissing = app.uploadsMissing();
+            sampler.close();
+            if (semiSync && lost > 0) violations.add(lost + " acknowledged writes lost with semi-sync");
+            if (sampler.max() > 1) violations.add("two writable primaries: " + sampler.doubleWritable());
+            if (filesMissing > 0) violations.add(filesMissing + " uploads missing after recovery");
+            return new Outcome(row.id(), semiSync, row.expected(), notes.joined(), lost, sampler.max(), recoverMs,
+                    filesMissing, violations);
+        } finally {
+            app.close();
+            sampler.close();
         }
     }
 

@@ -29,7 +29,12 @@ final class Rows {
     static Map<String, FaultRow> all() {
         Map<String, FaultRow> rows = new LinkedHashMap<>();
         for (FaultRow r : List.of(new KillDb(), new Network(FaultKind.BLOCK_PORTS), new Network(FaultKind.ISOLATE_PRIMARY),
-                new Network(FaultKind.PARTITION_MONITOR), new LaggingStandby(), new Freeze(), new MonitorKilled())) {
+                new Network(FaultKind.PARTITION_MONITOR), new LaggingStandby(), new Freeze(), new MonitorKilled(),
+                new VaktRows.SecondMonitor(), new VaktRows.SwitchoverDuringRun(),
+                new VaktRows.FailingProvider("dns-api-500", 500, false), new VaktRows.FailingProvider("dns-api-429", 429, false),
+                new VaktRows.FailingProvider("dns-api-403", 403, false), new VaktRows.FailingProvider("dns-api-stall", 0, false),
+                new VaktRows.FailingProvider("webhook-stall", 0, true), new FileRows.ReceiverDiskFull(),
+                new FileRows.DirectoryReplaced(), new FileRows.InotifyOverflow())) {
             rows.put(r.id(), r);
         }
         return rows;
