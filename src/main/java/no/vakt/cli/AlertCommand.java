@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vakt alert test}: proves every configured alert channel delivers. */
-@Command(name = "alert", mixinStandardHelpOptions = true, description = "Alert channels (alerts: in vakt.yml).",
+@Command(name = "alert", header = "Test the alert channels", mixinStandardHelpOptions = true, description = "Alert channels (alerts: in vakt.yml).",
         subcommands = AlertCommand.Test.class)
 public final class AlertCommand implements Runnable {
     @Spec

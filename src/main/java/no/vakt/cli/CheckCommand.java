@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vakt check}: the preflight. Exit 0 when ready (warnings allowed), 1 when not, 2 on bad usage/config. */
-@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "check", header = "Is the pair ready for disaster? Each finding with its fix", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Preflight: is the primary/standby pair ready for disaster recovery?",
             "Reads both servers and judges the live roles (the writable node that replicates from nobody is the"

@@ -5,7 +5,7 @@ import no.vakt.config.VaktConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "config", description = "Work with the config file.",
+@Command(name = "config", header = "Validate the config file", description = "Work with the config file.",
         subcommands = ConfigCommand.Validate.class, mixinStandardHelpOptions = true)
 public final class ConfigCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code vakt demo}: the whole story on the lab in one command, each step the very CLI command an
  * operator would type, run in-process. Stops at the first failing step.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", header = "Try Vakt end to end on the lab, then leave the dashboard up", mixinStandardHelpOptions = true,
         description = {"Try Vakt end to end on the lab: lab up, replicate, heartbeat, status, check, and a drill",
             "(block-ports with the sites in network namespaces as root, kill-db otherwise).",
             "",

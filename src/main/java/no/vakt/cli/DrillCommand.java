@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "drill", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "drill", header = "War game: a real fault, the measured RTO and RPO, a report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"War game: injects a real fault on the primary, lets Vakt's monitor fail over, and measures the"
                 + " real RTO and RPO against the objectives, with a report (Markdown, HTML, JSON, SVG) and a journal entry.",
             "",

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "heartbeat", mixinStandardHelpOptions = true,
+@Command(name = "heartbeat", header = "Write the heartbeat on the primary and print the standby's lag", mixinStandardHelpOptions = true,
         description = "Writes Vakt's heartbeat on the primary every replication.heartbeat-interval and prints the"
                 + " standby's lag measured from it (the age of the newest heartbeat it has applied), next to"
                 + " Seconds_Behind_Master, which is shown but not trusted: it can read 0 or NULL while replication"

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vakt history}: the journal's failovers (with their steps), epochs and events. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(name = "history", header = "What the journal recorded: failovers, alerts, traffic, drills", mixinStandardHelpOptions = true,
         description = {"What the journal recorded: failovers with their steps, then events.",
             "Read-only; safe while vakt runs."},
         footer = {"", "--json prints one object: journal (path), current_epoch,",

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vakt lab up|down|status}: the local two-site sandbox. */
-@Command(name = "lab", mixinStandardHelpOptions = true,
+@Command(name = "lab", header = "The local two-site sandbox (oslo and bergen)", mixinStandardHelpOptions = true,
         description = {"Local two-site sandbox: MariaDB oslo (primary) and bergen (standby).",
             "",
             "oslo runs on 127.0.10.1 and bergen on 127.0.20.1 (same port), each in",

@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vakt promote}: an operator's failover to the standby, planned, shown, and run with --confirm. */
-@Command(name = "promote", mixinStandardHelpOptions = true,
-        // Picocli lists a command under `vakt --help` by its first description line: keep that one whole.
+@Command(name = "promote", header = "Promote the standby by hand", mixinStandardHelpOptions = true,
         description = {"Promote the standby by hand: fence the old primary, apply the relay log, check the data"
                 + " loss against the RPO, promote, verify a write, hand over traffic, bump the epoch.",
             "",

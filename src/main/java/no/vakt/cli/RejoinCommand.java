@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rejoin", mixinStandardHelpOptions = true,
+@Command(name = "rejoin", header = "Make a former primary the replica of the current one", mixinStandardHelpOptions = true,
         description = "Makes a former primary NODE the read-only replica of the current primary (the other node,"
                 + " which must be writable and replicate from nobody). First it looks for errant transactions:"
                 + " GTIDs NODE has that the primary lacks. If there are any they are saved with mariadb-binlog to"

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "replicate", mixinStandardHelpOptions = true,
+@Command(name = "replicate", header = "Set up replication from the primary to the standby", mixinStandardHelpOptions = true,
         description = "Sets up replication from the primary to the standby: the replication account (limited to the"
                 + " standby's address), Vakt's schema, a consistent copy of replication.databases (unless the standby"
                 + " already holds the primary's history), CHANGE MASTER with GTID and TLS, read_only on the standby,"

@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", header = "The monitor: detect, fail over, sync files, serve the dashboard", mixinStandardHelpOptions = true,
         description = "Runs the monitor: probes the live primary every policy.checks.interval, inspects the standby,"
                 + " writes the heartbeat on the primary, and prints every change of the primary's health with its"
                 + " evidence (also logged and journaled). The primary counts as DOWN only when the monitor missed"

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vakt status}: every node's live state in one table (or JSON, see {@link StatusReport}). */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", header = "Live state of every node: role, replication, lag", mixinStandardHelpOptions = true,
         description = {"Live state of every node: role, replication, lag.",
             "",
             "Per node: live and configured role, reachable, read_only, GTID position, IO/SQL threads,"

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "switchover", mixinStandardHelpOptions = true,
+@Command(name = "switchover", header = "Planned role swap without losing a transaction", mixinStandardHelpOptions = true,
         description = "Planned role swap without data loss: the primary goes read-only, the standby catches up to"
                 + " exactly its GTID position, is promoted and proves a write, the old primary becomes its replica,"
                 + " traffic is switched and the epoch raised; every step is journaled. Roles are read from the"

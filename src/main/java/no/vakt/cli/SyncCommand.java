@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "sync", mixinStandardHelpOptions = true,
+@Command(name = "sync", header = "File sync: one full reconcile, or live with --watch", mixinStandardHelpOptions = true,
         description = "File sync: copies the files: directories from the current source node (read locally: run it"
                 + " where the source directories are) to the other node over ssh. Without --watch: one full"
                 + " reconcile (rsync -a --delete) and exit. With --watch: watches the directories (inotify) and"

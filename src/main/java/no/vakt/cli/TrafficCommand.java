@@ -30,8 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vakt traffic show|apply}: where users are sent, read from the authorities, and the switch by hand. */
-@Command(name = "traffic", mixinStandardHelpOptions = true,
-        // Picocli lists a command under its parent's --help by its first description line: keep it whole.
+@Command(name = "traffic", header = "Show or re-apply the traffic switch (DNS, balancers)", mixinStandardHelpOptions = true,
         description = {"The traffic switch: the DNS records (and balancers) of the config's traffic: section.",
             "",
             "show   where each entry points now (as its authority answers), and at which node",
