@@ -9,11 +9,14 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
+import no.vakt.db.FenceLocks;
+import no.vakt.db.ReadOnlyBypass;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
@@ -73,6 +76,9 @@ public final class Rejoin {
         if (r.isPresent() && LivePair.repliesFrom(r.get(), peer) && r.get().ioThreadRunning() && r.get().sqlThreadRunning()
                 && mine.readOnly()) {
             out.println(node.name() + " already replicates from " + peer.name() + ": nothing to do");
+            try (DbSession db = inspector.open(node)) {
+                unlockFenced(db, node, out);
+            }
             filesFollow(config, node, out);
             return new Result(Outcome.ALREADY_REPLICA, "already a replica", null, null);
         }
@@ -134,6 +140,7 @@ public final class Rejoin {
                     + (position == null ? ", from its own position" : ", from the shared position " + position)
                     + (caughtUp ? ", caught up to " + (target.isEmpty() ? "(empty)" : target) : ", still catching up") + ")";
             out.println("rejoined: " + summary);
+            unlockFenced(db, node, out);
             if (!errant.isEmpty()) {
                 out.println("warning: the discarded transactions' rows are still in " + node.name() + "'s tables; they are"
                         + " in " + file + ". Re-seed with `vakt replicate --overwrite` for an identical copy.");
@@ -152,6 +159,12 @@ public final class Rejoin {
         if (FileSyncDirections.afterRejoin(journal, config, node)) {
             out.println("file sync: now " + config.peerOf(node).name() + " -> " + node.name());
         }
+    }
+
+    /** The fence that made this node read-only is over: the accounts it locked ({@link FenceLocks}) work again. */
+    private static void unlockFenced(DbSession db, Node node, PrintWriter out) throws SQLException {
+        List<ReadOnlyBypass.Account> unlocked = FenceLocks.unlock(db);
+        if (!unlocked.isEmpty()) out.println("unlocked on " + node.name() + ": " + FenceLocks.describe(unlocked, "(locked by its fence)"));
     }
 
     private Result refused(VaktConfig config, Node node, PrintWriter out, String why) {
