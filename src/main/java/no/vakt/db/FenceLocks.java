@@ -24,9 +24,9 @@ import no.vakt.db.ReadOnlyBypass.Account;
  * <p>Privileges this needs on Vakt's own account: CREATE USER (ALTER USER ... ACCOUNT LOCK/UNLOCK), BINLOG
  * ADMIN (sql_log_bin=0), PROCESS and CONNECTION ADMIN (see and kill other users' sessions), SELECT on
  * mysql.user and mysql.global_priv plus SHOW GRANTS for others (the mysql schema's SELECT covers it),
- * CREATE/INSERT/DELETE on vakt.*; and READ ONLY ADMIN, because the locks are lifted on a node that is
- * read-only (a rejoined former primary) and a resumed fence may find read_only already ON: the server
- * refuses ALTER USER and writes to vakt.fence_locks there otherwise.
+ * CREATE/INSERT/DELETE on vakt.*; and READ ONLY ADMIN, which the fence needs anyway (on 10.11 SET GLOBAL
+ * read_only requires it) and without which the server refuses ALTER USER and writes to vakt.fence_locks on
+ * a read-only node (a rejoined former primary, a repeated fence).
  */
 public final class FenceLocks {
     private FenceLocks() {}

@@ -165,9 +165,12 @@ class FenceLocksSwitchoverTest {
         }
     }
 
-    /** Nothing irreversible happened: lifting the fence unlocks what it locked, and only that. */
+    /**
+     * Nothing irreversible happened: lifting the fence unlocks what it locked, and only that. Then a switch-back:
+     * promoting the node an earlier fence locked unlocks its accounts.
+     */
     @Test
-    void anAbortedSwitchoverUnlocksExactlyTheAccountsItLocked() throws Exception {
+    void anAbortedSwitchoverUnlocksExactlyTheAccountsItLockedAndASwitchBackUnlocksThePromotedNode() throws Exception {
         try (TestPair pair = pairWithApplicationAccounts(false);
                 Journal journal = new Journal(pair.dir.resolve(".vakt/journal.db"), Clock.systemUTC())) {
             StringWriter plan = new StringWriter();
@@ -193,6 +196,23 @@ class FenceLocksSwitchoverTest {
             assertThat(locked(pair.primary, RETIRED)).isTrue();
             try (Connection c = app(pair.primary); Statement st = c.createStatement()) {
                 st.execute("INSERT INTO shop.orders VALUES (2)");
+            }
+
+            ReplicationFixture.awaitCaughtUp(pair);
+            StringWriter there = new StringWriter();
+            assertThat(switchover(pair, journal, new NoOpTrafficSwitch(), Duration.ofSeconds(10), false, there).outcome())
+                    .as(there.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
+            assertThat(locked(pair.primary, APP)).isTrue();
+            StringWriter back = new StringWriter();
+            assertThat(switchover(pair, journal, new NoOpTrafficSwitch(), Duration.ofSeconds(10), false, back).outcome())
+                    .as(back.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
+            assertThat(back.toString()).contains("oslo-db detached and writable, " + APP + " unlocked")
+                    .contains("stay locked on bergen-db");
+            assertThat(locked(pair.primary, APP)).isFalse();
+            assertThat(locked(pair.standby, APP)).isTrue();
+            assertThat(locked(pair.primary, RETIRED)).isTrue();
+            try (Connection c = app(pair.primary); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO shop.orders VALUES (3)");
             }
         }
     }
