@@ -105,6 +105,19 @@ public final class FenceLocks {
         return out;
     }
 
+    /**
+     * What read_only enforces on this server, for plans: "MariaDB has no super_read_only: accounts with READ
+     * ONLY ADMIN still write; 'app'@'%' locked for the fence".
+     */
+    public static String enforcement(DbSession db, Set<String> exemptUsers) throws SQLException {
+        String privilege = ReadOnlyBypass.superBypasses(db.scalar("SELECT @@GLOBAL.version").orElse(""))
+                ? "SUPER or READ ONLY ADMIN" : "READ ONLY ADMIN";
+        List<String> lock = ReadOnlyBypass.read(db).stream().map(ReadOnlyBypass.Bypass::account)
+                .filter(a -> !exemptUsers.contains(a.user())).map(Account::toString).toList();
+        return "MariaDB has no super_read_only: accounts with " + privilege + " still write; "
+                + (lock.isEmpty() ? "no application account has it" : String.join(", ", lock) + " locked for the fence");
+    }
+
     /** For step details: "'app'@'%' locked ...", or that no application account bypasses read_only. */
     public static String describe(List<Account> accounts, String verb) {
         if (accounts.isEmpty()) return "no application account bypasses read_only";

@@ -292,18 +292,11 @@ public final class Switchover {
      * so the accounts that still write under read_only are named, as the fence will lock them.
      */
     private static String fencePlan(NodeInspector probe, Node from, VaktConfig config) {
-        String base = "read_only=ON on " + from.name() + " (MariaDB has no super_read_only";
+        String base = "read_only=ON on " + from.name() + " (";
         try (DbSession db = probe.open(from)) {
-            String privilege = ReadOnlyBypass.superBypasses(db.scalar("SELECT @@GLOBAL.version").orElse(""))
-                    ? "SUPER or READ ONLY ADMIN" : "READ ONLY ADMIN";
-            var exempt = FenceLocks.exemptUsers(config);
-            List<String> lock = ReadOnlyBypass.read(db).stream().map(ReadOnlyBypass.Bypass::account)
-                    .filter(a -> !exempt.contains(a.user())).map(ReadOnlyBypass.Account::toString).toList();
-            return base + ": accounts with " + privilege + " still write; "
-                    + (lock.isEmpty() ? "no application account has it" : String.join(", ", lock) + " locked for the fence")
-                    + "), end client sessions";
+            return base + FenceLocks.enforcement(db, FenceLocks.exemptUsers(config)) + "), end client sessions";
         } catch (SQLException e) {
-            return base + "; the accounts that bypass it could not be read: " + e.getMessage()
+            return base + "MariaDB has no super_read_only; the accounts that bypass it could not be read: " + e.getMessage()
                     + "; they are locked for the fence), end client sessions";
         }
     }
