@@ -90,6 +90,20 @@ public final class FenceLocks {
         return locked;
     }
 
+    /**
+     * {@link #unlock} for a step that already did its real work (a promotion, a rejoin): a failure to unlock
+     * must not fail it, so it is returned as text for the step's detail. Empty when nothing was locked.
+     */
+    public static String unlockForDetail(DbSession db) {
+        try {
+            List<Account> unlocked = unlock(db);
+            return unlocked.isEmpty() ? "" : describe(unlocked, "unlocked");
+        } catch (SQLException e) {
+            return "unlocking the accounts its fence locked FAILED (" + Errors.describe(e) + "): they are listed in"
+                    + " vakt.fence_locks there";
+        }
+    }
+
     /** The accounts Vakt locked on this node and has not unlocked yet. */
     public static List<Account> lockedByVakt(DbSession db) throws SQLException {
         List<Account> out = new ArrayList<>();

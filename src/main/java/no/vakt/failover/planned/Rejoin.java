@@ -9,14 +9,12 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
 import no.vakt.db.FenceLocks;
-import no.vakt.db.ReadOnlyBypass;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
@@ -162,9 +160,9 @@ public final class Rejoin {
     }
 
     /** The fence that made this node read-only is over: the accounts it locked ({@link FenceLocks}) work again. */
-    private static void unlockFenced(DbSession db, Node node, PrintWriter out) throws SQLException {
-        List<ReadOnlyBypass.Account> unlocked = FenceLocks.unlock(db);
-        if (!unlocked.isEmpty()) out.println("unlocked on " + node.name() + ": " + FenceLocks.describe(unlocked, "(locked by its fence)"));
+    private static void unlockFenced(DbSession db, Node node, PrintWriter out) {
+        String unlocked = FenceLocks.unlockForDetail(db);
+        if (!unlocked.isEmpty()) out.println("on " + node.name() + ": " + unlocked);
     }
 
     private Result refused(VaktConfig config, Node node, PrintWriter out, String why) {

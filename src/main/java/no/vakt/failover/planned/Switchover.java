@@ -176,9 +176,8 @@ public final class Switchover {
                 steps.run(StepName.PROMOTE_STANDBY.name(), () -> {
                     NodeOperations.promote(newDb);
                     // A switch-back: the accounts an earlier fence locked on this node work again.
-                    var unlocked = FenceLocks.unlock(newDb);
-                    return to.name() + " detached and writable"
-                            + (unlocked.isEmpty() ? "" : ", " + FenceLocks.describe(unlocked, "unlocked"));
+                    String unlocked = FenceLocks.unlockForDetail(newDb);
+                    return to.name() + " detached and writable" + (unlocked.isEmpty() ? "" : ", " + unlocked);
                 });
             } catch (JournaledSteps.StepFailed e) {
                 String summary = e.step + " failed: " + e.getMessage() + "; " + from.name()

@@ -64,10 +64,9 @@ public final class PromoteStandbyStep implements FailoverStep {
             }
             String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
             // A former primary Vakt once fenced: the accounts its fence locked work again here.
-            var unlocked = FenceLocks.unlock(db);
+            String unlocked = FenceLocks.unlockForDetail(db);
             return StepResult.ok(note + to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
-                    + "read_only=OFF (gtid_current_pos " + gtid + ")"
-                    + (unlocked.isEmpty() ? "" : "; " + FenceLocks.describe(unlocked, "unlocked")));
+                    + "read_only=OFF (gtid_current_pos " + gtid + ")" + (unlocked.isEmpty() ? "" : "; " + unlocked));
         }
     }
 }

@@ -156,7 +156,7 @@ class FenceLocksSwitchoverTest {
             // vakt rejoin ends the fence for good: the account Vakt locked works again, the operator's stays locked.
             Cli rejoin = Cli.run("rejoin", "oslo-db", "--config", pair.configFile.toString());
             assertThat(rejoin.exitCode()).as(rejoin.out() + rejoin.err()).isZero();
-            assertThat(rejoin.out()).contains("unlocked on oslo-db: " + APP);
+            assertThat(rejoin.out()).contains("on oslo-db: " + APP + " unlocked");
             assertThat(locked(pair.primary, APP)).isFalse();
             assertThat(locked(pair.primary, RETIRED)).isTrue();
             assertThat(scalar(pair.primary, "SELECT COUNT(*) FROM vakt.fence_locks")).contains("0");
