@@ -134,17 +134,16 @@ public final class Switchover {
             JournaledSteps steps = new JournaledSteps(journal, id, out);
             Instant[] fencedAt = new Instant[1];
             String[] position = new String[1];
-            @SuppressWarnings("unchecked")
-            List<ReadOnlyBypass.Account>[] locked = new List[] {List.of()};
+            var locked = new java.util.concurrent.atomic.AtomicReference<List<ReadOnlyBypass.Account>>(List.of());
             Duration window = null;
             try {
                 steps.run(StepName.FENCE_OLD_PRIMARY.name(), () -> {
                     fencedAt[0] = clock.instant();
                     // Before read_only: accounts with READ ONLY ADMIN would write through it, errant once repointed.
-                    locked[0] = FenceLocks.lock(oldDb, FenceLocks.exemptUsers(config));
+                    locked.set(FenceLocks.lock(oldDb, FenceLocks.exemptUsers(config)));
                     int killed = NodeOperations.fence(oldDb);
                     position[0] = oldDb.scalar("SELECT @@GLOBAL.gtid_binlog_pos").orElse("");
-                    return "read_only=ON on " + from.name() + ", " + FenceLocks.describe(locked[0], "locked") + ", "
+                    return "read_only=ON on " + from.name() + ", " + FenceLocks.describe(locked.get(), "locked") + ", "
                             + killed + " client session(s) ended, position " + (position[0].isEmpty() ? "(empty)" : position[0]);
                 });
                 steps.run(StepName.APPLY_RELAY_LOG.name(), () -> {
@@ -254,8 +253,8 @@ public final class Switchover {
             journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
             out.println("switchover completed" + (trafficProblem == null ? ": " + summary
                     : ", traffic PENDING: " + ExecutionResult.withoutTrafficPendingPrefix(summary)));
-            if (!locked[0].isEmpty()) {
-                out.println("note: " + FenceLocks.describe(locked[0], "stay locked on " + from.name()) + " (read_only does not"
+            if (!locked.get().isEmpty()) {
+                out.println("note: " + FenceLocks.describe(locked.get(), "stay locked on " + from.name()) + " (read_only does not"
                         + " stop them on a replica); a switch-back or " + commands.rejoin(from.name()) + " unlocks them");
             }
             if (filesTurned) {
@@ -277,13 +276,8 @@ public final class Switchover {
             return "lifting the fence on " + from.name() + " FAILED (" + e.getMessage() + "): run SET GLOBAL read_only = OFF there";
         }
         String lifted = "fence lifted: " + from.name() + " is writable again and stays primary";
-        try {
-            List<ReadOnlyBypass.Account> unlocked = FenceLocks.unlock(oldDb);
-            return unlocked.isEmpty() ? lifted : lifted + ", " + FenceLocks.describe(unlocked, "unlocked");
-        } catch (SQLException e) {
-            return lifted + ", but unlocking the accounts the fence locked FAILED (" + e.getMessage()
-                    + "): they are listed in vakt.fence_locks there";
-        }
+        String unlocked = FenceLocks.unlockForDetail(oldDb);
+        return unlocked.isEmpty() ? lifted : lifted + ", " + unlocked;
     }
 
     /**
