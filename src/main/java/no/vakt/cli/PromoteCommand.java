@@ -62,6 +62,7 @@ public final class PromoteCommand implements Callable<Integer> {
                     new JournalFileSyncDirector(journal, cfg, null), commands);
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
             out.print(prepared.plan().render());
+            fenceEnforcement(cfg, prepared.plan().fromNode()).ifPresent(out::println);
             if (dryRun) {
                 out.println("Dry run: nothing changed.");
                 return ExitCodes.OK;
@@ -106,5 +107,20 @@ public final class PromoteCommand implements Callable<Integer> {
         if (explicit != null) return explicit;
         Path cfg = config.path().toAbsolutePath();
         return cfg.getParent().resolve(".vakt/journal.db");
+    }
+
+    /**
+     * The plan's fence in the server's own terms (which accounts read_only does not stop, locked for the
+     * fence); empty when the old primary does not answer, as the plan then says.
+     */
+    private static java.util.Optional<String> fenceEnforcement(VaktConfig cfg, String from) {
+        var node = from == null ? java.util.Optional.<no.vakt.config.Node>empty() : cfg.node(from);
+        if (node.isEmpty()) return java.util.Optional.empty();
+        try (var db = new no.vakt.db.NodeInspector(cfg.policy().checks().timeout()).open(node.get())) {
+            return java.util.Optional.of("Fence on " + from + ": read_only=ON; "
+                    + no.vakt.db.FenceLocks.enforcement(db, no.vakt.db.FenceLocks.exemptUsers(cfg)));
+        } catch (java.sql.SQLException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -374,8 +374,10 @@ public final class Monitor implements Closeable {
         String action = "none";
         if (v.action() == ReturningPrimaryPolicy.Action.KEEP_READ_ONLY) {
             try (DbSession db = prober.inspector().open(loser.node())) {
+                String locks = lockBypassingAccounts(db);
                 int killed = NodeOperations.fence(db);
-                action = "fenced " + loser.node().name() + " (read_only=ON, " + killed + " client connections ended)";
+                action = "fenced " + loser.node().name() + " (read_only=ON, " + killed + " client connections ended; "
+                        + locks + ")";
             } catch (SQLException e) {
                 action = "fencing " + loser.node().name() + " FAILED: " + Errors.describe(e) + "; fence it by hand now";
             }
@@ -385,6 +387,16 @@ public final class Monitor implements Closeable {
                     + " is a returning primary", v.reason(), action), loser.node().name());
         }
         return winner.node();
+    }
+
+    /** Accounts that write through read_only (READ ONLY ADMIN) are locked first; failing that, read_only still goes on. */
+    private String lockBypassingAccounts(DbSession db) {
+        try {
+            return no.vakt.db.FenceLocks.describe(no.vakt.db.FenceLocks.lock(db, no.vakt.db.FenceLocks.exemptUsers(config)),
+                    "locked until a rejoin");
+        } catch (SQLException e) {
+            return "locking the accounts that bypass read_only FAILED: " + Errors.describe(e);
+        }
     }
 
     private Long epochOf(Node node) {

@@ -3,6 +3,7 @@ package no.vakt.failover.steps;
 import java.sql.SQLException;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
 import no.vakt.failover.FailoverStep;
 import no.vakt.failover.StepContext;
@@ -23,7 +24,7 @@ import no.vakt.failover.StepResult;
  */
 public final class FenceOldPrimaryStep implements FailoverStep {
     static final String NO_SUPER_READ_ONLY = "MariaDB has no super_read_only: accounts with READ ONLY ADMIN"
-            + " (e.g. ALL PRIVILEGES) could still write, which is why client connections are killed";
+            + " (e.g. ALL PRIVILEGES) could still write, which is why they are locked and client connections killed";
 
     private final StepNodes nodes;
     private final FenceCommand command;
@@ -65,6 +66,21 @@ public final class FenceOldPrimaryStep implements FailoverStep {
         return StepResult.failed(detail + "; the old primary is not fenced, so the standby is not promoted");
     }
 
+    /**
+     * Before read_only: accounts with READ ONLY ADMIN would write through it ({@link FenceLocks}). A failover
+     * does not stop when they cannot be locked (a missing privilege): read_only and the kill still fence the
+     * rest, and the detail says so.
+     */
+    private String lockBypassingAccounts(DbSession db) throws SQLException {
+        try {
+            return FenceLocks.describe(FenceLocks.lock(db, FenceLocks.exemptUsers(nodes.config())),
+                    "locked until a rejoin or promotion");
+        } catch (SQLException e) {
+            if (StepNodes.connectionLost(e)) throw e;
+            return "locking the accounts that bypass read_only FAILED (" + Errors.describe(e) + ")";
+        }
+    }
+
     private SqlFence fenceOverSql(StepContext ctx) throws SQLException {
         String old = ctx.fromNode();
         DbSession db;
@@ -76,10 +92,11 @@ public final class FenceOldPrimaryStep implements FailoverStep {
         }
         known.answered(ctx);
         try (db) {
+            String locks = lockBypassingAccounts(db);
             int killed = NodeOperations.fence(db);
             if (!StepNodes.readOnly(db)) return new SqlFence(false, true, old + " still reports read_only=OFF after fencing");
             return new SqlFence(true, false, old + ": read_only=ON, " + killed + " client connection(s) killed; "
-                    + NO_SUPER_READ_ONLY);
+                    + NO_SUPER_READ_ONLY + "; " + locks);
         } catch (SQLException e) {
             if (StepNodes.connectionLost(e)) {
                 known.noAnswer(ctx, name(), e);

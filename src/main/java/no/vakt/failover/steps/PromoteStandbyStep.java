@@ -2,6 +2,7 @@ package no.vakt.failover.steps;
 
 import java.sql.SQLException;
 import no.vakt.db.DbSession;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
 import no.vakt.failover.FailoverStep;
 import no.vakt.failover.StepContext;
@@ -62,8 +63,10 @@ public final class PromoteStandbyStep implements FailoverStep {
                 return StepResult.failed(note + to + " still replicates or is read-only after the promotion statements");
             }
             String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
+            // A former primary Vakt once fenced: the accounts its fence locked work again here.
+            String unlocked = FenceLocks.unlockForDetail(db);
             return StepResult.ok(note + to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
-                    + "read_only=OFF (gtid_current_pos " + gtid + ")");
+                    + "read_only=OFF (gtid_current_pos " + gtid + ")" + (unlocked.isEmpty() ? "" : "; " + unlocked));
         }
     }
 }
