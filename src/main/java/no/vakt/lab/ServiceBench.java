@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -16,15 +18,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code bench/service}: what a steady {@code vakt run} costs the host, as the systemd unit runs it (the JVM
- * options of /etc/vakt/vakt.env, from packaging/deb/vakt.env). Runs {@code vakt run} as a child JVM against
- * a fresh lab for N minutes and samples its RSS and CPU from /proc (through {@link ProcessHandle}).
+ * {@code bench/service}: what a steady {@code vakt run} costs the host, as the systemd unit runs it: the JVM
+ * options and environment of /etc/vakt/vakt.env (packaging/deb/vakt.env). Runs {@code vakt run} as a child
+ * JVM against a fresh lab for N minutes and samples its RSS and CPU from /proc (through {@link ProcessHandle}).
  */
 @Command(name = "bench/service", mixinStandardHelpOptions = true,
         description = "RSS and CPU of a steady `vakt run` over time, with the packaged JVM options")
 public final class ServiceBench implements Callable<Integer> {
-    private static final String OSLO = "127.0.150.1";
-    private static final String BERGEN = "127.0.160.1";
     private static final long RSS_GOAL_MB = 150;
     private static final double CPU_GOAL_PERCENT = 2.0;
     /** The JVM's start (class loading, JIT) is not the steady state: the first minutes are reported apart. */
@@ -48,6 +48,12 @@ public final class ServiceBench implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".vakt/bench-service", description = "Where the lab lives while it runs")
     Path dir;
 
+    @Option(names = "--oslo-address", defaultValue = "127.0.150.1", description = "The lab's primary (and the dashboard)")
+    String oslo;
+
+    @Option(names = "--bergen-address", defaultValue = "127.0.160.1", description = "The lab's standby")
+    String bergen;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServiceBench()).execute(args));
     }
@@ -58,20 +64,25 @@ public final class ServiceBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (minutes < 1 || minutes > 240) throw new ParameterException(new CommandLine(this), "--minutes: 1..240");
         if (every < 1 || every > 600) throw new ParameterException(new CommandLine(this), "--every: 1..600");
-        List<String> opts = jvmDefaults ? List.of() : splitOptions(javaOpts != null ? javaOpts : packagedOptions());
-        try (BenchLab lab = BenchLab.up(dir, OSLO, BERGEN)) {
+        Map<String, String> unitEnv = packagedEnvironment();
+        String packagedOpts = unitEnv.remove("VAKT_JAVA_OPTS");
+        List<String> opts = jvmDefaults ? List.of() : splitOptions(javaOpts != null ? javaOpts : packagedOpts);
+        try (BenchLab lab = BenchLab.up(dir, oslo, bergen)) {
             Path cfg = lab.layout().configFile();
             if (BenchLab.vakt("replicate", "--config", cfg.toString()) != 0) throw new IllegalStateException("replicate failed");
             String yml = Files.readString(cfg);
             // Away from a dashboard on the default 127.0.0.1:8787.
-            if (!yml.contains("\nserver:")) Files.writeString(cfg, yml + "\nserver:\n  listen: " + OSLO + ":8787\n");
+            if (!yml.contains("\nserver:")) Files.writeString(cfg, yml + "\nserver:\n  listen: " + oslo + ":8787\n");
             List<String> argv = new ArrayList<>(List.of(javaBin()));
             argv.addAll(opts);
             argv.addAll(List.of("-jar", jar.toString(), "run", "--config", cfg.toString()));
-            System.out.printf(Locale.ROOT, "bench/service: vakt run for %d min, sampled every %d s%nJVM options: %s%n",
-                    minutes, every, opts.isEmpty() ? "(JVM defaults)" : String.join(" ", opts));
-            Process run = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("vakt-run.log").toFile()).start();
+            System.out.printf(Locale.ROOT, "bench/service: vakt run for %d min, sampled every %d s%nJVM options: %s%n"
+                    + "environment (vakt.env): %s%n", minutes, every,
+                    opts.isEmpty() ? "(JVM defaults)" : String.join(" ", opts), unitEnv);
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("vakt-run.log").toFile());
+            pb.environment().putAll(unitEnv);
+            Process run = pb.start();
             try {
                 report(sample(run.toHandle(), Duration.ofMinutes(minutes), Duration.ofSeconds(every)));
             } finally {
@@ -131,11 +142,16 @@ public final class ServiceBench implements Callable<Integer> {
         throw new IllegalStateException("no VmRSS for " + pid);
     }
 
-    /** VAKT_JAVA_OPTS from packaging/deb/vakt.env: what the units run with. */
-    static String packagedOptions() throws IOException {
-        return Files.readAllLines(Path.of("packaging/deb/vakt.env")).stream().filter(l -> l.startsWith("VAKT_JAVA_OPTS="))
-                .map(l -> l.substring("VAKT_JAVA_OPTS=".length())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("packaging/deb/vakt.env: no VAKT_JAVA_OPTS line"));
+    /** The variables of packaging/deb/vakt.env (/etc/vakt/vakt.env): what the units run with. */
+    static Map<String, String> packagedEnvironment() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("packaging/deb/vakt.env"))) {
+            int eq = line.indexOf('=');
+            if (line.isBlank() || line.startsWith("#") || eq < 1) continue;
+            env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+        }
+        if (!env.containsKey("VAKT_JAVA_OPTS")) throw new IllegalStateException("packaging/deb/vakt.env: no VAKT_JAVA_OPTS");
+        return env;
     }
 
     private static List<String> splitOptions(String options) {
