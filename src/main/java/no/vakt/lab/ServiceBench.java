@@ -71,8 +71,10 @@ public final class ServiceBench implements Callable<Integer> {
             Path cfg = lab.layout().configFile();
             if (BenchLab.vakt("replicate", "--config", cfg.toString()) != 0) throw new IllegalStateException("replicate failed");
             String yml = Files.readString(cfg);
-            // Away from a dashboard on the default 127.0.0.1:8787.
-            if (!yml.contains("\nserver:")) Files.writeString(cfg, yml + "\nserver:\n  listen: " + oslo + ":8787\n");
+            // The dashboard counts too, on the lab's address: away from one on 127.0.0.1:8787 (the lab's own).
+            String listen = "listen: " + oslo + ":8787";
+            Files.writeString(cfg, yml.contains("listen: 127.0.0.1:8787") ? yml.replace("listen: 127.0.0.1:8787", listen)
+                    : yml + "\nserver:\n  " + listen + "\n");
             List<String> argv = new ArrayList<>(List.of(javaBin()));
             argv.addAll(opts);
             argv.addAll(List.of("-jar", jar.toString(), "run", "--config", cfg.toString()));
