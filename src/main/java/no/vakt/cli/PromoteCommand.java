@@ -104,9 +104,7 @@ public final class PromoteCommand implements Callable<Integer> {
 
     /** {@code --journal FILE}, else {@code .vakt/journal.db} in the config file's directory. */
     static Path journalPath(ConfigOption config, Path explicit) {
-        if (explicit != null) return explicit;
-        Path cfg = config.path().toAbsolutePath();
-        return cfg.getParent().resolve(".vakt/journal.db");
+        return no.vakt.failover.planned.VaktFiles.journal(config.path(), explicit);
     }
 
     /**

@@ -49,19 +49,13 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         VaktConfig cfg = config.load();
         Duration duration = durationText == null ? null : duration(durationText);
-        Path journalPath = journalFile != null ? journalFile
-                : config.path().toAbsolutePath().getParent().resolve(".vakt/journal.db");
+        Path journalPath = no.vakt.failover.planned.VaktFiles.journal(config.path(), journalFile);
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         // Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
         try (Journal journal = new Journal(journalPath, clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            java.util.function.Consumer<String> print = line -> {
-                synchronized (out) {
-                    out.println(line);
-                    out.flush();
-                }
-            };
+            java.util.function.Consumer<String> print = Logging.events(out);
             var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
             FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
             FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print);

@@ -174,7 +174,7 @@ public final class Drill {
 
         String drillId = STAMP.format(startedAt);
         Path reportDir = o.reportDir() != null ? o.reportDir()
-                : configFile.toAbsolutePath().getParent().resolve(".vakt").resolve("drills").resolve(drillId);
+                : no.vakt.config.StateDir.forConfig(configFile).resolve("drills").resolve(drillId);
         ServiceResolver resolver = resolver();
         URI healthUrl = oldPrimary.healthUrl();
         int rate = config.drills().writeRate();

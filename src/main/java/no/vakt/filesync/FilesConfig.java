@@ -100,14 +100,21 @@ public record FilesConfig(
         return ((Configured) directories).configDir;
     }
 
+    /** Vakt's state directory for the config file this section was read from ({@link no.vakt.config.StateDir}). */
+    public Path stateDir() {
+        return ((Configured) directories).stateDir;
+    }
+
     /** The directories as read, and the config file's directory they were read next to. Immutable. */
     private static final class Configured extends AbstractList<SyncDirectory> {
         private final List<SyncDirectory> list;
         private final Path configDir;
+        private final Path stateDir;
 
-        Configured(List<SyncDirectory> list, Path configDir) {
+        Configured(List<SyncDirectory> list, Path configFile) {
             this.list = list == null ? List.of() : List.copyOf(list);
-            this.configDir = configDir;
+            this.configDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+            this.stateDir = configFile == null ? null : no.vakt.config.StateDir.forConfig(configFile);
         }
 
         @Override
@@ -122,19 +129,19 @@ public record FilesConfig(
     }
 
     /**
-     * Reads the list as Jackson would and keeps the config file's directory with it: the loader passes
-     * it to every deserializer as the attribute {@value #BASE_DIR} (relative paths are resolved against it).
+     * Reads the list as Jackson would and keeps the config file with it: the loader passes it to every
+     * deserializer as the attribute {@value #CONFIG_FILE}.
      */
     static final class DirectoriesReader extends JsonDeserializer<List<SyncDirectory>> {
-        /** {@code no.vakt.config.ConfigLoader}'s attribute name for the config file's directory. */
-        static final String BASE_DIR = "vakt.baseDir";
+        /** {@code no.vakt.config.ConfigLoader}'s attribute for the config file (AdminTlsDeserializer.FILE). */
+        static final String CONFIG_FILE = "vakt.file";
 
         @Override
         public List<SyncDirectory> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             JavaType type = ctxt.getTypeFactory().constructCollectionType(List.class, SyncDirectory.class);
             List<SyncDirectory> list = ctxt.readValue(p, type);
-            Object base = ctxt.getAttribute(BASE_DIR);
-            return new Configured(list, base instanceof Path dir ? dir : null);
+            Object file = ctxt.getAttribute(CONFIG_FILE);
+            return new Configured(list, file instanceof Path f ? f : null);
         }
     }
 }
