@@ -90,6 +90,7 @@ public final class PlanExecutor {
             case ABORT_SAFELY -> journal.finishFailover(running.id(), FailoverOutcome.ABORTED,
                     "stopped by crash recovery: " + decision.reason());
             case RESUME_FROM -> throw new AssertionError("checked above");
+            case LEFT_TO_OWNER -> throw new IllegalArgumentException("failover " + running.id() + " is left to its owner");
         }
     }
 

@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * passwords. As a guard against mistakes, detail keys that look like secrets are rejected.
  */
 public final class Journal implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret).*");
     private static final ObjectMapper JSON = JournalJson.mapper();
 
@@ -382,6 +382,20 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** The process that began failover {@code id}; empty for one journaled before owners were (schema 3). */
+    public synchronized Optional<FailoverOwner> owner(long failoverId) {
+        return read(() -> {
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT owner_host, owner_pid, owner_started FROM failovers WHERE id = ?")) {
+                ps.setLong(1, failoverId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(1) == null) return Optional.<FailoverOwner>empty();
+                    return Optional.of(new FailoverOwner(rs.getString(1), rs.getLong(2), instant(rs, "owner_started")));
+                }
+            }
+        });
+    }
+
     /** The node that holds the highest recorded epoch (the last promoted primary), if any. */
     public synchronized Optional<String> epochHolder() {
         return read(() -> {
@@ -481,7 +495,12 @@ public final class Journal implements AutoCloseable {
                         + " summary TEXT)");
                 // Schema 2 (from 1 or new): the newest write on the old primary, so a failover resumed after
                 // a crash checks the same data-loss bound as the one that started.
-                st.execute("ALTER TABLE failovers ADD COLUMN primary_last_write INTEGER");
+                if (version < 2) st.execute("ALTER TABLE failovers ADD COLUMN primary_last_write INTEGER");
+                // Schema 3: the process that runs a failover, so crash recovery adopts only one whose owner is
+                // gone. Rows from before stay without an owner (null): adopted as before.
+                st.execute("ALTER TABLE failovers ADD COLUMN owner_host TEXT");
+                st.execute("ALTER TABLE failovers ADD COLUMN owner_pid INTEGER");
+                st.execute("ALTER TABLE failovers ADD COLUMN owner_started INTEGER");
                 // The database itself forbids two running failovers.
                 st.execute("CREATE UNIQUE INDEX IF NOT EXISTS failovers_one_running ON failovers(outcome)"
                         + " WHERE outcome = 'running'");
@@ -535,10 +554,15 @@ public final class Journal implements AutoCloseable {
 
     private long insertFailover(NewFailover f, FailoverOutcome outcome, String summary) throws SQLException {
         long now = clock.millis();
+        FailoverOwner owner = FailoverOwner.current();
         try (PreparedStatement ps = connection().prepareStatement(
-                "INSERT INTO failovers (cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO failovers (cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary,"
+                        + " owner_host, owner_pid, owner_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(11, owner.host());
+            ps.setLong(12, owner.pid());
+            if (owner.started() == null) ps.setNull(13, Types.INTEGER);
+            else ps.setLong(13, owner.started().toEpochMilli());
             ps.setString(1, f.cluster());
             ps.setLong(2, now);
             if (outcome == FailoverOutcome.RUNNING) ps.setNull(3, Types.INTEGER);
