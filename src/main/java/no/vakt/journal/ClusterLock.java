@@ -104,7 +104,11 @@ public final class ClusterLock implements AutoCloseable {
     private static ClusterLock take(Path file, String command) {
         FileChannel channel = null;
         try {
-            Files.createDirectories(file.getParent());
+            if (!Files.isDirectory(file.getParent())) {
+                // As the journal's own directory: evidence lives there, owner-only from the start.
+                Files.createDirectories(file.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
