@@ -59,6 +59,10 @@ class ClusterLockTest {
                 assertThat(switchover.out()).contains("holds this cluster: handing the action to it", "switchover completed");
                 NodeInspector inspector = new NodeInspector(Duration.ofSeconds(2));
                 assertThat(inspector.inspect(pair.config().standby()).readOnly()).isFalse();
+                // rejoin has its API call too (oslo already follows bergen: nothing to do).
+                Cli rejoin = Cli.run("rejoin", "oslo-db", "--config", pair.configFile.toString());
+                assertThat(rejoin.exitCode()).as(rejoin.out() + rejoin.err()).isZero();
+                assertThat(rejoin.out()).contains("holds this cluster: handing the action to it");
                 try (Journal journal = new Journal(journalFile, Clock.systemUTC())) {
                     FailoverRecord f = journal.failovers(1).get(0);
                     assertThat(f.mode()).isEqualTo("switchover");
