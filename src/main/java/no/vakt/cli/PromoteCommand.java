@@ -50,9 +50,20 @@ public final class PromoteCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         VaktConfig cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
+        // Only an acting promotion needs the cluster; showing the plan reads.
+        boolean acting = confirm && !dryRun;
+        try (ClusterClaim claim = acting ? ClusterClaim.take(journalPath(config, journalFile), "vakt promote") : null) {
+            if (claim != null && claim.daemon().isPresent()) {
+                return claim.handOver(cfg, "api/promote", java.util.Map.of("force", force), java.time.Duration.ofMinutes(10), out);
+            }
+            return promote(cfg, out);
+        }
+    }
+
+    private int promote(VaktConfig cfg, PrintWriter out) {
         try (Journal journal = new Journal(journalPath(config, journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             // Plans and alerts name the commands with this config (and journal), so a pasted command acts on the same cluster.

@@ -32,9 +32,12 @@ import no.vakt.failover.steps.StepNodes;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverOwner;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Composes a failover: observe both nodes (I/O), plan (pure {@link FailoverPlanner}), and, when the
@@ -54,6 +57,7 @@ import no.vakt.traffic.TrafficSwitch;
  * {@link #onTrafficPending}).
  */
 public final class FailoverRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverRunner.class);
     private final VaktConfig config;
     private final Journal journal;
     private final Clock clock;
@@ -292,6 +296,12 @@ public final class FailoverRunner {
         Optional<FailoverRecord> running = journal.unfinishedFailover();
         if (running.isEmpty()) return Optional.empty();
         FailoverRecord f = running.get();
+        Optional<String> ownerActive = activeOwner(f);
+        if (ownerActive.isPresent()) {
+            LOG.warn("failover {} is still run by {}: not adopted", f.id(), ownerActive.get());
+            return Optional.of(new Recovery(new RecoveryPlan(f.id(), List.of(), RecoveryAction.LEFT_TO_OWNER, null,
+                    "still run by " + ownerActive.get()), null, f));
+        }
         Node old = nodeOf(f.fromNode());
         Node target = nodeOf(f.toNode());
         Seen oldSeen = look(old);
@@ -338,6 +348,19 @@ public final class FailoverRunner {
             }
         }
         return Optional.of(new Recovery(plan, result, journal.failover(f.id()).orElse(null)));
+    }
+
+    /**
+     * Who still runs {@code f}, when that is another live process (or one on another host, which this one
+     * cannot see): such a failover is not adopted. A row without an owner (journaled before owners were) and
+     * one of this process are adopted: the daemon settles before it starts anything of its own.
+     */
+    private Optional<String> activeOwner(FailoverRecord f) {
+        Optional<FailoverOwner> owner = journal.owner(f.id());
+        if (owner.isEmpty() || owner.get().isCurrent()) return Optional.empty();
+        Optional<Boolean> alive = owner.get().alive();
+        if (alive.isPresent() && !alive.get()) return Optional.empty();
+        return Optional.of(owner.get().describe() + (alive.isEmpty() ? ", on another host: settle it there, or by hand" : ""));
     }
 
     private void afterRun(ExecutionResult result, String cluster) {

@@ -73,6 +73,8 @@ public final class VaktServer implements Closeable {
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private HttpServer http;
     private ExecutorService executor;
+    /** Where a rejoin saves errant transactions; null: this server does not rejoin. */
+    private final java.nio.file.Path errantDir;
 
     private VaktServer(Builder b) {
         this.config = b.config;
@@ -87,6 +89,7 @@ public final class VaktServer implements Closeable {
         this.access = new Access(serverConfig.tokenSecret(), serverConfig.address().host());
         this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval, commands);
         this.metrics = new VaktMetrics(view);
+        this.errantDir = b.errantDir;
     }
 
     public static Builder builder(VaktConfig config, Journal journal, Clock clock) {
@@ -194,7 +197,7 @@ public final class VaktServer implements Closeable {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
         boolean post = path.equals("/api/approve-failover") || path.equals("/api/switchover")
-                || path.equals("/api/traffic/apply");
+                || path.equals("/api/traffic/apply") || path.equals("/api/promote") || path.equals("/api/rejoin");
         if (post) {
             if (!method.equals("POST")) {
                 methodNotAllowed(ex, "POST");
@@ -303,6 +306,25 @@ public final class VaktServer implements Closeable {
                 }
                 r = actions.applyTraffic(node, client);
             }
+            // What the CLI's promote and rejoin hand over while this daemon holds the cluster (ClusterLock).
+            case "/api/promote" -> r = actions.promote(body.path("force").asBoolean(false), client);
+            case "/api/rejoin" -> {
+                Optional<no.vakt.config.Node> node = config.node(body.path("node").asText(""));
+                Duration wait;
+                try {
+                    wait = Durations.parse(body.path("wait").asText("30s"));
+                    if (wait.isZero()) throw new IllegalArgumentException("expected a positive duration");
+                } catch (IllegalArgumentException e) {
+                    json(ex, 400, OperatorActions.error("bad_request", "wait: " + e.getMessage()));
+                    return;
+                }
+                if (node.isEmpty() || errantDir == null) {
+                    json(ex, node.isEmpty() ? 400 : 503, OperatorActions.error(node.isEmpty() ? "bad_request" : "unavailable",
+                            node.isEmpty() ? "node: expected a node of the config" : "this server cannot rejoin"));
+                    return;
+                }
+                r = actions.rejoin(node.get(), body.path("discard_errant").asBoolean(false), wait, errantDir, client);
+            }
             default -> throw new AssertionError(path);
         }
         view.journal.invalidate();
@@ -388,6 +410,7 @@ public final class VaktServer implements Closeable {
         private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
         private OperatorCommands commands;
         private Duration statusPeriod = STATUS_PERIOD;
+        private java.nio.file.Path errantDir;
 
         private Builder(VaktConfig config, Journal journal, Clock clock) {
             this.config = config;
@@ -442,6 +465,12 @@ public final class VaktServer implements Closeable {
 
         public Builder statusPeriod(Duration d) {
             this.statusPeriod = d;
+            return this;
+        }
+
+        /** Enables {@code POST /api/rejoin}, saving errant transactions under {@code dir}. */
+        public Builder errantDir(java.nio.file.Path dir) {
+            this.errantDir = dir;
             return this;
         }
 

@@ -23,6 +23,7 @@ import no.vakt.filesync.FileSyncDirections;
 import no.vakt.filesync.SyncDirection;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
 import no.vakt.journal.NewFailover;
 import no.vakt.replication.ChangeMaster;
 import no.vakt.traffic.TrafficSwitch;
@@ -126,7 +127,8 @@ public final class Switchover {
             long id;
             try {
                 id = journal.beginFailover(new NewFailover(config.cluster(), from.name(), to.name(), MODE, "operator", epoch));
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | JournalException e) {
+                // Nothing changed yet: without a journal it does not start.
                 out.println("switchover refused: " + e.getMessage());
                 return new Result(Outcome.REFUSED, from.name(), to.name(), null, epoch, e.getMessage());
             }
@@ -167,21 +169,22 @@ public final class Switchover {
             } catch (JournaledSteps.StepFailed e) {
                 String undo = liftFence(oldDb, from);
                 String summary = e.step + " failed: " + e.getMessage() + "; " + undo;
-                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
             }
             try {
-                steps.run(StepName.PROMOTE_STANDBY.name(), () -> {
+                steps.runPointOfNoReturn(StepName.PROMOTE_STANDBY.name(), () -> {
                     NodeOperations.promote(newDb);
                     // A switch-back: the accounts an earlier fence locked on this node work again.
                     String unlocked = FenceLocks.unlockForDetail(newDb);
                     return to.name() + " detached and writable" + (unlocked.isEmpty() ? "" : ", " + unlocked);
                 });
             } catch (JournaledSteps.StepFailed e) {
-                String summary = e.step + " failed: " + e.getMessage() + "; " + from.name()
-                        + " stays fenced (read-only): check " + to.name() + " before lifting it";
-                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                // Not run (no durable start): nothing irreversible happened, the old primary serves again.
+                String summary = e.step + " failed: " + e.getMessage() + "; " + (e.notRun ? liftFence(oldDb, from)
+                        : from.name() + " stays fenced (read-only): check " + to.name() + " before lifting it");
+                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
             }
@@ -223,23 +226,31 @@ public final class Switchover {
             }
             try {
                 steps.run(StepName.BUMP_EPOCH.name(), () -> {
-                    journal.recordEpoch(config.cluster(), epoch, to.name(), "switchover " + from.name() + " -> " + to.name());
+                    // The node's epoch (what fences the stale primary) is recorded even when the journal is not.
+                    boolean journaled = journal.recordEpochOrLater(config.cluster(), epoch, to.name(),
+                            "switchover " + from.name() + " -> " + to.name());
                     NodeOperations.recordEpoch(newDb, epoch, to.name());
-                    return "epoch " + epoch + " in the journal and in " + to.name();
+                    return "epoch " + epoch + (journaled ? " in the journal" : " (journal write kept for later)") + " and in "
+                            + to.name();
                 });
             } catch (JournaledSteps.StepFailed e) {
                 failed.add(e.step + " failed: " + e.getMessage());
             }
             // Here, not in each caller: the CLI, the API and a drill's switch-back all turn file sync around. Files
             // flow to the old primary only when it follows the new one; else nowhere until a rejoin.
-            boolean filesTurned = repointed ? FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)
-                    : config.files().enabled() && FileSyncDirections.record(journal, config,
-                            new SyncDirection(to.name(), null, epoch, "switchover"));
+            boolean filesTurned = false;
+            try {
+                filesTurned = repointed ? FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)
+                        : config.files().enabled() && FileSyncDirections.record(journal, config,
+                                new SyncDirection(to.name(), null, epoch, "switchover"));
+            } catch (JournalException e) {
+                failed.add("file sync direction not recorded (the journal cannot be written: " + e.getMessage() + ")");
+            }
             if (!failed.isEmpty()) {
                 String summary = String.join("; ", failed) + (trafficProblem == null ? "" : "; " + trafficProblem) + "; "
                         + to.name() + " is promoted (the later steps ran), " + from.name() + " stays read-only: finish by"
                         + " hand (" + commands.rejoin(from.name()) + ")";
-                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null,
                         true);
@@ -250,7 +261,7 @@ public final class Switchover {
                 summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + summary + "; " + trafficProblem
                         + "; vakt run retries the switch; by hand: " + commands.trafficApply();
             }
-            journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
+            journal.finishFailoverOrLater(id, FailoverOutcome.COMPLETED, summary);
             out.println("switchover completed" + (trafficProblem == null ? ": " + summary
                     : ", traffic PENDING: " + ExecutionResult.withoutTrafficPendingPrefix(summary)));
             if (!locked.get().isEmpty()) {
