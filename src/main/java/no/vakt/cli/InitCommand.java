@@ -104,6 +104,14 @@ public final class InitCommand implements Callable<Integer> {
                 node(standbySite, standbyZone, standbyCountry, standbyHost, standbySource),
                 Arrays.stream(dbs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 vaktAddress, adminUser, replicationUser, switchTo);
+        try {
+            // Checked before anything is written: a value the config does not accept (a country code in lower case...).
+            ConfigLoader.parse(configFile.toAbsolutePath(), setup.yaml());
+        } catch (ConfigException e) {
+            err.println("init: nothing was written; the config would not validate:");
+            e.problems().forEach(p -> err.println("  " + p.field() + ": " + p.message()));
+            return ExitCodes.USAGE;
+        }
         ClusterSetup.Written written;
         try {
             written = setup.write(configFile, force);
@@ -114,15 +122,7 @@ public final class InitCommand implements Callable<Integer> {
             err.println("init: FAILED: " + e.getMessage());
             return 1;
         }
-        try {
-            ConfigLoader.load(written.config());
-        } catch (ConfigException e) {
-            // A value given that the config does not accept (a bad country code...): say which, with its line.
-            err.println("init: wrote " + written.config() + " but it does not validate; fix these and run"
-                    + " vakt config validate:");
-            e.problems().forEach(p -> err.println("  " + p));
-            return ExitCodes.USAGE;
-        }
+        ConfigLoader.load(written.config()); // as written; a ConfigException here is reported like any bad config
         report(setup, written, out);
         return 0;
     }

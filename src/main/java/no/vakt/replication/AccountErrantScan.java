@@ -20,6 +20,10 @@ final class AccountErrantScan {
     private AccountErrantScan() {}
 
     static AccountErrant.Verdict scan(DbSession standby, Observation observed) throws SQLException {
+        return scan(standby, observed, PAGE);
+    }
+
+    static AccountErrant.Verdict scan(DbSession standby, Observation observed, int page) throws SQLException {
         GtidHistory primary = observed.primaryHistory();
         List<AccountErrant.Group> groups = new ArrayList<>();
         long read = 0;
@@ -29,10 +33,13 @@ final class AccountErrantScan {
             String file = log.get("Log_name");
             Gtid current = null;
             List<AccountErrant.Event> events = new ArrayList<>();
-            for (long offset = 0; ; offset += PAGE) {
+            // Paged by position, not by offset: an offset makes the server read the file from its start again.
+            for (long from = 4; ; ) {
+                long pageStart = from;
                 List<Map<String, String>> rows = standby.rows("SHOW BINLOG EVENTS IN " + Sql.literal(file)
-                        + " LIMIT " + offset + ", " + PAGE);
+                        + " FROM " + from + " LIMIT " + page);
                 for (Map<String, String> row : rows) {
+                    from = Long.parseLong(row.get("End_log_pos"));
                     AccountErrant.Event e = new AccountErrant.Event(row.get("Event_type"), row.get("Info"));
                     var gtid = AccountErrant.gtidOf(e);
                     if (gtid.isPresent()) {
@@ -47,7 +54,7 @@ final class AccountErrantScan {
                     complete = false;
                     break files;
                 }
-                if (rows.size() < PAGE) break;
+                if (rows.size() < page || from <= pageStart) break;
             }
             if (current != null && !primary.knows(current)) groups.add(new AccountErrant.Group(current, events));
         }

@@ -73,6 +73,18 @@ class InitCommandTest {
         assertThat(config).doesNotExist();
     }
 
+    @Test
+    void aValueTheConfigRefusesWritesNothing() throws Exception {
+        Path config = TestDirs.create("init-").resolve("vakt.yml");
+        List<String> args = options(config, "10.0.0.5", "10.0.1.5");
+        args.set(args.indexOf("--standby-country") + 1, "no");
+        Cli r = init(args);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("sites[1].country", "in capitals: NO");
+        assertThat(config).doesNotExist();
+        assertThat(config.resolveSibling("secrets")).doesNotExist();
+    }
+
     /** The printed SQL, run on both servers, is all Vakt's account gets: replicate and check work with it. */
     @Test
     void thePrintedGrantsAreEnoughToReplicateAndCheck() throws Exception {

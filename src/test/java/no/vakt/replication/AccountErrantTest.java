@@ -4,7 +4,12 @@ import static no.vakt.replication.ReplicateCommandTest.replicate;
 import static no.vakt.replication.ReplicateCommandTest.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.DbSession;
+import no.vakt.db.GtidPosition;
+import no.vakt.db.NodeInspector;
 import no.vakt.db.GtidPosition.Gtid;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
@@ -16,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code vakt replicate} says so, and {@code --forget-account-errant} sets them aside without wiping the standby.
  */
 class AccountErrantTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private static AccountErrant.Event gtid(String g) {
         return new AccountErrant.Event("Gtid", "GTID " + g);
     }
@@ -116,7 +123,18 @@ class AccountErrantTest {
             ReplicationFixture.start(pair);
             ReplicationFixture.awaitCaughtUp(pair);
             TestPair.sql(pair.standby, "CREATE USER 'ops'@'10.9.9.9'");
+            // In GTID strict mode the standby's SQL thread now stops at the primary's next transaction: same sequence.
             TestPair.sql(pair.primary, "INSERT INTO shop.orders VALUES (2)");
+            // Read a few events at a time, so the paging through the binary log is what finds them.
+            VaktConfig config = pair.config();
+            try (DbSession p = DbSession.open(config.primary().mysql(), config.primary().mysql().secret().resolve(), WAIT);
+                    DbSession s = DbSession.open(config.standby().mysql(), config.standby().mysql().secret().resolve(), WAIT)) {
+                Observation o = new Observer(new NodeInspector(WAIT)).observe(config, p, s, config.replication().secret().resolve());
+                AccountErrant.Verdict paged = AccountErrantScan.scan(s, o, 3);
+                assertThat(paged.accountOnly()).as(paged.otherwise().toString()).isTrue();
+                assertThat(paged.statements()).containsExactly("CREATE USER");
+                assertThat(paged.keep()).isEqualTo(GtidPosition.parse(ReplicationFixture.variable(pair.standby, "gtid_slave_pos")));
+            }
 
             Cli r = replicate(pair, "--forget-account-errant");
             assertThat(r.exitCode()).isZero();
