@@ -68,7 +68,7 @@ public final class InitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Console console = nonInteractive ? null : System.console();
-        Answers a = new Answers(console, out);
+        Answers a = new Answers(console == null ? null : console::readLine, out);
         cluster = a.ask("--cluster", "Cluster name (the application, e.g. shop)", cluster, null);
         primarySite = a.ask("--primary-site", "Primary site name (e.g. oslo)", primarySite, null);
         primaryHost = a.ask("--primary-host", "Primary database host[:port]", primaryHost, null);
@@ -162,13 +162,14 @@ public final class InitCommand implements Callable<Integer> {
         return new ClusterSetup.NodeSpec(site, zone, country, site + "-db", host, port, source);
     }
 
-    /** Asks for what the options left out when there is a terminal; otherwise notes it as missing. */
-    private static final class Answers {
-        private final Console console;
+    /** Asks for what the options left out when there is a terminal (a line source); otherwise notes it as missing. */
+    static final class Answers {
+        private final java.util.function.Supplier<String> console;
         private final PrintWriter out;
         final List<String> missing = new ArrayList<>();
 
-        Answers(Console console, PrintWriter out) {
+        /** @param console reads one answer, null at the end of input; null for no terminal */
+        Answers(java.util.function.Supplier<String> console, PrintWriter out) {
             this.console = console;
             this.out = out;
         }
@@ -183,7 +184,7 @@ public final class InitCommand implements Callable<Integer> {
             for (int attempt = 0; attempt < 5; attempt++) {
                 out.print(question + (fallback != null ? " [" + fallback + "]" : "") + ": ");
                 out.flush();
-                String line = console.readLine();
+                String line = console.get();
                 if (line == null) break; // end of input
                 if (!line.isBlank()) return line.trim();
                 if (fallback != null) return fallback;

@@ -65,6 +65,21 @@ class InitCommandTest {
     }
 
     @Test
+    void onATerminalEachMissingValueIsAskedWithItsDefault() {
+        java.io.StringWriter shown = new java.io.StringWriter();
+        java.util.Iterator<String> typed = List.of("", "oslo", "", "bergen").iterator();
+        var a = new InitCommand.Answers(() -> typed.hasNext() ? typed.next() : null, new java.io.PrintWriter(shown, true));
+        assertThat(a.ask("--cluster", "Cluster name", "shop", null)).as("given: not asked").isEqualTo("shop");
+        assertThat(a.ask("--primary-site", "Primary site name", null, null)).as("blank without default: asked again")
+                .isEqualTo("oslo");
+        assertThat(a.ask("--primary-zone", "Primary zone", null, "oslo-1")).isEqualTo("oslo-1");
+        assertThat(a.ask("--standby-site", "Standby site name", null, null)).isEqualTo("bergen");
+        assertThat(a.ask("--databases", "Databases", null, null)).as("end of input").isNull();
+        assertThat(a.missing).containsExactly("--databases");
+        assertThat(shown.toString()).contains("Primary site name: ", "Primary zone [oslo-1]: ").doesNotContain("Cluster name");
+    }
+
+    @Test
     void nonInteractiveNamesEveryMissingOption() throws Exception {
         Path config = TestDirs.create("init-").resolve("vakt.yml");
         Cli r = init(List.of("init", "--non-interactive", "--config", config.toString(), "--cluster", "shop"));
