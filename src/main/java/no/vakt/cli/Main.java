@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Disaster recovery for MySQL/MariaDB web stacks: replicate, watch, fail over, prove it.",
         subcommands = {
+            InitCommand.class,
             ConfigCommand.class,
             CheckCommand.class,
             StatusCommand.class,

@@ -112,7 +112,8 @@ public final class Lab {
             MariaDbServer server = server(site, requested, certs);
             boolean wasRunning = running.contains(site);
             if (!wasRunning) server.start();
-            SiteProfile.createAdminUser(server, ADMIN_USER, password, netns != null ? netns.accountHost() : SOURCE_ADDRESS);
+            SiteProfile.createAdminUser(server, ADMIN_USER, password, netns != null ? netns.accountHost() : SOURCE_ADDRESS,
+                    DATABASES);
             Long pid = server.pid().orElse(null);
             sites.add(new SiteReport(site, server.host(), server.port(), pid, true,
                     wasRunning ? "already running" : "started"));
