@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -35,6 +39,8 @@ record ClusterSetup(
         static final Traffic NONE = new Traffic(null, null, null, null, null, null);
     }
 
+    /** The package's system user and group (debian postinst). */
+    static final String SERVICE_USER = "vakt";
     static final String ADMIN_PASSWORD = "secrets/admin.password";
     static final String REPLICATION_PASSWORD = "secrets/replication.password";
     static final String ADMIN_SQL = "secrets/admin-account.sql";
@@ -58,7 +64,29 @@ record ClusterSetup(
         Path sql = dir.resolve(ADMIN_SQL);
         writePrivate(sql, AdminGrants.script(adminSql(Sql.literal(adminPassword))));
         Files.writeString(configFile, yaml(), StandardCharsets.UTF_8);
+        handOverToService(dir, configFile, adminPw, replPw);
         return new Written(configFile, adminPw, replPw, sql, kept);
+    }
+
+    /**
+     * In the package's /etc/vakt (group {@value #SERVICE_USER}, made by the package) and run as root, the
+     * service must read what root wrote: the config becomes root:vakt 0640, the secrets directory and the
+     * password files belong to the vakt user (0700/0600, so `vakt check` finds them private). The admin
+     * account's SQL stays root's alone: the service never needs it.
+     */
+    private static void handOverToService(Path dir, Path config, Path... passwords) throws IOException {
+        if (!"root".equals(System.getProperty("user.name"))) return;
+        GroupPrincipal group = Files.readAttributes(dir, PosixFileAttributes.class).group();
+        if (!SERVICE_USER.equals(group.getName())) return;
+        UserPrincipal user = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SERVICE_USER);
+        Files.getFileAttributeView(config, PosixFileAttributeView.class).setGroup(group);
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r-----"));
+        Path secrets = dir.resolve("secrets");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        for (Path p : List.of(secrets, passwords[0], passwords[1])) {
+            Files.setOwner(p, user);
+            Files.getFileAttributeView(p, PosixFileAttributeView.class).setGroup(group);
+        }
     }
 
     /** The admin account's SQL, the password as given (an SQL literal or a placeholder). */

@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -140,15 +143,41 @@ class DebPackageIT {
     }
 
     /**
-     * TODO(lead): the installed {@code vakt init}, {@code vakt check} and {@code vakt replicate} with the
-     * least-privilege account against lab servers, once {@code vakt init} exists: write the config with
-     * {@code /usr/bin/vakt init} into /etc/vakt/vakt.yml, run check and replicate as the vakt user
-     * ({@code runuser -u vakt -- vakt ...}), and assert the journal lands in /var/lib/vakt/journal.db.
+     * The production path on lab servers: the installed {@code vakt init} as root writes /etc/vakt/vakt.yml
+     * and hands it to the service user, the printed SQL runs on both nodes, and the vakt user's
+     * {@code vakt check} and {@code vakt replicate} work with exactly those grants.
      */
     @Test
     @Order(6)
-    void installedInitCheckReplicateWithLeastPrivilege() {
-        assumeTrue(false, "TODO: needs `vakt init` (another change); see the method's comment");
+    void installedInitCheckReplicateWithLeastPrivilege() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            TestPair.sql(pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY)",
+                    "INSERT INTO shop.orders VALUES (1), (2)");
+            Result init = run(SHORT, "/usr/bin/vakt", "init", "--non-interactive", "--config", "/etc/vakt/vakt.yml",
+                    "--cluster", "shop", "--primary-site", "oslo", "--primary-country", "NO",
+                    "--primary-host", pair.primary.host() + ":" + pair.primary.port(), "--standby-site", "bergen",
+                    "--standby-country", "NO", "--standby-host", pair.standby.host() + ":" + pair.standby.port(),
+                    "--databases", "shop", "--vakt-address", "127.0.0.1", "--primary-source-address", "127.0.0.1",
+                    "--standby-source-address", "127.0.0.1");
+            assertThat(init.code()).as(init.out()).isZero();
+            String[] sql = Arrays.stream(Files.readString(Path.of("/etc/vakt/secrets/admin-account.sql")).split(";\n"))
+                    .filter(x -> !x.isBlank()).toArray(String[]::new);
+            TestPair.sql(pair.primary, sql);
+            TestPair.sql(pair.standby, sql);
+
+            Result replicate = run(SHORT, "runuser", "-u", "vakt", "--", "vakt", "replicate", "--config",
+                    "/etc/vakt/vakt.yml");
+            assertThat(replicate.code()).as(replicate.out()).isZero();
+            ReplicationFixture.awaitRunning(pair.standby);
+            Result check = run(SHORT, "runuser", "-u", "vakt", "--", "vakt", "check", "--config", "/etc/vakt/vakt.yml");
+            assertThat(check.out()).as(check.out()).contains("logged in to").doesNotContain("denied")
+                    .doesNotContain("cannot log in");
+        } finally {
+            for (String f : List.of("/etc/vakt/vakt.yml", "/etc/vakt/secrets/admin.password",
+                    "/etc/vakt/secrets/replication.password", "/etc/vakt/secrets/admin-account.sql")) {
+                Files.deleteIfExists(Path.of(f));
+            }
+        }
     }
 
     @Test
