@@ -10,6 +10,7 @@ import no.vakt.detect.AlertingFailoverTrigger;
 import no.vakt.detect.Monitor;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.Journal;
+import no.vakt.maintenance.Maintenance;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
 import no.vakt.traffic.TrafficSwitch;
 
@@ -49,7 +50,8 @@ public final class FailoverWatch implements AutoCloseable {
         this.runner = new FailoverRunner(config, journal, clock, alerts, traffic, files, commands);
         Monitor[] self = new Monitor[1];
         AutomaticFailover trigger = new AutomaticFailover(config, runner,
-                new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out);
+                new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out,
+                new Maintenance(journal, config.cluster(), clock)::active, alerts);
         this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands);
         self[0] = monitor;
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
