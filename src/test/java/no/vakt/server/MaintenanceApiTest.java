@@ -1,0 +1,188 @@
+package no.vakt.server;
+
+import static no.vakt.server.ServerTestSupport.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import no.vakt.alert.NoOpAlertSink;
+import no.vakt.config.VaktConfig;
+import no.vakt.detect.AlertingFailoverTrigger;
+import no.vakt.detect.Monitor;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.Journal;
+import no.vakt.testing.Cli;
+import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.TestPair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Maintenance mode, the role endpoints and the two tokens, against a real replicated pair and the real
+ * daemon HTTP server (its server: section from the config, as vakt run reads it), over real HTTP.
+ */
+class MaintenanceApiTest {
+    private static final String ADMIN = "adm1n-" + Long.toHexString(System.nanoTime());
+    private static final String READ = "r3ad-" + Long.toHexString(System.nanoTime());
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    private static TestPair pair;
+    private static Journal journal;
+    private static Path journalFile;
+    private static Monitor monitor;
+    private static VaktServer server;
+    private static VaktServer besideBergen;
+    private static ServerTestSupport.Client client;
+    private static ServerTestSupport.Client bergenClient;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pair = TestPair.start();
+        ReplicationFixture.start(pair);
+        Path admin = ServerTestSupport.tokenFile(pair.dir, ADMIN);
+        Path read = java.nio.file.Files.writeString(pair.dir.resolve("read.token"), READ + "\n");
+        String host = ServerTestSupport.nextAddress();
+        int port = ServerTestSupport.freePort(host);
+        pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms")
+                + "server:\n  listen: " + host + ":" + port + "\n  token-file: " + admin
+                + "\n  read-token-file: " + read + "\n");
+        VaktConfig cfg = pair.config();
+        journalFile = pair.dir.resolve("journal.db");
+        journal = new Journal(journalFile, CLOCK);
+        // The monitor writes the heartbeat the standby's lag is measured by.
+        monitor = new Monitor(cfg, journal, new AlertingFailoverTrigger(cfg.cluster(), new NoOpAlertSink()),
+                new NoOpAlertSink(), CLOCK, line -> {});
+        monitor.start();
+        server = VaktServer.builder(cfg, journal, CLOCK).statusPeriod(Duration.ofMillis(300)).build().start();
+        client = new ServerTestSupport.Client(server.url());
+        // A second daemon, as the one next to bergen would run: server.node says which node is "this".
+        ServerConfig bergen = new ServerConfig(true, ServerTestSupport.nextAddress() + ":0", admin, null, null, null,
+                read, null, "bergen-db");
+        besideBergen = VaktServer.builder(cfg, journal, CLOCK).serverConfig(bergen).statusPeriod(Duration.ofMillis(300))
+                .build().start();
+        bergenClient = new ServerTestSupport.Client(besideBergen.url());
+        await("first status samples").atMost(Duration.ofSeconds(15)).until(() ->
+                client.get("/api/status").status() == 200 && bergenClient.get("/api/status").status() == 200);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) server.close();
+        if (besideBergen != null) besideBergen.close();
+        if (monitor != null) monitor.close();
+        if (journal != null) journal.close();
+        if (pair != null) pair.close();
+    }
+
+    @Test
+    void roleEndpointsAnswerOnlyTheStatusLineForTheNamedOrConfiguredNode() throws Exception {
+        await("the standby within the RPO").atMost(Duration.ofSeconds(15))
+                .until(() -> client.get("/health/standby?node=bergen-db").status() == 200);
+        ServerTestSupport.Response primary = client.get("/health/primary?node=oslo-db");
+        assertThat(primary.status()).isEqualTo(200);
+        assertThat(primary.body()).isEmpty();
+        assertThat(client.get("/health/primary?node=bergen-db").status()).isEqualTo(503);
+        assertThat(client.get("/health/standby?node=oslo-db").status()).isEqualTo(503);
+        assertThat(client.get("/health/primary").status()).as("which node?").isEqualTo(400);
+        assertThat(client.get("/health/primary?node=nope").status()).isEqualTo(400);
+        assertThat(client.get("/health/other?node=oslo-db").status()).isEqualTo(404);
+
+        // server.node: bergen-db answers for bergen, whatever the query says.
+        assertThat(bergenClient.get("/health/standby").status()).isEqualTo(200);
+        assertThat(bergenClient.get("/health/primary").status()).isEqualTo(503);
+        assertThat(bergenClient.get("/health/primary?node=oslo-db").status()).isEqualTo(503);
+    }
+
+    @Test
+    void aStandbyWhoseSqlThreadStoppedIsNotHealthy() throws Exception {
+        await().atMost(Duration.ofSeconds(15)).until(() -> bergenClient.get("/health/standby").status() == 200);
+        TestPair.sql(pair.standby, "STOP SLAVE SQL_THREAD");
+        try {
+            await("503 once the sampler sees it").atMost(Duration.ofSeconds(10))
+                    .until(() -> bergenClient.get("/health/standby").status() == 503);
+        } finally {
+            TestPair.sql(pair.standby, "START SLAVE SQL_THREAD");
+        }
+        await("200 again").atMost(Duration.ofSeconds(15)).until(() -> bergenClient.get("/health/standby").status() == 200);
+    }
+
+    @Test
+    void theReadTokenReadsButCannotAct() throws Exception {
+        assertThat(client.get("/api/status", READ).status()).isEqualTo(200);
+        assertThat(client.get("/metrics", READ).status()).isEqualTo(200);
+        assertThat(client.get("/metrics", "wrong").status()).isEqualTo(403);
+        ServerTestSupport.Response refused = client.post("/api/pause", "{}", READ);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().path("error").asText()).isEqualTo("read_only_token");
+        assertThat(client.post("/api/pause", "{\"for\": \"soon\"}", ADMIN).status()).isEqualTo(400);
+        assertThat(client.post("/api/pause", "{\"for\": \"8d\"}", ADMIN).json().path("message").asText())
+                .startsWith("for: at most 7d");
+    }
+
+    @Test
+    void pauseAndResumeThroughTheApiAreJournaledShownAndScraped() throws Exception {
+        ServerTestSupport.Response paused = client.post("/api/pause",
+                "{\"for\": \"30m\", \"reason\": \"kernel upgrade\", \"by\": \"alice\"}", ADMIN);
+        assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+        try {
+            JsonNode d = journal.latest(EventKind.MAINTENANCE, "test").orElseThrow().details();
+            assertThat(d.path("by").asText()).isEqualTo("alice from 127.0.0.1");
+            assertThat(d.path("token_role").asText()).isEqualTo("admin");
+            assertThat(d.path("reason").asText()).isEqualTo("kernel upgrade");
+
+            JsonNode status = client.get("/api/status").json();
+            assertThat(status.at("/maintenance/paused").asBoolean()).isTrue();
+            assertThat(status.at("/maintenance/remaining_ms").asLong()).isBetween(1L, 30 * 60_000L);
+            assertThat(status.path("warnings").get(0).asText()).startsWith("PAUSED: no automatic failover until")
+                    .contains("kernel upgrade").contains("alice from 127.0.0.1");
+            JsonNode summary = client.get("/api/metrics-summary").json();
+            assertThat(summary.at("/maintenance/by").asText()).isEqualTo("alice from 127.0.0.1");
+            String metrics = client.get("/metrics").body();
+            assertThat(metrics).contains("vakt_paused{cluster=\"test\"} 1.0");
+            assertThat(metrics).containsPattern("vakt_pause_remaining_seconds\\{cluster=\"test\"} 1[0-9]{3}\\.");
+
+            // vakt status, without the daemon, reads the same pause from the journal.
+            Cli cli = Cli.run("status", "--json", "--config", pair.configFile.toString(), "--journal", journalFile.toString());
+            JsonNode cliJson = JSON.readTree(cli.out());
+            assertThat(cliJson.at("/maintenance/paused").asBoolean()).isTrue();
+            assertThat(cliJson.at("/maintenance/until").asText()).isEqualTo(status.at("/maintenance/until").asText());
+            assertThat(names(cliJson)).isEqualTo(names(status));
+        } finally {
+            ServerTestSupport.Response resumed = client.post("/api/resume", "{}", ADMIN);
+            assertThat(resumed.json().path("resumed").asBoolean()).isTrue();
+        }
+        assertThat(client.get("/api/status").json().at("/maintenance/paused").asBoolean()).isFalse();
+        assertThat(client.get("/metrics").body()).contains("vakt_paused{cluster=\"test\"} 0.0");
+        assertThat(client.post("/api/resume", "{}", ADMIN).json().path("resumed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void vaktPauseAndResumeGoThroughTheRunningDaemon() throws Exception {
+        Cli pause = Cli.run("pause", "--for", "20m", "--reason", "disk swap", "--config", pair.configFile.toString());
+        try {
+            assertThat(pause.exitCode()).as(pause.out() + pause.err()).isZero();
+            assertThat(pause.out()).contains("automatic failover paused until").contains("through vakt run at " + server.url());
+            JsonNode d = journal.latest(EventKind.MAINTENANCE, "test").orElseThrow().details();
+            assertThat(d.path("token_role").asText()).isEqualTo("admin");
+            assertThat(d.path("by").asText()).isEqualTo(System.getProperty("user.name") + " from 127.0.0.1");
+            assertThat(d.path("reason").asText()).isEqualTo("disk swap");
+            assertThat(d.path("for_ms").asLong()).isEqualTo(20 * 60_000L);
+        } finally {
+            Cli resume = Cli.run("resume", "--config", pair.configFile.toString());
+            assertThat(resume.exitCode()).as(resume.out() + resume.err()).isZero();
+            assertThat(resume.out()).contains("automatic failover resumed (through vakt run");
+        }
+        assertThat(journal.latest(EventKind.MAINTENANCE, "test").orElseThrow().details().path("action").asText())
+                .isEqualTo("resume");
+    }
+
+    private static java.util.List<String> names(JsonNode n) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}
