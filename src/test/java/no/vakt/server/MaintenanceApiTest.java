@@ -3,9 +3,16 @@ package no.vakt.server;
 import static no.vakt.server.ServerTestSupport.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import java.time.Clock;
 import java.time.Duration;
 import no.vakt.alert.NoOpAlertSink;
@@ -26,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * daemon HTTP server (its server: section from the config, as vakt run reads it), over real HTTP.
  */
 class MaintenanceApiTest {
+    private static final String HAPROXY = "/usr/sbin/haproxy";
     private static final String ADMIN = "adm1n-" + Long.toHexString(System.nanoTime());
     private static final String READ = "r3ad-" + Long.toHexString(System.nanoTime());
     private static final Clock CLOCK = Clock.systemUTC();
@@ -36,6 +44,7 @@ class MaintenanceApiTest {
     private static Monitor monitor;
     private static VaktServer server;
     private static VaktServer besideBergen;
+    private static VaktServer besideOslo;
     private static ServerTestSupport.Client client;
     private static ServerTestSupport.Client bergenClient;
 
@@ -44,7 +53,7 @@ class MaintenanceApiTest {
         pair = TestPair.start();
         ReplicationFixture.start(pair);
         Path admin = ServerTestSupport.tokenFile(pair.dir, ADMIN);
-        Path read = java.nio.file.Files.writeString(pair.dir.resolve("read.token"), READ + "\n");
+        Path read = Files.writeString(pair.dir.resolve("read.token"), READ + "\n");
         String host = ServerTestSupport.nextAddress();
         int port = ServerTestSupport.freePort(host);
         pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms")
@@ -65,6 +74,9 @@ class MaintenanceApiTest {
         besideBergen = VaktServer.builder(cfg, journal, CLOCK).serverConfig(bergen).statusPeriod(Duration.ofMillis(300))
                 .build().start();
         bergenClient = new ServerTestSupport.Client(besideBergen.url());
+        besideOslo = VaktServer.builder(cfg, journal, CLOCK).serverConfig(new ServerConfig(true,
+                ServerTestSupport.nextAddress() + ":0", admin, null, null, null, read, null, "oslo-db"))
+                .statusPeriod(Duration.ofMillis(300)).build().start();
         await("first status samples").atMost(Duration.ofSeconds(15)).until(() ->
                 client.get("/api/status").status() == 200 && bergenClient.get("/api/status").status() == 200);
     }
@@ -73,6 +85,7 @@ class MaintenanceApiTest {
     static void stop() throws Exception {
         if (server != null) server.close();
         if (besideBergen != null) besideBergen.close();
+        if (besideOslo != null) besideOslo.close();
         if (monitor != null) monitor.close();
         if (journal != null) journal.close();
         if (pair != null) pair.close();
@@ -178,6 +191,81 @@ class MaintenanceApiTest {
         }
         assertThat(journal.latest(EventKind.MAINTENANCE, "test").orElseThrow().details().path("action").asText())
                 .isEqualTo("resume");
+    }
+
+    /**
+     * The docs' HAProxy example, for real: each database server checked through the daemon next to it
+     * (server.node); haproxy marks the primary UP in the write backend and the standby UP in the read one.
+     */
+    @Test
+    void haproxyHttpchkFollowsTheRoles(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(HAPROXY)), "haproxy is not installed (scripts/install-prereqs installs it)");
+        await().atMost(Duration.ofSeconds(15)).until(() -> bergenClient.get("/health/standby").status() == 200);
+        String front = ServerTestSupport.nextAddress();
+        int statsPort = ServerTestSupport.freePort(front);
+        int frontPort = ServerTestSupport.freePort(front);
+        InetSocketAddress oslo = besideOslo.address();
+        InetSocketAddress bergen = besideBergen.address();
+        String osloDb = pair.primary.host() + ":" + pair.primary.port();
+        String bergenDb = pair.standby.host() + ":" + pair.standby.port();
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, """
+                global
+                  stats socket ipv4@%s:%d level operator
+                defaults
+                  mode tcp
+                  timeout connect 1s
+                  timeout client 30s
+                  timeout server 30s
+                  timeout check 1s
+                frontend fe
+                  bind %s:%d
+                  default_backend mariadb_writes
+                backend mariadb_writes
+                  option httpchk GET /health/primary
+                  http-check expect status 200
+                  default-server inter 300ms fall 1 rise 1
+                  server oslo-db %s check addr %s port %d
+                  server bergen-db %s check addr %s port %d
+                backend mariadb_reads
+                  option httpchk GET /health/standby
+                  http-check expect status 200
+                  default-server inter 300ms fall 1 rise 1
+                  server bergen-db %s check addr %s port %d
+                """.formatted(front, statsPort, front, frontPort,
+                osloDb, oslo.getHostString(), oslo.getPort(), bergenDb, bergen.getHostString(), bergen.getPort(),
+                bergenDb, bergen.getHostString(), bergen.getPort()));
+        Process haproxy = new ProcessBuilder(HAPROXY, "-f", cfg.toString(), "-db").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        try {
+            await("haproxy's checks settled").atMost(Duration.ofSeconds(15))
+                    .ignoreException(java.net.ConnectException.class).until(() -> {
+                if (!haproxy.isAlive()) throw new IllegalStateException("haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+                return status(front, statsPort).containsAll(java.util.List.of(
+                        "mariadb_writes/oslo-db=UP", "mariadb_writes/bergen-db=DOWN", "mariadb_reads/bergen-db=UP"));
+            });
+        } finally {
+            haproxy.destroy();
+            if (!haproxy.waitFor(5, TimeUnit.SECONDS)) haproxy.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** "backend/server=STATUS" for every server, from haproxy's "show stat" (CSV) on its stats socket. */
+    private static java.util.List<String> status(String host, int port) throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write("show stat\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String csv = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            for (String line : csv.split("\n")) {
+                String[] f = line.split(",");
+                if (line.startsWith("#") || f.length < 18 || f[1].equals("FRONTEND") || f[1].equals("BACKEND")) continue;
+                out.add(f[0] + "/" + f[1] + "=" + f[17].split(" ")[0]);
+            }
+        }
+        return out;
     }
 
     private static java.util.List<String> names(JsonNode n) {
