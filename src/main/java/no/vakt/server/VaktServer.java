@@ -35,7 +35,6 @@ import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
-import no.vakt.maintenance.Actor;
 import no.vakt.maintenance.Maintenance;
 import no.vakt.maintenance.MaintenanceJson;
 import no.vakt.maintenance.Pause;
@@ -73,7 +72,7 @@ public final class VaktServer implements Closeable {
     private final Access access;
     private final OperatorActions actions;
     private final VaktMetrics metrics;
-    private final Maintenance maintenance;
+    private final MaintenanceActions maintenanceActions;
     private final DashboardFiles files = new DashboardFiles();
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private HttpServer http;
@@ -87,12 +86,13 @@ public final class VaktServer implements Closeable {
         // The commands the page and the answers name: the runner's (vakt run: its --config and --journal).
         OperatorCommands commands = b.commands != null ? b.commands
                 : b.runner != null ? b.runner.commands() : OperatorCommands.NONE;
-        this.maintenance = new Maintenance(journal, config.cluster(), b.clock);
+        Maintenance maintenance = new Maintenance(journal, config.cluster(), b.clock);
         this.view = new LiveView(config, sampler, new JournalFacts(journal, config.cluster(), b.clock), b.fileSync, b.clock,
                 commands, maintenance::active);
         this.access = new Access(serverConfig.tokenSecret(), serverConfig.readTokenSecret(), serverConfig.address().host());
         this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval, commands);
         this.metrics = new VaktMetrics(view);
+        this.maintenanceActions = new MaintenanceActions(maintenance, view);
     }
 
     public static Builder builder(VaktConfig config, Journal journal, Clock clock) {
@@ -315,28 +315,8 @@ public final class VaktServer implements Closeable {
                 }
                 r = actions.applyTraffic(node, client);
             }
-            case "/api/pause", "/api/resume" -> {
-                // Who: the name the client gives (vakt pause sends its OS user) at its address; POST means the admin token.
-                String by = body.hasNonNull("by") ? body.get("by").asText() : null;
-                Actor who = Actor.api(by, client, Access.TokenRole.ADMIN.label());
-                if (path.equals("/api/pause")) {
-                    Pause p;
-                    try {
-                        Duration length = body.hasNonNull("for") ? forDuration(body.get("for").asText()) : Maintenance.DEFAULT_LENGTH;
-                        p = maintenance.pause(length, body.hasNonNull("reason") ? body.get("reason").asText() : null, who);
-                    } catch (IllegalArgumentException e) {
-                        json(ex, 400, OperatorActions.error("bad_request", e.getMessage()));
-                        return;
-                    }
-                    r = new ActionResult(200, Map.of("paused", true, "maintenance",
-                            MaintenanceJson.of(Optional.of(p), view.clock.instant())));
-                } else {
-                    Optional<Pause> ended = maintenance.resume(who);
-                    r = new ActionResult(200, Map.of("resumed", ended.isPresent(),
-                            "maintenance", MaintenanceJson.of(Optional.empty(), view.clock.instant())));
-                }
-                view.pauseChanged();
-            }
+            case "/api/pause" -> r = maintenanceActions.pause(body, client);
+            case "/api/resume" -> r = maintenanceActions.resume(body, client);
             default -> throw new AssertionError(path);
         }
         view.journal.invalidate();
@@ -372,14 +352,6 @@ public final class VaktServer implements Closeable {
                 config.objectives().rpo());
         LOG.debug("{} for {}: {} ({})", path, node, v.status(), v.why());
         send(ex, v.status(), "text/plain", new byte[0], false);
-    }
-
-    private static Duration forDuration(String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("for: " + e.getMessage(), e);
-        }
     }
 
     /** The query parameter's decoded value, null when absent or empty. */
