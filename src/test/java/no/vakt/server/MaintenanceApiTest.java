@@ -193,6 +193,29 @@ class MaintenanceApiTest {
                 .isEqualTo("resume");
     }
 
+    @Test
+    void withNoDaemonAnsweringVaktPauseWritesTheJournalItself() throws Exception {
+        String listen = server.address().getHostString() + ":" + server.address().getPort();
+        String host = ServerTestSupport.nextAddress();
+        String nobody = host + ":" + ServerTestSupport.freePort(host);
+        Path elsewhere = pair.dir.resolve("elsewhere.yml");
+        Files.writeString(elsewhere, Files.readString(pair.configFile).replace(listen, nobody));
+        Path own = pair.dir.resolve("own-journal.db");
+
+        Cli pause = Cli.run("pause", "--for", "5m", "--config", elsewhere.toString(), "--journal", own.toString());
+        assertThat(pause.exitCode()).as(pause.out() + pause.err()).isZero();
+        assertThat(pause.out()).contains("written to the journal " + own).contains("no daemon answers on http://" + nobody);
+        try (Journal j = new Journal(own, CLOCK)) {
+            JsonNode d = j.latest(EventKind.MAINTENANCE, "test").orElseThrow().details();
+            assertThat(d.path("by").asText()).isEqualTo(System.getProperty("user.name"));
+            assertThat(d.path("token_role").isNull()).isTrue();
+        }
+        Cli status = Cli.run("status", "--config", elsewhere.toString(), "--journal", own.toString());
+        assertThat(status.out()).contains("PAUSED: no automatic failover until").contains("no reason given");
+        Cli resume = Cli.run("resume", "--config", elsewhere.toString(), "--journal", own.toString());
+        assertThat(resume.out()).contains("automatic failover resumed (written to the journal");
+    }
+
     /**
      * The docs' HAProxy example, for real: each database server checked through the daemon next to it
      * (server.node); haproxy marks the primary UP in the write backend and the standby UP in the read one.
