@@ -61,7 +61,8 @@ class PauseGateTest {
             NodeState standby = inspector.inspect(pair.config().standby());
             assertThat(standby.readOnly()).as("bergen not promoted").isTrue();
             Cli out = run.get();
-            assertThat(out.out()).contains("paused: no automatic failover").doesNotContain("failover: PROCEED");
+            assertThat(out.out()).contains("automatic failover paused until").contains("paused: no automatic failover")
+                    .doesNotContain("failover: PROCEED");
 
             Cli promote = Cli.run("promote", "--config", config, "--confirm");
             assertThat(promote.exitCode()).as(promote.out() + promote.err()).isZero();
