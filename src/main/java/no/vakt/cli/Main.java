@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
             DrillCommand.class,
             AlertCommand.class,
             SyncCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

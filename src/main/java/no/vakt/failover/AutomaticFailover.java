@@ -1,12 +1,18 @@
 package no.vakt.failover;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
+import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.FailoverTrigger;
 import no.vakt.detect.LiveRoles;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.Transition;
+import no.vakt.maintenance.Pause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Connects the monitor to the failover runner: a confirmed DOWN runs the planner with an automatic
  * trigger (which, by the policy's mode, promotes, waits for an operator, or only notifies); every
  * transition also goes to the alerting trigger. The last heartbeat the monitor wrote bounds the data
- * loss estimate, instead of assuming the dead primary kept writing until now.
+ * loss estimate, instead of assuming the dead primary kept writing until now. While maintenance mode is on
+ * ({@code vakt pause}) a DOWN only alerts: the runner is not asked at all.
  */
 public final class AutomaticFailover implements FailoverTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticFailover.class);
@@ -24,18 +31,37 @@ public final class AutomaticFailover implements FailoverTrigger {
     private final FailoverTrigger alerts;
     private final Supplier<Instant> lastHeartbeatWritten;
     private final java.util.function.Consumer<String> out;
+    private final Supplier<Optional<Pause>> pause;
+    private final AlertSink sink;
 
+    /**
+     * @param pause the maintenance pause in force now, read at each DOWN
+     * @param sink where the "paused" alert goes (instead of the alerting trigger's usual DOWN alert)
+     */
     public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
-            Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out) {
+            Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out,
+            Supplier<Optional<Pause>> pause, AlertSink sink) {
         this.config = config;
         this.runner = runner;
         this.alerts = alerts;
         this.lastHeartbeatWritten = lastHeartbeatWritten;
         this.out = out;
+        this.pause = pause;
+        this.sink = sink;
     }
 
     @Override
     public void primaryDown(LiveRoles roles, Transition evidence) {
+        Optional<Pause> paused = pausedNow();
+        if (paused.isPresent()) {
+            String action = "paused: no automatic failover (" + paused.get().describe() + ")";
+            LOG.warn("primary {} down; {}", roles.primary().name(), action);
+            out.accept("primary " + roles.primary().name() + " down; " + action);
+            sink.send(new Alert(Severity.CRITICAL, config.cluster(), "primary " + roles.primary().name() + " down",
+                    evidence.evidence(), action + "; `vakt promote` still works", AlertKind.PRIMARY_DOWN,
+                    roles.primary().name()));
+            return;
+        }
         alerts.primaryDown(roles, evidence);
         try {
             // The monitor's live roles, not the config's role: fields (stale after a failover).
@@ -45,6 +71,16 @@ public final class AutomaticFailover implements FailoverTrigger {
         } catch (RuntimeException e) {
             LOG.error("failover could not run: {}", e.getMessage(), e);
             out.accept("failover could not run: " + e.getMessage());
+        }
+    }
+
+    /** An unreadable journal must not block a failover: it counts as not paused (and is logged). */
+    private Optional<Pause> pausedNow() {
+        try {
+            return pause.get();
+        } catch (RuntimeException e) {
+            LOG.error("could not read the maintenance pause, failing over as if not paused: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -79,6 +79,10 @@ public final class MeterNames {
     public static final String OBJECTIVE_RTO = "vakt.objective.rto.seconds";
     /** {@code vakt_objective_rpo_seconds}: objectives.rpo from the config. */
     public static final String OBJECTIVE_RPO = "vakt.objective.rpo.seconds";
+    /** {@code vakt_paused}: 1 while maintenance mode (vakt pause) holds automatic failover back, else 0. */
+    public static final String PAUSED = "vakt.paused";
+    /** {@code vakt_pause_remaining_seconds}: until the pause ends by itself; 0 when not paused. */
+    public static final String PAUSE_REMAINING = "vakt.pause.remaining.seconds";
     /** {@code vakt_alert_deliveries_total{channel,outcome}}: journaled alerts by delivery channel and outcome. */
     public static final String ALERT_DELIVERIES = "vakt.alert.deliveries";
 }

@@ -60,6 +60,9 @@ final class VaktMetrics {
                 "the last drill's measured RPO");
         gauge(MeterNames.OBJECTIVE_RTO, v -> v.config.objectives().rto().toMillis() / 1000.0, "objectives.rto");
         gauge(MeterNames.OBJECTIVE_RPO, v -> v.config.objectives().rpo().toMillis() / 1000.0, "objectives.rpo");
+        gauge(MeterNames.PAUSED, v -> v.pause().isPresent() ? 1 : 0, "1 while automatic failover is paused (vakt pause)");
+        gauge(MeterNames.PAUSE_REMAINING, v -> v.pause().map(p -> p.remaining(v.clock.instant()).toMillis() / 1000.0).orElse(0.0),
+                "seconds until the maintenance pause ends by itself, 0 when not paused");
         if (view.fileSyncConfigured()) fileSyncMeters();
     }
 
