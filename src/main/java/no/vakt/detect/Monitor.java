@@ -67,6 +67,8 @@ public final class Monitor implements Closeable {
     public static final String PRIMARY_LAST_WRITE = "primary-last-write";
 
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+    /** Retries of a failover that stopped before the promotion, per outage: bounded, a person looks after that. */
+    static final int MAX_FAILOVER_RETRIES = 3;
 
     private enum Lifecycle { LATENT, STARTED, CLOSED }
 
@@ -96,6 +98,7 @@ public final class Monitor implements Closeable {
     private volatile HeartbeatLoop heartbeat;
     private volatile java.time.Instant lastHeartbeat;
     private boolean downReported;
+    private int failoverRetries;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
 
@@ -231,10 +234,11 @@ public final class Monitor implements Closeable {
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
+        boolean retried = t.isEmpty() && retryFailover(r, at);
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
-        if (t.isPresent() || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
+        if (t.isPresent() || retried || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
     }
 
     /**
@@ -303,7 +307,42 @@ public final class Monitor implements Closeable {
         } catch (RuntimeException e) {
             LOG.error("the failover trigger failed on {} -> {}: {}", t.from(), t.to(), e.toString(), e);
         }
-        if (t.to() == PrimaryHealth.HEALTHY) downReported = false;
+        if (t.to() == PrimaryHealth.HEALTHY) {
+            downReported = false;
+            failoverRetries = 0;
+        }
+    }
+
+    /**
+     * The failover started at DOWN stopped before the promotion (nothing irreversible happened) and the
+     * primary is still DOWN: start it again, at most once per tick and {@link #MAX_FAILOVER_RETRIES} times
+     * per outage (a primary seen healthy, or a change of the live roles, starts a new outage). Returns
+     * whether it did.
+     */
+    private boolean retryFailover(LiveRoles r, java.time.Instant at) {
+        if (health != PrimaryHealth.DOWN || !downReported || failoverRetries >= MAX_FAILOVER_RETRIES) return false;
+        boolean wanted;
+        try {
+            wanted = trigger.retryWanted();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!wanted) return false;
+        failoverRetries++;
+        String primary = r.primary().name();
+        String line = "primary " + primary + " still DOWN after a failover that stopped before the promotion: retry "
+                + failoverRetries + "/" + MAX_FAILOVER_RETRIES + " (" + detector.lastEvidence() + ")";
+        emit(line);
+        LOG.warn(line);
+        journal(line, primary, Map.of("retry", failoverRetries, "max-retries", MAX_FAILOVER_RETRIES,
+                "evidence", detector.lastEvidence()));
+        try {
+            trigger.primaryStillDown(r, new Transition(at, PrimaryHealth.DOWN, PrimaryHealth.DOWN,
+                    detector.consecutiveFailures(), detector.lastEvidence()));
+        } catch (RuntimeException e) {
+            LOG.error("the failover retry failed: {}", e.toString(), e);
+        }
+        return true;
     }
 
     // ---- live roles ----
@@ -428,6 +467,7 @@ public final class Monitor implements Closeable {
         health = detector.state();
         receiveAge.reset();
         downReported = false;
+        failoverRetries = 0;
         ReplicationWatch before = replication;
         if (before != null && previous != null && before.condition() != ReplicationWatch.Condition.HEALTHY
                 && !previous.standby().equals(next.standby())) {

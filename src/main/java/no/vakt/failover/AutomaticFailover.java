@@ -7,6 +7,7 @@ import no.vakt.detect.FailoverTrigger;
 import no.vakt.detect.LiveRoles;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.Transition;
+import no.vakt.journal.FailoverOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Connects the monitor to the failover runner: a confirmed DOWN runs the planner with an automatic
  * trigger (which, by the policy's mode, promotes, waits for an operator, or only notifies); every
  * transition also goes to the alerting trigger. The last heartbeat the monitor wrote bounds the data
- * loss estimate, instead of assuming the dead primary kept writing until now.
+ * loss estimate, instead of assuming the dead primary kept writing until now. A run that aborted before
+ * the point of no return is wanted again ({@link #retryWanted()}): the monitor retries it while the
+ * primary stays DOWN.
  */
 public final class AutomaticFailover implements FailoverTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticFailover.class);
@@ -24,6 +27,8 @@ public final class AutomaticFailover implements FailoverTrigger {
     private final FailoverTrigger alerts;
     private final Supplier<Instant> lastHeartbeatWritten;
     private final java.util.function.Consumer<String> out;
+    /** The last run aborted before PROMOTE_STANDBY finished: nothing irreversible, a retry may succeed. */
+    private volatile boolean abortedBeforePromotion;
 
     public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
             Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out) {
@@ -37,10 +42,29 @@ public final class AutomaticFailover implements FailoverTrigger {
     @Override
     public void primaryDown(LiveRoles roles, Transition evidence) {
         alerts.primaryDown(roles, evidence);
+        runFailover(roles);
+    }
+
+    @Override
+    public boolean retryWanted() {
+        return abortedBeforePromotion;
+    }
+
+    @Override
+    public void primaryStillDown(LiveRoles roles, Transition evidence) {
+        out.accept("failover: retrying, the last attempt stopped before the promotion and " + roles.primary().name()
+                + " is still DOWN");
+        runFailover(roles);
+    }
+
+    private void runFailover(LiveRoles roles) {
+        abortedBeforePromotion = false;
         try {
             // The monitor's live roles, not the config's role: fields (stale after a failover).
             FailoverRunner.Outcome outcome =
                     runner.run(FailoverRunner.Request.automatic(PrimaryHealth.DOWN, lastHeartbeatWritten.get(), roles));
+            abortedBeforePromotion = outcome.execution() != null
+                    && outcome.execution().outcome() == FailoverOutcome.ABORTED && !outcome.execution().promoted();
             out.accept("failover: " + outcome.plan().decision() + System.lineSeparator() + outcome.renderSteps().stripTrailing());
         } catch (RuntimeException e) {
             LOG.error("failover could not run: {}", e.getMessage(), e);

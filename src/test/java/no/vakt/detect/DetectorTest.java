@@ -163,6 +163,31 @@ class DetectorTest {
     }
 
     @Test
+    void aStandbyWhoseReplicationAFailoverAttemptStoppedDoesNotUndoDown() {
+        // A black hole: the IO thread still says Yes but has received nothing past the bound.
+        StandbyProbe silent = StandbyProbe.reachable(IoThreadState.YES, "", 4000L, 4000L);
+        // What an attempt that aborted before the promotion leaves: STOP SLAVE ran, no IO error.
+        StandbyProbe stopped = StandbyProbe.reachable(IoThreadState.NO, "", 5000L, null);
+        Detector d = new Detector(CONFIG);
+        d.observe(ok(REPLICATING));
+        assertThat(states(d, List.of(fail(silent), fail(silent), fail(silent), fail(stopped), fail(stopped))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.DOWN,
+                        PrimaryHealth.DOWN, PrimaryHealth.DOWN);
+        assertThat(d.lastEvidence()).contains("IO thread No").endsWith(Detector.STILL_DOWN);
+        // Only the primary answering, or the standby receiving from it again, ends it.
+        assertThat(states(d, List.of(fail(REPLICATING)))).containsExactly(PrimaryHealth.UNREACHABLE_FROM_MONITOR);
+        assertThat(states(d, List.of(ok(stopped)))).containsExactly(PrimaryHealth.HEALTHY);
+
+        // Without a confirmed DOWN before, stopped replication is no witness, as ever; nor is an unreachable standby.
+        Detector fresh = new Detector(CONFIG);
+        assertThat(states(fresh, List.of(fail(stopped), fail(stopped), fail(stopped))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.UNKNOWN);
+        Detector gone = new Detector(CONFIG);
+        assertThat(states(gone, List.of(fail(silent), fail(silent), fail(silent), fail(GONE))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.DOWN, PrimaryHealth.UNKNOWN);
+    }
+
+    @Test
     void anUnreachableStandbyCannotConfirmAndTheEvidenceSaysSo() {
         Detector d = new Detector(CONFIG);
         d.observe(ok(REPLICATING));

@@ -68,8 +68,9 @@ public final class PromoteStandbyStep implements FailoverStep {
             }
             // Connector/J applies it as the socket timeout of the statements that follow on this session.
             db.connection().setNetworkTimeout(Runnable::run, (int) STATEMENT_TIMEOUT.toMillis());
+            NodeOperations.Promotion promotion = null;
             if (replicating) {
-                NodeOperations.promote(db);
+                promotion = NodeOperations.promote(db);
             } else {
                 db.execute("SET GLOBAL read_only = OFF");
             }
@@ -78,7 +79,7 @@ public final class PromoteStandbyStep implements FailoverStep {
             }
             String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
             return StepResult.ok(note + to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
-                    + "read_only=OFF (gtid_current_pos " + gtid + ")");
+                    + "read_only=OFF (gtid_current_pos " + gtid + (promotion == null ? "" : "; " + promotion.describe()) + ")");
         }
     }
 }
