@@ -112,7 +112,7 @@ public final class Detector {
     }
 
     private boolean silentTooLong(StandbyProbe s) {
-        return s.receiveAgeMs() != null && s.receiveAgeMs() > config.standbyBound().toMillis();
+        return s.receiveAgeMs() != null && s.receiveAgeMs() > config.standbyBound(s.heartbeatPeriod()).toMillis();
     }
 
     private String describe(StandbyProbe s) {
@@ -121,7 +121,7 @@ public final class Detector {
         if (!s.lastIoError().isBlank()) b.append(", last IO error '").append(s.lastIoError()).append('\'');
         if (s.receiveAgeMs() != null) {
             b.append(", last received ").append(s.receiveAgeMs()).append(" ms ago (bound ")
-                    .append(config.standbyBound().toMillis()).append(" ms)");
+                    .append(config.standbyBound(s.heartbeatPeriod()).toMillis()).append(" ms)");
         } else {
             b.append(", receive age unknown");
         }

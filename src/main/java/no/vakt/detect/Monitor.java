@@ -228,7 +228,8 @@ public final class Monitor implements Closeable {
         Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();
         Optional<Transition> t = detector.observe(
-                new ClusterObservation(at, primary.probe(), StandbyProbe.from(standby.state(), age)));
+                new ClusterObservation(at, primary.probe(),
+                        StandbyProbe.from(standby.state(), age).withHeartbeatPeriod(standby.heartbeatPeriod())));
         health = detector.state();
         // Published before the trigger runs, so observers see DOWN while a failover is under way.
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
@@ -258,7 +259,7 @@ public final class Monitor implements Closeable {
 
     /**
      * The receive age is sampled once per interval and moves at least once per replication heartbeat
-     * period (vakt replicate sets 1 s), so a live primary can look up to period + interval silent. When
+     * period (vakt replicate sets 250 ms), so a live primary can look up to period + interval silent. When
      * that reaches the standby bound, a live primary could be read as silent: warn once (silence alone
      * would then be a weak witness; a person should lower MASTER_HEARTBEAT_PERIOD).
      */
@@ -269,7 +270,7 @@ public final class Monitor implements Closeable {
             String line = "WARNING: the standby's replication heartbeat period " + period.toMillis()
                     + " ms plus the check interval reaches the standby bound " + detectorConfig.standbyBound().toMillis()
                     + " ms: a quiet live primary may look silent; set MASTER_HEARTBEAT_PERIOD below "
-                    + detectorConfig.standbyBound().minus(checks.interval()).toMillis() + " ms (vakt replicate uses 1 s)";
+                    + detectorConfig.standbyBound().minus(checks.interval()).toMillis() + " ms (vakt replicate uses 250 ms)";
             emit(line);
             LOG.warn(line);
         }
