@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * happened) or the primary turns read-only. A node that did not answer earlier in the same tick is not
  * asked again by that resolution (a black-holed primary would cost a second connect timeout): it counts
  * as unreachable, and the next tick asks again. When both nodes are writable, the one with the lower
- * epoch is fenced ({@link ReturningPrimaryPolicy}); with equal epochs Vakt cannot tell and only alerts.
+ * epoch is fenced ({@link ReturningPrimaryPolicy}); with equal or unreadable epochs the journal's last
+ * promotion decides which one; only without one does Vakt alert and fence nothing.
  *
  * <p>Threads: one scheduler thread runs every tick, every {@code checks.interval} from start to start
  * ({@link TickLoop}: a tick that waited on a timeout does not stretch the cadence, ticks never overlap,
@@ -392,23 +393,37 @@ public final class Monitor implements Closeable {
 
     /**
      * Both nodes are writable: the one with the higher epoch keeps the role, the other is fenced. With
-     * equal epochs there is no safe choice: keep the current one, fence nothing, alert loudly.
+     * equal or unreadable epochs the journal's last promotion decides (the node it last recorded as
+     * primary, as crash recovery and {@link LiveRoles#settle} use it); only without such a record (or when it
+     * names neither node) is there no safe choice: keep the current one, fence nothing, alert loudly.
      */
     private Node settleTwoPrimaries(NodeState a, NodeState b) {
         Long ea = epochOf(a.node());
         Long eb = epochOf(b.node());
         if (ea == null || eb == null || ea.longValue() == eb.longValue()) {
-            alertOnce(new Alert(no.vakt.alert.Severity.CRITICAL, config.cluster(), "both nodes are writable",
-                    a.node().name() + " epoch " + ea + ", " + b.node().name() + " epoch " + eb
-                            + ": Vakt cannot tell which one is the primary",
-                    "fence the stale one by hand (SET GLOBAL read_only=ON) and rebuild it as a standby"),
-                    a.node().name());
-            return a.node();
+            Optional<String> holder = journalEpochHolder();
+            String epochs = a.node().name() + " epoch " + ea + ", " + b.node().name() + " epoch " + eb;
+            if (holder.isEmpty() || !(holder.get().equals(a.node().name()) || holder.get().equals(b.node().name()))) {
+                alertOnce(new Alert(no.vakt.alert.Severity.CRITICAL, config.cluster(), "both nodes are writable",
+                        epochs + ", and the journal records no promotion of either: Vakt cannot tell which one is the primary",
+                        "fence the stale one by hand (SET GLOBAL read_only=ON) and rebuild it as a standby"),
+                        a.node().name());
+                return a.node();
+            }
+            boolean aWins = holder.get().equals(a.node().name());
+            return fenceLoser(aWins ? a : b, aWins ? ea : eb, aWins ? b : a, aWins ? eb : ea,
+                    epochs + " (" + (ea == null || eb == null ? "unreadable" : "equal") + "): the journal's last promotion"
+                            + " made " + holder.get() + " the primary; ");
         }
         NodeState winner = ea > eb ? a : b;
         NodeState loser = ea > eb ? b : a;
-        long loserEpoch = Math.min(ea, eb);
-        long clusterEpoch = Math.max(Math.max(ea, eb), journalEpoch());
+        return fenceLoser(winner, Math.max(ea, eb), loser, Math.min(ea, eb), "");
+    }
+
+    /** Fences {@code loser} as the policy says (a returning primary), alerts, and returns the winner. */
+    private Node fenceLoser(NodeState winner, Long winnerEpoch, NodeState loser, Long loserEpoch, String why) {
+        long clusterEpoch = Math.max(Math.max(loserEpoch == null ? 0 : loserEpoch, winnerEpoch == null ? 0 : winnerEpoch),
+                journalEpoch());
         ReturningPrimaryPolicy.Verdict v = ReturningPrimaryPolicy.decide(
                 NodeView.from(loser, loserEpoch), winner.node().name(), clusterEpoch);
         String action = "none";
@@ -422,9 +437,17 @@ public final class Monitor implements Closeable {
         }
         if (v.severity() != null) {
             alertOnce(new Alert(v.severity(), config.cluster(), "both nodes are writable: " + loser.node().name()
-                    + " is a returning primary", v.reason(), action), loser.node().name());
+                    + " is a returning primary", why + v.reason(), action), loser.node().name());
         }
         return winner.node();
+    }
+
+    private Optional<String> journalEpochHolder() {
+        try {
+            return journal.epochHolder();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private Long epochOf(Node node) {

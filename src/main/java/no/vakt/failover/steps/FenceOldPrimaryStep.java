@@ -82,7 +82,9 @@ public final class FenceOldPrimaryStep implements FailoverStep {
             db = briefly ? nodes.open(old, known.recheckBound()) : nodes.open(old);
         } catch (SQLException e) {
             known.noAnswer(ctx, name(), e);
-            return new SqlFence(false, false, old + " does not answer (" + Errors.describe(e) + "): SQL fencing skipped");
+            String recheck = briefly ? " (re-checked within " + known.recheckBound().toMillis() + " ms: " + because + ")" : "";
+            return new SqlFence(false, false, old + " does not answer" + recheck + " (" + Errors.describe(e)
+                    + "): SQL fencing skipped");
         }
         known.answered(ctx);
         try (db) {
