@@ -13,6 +13,7 @@ import no.vakt.detect.LiveRoles;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.Transition;
 import no.vakt.maintenance.Pause;
+import no.vakt.journal.FailoverOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * trigger (which, by the policy's mode, promotes, waits for an operator, or only notifies); every
  * transition also goes to the alerting trigger. The last heartbeat the monitor wrote bounds the data
  * loss estimate, instead of assuming the dead primary kept writing until now. While maintenance mode is on
- * ({@code vakt pause}) a DOWN only alerts: the runner is not asked at all.
+ * ({@code vakt pause}) a DOWN only alerts: the runner is not asked at all; when the pause ends and the primary
+ * is still DOWN, the failover runs then. A run that aborted before the point of no return is wanted again
+ * ({@link #retryWanted()}): the monitor retries it while the primary stays DOWN.
  */
 public final class AutomaticFailover implements FailoverTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticFailover.class);
@@ -33,6 +36,10 @@ public final class AutomaticFailover implements FailoverTrigger {
     private final java.util.function.Consumer<String> out;
     private final Supplier<Optional<Pause>> pause;
     private final AlertSink sink;
+    /** The last run aborted before PROMOTE_STANDBY finished: nothing irreversible, a retry may succeed. */
+    private volatile boolean abortedBeforePromotion;
+    /** A DOWN came while paused: when the pause ends with the primary still DOWN, the failover runs then. */
+    private volatile boolean deferredByPause;
 
     /**
      * @param pause the maintenance pause in force now, read at each DOWN
@@ -60,13 +67,39 @@ public final class AutomaticFailover implements FailoverTrigger {
             sink.send(new Alert(Severity.CRITICAL, config.cluster(), "primary " + roles.primary().name() + " down",
                     evidence.evidence(), action + "; `vakt promote` still works", AlertKind.PRIMARY_DOWN,
                     roles.primary().name()));
+            deferredByPause = true;
             return;
         }
         alerts.primaryDown(roles, evidence);
+        runFailover(roles);
+    }
+
+    @Override
+    public boolean retryWanted() {
+        return abortedBeforePromotion || (deferredByPause && pausedNow().isEmpty());
+    }
+
+    @Override
+    public void primaryStillDown(LiveRoles roles, Transition evidence) {
+        if (pausedNow().isPresent()) {
+            deferredByPause = true;
+            abortedBeforePromotion = false;
+            return;
+        }
+        String why = deferredByPause ? "the maintenance pause ended" : "the last attempt stopped before the promotion";
+        deferredByPause = false;
+        out.accept("failover: retrying, " + why + " and " + roles.primary().name() + " is still DOWN");
+        runFailover(roles);
+    }
+
+    private void runFailover(LiveRoles roles) {
+        abortedBeforePromotion = false;
         try {
             // The monitor's live roles, not the config's role: fields (stale after a failover).
             FailoverRunner.Outcome outcome =
                     runner.run(FailoverRunner.Request.automatic(PrimaryHealth.DOWN, lastHeartbeatWritten.get(), roles));
+            abortedBeforePromotion = outcome.execution() != null
+                    && outcome.execution().outcome() == FailoverOutcome.ABORTED && !outcome.execution().promoted();
             out.accept("failover: " + outcome.plan().decision() + System.lineSeparator() + outcome.renderSteps().stripTrailing());
         } catch (RuntimeException e) {
             LOG.error("failover could not run: {}", e.getMessage(), e);

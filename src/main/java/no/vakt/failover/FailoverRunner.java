@@ -96,9 +96,13 @@ public final class FailoverRunner {
         }
     }
 
-    /** Both nodes as seen before planning; epochs are null when the node has none or does not answer. */
+    /**
+     * Both nodes as seen before planning; epochs are null when the node has none or does not answer.
+     * {@code primaryNoAnswer}: the connection-level failure (SQLState 08xxx) of the look at the primary, null
+     * when it answered or failed otherwise; the run's FENCE_OLD_PRIMARY relies on it instead of waiting again.
+     */
     public record Observation(Instant at, NodeState primary, Long primaryEpoch, NodeState standby, Long standbyEpoch,
-            PrimaryHealth health, String healthEvidence) {
+            PrimaryHealth health, String healthEvidence, String primaryNoAnswer) {
         public Node primaryNode() {
             return primary.node();
         }
@@ -275,7 +279,7 @@ public final class FailoverRunner {
                                 + ", epoch " + plan.newEpoch() + "); the outcome follows",
                         AlertKind.FAILOVER_STARTED, plan.toNode()));
                 Instant lastWrite = prepared.primaryLastWrite();
-                ExecutionResult result = executor(Optional.ofNullable(lastWrite)).start(plan, lastWrite);
+                ExecutionResult result = executor(Optional.ofNullable(lastWrite), prepared.observation()).start(plan, lastWrite);
                 afterRun(result, plan.cluster());
                 return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));
             }
@@ -334,7 +338,7 @@ public final class FailoverRunner {
                 + ": " + plan.action() + (plan.resumeFrom() == null ? "" : " " + plan.resumeFrom()),
                 Map.of("reason", plan.reason(), "fenced", plan.fenceFirst()));
         // The bound the interrupted run checked against, not "now": the crash must not count as data loss.
-        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()));
+        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()), null);
         ExecutionResult result = null;
         if (plan.action() == RecoveryAction.RESUME_FROM) {
             result = executor.resume(f, plan.resumeFrom());
@@ -418,10 +422,16 @@ public final class FailoverRunner {
         return b.toString();
     }
 
-    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat) {
+    /** @param observation the look that planned this run (null: crash recovery, nothing known before it) */
+    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat, Observation observation) {
         StepNodes nodes = new StepNodes(config, inspector);
+        var checks = config.policy().checks();
+        OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
+        if (observation != null && observation.primaryNoAnswer() != null) {
+            known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswer(), observation.at());
+        }
         return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat, commands));
+                () -> primaryLastHeartbeat, commands, known));
     }
 
     /** The sink journals it (the dispatcher of the commands). */
@@ -451,10 +461,11 @@ public final class FailoverRunner {
             health = d.state();
             evidence = d.lastEvidence();
         }
-        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence);
+        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence, p.noAnswer());
     }
 
-    private record Seen(NodeState state, Long epoch) {}
+    /** @param noAnswer the connection-level failure, null when the node answered or failed otherwise */
+    private record Seen(NodeState state, Long epoch, String noAnswer) {}
 
     /** How far back the journal is searched for the monitor's DOWN event: one outage's worth of events. */
     private static final int DOWN_EVENT_SEARCH = 200;
@@ -507,9 +518,10 @@ public final class FailoverRunner {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db);
             long epoch = NodeOperations.epoch(db);
-            return new Seen(state, epoch == 0 ? null : epoch);
+            return new Seen(state, epoch == 0 ? null : epoch, null);
         } catch (SQLException e) {
-            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null);
+            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null,
+                    StepNodes.connectionLost(e) ? Errors.describe(e) + " [SQLState " + e.getSQLState() + "]" : null);
         }
     }
 

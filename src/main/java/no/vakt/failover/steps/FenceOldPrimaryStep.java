@@ -17,8 +17,8 @@ import no.vakt.failover.StepResult;
  * that command is the only fence, so its failure fails the step and stops the failover; when SQL
  * fencing worked, a failing command is reported and the step still succeeds.
  *
- * <p>It always asks the old primary with the full connect timeout: fencing is this step's job, and it is
- * the run's first look at the old primary. What it finds (no answer at the connection level, or an
+ * <p>It asks the old primary with the full connect timeout, unless the plan's look just found it not
+ * answering (then not at all while that finding is fresh, else within the short re-check bound). What it finds (no answer at the connection level, or an
  * answer) goes to the run's {@link OldPrimaryReachability}, so the later steps do not wait on a
  * black-holed old primary again.
  */
@@ -83,12 +83,24 @@ public final class FenceOldPrimaryStep implements FailoverStep {
 
     private SqlFence fenceOverSql(StepContext ctx) throws SQLException {
         String old = ctx.fromNode();
+        // The plan looked at it just before (briefly: the monitor's probes had just failed) and found it silent:
+        // a fresh finding is not asked again (a black hole would cost a full connect timeout, for a fence that
+        // cannot reach it anyway); an older one is re-checked briefly. PROMOTE_STANDBY still re-checks it
+        // before opening the standby for writes, so a primary that came back is never left writable beside it.
+        OldPrimaryReachability.Asking asking = known.howToAsk(ctx, OldPrimaryReachability.Need.INFORMATION);
+        String because = asking.because().map(known::describe).orElse("");
+        if (asking.ask() == OldPrimaryReachability.Ask.NOT_AGAIN) {
+            return new SqlFence(false, false, old + " not asked again: " + because + ": SQL fencing skipped");
+        }
+        boolean briefly = asking.ask() == OldPrimaryReachability.Ask.BRIEFLY;
         DbSession db;
         try {
-            db = nodes.open(old);
+            db = briefly ? nodes.open(old, known.recheckBound()) : nodes.open(old);
         } catch (SQLException e) {
             known.noAnswer(ctx, name(), e);
-            return new SqlFence(false, false, old + " does not answer (" + Errors.describe(e) + "): SQL fencing skipped");
+            String recheck = briefly ? " (re-checked within " + known.recheckBound().toMillis() + " ms: " + because + ")" : "";
+            return new SqlFence(false, false, old + " does not answer" + recheck + " (" + Errors.describe(e)
+                    + "): SQL fencing skipped");
         }
         known.answered(ctx);
         try (db) {
