@@ -126,6 +126,7 @@ public final class FileSyncService implements AutoCloseable {
             Path to = dir.on(target);
             DirectorySync s = new DirectorySync(config.cluster(), dir, from, to, ssh, config.files(), clock, alerts,
                     guardDisabled, guards, print);
+            s.beforeMirror = beforeMirror;
             syncs.add(s);
             if ("rejoin".equals(d.reason())) s.saveTargetOnlyFiles(STAMP.format(clock.instant()));
             s.start();
@@ -169,6 +170,9 @@ public final class FileSyncService implements AutoCloseable {
         String state = closed ? "stopped" : current == null ? "stopped" : current.paused() ? "paused" : "running";
         return FileSyncSnapshot.of(clock.instant(), state, current, note, dirs, retired, config.files().maxBehind().toMillis());
     }
+
+    /** Test seam for the syncs started from now on: runs between a reconcile's dry run and its real run. */
+    volatile Runnable beforeMirror = () -> { };
 
     /** Test switch: hold the watchers' events, as behind a slow consumer. */
     synchronized void holdEvents(boolean hold) {
