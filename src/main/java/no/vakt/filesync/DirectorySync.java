@@ -487,6 +487,8 @@ final class DirectorySync implements Closeable {
             answers.replace.clear();
             // Held back: dropped like held deletions; the reconcile that releases the hold makes the change.
             if (removesAllowed) sendCreates(rc, again, answers);
+            // Changed type again meanwhile: not delivered, so retried like any refusal.
+            for (String r : answers.replace) answers.failed.putIfAbsent(r, "its type changed again on the target");
         }
         reconsiderHold();
         if (!c.large().isEmpty()) {

@@ -149,16 +149,40 @@ final class ReceiverClient implements Closeable {
         byte[] buf = new byte[1 << 16];
         long left = f.length();
         boolean complete = true;
-        try (InputStream src = java.nio.file.Files.newInputStream(f.local())) {
-            while (left > 0) {
-                int n = src.read(buf, 0, (int) Math.min(buf.length, left));
+        InputStream src = null;
+        try {
+            src = java.nio.file.Files.newInputStream(f.local());
+        } catch (IOException e) {
+            complete = false; // gone or unreadable since it was stat'ed: padded below
+        }
+        try {
+            while (src != null && left > 0) {
+                int n;
+                try {
+                    n = src.read(buf, 0, (int) Math.min(buf.length, left));
+                } catch (IOException e) {
+                    n = -1; // it became a directory, an I/O error: padded below, not sent as complete
+                    complete = false;
+                }
                 if (n < 0) break;
-                out.write(buf, 0, n);
+                out.write(buf, 0, n); // a failure here is the session's: it propagates
                 left -= n;
             }
-            if (left == 0 && src.read() >= 0) complete = false; // grew meanwhile
-        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
-            complete = false;
+            if (src != null && left == 0 && complete) {
+                try {
+                    if (src.read() >= 0) complete = false; // grew meanwhile
+                } catch (IOException e) {
+                    complete = false;
+                }
+            }
+        } finally {
+            if (src != null) {
+                try {
+                    src.close();
+                } catch (IOException ignored) {
+                    // Only read from.
+                }
+            }
         }
         if (left > 0) {
             complete = false;

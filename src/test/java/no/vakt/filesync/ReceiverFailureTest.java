@@ -93,7 +93,10 @@ class ReceiverFailureTest {
             assertThat(s.condition()).isEqualTo("failing");
             assertThat(s.directories().get(0).lastError()).contains("No space left on device");
             assertThat(s.problems()).anySatisfy(p -> assertThat(p).contains("failing"));
+            // What the dashboard's banner and the vakt_filesync_failing gauge read.
             assertThat(FileSyncBacklog.of(s).needsAttention()).isTrue();
+            assertThat(FileSyncBacklog.of(s).directories()).singleElement()
+                    .satisfies(d -> assertThat(d.failing()).isTrue());
             assertThat(standbyFiles()).isLessThan(10);
             await().atMost(Duration.ofSeconds(5)).until(() -> !behindAlerts().isEmpty());
             assertThat(behindAlerts().get(0).severity()).isEqualTo(Severity.WARNING);
