@@ -348,7 +348,17 @@ final class DirectorySync implements Closeable {
         // Bounded by the verdict: what was deleted between the dry run and this run is left for the next one.
         long maxDelete = !decision.allowed() ? Rsync.NO_DELETE : guardDisabled ? Rsync.UNLIMITED : preview.deleteEntries();
         beforeMirror.run();
-        Rsync.Result r = rsync.mirror(source, targetDir, maxDelete, saveDir);
+        Rsync.Result r;
+        String partial = null;
+        try {
+            r = rsync.mirror(source, targetDir, maxDelete, saveDir);
+        } catch (Rsync.Failed e) {
+            // Held back, a directory that became a file cannot change without deleting: rsync says so (23).
+            // The rest was copied; that entry waits for the release, and pushes go on meanwhile.
+            if (decision.allowed() || e.code != Rsync.Failed.PARTIAL) throw e;
+            r = new Rsync.Result(0, 0, 0, false);
+            partial = "reconcile incomplete while deletions are held back: " + e.getMessage();
+        }
         if (decision.allowed()) record(decision, r.deleted(), before);
         if (r.deleteLimitReached()) {
             log.accept("file sync " + source + ": more deletions appeared during the reconcile than its dry run counted;"
@@ -363,7 +373,7 @@ final class DirectorySync implements Closeable {
         deletes.addAndGet(r.deleted());
         targetFiles = preview.sourceFiles() + (decision.allowed() ? 0 : preview.deletions());
         lastReconcile = clock.instant();
-        lastError = null;
+        lastError = partial;
         log.accept("file sync " + source + ": reconcile (" + reason + ") sent " + r.files() + " file(s), " + r.bytes()
                 + " bytes, deleted " + r.deleted() + (decision.allowed() ? "" : "; " + decision.reason()));
         return r;

@@ -126,6 +126,17 @@ final class Rsync {
 
     private record Output(List<String> lines, int code) {}
 
+    /** rsync ran and failed; {@code code} is its exit status (23: some files or attributes not transferred). */
+    static final class Failed extends IOException {
+        static final int PARTIAL = 23;
+        final int code;
+
+        Failed(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
     private Output run(List<String> argv, String stdin) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(false);
         Process p = pb.start();
@@ -161,7 +172,7 @@ final class Rsync {
         }
         int code = p.exitValue();
         if (code != 0 && code != PARTIAL_VANISHED && code != MAX_DELETE_REACHED) {
-            throw new IOException("rsync exit " + code + ": " + err.text().strip());
+            throw new Failed(code, "rsync exit " + code + ": " + err.text().strip());
         }
         synchronized (lines) {
             return new Output(List.copyOf(lines), code);

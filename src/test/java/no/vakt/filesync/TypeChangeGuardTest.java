@@ -101,6 +101,15 @@ class TypeChangeGuardTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .until(() -> files(fx.standbyDir.resolve("2024")) == 60);
         assertThat(service.snapshot().deletes()).isZero();
+
+        // Restarted while held: its reconcile cannot make the change (rsync would have to delete), yet it
+        // completes, and new uploads keep arriving.
+        service.close();
+        start(() -> { });
+        Files.writeString(fx.primaryDir.resolve("2025/after-restart.jpg"), "new");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(fx.standbyDir.resolve("2025/after-restart.jpg")));
+        assertThat(files(fx.standbyDir.resolve("2024"))).isEqualTo(60);
+        assertThat(dir().deleteGuard()).isNotNull();
     }
 
     @Test
