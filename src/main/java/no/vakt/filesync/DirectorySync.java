@@ -256,6 +256,9 @@ final class DirectorySync implements Closeable {
                         failed("reconcile (" + rec.reason() + ") failed: " + e.getMessage(), true);
                         pending.retry(rec);
                         pause();
+                    } catch (RuntimeException | Error e) {
+                        pending.retry(rec); // asked for again: an Error must not cost the reconcile
+                        throw e;
                     }
                     continue;
                 }

@@ -189,8 +189,8 @@ public final class FileSyncService implements AutoCloseable {
             }
             try {
                 apply(direction.get());
-            } catch (RuntimeException e) {
-                LOG.warn("file sync: cannot read the direction: {}", e.getMessage());
+            } catch (RuntimeException | Error e) {
+                LOG.warn("file sync: cannot read the direction: {}", e.toString());
             }
             tick();
             writeStatus();

@@ -143,6 +143,23 @@ class TypeChangeGuardTest {
     }
 
     @Test
+    void anErrorInThePusherIsShownAndRetriedNeverEndingTheThread() throws IOException {
+        Files.writeString(fx.primaryDir.resolve("before.txt"), "copied once the reconcile is retried");
+        AtomicBoolean thrown = new AtomicBoolean();
+        var cfg = fx.config();
+        service = new FileSyncService(cfg, fx.configFile, () -> FileSyncDirections.initial(cfg), Clock.systemUTC(),
+                fx.alertSink, System.out::println, false);
+        service.beforeMirror = () -> {
+            if (thrown.compareAndSet(false, true)) throw new OutOfMemoryError("Java heap space (test)");
+        };
+        service.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(fx.standbyDir.resolve("before.txt")));
+        assertThat(thrown).isTrue();
+        Files.writeString(fx.primaryDir.resolve("after.txt"), "the pusher is alive");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(fx.standbyDir.resolve("after.txt")));
+    }
+
+    @Test
     void theReconcileDeletesNoMoreThanItsDryRunAllowed() throws IOException {
         for (int i = 0; i < 100; i++) Files.writeString(fx.primaryDir.resolve("file" + i), "data" + i);
         for (int i = 0; i < 100; i++) Files.writeString(fx.standbyDir.resolve("file" + i), "data" + i);
