@@ -50,6 +50,11 @@ public record FilesConfig(
      */
     static final Duration DEFAULT_MAX_BEHIND = Duration.ofMinutes(1);
     /**
+     * Files below large-file-bytes go through the receiver session, streamed, in exchanges with a
+     * two-minute deadline: beyond 64 MiB one file could not make it on a slow link; rsync takes those.
+     */
+    static final long MAX_LARGE_FILE_BYTES = 64L * 1024 * 1024;
+    /**
      * The delete guard's window: an hour is the default full-sync-interval, so a slow deletion gets at
      * most max-delete-percent of the target per reconcile period, and routine clean-ups of a busy site
      * rarely add up to 20 % within one hour.
@@ -84,7 +89,11 @@ public record FilesConfig(
         if (maxBehind.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("files.max-behind: expected at least 1s");
         }
-        if (largeFileBytes < 1) throw new IllegalArgumentException("files.large-file-bytes: expected a positive number");
+        if (largeFileBytes < 1 || largeFileBytes > MAX_LARGE_FILE_BYTES) {
+            throw new IllegalArgumentException("files.large-file-bytes: expected a number of bytes from 1 to "
+                    + MAX_LARGE_FILE_BYTES + " (64 MiB), got " + largeFileBytes
+                    + "; bigger files go by rsync, which resumes and has no per-exchange deadline");
+        }
         if (maxPending < 100) throw new IllegalArgumentException("files.max-pending: expected at least 100");
     }
 

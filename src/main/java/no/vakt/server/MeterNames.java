@@ -49,6 +49,8 @@ public final class MeterNames {
     public static final String FILESYNC_DELETE_GUARD_TRIPPED = "vakt.filesync.delete.guard.tripped";
     /** {@code vakt_filesync_behind{directory}}: 1 while the directory's oldest unsynced change is older than files.max-behind. */
     public static final String FILESYNC_BEHIND = "vakt.filesync.behind";
+    /** {@code vakt_filesync_failing{directory}}: 1 while pushes to the directory keep failing (three in a row: unreachable, disk full, read-only). */
+    public static final String FILESYNC_FAILING = "vakt.filesync.failing";
     /**
      * {@code vakt_failovers_total{outcome}}: journaled failovers and switchovers by outcome (completed, aborted,
      * refused); one that completed with its traffic switch failed is {@code completed}, as in the journal, and

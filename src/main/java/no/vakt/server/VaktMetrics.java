@@ -101,6 +101,8 @@ final class VaktMetrics {
                     "1 while deletions on the target are held back");
             directoryGauge(MeterNames.FILESYNC_BEHIND, name, FileSyncBacklog.Directory::behind,
                     "1 while the oldest unsynced change is older than files.max-behind");
+            directoryGauge(MeterNames.FILESYNC_FAILING, name, FileSyncBacklog.Directory::failing,
+                    "1 while pushes keep failing (the target is unreachable, full, read-only or refusing)");
         }
     }
 
