@@ -85,6 +85,7 @@ public final class Monitor implements Closeable {
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
+    private final DoorFence doorFence;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
     private ReplicationWatch replication;
 
@@ -123,6 +124,7 @@ public final class Monitor implements Closeable {
         this.checks = config.policy().checks();
         this.detectorConfig = DetectorConfig.from(checks);
         this.prober = new NodeProber(checks.timeout());
+        this.doorFence = new DoorFence(config.cluster(), journal, alerts, clock, out);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
@@ -194,6 +196,7 @@ public final class Monitor implements Closeable {
             }
         }
         stopHeartbeat();
+        doorFence.close();
         prober.close();
         if (before == Lifecycle.STARTED) {
             emit("monitor stopped");
@@ -231,6 +234,7 @@ public final class Monitor implements Closeable {
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
+        keepDoorFence(r, standby.state());
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
@@ -385,6 +389,20 @@ public final class Monitor implements Closeable {
                     + " is a returning primary", v.reason(), action), loser.node().name());
         }
         return winner.node();
+    }
+
+    /** An old primary that does not answer gets a fence waiting at its door ({@link DoorFencePolicy}). */
+    private void keepDoorFence(LiveRoles r, NodeState standby) {
+        Optional<no.vakt.journal.FailoverRecord> last = Optional.empty();
+        if (!standby.reachable()) {
+            try {
+                last = journal.failovers(10).stream()
+                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED).findFirst();
+            } catch (RuntimeException e) {
+                LOG.warn("door fence: cannot read the journal: {}", e.toString());
+            }
+        }
+        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby());
     }
 
     private Long epochOf(Node node) {
