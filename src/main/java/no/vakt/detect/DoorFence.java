@@ -16,7 +16,7 @@ import no.vakt.alert.Severity;
 import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
-import no.vakt.db.NodeInspector;
+import no.vakt.config.SecretRef;
 import no.vakt.db.NodeOperations;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
@@ -27,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * Keeps a fence attempt at the door of an old primary that does not answer ({@link DoorFencePolicy}), so
  * that it is made read-only the moment it answers instead of at the monitor's next probe.
  *
- * <p>One attempt after the other on its own thread: a refused connect (the server is down) costs nothing
- * and is retried every {@code refusedRetry}; a connect that hangs (black-holed network, or a SIGSTOPped
- * server whose kernel completed the TCP handshake and whose greeting comes on SIGCONT) stays pending up to
- * {@code attemptTimeout}, then the next attempt starts. Once a session opens: read_only=ON and client
+ * <p>One attempt after the other on its own thread, each bounded by {@code attemptTimeout}. Within an
+ * attempt a refused connect (the server is down) is retried at TCP level every millisecond, which costs
+ * two system calls ({@link DbSession#openKnocking}), so the fence's session is on the first connection a
+ * restarting server accepts; a connect that hangs (black-holed network, or a SIGSTOPped server whose
+ * kernel completed the TCP handshake and whose greeting comes on SIGCONT) stays pending, and being queued
+ * first it is answered first. Other failures pause {@code refusedRetry}. Once a session opens: read_only=ON and client
  * sessions ended ({@link NodeOperations#fence}, read_only first), journaled and alerted, and the fence
  * ends. It also ends when the policy no longer asks for it (roles changed, the node answers) and when the
  * daemon stops ({@link #close}). A session that opens after that is closed without touching the node.
@@ -39,7 +41,7 @@ public final class DoorFence implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DoorFence.class);
     /** How long one attempt may wait for a black-holed or frozen server before the next one starts. */
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
-    /** The pause after a failed attempt (a refused connect fails at once). */
+    /** The pause after a failed attempt (refused connects are retried inside an attempt). */
     public static final Duration REFUSED_RETRY = Duration.ofMillis(20);
 
     private final String cluster;
@@ -47,7 +49,7 @@ public final class DoorFence implements Closeable {
     private final AlertSink alerts;
     private final Clock clock;
     private final Consumer<String> out;
-    private final NodeInspector door;
+    private final Duration attemptTimeout;
     private final Duration refusedRetry;
     private Attempts current;
 
@@ -62,7 +64,7 @@ public final class DoorFence implements Closeable {
         this.alerts = alerts;
         this.clock = clock;
         this.out = out;
-        this.door = new NodeInspector(attemptTimeout);
+        this.attemptTimeout = attemptTimeout;
         this.refusedRetry = refusedRetry;
     }
 
@@ -93,6 +95,16 @@ public final class DoorFence implements Closeable {
         }
     }
 
+    private DbSession openKnocking(Node node) throws SQLException {
+        String password;
+        try {
+            password = node.mysql().secret().resolve();
+        } catch (SecretRef.SecretUnavailableException e) {
+            throw new SQLException(e.getMessage(), "28000", 1045);
+        }
+        return DbSession.openKnocking(node.mysql(), password, attemptTimeout);
+    }
+
     private final class Attempts extends Thread {
         final Node node;
         final String reason;
@@ -116,7 +128,7 @@ public final class DoorFence implements Closeable {
             String lastError = "";
             while (!stopped) {
                 attempts++;
-                try (DbSession db = door.open(node)) {
+                try (DbSession db = openKnocking(node)) {
                     if (stopped) return; // the roles changed while this attempt was pending: leave the node alone
                     int killed = NodeOperations.fence(db);
                     report(since, attempts, killed, null);

@@ -14,8 +14,10 @@ import no.vakt.journal.FailoverRecord;
  * writable primary. So while it does not answer, a door fence keeps an attempt at its door and fences it
  * the moment it answers. It runs only when all hold:
  * <ul>
- *   <li>the newest completed failover was a failover (a switchover leaves the old primary a replica);
- *   <li>the live roles are still those it set: its target is the primary, its source the standby;
+ *   <li>the newest completed (or still running) failover was a failover, not a switchover (which leaves
+ *       the old primary a replica);
+ *   <li>the live roles are those it sets: its target is the primary, its source the standby (for a
+ *       running failover this means its promotion is done: the door fence starts before its last steps);
  *   <li>the old primary does not answer now. One that answers is either fenced and read-only, rejoined
  *       (replicating), or writable, which the monitor's two-writable-nodes path fences at once.
  * </ul>
@@ -27,14 +29,15 @@ public final class DoorFencePolicy {
     private DoorFencePolicy() {}
 
     /**
-     * @param lastCompleted the newest completed failover or switchover in the journal, empty when none
+     * @param lastCompleted the newest completed or running failover or switchover in the journal, empty when none
      * @param roles the live roles now
      * @param standby this tick's observation of {@code roles.standby()}
      */
     public static Optional<Target> decide(Optional<FailoverRecord> lastCompleted, LiveRoles roles, NodeState standby) {
         if (standby.reachable() || lastCompleted.isEmpty()) return Optional.empty();
         FailoverRecord f = lastCompleted.get();
-        if (f.outcome() != FailoverOutcome.COMPLETED || Switchover.MODE.equals(f.mode())) return Optional.empty();
+        boolean promoted = f.outcome() == FailoverOutcome.COMPLETED || f.outcome() == FailoverOutcome.RUNNING;
+        if (!promoted || Switchover.MODE.equals(f.mode())) return Optional.empty();
         String old = roles.standby().name();
         if (!f.fromNode().equals(old) || !f.toNode().equals(roles.primary().name())) return Optional.empty();
         return Optional.of(new Target(old, old + " lost the primary role to " + f.toNode() + " (failover "

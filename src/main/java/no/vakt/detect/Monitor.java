@@ -238,7 +238,16 @@ public final class Monitor implements Closeable {
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
-        if (t.isPresent() || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
+        if (t.isPresent() || rolesMayHaveChanged) {
+            List<NodeState> noAnswer = noAnswerThisTick(r, primary, standby);
+            resolveRoles(noAnswer);
+            // A failover just made the dead primary the standby: wait at its door now, not a tick later.
+            LiveRoles now = roles;
+            if (!now.equals(r)) {
+                noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst()
+                        .ifPresent(n -> keepDoorFence(now, n));
+            }
+        }
     }
 
     /**
@@ -396,8 +405,10 @@ public final class Monitor implements Closeable {
         Optional<no.vakt.journal.FailoverRecord> last = Optional.empty();
         if (!standby.reachable()) {
             try {
+                // RUNNING too: roles that already match it mean its promotion is done, only its last steps run.
                 last = journal.failovers(10).stream()
-                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED).findFirst();
+                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED
+                                || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
             } catch (RuntimeException e) {
                 LOG.warn("door fence: cannot read the journal: {}", e.toString());
             }

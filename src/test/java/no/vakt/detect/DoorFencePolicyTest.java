@@ -41,6 +41,12 @@ class DoorFencePolicyTest {
     }
 
     @Test
+    void aRunningFailoverWhosePromotionTheRolesShowAlreadyCounts() {
+        assertThat(DoorFencePolicy.decide(Optional.of(failover("oslo-db", "bergen-db", "automatic",
+                FailoverOutcome.RUNNING)), AFTER, down())).isPresent();
+    }
+
+    @Test
     void noFenceWhenItAnswersForTheMonitorFencesOrLeavesItThen() {
         assertThat(DoorFencePolicy.decide(Optional.of(failover("oslo-db", "bergen-db", "automatic",
                 FailoverOutcome.COMPLETED)), AFTER, answering())).isEmpty();
