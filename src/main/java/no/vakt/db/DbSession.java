@@ -39,11 +39,24 @@ public final class DbSession implements AutoCloseable {
 
     /** Opens a session; connect and socket timeouts both bound every call (the TLS handshake included). */
     public static DbSession open(MysqlEndpoint endpoint, String password, Duration timeout) throws SQLException {
+        return open(endpoint, password, timeout, "");
+    }
+
+    /**
+     * As {@link #open}, but a refused connect is retried at TCP level until the server's port opens or the
+     * timeout passes ({@link KnockingSocketFactory}): the session is on the first connection it accepts.
+     */
+    public static DbSession openKnocking(MysqlEndpoint endpoint, String password, Duration timeout) throws SQLException {
+        return open(endpoint, password, timeout, "&socketFactory=" + KnockingSocketFactory.class.getName());
+    }
+
+    private static DbSession open(MysqlEndpoint endpoint, String password, Duration timeout, String extraOptions)
+            throws SQLException {
         long ms = Math.max(1, timeout.toMillis());
         AdminTls tls = endpoint.tls();
         String url = "jdbc:mariadb://" + endpoint.host() + ":" + endpoint.port() + "/"
                 + "?connectTimeout=" + ms + "&socketTimeout=" + ms
-                + "&allowPublicKeyRetrieval=false&useServerPrepStmts=false";
+                + "&allowPublicKeyRetrieval=false&useServerPrepStmts=false" + extraOptions;
         Properties props = new Properties();
         if (endpoint.user() != null) props.setProperty("user", endpoint.user());
         if (password != null) props.setProperty("password", password);

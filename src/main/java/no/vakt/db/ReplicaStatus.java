@@ -3,7 +3,10 @@ package no.vakt.db;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The parts of SHOW SLAVE STATUS Vakt reads. {@code secondsBehindMaster} is null when the server says NULL. */
+/**
+ * The parts of SHOW SLAVE STATUS Vakt reads. {@code secondsBehindMaster} is null when the server says NULL;
+ * {@code gtidIoPos} is what the IO thread has received (Gtid_IO_Pos), empty when unknown.
+ */
 public record ReplicaStatus(
         String masterHost,
         int masterPort,
@@ -16,7 +19,20 @@ public record ReplicaStatus(
         String lastSqlError,
         boolean sslAllowed,
         String usingGtid,
-        Map<String, String> filters) {
+        Map<String, String> filters,
+        GtidPosition gtidIoPos) {
+
+    public ReplicaStatus {
+        gtidIoPos = gtidIoPos != null ? gtidIoPos : GtidPosition.EMPTY;
+    }
+
+    /** Without the received position (hand-made states). */
+    public ReplicaStatus(String masterHost, int masterPort, String ioRunning, String sqlRunning, Long secondsBehindMaster,
+            int lastIoErrno, String lastIoError, int lastSqlErrno, String lastSqlError, boolean sslAllowed, String usingGtid,
+            Map<String, String> filters) {
+        this(masterHost, masterPort, ioRunning, sqlRunning, secondsBehindMaster, lastIoErrno, lastIoError, lastSqlErrno,
+                lastSqlError, sslAllowed, usingGtid, filters, GtidPosition.EMPTY);
+    }
 
     static ReplicaStatus from(Map<String, String> row) {
         Map<String, String> filters = new TreeMap<>();
@@ -38,7 +54,8 @@ public record ReplicaStatus(
                 row.getOrDefault("Last_SQL_Error", ""),
                 "Yes".equalsIgnoreCase(row.get("Master_SSL_Allowed")),
                 row.getOrDefault("Using_Gtid", "No"),
-                filters);
+                filters,
+                GtidPosition.parse(row.get("Gtid_IO_Pos")));
     }
 
     public boolean ioThreadRunning() {

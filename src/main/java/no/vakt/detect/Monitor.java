@@ -88,6 +88,7 @@ public final class Monitor implements Closeable {
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
+    private final DoorFence doorFence;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
     private ReplicationWatch replication;
 
@@ -127,6 +128,7 @@ public final class Monitor implements Closeable {
         this.checks = config.policy().checks();
         this.detectorConfig = DetectorConfig.from(checks);
         this.prober = new NodeProber(checks.timeout());
+        this.doorFence = new DoorFence(config.cluster(), journal, alerts, clock, out);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
@@ -198,6 +200,7 @@ public final class Monitor implements Closeable {
             }
         }
         stopHeartbeat();
+        doorFence.close();
         prober.close();
         if (before == Lifecycle.STARTED) {
             emit("monitor stopped");
@@ -237,10 +240,20 @@ public final class Monitor implements Closeable {
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean retried = t.isEmpty() && retryFailover(r, at);
+        keepDoorFence(r, standby.state());
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
-        if (t.isPresent() || retried || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
+        if (t.isPresent() || retried || rolesMayHaveChanged) {
+            List<NodeState> noAnswer = noAnswerThisTick(r, primary, standby);
+            resolveRoles(noAnswer);
+            // A failover just made the dead primary the standby: wait at its door now, not a tick later.
+            LiveRoles now = roles;
+            if (!now.equals(r)) {
+                noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst()
+                        .ifPresent(n -> keepDoorFence(now, n));
+            }
+        }
     }
 
     /**
@@ -461,6 +474,22 @@ public final class Monitor implements Closeable {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** An old primary that does not answer gets a fence waiting at its door ({@link DoorFencePolicy}). */
+    private void keepDoorFence(LiveRoles r, NodeState standby) {
+        Optional<no.vakt.journal.FailoverRecord> last = Optional.empty();
+        if (!standby.reachable()) {
+            try {
+                // RUNNING too: roles that already match it mean its promotion is done, only its last steps run.
+                last = journal.failovers(10).stream()
+                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED
+                                || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
+            } catch (RuntimeException e) {
+                LOG.warn("door fence: cannot read the journal: {}", e.toString());
+            }
+        }
+        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby());
     }
 
     private Long epochOf(Node node) {

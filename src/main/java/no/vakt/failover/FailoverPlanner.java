@@ -33,7 +33,7 @@ public final class FailoverPlanner {
     private FailoverPlanner() {}
 
     public static FailoverPlan plan(PlanInput in) {
-        DataLossEstimate loss = DataLossEstimator.estimate(in.now(), in.rpo(), in.oldPrimaryReachable(),
+        DataLossEstimate loss = DataLossEstimator.estimateBeforeApply(in.now(), in.rpo(), in.oldPrimaryReachable(),
                 in.primaryLastHeartbeat(), in.oldPrimaryBinlogPos(), in.standby());
         List<Refusal> blocking = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -135,8 +135,9 @@ public final class FailoverPlanner {
             String err = r.lastSqlError() == null || r.lastSqlError().isBlank()
                     ? "" : "SQL " + r.lastSqlErrno() + ": " + r.lastSqlError();
             if (!r.sqlThreadRunning()) {
-                warnings.add("standby " + s.node() + " SQL thread is not running" + (err.isBlank() ? "" : " (" + err + ")")
-                        + ": its relay log cannot be applied, received transactions would be lost");
+                warnings.add("standby " + s.node() + " SQL thread is not running" + (err.isBlank()
+                        ? ": APPLY_RELAY_LOG starts it to apply the relay log"
+                        : " (" + err + "): its relay log cannot be applied, received transactions would be lost"));
             }
         }
     }

@@ -41,6 +41,16 @@ public record StandbySnapshot(
         return new StandbySnapshot(s.node().name(), true, s.readOnly(), s.replica(), s.gtidCurrentPos(), hb);
     }
 
+    /** What the IO thread has received (Gtid_IO_Pos), empty when unknown. */
+    public GtidPosition receivedPos() {
+        return replica.map(ReplicaStatus::gtidIoPos).orElse(GtidPosition.EMPTY);
+    }
+
+    /** Transactions received into the relay log but not applied yet. */
+    public long receivedNotApplied() {
+        return currentPos.transactionsBehind(receivedPos());
+    }
+
     public boolean ioThreadRunning() {
         return replica.map(ReplicaStatus::ioThreadRunning).orElse(false);
     }

@@ -86,4 +86,43 @@ class DataLossEstimatorTest {
         assertThat(cut.windowMs()).isEqualTo(60_000);
         assertThat(cut.withinRpo()).isFalse();
     }
+
+    /** The lagging-standby row: the SQL thread stopped for 2 s of writes, the IO thread received them all. */
+    static StandbySnapshot lagging(String applied, String received, Instant appliedHeartbeat) {
+        no.vakt.db.ReplicaStatus r = FailoverPlannerTest.replica("Connecting", "No", "");
+        no.vakt.db.ReplicaStatus withReceived = new no.vakt.db.ReplicaStatus(r.masterHost(), r.masterPort(), r.ioRunning(),
+                r.sqlRunning(), r.secondsBehindMaster(), r.lastIoErrno(), r.lastIoError(), r.lastSqlErrno(),
+                r.lastSqlError(), r.sslAllowed(), r.usingGtid(), r.filters(), GtidPosition.parse(received));
+        return new StandbySnapshot("db-bergen", true, true, Optional.of(withReceived), GtidPosition.parse(applied),
+                Optional.of(appliedHeartbeat));
+    }
+
+    @Test
+    void beforeApplyingAReceivedBacklogDefersTheVerdictToTheCheckAfterTheApply() {
+        StandbySnapshot s = lagging("0-1-100", "0-1-180", T0.minusMillis(1861));
+        DataLossEstimate strict = DataLossEstimator.estimate(T0, RPO, false, Optional.of(T0), Optional.empty(), s);
+        assertThat(strict.withinRpo()).as("after the apply, the applied heartbeat decides").isFalse();
+
+        DataLossEstimate before = DataLossEstimator.estimateBeforeApply(T0, RPO, false, Optional.of(T0), Optional.empty(), s);
+        assertThat(before.withinRpo()).isTrue();
+        assertThat(before.windowMs()).isEqualTo(1861);
+        assertThat(before.explanation()).contains("has received 80 transaction(s) it has not applied yet")
+                .contains("CHECK_DATA_LOSS");
+    }
+
+    @Test
+    void beforeApplyingNothingReceivedBeyondTheAppliedKeepsTheRefusal() {
+        StandbySnapshot s = lagging("0-1-100", "0-1-100", T0.minusMillis(1861));
+        DataLossEstimate before = DataLossEstimator.estimateBeforeApply(T0, RPO, false, Optional.of(T0), Optional.empty(), s);
+        assertThat(before.withinRpo()).isFalse();
+        assertThat(before.explanation()).contains("about 1861 ms of writes at risk");
+    }
+
+    @Test
+    void beforeApplyingAKnownPrimaryPositionNotReceivedKeepsTheRefusal() {
+        StandbySnapshot s = lagging("0-1-100", "0-1-150", T0.minusSeconds(5));
+        DataLossEstimate before = DataLossEstimator.estimateBeforeApply(T0, RPO, false, Optional.of(T0),
+                Optional.of(GtidPosition.parse("0-1-200")), s);
+        assertThat(before.withinRpo()).isFalse();
+    }
 }

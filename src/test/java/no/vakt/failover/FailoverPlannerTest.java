@@ -263,4 +263,13 @@ class FailoverPlannerTest {
         assertThat(tree.get("dataLoss").get("windowMs").asLong()).isEqualTo(200);
         assertThat(tree.get("steps").size()).isEqualTo(7);
     }
+
+    @Test
+    void aLaggingStandbyThatReceivedEverythingDoesNotBlockTheFailover() {
+        FailoverPlan plan = FailoverPlanner.plan(base().primaryLastHeartbeat(T0)
+                .standby(DataLossEstimatorTest.lagging("0-1-100", "0-1-180", T0.minusMillis(1861))).build());
+        assertThat(plan.decision()).isEqualTo(Decision.PROCEED);
+        assertThat(plan.refusals()).isEmpty();
+        assertThat(plan.warnings()).anyMatch(w -> w.contains("SQL thread is not running"));
+    }
 }

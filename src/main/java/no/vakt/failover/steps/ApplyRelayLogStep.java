@@ -63,6 +63,10 @@ public final class ApplyRelayLogStep implements FailoverStep {
                 db.execute("START SLAVE SQL_THREAD");
                 notes.append("started the stopped SQL thread; ");
             }
+            // MASTER_GTID_WAIT below blocks up to max-apply-wait: the session's socket timeout (checks.timeout)
+            // must not cut it short, or a relay log that takes longer than one probe timeout to apply aborts.
+            int base = db.connection().getNetworkTimeout();
+            db.connection().setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, base + maxWait.toMillis()));
             boolean ioRunning = "Yes".equalsIgnoreCase(status.get().get("Slave_IO_Running"));
             Optional<GtidPosition> oldPos = Optional.empty();
             if (ioRunning) {
