@@ -47,6 +47,8 @@ import java.util.Objects;
  * <tr><td>replication-user</td><td>OK, WARNING, ERROR</td><td>the replication account exists on the primary for the standby</td></tr>
  * <tr><td>replication-user-wildcard</td><td>WARNING, ERROR</td><td>no account host '%' (ERROR) or other wildcard (WARNING)</td></tr>
  * <tr><td>replication-user-standby</td><td>OK, WARNING</td><td>the account exists on the standby for the primary (way back)</td></tr>
+ * <tr><td>read-only-bypass</td><td>OK, INFO, WARNING</td><td>no application account can write while read_only=ON
+ * (READ ONLY ADMIN on MariaDB 10.11, SUPER before; the fence locks them); INFO names root's accounts</td></tr>
  * <tr><td>binlog-filter</td><td>WARNING, ERROR</td><td>binlog_do_db / binlog_ignore_db and what they leave out</td></tr>
  * <tr><td>replication-filter</td><td>WARNING, ERROR</td><td>replicate_* filters and what they leave out</td></tr>
  * <tr><td>semi-sync</td><td>OK, WARNING</td><td>with replication.semi-sync: enabled on both and not fallen back</td></tr>

@@ -1,8 +1,10 @@
 package no.vakt.check;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import no.vakt.db.NodeState;
+import no.vakt.db.ReadOnlyBypass;
 
 /**
  * Everything the probe gathered, so the rules are pure.
@@ -23,6 +25,8 @@ import no.vakt.db.NodeState;
  * @param roles what besides the states settled the roles (epochs, journal); never null
  * @param nonTransactionalTables the primary's tables in the replicated databases whose engine is not InnoDB;
  *     null when not read
+ * @param readOnlyBypass per node name, the unlocked accounts that can write while read_only=ON; a node is absent
+ *     when they were not read
  */
 public record Observations(
         NodeState primary,
@@ -34,7 +38,16 @@ public record Observations(
         List<TrafficObservation> traffic,
         no.vakt.filesync.FileSyncObservation files,
         RoleEvidence roles,
-        List<TableEngine> nonTransactionalTables) {
+        List<TableEngine> nonTransactionalTables,
+        Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles,
+            List<TableEngine> nonTransactionalTables) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
+                nonTransactionalTables, null);
+    }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets) {
@@ -55,6 +68,7 @@ public record Observations(
         standbyReplicationHosts = standbyReplicationHosts == null ? null : List.copyOf(standbyReplicationHosts);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         nonTransactionalTables = nonTransactionalTables == null ? null : List.copyOf(nonTransactionalTables);
+        readOnlyBypass = readOnlyBypass == null ? Map.of() : Map.copyOf(readOnlyBypass);
     }
 
     /** Primary then standby. */

@@ -36,6 +36,7 @@ public final class Preflight {
             AccountRules::replicationUser,
             AccountRules::wildcardHosts,
             AccountRules::replicationUserOnStandby,
+            ReadOnlyBypassRules::accounts,
             FilterRules::binlogFilters,
             FilterRules::replicationFilters,
             TrafficRules::access,

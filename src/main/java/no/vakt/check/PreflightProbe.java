@@ -16,6 +16,7 @@ import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
+import no.vakt.db.ReadOnlyBypass;
 import no.vakt.detect.LiveRoles;
 import no.vakt.status.LiveRole;
 
@@ -78,7 +79,8 @@ public final class PreflightProbe {
         }
         return new Observations(primary.state, standby.state, primary.replicationHosts, standby.replicationHosts,
                 result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
-                new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables);
+                new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables,
+                readOnlyBypass(primary, standby));
     }
 
     /** The journal breaks a tie only: when neither or both nodes are writable and replicate from nobody. */
@@ -86,7 +88,16 @@ public final class PreflightProbe {
         return (LiveRole.of(a) == LiveRole.PRIMARY) == (LiveRole.of(b) == LiveRole.PRIMARY);
     }
 
-    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch, List<TableEngine> nonTransactionalTables) {}
+    private record Inspected(NodeState state, List<String> replicationHosts, Long epoch, List<TableEngine> nonTransactionalTables,
+            List<ReadOnlyBypass.Bypass> readOnlyBypass) {}
+
+    private static Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass(Inspected... nodes) {
+        Map<String, List<ReadOnlyBypass.Bypass>> out = new LinkedHashMap<>();
+        for (Inspected i : nodes) {
+            if (i.readOnlyBypass != null) out.put(i.state.node().name(), i.readOnlyBypass);
+        }
+        return out;
+    }
 
     private Inspected inspect(VaktConfig config, Node node) {
         try (DbSession db = inspector.open(node)) {
@@ -95,9 +106,10 @@ public final class PreflightProbe {
             // not one per node read. (With no writable node, the roles are the finding to fix first.)
             List<TableEngine> tables = LiveRole.of(state) == LiveRole.PRIMARY
                     ? nonTransactionalTables(db, config.replication().databases()) : null;
-            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db), tables);
+            return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db), tables,
+                    readOnlyBypass(db));
         } catch (SQLException e) {
-            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null, null);
+            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null, null, null);
         }
     }
 
@@ -126,6 +138,15 @@ public final class PreflightProbe {
                 tables.add(new TableEngine(row.get("TABLE_SCHEMA"), row.get("TABLE_NAME"), row.get("ENGINE")));
             }
             return tables;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** The accounts that write through read_only; null when the grants cannot be read (the rule then says nothing). */
+    private static List<ReadOnlyBypass.Bypass> readOnlyBypass(DbSession db) {
+        try {
+            return ReadOnlyBypass.read(db);
         } catch (SQLException e) {
             return null;
         }

@@ -30,7 +30,7 @@ final class ServerRules {
                         ? AdminTlsRules.fix(config, s.node(), tls.get()) // not the network: the admin-tls finding's fix
                         : error.contains("Access denied") || error.contains("secret")
                         ? "check that the account " + m.user() + "@<the address vakt connects from> exists on " + name(s)
-                                + " with the password in " + m.secret() + " and has ALL PRIVILEGES"
+                                + " with the password in " + m.secret() + " and the grants `vakt init` prints (docs/install.md)"
                         : "check that mariadbd runs on " + m.host() + " and listens on port " + m.port()
                                 + " (bind-address, firewall), then run vakt check again";
                 out.add(Finding.error("reachable", name(s), "cannot log in to " + m.address() + " as " + m.user()

@@ -103,8 +103,12 @@ public final class DrillCommand implements Callable<Integer> {
         if (discardErrant && !rejoin) throw new UsageException("--discard-errant goes with --rejoin");
         String kind = fault != null ? fault : cfg.drills().fault();
         Clock clock = Clock.systemUTC();
+        // With its own monitor the drill fails over itself: it holds the cluster, and refuses beside vakt run. With
+        // --monitor external the running vakt run (which holds it) does the acting.
         // Resources close in reverse: queued alerts (the drill's result among them) go out before the journal closes.
-        try (Journal journal = new Journal(journalPath, clock);
+        try (no.vakt.journal.ClusterLock lock = monitor == Drill.MonitorMode.OWN
+                        ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null;
+                Journal journal = new Journal(journalPath, clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out, alerts)
                     .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));

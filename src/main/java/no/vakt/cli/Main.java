@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Disaster recovery for MySQL/MariaDB web stacks: replicate, watch, fail over, prove it.",
         subcommands = {
+            InitCommand.class,
             ConfigCommand.class,
             CheckCommand.class,
             StatusCommand.class,
@@ -27,11 +28,21 @@ import picocli.CommandLine.Command;
             DrillCommand.class,
             AlertCommand.class,
             SyncCommand.class,
+            PauseCommand.class,
+            ResumeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Global (any subcommand takes it too): see {@link Logging}. */
+    @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:VAKT_LOG_FORMAT:-text}",
+            description = "Logs as text or json, one dated event a line (default: $VAKT_LOG_FORMAT, else text)")
+    void logFormat(Logging.Format format) {
+        Logging.configure(format);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -50,9 +50,20 @@ public final class PromoteCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         VaktConfig cfg = config.load();
         PrintWriter out = spec.commandLine().getOut();
+        // Only an acting promotion needs the cluster; showing the plan reads.
+        boolean acting = confirm && !dryRun;
+        try (ClusterClaim claim = acting ? ClusterClaim.take(journalPath(config, journalFile), "vakt promote") : null) {
+            if (claim != null && claim.daemon().isPresent()) {
+                return claim.handOver(cfg, "api/promote", java.util.Map.of("force", force), java.time.Duration.ofMinutes(10), out);
+            }
+            return promote(cfg, out);
+        }
+    }
+
+    private int promote(VaktConfig cfg, PrintWriter out) {
         try (Journal journal = new Journal(journalPath(config, journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             // Plans and alerts name the commands with this config (and journal), so a pasted command acts on the same cluster.
@@ -62,6 +73,7 @@ public final class PromoteCommand implements Callable<Integer> {
                     new JournalFileSyncDirector(journal, cfg, null), commands);
             FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
             out.print(prepared.plan().render());
+            fenceEnforcement(cfg, prepared.plan().fromNode()).ifPresent(out::println);
             if (dryRun) {
                 out.println("Dry run: nothing changed.");
                 return ExitCodes.OK;
@@ -103,8 +115,21 @@ public final class PromoteCommand implements Callable<Integer> {
 
     /** {@code --journal FILE}, else {@code .vakt/journal.db} in the config file's directory. */
     static Path journalPath(ConfigOption config, Path explicit) {
-        if (explicit != null) return explicit;
-        Path cfg = config.path().toAbsolutePath();
-        return cfg.getParent().resolve(".vakt/journal.db");
+        return no.vakt.failover.planned.VaktFiles.journal(config.path(), explicit);
+    }
+
+    /**
+     * The plan's fence in the server's own terms (which accounts read_only does not stop, locked for the
+     * fence); empty when the old primary does not answer, as the plan then says.
+     */
+    private static java.util.Optional<String> fenceEnforcement(VaktConfig cfg, String from) {
+        var node = from == null ? java.util.Optional.<no.vakt.config.Node>empty() : cfg.node(from);
+        if (node.isEmpty()) return java.util.Optional.empty();
+        try (var db = new no.vakt.db.NodeInspector(cfg.policy().checks().timeout()).open(node.get())) {
+            return java.util.Optional.of("Fence on " + from + ": read_only=ON; "
+                    + no.vakt.db.FenceLocks.enforcement(db, no.vakt.db.FenceLocks.exemptUsers(cfg)));
+        } catch (java.sql.SQLException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -62,7 +62,18 @@ public final class RejoinCommand implements Callable<Integer> {
         if (wait.isZero() || wait.isNegative()) throw new UsageException("--wait: expected a positive duration");
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
+        Path journalPath = VaktFiles.journal(config.path(), journalFile);
+        try (ClusterClaim claim = ClusterClaim.take(journalPath, "vakt rejoin")) {
+            if (claim.daemon().isPresent()) {
+                return claim.handOver(cfg, "api/rejoin", java.util.Map.of("node", node.name(), "discard_errant", discardErrant,
+                        "wait", wait.toMillis() + "ms"), wait.plusMinutes(35), out);
+            }
+            return rejoin(cfg, node, wait, journalPath, clock, out);
+        }
+    }
+
+    private int rejoin(VaktConfig cfg, Node node, Duration wait, Path journalPath, Clock clock, PrintWriter out) throws Exception {
+        try (Journal journal = new Journal(journalPath, clock)) {
             Rejoin.Result r = new Rejoin(journal, clock, cfg.policy().checks().timeout().plusSeconds(2),
                     VaktFiles.errantDir(config.path()), Duration.ofMinutes(30))
                     .run(cfg, node, new Rejoin.Options(discardErrant, wait), out);

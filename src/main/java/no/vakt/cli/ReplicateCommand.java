@@ -36,6 +36,14 @@ public final class ReplicateCommand implements Callable<Integer> {
                     + " needs), or a copy you no longer trust.")
     boolean overwrite;
 
+    @Option(names = "--forget-account-errant",
+            description = "When the standby's errant transactions (GTIDs the primary lacks) only change accounts"
+                    + " (CREATE USER, GRANT... as when Vakt's account was created there without sql_log_bin=0):"
+                    + " RESET MASTER on the standby (its binary log and GTID history, not its data; the accounts"
+                    + " stay), set gtid_slave_pos to the position its data is at, and go on. Refuses, changing"
+                    + " nothing, when any errant transaction does more.")
+    boolean forgetAccountErrant;
+
     @Option(names = "--dry-run", description = "Print the plan and change nothing.")
     boolean dryRun;
 
@@ -55,7 +63,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         BootstrapContext.Limits defaults = BootstrapContext.Limits.DEFAULT;
         var limits = new BootstrapContext.Limits(wait, defaults.semiSyncClient(), seedTimeout, defaults.poll());
         var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits,
-                OperatorCommands.of(config.path(), null).replicate());
+                OperatorCommands.of(config.path(), null).replicate(), forgetAccountErrant);
         try {
             return new ReplicationBootstrap(Clock.systemUTC())
                     .run(cfg, options, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -15,6 +15,8 @@ import no.vakt.filesync.FileSync;
 import no.vakt.server.FileSyncBacklog;
 import no.vakt.traffic.TrafficSwitches;
 import no.vakt.detect.Monitor;
+import no.vakt.failover.RecoveryAction;
+import no.vakt.journal.ClusterLock;
 import no.vakt.journal.Journal;
 import no.vakt.server.VaktServer;
 import picocli.CommandLine.Command;
@@ -49,29 +51,33 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         VaktConfig cfg = config.load();
         Duration duration = durationText == null ? null : duration(durationText);
-        Path journalPath = journalFile != null ? journalFile
-                : config.path().toAbsolutePath().getParent().resolve(".vakt/journal.db");
+        Path journalPath = no.vakt.failover.planned.VaktFiles.journal(config.path(), journalFile);
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
+        // One process acts on a cluster: a second vakt run (or a CLI action under way) makes this one refuse.
+        ClusterLock lock;
+        try {
+            lock = ClusterLock.acquire(journalPath, "vakt run");
+        } catch (ClusterLock.HeldException e) {
+            spec.commandLine().getErr().println("vakt run refused: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
         // Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
-        try (Journal journal = new Journal(journalPath, clock);
+        try (lock; Journal journal = new Journal(journalPath, clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            java.util.function.Consumer<String> print = line -> {
-                synchronized (out) {
-                    out.println(line);
-                    out.flush();
-                }
-            };
+            java.util.function.Consumer<String> print = Logging.events(out);
             var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
             FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
             FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print);
             FailoverRunner runner = watch.runner();
             Monitor monitor = watch.monitor();
             // A failover a crash left half-done is finished or safely stopped before watching again.
-            watch.resumeUnfinished().ifPresent(r -> print.accept("recovered an interrupted failover: "
-                    + r.plan().action() + (r.record() == null ? "" : " (failover " + r.record().id() + " "
-                    + FailoverRunner.label(r.record()) + ")")));
-            var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic);
+            watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
+                    ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
+                    : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
+                            : " (failover " + r.record().id() + " " + FailoverRunner.label(r.record()) + ")")));
+            var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
+                    .errantDir(no.vakt.failover.planned.VaktFiles.errantDir(config.path()));
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
             files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
             VaktServer web = webBuilder.build();
@@ -88,6 +94,8 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 watch.start(); // the monitor, and the retry of a traffic switch left pending
                 web.startForRun(print);
+                // The CLI's promote, switchover, rejoin and traffic apply find this daemon's API here (no secret).
+                if (web.address() != null) lock.advertise(web.url());
                 files.start();
                 if (duration != null) {
                     monitor.awaitClosed(duration);

@@ -1,5 +1,6 @@
 package no.vakt.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.filesync.StatusFile;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalException;
+import no.vakt.maintenance.Maintenance;
+import no.vakt.maintenance.MaintenanceJson;
+import no.vakt.maintenance.Pause;
 import no.vakt.status.StatusJson;
 import no.vakt.status.StatusProbe;
 import no.vakt.status.StatusReport;
@@ -52,7 +56,9 @@ import picocli.CommandLine.Spec;
             "  semi_sync (on|fallback|enabled|off), last_error;",
             "  file_sync (null without files: directories): state, source, target,",
             "  pending_changes, oldest_unsynced_ms, last_success, files_sent,",
-            "  bytes_sent, deletes, rsync_failures, push_failures, directories[]"})
+            "  bytes_sent, deletes, rsync_failures, push_failures, directories[];",
+            "  maintenance (vakt pause, from the journal): paused, since, until,",
+            "  remaining_ms, reason, by, token_role"})
 public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -99,11 +105,14 @@ public final class StatusCommand implements Callable<Integer> {
             Instant now = clock.instant();
             Optional<FileSyncSnapshot> files = StatusFile.read(StatusFile.forConfig(config.path()));
             last = StatusReport.from(cfg, states, now, files);
-            Optional<TrafficState.Pending> traffic = pendingTraffic(cfg, journalPath);
+            FromJournal fromJournal = fromJournal(cfg, journalPath);
+            Optional<TrafficState.Pending> traffic = fromJournal.traffic();
             if (traffic.isPresent()) last = last.withFirstWarning(traffic.get().warning(commands.trafficApply()));
+            Optional<Pause> pause = fromJournal.pause();
+            if (pause.isPresent()) last = last.withFirstWarning(MaintenanceJson.warning(pause.get()));
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json && i > 0) out.println();
-            out.print(render(cfg, last, files, now));
+            out.print(render(cfg, last, files, now, pause));
             if (watch && !json) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
             out.flush();
             if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
@@ -111,24 +120,32 @@ public final class StatusCommand implements Callable<Integer> {
         return last != null && last.allReachable() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now) {
+    private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now,
+            Optional<Pause> pause) {
         if (!json) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
+        if (node instanceof ObjectNode o) {
+            o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, now)));
+        }
         return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
     }
 
+    /** What only the journal knows: a traffic switch left pending, and a maintenance pause in force. */
+    private record FromJournal(Optional<TrafficState.Pending> traffic, Optional<Pause> pause) {}
+
     /**
-     * A traffic switch left pending (the failover promoted, users were not moved): the journal knows it, the
-     * servers cannot show it. Read only when a journal exists (status never creates one); unreadable: stderr.
+     * A traffic switch left pending (the failover promoted, users were not moved) and a maintenance pause
+     * (vakt pause, ending by itself at this clock's now): the journal knows them, the servers cannot show them.
+     * Read only when a journal exists (status never creates one); unreadable: stderr.
      */
-    private Optional<TrafficState.Pending> pendingTraffic(VaktConfig cfg, Path file) {
-        if (!Files.exists(file)) return Optional.empty();
-        try (Journal j = new Journal(file, Clock.systemUTC())) {
-            return TrafficState.pending(j, cfg.cluster());
+    private FromJournal fromJournal(VaktConfig cfg, Path file) {
+        if (!Files.exists(file)) return new FromJournal(Optional.empty(), Optional.empty());
+        try (Journal j = new Journal(file, clock)) {
+            return new FromJournal(TrafficState.pending(j, cfg.cluster()), new Maintenance(j, cfg.cluster(), clock).active());
         } catch (JournalException e) {
-            spec.commandLine().getErr().println("vakt status: " + e.getMessage() + "; a pending traffic switch would"
-                    + " not be shown");
-            return Optional.empty();
+            spec.commandLine().getErr().println("vakt status: " + e.getMessage() + "; a pending traffic switch or a"
+                    + " maintenance pause would not be shown");
+            return new FromJournal(Optional.empty(), Optional.empty());
         }
     }
 

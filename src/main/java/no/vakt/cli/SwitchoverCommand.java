@@ -57,7 +57,18 @@ public final class SwitchoverCommand implements Callable<Integer> {
         Duration timeout = positive(timeoutText);
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
-        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock);
+        Path journalPath = VaktFiles.journal(config.path(), journalFile);
+        try (ClusterClaim claim = ClusterClaim.take(journalPath, "vakt switchover")) {
+            if (claim.daemon().isPresent()) {
+                return claim.handOver(cfg, "api/switchover", java.util.Map.of("timeout", timeout.toMillis() + "ms",
+                        "dry_run", dryRun), timeout.plusMinutes(5), out);
+            }
+            return switchover(cfg, timeout, journalPath, clock, out);
+        }
+    }
+
+    private int switchover(VaktConfig cfg, Duration timeout, Path journalPath, Clock clock, PrintWriter out) throws Exception {
+        try (Journal journal = new Journal(journalPath, clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             // What this prints and alerts names this config (and journal), so a pasted command acts on this cluster.
             OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());

@@ -14,8 +14,8 @@ import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.VaktFiles;
-import no.vakt.filesync.FileSyncDirections;
 import no.vakt.filesync.FileSyncService;
+import no.vakt.filesync.LiveDirection;
 import no.vakt.filesync.Receiver;
 import no.vakt.filesync.StatusFile;
 import no.vakt.filesync.SyncDirection;
@@ -101,7 +101,7 @@ public final class SyncCommand implements Callable<Integer> {
         try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             if (!watch) {
-                SyncDirection d = FileSyncDirections.current(journal, cfg);
+                SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();
                 List<String> problems = FileSyncService.syncOnce(cfg, config.path(), d, clock, alerts, noDeleteGuard, print);
                 problems.forEach(p -> print.accept("problem: " + p));
                 print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
@@ -109,7 +109,7 @@ public final class SyncCommand implements Callable<Integer> {
             }
             Path status = StatusFile.forConfig(config.path());
             Files.createDirectories(status.getParent());
-            try (FileSyncService service = new FileSyncService(cfg, config.path(), () -> FileSyncDirections.current(journal, cfg),
+            try (FileSyncService service = new FileSyncService(cfg, config.path(), LiveDirection.of(cfg, journal, clock, print),
                     clock, alerts, print, noDeleteGuard)) {
                 service.start();
                 if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);

@@ -116,7 +116,7 @@ public final class TrafficCommand implements Runnable {
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             VaktConfig cfg = config.load();
             PrintWriter out = spec.commandLine().getOut();
             if (node != null && cfg.node(node).isEmpty()) {
@@ -128,6 +128,22 @@ public final class TrafficCommand implements Runnable {
                 out.flush();
                 return ExitCodes.OK;
             }
+            Path journalPath = VaktFiles.journal(config.path(), journalFile);
+            try (ClusterClaim claim = ClusterClaim.take(journalPath, "vakt traffic apply")) {
+                // The daemon's API routes only to the live primary: --force stays a local action, refused meanwhile.
+                if (claim.daemon().isPresent() && !force) {
+                    return claim.handOver(cfg, "api/traffic/apply", node == null ? java.util.Map.of()
+                            : java.util.Map.of("node", node), java.time.Duration.ofMinutes(10), out);
+                }
+                if (claim.daemon().isPresent()) {
+                    throw new no.vakt.journal.ClusterLock.HeldException(no.vakt.journal.ClusterLock.fileFor(journalPath),
+                            claim.daemon().get());
+                }
+                return apply(cfg, journalPath, out);
+            }
+        }
+
+        private int apply(VaktConfig cfg, Path journalPath, PrintWriter out) {
             LivePrimaries live = LivePrimaries.of(StatusProbe.forConfig(cfg).inspectAll(cfg));
             String roles = live.roles();
             String target;
@@ -149,7 +165,7 @@ public final class TrafficCommand implements Runnable {
                 target = node;
             }
             Clock clock = Clock.systemUTC();
-            try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
+            try (Journal journal = new Journal(journalPath, clock)) {
                 long epoch = journal.currentEpoch();
                 journal.append(EventKind.OPERATOR_ACTION, cfg.cluster(), target,
                         "vakt traffic apply: point traffic at " + target + (force ? " (--force)" : ""),

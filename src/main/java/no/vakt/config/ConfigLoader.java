@@ -3,12 +3,17 @@ package no.vakt.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -55,25 +60,118 @@ public final class ConfigLoader {
         LocationIndex index = LocationIndex.of(text);
         VaktConfig config;
         ObjectMapper mapper = mapper();
+        ObjectReader reader = mapper.readerFor(VaktConfig.class)
+                .withAttribute(BASE_DIR, baseDir)
+                .withAttribute(AdminTlsDeserializer.FILE, file)
+                .withAttribute(AdminTlsDeserializer.INDEX, index)
+                .withAttribute(AdminTlsDeserializer.DEFAULT, adminTlsDefault(mapper, file, text, baseDir, index));
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<String> unbound = new ArrayList<>();
         try {
-            config = mapper.readerFor(VaktConfig.class)
-                    .withAttribute(BASE_DIR, baseDir)
-                    .withAttribute(AdminTlsDeserializer.FILE, file)
-                    .withAttribute(AdminTlsDeserializer.INDEX, index)
-                    .withAttribute(AdminTlsDeserializer.DEFAULT, adminTlsDefault(mapper, file, text, baseDir, index))
-                    .readValue(text);
+            config = reader.readValue(text);
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof JsonProcessingException syntax) throw syntaxError(file, syntax);
-            throw new ConfigException(List.of(fromMapping(file, e, index)));
+            problems.add(fromMapping(file, e, index));
+            config = bindWithout(mapper, reader, text, e, file, index, problems, unbound);
+            if (config == null) throw new ConfigException(problems);
         } catch (JsonProcessingException e) {
             throw syntaxError(file, e);
         }
         if (config == null) {
             throw single(file, "", "the file is empty; expected a Vakt configuration");
         }
-        List<ConfigProblem> problems = ConfigValidator.validate(config, file, index);
+        for (ConfigProblem p : ConfigValidator.validate(config, file, index)) {
+            if (unbound.stream().noneMatch(u -> follows(p, u))) problems.add(p);
+        }
         if (!problems.isEmpty()) throw new ConfigException(problems);
         return config;
+    }
+
+    /**
+     * Jackson stops at the first value it cannot bind. To report every problem of the file in one run, the
+     * value is taken out of the tree and the rest bound again (a bounded number of times); the validator
+     * then runs over what did bind. Returns null when what is left still cannot be bound.
+     */
+    private static VaktConfig bindWithout(ObjectMapper mapper, ObjectReader reader, String text, JsonMappingException first,
+            Path file, LocationIndex index, List<ConfigProblem> problems, List<String> unbound) {
+        JsonNode tree;
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
+            tree = parser.nextToken() == null ? null : textTree(parser);
+        } catch (IOException e) {
+            return null;
+        }
+        if (tree == null) return null;
+        JsonMappingException e = first;
+        for (int round = 0; round < MAX_UNBOUND; round++) {
+            String field = fromMapping(file, e, index).field();
+            if (!remove(tree, e.getPath())) return null;
+            unbound.add(field);
+            try {
+                return reader.readValue(tree);
+            } catch (JsonMappingException next) {
+                e = next;
+                ConfigProblem p = fromMapping(file, next, index);
+                // A section that no longer binds because a value inside it was taken out says nothing new.
+                if (unbound.stream().noneMatch(u -> u.startsWith(p.field()))) problems.add(p);
+            } catch (IOException other) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static final int MAX_UNBOUND = 100;
+
+    /**
+     * The document as a tree whose scalars keep the text written in the file, as binding straight from the
+     * text does: a tree read the usual way would turn YAML 1.1's {@code NO} (Norway) into false.
+     */
+    private static JsonNode textTree(JsonParser p) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    object.set(name, textTree(p));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) array.add(textTree(p));
+                return array;
+            }
+            case VALUE_NULL -> {
+                return nodes.nullNode();
+            }
+            default -> {
+                return nodes.textNode(p.getText());
+            }
+        }
+    }
+
+    /** Removes the value a binding error points at; false for a path that names no object field. */
+    private static boolean remove(JsonNode tree, List<JsonMappingException.Reference> path) {
+        if (path.isEmpty()) return false;
+        JsonNode parent = tree;
+        for (JsonMappingException.Reference r : path.subList(0, path.size() - 1)) {
+            parent = r.getFieldName() != null ? parent.get(r.getFieldName()) : parent.get(r.getIndex());
+            if (parent == null) return false;
+        }
+        String last = path.get(path.size() - 1).getFieldName();
+        // Array elements stay: removing one would shift the indexes the other problems are named by.
+        if (last == null || !(parent instanceof ObjectNode object) || !object.has(last)) return false;
+        object.remove(last);
+        return true;
+    }
+
+    /** A validator problem that only follows from a value already reported as unbindable. */
+    private static boolean follows(ConfigProblem p, String unbound) {
+        if (p.field().equals(unbound) || p.field().startsWith(unbound + ".") || p.field().startsWith(unbound + "[")) return true;
+        String key = unbound.substring(Math.max(unbound.lastIndexOf('.'), unbound.lastIndexOf(']')) + 1);
+        return !key.isEmpty() && p.message().contains(key + ":");
     }
 
     /**

@@ -25,6 +25,11 @@ final class ConfigValidator {
         sites(c, p);
         replication(c.replication(), p);
         traffic(c, p);
+        String thisNode = c.server().node();
+        if (thisNode != null && c.node(thisNode).isEmpty()) {
+            p.add("server.node", "expected the name of a node in sites (the database next to this daemon); no node '"
+                    + thisNode + "'");
+        }
         return p.list();
     }
 

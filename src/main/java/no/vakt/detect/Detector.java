@@ -19,6 +19,11 @@ import java.util.Optional;
  * therefore relies on the IO thread's receive age (binlog or replication heartbeat events, which the
  * primary sends by itself); the replication heartbeat period must be well below the standby bound.
  *
+ * <p>DOWN, once confirmed, survives the standby's replication being stopped without an error while the
+ * monitor's probes keep failing: that is what a failover attempt that aborted before the promotion leaves
+ * behind (its STOP SLAVE), and it says nothing about the primary being back; the monitor retries the
+ * failover then. An unreachable standby still turns DOWN into UNKNOWN.
+ *
  * <p>One successful probe resets the count and the state to {@link PrimaryHealth#HEALTHY}, so a
  * flapping primary (ok, fail, ok, fail, ...) never reaches the failure threshold. Not thread-safe: one
  * monitor loop owns it.
@@ -65,12 +70,13 @@ public final class Detector {
                 lastEvidence = monitorText + "; " + standbyText;
             } else {
                 Witness w = witness(obs.standby());
+                boolean stillDown = state == PrimaryHealth.DOWN && w == Witness.NO_WITNESS && stoppedWithoutError(obs.standby());
                 next = switch (w) {
                     case SEES_PRIMARY -> PrimaryHealth.UNREACHABLE_FROM_MONITOR;
                     case LOST_PRIMARY -> PrimaryHealth.DOWN;
-                    case NO_WITNESS -> PrimaryHealth.UNKNOWN;
+                    case NO_WITNESS -> stillDown ? PrimaryHealth.DOWN : PrimaryHealth.UNKNOWN;
                 };
-                lastEvidence = monitorText + "; " + standbyText + "; " + conclusion(next);
+                lastEvidence = monitorText + "; " + standbyText + "; " + (stillDown ? STILL_DOWN : conclusion(next));
             }
         }
         if (next == state) return Optional.empty();
@@ -80,6 +86,18 @@ public final class Detector {
     }
 
     private enum Witness { SEES_PRIMARY, LOST_PRIMARY, NO_WITNESS }
+
+    static final String STILL_DOWN = "the standby's replication is stopped without an error, as a failover attempt"
+            + " that stopped before the promotion leaves it: not evidence that the primary is back, still DOWN";
+
+    /**
+     * Reachable, replication stopped, no IO error: what STOP SLAVE leaves, by hand or by a failover attempt
+     * that aborted before the promotion. Once both witnesses confirmed DOWN, this does not undo the verdict:
+     * only the primary answering (or the standby receiving from it again) does.
+     */
+    private static boolean stoppedWithoutError(StandbyProbe s) {
+        return s.reachable() && s.ioThread() == IoThreadState.NO && s.lastIoError().isBlank();
+    }
 
     private Witness witness(StandbyProbe s) {
         if (!s.reachable()) return Witness.NO_WITNESS;
@@ -94,7 +112,7 @@ public final class Detector {
     }
 
     private boolean silentTooLong(StandbyProbe s) {
-        return s.receiveAgeMs() != null && s.receiveAgeMs() > config.standbyBound().toMillis();
+        return s.receiveAgeMs() != null && s.receiveAgeMs() > config.standbyBound(s.heartbeatPeriod()).toMillis();
     }
 
     private String describe(StandbyProbe s) {
@@ -103,7 +121,7 @@ public final class Detector {
         if (!s.lastIoError().isBlank()) b.append(", last IO error '").append(s.lastIoError()).append('\'');
         if (s.receiveAgeMs() != null) {
             b.append(", last received ").append(s.receiveAgeMs()).append(" ms ago (bound ")
-                    .append(config.standbyBound().toMillis()).append(" ms)");
+                    .append(config.standbyBound(s.heartbeatPeriod()).toMillis()).append(" ms)");
         } else {
             b.append(", receive age unknown");
         }

@@ -18,6 +18,20 @@ public interface FailoverTrigger {
     /** The monitor alone lost the primary while the standby still receives from it: alert, never fail over. */
     void unreachableFromMonitor(LiveRoles roles, Transition evidence);
 
+    /**
+     * Whether the failover the last {@link #primaryDown} (or {@link #primaryStillDown}) started stopped
+     * before the point of no return, nothing irreversible done, so that trying again may succeed (a step
+     * that timed out, a standby that was busy). The monitor then calls {@link #primaryStillDown} on a
+     * later tick while the primary stays DOWN, a bounded number of times per outage.
+     */
+    default boolean retryWanted() {
+        return false;
+    }
+
+    /** The primary is still DOWN and {@link #retryWanted()}: start the failover again (no new "down" alert). */
+    default void primaryStillDown(LiveRoles roles, Transition evidence) {
+    }
+
     /** Any other change (SUSPECT, UNKNOWN, back to HEALTHY, a repeated DOWN): for the record and alerts. */
     void stateChanged(LiveRoles roles, Transition transition);
 }

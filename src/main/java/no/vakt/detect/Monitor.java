@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * happened) or the primary turns read-only. A node that did not answer earlier in the same tick is not
  * asked again by that resolution (a black-holed primary would cost a second connect timeout): it counts
  * as unreachable, and the next tick asks again. When both nodes are writable, the one with the lower
- * epoch is fenced ({@link ReturningPrimaryPolicy}); with equal epochs Vakt cannot tell and only alerts.
+ * epoch is fenced ({@link ReturningPrimaryPolicy}); with equal or unreadable epochs the journal's last
+ * promotion decides which one; only without one does Vakt alert and fence nothing.
  *
  * <p>Threads: one scheduler thread runs every tick, every {@code checks.interval} from start to start
  * ({@link TickLoop}: a tick that waited on a timeout does not stretch the cadence, ticks never overlap,
@@ -67,6 +68,8 @@ public final class Monitor implements Closeable {
     public static final String PRIMARY_LAST_WRITE = "primary-last-write";
 
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+    /** Retries of a failover that stopped before the promotion, per outage: bounded, a person looks after that. */
+    static final int MAX_FAILOVER_RETRIES = 3;
 
     private enum Lifecycle { LATENT, STARTED, CLOSED }
 
@@ -96,6 +99,7 @@ public final class Monitor implements Closeable {
     private volatile HeartbeatLoop heartbeat;
     private volatile java.time.Instant lastHeartbeat;
     private boolean downReported;
+    private int failoverRetries;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
 
@@ -225,16 +229,18 @@ public final class Monitor implements Closeable {
         Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();
         Optional<Transition> t = detector.observe(
-                new ClusterObservation(at, primary.probe(), StandbyProbe.from(standby.state(), age)));
+                new ClusterObservation(at, primary.probe(),
+                        StandbyProbe.from(standby.state(), age).withHeartbeatPeriod(standby.heartbeatPeriod())));
         health = detector.state();
         // Published before the trigger runs, so observers see DOWN while a failover is under way.
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
+        boolean retried = t.isEmpty() && retryFailover(r, at);
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
-        if (t.isPresent() || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
+        if (t.isPresent() || retried || rolesMayHaveChanged) resolveRoles(noAnswerThisTick(r, primary, standby));
     }
 
     /**
@@ -254,7 +260,7 @@ public final class Monitor implements Closeable {
 
     /**
      * The receive age is sampled once per interval and moves at least once per replication heartbeat
-     * period (vakt replicate sets 1 s), so a live primary can look up to period + interval silent. When
+     * period (vakt replicate sets 250 ms), so a live primary can look up to period + interval silent. When
      * that reaches the standby bound, a live primary could be read as silent: warn once (silence alone
      * would then be a weak witness; a person should lower MASTER_HEARTBEAT_PERIOD).
      */
@@ -265,7 +271,7 @@ public final class Monitor implements Closeable {
             String line = "WARNING: the standby's replication heartbeat period " + period.toMillis()
                     + " ms plus the check interval reaches the standby bound " + detectorConfig.standbyBound().toMillis()
                     + " ms: a quiet live primary may look silent; set MASTER_HEARTBEAT_PERIOD below "
-                    + detectorConfig.standbyBound().minus(checks.interval()).toMillis() + " ms (vakt replicate uses 1 s)";
+                    + detectorConfig.standbyBound().minus(checks.interval()).toMillis() + " ms (vakt replicate uses 250 ms)";
             emit(line);
             LOG.warn(line);
         }
@@ -303,7 +309,43 @@ public final class Monitor implements Closeable {
         } catch (RuntimeException e) {
             LOG.error("the failover trigger failed on {} -> {}: {}", t.from(), t.to(), e.toString(), e);
         }
-        if (t.to() == PrimaryHealth.HEALTHY) downReported = false;
+        if (t.to() == PrimaryHealth.HEALTHY) {
+            downReported = false;
+            failoverRetries = 0;
+        }
+    }
+
+    /**
+     * The failover started at DOWN stopped before the promotion (nothing irreversible happened) and the
+     * primary is still DOWN: start it again, at most once per tick and {@link #MAX_FAILOVER_RETRIES} times
+     * per outage (a primary seen healthy, or a change of the live roles, starts a new outage). Returns
+     * whether it did.
+     */
+    private boolean retryFailover(LiveRoles r, java.time.Instant at) {
+        if (health != PrimaryHealth.DOWN || !downReported || failoverRetries >= MAX_FAILOVER_RETRIES) return false;
+        boolean wanted;
+        try {
+            wanted = trigger.retryWanted();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!wanted) return false;
+        failoverRetries++;
+        String primary = r.primary().name();
+        String line = "primary " + primary + " still DOWN and a failover is wanted again (one stopped before the promotion,"
+                + " or a maintenance pause ended): retry "
+                + failoverRetries + "/" + MAX_FAILOVER_RETRIES + " (" + detector.lastEvidence() + ")";
+        emit(line);
+        LOG.warn(line);
+        journal(line, primary, Map.of("retry", failoverRetries, "max-retries", MAX_FAILOVER_RETRIES,
+                "evidence", detector.lastEvidence()));
+        try {
+            trigger.primaryStillDown(r, new Transition(at, PrimaryHealth.DOWN, PrimaryHealth.DOWN,
+                    detector.consecutiveFailures(), detector.lastEvidence()));
+        } catch (RuntimeException e) {
+            LOG.error("the failover retry failed: {}", e.toString(), e);
+        }
+        return true;
     }
 
     // ---- live roles ----
@@ -352,39 +394,73 @@ public final class Monitor implements Closeable {
 
     /**
      * Both nodes are writable: the one with the higher epoch keeps the role, the other is fenced. With
-     * equal epochs there is no safe choice: keep the current one, fence nothing, alert loudly.
+     * equal or unreadable epochs the journal's last promotion decides (the node it last recorded as
+     * primary, as crash recovery and {@link LiveRoles#settle} use it); only without such a record (or when it
+     * names neither node) is there no safe choice: keep the current one, fence nothing, alert loudly.
      */
     private Node settleTwoPrimaries(NodeState a, NodeState b) {
         Long ea = epochOf(a.node());
         Long eb = epochOf(b.node());
         if (ea == null || eb == null || ea.longValue() == eb.longValue()) {
-            alertOnce(new Alert(no.vakt.alert.Severity.CRITICAL, config.cluster(), "both nodes are writable",
-                    a.node().name() + " epoch " + ea + ", " + b.node().name() + " epoch " + eb
-                            + ": Vakt cannot tell which one is the primary",
-                    "fence the stale one by hand (SET GLOBAL read_only=ON) and rebuild it as a standby"),
-                    a.node().name());
-            return a.node();
+            Optional<String> holder = journalEpochHolder();
+            String epochs = a.node().name() + " epoch " + ea + ", " + b.node().name() + " epoch " + eb;
+            if (holder.isEmpty() || !(holder.get().equals(a.node().name()) || holder.get().equals(b.node().name()))) {
+                alertOnce(new Alert(no.vakt.alert.Severity.CRITICAL, config.cluster(), "both nodes are writable",
+                        epochs + ", and the journal records no promotion of either: Vakt cannot tell which one is the primary",
+                        "fence the stale one by hand (SET GLOBAL read_only=ON) and rebuild it as a standby"),
+                        a.node().name());
+                return a.node();
+            }
+            boolean aWins = holder.get().equals(a.node().name());
+            return fenceLoser(aWins ? a : b, aWins ? ea : eb, aWins ? b : a, aWins ? eb : ea,
+                    epochs + " (" + (ea == null || eb == null ? "unreadable" : "equal") + "): the journal's last promotion"
+                            + " made " + holder.get() + " the primary; ");
         }
         NodeState winner = ea > eb ? a : b;
         NodeState loser = ea > eb ? b : a;
-        long loserEpoch = Math.min(ea, eb);
-        long clusterEpoch = Math.max(Math.max(ea, eb), journalEpoch());
+        return fenceLoser(winner, Math.max(ea, eb), loser, Math.min(ea, eb), "");
+    }
+
+    /** Fences {@code loser} as the policy says (a returning primary), alerts, and returns the winner. */
+    private Node fenceLoser(NodeState winner, Long winnerEpoch, NodeState loser, Long loserEpoch, String why) {
+        long clusterEpoch = Math.max(Math.max(loserEpoch == null ? 0 : loserEpoch, winnerEpoch == null ? 0 : winnerEpoch),
+                journalEpoch());
         ReturningPrimaryPolicy.Verdict v = ReturningPrimaryPolicy.decide(
                 NodeView.from(loser, loserEpoch), winner.node().name(), clusterEpoch);
         String action = "none";
         if (v.action() == ReturningPrimaryPolicy.Action.KEEP_READ_ONLY) {
             try (DbSession db = prober.inspector().open(loser.node())) {
+                String locks = lockBypassingAccounts(db);
                 int killed = NodeOperations.fence(db);
-                action = "fenced " + loser.node().name() + " (read_only=ON, " + killed + " client connections ended)";
+                action = "fenced " + loser.node().name() + " (read_only=ON, " + killed + " client connections ended; "
+                        + locks + ")";
             } catch (SQLException e) {
                 action = "fencing " + loser.node().name() + " FAILED: " + Errors.describe(e) + "; fence it by hand now";
             }
         }
         if (v.severity() != null) {
             alertOnce(new Alert(v.severity(), config.cluster(), "both nodes are writable: " + loser.node().name()
-                    + " is a returning primary", v.reason(), action), loser.node().name());
+                    + " is a returning primary", why + v.reason(), action), loser.node().name());
         }
         return winner.node();
+    }
+
+    /** Accounts that write through read_only (READ ONLY ADMIN) are locked first; failing that, read_only still goes on. */
+    private String lockBypassingAccounts(DbSession db) {
+        try {
+            return no.vakt.db.FenceLocks.describe(no.vakt.db.FenceLocks.lock(db, no.vakt.db.FenceLocks.exemptUsers(config)),
+                    "locked until a rejoin");
+        } catch (SQLException e) {
+            return "locking the accounts that bypass read_only FAILED: " + Errors.describe(e);
+        }
+    }
+
+    private Optional<String> journalEpochHolder() {
+        try {
+            return journal.epochHolder();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private Long epochOf(Node node) {
@@ -428,6 +504,7 @@ public final class Monitor implements Closeable {
         health = detector.state();
         receiveAge.reset();
         downReported = false;
+        failoverRetries = 0;
         ReplicationWatch before = replication;
         if (before != null && previous != null && before.condition() != ReplicationWatch.Condition.HEALTHY
                 && !previous.standby().equals(next.standby())) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code Gtid_IO_Pos}) last changed between two samples.
  *
  * <p>Replication heartbeat events flow from the primary to the standby by themselves (vakt replicate
- * sets {@code MASTER_HEARTBEAT_PERIOD=1}), so the counter moves at least once a second while the
+ * sets {@code MASTER_HEARTBEAT_PERIOD=0.25}), so the counter moves at least once a second while the
  * primary lives, even when nothing is written and even when the monitor is cut off from the primary.
  * The measured age is therefore at most the heartbeat period plus one sampling interval too old, which
  * the standby bound of {@link DetectorConfig#from} (at least 2 s, at least 3 intervals) tolerates.

@@ -14,6 +14,9 @@ import no.vakt.db.ReplicaStatus;
  * @param receiveAgeMs how long ago the IO thread last received anything from the primary (a binlog
  *     event or a replication heartbeat event), null when unknown. The caller measures it, for example
  *     by noting when {@code Slave_received_heartbeats} or the IO thread's read position last changed.
+ * @param heartbeatPeriod the standby's {@code Slave_heartbeat_period} (MASTER_HEARTBEAT_PERIOD), null when
+ *     unknown: how often a live primary sends something at the least, which sets how soon silence counts
+ *     ({@link DetectorConfig#standbyBound(java.time.Duration)})
  */
 public record StandbyProbe(
         boolean reachable,
@@ -21,7 +24,8 @@ public record StandbyProbe(
         IoThreadState ioThread,
         String lastIoError,
         Long heartbeatLagMs,
-        Long receiveAgeMs) {
+        Long receiveAgeMs,
+        java.time.Duration heartbeatPeriod) {
 
     public StandbyProbe {
         ioThread = ioThread != null ? ioThread : IoThreadState.NO;
@@ -30,11 +34,16 @@ public record StandbyProbe(
 
     public static StandbyProbe unreachable(String error) {
         return new StandbyProbe(false, error == null || error.isBlank() ? "no answer" : error,
-                IoThreadState.NO, "", null, null);
+                IoThreadState.NO, "", null, null, null);
     }
 
     public static StandbyProbe reachable(IoThreadState io, String lastIoError, Long heartbeatLagMs, Long receiveAgeMs) {
-        return new StandbyProbe(true, null, io, lastIoError, heartbeatLagMs, receiveAgeMs);
+        return new StandbyProbe(true, null, io, lastIoError, heartbeatLagMs, receiveAgeMs, null);
+    }
+
+    /** The same probe, with the standby's replication heartbeat period known. */
+    public StandbyProbe withHeartbeatPeriod(java.time.Duration period) {
+        return new StandbyProbe(reachable, error, ioThread, lastIoError, heartbeatLagMs, receiveAgeMs, period);
     }
 
     /** From an inspection of the standby, plus the receive age the caller tracks across probes. */

@@ -174,7 +174,7 @@ public final class Drill {
 
         String drillId = STAMP.format(startedAt);
         Path reportDir = o.reportDir() != null ? o.reportDir()
-                : configFile.toAbsolutePath().getParent().resolve(".vakt").resolve("drills").resolve(drillId);
+                : no.vakt.config.StateDir.forConfig(configFile).resolve("drills").resolve(drillId);
         ServiceResolver resolver = resolver();
         URI healthUrl = oldPrimary.healthUrl();
         int rate = config.drills().writeRate();
@@ -268,6 +268,7 @@ public final class Drill {
             say("measured on " + finalPrimary.name() + ": " + m.acked() + " writes acknowledged, " + m.rpoRows()
                     + " missing");
             if (failedOver && o.rejoin()) rejoinAndSwitchBack(oldPrimary, o);
+            replicationAfterRestore(oldPrimary);
         } finally {
             if (writer != null) writer.close();
             if (reader != null) reader.close();
@@ -571,6 +572,68 @@ public final class Drill {
             restore.add(line);
             say(line);
         }
+    }
+
+    /** How long the restore waits for a standby's replication threads to run again. */
+    private static final Duration REPLICATION_RESTART = Duration.ofSeconds(15);
+
+    /**
+     * The restore leaves replication running or says loudly why not. A failover attempt that stopped
+     * before the promotion leaves the standby's threads stopped (its STOP SLAVE ran), without an error:
+     * they are started again. An error, or no read-only node replicating at all, is reported in capitals.
+     */
+    private void replicationAfterRestore(Node oldPrimary) {
+        Node peer = config.peerOf(oldPrimary);
+        NodeState a = inspector.inspect(oldPrimary);
+        NodeState b = inspector.inspect(peer);
+        Optional<NodeState> standby = java.util.stream.Stream.of(b, a)
+                .filter(n -> n.reachable() && n.readOnly() && n.replica().isPresent()).findFirst();
+        if (standby.isEmpty()) {
+            Node idle = LiveRole.of(b) == LiveRole.PRIMARY ? oldPrimary : peer;
+            loudRestore("REPLICATION NOT RUNNING: no read-only node replicates (" + oldPrimary.name() + " "
+                    + LiveRole.of(a).label() + ", " + peer.name() + " " + LiveRole.of(b).label() + "); rebuild "
+                    + idle.name() + " as a standby: " + OperatorCommands.of(configFile, journal.file()).rejoin(idle.name()));
+            return;
+        }
+        Node node = standby.get().node();
+        var r = standby.get().replica().get();
+        if (r.ioThreadRunning() && r.sqlThreadRunning()) return;
+        if (!r.lastError().isEmpty()) {
+            loudRestore("REPLICATION NOT RUNNING on " + node.name() + ": " + r.lastError() + "; fix it, then START SLAVE");
+            return;
+        }
+        try (DbSession db = inspector.open(node)) {
+            db.execute("START SLAVE");
+            long deadline = System.nanoTime() + REPLICATION_RESTART.toNanos();
+            while (System.nanoTime() < deadline) {
+                var now = inspector.inspect(node, db).replica();
+                if (now.isPresent() && now.get().ioThreadRunning() && now.get().sqlThreadRunning()) {
+                    String line = "started replication on " + node.name() + " again (IO " + r.ioRunning() + ", SQL "
+                            + r.sqlRunning() + " before, stopped without an error, as a failover attempt that stopped"
+                            + " before the promotion leaves it)";
+                    restore.add(line);
+                    mark(clock.instant(), "restore", line);
+                    say(line);
+                    return;
+                }
+                Thread.sleep(TICK.toMillis());
+            }
+            var last = inspector.inspect(node, db).replica();
+            loudRestore("REPLICATION NOT RUNNING on " + node.name() + " " + REPLICATION_RESTART.toSeconds()
+                    + " s after START SLAVE: " + last.map(x -> "IO " + x.ioRunning() + ", SQL " + x.sqlRunning()
+                            + (x.lastError().isEmpty() ? "" : ", " + x.lastError())).orElse("no replication configured"));
+        } catch (SQLException e) {
+            loudRestore("REPLICATION NOT RUNNING on " + node.name() + ": START SLAVE failed: " + Errors.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loudRestore("REPLICATION NOT CHECKED on " + node.name() + ": interrupted");
+        }
+    }
+
+    private void loudRestore(String line) {
+        restore.add(line);
+        mark(clock.instant(), "restore", line);
+        say(line);
     }
 
     // ---- helpers ----

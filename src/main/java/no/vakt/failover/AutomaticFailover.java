@@ -1,12 +1,19 @@
 package no.vakt.failover;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
+import no.vakt.alert.AlertSink;
+import no.vakt.alert.Severity;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.FailoverTrigger;
 import no.vakt.detect.LiveRoles;
 import no.vakt.detect.PrimaryHealth;
 import no.vakt.detect.Transition;
+import no.vakt.maintenance.Pause;
+import no.vakt.journal.FailoverOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * Connects the monitor to the failover runner: a confirmed DOWN runs the planner with an automatic
  * trigger (which, by the policy's mode, promotes, waits for an operator, or only notifies); every
  * transition also goes to the alerting trigger. The last heartbeat the monitor wrote bounds the data
- * loss estimate, instead of assuming the dead primary kept writing until now.
+ * loss estimate, instead of assuming the dead primary kept writing until now. While maintenance mode is on
+ * ({@code vakt pause}) a DOWN only alerts: the runner is not asked at all; when the pause ends and the primary
+ * is still DOWN, the failover runs then. A run that aborted before the point of no return is wanted again
+ * ({@link #retryWanted()}): the monitor retries it while the primary stays DOWN.
  */
 public final class AutomaticFailover implements FailoverTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(AutomaticFailover.class);
@@ -24,27 +34,86 @@ public final class AutomaticFailover implements FailoverTrigger {
     private final FailoverTrigger alerts;
     private final Supplier<Instant> lastHeartbeatWritten;
     private final java.util.function.Consumer<String> out;
+    private final Supplier<Optional<Pause>> pause;
+    private final AlertSink sink;
+    /** The last run aborted before PROMOTE_STANDBY finished: nothing irreversible, a retry may succeed. */
+    private volatile boolean abortedBeforePromotion;
+    /** A DOWN came while paused: when the pause ends with the primary still DOWN, the failover runs then. */
+    private volatile boolean deferredByPause;
 
+    /**
+     * @param pause the maintenance pause in force now, read at each DOWN
+     * @param sink where the "paused" alert goes (instead of the alerting trigger's usual DOWN alert)
+     */
     public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
-            Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out) {
+            Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out,
+            Supplier<Optional<Pause>> pause, AlertSink sink) {
         this.config = config;
         this.runner = runner;
         this.alerts = alerts;
         this.lastHeartbeatWritten = lastHeartbeatWritten;
         this.out = out;
+        this.pause = pause;
+        this.sink = sink;
     }
 
     @Override
     public void primaryDown(LiveRoles roles, Transition evidence) {
+        Optional<Pause> paused = pausedNow();
+        if (paused.isPresent()) {
+            String action = "paused: no automatic failover (" + paused.get().describe() + ")";
+            LOG.warn("primary {} down; {}", roles.primary().name(), action);
+            out.accept("primary " + roles.primary().name() + " down; " + action);
+            sink.send(new Alert(Severity.CRITICAL, config.cluster(), "primary " + roles.primary().name() + " down",
+                    evidence.evidence(), action + "; `vakt promote` still works", AlertKind.PRIMARY_DOWN,
+                    roles.primary().name()));
+            deferredByPause = true;
+            return;
+        }
         alerts.primaryDown(roles, evidence);
+        runFailover(roles);
+    }
+
+    @Override
+    public boolean retryWanted() {
+        return abortedBeforePromotion || (deferredByPause && pausedNow().isEmpty());
+    }
+
+    @Override
+    public void primaryStillDown(LiveRoles roles, Transition evidence) {
+        if (pausedNow().isPresent()) {
+            deferredByPause = true;
+            abortedBeforePromotion = false;
+            return;
+        }
+        String why = deferredByPause ? "the maintenance pause ended" : "the last attempt stopped before the promotion";
+        deferredByPause = false;
+        out.accept("failover: retrying, " + why + " and " + roles.primary().name() + " is still DOWN");
+        runFailover(roles);
+    }
+
+    private void runFailover(LiveRoles roles) {
+        abortedBeforePromotion = false;
         try {
             // The monitor's live roles, not the config's role: fields (stale after a failover).
             FailoverRunner.Outcome outcome =
                     runner.run(FailoverRunner.Request.automatic(PrimaryHealth.DOWN, lastHeartbeatWritten.get(), roles));
+            abortedBeforePromotion = outcome.execution() != null
+                    && outcome.execution().outcome() == FailoverOutcome.ABORTED && !outcome.execution().promoted();
             out.accept("failover: " + outcome.plan().decision() + System.lineSeparator() + outcome.renderSteps().stripTrailing());
         } catch (RuntimeException e) {
             LOG.error("failover could not run: {}", e.getMessage(), e);
             out.accept("failover could not run: " + e.getMessage());
+        }
+    }
+
+    /** An unreadable journal must not block a failover: it counts as not paused (and is logged). */
+    private Optional<Pause> pausedNow() {
+        try {
+            return pause.get();
+        } catch (RuntimeException e) {
+            LOG.error("could not read the maintenance pause, failing over as if not paused: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 

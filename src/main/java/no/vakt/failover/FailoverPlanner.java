@@ -143,7 +143,8 @@ public final class FailoverPlanner {
 
     private static List<PlannedStep> steps(PlanInput in, String from, String to, long newEpoch, boolean enforceRpo) {
         String fence = in.oldPrimaryReachable()
-                ? "on " + from + ": read_only=ON and super_read_only=ON where supported, kill client connections;"
+                ? "on " + from + ": lock the application accounts that bypass read_only (READ ONLY ADMIN, e.g. ALL PRIVILEGES:"
+                        + " MariaDB has no super_read_only), read_only=ON, kill client connections;"
                         + " then the fencing command if configured"
                 : from + " does not answer, so SQL fencing is skipped; run the fencing command if configured";
         return List.of(

@@ -32,9 +32,12 @@ import no.vakt.failover.steps.StepNodes;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverOwner;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Composes a failover: observe both nodes (I/O), plan (pure {@link FailoverPlanner}), and, when the
@@ -54,6 +57,7 @@ import no.vakt.traffic.TrafficSwitch;
  * {@link #onTrafficPending}).
  */
 public final class FailoverRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverRunner.class);
     private final VaktConfig config;
     private final Journal journal;
     private final Clock clock;
@@ -92,9 +96,13 @@ public final class FailoverRunner {
         }
     }
 
-    /** Both nodes as seen before planning; epochs are null when the node has none or does not answer. */
+    /**
+     * Both nodes as seen before planning; epochs are null when the node has none or does not answer.
+     * {@code primaryNoAnswer}: the connection-level failure (SQLState 08xxx) of the look at the primary, null
+     * when it answered or failed otherwise; the run's FENCE_OLD_PRIMARY relies on it instead of waiting again.
+     */
     public record Observation(Instant at, NodeState primary, Long primaryEpoch, NodeState standby, Long standbyEpoch,
-            PrimaryHealth health, String healthEvidence) {
+            PrimaryHealth health, String healthEvidence, String primaryNoAnswer) {
         public Node primaryNode() {
             return primary.node();
         }
@@ -271,7 +279,7 @@ public final class FailoverRunner {
                                 + ", epoch " + plan.newEpoch() + "); the outcome follows",
                         AlertKind.FAILOVER_STARTED, plan.toNode()));
                 Instant lastWrite = prepared.primaryLastWrite();
-                ExecutionResult result = executor(Optional.ofNullable(lastWrite)).start(plan, lastWrite);
+                ExecutionResult result = executor(Optional.ofNullable(lastWrite), prepared.observation()).start(plan, lastWrite);
                 afterRun(result, plan.cluster());
                 return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));
             }
@@ -292,6 +300,12 @@ public final class FailoverRunner {
         Optional<FailoverRecord> running = journal.unfinishedFailover();
         if (running.isEmpty()) return Optional.empty();
         FailoverRecord f = running.get();
+        Optional<String> ownerActive = activeOwner(f);
+        if (ownerActive.isPresent()) {
+            LOG.warn("failover {} is still run by {}: not adopted", f.id(), ownerActive.get());
+            return Optional.of(new Recovery(new RecoveryPlan(f.id(), List.of(), RecoveryAction.LEFT_TO_OWNER, null,
+                    "still run by " + ownerActive.get()), null, f));
+        }
         Node old = nodeOf(f.fromNode());
         Node target = nodeOf(f.toNode());
         Seen oldSeen = look(old);
@@ -324,7 +338,7 @@ public final class FailoverRunner {
                 + ": " + plan.action() + (plan.resumeFrom() == null ? "" : " " + plan.resumeFrom()),
                 Map.of("reason", plan.reason(), "fenced", plan.fenceFirst()));
         // The bound the interrupted run checked against, not "now": the crash must not count as data loss.
-        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()));
+        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()), null);
         ExecutionResult result = null;
         if (plan.action() == RecoveryAction.RESUME_FROM) {
             result = executor.resume(f, plan.resumeFrom());
@@ -338,6 +352,19 @@ public final class FailoverRunner {
             }
         }
         return Optional.of(new Recovery(plan, result, journal.failover(f.id()).orElse(null)));
+    }
+
+    /**
+     * Who still runs {@code f}, when that is another live process (or one on another host, which this one
+     * cannot see): such a failover is not adopted. A row without an owner (journaled before owners were) and
+     * one of this process are adopted: the daemon settles before it starts anything of its own.
+     */
+    private Optional<String> activeOwner(FailoverRecord f) {
+        Optional<FailoverOwner> owner = journal.owner(f.id());
+        if (owner.isEmpty() || owner.get().isCurrent()) return Optional.empty();
+        Optional<Boolean> alive = owner.get().alive();
+        if (alive.isPresent() && !alive.get()) return Optional.empty();
+        return Optional.of(owner.get().describe() + (alive.isEmpty() ? ", on another host: settle it there, or by hand" : ""));
     }
 
     private void afterRun(ExecutionResult result, String cluster) {
@@ -395,10 +422,16 @@ public final class FailoverRunner {
         return b.toString();
     }
 
-    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat) {
+    /** @param observation the look that planned this run (null: crash recovery, nothing known before it) */
+    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat, Observation observation) {
         StepNodes nodes = new StepNodes(config, inspector);
+        var checks = config.policy().checks();
+        OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
+        if (observation != null && observation.primaryNoAnswer() != null) {
+            known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswer(), observation.at());
+        }
         return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat, commands));
+                () -> primaryLastHeartbeat, commands, known));
     }
 
     /** The sink journals it (the dispatcher of the commands). */
@@ -428,10 +461,11 @@ public final class FailoverRunner {
             health = d.state();
             evidence = d.lastEvidence();
         }
-        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence);
+        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence, p.noAnswer());
     }
 
-    private record Seen(NodeState state, Long epoch) {}
+    /** @param noAnswer the connection-level failure, null when the node answered or failed otherwise */
+    private record Seen(NodeState state, Long epoch, String noAnswer) {}
 
     /** How far back the journal is searched for the monitor's DOWN event: one outage's worth of events. */
     private static final int DOWN_EVENT_SEARCH = 200;
@@ -484,9 +518,10 @@ public final class FailoverRunner {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db);
             long epoch = NodeOperations.epoch(db);
-            return new Seen(state, epoch == 0 ? null : epoch);
+            return new Seen(state, epoch == 0 ? null : epoch, null);
         } catch (SQLException e) {
-            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null);
+            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null,
+                    StepNodes.connectionLost(e) ? Errors.describe(e) + " [SQLState " + e.getSQLState() + "]" : null);
         }
     }
 

@@ -10,6 +10,7 @@ import no.vakt.detect.AlertingFailoverTrigger;
 import no.vakt.detect.Monitor;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.Journal;
+import no.vakt.maintenance.Maintenance;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
 import no.vakt.traffic.TrafficSwitch;
 
@@ -26,6 +27,8 @@ public final class FailoverWatch implements AutoCloseable {
     private final FailoverRunner runner;
     private final Monitor monitor;
     private final Optional<TrafficRetry> trafficRetry;
+    private final Maintenance maintenance;
+    private final Consumer<String> out;
 
     /** As {@link #FailoverWatch(VaktConfig, Path, Journal, Clock, AlertSink, TrafficSwitch, FileSyncDirector, Consumer)}, the config file unknown. */
     public FailoverWatch(VaktConfig config, Journal journal, Clock clock, AlertSink alerts, TrafficSwitch traffic,
@@ -48,8 +51,11 @@ public final class FailoverWatch implements AutoCloseable {
         OperatorCommands commands = OperatorCommands.of(configFile, journal.file());
         this.runner = new FailoverRunner(config, journal, clock, alerts, traffic, files, commands);
         Monitor[] self = new Monitor[1];
+        this.maintenance = new Maintenance(journal, config.cluster(), clock);
+        this.out = out;
         AutomaticFailover trigger = new AutomaticFailover(config, runner,
-                new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out);
+                new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out,
+                maintenance::active, alerts);
         this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands);
         self[0] = monitor;
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
@@ -78,6 +84,8 @@ public final class FailoverWatch implements AutoCloseable {
 
     /** Starts the monitor and the retry of a pending traffic switch. */
     public FailoverWatch start() {
+        // Said at start, so a pause left in force (vakt pause --for 7d) is not forgotten.
+        maintenance.active().ifPresent(p -> out.accept("automatic failover paused " + p.describe() + "; `vakt resume` ends it"));
         monitor.start();
         trafficRetry.ifPresent(TrafficRetry::start);
         return this;

@@ -7,6 +7,7 @@ import java.util.Map;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
 import no.vakt.journal.StepOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,14 @@ public final class PlanExecutor {
             throw new IllegalArgumentException("the plan says " + plan.decision() + ", not PROCEED");
         }
         long id = journal.beginFailover(plan.toNewFailover());
-        if (primaryLastWrite != null) journal.recordPrimaryLastWrite(id, primaryLastWrite);
+        if (primaryLastWrite != null) {
+            try {
+                journal.recordPrimaryLastWrite(id, primaryLastWrite);
+            } catch (JournalException e) {
+                return abortUnjournaled(StepContext.of(id, plan), StepName.values()[0],
+                        "the old primary's last write could not be journaled (" + e.getMessage() + ")");
+            }
+        }
         return run(StepContext.of(id, plan), StepName.values()[0], false);
     }
 
@@ -90,6 +98,7 @@ public final class PlanExecutor {
             case ABORT_SAFELY -> journal.finishFailover(running.id(), FailoverOutcome.ABORTED,
                     "stopped by crash recovery: " + decision.reason());
             case RESUME_FROM -> throw new AssertionError("checked above");
+            case LEFT_TO_OWNER -> throw new IllegalArgumentException("failover " + running.id() + " is left to its owner");
         }
     }
 
@@ -100,28 +109,37 @@ public final class PlanExecutor {
         String trafficProblem = null;
         for (StepName name : StepName.values()) {
             if (name.compareTo(from) < 0) continue;
-            int seq = journal.stepStarted(ctx.failoverId(), name.name());
+            // A journal that cannot be written (disk full, lock held past its timeout) must not abort the run
+            // outside this handling: before the point of no return nothing runs without a durable start; after
+            // it every step runs and what could not be journaled is kept and written once the journal is back.
+            Journal.StepStart start = journal.stepStartedOrLater(ctx.failoverId(), name.name());
+            if (!start.durable() && !promoted) {
+                return abortUnjournaled(ctx, name, "its start could not be journaled (" + start.problem() + ")");
+            }
             StepResult result;
             try {
                 result = steps.get(name).execute(ctx);
                 if (result == null) result = StepResult.failed("the step returned no result");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                journal.stepFinished(ctx.failoverId(), seq, StepOutcome.FAILED, "interrupted");
+                journal.stepFinishedOrLater(start, StepOutcome.FAILED, "interrupted");
                 LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(), name);
                 return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, "interrupted", promoted, false);
             } catch (Exception e) {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 result = StepResult.failed(msg);
             }
-            journal.stepFinished(ctx.failoverId(), seq, result.outcome(), result.detail());
+            boolean journaled = journal.stepFinishedOrLater(start, result.outcome(), result.detail());
             if (result.outcome() != StepOutcome.FAILED) {
                 if (name == StepName.PROMOTE_STANDBY) promoted = true;
+                if (!journaled && !promoted) {
+                    return abortUnjournaled(ctx, name, "it ran, but its end could not be journaled");
+                }
                 continue;
             }
             String detail = name + " failed" + (result.detail() == null ? "" : ": " + result.detail());
             if (!promoted) {
-                journal.finishFailover(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+                journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
                 return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
             }
             // Past the point of no return: note it and run the remaining steps (BUMP_EPOCH above all).
@@ -137,15 +155,23 @@ public final class PlanExecutor {
         if (!failures.isEmpty()) {
             String detail = String.join("; ", failures) + (trafficProblem == null ? "" : "; traffic: " + trafficProblem)
                     + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran";
-            journal.finishFailover(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+            journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, firstFailure, detail, true, false);
         }
         if (trafficProblem != null) {
             String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + roles + "; " + trafficProblem;
-            journal.finishFailover(ctx.failoverId(), FailoverOutcome.COMPLETED, summary);
+            journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.COMPLETED, summary);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, summary, true, true);
         }
-        journal.finishFailover(ctx.failoverId(), FailoverOutcome.COMPLETED, roles);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.COMPLETED, roles);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
+    }
+
+    /** Before the point of no return without a durable journal: stop, nothing irreversible happened. */
+    private ExecutionResult abortUnjournaled(StepContext ctx, StepName name, String why) {
+        String detail = name + ": the journal cannot be written, " + why + "; stopped before the promotion";
+        LOG.error("failover {}: {}", ctx.failoverId(), detail);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
     }
 }

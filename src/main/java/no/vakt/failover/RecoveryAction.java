@@ -7,5 +7,7 @@ public enum RecoveryAction {
     /** Everything already happened; only the journal entry is missing. */
     MARK_COMPLETED,
     /** Stop here, leave no writable stale node, alert: a person takes over. */
-    ABORT_SAFELY
+    ABORT_SAFELY,
+    /** Not adopted: the process that runs it is still alive (or on another host); it settles it itself. */
+    LEFT_TO_OWNER
 }

@@ -5,7 +5,7 @@ package no.vakt.failover;
  * stores a step by {@link #name()}.
  */
 public enum StepName {
-    /** Stop the old primary taking writes: read_only/super_read_only, kill client connections, fencing command. */
+    /** Stop the old primary taking writes: lock the accounts that bypass read_only, read_only=ON (MariaDB has no super_read_only), kill client connections, fencing command. */
     FENCE_OLD_PRIMARY,
     /** Let the standby apply everything it already received, bounded by {@code max-apply-wait}. */
     APPLY_RELAY_LOG,

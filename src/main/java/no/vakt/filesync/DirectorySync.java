@@ -93,8 +93,10 @@ final class DirectorySync implements Closeable {
     private volatile Instant deleteGuardSince;
     private volatile String lastError;
     private volatile int consecutiveFailures;
-    /** Whether file-sync-behind went out and file-sync-caught-up has not; touched by the poller only. */
+    /** Past max-behind (with hysteresis), FAILING (until a success), and the alert sent for them; poller only. */
     private boolean behind;
+    private boolean failingSeen;
+    private Severity alerted;
     /** When a delete guard re-check is due (deletions held back and the source changed); pusher only. */
     private Instant recheckDue;
     private Duration lastPreview = Duration.ZERO;
@@ -153,6 +155,9 @@ final class DirectorySync implements Closeable {
         return reconcile("one-shot");
     }
 
+    /** Test seam: runs between a reconcile's dry run and its real run (where deletions can slip in). */
+    volatile Runnable beforeMirror = () -> { };
+
     /** Test switch: hold the watcher's events (they pile up as behind a slow consumer). */
     void holdEvents(boolean hold) {
         TreeWatcher w = watcher;
@@ -171,29 +176,44 @@ final class DirectorySync implements Closeable {
     }
 
     /**
-     * Every second, from the service's poller: the "behind" alert (raised once when the oldest unsynced
-     * change is older than {@code files.max-behind}, cleared below half of it, so a backlog hovering at
-     * the bound does not alert every second), and the delete guard's state as the shared file has it (another
-     * process may have held or released deletions).
+     * Every second, from the service's poller: the file-sync-behind alert and the delete guard's state as the
+     * shared file has it (another process may have held or released deletions). The alert escalates once per
+     * episode: WARNING when the oldest unsynced change is older than {@code files.max-behind} or the directory
+     * turned FAILING (the target keeps refusing: full, read-only, no permission, unreachable), CRITICAL when
+     * both (changes that cannot arrive and would be missing after a failover now). Behind clears below half
+     * of max-behind (a backlog hovering at the bound does not alert every second), failing at the next
+     * success; then one file-sync-caught-up.
      */
     void tick() {
         Instant now = clock.instant();
         refreshGuard();
         Duration age = pending.oldestAge(now);
         Duration bound = config.maxBehind();
-        if (!behind && age.compareTo(bound) > 0) {
-            behind = true;
+        if (!behind && age.compareTo(bound) > 0) behind = true;
+        else if (behind && age.compareTo(bound.dividedBy(2)) <= 0) behind = false;
+        int failures = consecutiveFailures;
+        if (!failingSeen && failures >= FAILING_AFTER) failingSeen = true;
+        else if (failingSeen && failures == 0) failingSeen = false;
+        Severity want = behind && failingSeen ? Severity.CRITICAL : behind || failingSeen ? Severity.WARNING : null;
+        if (want != null && (alerted == null || !alerted.atLeast(want))) {
+            alerted = want;
             String err = lastError;
-            alerts.send(new Alert(Severity.WARNING, cluster, "file sync to " + target.node() + " behind: the oldest unsynced"
-                    + " change in " + source + " is " + Durations.format(age.withNanos(0)) + " old",
-                    pending.size() + " change(s) pending, " + state + (err == null ? "" : ", last error: " + err)
+            String event = behind
+                    ? "file sync to " + target.node() + " behind" + (failingSeen ? " and failing" : "") + ": the oldest"
+                            + " unsynced change in " + source + " is " + Durations.format(age.withNanos(0)) + " old"
+                    : "file sync to " + target.node() + " failing: " + source;
+            alerts.send(new Alert(want, cluster, event,
+                    pending.size() + " change(s) pending, " + state
+                            + (failures > 0 ? ", " + failures + " failure(s) in a row" : "")
+                            + (err == null ? "" : ", last error: " + err)
                             + ", last success " + (lastSuccess == null ? "never" : lastSuccess.toString())
                             + " (files.max-behind " + Durations.format(bound) + ")",
-                    "Vakt keeps retrying; these files would be missing on " + target.node() + " after a failover now."
-                            + " Check ssh to " + target.display() + ", the disk there, and `vakt status`",
+                    "Vakt keeps retrying (every " + Durations.format(MAX_BACKOFF) + " at most); these files would be"
+                            + " missing on " + target.node() + " after a failover now. Check ssh to " + target.display()
+                            + ", the disk there (space, permissions, read-only), and `vakt status`",
                     AlertKind.FILE_SYNC_BEHIND, target.node()));
-        } else if (behind && age.compareTo(bound.dividedBy(2)) <= 0) {
-            behind = false;
+        } else if (want == null && alerted != null) {
+            alerted = null;
             alerts.send(new Alert(Severity.INFO, cluster, "file sync to " + target.node() + " caught up: " + source,
                     "the oldest unsynced change is " + Durations.format(age.withNanos(0)) + " old", "",
                     AlertKind.FILE_SYNC_CAUGHT_UP, target.node()));
@@ -236,6 +256,9 @@ final class DirectorySync implements Closeable {
                         failed("reconcile (" + rec.reason() + ") failed: " + e.getMessage(), true);
                         pending.retry(rec);
                         pause();
+                    } catch (RuntimeException | Error e) {
+                        pending.retry(rec); // asked for again: an Error must not cost the reconcile
+                        throw e;
                     }
                     continue;
                 }
@@ -255,6 +278,17 @@ final class DirectorySync implements Closeable {
                     push(batch.paths());
                     pending.done();
                     succeeded();
+                } catch (RuntimeException | Error e) {
+                    pushFailures.incrementAndGet();
+                    pending.restore(batch.paths(), batch.oldest()); // never lost: a change not delivered stays pending
+                    closeClient();
+                    throw e;
+                } catch (Refused e) {
+                    // The session is fine, the target is not (full, read-only, refusing): same session, after the backoff.
+                    pushFailures.incrementAndGet();
+                    pending.restore(e.paths, batch.oldest());
+                    failed("push failed: " + e.getMessage(), false);
+                    pause();
                 } catch (IOException e) {
                     pushFailures.incrementAndGet();
                     pending.restore(batch.paths(), batch.oldest());
@@ -264,7 +298,8 @@ final class DirectorySync implements Closeable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Never silently: an Error (OutOfMemoryError...) is logged, shown in status and retried like a failure.
                 failed("file sync error: " + e, false);
                 try {
                     pause();
@@ -313,8 +348,26 @@ final class DirectorySync implements Closeable {
         DeleteGuard.Decision decision = DeleteGuard.decide(root, preview.targetFiles(), preview.deletions(),
                 DeleteGuard.inWindow(before.deleted(), now, limits.window()), limits, guardDisabled, before.hold(), true, now);
         if (!decision.allowed()) record(decision, 0, before); // held before anything runs, even if rsync fails
-        Rsync.Result r = rsync.mirror(source, targetDir, decision.allowed(), saveDir);
+        // Bounded by the verdict: what was deleted between the dry run and this run is left for the next one.
+        long maxDelete = !decision.allowed() ? Rsync.NO_DELETE : guardDisabled ? Rsync.UNLIMITED : preview.deleteEntries();
+        beforeMirror.run();
+        Rsync.Result r;
+        String partial = null;
+        try {
+            r = rsync.mirror(source, targetDir, maxDelete, saveDir);
+        } catch (Rsync.Failed e) {
+            // Held back, a directory that became a file cannot change without deleting: rsync says so (23).
+            // The rest was copied; that entry waits for the release, and pushes go on meanwhile.
+            if (decision.allowed() || e.code != Rsync.Failed.PARTIAL) throw e;
+            r = new Rsync.Result(0, 0, 0, false);
+            partial = "reconcile incomplete while deletions are held back: " + e.getMessage();
+        }
         if (decision.allowed()) record(decision, r.deleted(), before);
+        if (r.deleteLimitReached()) {
+            log.accept("file sync " + source + ": more deletions appeared during the reconcile than its dry run counted;"
+                    + " they wait for the next one, through the delete guard");
+            pending.requestCheck("deletions appeared during a reconcile");
+        }
         if (saveDir != null) log.accept("file sync " + source + ": what only " + target.node() + " had is kept in "
                 + targetDir.resolve(saveDir));
         saveDir = null;
@@ -323,7 +376,7 @@ final class DirectorySync implements Closeable {
         deletes.addAndGet(r.deleted());
         targetFiles = preview.sourceFiles() + (decision.allowed() ? 0 : preview.deletions());
         lastReconcile = clock.instant();
-        lastError = null;
+        lastError = partial;
         log.accept("file sync " + source + ": reconcile (" + reason + ") sent " + r.files() + " file(s), " + r.bytes()
                 + " bytes, deleted " + r.deleted() + (decision.allowed() ? "" : "; " + decision.reason()));
         return r;
@@ -399,6 +452,25 @@ final class DirectorySync implements Closeable {
     private record Classified(List<String> dirs, List<String> links, List<String> files, List<String> large,
             List<String> removes) {}
 
+    /**
+     * What the receiver would not do in one push: the paths go back to pending and are retried after the
+     * backoff (ssh stays up: the session is fine, the target is not), and the push counts as failed.
+     */
+    static final class Refused extends IOException {
+        final Set<String> paths;
+
+        Refused(Set<String> paths, String message) {
+            super(message);
+            this.paths = paths;
+        }
+    }
+
+    /** Paths the receiver failed or answered REPLACE for, within one push. */
+    private static final class Answers {
+        final Map<String, String> failed = new java.util.TreeMap<>();
+        final Set<String> replace = new TreeSet<>();
+    }
+
     private void push(Set<String> paths) throws IOException {
         if (targetFiles < 0) {
             pending.requestReconcile("first push", clock.instant());
@@ -406,25 +478,31 @@ final class DirectorySync implements Closeable {
         }
         Classified c = classify(paths);
         ReceiverClient rc = client();
-        List<Op> ops = new ArrayList<>();
-        long bytes = 0;
         List<String> creates = new ArrayList<>(c.dirs());
         creates.addAll(c.links());
         creates.addAll(c.files());
-        creates.sort(null); // parents before children
-        for (String rel : creates) {
-            Op op = read(rel);
-            if (op == null) continue;
-            ops.add(op);
-            if (op instanceof Op.PutFile f) bytes += f.data().length;
-            if (ops.size() >= ReceiverClient.MAX_OPS_PER_EXCHANGE || bytes >= MAX_BYTES_PER_EXCHANGE) {
-                send(rc, ops);
-                ops = new ArrayList<>();
-                bytes = 0;
-            }
+        Answers answers = new Answers();
+        sendCreates(rc, creates, answers);
+        List<String> removes = c.removes();
+        Set<String> replaced = Set.copyOf(answers.replace);
+        if (!replaced.isEmpty()) {
+            // A type change deletes what the target holds at that path: counted and judged like any deletion.
+            removes = new ArrayList<>(replaced);
+            for (String r : c.removes()) if (!under(r, replaced)) removes.add(r);
         }
-        if (!ops.isEmpty()) send(rc, ops);
-        if (!c.removes().isEmpty()) remove(rc, c.removes());
+        boolean removesAllowed = removes.isEmpty() || remove(rc, removes, answers);
+        if (!replaced.isEmpty()) {
+            // Once the old tree is gone, what waited for it goes again (the new file, a new directory's children).
+            List<String> again = new ArrayList<>();
+            for (String f : answers.failed.keySet()) if (under(f, replaced)) again.add(f);
+            again.addAll(replaced);
+            answers.failed.keySet().removeAll(again);
+            answers.replace.clear();
+            // Held back: dropped like held deletions; the reconcile that releases the hold makes the change.
+            if (removesAllowed) sendCreates(rc, again, answers);
+            // Changed type again meanwhile: not delivered, so retried like any refusal.
+            for (String r : answers.replace) answers.failed.putIfAbsent(r, "its type changed again on the target");
+        }
         reconsiderHold();
         if (!c.large().isEmpty()) {
             try {
@@ -437,6 +515,34 @@ final class DirectorySync implements Closeable {
                 throw e;
             }
         }
+        if (!answers.failed.isEmpty()) {
+            Map.Entry<String, String> first = answers.failed.entrySet().iterator().next();
+            throw new Refused(new LinkedHashSet<>(answers.failed.keySet()), target.node() + " refused "
+                    + answers.failed.size() + " path(s), e.g. " + first.getKey() + ": " + first.getValue());
+        }
+    }
+
+    private static boolean under(String path, Set<String> roots) {
+        for (String r : roots) if (path.equals(r) || path.startsWith(r + "/")) return true;
+        return false;
+    }
+
+    private void sendCreates(ReceiverClient rc, List<String> creates, Answers answers) throws IOException {
+        creates.sort(null); // parents before children
+        List<Op> ops = new ArrayList<>();
+        long bytes = 0;
+        for (String rel : creates) {
+            Op op = read(rel);
+            if (op == null) continue;
+            ops.add(op);
+            if (op instanceof Op.PutFile f) bytes += f.length();
+            if (ops.size() >= ReceiverClient.MAX_OPS_PER_EXCHANGE || bytes >= MAX_BYTES_PER_EXCHANGE) {
+                send(rc, ops, answers);
+                ops = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        if (!ops.isEmpty()) send(rc, ops, answers);
     }
 
     /** Looks at each path once; a removed directory's children are covered by its removal. */
@@ -462,10 +568,26 @@ final class DirectorySync implements Closeable {
                 c.removes().add(rel);
                 lastRemoved = rel;
             } catch (IOException e) {
-                lastError = "cannot read " + rel + ": " + e.getMessage();
+                if (underNonDirectory(rel)) {
+                    // ENOTDIR: a directory on the way became a file or a symlink, so this path is gone.
+                    c.removes().add(rel);
+                    lastRemoved = rel;
+                } else {
+                    lastError = "cannot read " + rel + ": " + e.getMessage();
+                }
             }
         }
         return c;
+    }
+
+    /** Whether a parent of {@code rel} (below the source root) exists as something other than a directory. */
+    private boolean underNonDirectory(String rel) {
+        Path parent = Path.of(rel).getParent();
+        for (Path p = parent; p != null; p = p.getParent()) {
+            Path abs = source.resolve(p);
+            if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) return true;
+        }
+        return false;
     }
 
     /** The operation that recreates {@code rel} on the target; null when it vanished meanwhile (its event follows). */
@@ -481,38 +603,49 @@ final class DirectorySync implements Closeable {
             int type = mode & 0170000;
             if (type == 0040000) return new Op.MakeDir(rel, mode, mtime, uid, gid);
             if (type == 0120000) return new Op.PutLink(rel, Files.readSymbolicLink(p).toString(), uid, gid);
-            if ((Long) a.get("size") >= config.largeFileBytes()) {
+            long size = (Long) a.get("size");
+            if (size >= config.largeFileBytes()) {
                 pending.add(rel, clock.instant()); // grew past the limit since classified: rsync it next time
                 return null;
             }
-            // A file still being written is sent as it is now; its next write raises another event.
-            return new Op.PutFile(rel, mode, mtime, uid, gid, Files.readAllBytes(p));
+            // Streamed when sent; a file still being written is sent as it is then, and again after its next write.
+            return new Op.PutFile(rel, p, mode, mtime, uid, gid, size);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            if (underNonDirectory(rel)) return null; // gone with its parent; the removal covers it
+            throw e;
         }
     }
 
-    private void send(ReceiverClient rc, List<Op> ops) throws IOException {
+    private void send(ReceiverClient rc, List<Op> ops, Answers answers) throws IOException {
         List<Op.Ack> acks = rc.exchange(ops);
         for (int i = 0; i < acks.size(); i++) {
             Op.Ack ack = acks.get(i);
             Op op = ops.get(i);
-            if (!ack.ok()) {
-                lastError = op.path() + ": " + ack.error();
-                continue;
-            }
-            if (op instanceof Op.PutFile f) {
-                filesSent.incrementAndGet();
-                bytesSent.addAndGet(f.data().length);
-                targetFiles += ack.value();
-            } else if (op instanceof Op.PutLink) {
-                filesSent.incrementAndGet();
-                targetFiles += ack.value();
+            switch (ack.status()) {
+                case FAILED -> {
+                    answers.failed.put(op.path(), ack.error());
+                    lastError = op.path() + ": " + ack.error();
+                }
+                case REPLACE -> answers.replace.add(op.path());
+                case CHANGED -> pending.add(op.path(), clock.instant());
+                case OK -> {
+                    if (op instanceof Op.PutFile f) {
+                        filesSent.incrementAndGet();
+                        bytesSent.addAndGet(f.length());
+                        targetFiles += ack.value();
+                    } else if (op instanceof Op.PutLink) {
+                        filesSent.incrementAndGet();
+                        targetFiles += ack.value();
+                    }
+                }
             }
         }
     }
 
-    private void remove(ReceiverClient rc, List<String> removes) throws IOException {
+    /** Counts, judges and deletes {@code removes} on the target; false when the delete guard held them back. */
+    private boolean remove(ReceiverClient rc, List<String> removes, Answers answers) throws IOException {
         long wouldDelete = 0;
         for (int i = 0; i < removes.size(); i += ReceiverClient.MAX_OPS_PER_EXCHANGE) {
             List<Op> counts = new ArrayList<>();
@@ -529,7 +662,7 @@ final class DirectorySync implements Closeable {
         if (!decision.allowed()) {
             // The paths are dropped: a reconcile that releases the hold deletes whatever the source still lacks.
             record(decision, 0, before);
-            return;
+            return false;
         }
         long removed = 0;
         for (int i = 0; i < removes.size(); i += ReceiverClient.MAX_OPS_PER_EXCHANGE) {
@@ -541,6 +674,7 @@ final class DirectorySync implements Closeable {
             for (int k = 0; k < acks.size(); k++) {
                 Op.Ack a = acks.get(k);
                 if (!a.ok()) {
+                    answers.failed.put(ops.get(k).path(), a.error());
                     lastError = ops.get(k).path() + ": " + a.error();
                     continue;
                 }
@@ -550,6 +684,7 @@ final class DirectorySync implements Closeable {
             }
         }
         record(decision, removed, before);
+        return true;
     }
 
     private ReceiverClient client() throws IOException {

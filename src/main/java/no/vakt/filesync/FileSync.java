@@ -34,7 +34,7 @@ public final class FileSync implements AutoCloseable {
     public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
             Consumer<String> print) {
         FileSyncService s = !config.files().enabled() ? null
-                : new FileSyncService(config, configFile, () -> FileSyncDirections.current(journal, config), clock, alerts,
+                : new FileSyncService(config, configFile, LiveDirection.of(config, journal, clock, print), clock, alerts,
                         print, false);
         return new FileSync(config, journal, alerts, print, s);
     }

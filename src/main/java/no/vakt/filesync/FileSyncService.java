@@ -126,6 +126,7 @@ public final class FileSyncService implements AutoCloseable {
             Path to = dir.on(target);
             DirectorySync s = new DirectorySync(config.cluster(), dir, from, to, ssh, config.files(), clock, alerts,
                     guardDisabled, guards, print);
+            s.beforeMirror = beforeMirror;
             syncs.add(s);
             if ("rejoin".equals(d.reason())) s.saveTargetOnlyFiles(STAMP.format(clock.instant()));
             s.start();
@@ -170,6 +171,9 @@ public final class FileSyncService implements AutoCloseable {
         return FileSyncSnapshot.of(clock.instant(), state, current, note, dirs, retired, config.files().maxBehind().toMillis());
     }
 
+    /** Test seam for the syncs started from now on: runs between a reconcile's dry run and its real run. */
+    volatile Runnable beforeMirror = () -> { };
+
     /** Test switch: hold the watchers' events, as behind a slow consumer. */
     synchronized void holdEvents(boolean hold) {
         syncs.forEach(s -> s.holdEvents(hold));
@@ -185,8 +189,8 @@ public final class FileSyncService implements AutoCloseable {
             }
             try {
                 apply(direction.get());
-            } catch (RuntimeException e) {
-                LOG.warn("file sync: cannot read the direction: {}", e.getMessage());
+            } catch (RuntimeException | Error e) {
+                LOG.warn("file sync: cannot read the direction: {}", e.toString());
             }
             tick();
             writeStatus();

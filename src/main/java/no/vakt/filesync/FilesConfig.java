@@ -50,6 +50,11 @@ public record FilesConfig(
      */
     static final Duration DEFAULT_MAX_BEHIND = Duration.ofMinutes(1);
     /**
+     * Files below large-file-bytes go through the receiver session, streamed, in exchanges with a
+     * two-minute deadline: beyond 64 MiB one file could not make it on a slow link; rsync takes those.
+     */
+    static final long MAX_LARGE_FILE_BYTES = 64L * 1024 * 1024;
+    /**
      * The delete guard's window: an hour is the default full-sync-interval, so a slow deletion gets at
      * most max-delete-percent of the target per reconcile period, and routine clean-ups of a busy site
      * rarely add up to 20 % within one hour.
@@ -84,7 +89,11 @@ public record FilesConfig(
         if (maxBehind.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("files.max-behind: expected at least 1s");
         }
-        if (largeFileBytes < 1) throw new IllegalArgumentException("files.large-file-bytes: expected a positive number");
+        if (largeFileBytes < 1 || largeFileBytes > MAX_LARGE_FILE_BYTES) {
+            throw new IllegalArgumentException("files.large-file-bytes: expected a number of bytes from 1 to "
+                    + MAX_LARGE_FILE_BYTES + " (64 MiB), got " + largeFileBytes
+                    + "; bigger files go by rsync, which resumes and has no per-exchange deadline");
+        }
         if (maxPending < 100) throw new IllegalArgumentException("files.max-pending: expected at least 100");
     }
 
@@ -100,14 +109,21 @@ public record FilesConfig(
         return ((Configured) directories).configDir;
     }
 
+    /** Vakt's state directory for the config file this section was read from ({@link no.vakt.config.StateDir}). */
+    public Path stateDir() {
+        return ((Configured) directories).stateDir;
+    }
+
     /** The directories as read, and the config file's directory they were read next to. Immutable. */
     private static final class Configured extends AbstractList<SyncDirectory> {
         private final List<SyncDirectory> list;
         private final Path configDir;
+        private final Path stateDir;
 
-        Configured(List<SyncDirectory> list, Path configDir) {
+        Configured(List<SyncDirectory> list, Path configFile) {
             this.list = list == null ? List.of() : List.copyOf(list);
-            this.configDir = configDir;
+            this.configDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+            this.stateDir = configFile == null ? null : no.vakt.config.StateDir.forConfig(configFile);
         }
 
         @Override
@@ -122,19 +138,19 @@ public record FilesConfig(
     }
 
     /**
-     * Reads the list as Jackson would and keeps the config file's directory with it: the loader passes
-     * it to every deserializer as the attribute {@value #BASE_DIR} (relative paths are resolved against it).
+     * Reads the list as Jackson would and keeps the config file with it: the loader passes it to every
+     * deserializer as the attribute {@value #CONFIG_FILE}.
      */
     static final class DirectoriesReader extends JsonDeserializer<List<SyncDirectory>> {
-        /** {@code no.vakt.config.ConfigLoader}'s attribute name for the config file's directory. */
-        static final String BASE_DIR = "vakt.baseDir";
+        /** {@code no.vakt.config.ConfigLoader}'s attribute for the config file (AdminTlsDeserializer.FILE). */
+        static final String CONFIG_FILE = "vakt.file";
 
         @Override
         public List<SyncDirectory> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             JavaType type = ctxt.getTypeFactory().constructCollectionType(List.class, SyncDirectory.class);
             List<SyncDirectory> list = ctxt.readValue(p, type);
-            Object base = ctxt.getAttribute(BASE_DIR);
-            return new Configured(list, base instanceof Path dir ? dir : null);
+            Object file = ctxt.getAttribute(CONFIG_FILE);
+            return new Configured(list, file instanceof Path f ? f : null);
         }
     }
 }

@@ -22,8 +22,8 @@ public final class LayoutFile {
 
     /** The record next to the config {@code config} was read from; empty when that is unknown. */
     public static Optional<LayoutFile> of(VaktConfig config) {
-        Path dir = config.files().configDir();
-        return dir == null ? Optional.empty() : Optional.of(new LayoutFile(dir.resolve(".vakt").resolve(NAME)));
+        Path dir = config.files().stateDir();
+        return dir == null ? Optional.empty() : Optional.of(new LayoutFile(dir.resolve(NAME)));
     }
 
     Path path() {

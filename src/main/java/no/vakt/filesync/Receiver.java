@@ -88,6 +88,13 @@ public final class Receiver {
                 };
                 out.writeByte(Wire.OK);
                 out.writeLong(value);
+            } catch (Replace e) {
+                out.writeByte(Wire.REPLACE);
+                out.writeLong(e.files);
+                out.writeUTF(String.valueOf(e.getMessage()));
+            } catch (EOFException e) {
+                out.flush();
+                return; // the sender went away inside an operation
             } catch (IOException | RuntimeException e) {
                 out.writeByte(Wire.FAILED);
                 out.writeLong(0);
@@ -96,22 +103,54 @@ public final class Receiver {
         }
     }
 
-    /** Reads the whole body first, so a failure never leaves the stream out of step. */
+    /**
+     * Streams the body into a temporary file (never whole into memory) and consumes all of it whatever
+     * fails, so the stream stays in step: a full disk or a refused name fails this file alone.
+     */
     private long file(String rel, DataInputStream in) throws IOException {
         int mode = in.readInt();
         long mtime = in.readLong();
         int uid = in.readInt();
         int gid = in.readInt();
-        int length = in.readInt();
-        byte[] data = in.readNBytes(length);
-        if (data.length != length) throw new EOFException("stream ended inside " + rel);
-        Path dest = resolve(rel);
-        parent(dest);
-        BasicFileAttributes old = attributesOrNull(dest);
-        if (old != null && old.isDirectory()) remove(dest); // a directory became a file
-        Path tmp = dest.resolveSibling(Wire.TEMP_PREFIX + tempTag + "-" + tempCounter.incrementAndGet());
+        long length = in.readLong();
+        IOException failure = null;
+        Path dest = null;
+        Path tmp = null;
+        BasicFileAttributes old = null;
+        OutputStream body = null;
         try {
-            Files.write(tmp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            dest = resolve(rel);
+            parent(dest);
+            old = attributesOrNull(dest);
+            if (old != null && old.isDirectory()) emptyDirectoryOnly(dest, rel); // a directory became a file
+            tmp = dest.resolveSibling(Wire.TEMP_PREFIX + tempTag + "-" + tempCounter.incrementAndGet());
+            body = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            failure = e;
+        }
+        try {
+            byte[] buf = new byte[1 << 16];
+            for (long left = length; left > 0; ) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) throw new EOFException("stream ended inside " + rel);
+                left -= n;
+                if (failure != null) continue;
+                try {
+                    body.write(buf, 0, n);
+                } catch (IOException e) {
+                    failure = e; // ENOSPC, EIO...: keep reading the body, answer FAILED
+                }
+            }
+            boolean complete = in.readBoolean();
+            if (body != null) {
+                try {
+                    body.close();
+                } catch (IOException e) {
+                    if (failure == null) failure = e;
+                }
+            }
+            if (failure != null) throw failure;
+            if (!complete) return 0; // changed while read: the sender sends it again
             if (ownUid < 0) {
                 ownUid = (Integer) Files.getAttribute(tmp, "unix:uid", NOFOLLOW);
                 ownGid = (Integer) Files.getAttribute(tmp, "unix:gid", NOFOLLOW);
@@ -119,11 +158,35 @@ public final class Receiver {
             if (uid != ownUid || gid != ownGid) chown(tmp, uid, gid);
             Files.setAttribute(tmp, "unix:mode", mode & 07777);
             Files.setLastModifiedTime(tmp, FileTime.from(mtime, TimeUnit.NANOSECONDS));
+            if (old != null && old.isDirectory()) remove(dest); // empty, checked above
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (body != null) {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // Reported above when it mattered.
+                }
+            }
+            if (tmp != null) Files.deleteIfExists(tmp);
         }
         return old != null ? 0 : 1;
+    }
+
+    /** Refuses to replace a directory that holds files: that is a deletion, which the sender's guard counts. */
+    private static void emptyDirectoryOnly(Path dest, String rel) throws IOException {
+        long files = count(dest);
+        if (files > 0) throw new Replace(files, rel + " is a directory holding " + files + " file(s) on the target");
+    }
+
+    /** The answer REPLACE: doing the operation would delete {@code files} files, so nothing was done. */
+    static final class Replace extends IOException {
+        final long files;
+
+        Replace(long files, String message) {
+            super(message);
+            this.files = files;
+        }
     }
 
     private static BasicFileAttributes attributesOrNull(Path p) throws IOException {
@@ -143,7 +206,9 @@ public final class Receiver {
 
     private long dir(String rel, int mode, long mtime, int uid, int gid) throws IOException {
         Path dest = resolve(rel);
-        if (Files.exists(dest, NOFOLLOW) && !Files.isDirectory(dest, NOFOLLOW)) Files.delete(dest);
+        if (Files.exists(dest, NOFOLLOW) && !Files.isDirectory(dest, NOFOLLOW)) {
+            throw new Replace(1, rel + " is a file on the target"); // a file became a directory
+        }
         Files.createDirectories(dest);
         attributes(dest, mode, uid, gid);
         Files.setLastModifiedTime(dest, FileTime.from(mtime, TimeUnit.NANOSECONDS));
@@ -154,7 +219,10 @@ public final class Receiver {
         Path dest = resolve(rel);
         Files.createDirectories(dest.getParent());
         boolean existed = Files.exists(dest, NOFOLLOW);
-        if (Files.isDirectory(dest, NOFOLLOW)) remove(dest);
+        if (Files.isDirectory(dest, NOFOLLOW)) {
+            emptyDirectoryOnly(dest, rel); // a directory became a symlink
+            remove(dest);
+        }
         knownDirs.removeIf(d -> d.startsWith(dest));
         Path tmp = dest.resolveSibling(Wire.TEMP_PREFIX + tempTag + "-" + tempCounter.incrementAndGet());
         try {

@@ -80,14 +80,20 @@ final class ReceiverClient implements Closeable {
         if (ops.size() > MAX_OPS_PER_EXCHANGE) throw new IllegalArgumentException("too many operations: " + ops.size());
         ScheduledFuture<?> dog = watch(timeout);
         try {
-            for (Op op : ops) write(op);
+            boolean[] complete = new boolean[ops.size()];
+            for (int i = 0; i < ops.size(); i++) complete[i] = write(ops.get(i));
             out.flush();
             List<Op.Ack> acks = new ArrayList<>(ops.size());
             for (int i = 0; i < ops.size(); i++) {
                 byte status = in.readByte();
                 long value = in.readLong();
                 String error = status == Wire.OK ? null : in.readUTF();
-                acks.add(new Op.Ack(status == Wire.OK, value, error));
+                Op.Status s = switch (status) {
+                    case Wire.OK -> complete[i] ? Op.Status.OK : Op.Status.CHANGED;
+                    case Wire.REPLACE -> Op.Status.REPLACE;
+                    default -> Op.Status.FAILED;
+                };
+                acks.add(new Op.Ack(s, value, error));
             }
             return acks;
         } catch (IOException e) {
@@ -98,7 +104,8 @@ final class ReceiverClient implements Closeable {
         }
     }
 
-    private void write(Op op) throws IOException {
+    /** Writes {@code op}; false when a file's body was not what it was stat'ed as (the receiver discards it). */
+    private boolean write(Op op) throws IOException {
         if (op instanceof Op.PutFile f) {
             out.writeByte(Wire.FILE);
             out.writeUTF(f.path());
@@ -106,8 +113,10 @@ final class ReceiverClient implements Closeable {
             out.writeLong(f.mtimeNanos());
             out.writeInt(f.uid());
             out.writeInt(f.gid());
-            out.writeInt(f.data().length);
-            out.write(f.data());
+            out.writeLong(f.length());
+            boolean complete = streamBody(f);
+            out.writeBoolean(complete);
+            return complete;
         } else if (op instanceof Op.MakeDir d) {
             out.writeByte(Wire.DIR);
             out.writeUTF(d.path());
@@ -128,6 +137,63 @@ final class ReceiverClient implements Closeable {
             out.writeByte(Wire.REMOVE);
             out.writeUTF(r.path());
         }
+        return true;
+    }
+
+    /**
+     * Copies exactly {@code length} bytes of the file through a small buffer, so no file is ever whole in
+     * memory. A file that vanished, shrank or grew since it was stat'ed is padded or cut to the announced
+     * length and reported incomplete: the receiver drops it and its next event sends it again.
+     */
+    private boolean streamBody(Op.PutFile f) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long left = f.length();
+        boolean complete = true;
+        InputStream src = null;
+        try {
+            src = java.nio.file.Files.newInputStream(f.local());
+        } catch (IOException e) {
+            complete = false; // gone or unreadable since it was stat'ed: padded below
+        }
+        try {
+            while (src != null && left > 0) {
+                int n;
+                try {
+                    n = src.read(buf, 0, (int) Math.min(buf.length, left));
+                } catch (IOException e) {
+                    n = -1; // it became a directory, an I/O error: padded below, not sent as complete
+                    complete = false;
+                }
+                if (n < 0) break;
+                out.write(buf, 0, n); // a failure here is the session's: it propagates
+                left -= n;
+            }
+            if (src != null && left == 0 && complete) {
+                try {
+                    if (src.read() >= 0) complete = false; // grew meanwhile
+                } catch (IOException e) {
+                    complete = false;
+                }
+            }
+        } finally {
+            if (src != null) {
+                try {
+                    src.close();
+                } catch (IOException ignored) {
+                    // Only read from.
+                }
+            }
+        }
+        if (left > 0) {
+            complete = false;
+            java.util.Arrays.fill(buf, (byte) 0);
+            while (left > 0) {
+                int n = (int) Math.min(buf.length, left);
+                out.write(buf, 0, n);
+                left -= n;
+            }
+        }
+        return complete;
     }
 
     private ScheduledFuture<?> watch(Duration d) {

@@ -26,6 +26,11 @@ final class Rsync {
     private static final Pattern DELETED = Pattern.compile("Number of deleted files: ([\\d,]+)");
     /** 24: files vanished while rsync ran; the watcher reports them, nothing is lost. */
     private static final int PARTIAL_VANISHED = 24;
+    /** 25: --max-delete stopped deletions (more appeared than the guard judged). */
+    private static final int MAX_DELETE_REACHED = 25;
+
+    static final long UNLIMITED = -1;
+    static final long NO_DELETE = -2;
 
     private final String program;
     private final SshTarget target;
@@ -37,13 +42,15 @@ final class Rsync {
         this.timeout = timeout;
     }
 
-    record Result(long files, long bytes, long deleted) {}
+    /** {@code deleteLimitReached}: rsync skipped deletions beyond what the guard allowed. */
+    record Result(long files, long bytes, long deleted, boolean deleteLimitReached) {}
 
     /**
      * What a reconcile would do, from a dry run that lists every file (-ii): the source's files, the
-     * target's files, and how many of those the reconcile would delete (directories not counted).
+     * target's files, and how many of those the reconcile would delete (directories not counted); rsync's
+     * --max-delete counts directories too: {@code deleteEntries} is files and directories.
      */
-    record Preview(long sourceFiles, long targetFiles, long deletions) {}
+    record Preview(long sourceFiles, long targetFiles, long deletions, long deleteEntries) {}
 
     Preview preview(Path source, Path targetDir) throws IOException {
         List<String> argv = base();
@@ -57,8 +64,10 @@ final class Rsync {
         long sourceFiles = 0;
         long targetFiles = 0;
         long deletions = 0;
+        long deleteEntries = 0;
         for (String line : lines) {
             if (line.startsWith("*deleting")) {
+                deleteEntries++;
                 if (!line.endsWith("/")) {
                     deletions++;
                     targetFiles++;
@@ -72,13 +81,18 @@ final class Rsync {
             // "+++++++++" after the type: the file is new, so the target does not have it yet.
             if (!line.startsWith("+++++++++", 2)) targetFiles++;
         }
-        return new Preview(sourceFiles, targetFiles, deletions);
+        return new Preview(sourceFiles, targetFiles, deletions, deleteEntries);
     }
 
-    /** The whole tree; with {@code delete} also removes what the source no longer has. */
-    Result mirror(Path source, Path targetDir, boolean delete, String saveDir) throws IOException {
+    /**
+     * The whole tree; with {@code maxDelete} >= 0 also removes what the source no longer has, at most that
+     * many entries (what the guard judged in the dry run: deletions appearing since are left for the next
+     * one); {@link #UNLIMITED} deletes everything the source lacks, {@link #NO_DELETE} nothing.
+     */
+    Result mirror(Path source, Path targetDir, long maxDelete, String saveDir) throws IOException {
         List<String> argv = base();
-        if (delete) argv.add("--delete");
+        if (maxDelete != NO_DELETE) argv.add("--delete");
+        if (maxDelete >= 0) argv.add("--max-delete=" + maxDelete);
         if (saveDir != null) {
             argv.add("--backup");
             argv.add("--backup-dir=" + saveDir);
@@ -110,7 +124,18 @@ final class Rsync {
         return a;
     }
 
-    private record Output(List<String> lines) {}
+    private record Output(List<String> lines, int code) {}
+
+    /** rsync ran and failed; {@code code} is its exit status (23: some files or attributes not transferred). */
+    static final class Failed extends IOException {
+        static final int PARTIAL = 23;
+        final int code;
+
+        Failed(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
 
     private Output run(List<String> argv, String stdin) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(false);
@@ -146,11 +171,11 @@ final class Rsync {
             throw new IOException("interrupted while rsync ran");
         }
         int code = p.exitValue();
-        if (code != 0 && code != PARTIAL_VANISHED) {
-            throw new IOException("rsync exit " + code + ": " + err.text().strip());
+        if (code != 0 && code != PARTIAL_VANISHED && code != MAX_DELETE_REACHED) {
+            throw new Failed(code, "rsync exit " + code + ": " + err.text().strip());
         }
         synchronized (lines) {
-            return new Output(List.copyOf(lines));
+            return new Output(List.copyOf(lines), code);
         }
     }
 
@@ -163,7 +188,7 @@ final class Rsync {
             bytes = Math.max(bytes, number(BYTES, l));
             deleted = Math.max(deleted, number(DELETED, l));
         }
-        return new Result(files, bytes, deleted);
+        return new Result(files, bytes, deleted, out.code == MAX_DELETE_REACHED);
     }
 
     private static long number(Pattern p, String line) {

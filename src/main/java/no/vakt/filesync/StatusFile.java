@@ -24,8 +24,7 @@ public final class StatusFile {
     private StatusFile() {}
 
     public static Path forConfig(Path configFile) {
-        Path parent = configFile.toAbsolutePath().getParent();
-        return (parent == null ? Path.of("") : parent).resolve(".vakt").resolve("filesync-status.json");
+        return no.vakt.config.StateDir.forConfig(configFile).resolve("filesync-status.json");
     }
 
     /** Atomically (a temporary file renamed over it): a reader never sees half a document. */

@@ -93,7 +93,8 @@ final class TreeWatcher implements Closeable {
             if (key == null) continue;
             try {
                 handle(key);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Never silently ends the thread: the events are lost, the reconcile repairs what they named.
                 listener.lost("watcher error: " + e);
             }
         }

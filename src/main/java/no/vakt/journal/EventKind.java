@@ -22,7 +22,9 @@ public enum EventKind {
     /** A war-game drill ended; details: rto_ms, rpo_rows, rpo_ms, passed, fault, report_dir (see no.vakt.drill). */
     DRILL("drill"),
     /** File sync changed direction (source and target node), or paused until a rejoin. */
-    FILE_SYNC("file-sync");
+    FILE_SYNC("file-sync"),
+    /** Maintenance mode: automatic failover paused (until, reason, by, token_role) or resumed (see no.vakt.maintenance). */
+    MAINTENANCE("maintenance");
 
     private final String label;
 

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vakt's durable local journal: observations that changed state, every failover and its steps, alerts,
@@ -43,13 +45,20 @@ import java.util.regex.Pattern;
  * passwords. As a guard against mistakes, detail keys that look like secrets are rejected.
  */
 public final class Journal implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret).*");
     private static final ObjectMapper JSON = JournalJson.mapper();
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     private final Path file;
     private final Clock clock;
     private Connection connection;
+    /** Writes the journal could not take (disk full, lock held past the busy timeout), oldest first. */
+    private final java.util.ArrayDeque<Deferred> backlog = new java.util.ArrayDeque<>();
+    private String lastProblem;
+    /** While a kept write is replayed: the time it happened, for its time stamps. */
+    private Long replayAt;
 
     /** Opens (creating when missing) the journal at {@code file}; time stamps come from {@code clock}. */
     public Journal(Path file, Clock clock) {
@@ -168,6 +177,7 @@ public final class Journal implements AutoCloseable {
      * crash, which crash recovery must settle first.
      */
     public synchronized long beginFailover(NewFailover f) {
+        flushBacklog(); // a previous failover's end may be waiting for a writable journal
         Optional<FailoverRecord> running = unfinishedFailover();
         if (running.isPresent()) {
             throw new IllegalStateException("failover " + running.get().id() + " is still running");
@@ -195,7 +205,11 @@ public final class Journal implements AutoCloseable {
 
     /** Records that a step starts (before it does anything) and returns its sequence number. */
     public synchronized int stepStarted(long failoverId, String name) {
-        return write(() -> {
+        return write(stepStartedWork(failoverId, name));
+    }
+
+    private Work<Integer> stepStartedWork(long failoverId, String name) {
+        return () -> {
             FailoverRecord f = requireRunning(failoverId);
             int seq = f.steps().stream().mapToInt(StepRecord::seq).max().orElse(0) + 1;
             try (PreparedStatement ps = connection().prepareStatement(
@@ -203,19 +217,23 @@ public final class Journal implements AutoCloseable {
                 ps.setLong(1, failoverId);
                 ps.setInt(2, seq);
                 ps.setString(3, name);
-                ps.setLong(4, clock.millis());
+                ps.setLong(4, now());
                 ps.executeUpdate();
             }
             insertEvent(EventKind.FAILOVER_STEP, f.cluster(), null,
                     "failover " + failoverId + " step " + seq + " " + name + " started", failoverId,
                     Map.of("step", name, "seq", seq));
             return seq;
-        });
+        };
     }
 
     /** Records how a step ended. */
     public synchronized void stepFinished(long failoverId, int seq, StepOutcome outcome, String detail) {
-        write(() -> {
+        write(stepFinishedWork(failoverId, seq, outcome, detail));
+    }
+
+    private Work<Void> stepFinishedWork(long failoverId, int seq, StepOutcome outcome, String detail) {
+        return () -> {
             FailoverRecord f = requireRunning(failoverId);
             StepRecord step = f.steps().stream().filter(s -> s.seq() == seq).findFirst()
                     .orElseThrow(() -> new IllegalStateException("failover " + failoverId + " has no step " + seq));
@@ -224,7 +242,7 @@ public final class Journal implements AutoCloseable {
             }
             try (PreparedStatement ps = connection().prepareStatement(
                     "UPDATE steps SET ended_at = ?, outcome = ?, detail = ? WHERE failover_id = ? AND seq = ?")) {
-                ps.setLong(1, clock.millis());
+                ps.setLong(1, now());
                 ps.setString(2, outcome.label());
                 ps.setString(3, detail);
                 ps.setLong(4, failoverId);
@@ -241,7 +259,7 @@ public final class Journal implements AutoCloseable {
                             + (detail == null || detail.isBlank() ? "" : ": " + detail),
                     failoverId, details);
             return null;
-        });
+        };
     }
 
     /**
@@ -256,7 +274,7 @@ public final class Journal implements AutoCloseable {
                 if (s.finished()) continue;
                 try (PreparedStatement ps = connection().prepareStatement(
                         "UPDATE steps SET ended_at = ?, outcome = ?, detail = ? WHERE failover_id = ? AND seq = ?")) {
-                    ps.setLong(1, clock.millis());
+                    ps.setLong(1, now());
                     ps.setString(2, StepOutcome.FAILED.label());
                     ps.setString(3, detail);
                     ps.setLong(4, failoverId);
@@ -274,12 +292,16 @@ public final class Journal implements AutoCloseable {
 
     /** Ends a running failover. {@code outcome} must not be {@code RUNNING}. */
     public synchronized void finishFailover(long failoverId, FailoverOutcome outcome, String summary) {
+        write(finishFailoverWork(failoverId, outcome, summary));
+    }
+
+    private Work<Void> finishFailoverWork(long failoverId, FailoverOutcome outcome, String summary) {
         if (outcome == FailoverOutcome.RUNNING) throw new IllegalArgumentException("a finished failover cannot be running");
-        write(() -> {
+        return () -> {
             FailoverRecord f = requireRunning(failoverId);
             try (PreparedStatement ps = connection().prepareStatement(
                     "UPDATE failovers SET ended_at = ?, outcome = ?, summary = ? WHERE id = ?")) {
-                ps.setLong(1, clock.millis());
+                ps.setLong(1, now());
                 ps.setString(2, outcome.label());
                 ps.setString(3, summary);
                 ps.setLong(4, failoverId);
@@ -293,7 +315,7 @@ public final class Journal implements AutoCloseable {
                             + (summary == null || summary.isBlank() ? "" : ": " + summary),
                     failoverId, details);
             return null;
-        });
+        };
     }
 
     /** The failover still marked running (at most one), with its steps: what crash recovery must settle. */
@@ -382,6 +404,20 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** The process that began failover {@code id}; empty for one journaled before owners were (schema 3). */
+    public synchronized Optional<FailoverOwner> owner(long failoverId) {
+        return read(() -> {
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT owner_host, owner_pid, owner_started FROM failovers WHERE id = ?")) {
+                ps.setLong(1, failoverId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(1) == null) return Optional.<FailoverOwner>empty();
+                    return Optional.of(new FailoverOwner(rs.getString(1), rs.getLong(2), instant(rs, "owner_started")));
+                }
+            }
+        });
+    }
+
     /** The node that holds the highest recorded epoch (the last promoted primary), if any. */
     public synchronized Optional<String> epochHolder() {
         return read(() -> {
@@ -398,7 +434,11 @@ public final class Journal implements AutoCloseable {
      * is harmless); a lower epoch is refused with IllegalArgumentException.
      */
     public synchronized boolean recordEpoch(String cluster, long epoch, String node, String reason) {
-        return write(() -> {
+        return write(recordEpochWork(cluster, epoch, node, reason));
+    }
+
+    private Work<Boolean> recordEpochWork(String cluster, long epoch, String node, String reason) {
+        return () -> {
             long current = currentEpochIn();
             if (epoch < current) {
                 throw new IllegalArgumentException("epoch " + epoch + " is below the current epoch " + current);
@@ -407,7 +447,7 @@ public final class Journal implements AutoCloseable {
             try (PreparedStatement ps = connection().prepareStatement(
                     "INSERT INTO epochs (epoch, at, cluster, node, reason) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setLong(1, epoch);
-                ps.setLong(2, clock.millis());
+                ps.setLong(2, now());
                 ps.setString(3, cluster);
                 ps.setString(4, node);
                 ps.setString(5, reason);
@@ -420,11 +460,125 @@ public final class Journal implements AutoCloseable {
             insertEvent(EventKind.EPOCH, cluster, node,
                     "epoch " + current + " -> " + epoch + " (" + node + " is primary)", null, details);
             return true;
+        };
+    }
+
+    // ---- writes kept for later ----
+
+    /**
+     * A step's start as journaled, or as kept for later when the journal could not take it ({@code seq}
+     * null): a step engine runs the step before its point of no return only when the start is durable.
+     */
+    public record StepStart(long failoverId, String name, Integer seq, Instant at, String problem) {
+        public boolean durable() {
+            return seq != null;
+        }
+    }
+
+    /**
+     * As {@link #stepStarted}, but a journal that cannot be written (disk full, lock held past the busy
+     * timeout) gives a non-durable {@link StepStart} instead of an exception; nothing is kept for later yet.
+     */
+    public synchronized StepStart stepStartedOrLater(long failoverId, String name) {
+        Instant at = Instant.ofEpochMilli(now());
+        try {
+            return new StepStart(failoverId, name, stepStarted(failoverId, name), at, null);
+        } catch (JournalException e) {
+            LOG.error("JOURNAL UNWRITABLE: failover {} step {} starts without a journal row: {}", failoverId, name,
+                    e.getMessage());
+            return new StepStart(failoverId, name, null, at, e.getMessage());
+        }
+    }
+
+    /**
+     * How a step ended; when the journal cannot take it, the record (with its start, when that was not
+     * journaled either) is kept and logged, and written by the next write that gets through. True when durable now.
+     */
+    public synchronized boolean stepFinishedOrLater(StepStart start, StepOutcome outcome, String detail) {
+        String what = "failover " + start.failoverId() + " step " + start.name() + " " + outcome.label()
+                + (detail == null ? "" : ": " + detail);
+        if (start.durable()) {
+            return orLater(what, stepFinishedWork(start.failoverId(), start.seq(), outcome, detail));
+        }
+        long startedAt = start.at().toEpochMilli();
+        return orLater(what + " (started " + start.at() + ")", () -> {
+            Long outer = replayAt;
+            long endedAt = now();
+            try {
+                replayAt = startedAt;
+                int seq = stepStartedWork(start.failoverId(), start.name()).run();
+                replayAt = endedAt;
+                return stepFinishedWork(start.failoverId(), seq, outcome, detail).run();
+            } finally {
+                replayAt = outer;
+            }
         });
     }
 
+    /** As {@link #finishFailover}, kept for later (and logged) when the journal cannot take it. True when durable now. */
+    public synchronized boolean finishFailoverOrLater(long failoverId, FailoverOutcome outcome, String summary) {
+        return orLater("failover " + failoverId + " " + outcome.label() + (summary == null ? "" : ": " + summary),
+                finishFailoverWork(failoverId, outcome, summary));
+    }
+
+    /** As {@link #recordEpoch}, kept for later (and logged) when the journal cannot take it. True when durable now. */
+    public synchronized boolean recordEpochOrLater(String cluster, long epoch, String node, String reason) {
+        return orLater("epoch " + epoch + " (" + node + " is primary)", recordEpochWork(cluster, epoch, node, reason));
+    }
+
+    /** How many writes wait for a writable journal. */
+    public synchronized int deferred() {
+        return backlog.size();
+    }
+
+    /** Writes what waits, in order; true when nothing waits any more. Every other write tries this first. */
+    public synchronized boolean flushBacklog() {
+        while (!backlog.isEmpty()) {
+            Deferred d = backlog.peek();
+            replayAt = d.at();
+            try {
+                writeNow(d.work());
+                LOG.warn("journaled late (the journal is writable again): {}", d.what());
+            } catch (JournalException e) {
+                lastProblem = e.getMessage();
+                return false;
+            } catch (RuntimeException e) {
+                // No longer applies (e.g. the failover was settled since): keep the log line, drop the write.
+                LOG.error("JOURNAL: dropped a late write that no longer applies ({}): {}", e.getMessage(), d.what());
+            } finally {
+                replayAt = null;
+            }
+            backlog.poll();
+        }
+        return true;
+    }
+
+    private <T> boolean orLater(String what, Work<T> work) {
+        Deferred d = new Deferred(what, now(), work);
+        if (backlog.isEmpty()) {
+            try {
+                writeNow(work);
+                return true;
+            } catch (JournalException e) {
+                lastProblem = e.getMessage();
+            }
+        } else if (flushBacklog()) {
+            return orLater(what, work);
+        }
+        backlog.add(d);
+        LOG.error("JOURNAL UNWRITABLE ({}): kept for later, written once the journal takes writes: {} at {}",
+                lastProblem, what, Instant.ofEpochMilli(d.at()));
+        return false;
+    }
+
+    private record Deferred(String what, long at, Work<?> work) {}
+
     @Override
     public synchronized void close() {
+        if (!backlog.isEmpty() && connection != null && !flushBacklog()) {
+            backlog.forEach(d -> LOG.error("JOURNAL: NOT journaled (the journal stayed unwritable until exit): {} at {}",
+                    d.what(), Instant.ofEpochMilli(d.at())));
+        }
         closeQuietly();
     }
 
@@ -481,7 +635,12 @@ public final class Journal implements AutoCloseable {
                         + " summary TEXT)");
                 // Schema 2 (from 1 or new): the newest write on the old primary, so a failover resumed after
                 // a crash checks the same data-loss bound as the one that started.
-                st.execute("ALTER TABLE failovers ADD COLUMN primary_last_write INTEGER");
+                if (version < 2) st.execute("ALTER TABLE failovers ADD COLUMN primary_last_write INTEGER");
+                // Schema 3: the process that runs a failover, so crash recovery adopts only one whose owner is
+                // gone. Rows from before stay without an owner (null): adopted as before.
+                st.execute("ALTER TABLE failovers ADD COLUMN owner_host TEXT");
+                st.execute("ALTER TABLE failovers ADD COLUMN owner_pid INTEGER");
+                st.execute("ALTER TABLE failovers ADD COLUMN owner_started INTEGER");
                 // The database itself forbids two running failovers.
                 st.execute("CREATE UNIQUE INDEX IF NOT EXISTS failovers_one_running ON failovers(outcome)"
                         + " WHERE outcome = 'running'");
@@ -520,7 +679,7 @@ public final class Journal implements AutoCloseable {
         try (PreparedStatement ps = connection().prepareStatement(
                 "INSERT INTO events (at, cluster, kind, node, summary, failover_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, clock.millis());
+            ps.setLong(1, now());
             ps.setString(2, cluster);
             ps.setString(3, kind.label());
             ps.setString(4, node);
@@ -534,11 +693,16 @@ public final class Journal implements AutoCloseable {
     }
 
     private long insertFailover(NewFailover f, FailoverOutcome outcome, String summary) throws SQLException {
-        long now = clock.millis();
+        long now = now();
+        FailoverOwner owner = FailoverOwner.current();
         try (PreparedStatement ps = connection().prepareStatement(
-                "INSERT INTO failovers (cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO failovers (cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary,"
+                        + " owner_host, owner_pid, owner_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(11, owner.host());
+            ps.setLong(12, owner.pid());
+            if (owner.started() == null) ps.setNull(13, Types.INTEGER);
+            else ps.setLong(13, owner.started().toEpochMilli());
             ps.setString(1, f.cluster());
             ps.setLong(2, now);
             if (outcome == FailoverOutcome.RUNNING) ps.setNull(3, Types.INTEGER);
@@ -665,6 +829,10 @@ public final class Journal implements AutoCloseable {
         if (limit <= 0) throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
 
+    private long now() {
+        return replayAt != null ? replayAt : clock.millis();
+    }
+
     private Connection connection() {
         if (connection == null) throw new IllegalStateException("the journal " + file + " is closed");
         return connection;
@@ -686,8 +854,19 @@ public final class Journal implements AutoCloseable {
         T run() throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction: all of it is durable on return, or none of it. */
+    /**
+     * Runs {@code work} in one transaction: all of it is durable on return, or none of it. Writes kept for
+     * later ({@link #deferred}) go first, in order: a later record never lands before an earlier one.
+     */
     private <T> T write(Work<T> work) {
+        if (!backlog.isEmpty() && !flushBacklog()) {
+            throw new JournalException("journal write failed: " + backlog.size() + " earlier write(s) still wait for"
+                    + " the journal (" + lastProblem + ")", null);
+        }
+        return writeNow(work);
+    }
+
+    private <T> T writeNow(Work<T> work) {
         Connection c = connection();
         try {
             c.setAutoCommit(false);

@@ -59,6 +59,11 @@ public final class FileSyncBench {
             }
             b.sshd = new Sshd(work.resolve("ssh"), List.of(HOST), port);
             boolean vaktOnly = Arrays.asList(args).contains("--vakt-only");
+            int burst = Arrays.asList(args).indexOf("--burst");
+            if (burst >= 0) {
+                b.burst(burst + 1 < args.length ? Integer.parseInt(args[burst + 1]) : 50_000);
+                return;
+            }
             for (int rate : new int[] {200, 1000}) {
                 int files = rate == 200 ? 400 : 1000;
                 runs.add(b.run("vakt", null, rate, files));
@@ -109,6 +114,46 @@ public final class FileSyncBench {
                 Files.readAllLines(log).stream().filter(l -> l.startsWith("file sync"))
                         .forEach(l -> System.err.println("  " + l));
             }
+        }
+    }
+
+    /**
+     * {@code --burst N} (default 50,000): N files written as fast as possible into one directory, which
+     * overflows the watcher's event queue; prints how long until the target has every file, and whether
+     * the reconcile after the overflow ran (it is what brings the files the lost events named).
+     */
+    private void burst(int n) throws Exception {
+        Path src = Files.createDirectories(work.resolve("burst-" + System.nanoTime()).resolve("src"));
+        Path dst = Files.createDirectories(src.resolveSibling("dst"));
+        Files.writeString(src.resolve("ready"), "ready");
+        sshd.stop();
+        sshd.start();
+        Process p = startVakt(src, dst);
+        try {
+            if (!await(() -> Files.exists(dst.resolve("ready")), 60_000)) throw new IOException("vakt did not start");
+            Files.writeString(src.resolve("ready-live"), "ready");
+            if (!await(() -> Files.exists(dst.resolve("ready-live")), 60_000)) throw new IOException("vakt is not live");
+            Path dir = Files.createDirectories(src.resolve("burst"));
+            byte[] body = new byte[FILE_BYTES];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) Files.write(dir.resolve("f" + i), body);
+            double written = (System.nanoTime() - t0) / 1e9;
+            boolean equal = false;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (!equal && System.nanoTime() < deadline) {
+                Thread.sleep(1000); // a walk of the whole tree is not free: once a second
+                equal = listing(src).equals(listing(dst));
+            }
+            double synced = (System.nanoTime() - t0) / 1e9;
+            List<String> log = Files.readAllLines(src.resolveSibling("vakt.log"));
+            boolean overflowed = log.stream().anyMatch(l -> l.contains("overflow") || l.contains("changes pending"));
+            log.stream().filter(l -> l.contains("reconcile") || l.contains("overflow")).forEach(l -> System.err.println("  " + l));
+            System.out.printf(Locale.ROOT, "| burst | files | written s | all on target | after s | overflow reconciled |%n"
+                    + "|---|---:|---:|---|---:|---|%n| vakt | %d | %.1f | %s | %.1f | %s |%n",
+                    n, written, equal ? "yes" : "NO", synced, overflowed ? "yes" : "no overflow seen");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly();
         }
     }
 

@@ -39,9 +39,13 @@ public final class Lab {
     public static final String FAILOVER_MODE = "automatic";
     static final long SEMI_SYNC_TIMEOUT_MS = 1000;
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
-    /** Files and directories {@code lab up} creates; {@code --purge} removes these and nothing else. */
+    /**
+     * Files and directories {@code lab up} creates, and {@code .vakt}, what Vakt writes next to the lab's
+     * config (journal, file sync direction, layout and guard): a fresh lab must not inherit an old journal's
+     * direction or roles. {@code --purge} removes these and nothing else.
+     */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml", "vakt.yml.generated",
-            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log", "ssh");
+            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log", "ssh", ".vakt");
 
     private final LabLayout layout;
 
@@ -112,7 +116,8 @@ public final class Lab {
             MariaDbServer server = server(site, requested, certs);
             boolean wasRunning = running.contains(site);
             if (!wasRunning) server.start();
-            SiteProfile.createAdminUser(server, ADMIN_USER, password, netns != null ? netns.accountHost() : SOURCE_ADDRESS);
+            SiteProfile.createAdminUser(server, ADMIN_USER, password, netns != null ? netns.accountHost() : SOURCE_ADDRESS,
+                    DATABASES);
             Long pid = server.pid().orElse(null);
             sites.add(new SiteReport(site, server.host(), server.port(), pid, true,
                     wasRunning ? "already running" : "started"));

@@ -1,8 +1,11 @@
 package no.vakt.lab;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import no.vakt.db.AdminGrants;
 import no.vakt.db.Sql;
 
 /**
@@ -63,19 +66,16 @@ public final class SiteProfile {
     }
 
     /**
-     * Creates Vakt's administrative account for connections from {@code fromHost} (and the local
-     * socket). It needs SUPER-level rights: it creates the replication user, seeds, promotes and fences.
+     * Creates Vakt's administrative account for connections from {@code fromHost} (and the local socket)
+     * with exactly the privileges {@link AdminGrants} lists, as an operator following {@code vakt init} would.
      */
-    public static void createAdminUser(MariaDbServer server, String user, String password, String fromHost)
-            throws SQLException {
-        String[] hosts = {fromHost, "localhost"};
-        for (String h : hosts) {
-            String account = Sql.account(user, h);
-            server.rootExecute(
-                    "SET SESSION sql_log_bin = 0",
-                    "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + Sql.literal(password),
-                    "ALTER USER " + account + " IDENTIFIED BY " + Sql.literal(password),
-                    "GRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION");
+    public static void createAdminUser(MariaDbServer server, String user, String password, String fromHost,
+            List<String> databases) throws SQLException {
+        for (String h : List.of(fromHost, "localhost")) {
+            List<String> sql = new ArrayList<>(AdminGrants.statements(user, h, Sql.literal(password), databases));
+            // An account from an older lab had more: take it away so the lab runs with exactly these grants.
+            sql.add(3, "REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + Sql.account(user, h));
+            server.rootExecute(sql.toArray(String[]::new));
         }
     }
 }

@@ -10,8 +10,12 @@ import no.vakt.db.Sql;
 
 /** The CHANGE MASTER TO statement that points the standby at the primary. Holds the password: never print it. */
 public final class ChangeMaster {
-    /** Seconds between heartbeats from an idle primary, so a dead link shows within seconds. */
-    static final int HEARTBEAT_PERIOD_S = 1;
+    /**
+     * Seconds between heartbeats from an idle primary, so a dead link shows within a second or two: the
+     * monitor confirms a silent primary after {@code interval + 2 x period} (1.5 s at the defaults, see
+     * DetectorConfig#standbyBound(Duration)). Four tiny events a second cost nothing.
+     */
+    static final String HEARTBEAT_PERIOD_S = "0.25";
 
     private ChangeMaster() {}
 

@@ -64,6 +64,30 @@ public final class GtidHistory {
         return out;
     }
 
+    /** True when this history holds {@code g}: a transaction from its origin up to the last one seen from it. */
+    public boolean knows(Gtid g) {
+        Long known = lastSequence.get(new Origin(g.domain(), g.server()));
+        return known != null && g.sequence() <= known;
+    }
+
+    /**
+     * Per domain, the newest transaction of this history that {@code reference} also has: the position this
+     * node is at once the transactions unknown to {@code reference} are set aside. Empty when an origin is
+     * partly known (the same server id wrote on both sides), since no position then separates the two.
+     */
+    public java.util.Optional<GtidPosition> positionKnownTo(GtidHistory reference) {
+        Map<Long, Gtid> byDomain = new TreeMap<>();
+        for (var e : lastSequence.entrySet()) {
+            Long known = reference.lastSequence.get(e.getKey());
+            if (known == null) continue;
+            if (e.getValue() > known) return java.util.Optional.empty();
+            Gtid g = new Gtid(e.getKey().domain(), e.getKey().server(), e.getValue());
+            byDomain.merge(g.domain(), g, (a, b) -> a.sequence() >= b.sequence() ? a : b);
+        }
+        return java.util.Optional.of(GtidPosition.parse(byDomain.values().stream().map(Gtid::toString)
+                .collect(java.util.stream.Collectors.joining(","))));
+    }
+
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();

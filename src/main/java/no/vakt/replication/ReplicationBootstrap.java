@@ -10,6 +10,7 @@ import no.vakt.config.Node;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
+import no.vakt.db.GtidPosition;
 import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
 
@@ -22,7 +23,13 @@ public final class ReplicationBootstrap {
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
 
     /** @param rerun the command that runs the bootstrap again, for advice ("vakt replicate --config FILE") */
-    public record Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits, String rerun) {
+    /** @param forgetAccountErrant set aside the standby's errant transactions when they only change accounts */
+    public record Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits, String rerun,
+            boolean forgetAccountErrant) {
+        public Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits, String rerun) {
+            this(overwrite, dryRun, limits, rerun, false);
+        }
+
         public Options(boolean overwrite, boolean dryRun, BootstrapContext.Limits limits) {
             this(overwrite, dryRun, limits, "vakt replicate");
         }
@@ -70,12 +77,33 @@ public final class ReplicationBootstrap {
                 DbSession s = open(standby, secrets.standbyAdmin(), err)) {
             if (p == null || s == null) return 1;
             Observation observed = new Observer(inspector).observe(config, p, s, secrets.replication());
+            if (options.forgetAccountErrant() && !options.overwrite() && !observed.errantGtids().isEmpty()) {
+                AccountErrant.Verdict verdict = AccountErrantScan.scan(s, observed);
+                if (!verdict.accountOnly()) {
+                    err.println("replicate: REFUSED, nothing was changed: --forget-account-errant only sets aside"
+                            + " transactions that change accounts, and " + standby.name() + "'s errant ones do more:");
+                    verdict.otherwise().forEach(r -> err.println("  - " + r));
+                    return 1;
+                }
+                String what = "set aside " + standby.name() + "'s errant transactions " + gtids(verdict.errant()) + " ("
+                        + String.join(", ", verdict.statements()) + " only): RESET MASTER on " + standby.name()
+                        + " (its binary log and GTID history, not its data; the accounts stay as they are), then"
+                        + " gtid_slave_pos = '" + verdict.keep() + "'";
+                if (options.dryRun()) {
+                    out.println("would " + what);
+                    out.println("replicate: the rest of the plan is known once that is done; run without --dry-run");
+                    return 0;
+                }
+                forgetAccountErrant(s, verdict);
+                out.println("forget-account-errant: " + what + ": done");
+                observed = new Observer(inspector).observe(config, p, s, secrets.replication());
+            }
             BootstrapPlan plan = BootstrapPlanner.plan(config, observed, options.overwrite());
             plan.warnings().forEach(w -> out.println("warning: " + w));
             BootstrapContext ctx = new BootstrapContext(config, observed, plan, p, s, secrets, options.limits(), clock,
                     inspector, options.rerun());
             return switch (plan.decision()) {
-                case REFUSE -> refuse(config, observed, plan, options, out, err);
+                case REFUSE -> refuse(config, observed, plan, options, out, err, s);
                 case NOOP -> noop(ctx, options, out, err);
                 case PROCEED -> proceed(ctx, options, out, err);
             };
@@ -86,9 +114,20 @@ public final class ReplicationBootstrap {
     }
 
     private int refuse(VaktConfig config, Observation observed, BootstrapPlan plan, Options options, PrintWriter out,
-            PrintWriter err) {
+            PrintWriter err, DbSession standby) throws SQLException {
         err.println("replicate: REFUSED, nothing was changed:");
         plan.reasons().forEach(r -> err.println("  - " + r));
+        if (!observed.errantGtids().isEmpty() && BootstrapPlanner.blockers(config, observed).isEmpty()) {
+            AccountErrant.Verdict verdict = AccountErrantScan.scan(standby, observed);
+            if (verdict.accountOnly()) {
+                String node = config.standby().name();
+                err.println("  " + node + "'s errant transactions " + gtids(verdict.errant()) + " only change accounts ("
+                        + String.join(", ", verdict.statements()) + "), as when an account is created on " + node
+                        + " without SET SESSION sql_log_bin = 0. Its data is not involved: to set them aside and keep"
+                        + " " + node + "'s data and accounts, " + options.rerun() + " --forget-account-errant"
+                        + " (RESET MASTER on " + node + ": its binary log and GTID history only)");
+            }
+        }
         if (!BootstrapPlanner.reseedReasons(config, observed).isEmpty()) {
             List<String> wiped = new ArrayList<>(config.replication().databases());
             wiped.add(no.vakt.db.VaktSchema.NAME);
@@ -127,6 +166,20 @@ public final class ReplicationBootstrap {
         }
         out.println("replicate: done: " + ctx.standbyNode().name() + " replicates from " + ctx.primaryNode().name());
         return 0;
+    }
+
+    /**
+     * RESET MASTER empties only the standby's binary log and GTID history (the account changes stay applied);
+     * gtid_slave_pos then holds the position the standby's data is at, so replication resumes from there.
+     */
+    private static void forgetAccountErrant(DbSession standby, AccountErrant.Verdict verdict) throws SQLException {
+        Statements.stopReplica(standby);
+        standby.execute("RESET MASTER");
+        standby.execute("SET GLOBAL gtid_slave_pos = " + no.vakt.db.Sql.literal(verdict.keep().toString()));
+    }
+
+    private static String gtids(List<GtidPosition.Gtid> list) {
+        return list.stream().map(GtidPosition.Gtid::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     private DbSession open(Node node, String password, PrintWriter err) {

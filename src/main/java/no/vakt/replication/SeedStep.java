@@ -44,6 +44,7 @@ public final class SeedStep implements Step {
         Statements.stopReplica(ctx.standby);
         Instant start = ctx.clock.instant();
         String position;
+        boolean trusted = trustFunctionCreators(ctx);
         try {
             position = seeder.copy(new DumpSeeder.Source(ctx.primaryNode().mysql(), ctx.secrets.primaryAdmin()),
                     new DumpSeeder.Source(ctx.standbyNode().mysql(), ctx.secrets.standbyAdmin()),
@@ -51,6 +52,8 @@ public final class SeedStep implements Step {
         } catch (Exception e) {
             ctx.note(standby + " may now hold a partial copy: re-run with --overwrite to start it again");
             throw e;
+        } finally {
+            if (trusted) ctx.standby.execute("SET GLOBAL log_bin_trust_function_creators = OFF");
         }
         ctx.standby.execute("SET GLOBAL gtid_slave_pos = " + Sql.literal(position));
         int events = disableEvents(ctx, plan.seedDatabases());
@@ -58,6 +61,21 @@ public final class SeedStep implements Step {
         long ms = Duration.between(start, ctx.clock.instant()).toMillis();
         return "copied " + String.join(", ", plan.seedDatabases()) + " from " + primary + " to " + standby + " at "
                 + position + " in " + String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    /**
+     * With a binary log on, MariaDB lets only SUPER create triggers and stored functions, unless
+     * log_bin_trust_function_creators is ON: a guard for statement-based logging, moot here (Vakt
+     * replicates in ROW format and the load is not binlogged). Turned on for the load only (BINLOG ADMIN
+     * may), so Vakt's account needs no SUPER; true when it was turned on and must be turned off again.
+     */
+    private static boolean trustFunctionCreators(BootstrapContext ctx) throws Exception {
+        boolean binlog = Statements.isOn(ctx.standby.scalar("SELECT @@GLOBAL.log_bin").orElse("0"));
+        if (!binlog || Statements.isOn(ctx.standby.scalar("SELECT @@GLOBAL.log_bin_trust_function_creators").orElse("0"))) {
+            return false;
+        }
+        ctx.standby.execute("SET GLOBAL log_bin_trust_function_creators = ON");
+        return true;
     }
 
     /**

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who may call what. Reads (status, history, metrics) are open to clients on this machine; from any
- * other address they need the bearer token. Every POST needs the token, whoever calls. A read without
+ * other address they need a bearer token: the admin token, or the read token when one is configured
+ * (dashboards, Prometheus). Every POST needs the admin token, whoever calls. A read without
  * the token must also name this machine in its Host header: a web page elsewhere that re-points its
  * own DNS name at 127.0.0.1 (DNS rebinding) must not read the API through the operator's browser.
  *
@@ -25,11 +26,37 @@ final class Access {
     /** Why a request is refused: HTTP status and a message for the caller. */
     record Denial(int status, String error, String message) {}
 
+    /** Which token a request presented; journaled with an action (the role, never the token). */
+    enum TokenRole {
+        ADMIN, READ, NONE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A request's verdict: refused, or allowed with the role of the token it presented. */
+    record Verdict(Optional<Denial> denial, TokenRole role) {
+        static Verdict allowed(TokenRole role) {
+            return new Verdict(Optional.empty(), role);
+        }
+
+        static Verdict denied(Denial d) {
+            return new Verdict(Optional.of(d), TokenRole.NONE);
+        }
+    }
+
     private final Optional<SecretRef> token;
+    private final Optional<SecretRef> readToken;
     private final String listenHost;
 
     Access(Optional<SecretRef> token, String listenHost) {
+        this(token, Optional.empty(), listenHost);
+    }
+
+    Access(Optional<SecretRef> token, Optional<SecretRef> readToken, String listenHost) {
         this.token = token;
+        this.readToken = readToken;
         this.listenHost = listenHost.toLowerCase(Locale.ROOT);
     }
 
@@ -39,17 +66,31 @@ final class Access {
 
     /** Empty when the read may go ahead. */
     Optional<Denial> read(InetAddress client, String hostHeader, String authorization) {
+        return readVerdict(client, hostHeader, authorization).denial();
+    }
+
+    /** Whether the read may go ahead, and with which token. */
+    Verdict readVerdict(InetAddress client, String hostHeader, String authorization) {
         // With a token configured, a presented token is checked wherever the call comes from.
-        if (authorization != null && token.isPresent()) return checkToken(authorization);
+        if (authorization != null && (token.isPresent() || readToken.isPresent())) return checkEither(authorization);
         if (!client.isLoopbackAddress()) {
-            return Optional.of(new Denial(401, "token_required",
-                    "read calls from other machines need the bearer token (Authorization: Bearer TOKEN)"));
+            return Verdict.denied(new Denial(401, "token_required", "read calls from other machines need a bearer token"
+                    + (readToken.isPresent() ? " (the read or the admin token)" : "") + " (Authorization: Bearer TOKEN)"));
         }
         if (!localHost(hostHeader)) {
-            return Optional.of(new Denial(403, "host_not_allowed",
+            return Verdict.denied(new Denial(403, "host_not_allowed",
                     "without the token, reads must address this machine (Host: localhost, 127.0.0.1 or [::1])"));
         }
-        return Optional.empty();
+        return Verdict.allowed(TokenRole.NONE);
+    }
+
+    /** The admin token first, then the read token: either lets a read through. */
+    private Verdict checkEither(String authorization) {
+        Optional<Denial> admin = token.isPresent() ? checkToken(authorization) : Optional.empty();
+        if (token.isPresent() && admin.isEmpty()) return Verdict.allowed(TokenRole.ADMIN);
+        if (readToken.isEmpty()) return Verdict.denied(admin.orElseThrow());
+        Optional<Denial> read = check(readToken.get(), authorization, "read API token");
+        return read.isEmpty() ? Verdict.allowed(TokenRole.READ) : Verdict.denied(read.get());
     }
 
     /** Empty when the POST may go ahead. */
@@ -62,27 +103,36 @@ final class Access {
             return Optional.of(new Denial(401, "token_required",
                     "operator actions need the bearer token (Authorization: Bearer TOKEN)"));
         }
-        return checkToken(authorization);
+        Optional<Denial> denied = checkToken(authorization);
+        if (denied.isPresent() && denied.get().status() == 403 && readToken.isPresent()
+                && check(readToken.get(), authorization, "read API token").isEmpty()) {
+            return Optional.of(new Denial(403, "read_only_token", "the read token cannot act: actions need the admin token"));
+        }
+        return denied;
     }
 
     private Optional<Denial> checkToken(String authorization) {
         if (token.isEmpty()) {
             return Optional.of(new Denial(403, "writes_disabled", "no API token is configured (server.token-file)"));
         }
+        return check(token.get(), authorization, "API token");
+    }
+
+    private static Optional<Denial> check(SecretRef secret, String authorization, String what) {
         String given = bearer(authorization);
         if (given == null) {
             return Optional.of(new Denial(401, "token_required", "expected Authorization: Bearer TOKEN"));
         }
         String expected;
         try {
-            expected = token.get().resolve();
+            expected = secret.resolve();
         } catch (SecretRef.SecretUnavailableException e) {
-            LOG.error("the API token cannot be read: {}", e.getMessage());
-            return Optional.of(new Denial(503, "token_unavailable", "the server cannot read its API token; see its log"));
+            LOG.error("the {} cannot be read: {}", what, e.getMessage());
+            return Optional.of(new Denial(503, "token_unavailable", "the server cannot read its " + what + "; see its log"));
         }
         if (expected.isEmpty()) {
-            LOG.error("the API token ({}) is empty: every token is refused", token.get());
-            return Optional.of(new Denial(503, "token_unavailable", "the server's API token is empty; see its log"));
+            LOG.error("the {} ({}) is empty: every token is refused", what, secret);
+            return Optional.of(new Denial(503, "token_unavailable", "the server's " + what + " is empty; see its log"));
         }
         if (!constantTimeEquals(given, expected)) {
             return Optional.of(new Denial(403, "invalid_token", "the bearer token is wrong"));

@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.config.Site;
 import no.vakt.detect.MonitorTick;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.OperatorCommands;
 import no.vakt.journal.FailoverRecord;
+import no.vakt.maintenance.MaintenanceJson;
+import no.vakt.maintenance.Pause;
 import no.vakt.status.NodeStatus;
 import no.vakt.traffic.TrafficState;
 
@@ -40,8 +43,10 @@ final class ApiViews {
         m.put("sites", sites(v));
         m.put("nodes", nodes(v));
         m.put("status_generated_at", v.status.latest().map(s -> s.report().generatedAt()).orElse(null));
+        Optional<Pause> pause = v.pause();
+        m.put("maintenance", MaintenanceJson.of(pause, now));
         m.put("warnings", warnings(v.status.latest().map(s -> s.report().warnings()).orElse(List.of()),
-                facts.trafficPending(), v.commands));
+                facts.trafficPending(), v.commands, pause));
         Map<String, Object> failovers = new LinkedHashMap<>();
         failovers.put("total", facts.failoversTotal());
         Map<String, Long> byOutcome = new LinkedHashMap<>();
@@ -163,9 +168,16 @@ final class ApiViews {
      * left pending: the journal knows it, the servers do not, so the status probe alone never says it.
      */
     static List<String> warnings(List<String> fromStatus, TrafficState.Pending p, OperatorCommands commands) {
-        if (p == null) return fromStatus;
-        List<String> out = new ArrayList<>(fromStatus.size() + 1);
-        out.add(p.warning(commands.trafficApply()));
+        return warnings(fromStatus, p, commands, Optional.empty());
+    }
+
+    /** The status warnings, after a pending traffic switch's, after a maintenance pause's: as {@code vakt status} lists them. */
+    static List<String> warnings(List<String> fromStatus, TrafficState.Pending p, OperatorCommands commands,
+            Optional<Pause> pause) {
+        if (p == null && pause.isEmpty()) return fromStatus;
+        List<String> out = new ArrayList<>(fromStatus.size() + 2);
+        pause.ifPresent(x -> out.add(MaintenanceJson.warning(x)));
+        if (p != null) out.add(p.warning(commands.trafficApply()));
         out.addAll(fromStatus);
         return out;
     }

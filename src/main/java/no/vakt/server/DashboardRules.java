@@ -27,7 +27,8 @@ public final class DashboardRules {
         }
         if (s.tokenSecret().isEmpty()) {
             return List.of(Finding.info("dashboard-exposure", null, "the dashboard listens on " + s.listen()
-                    + " with TLS; without server.token-file other machines cannot read it and nobody can act"));
+                    + " with TLS; without server.token-file other machines cannot read it (unless server.read-token-file"
+                    + " is set) and nobody can act"));
         }
         return List.of(Finding.ok("dashboard-exposure", null, "the dashboard listens on " + s.listen() + " with TLS and a token"));
     }

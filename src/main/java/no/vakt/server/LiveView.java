@@ -2,11 +2,13 @@ package no.vakt.server;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import no.vakt.config.VaktConfig;
 import no.vakt.detect.MonitorTick;
 import no.vakt.failover.OperatorCommands;
+import no.vakt.maintenance.Pause;
 import no.vakt.status.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +30,18 @@ final class LiveView {
     /** The commands the page and the API tell a person to run: with the daemon's {@code --config}. */
     final OperatorCommands commands;
     private volatile MonitorTick lastTick;
+    private final Supplier<Optional<Pause>> pauseSource;
+    private volatile CachedPause cachedPause;
 
     LiveView(VaktConfig config, StatusSampler status, JournalFacts journal, Supplier<FileSyncBacklog> fileSync, Clock clock,
             OperatorCommands commands) {
+        this(config, status, journal, fileSync, clock, commands, Optional::empty);
+    }
+
+    /** @param pause the maintenance pause in force (read from the journal) */
+    LiveView(VaktConfig config, StatusSampler status, JournalFacts journal, Supplier<FileSyncBacklog> fileSync, Clock clock,
+            OperatorCommands commands, Supplier<Optional<Pause>> pause) {
+        this.pauseSource = pause;
         this.config = config;
         this.status = status;
         this.journal = journal;
@@ -61,6 +72,28 @@ final class LiveView {
         Duration floor = Duration.ofSeconds(5).plus(config.policy().checks().timeout().multipliedBy(2));
         return fiveTicks.compareTo(floor) > 0 ? fiveTicks : floor;
     }
+
+    /**
+     * The maintenance pause in force; re-read from the journal at most every {@link JournalFacts#MAX_AGE}
+     * (one query per scrape and poll storm), at once after {@link #pauseChanged()}.
+     */
+    Optional<Pause> pause() {
+        Instant now = clock.instant();
+        CachedPause c = cachedPause;
+        if (c != null && Duration.between(c.readAt, now).compareTo(JournalFacts.MAX_AGE) < 0) {
+            // A cached pause that ran out in between is over: expiry is judged now, not when read.
+            return c.pause.filter(p -> p.until().isAfter(now));
+        }
+        Optional<Pause> p = pauseSource.get();
+        cachedPause = new CachedPause(p, now);
+        return p;
+    }
+
+    void pauseChanged() {
+        cachedPause = null;
+    }
+
+    private record CachedPause(Optional<Pause> pause, Instant readAt) {}
 
     Approval approval() {
         var running = journal.get().runningFailover();

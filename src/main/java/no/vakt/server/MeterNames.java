@@ -49,6 +49,8 @@ public final class MeterNames {
     public static final String FILESYNC_DELETE_GUARD_TRIPPED = "vakt.filesync.delete.guard.tripped";
     /** {@code vakt_filesync_behind{directory}}: 1 while the directory's oldest unsynced change is older than files.max-behind. */
     public static final String FILESYNC_BEHIND = "vakt.filesync.behind";
+    /** {@code vakt_filesync_failing{directory}}: 1 while pushes to the directory keep failing (three in a row: unreachable, disk full, read-only). */
+    public static final String FILESYNC_FAILING = "vakt.filesync.failing";
     /**
      * {@code vakt_failovers_total{outcome}}: journaled failovers and switchovers by outcome (completed, aborted,
      * refused); one that completed with its traffic switch failed is {@code completed}, as in the journal, and
@@ -79,6 +81,10 @@ public final class MeterNames {
     public static final String OBJECTIVE_RTO = "vakt.objective.rto.seconds";
     /** {@code vakt_objective_rpo_seconds}: objectives.rpo from the config. */
     public static final String OBJECTIVE_RPO = "vakt.objective.rpo.seconds";
+    /** {@code vakt_paused}: 1 while maintenance mode (vakt pause) holds automatic failover back, else 0. */
+    public static final String PAUSED = "vakt.paused";
+    /** {@code vakt_pause_remaining_seconds}: until the pause ends by itself; 0 when not paused. */
+    public static final String PAUSE_REMAINING = "vakt.pause.remaining.seconds";
     /** {@code vakt_alert_deliveries_total{channel,outcome}}: journaled alerts by delivery channel and outcome. */
     public static final String ALERT_DELIVERIES = "vakt.alert.deliveries";
 }

@@ -168,6 +168,73 @@ final class OperatorActions {
         });
     }
 
+    /**
+     * Runs what {@code vakt promote --confirm [--force]} runs: the CLI hands it here while this daemon holds the
+     * cluster. The answer carries the plan and the steps ({@code output}) and the same fields as an approval.
+     */
+    ActionResult promote(boolean force, String client) {
+        return exclusive("promote", client, () -> {
+            if (runner == null) {
+                return finish("promote", client, null, "not run: no failover runner",
+                        new ActionResult(503, error("unavailable", "this server cannot run failovers")));
+            }
+            journal(client, null, "operator (API): promote" + (force ? " --force" : "") + " requested",
+                    Map.of("action", "promote", "force", force));
+            FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(true, force));
+            FailoverRunner.Outcome outcome = runner.execute(prepared);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("decision", outcome.plan().decision().name());
+            body.put("from", outcome.plan().fromNode());
+            body.put("to", outcome.plan().toNode());
+            body.put("completed", outcome.completed());
+            body.put("promoted", outcome.execution() != null && outcome.execution().promoted());
+            body.put("traffic_pending", outcome.trafficPending());
+            body.put("failover_id", outcome.record() == null ? null : outcome.record().id());
+            body.put("epoch", outcome.plan().newEpoch());
+            body.put("output", outcome.plan().render() + (outcome.execution() == null ? "" : "Steps:\n" + outcome.renderSteps()));
+            int status = outcome.plan().decision() == Decision.REFUSE ? 409 : !outcome.completed() ? 500 : 200;
+            String detail = outcome.execution() == null ? outcome.plan().decision().name() : outcome.execution().label();
+            if (status != 200) {
+                body.put("error", status == 409 ? "refused" : "failover_failed");
+                body.put("message", status == 409 ? "promotion refused: nothing changed" : "promotion did not complete: "
+                        + (outcome.execution() == null ? detail : outcome.execution().detail()));
+            } else {
+                body.put("message", "promoted " + outcome.plan().toNode() + " (epoch " + outcome.plan().newEpoch() + ")"
+                        + (outcome.trafficPending() ? ", but traffic is PENDING: " + commands.trafficApply() : ""));
+            }
+            return finish("promote", client, outcome.plan().toNode(), detail, new ActionResult(status, body));
+        });
+    }
+
+    /** Runs what {@code vakt rejoin NODE} runs; the CLI hands it here while this daemon holds the cluster. */
+    ActionResult rejoin(no.vakt.config.Node node, boolean discardErrant, Duration wait, java.nio.file.Path errantDir,
+            String client) {
+        return exclusive("rejoin", client, () -> {
+            journal(client, node.name(), "operator (API): rejoin " + node.name() + " requested",
+                    Map.of("action", "rejoin", "discard-errant", discardErrant));
+            StringWriter text = new StringWriter();
+            no.vakt.failover.planned.Rejoin.Result r;
+            try (PrintWriter out = new PrintWriter(text)) {
+                r = new no.vakt.failover.planned.Rejoin(journal, clock, config.policy().checks().timeout().plusSeconds(2),
+                        errantDir, Duration.ofMinutes(30))
+                        .run(config, node, new no.vakt.failover.planned.Rejoin.Options(discardErrant, wait), out);
+            }
+            boolean ok = r.outcome() == no.vakt.failover.planned.Rejoin.Outcome.REJOINED
+                    || r.outcome() == no.vakt.failover.planned.Rejoin.Outcome.ALREADY_REPLICA;
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("outcome", r.outcome().name());
+            body.put("node", node.name());
+            body.put("detail", r.detail());
+            body.put("output", text.toString());
+            if (!ok) {
+                body.put("error", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                body.put("message", "rejoin of " + node.name() + " " + r.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                        + ": " + r.detail());
+            }
+            return finish("rejoin", client, node.name(), r.outcome().name(), new ActionResult(ok ? 200 : 409, body));
+        });
+    }
+
     /** The outcome for people: {@code completed, traffic pending} as the journal's label says it for failovers. */
     static String label(Switchover.Result r) {
         if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) return ExecutionResult.TRAFFIC_PENDING;

@@ -60,6 +60,9 @@ final class VaktMetrics {
                 "the last drill's measured RPO");
         gauge(MeterNames.OBJECTIVE_RTO, v -> v.config.objectives().rto().toMillis() / 1000.0, "objectives.rto");
         gauge(MeterNames.OBJECTIVE_RPO, v -> v.config.objectives().rpo().toMillis() / 1000.0, "objectives.rpo");
+        gauge(MeterNames.PAUSED, v -> v.pause().isPresent() ? 1 : 0, "1 while automatic failover is paused (vakt pause)");
+        gauge(MeterNames.PAUSE_REMAINING, v -> v.pause().map(p -> p.remaining(v.clock.instant()).toMillis() / 1000.0).orElse(0.0),
+                "seconds until the maintenance pause ends by itself, 0 when not paused");
         if (view.fileSyncConfigured()) fileSyncMeters();
     }
 
@@ -98,6 +101,8 @@ final class VaktMetrics {
                     "1 while deletions on the target are held back");
             directoryGauge(MeterNames.FILESYNC_BEHIND, name, FileSyncBacklog.Directory::behind,
                     "1 while the oldest unsynced change is older than files.max-behind");
+            directoryGauge(MeterNames.FILESYNC_FAILING, name, FileSyncBacklog.Directory::failing,
+                    "1 while pushes keep failing (the target is unreachable, full, read-only or refusing)");
         }
     }
 

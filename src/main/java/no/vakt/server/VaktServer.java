@@ -35,6 +35,9 @@ import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
+import no.vakt.maintenance.Maintenance;
+import no.vakt.maintenance.MaintenanceJson;
+import no.vakt.maintenance.Pause;
 import no.vakt.status.StatusJson;
 import no.vakt.traffic.TrafficSwitch;
 import org.slf4j.Logger;
@@ -69,10 +72,13 @@ public final class VaktServer implements Closeable {
     private final Access access;
     private final OperatorActions actions;
     private final VaktMetrics metrics;
+    private final MaintenanceActions maintenanceActions;
     private final DashboardFiles files = new DashboardFiles();
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private HttpServer http;
     private ExecutorService executor;
+    /** Where a rejoin saves errant transactions; null: this server does not rejoin. */
+    private final java.nio.file.Path errantDir;
 
     private VaktServer(Builder b) {
         this.config = b.config;
@@ -82,11 +88,14 @@ public final class VaktServer implements Closeable {
         // The commands the page and the answers name: the runner's (vakt run: its --config and --journal).
         OperatorCommands commands = b.commands != null ? b.commands
                 : b.runner != null ? b.runner.commands() : OperatorCommands.NONE;
+        Maintenance maintenance = new Maintenance(journal, config.cluster(), b.clock);
         this.view = new LiveView(config, sampler, new JournalFacts(journal, config.cluster(), b.clock), b.fileSync, b.clock,
-                commands);
-        this.access = new Access(serverConfig.tokenSecret(), serverConfig.address().host());
+                commands, maintenance::active);
+        this.access = new Access(serverConfig.tokenSecret(), serverConfig.readTokenSecret(), serverConfig.address().host());
         this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval, commands);
         this.metrics = new VaktMetrics(view);
+        this.errantDir = b.errantDir;
+        this.maintenanceActions = new MaintenanceActions(maintenance, view);
     }
 
     public static Builder builder(VaktConfig config, Journal journal, Clock clock) {
@@ -193,8 +202,13 @@ public final class VaktServer implements Closeable {
     private void route(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
+        if (path.startsWith("/health/")) {
+            roleHealth(ex, path);
+            return;
+        }
         boolean post = path.equals("/api/approve-failover") || path.equals("/api/switchover")
-                || path.equals("/api/traffic/apply");
+                || path.equals("/api/traffic/apply") || path.equals("/api/promote") || path.equals("/api/rejoin")
+                || path.equals("/api/pause") || path.equals("/api/resume");
         if (post) {
             if (!method.equals("POST")) {
                 methodNotAllowed(ex, "POST");
@@ -237,9 +251,11 @@ public final class VaktServer implements Closeable {
                     JsonNode doc = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(s.report()), config,
                             s.fileSync(), s.at());
                     if (doc instanceof ObjectNode o) {
+                        Optional<Pause> pause = view.pause();
                         List<String> warnings = ApiViews.warnings(s.report().warnings(),
-                                view.journal.get().trafficPending(), view.commands);
+                                view.journal.get().trafficPending(), view.commands, pause);
                         o.set("warnings", StatusJson.mapper().valueToTree(warnings));
+                        o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, view.clock.instant())));
                     }
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
@@ -303,10 +319,76 @@ public final class VaktServer implements Closeable {
                 }
                 r = actions.applyTraffic(node, client);
             }
+            // What the CLI's promote and rejoin hand over while this daemon holds the cluster (ClusterLock).
+            case "/api/promote" -> r = actions.promote(body.path("force").asBoolean(false), client);
+            case "/api/rejoin" -> {
+                Optional<no.vakt.config.Node> node = config.node(body.path("node").asText(""));
+                Duration wait;
+                try {
+                    wait = Durations.parse(body.path("wait").asText("30s"));
+                    if (wait.isZero()) throw new IllegalArgumentException("expected a positive duration");
+                } catch (IllegalArgumentException e) {
+                    json(ex, 400, OperatorActions.error("bad_request", "wait: " + e.getMessage()));
+                    return;
+                }
+                if (node.isEmpty() || errantDir == null) {
+                    json(ex, node.isEmpty() ? 400 : 503, OperatorActions.error(node.isEmpty() ? "bad_request" : "unavailable",
+                            node.isEmpty() ? "node: expected a node of the config" : "this server cannot rejoin"));
+                    return;
+                }
+                r = actions.rejoin(node.get(), body.path("discard_errant").asBoolean(false), wait, errantDir, client);
+            }
+            case "/api/pause" -> r = maintenanceActions.pause(body, client);
+            case "/api/resume" -> r = maintenanceActions.resume(body, client);
             default -> throw new AssertionError(path);
         }
         view.journal.invalidate();
         json(ex, r.status(), r.body());
+    }
+
+    /**
+     * {@code /health/primary}, {@code /health/standby}: unauthenticated (balancers send no token), so the
+     * answer is the status line alone: 200 or 503, no body; the reason goes to the debug log.
+     */
+    private void roleHealth(HttpExchange ex, String path) throws IOException {
+        RoleHealth.Wanted wanted = switch (path) {
+            case "/health/primary" -> RoleHealth.Wanted.PRIMARY;
+            case "/health/standby" -> RoleHealth.Wanted.STANDBY;
+            default -> null;
+        };
+        if (wanted == null) {
+            send(ex, 404, "text/plain", new byte[0], false);
+            return;
+        }
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            ex.getResponseHeaders().set("Allow", "GET");
+            send(ex, 405, "text/plain", new byte[0], false);
+            return;
+        }
+        String node = serverConfig.node() != null ? serverConfig.node() : stringParam(ex.getRequestURI(), "node");
+        if (node == null || config.node(node).isEmpty()) {
+            // Which node is "this" is set once (server.node) or named by the check; a wrong name is a config mistake.
+            send(ex, 400, "text/plain", new byte[0], false);
+            return;
+        }
+        RoleHealth.Verdict v = RoleHealth.judge(wanted, node, sampler.latest(), view.clock.instant(), view.maxTickAge(),
+                config.objectives().rpo());
+        LOG.debug("{} for {}: {} ({})", path, node, v.status(), v.why());
+        send(ex, v.status(), "text/plain", new byte[0], false);
+    }
+
+    /** The query parameter's decoded value, null when absent or empty. */
+    static String stringParam(URI uri, String name) {
+        String q = uri.getRawQuery();
+        if (q == null) return null;
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                String v = java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                return v.isEmpty() ? null : v;
+            }
+        }
+        return null;
     }
 
     private static JsonNode body(HttpExchange ex) throws IOException {
@@ -388,6 +470,7 @@ public final class VaktServer implements Closeable {
         private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
         private OperatorCommands commands;
         private Duration statusPeriod = STATUS_PERIOD;
+        private java.nio.file.Path errantDir;
 
         private Builder(VaktConfig config, Journal journal, Clock clock) {
             this.config = config;
@@ -442,6 +525,12 @@ public final class VaktServer implements Closeable {
 
         public Builder statusPeriod(Duration d) {
             this.statusPeriod = d;
+            return this;
+        }
+
+        /** Enables {@code POST /api/rejoin}, saving errant transactions under {@code dir}. */
+        public Builder errantDir(java.nio.file.Path dir) {
+            this.errantDir = dir;
             return this;
         }
 

@@ -135,6 +135,35 @@ class CheckCommandTest {
         }
     }
 
+    /** MariaDB 10.11: ALL PRIVILEGES holds READ ONLY ADMIN and writes through read_only; SUPER alone does not. */
+    @Test
+    void anApplicationAccountThatWritesThroughReadOnlyIsNamedOnBothNodes() throws Exception {
+        TestPair.sql(pair.primary, "CREATE USER 'shopapp'@'%' IDENTIFIED BY 'x'", "GRANT ALL PRIVILEGES ON *.* TO 'shopapp'@'%'",
+                "CREATE USER 'ops'@'%' IDENTIFIED BY 'x'", "GRANT SUPER ON *.* TO 'ops'@'%'");
+        try {
+            ReplicationFixture.awaitCaughtUp(pair);
+            var r = check(pair.configFile);
+            for (String node : List.of(PRIMARY, STANDBY)) {
+                List<com.fasterxml.jackson.databind.JsonNode> warnings = r.findings("read-only-bypass").stream()
+                        .filter(f -> node.equals(f.get("node").asText()) && f.get("severity").asText().equals("WARNING")).toList();
+                assertThat(warnings).as(node).singleElement().satisfies(w -> {
+                    assertThat(w.get("message").asText()).startsWith("'shopapp'@'%' (ALL PRIVILEGES) can write while read_only=ON")
+                            .doesNotContain("ops").doesNotContain("'vakt'").doesNotContain("'repl'");
+                    assertThat(w.get("fix").asText()).isEqualTo("on " + node
+                            + ": SET SESSION sql_log_bin = 0; REVOKE READ ONLY ADMIN ON *.* FROM 'shopapp'@'%';");
+                });
+            }
+            // The lab's root accounts are named, as a local administrator's, never locked.
+            assertThat(r.findings("read-only-bypass")).anySatisfy(f -> {
+                assertThat(f.get("severity").asText()).isEqualTo("INFO");
+                assertThat(f.get("message").asText()).contains("'root'@'localhost'").contains("never locks root");
+            });
+            assertThat(r.exitCode()).as("a warning, not an error").isZero();
+        } finally {
+            TestPair.sql(pair.primary, "DROP USER 'shopapp'@'%', 'ops'@'%'");
+        }
+    }
+
     @Test
     void syncBinlogOffOnThePrimary() throws Exception {
         TestPair.sql(pair.primary, "SET GLOBAL sync_binlog = 0");

@@ -30,10 +30,24 @@ class ConfigValidateCommandTest {
     }
 
     @Test
+    void aBadEnumAndTwoOtherErrorsAreAllReportedEachWithItsLine() throws Exception {
+        Path f = dir.resolve("vakt.yml");
+        Files.writeString(f, Files.readString(Path.of("examples/vakt.yml"))
+                .replace("failover: manual", "failover: automatc")
+                .replace("cluster: shop", "cluster: 'shop store'")
+                .replace("  semi-sync: false", "  semi-sync: false\n  semisync-timeout: 1s"));
+        Cli r = Cli.run("config", "validate", "--config", f.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(f + ":11:").contains("policy.failover: expected one of automatic, manual, notify-only; got 'automatc'")
+                .contains(f + ":3:").contains("cluster: expected a cluster name")
+                .contains("replication.semisync-timeout: unknown key 'semisync-timeout'");
+    }
+
+    @Test
     void helpListsEveryCommandAndVersionPrints() {
         Cli help = Cli.run("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("config", "check", "status", "replicate", "heartbeat", "lab", "demo");
+        assertThat(help.out()).contains("init", "config", "check", "status", "replicate", "heartbeat", "lab", "demo");
         Cli version = Cli.run("--version");
         assertThat(version.out()).startsWith("vakt ");
     }

@@ -189,9 +189,14 @@ class PromoteCommandTest {
     void dryRunAndAPromoteWithoutConfirmChangeNothing() throws Exception {
         try (TestPair pair = replicatingPair(null)) {
             String journal = pair.dir.resolve("journal.db").toString();
+            // Binlogged: an application account with ALL PRIVILEGES on both nodes, as in production.
+            TestPair.sql(pair.primary, "CREATE USER 'shopapp'@'%' IDENTIFIED BY 'x'", "GRANT ALL PRIVILEGES ON *.* TO 'shopapp'@'%'");
             Cli dry = vakt("promote", "--config", pair.configFile.toString(), "--journal", journal, "--dry-run");
             assertThat(dry.exitCode()).isZero();
             assertThat(dry.out()).contains("Failover plan for test: oslo-db -> bergen-db").contains("Dry run: nothing changed");
+            // The plan says what the server enforces: no super_read_only, and the account the fence locks.
+            assertThat(dry.out()).doesNotContain("super_read_only=ON").contains("Fence on oslo-db: read_only=ON; MariaDB has no"
+                    + " super_read_only: accounts with READ ONLY ADMIN still write; 'shopapp'@'%' locked for the fence");
             for (StepName s : StepName.values()) assertThat(dry.out()).contains(s.name());
 
             Cli unconfirmed = vakt("promote", "--config", pair.configFile.toString(), "--journal", journal);

@@ -252,4 +252,29 @@ class ConfigLoaderTest {
         assertThat(Jurisdictions.expand(List.of("NO", "EEA"))).contains("NO", "SE", "IS", "DE").doesNotContain("US", "GB", "CH");
         assertThat(Jurisdictions.expand(List.of("eu"))).contains("FI").doesNotContain("NO");
     }
+
+    @Test
+    void aBadEnumDoesNotHideTheOtherProblemsOfTheFile() throws Exception {
+        Path f = write(VALID.replace("failover: automatic", "failover: automatc")
+                .replace("rpo: 500ms", "rpo: soon")
+                .replace("password-file: secrets/admin.pw", "password-file: secrets/admin.pw\n          colour: blue")
+                .replace("databases: [shop]", "databases: [mysql]"));
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> ConfigLoader.load(f));
+        assertThat(e).as("expected the config to be rejected").isNotNull();
+        assertThat(e.problems()).extracting(ConfigProblem::field, ConfigProblem::line).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("objectives.rpo", 3),
+                org.assertj.core.groups.Tuple.tuple("policy.failover", 6),
+                org.assertj.core.groups.Tuple.tuple("sites[0].nodes[0].mysql.colour", 20),
+                org.assertj.core.groups.Tuple.tuple("replication.databases[0]", 34));
+        assertThat(e.problems()).filteredOn(p -> p.field().equals("policy.failover")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("automatic, manual, notify-only").contains("'automatc'"));
+    }
+
+    @Test
+    void aBadRoleIsReportedOnceNotAgainAsAMissingStandby() throws Exception {
+        Path f = write(VALID.replace("role: standby", "role: slave").replace("cluster: shop", "cluster: ''"));
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> ConfigLoader.load(f));
+        assertThat(e.problems()).extracting(ConfigProblem::field)
+                .containsExactlyInAnyOrder("sites[1].nodes[0].role", "cluster");
+    }
 }

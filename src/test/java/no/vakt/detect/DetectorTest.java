@@ -163,6 +163,71 @@ class DetectorTest {
     }
 
     @Test
+    void withTheShortHeartbeatPeriodABlackHoleIsConfirmedAtTheThirdFailedProbe() {
+        DetectorConfig defaults = DetectorConfig.from(Checks.DEFAULT);
+        Duration period = Duration.ofMillis(250);
+        // The tick of the third failure sampled the standby 2 s after the first tick that saw nothing new.
+        StandbyProbe silent2s = StandbyProbe.reachable(IoThreadState.YES, "", 2000L, 2000L).withHeartbeatPeriod(period);
+        Detector d = new Detector(defaults);
+        d.observe(ok(REPLICATING));
+        assertThat(states(d, List.of(fail(silent2s), fail(silent2s), fail(silent2s))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.DOWN);
+        assertThat(d.lastEvidence()).contains("last received 2000 ms ago (bound 1500 ms)");
+
+        // A monitor-only partition: the live primary's heartbeats arrive every period, so the sampled age
+        // is 0, at worst one interval (1 s, four heartbeats missed): never DOWN.
+        Detector partition = new Detector(defaults);
+        StandbyProbe receiving = StandbyProbe.reachable(IoThreadState.YES, "", 9000L, 1000L).withHeartbeatPeriod(period);
+        assertThat(states(partition, List.of(fail(receiving), fail(receiving), fail(receiving), fail(receiving))))
+                .endsWith(PrimaryHealth.UNREACHABLE_FROM_MONITOR, PrimaryHealth.UNREACHABLE_FROM_MONITOR);
+
+        // A 1 s period (set up before vakt replicate lowered it) keeps the 3 s bound: 2 s of silence is no witness.
+        Detector slow = new Detector(defaults);
+        StandbyProbe slowPeriod = StandbyProbe.reachable(IoThreadState.YES, "", 2000L, 2000L).withHeartbeatPeriod(Duration.ofSeconds(1));
+        assertThat(states(slow, List.of(fail(slowPeriod), fail(slowPeriod), fail(slowPeriod))))
+                .endsWith(PrimaryHealth.UNREACHABLE_FROM_MONITOR);
+    }
+
+    @Test
+    void theStandbyBoundFollowsTheHeartbeatPeriodWithinTheFloorAndTheOldBound() {
+        DetectorConfig defaults = DetectorConfig.from(Checks.DEFAULT);
+        assertThat(defaults.standbyBound(Duration.ofMillis(250))).isEqualTo(Duration.ofMillis(1500));
+        assertThat(defaults.standbyBound(Duration.ofMillis(500))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.standbyBound(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(defaults.standbyBound(Duration.ofSeconds(30))).as("never longer than before").isEqualTo(Duration.ofSeconds(3));
+        assertThat(defaults.standbyBound(null)).as("unknown period").isEqualTo(Duration.ofSeconds(3));
+        DetectorConfig fast = DetectorConfig.from(new Checks(Duration.ofMillis(200), null, 3));
+        assertThat(fast.standbyBound(Duration.ofMillis(250))).as("the floor").isEqualTo(Duration.ofMillis(1500));
+        assertThat(new DetectorConfig(3, Duration.ofSeconds(3)).standbyBound(Duration.ofMillis(250)))
+                .as("a fixed bound").isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aStandbyWhoseReplicationAFailoverAttemptStoppedDoesNotUndoDown() {
+        // A black hole: the IO thread still says Yes but has received nothing past the bound.
+        StandbyProbe silent = StandbyProbe.reachable(IoThreadState.YES, "", 4000L, 4000L);
+        // What an attempt that aborted before the promotion leaves: STOP SLAVE ran, no IO error.
+        StandbyProbe stopped = StandbyProbe.reachable(IoThreadState.NO, "", 5000L, null);
+        Detector d = new Detector(CONFIG);
+        d.observe(ok(REPLICATING));
+        assertThat(states(d, List.of(fail(silent), fail(silent), fail(silent), fail(stopped), fail(stopped))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.DOWN,
+                        PrimaryHealth.DOWN, PrimaryHealth.DOWN);
+        assertThat(d.lastEvidence()).contains("IO thread No").endsWith(Detector.STILL_DOWN);
+        // Only the primary answering, or the standby receiving from it again, ends it.
+        assertThat(states(d, List.of(fail(REPLICATING)))).containsExactly(PrimaryHealth.UNREACHABLE_FROM_MONITOR);
+        assertThat(states(d, List.of(ok(stopped)))).containsExactly(PrimaryHealth.HEALTHY);
+
+        // Without a confirmed DOWN before, stopped replication is no witness, as ever; nor is an unreachable standby.
+        Detector fresh = new Detector(CONFIG);
+        assertThat(states(fresh, List.of(fail(stopped), fail(stopped), fail(stopped))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.UNKNOWN);
+        Detector gone = new Detector(CONFIG);
+        assertThat(states(gone, List.of(fail(silent), fail(silent), fail(silent), fail(GONE))))
+                .containsExactly(PrimaryHealth.SUSPECT, PrimaryHealth.SUSPECT, PrimaryHealth.DOWN, PrimaryHealth.UNKNOWN);
+    }
+
+    @Test
     void anUnreachableStandbyCannotConfirmAndTheEvidenceSaysSo() {
         Detector d = new Detector(CONFIG);
         d.observe(ok(REPLICATING));
@@ -240,9 +305,9 @@ class DetectorTest {
     @Test
     void standbyBoundIsThreeIntervalsWithATwoSecondFloor() {
         assertThat(DetectorConfig.from(Checks.DEFAULT))
-                .isEqualTo(new DetectorConfig(3, Duration.ofSeconds(3)));
+                .isEqualTo(new DetectorConfig(3, Duration.ofSeconds(3), Duration.ofSeconds(1)));
         assertThat(DetectorConfig.from(new Checks(Duration.ofMillis(250), null, 5)))
-                .isEqualTo(new DetectorConfig(5, Duration.ofSeconds(2)));
+                .isEqualTo(new DetectorConfig(5, Duration.ofSeconds(2), Duration.ofMillis(250)));
         assertThat(DetectorConfig.from(new Checks(Duration.ofSeconds(5), null, 2)).standbyBound())
                 .isEqualTo(Duration.ofSeconds(15));
         assertThatThrownBy(() -> new DetectorConfig(0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);

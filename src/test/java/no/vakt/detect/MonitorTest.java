@@ -74,6 +74,20 @@ class MonitorTest {
             all.add(transition);
         }
 
+        /** Whether the failover "started" at DOWN stopped before the promotion (a retry is wanted). */
+        volatile boolean abortedBeforePromotion;
+        final List<Transition> retries = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean retryWanted() {
+            return abortedBeforePromotion;
+        }
+
+        @Override
+        public void primaryStillDown(LiveRoles roles, Transition evidence) {
+            retries.add(evidence);
+        }
+
         boolean reached(PrimaryHealth h) {
             return all.stream().anyMatch(t -> t.to() == h);
         }
@@ -171,6 +185,26 @@ class MonitorTest {
     }
 
     @Test
+    void aFailoverThatStoppedBeforeThePromotionIsRetriedWhileThePrimaryStaysDownAtMostThreeTimes() throws Exception {
+        VaktConfig config = replicatingPair(false);
+        startMonitor(config);
+        trigger.abortedBeforePromotion = true;
+
+        pair.primary.kill();
+        await("down").atMost(Duration.ofSeconds(8)).until(() -> trigger.down.size() == 1);
+        // The attempt's STOP SLAVE left the standby's threads stopped without an error: still DOWN, retried.
+        TestPair.sql(pair.standby, "STOP SLAVE");
+        await("retried").atMost(Duration.ofSeconds(10)).until(() -> trigger.retries.size() == Monitor.MAX_FAILOVER_RETRIES);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> trigger.retries.size() == Monitor.MAX_FAILOVER_RETRIES);
+        assertThat(monitor.health()).isEqualTo(PrimaryHealth.DOWN);
+        assertThat(trigger.down).as("one down alert per outage").hasSize(1);
+        assertThat(trigger.retries).allSatisfy(t -> assertThat(t.to()).isEqualTo(PrimaryHealth.DOWN));
+        assertThat(stateChanges()).anyMatch(e -> e.summary().contains("still DOWN and a failover is wanted again")
+                && e.summary().contains("retry 1/3"));
+    }
+
+    @Test
     void aBlackHoledPrimaryIsDetectedAtTheIntervalCadenceNotIntervalPlusTimeout() throws Exception {
         // interval = timeout, so a tick that waits out its probe would double the cadence under a fixed delay.
         VaktConfig config = replicatingPair(false, "500ms", "500ms");
@@ -265,6 +299,31 @@ class MonitorTest {
                 .anyMatch(e -> e.summary().contains(config.primary().name() + " is a returning primary")
                         && e.details().get("action").asText().startsWith("fenced " + config.primary().name()));
         assertThat(lines).anyMatch(l -> l.contains("ALERT CRITICAL"));
+    }
+
+    @Test
+    void twoWritableNodesWithEqualEpochsAreSettledByTheJournalsLastPromotion() throws Exception {
+        VaktConfig config = replicatingPair(false);
+        ReplicationFixture.awaitCaughtUp(pair);
+        // The standby was promoted with epoch 1 and the journal recorded it; the epoch row also reached the old
+        // primary (equal epochs), which is writable again: only the journal can tell them apart.
+        String epochRow = "INSERT INTO vakt.cluster (id, epoch, primary_node, changed_at) VALUES (1, 1, '"
+                + config.standby().name() + "', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE epoch = 1";
+        TestPair.sql(pair.standby, "STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF", "SET SESSION sql_log_bin = 0", epochRow);
+        TestPair.sql(pair.primary, "SET SESSION sql_log_bin = 0", epochRow);
+        try (Journal before = new Journal(tmp.resolve("journal.db"), Clock.systemUTC())) {
+            before.recordEpoch(config.cluster(), 1, config.standby().name(), "failover 1");
+        }
+        startMonitor(config);
+
+        assertThat(monitor.roles().primary().name()).isEqualTo(config.standby().name());
+        assertThat(ReplicationFixture.variable(pair.primary, "read_only")).isEqualTo("1");
+        assertThat(ReplicationFixture.variable(pair.standby, "read_only")).isEqualTo("0");
+        assertThat(journal.history(100)).filteredOn(e -> e.kind() == EventKind.ALERT)
+                .anyMatch(e -> e.summary().contains(config.primary().name() + " is a returning primary")
+                        && e.details().get("evidence").asText().contains("the journal's last promotion made "
+                                + config.standby().name() + " the primary")
+                        && e.details().get("action").asText().startsWith("fenced " + config.primary().name()));
     }
 
     @Test

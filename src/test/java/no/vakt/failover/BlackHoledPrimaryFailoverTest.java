@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The monitor and the failover runner against a black-holed primary (frozen: connects wait out their
  * timeout instead of being refused, the standby's IO thread keeps saying Yes). Between detection and the
- * new primary, the dead primary costs one full connect timeout, in FENCE_OLD_PRIMARY; the plan looks at
- * it and the later steps re-check it only briefly or not at all, and the journal says why.
+ * new primary, the dead primary costs no full connect timeout: the plan looks at it briefly, FENCE_OLD_PRIMARY
+ * and the later steps rely on that look or re-check it briefly, and the journal says why.
  */
 class BlackHoledPrimaryFailoverTest {
     @Test
@@ -64,17 +64,20 @@ class BlackHoledPrimaryFailoverTest {
                     String steps = FailoverRunner.timings(f);
                     assertThat(f.outcome()).as(steps + "\n" + String.join("\n", lines)).isEqualTo(FailoverOutcome.COMPLETED);
 
-                    // FENCE_OLD_PRIMARY waited out the connect timeout: the primary really was a black hole.
-                    assertThat(took(f, StepName.FENCE_OLD_PRIMARY)).as(steps).isGreaterThan(timeout.dividedBy(2));
-                    assertThat(step(f, StepName.FENCE_OLD_PRIMARY).detail()).contains("oslo-db does not answer (");
-                    // The later steps did not wait another timeout each (the drill showed ~1010 ms each with 1 s);
-                    // generous bounds for a busy machine, the speed itself is measured in bench/.
-                    assertThat(step(f, StepName.APPLY_RELAY_LOG).detail())
-                            .contains("oslo-db not asked again: FENCE_OLD_PRIMARY found it not answering");
-                    assertThat(step(f, StepName.CHECK_DATA_LOSS).detail())
-                            .contains("oslo-db not asked again: FENCE_OLD_PRIMARY found it not answering");
+                    // The plan's brief look found the primary silent (a black hole: its connect timed out), so
+                    // FENCE_OLD_PRIMARY did not wait a connect timeout on it again (it used to: ~1 s of the RTO),
+                    // nor did the later steps (the drill showed ~1010 ms each with 1 s). Re-checked briefly instead
+                    // when a loaded machine made the finding older than the interval. Generous bounds for a busy
+                    // machine, the speed itself is measured in bench/.
+                    String planFound = "the plan's look found it not answering";
+                    assertThat(step(f, StepName.FENCE_OLD_PRIMARY).detail())
+                            .containsAnyOf("oslo-db not asked again: " + planFound, "re-checked")
+                            .contains("SQL fencing skipped");
+                    assertThat(took(f, StepName.FENCE_OLD_PRIMARY)).as(steps).isLessThan(timeout.dividedBy(2));
+                    assertThat(step(f, StepName.APPLY_RELAY_LOG).detail()).contains(planFound);
+                    assertThat(step(f, StepName.CHECK_DATA_LOSS).detail()).contains(planFound);
                     assertThat(step(f, StepName.PROMOTE_STANDBY).detail())
-                            .startsWith("oslo-db re-checked within 250 ms (FENCE_OLD_PRIMARY found it not answering")
+                            .startsWith("oslo-db re-checked within 250 ms (" + planFound)
                             .contains("no answer");
                     assertThat(took(f, StepName.APPLY_RELAY_LOG)).as(steps).isLessThan(timeout.dividedBy(2));
                     assertThat(took(f, StepName.CHECK_DATA_LOSS)).as(steps).isLessThan(timeout.dividedBy(2));

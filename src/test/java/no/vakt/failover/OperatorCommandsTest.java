@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class OperatorCommandsTest {
     @Test
     void namesTheConfigAbsolutelyAndTheJournalOnlyWhenItIsNotTheDefault() {
-        OperatorCommands c = OperatorCommands.of(Path.of("/etc/vakt/shop.yml"), Path.of("/etc/vakt/.vakt/journal.db"));
+        // A config in /etc/vakt keeps its state in /var/lib/vakt/NAME (StateDir): that journal is the default.
+        OperatorCommands c = OperatorCommands.of(Path.of("/etc/vakt/shop.yml"), Path.of("/var/lib/vakt/shop/journal.db"));
         assertThat(c.promote(false)).isEqualTo("vakt promote --confirm --config /etc/vakt/shop.yml");
         assertThat(c.promote(true)).isEqualTo("vakt promote --confirm --force --config /etc/vakt/shop.yml");
         assertThat(c.trafficApply()).isEqualTo("vakt traffic apply --config /etc/vakt/shop.yml");

@@ -329,6 +329,9 @@ class JournalTest {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db());
                 java.sql.Statement st = c.createStatement()) {
             st.execute("ALTER TABLE failovers DROP COLUMN primary_last_write");
+            for (String c2 : List.of("owner_host", "owner_pid", "owner_started")) {
+                st.execute("ALTER TABLE failovers DROP COLUMN " + c2); // schema 3's
+            }
             st.execute("PRAGMA user_version = 1");
         }
         try (Journal j = new Journal(db(), clock)) {

@@ -87,7 +87,7 @@ class SmallPartsTest {
         var cfg = BootstrapPlannerTest.config(true);
         String sql = ChangeMaster.sql(cfg.primary(), cfg.replication(), "s3cret");
         assertThat(sql).contains("MASTER_HOST='127.0.0.10'", "MASTER_PORT=3310", "MASTER_USE_GTID=slave_pos",
-                "MASTER_CONNECT_RETRY=1", "MASTER_HEARTBEAT_PERIOD=1", "MASTER_SSL=1", "MASTER_SSL_CA='/s/ca.pem'",
+                "MASTER_CONNECT_RETRY=1", "MASTER_HEARTBEAT_PERIOD=0.25", "MASTER_SSL=1", "MASTER_SSL_CA='/s/ca.pem'",
                 "MASTER_SSL_VERIFY_SERVER_CERT=1", "MASTER_PASSWORD='s3cret'");
         assertThat(ChangeMaster.describe(cfg.primary(), cfg.replication())).doesNotContain("***");
         var plain = BootstrapPlannerTest.config(false);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
+import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +152,33 @@ class DashboardBrowserTest {
                 wait.until(d -> text(d, "#failover-sub").contains("oslo-db \u2192 bergen-db, completed, traffic pending"));
                 assertThat(text(page, "#warnings li")).startsWith("traffic switch to bergen-db PENDING").endsWith(apply);
                 screenshot(page, "traffic-pending");
+            }
+        }
+    }
+
+    @Test
+    void aPauseShowsAsAStripAndTheDownBannerSaysNoAutomaticFailover() throws Exception {
+        try (TestPair pair = TestPair.start()) {
+            String url = prepare(pair);
+            try (RunningDaemon run = RunningDaemon.start(pair.configFile); HeadlessChromium chromium = HeadlessChromium.open()) {
+                WebDriver page = chromium.driver;
+                page.get(url);
+                WebDriverWait wait = waiter(page, 20);
+                wait.until(d -> role(d, "oslo-db").equals("primary"));
+                assertThat(page.findElement(By.id("paused")).isDisplayed()).isFalse();
+
+                Cli pause = Cli.run("pause", "--for", "30m", "--reason", "kernel upgrade", "--config", pair.configFile.toString());
+                assertThat(pause.out()).as(pause.out() + pause.err()).contains("through vakt run");
+                wait.until(d -> d.findElement(By.id("paused")).isDisplayed());
+                assertThat(text(page, "#paused-detail")).contains("reason: kernel upgrade")
+                        .contains("by " + System.getProperty("user.name")).contains("vakt resume ends it");
+                wait.until(d -> text(d, "#warnings li").startsWith("PAUSED: no automatic failover until"));
+
+                pair.primary.kill();
+                waiter(page, 30).until(d -> text(d, "#banner-title").equals("PRIMARY oslo-db DOWN"));
+                assertThat(text(page, "#banner-detail")).contains("PAUSED: no automatic failover until")
+                        .contains("vakt promote still works");
+                screenshot(page, "paused-primary-down");
             }
         }
     }

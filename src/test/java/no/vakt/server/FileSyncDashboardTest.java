@@ -59,6 +59,7 @@ class FileSyncDashboardTest {
                     assertThat(metrics)
                             .contains("vakt_filesync_delete_guard_tripped{cluster=\"test\",directory=\"" + oslo + "\"} 1.0")
                             .contains("vakt_filesync_behind{cluster=\"test\",directory=\"" + oslo + "\"} 0.0")
+                            .contains("vakt_filesync_failing{cluster=\"test\",directory=\"" + oslo + "\"} 0.0")
                             .contains("vakt_filesync_sent_files_total{cluster=\"test\"} 40.0")
                             .contains("vakt_filesync_deleted_files_total{cluster=\"test\"} 0.0")
                             .contains("vakt_filesync_rsync_failures_total{cluster=\"test\"}")

@@ -118,6 +118,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void theReadTokenAndThisNodeAreOptionalAndChecked() throws Exception {
+        ServerConfig s = load("server:\n  token-file: a.token\n  read-token-file: secrets/read.token\n  node: bergen-db\n").server();
+        assertThat(s.readTokenSecret()).contains(SecretRef.ofFile(dir.resolve("secrets/read.token")));
+        assertThat(s.node()).isEqualTo("bergen-db");
+        assertThat(load("server: {read-token-env: VAKT_READ_TOKEN}\n").server().readTokenSecret())
+                .contains(SecretRef.ofEnv("VAKT_READ_TOKEN"));
+        assertThat(load("").server().readTokenSecret()).isEmpty();
+        assertThat(problem("server:\n  read-token-file: a\n  read-token-env: B\n").message()).contains("not both");
+        ConfigProblem unknown = problem("server:\n  node: trondheim-db\n");
+        assertThat(unknown.field()).isEqualTo("server.node");
+        assertThat(unknown.message()).contains("no node 'trondheim-db'");
+        assertThat(unknown.line()).as(unknown.toString()).isEqualTo(23); // the node line
+    }
+
+    @Test
     void listenAddressesParse() {
         assertThat(ListenAddress.parse("0.0.0.0:0")).isEqualTo(new ListenAddress("0.0.0.0", 0));
         assertThat(ListenAddress.parse("[::1]:8787").toString()).isEqualTo("[::1]:8787");

@@ -172,8 +172,8 @@ public final class TestPair implements AutoCloseable {
                 p.start();
                 s.start();
                 String adminPassword = Files.readString(adminPw).trim();
-                SiteProfile.createAdminUser(p, ADMIN_USER, adminPassword, "127.0.0.1");
-                SiteProfile.createAdminUser(s, ADMIN_USER, adminPassword, "127.0.0.1");
+                SiteProfile.createAdminUser(p, ADMIN_USER, adminPassword, "127.0.0.1", databases);
+                SiteProfile.createAdminUser(s, ADMIN_USER, adminPassword, "127.0.0.1", databases);
                 primarySetup.accept(p);
                 Files.writeString(cfg, new LabConfigTemplate("test", pHost, p.port(), sHost, s.port(), ADMIN_USER,
                         adminPw, REPL_USER, replPw, databases, failoverMode, null, semiSync, "127.0.0.1").render());

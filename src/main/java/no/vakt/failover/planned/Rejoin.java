@@ -14,6 +14,7 @@ import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
@@ -73,6 +74,9 @@ public final class Rejoin {
         if (r.isPresent() && LivePair.repliesFrom(r.get(), peer) && r.get().ioThreadRunning() && r.get().sqlThreadRunning()
                 && mine.readOnly()) {
             out.println(node.name() + " already replicates from " + peer.name() + ": nothing to do");
+            try (DbSession db = inspector.open(node)) {
+                unlockFenced(db, node, out);
+            }
             filesFollow(config, node, out);
             return new Result(Outcome.ALREADY_REPLICA, "already a replica", null, null);
         }
@@ -134,6 +138,7 @@ public final class Rejoin {
                     + (position == null ? ", from its own position" : ", from the shared position " + position)
                     + (caughtUp ? ", caught up to " + (target.isEmpty() ? "(empty)" : target) : ", still catching up") + ")";
             out.println("rejoined: " + summary);
+            unlockFenced(db, node, out);
             if (!errant.isEmpty()) {
                 out.println("warning: the discarded transactions' rows are still in " + node.name() + "'s tables; they are"
                         + " in " + file + ". Re-seed with `vakt replicate --overwrite` for an identical copy.");
@@ -152,6 +157,12 @@ public final class Rejoin {
         if (FileSyncDirections.afterRejoin(journal, config, node)) {
             out.println("file sync: now " + config.peerOf(node).name() + " -> " + node.name());
         }
+    }
+
+    /** The fence that made this node read-only is over: the accounts it locked ({@link FenceLocks}) work again. */
+    private static void unlockFenced(DbSession db, Node node, PrintWriter out) {
+        String unlocked = FenceLocks.unlockForDetail(db);
+        if (!unlocked.isEmpty()) out.println("on " + node.name() + ": " + unlocked);
     }
 
     private Result refused(VaktConfig config, Node node, PrintWriter out, String why) {

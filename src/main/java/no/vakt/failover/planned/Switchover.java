@@ -10,9 +10,11 @@ import java.util.List;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
+import no.vakt.db.ReadOnlyBypass;
 import no.vakt.db.VaktSchema;
 import no.vakt.failover.ExecutionResult;
 import no.vakt.failover.OperatorCommands;
@@ -21,6 +23,7 @@ import no.vakt.filesync.FileSyncDirections;
 import no.vakt.filesync.SyncDirection;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
 import no.vakt.journal.NewFailover;
 import no.vakt.replication.ChangeMaster;
 import no.vakt.traffic.TrafficSwitch;
@@ -103,7 +106,7 @@ public final class Switchover {
                 + (from.equals(config.primary()) ? "" : " (the config's role: fields say the opposite; the live roles count)"));
         if (options.dryRun()) {
             out.println("plan (dry run, nothing changed):");
-            out.println("  1. " + StepName.FENCE_OLD_PRIMARY + ": read_only=ON on " + from.name() + ", end client sessions");
+            out.println("  1. " + StepName.FENCE_OLD_PRIMARY + ": " + fencePlan(probe, from, config));
             out.println("  2. " + StepName.APPLY_RELAY_LOG + ": MASTER_GTID_WAIT(" + from.name() + "'s gtid_binlog_pos, "
                     + options.catchUpTimeout().toMillis() + " ms) on " + to.name() + "; on timeout lift the fence and stop");
             out.println("  3. " + StepName.CHECK_DATA_LOSS + ": " + to.name() + "'s gtid_slave_pos must contain it");
@@ -124,7 +127,8 @@ public final class Switchover {
             long id;
             try {
                 id = journal.beginFailover(new NewFailover(config.cluster(), from.name(), to.name(), MODE, "operator", epoch));
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | JournalException e) {
+                // Nothing changed yet: without a journal it does not start.
                 out.println("switchover refused: " + e.getMessage());
                 return new Result(Outcome.REFUSED, from.name(), to.name(), null, epoch, e.getMessage());
             }
@@ -132,14 +136,17 @@ public final class Switchover {
             JournaledSteps steps = new JournaledSteps(journal, id, out);
             Instant[] fencedAt = new Instant[1];
             String[] position = new String[1];
+            var locked = new java.util.concurrent.atomic.AtomicReference<List<ReadOnlyBypass.Account>>(List.of());
             Duration window = null;
             try {
                 steps.run(StepName.FENCE_OLD_PRIMARY.name(), () -> {
                     fencedAt[0] = clock.instant();
+                    // Before read_only: accounts with READ ONLY ADMIN would write through it, errant once repointed.
+                    locked.set(FenceLocks.lock(oldDb, FenceLocks.exemptUsers(config)));
                     int killed = NodeOperations.fence(oldDb);
                     position[0] = oldDb.scalar("SELECT @@GLOBAL.gtid_binlog_pos").orElse("");
-                    return "read_only=ON on " + from.name() + ", " + killed + " client session(s) ended, position "
-                            + (position[0].isEmpty() ? "(empty)" : position[0]);
+                    return "read_only=ON on " + from.name() + ", " + FenceLocks.describe(locked.get(), "locked") + ", "
+                            + killed + " client session(s) ended, position " + (position[0].isEmpty() ? "(empty)" : position[0]);
                 });
                 steps.run(StepName.APPLY_RELAY_LOG.name(), () -> {
                     if (position[0].isEmpty()) return "nothing to wait for";
@@ -162,19 +169,22 @@ public final class Switchover {
             } catch (JournaledSteps.StepFailed e) {
                 String undo = liftFence(oldDb, from);
                 String summary = e.step + " failed: " + e.getMessage() + "; " + undo;
-                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
             }
             try {
-                steps.run(StepName.PROMOTE_STANDBY.name(), () -> {
+                steps.runPointOfNoReturn(StepName.PROMOTE_STANDBY.name(), () -> {
                     NodeOperations.promote(newDb);
-                    return to.name() + " detached and writable";
+                    // A switch-back: the accounts an earlier fence locked on this node work again.
+                    String unlocked = FenceLocks.unlockForDetail(newDb);
+                    return to.name() + " detached and writable" + (unlocked.isEmpty() ? "" : ", " + unlocked);
                 });
             } catch (JournaledSteps.StepFailed e) {
-                String summary = e.step + " failed: " + e.getMessage() + "; " + from.name()
-                        + " stays fenced (read-only): check " + to.name() + " before lifting it";
-                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                // Not run (no durable start): nothing irreversible happened, the old primary serves again.
+                String summary = e.step + " failed: " + e.getMessage() + "; " + (e.notRun ? liftFence(oldDb, from)
+                        : from.name() + " stays fenced (read-only): check " + to.name() + " before lifting it");
+                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
             }
@@ -216,23 +226,31 @@ public final class Switchover {
             }
             try {
                 steps.run(StepName.BUMP_EPOCH.name(), () -> {
-                    journal.recordEpoch(config.cluster(), epoch, to.name(), "switchover " + from.name() + " -> " + to.name());
+                    // The node's epoch (what fences the stale primary) is recorded even when the journal is not.
+                    boolean journaled = journal.recordEpochOrLater(config.cluster(), epoch, to.name(),
+                            "switchover " + from.name() + " -> " + to.name());
                     NodeOperations.recordEpoch(newDb, epoch, to.name());
-                    return "epoch " + epoch + " in the journal and in " + to.name();
+                    return "epoch " + epoch + (journaled ? " in the journal" : " (journal write kept for later)") + " and in "
+                            + to.name();
                 });
             } catch (JournaledSteps.StepFailed e) {
                 failed.add(e.step + " failed: " + e.getMessage());
             }
             // Here, not in each caller: the CLI, the API and a drill's switch-back all turn file sync around. Files
             // flow to the old primary only when it follows the new one; else nowhere until a rejoin.
-            boolean filesTurned = repointed ? FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)
-                    : config.files().enabled() && FileSyncDirections.record(journal, config,
-                            new SyncDirection(to.name(), null, epoch, "switchover"));
+            boolean filesTurned = false;
+            try {
+                filesTurned = repointed ? FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)
+                        : config.files().enabled() && FileSyncDirections.record(journal, config,
+                                new SyncDirection(to.name(), null, epoch, "switchover"));
+            } catch (JournalException e) {
+                failed.add("file sync direction not recorded (the journal cannot be written: " + e.getMessage() + ")");
+            }
             if (!failed.isEmpty()) {
                 String summary = String.join("; ", failed) + (trafficProblem == null ? "" : "; " + trafficProblem) + "; "
                         + to.name() + " is promoted (the later steps ran), " + from.name() + " stays read-only: finish by"
                         + " hand (" + commands.rejoin(from.name()) + ")";
-                journal.finishFailover(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null,
                         true);
@@ -243,9 +261,13 @@ public final class Switchover {
                 summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + summary + "; " + trafficProblem
                         + "; vakt run retries the switch; by hand: " + commands.trafficApply();
             }
-            journal.finishFailover(id, FailoverOutcome.COMPLETED, summary);
+            journal.finishFailoverOrLater(id, FailoverOutcome.COMPLETED, summary);
             out.println("switchover completed" + (trafficProblem == null ? ": " + summary
                     : ", traffic PENDING: " + ExecutionResult.withoutTrafficPendingPrefix(summary)));
+            if (!locked.get().isEmpty()) {
+                out.println("note: " + FenceLocks.describe(locked.get(), "stay locked on " + from.name()) + " (read_only does not"
+                        + " stop them on a replica); a switch-back or " + commands.rejoin(from.name()) + " unlocks them");
+            }
             if (filesTurned) {
                 out.println("file sync: now " + to.name() + (repointed ? " -> " + from.name() : ", paused until a rejoin"));
             }
@@ -261,9 +283,25 @@ public final class Switchover {
     private static String liftFence(DbSession oldDb, Node from) {
         try {
             oldDb.execute("SET GLOBAL read_only = OFF");
-            return "fence lifted: " + from.name() + " is writable again and stays primary";
         } catch (SQLException e) {
             return "lifting the fence on " + from.name() + " FAILED (" + e.getMessage() + "): run SET GLOBAL read_only = OFF there";
+        }
+        String lifted = "fence lifted: " + from.name() + " is writable again and stays primary";
+        String unlocked = FenceLocks.unlockForDetail(oldDb);
+        return unlocked.isEmpty() ? lifted : lifted + ", " + unlocked;
+    }
+
+    /**
+     * What the fence does on this server, said as the server enforces it: MariaDB has no super_read_only,
+     * so the accounts that still write under read_only are named, as the fence will lock them.
+     */
+    private static String fencePlan(NodeInspector probe, Node from, VaktConfig config) {
+        String base = "read_only=ON on " + from.name() + " (";
+        try (DbSession db = probe.open(from)) {
+            return base + FenceLocks.enforcement(db, FenceLocks.exemptUsers(config)) + "), end client sessions";
+        } catch (SQLException e) {
+            return base + "MariaDB has no super_read_only; the accounts that bypass it could not be read: " + e.getMessage()
+                    + "; they are locked for the fence), end client sessions";
         }
     }
 }

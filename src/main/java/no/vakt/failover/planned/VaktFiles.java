@@ -2,7 +2,7 @@ package no.vakt.failover.planned;
 
 import java.nio.file.Path;
 
-/** Where Vakt keeps its own files: {@code .vakt/} next to the config file. */
+/** Where Vakt keeps its own files: {@code .vakt/} next to the config file (see {@link no.vakt.config.StateDir}). */
 public final class VaktFiles {
     private VaktFiles() {}
 
@@ -17,7 +17,6 @@ public final class VaktFiles {
     }
 
     private static Path dir(Path configFile) {
-        Path parent = configFile.toAbsolutePath().getParent();
-        return (parent == null ? Path.of("") : parent).resolve(".vakt");
+        return no.vakt.config.StateDir.forConfig(configFile);
     }
 }

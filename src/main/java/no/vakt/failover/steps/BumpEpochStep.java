@@ -9,6 +9,7 @@ import no.vakt.failover.StepContext;
 import no.vakt.failover.StepName;
 import no.vakt.failover.StepResult;
 import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
 
 /**
  * Step 7: raises the cluster epoch (the fencing token) to the failover's epoch, in the journal and in
@@ -31,8 +32,15 @@ public final class BumpEpochStep implements FailoverStep {
     @Override
     public StepResult execute(StepContext ctx) throws SQLException {
         long epoch = ctx.newEpoch();
-        boolean recorded = journal.recordEpoch(ctx.cluster(), epoch, ctx.toNode(),
-                "failover " + ctx.failoverId() + ": " + ctx.fromNode() + " -> " + ctx.toNode());
+        String reason = "failover " + ctx.failoverId() + ": " + ctx.fromNode() + " -> " + ctx.toNode();
+        String recorded;
+        try {
+            recorded = journal.recordEpoch(ctx.cluster(), epoch, ctx.toNode(), reason) ? " recorded" : " already";
+        } catch (JournalException e) {
+            // The node's epoch (what fences the stale primary) is recorded all the same; the journal's comes later.
+            journal.recordEpochOrLater(ctx.cluster(), epoch, ctx.toNode(), reason);
+            recorded = " kept for later";
+        }
         try (DbSession db = nodes.open(ctx.toNode())) {
             VaktSchema.ensure(db);
             NodeOperations.recordEpoch(db, epoch, ctx.toNode());
@@ -40,7 +48,7 @@ public final class BumpEpochStep implements FailoverStep {
             if (onNode < epoch) {
                 return StepResult.failed(ctx.toNode() + " reports epoch " + onNode + " after recording " + epoch);
             }
-            return StepResult.ok("epoch " + epoch + (recorded ? " recorded" : " already") + " in the journal; "
+            return StepResult.ok("epoch " + epoch + recorded + " in the journal; "
                     + ctx.toNode() + "'s vakt.cluster has epoch " + onNode);
         }
     }

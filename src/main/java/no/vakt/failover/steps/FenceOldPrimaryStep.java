@@ -3,6 +3,7 @@ package no.vakt.failover.steps;
 import java.sql.SQLException;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
 import no.vakt.failover.FailoverStep;
 import no.vakt.failover.StepContext;
@@ -16,14 +17,14 @@ import no.vakt.failover.StepResult;
  * that command is the only fence, so its failure fails the step and stops the failover; when SQL
  * fencing worked, a failing command is reported and the step still succeeds.
  *
- * <p>It always asks the old primary with the full connect timeout: fencing is this step's job, and it is
- * the run's first look at the old primary. What it finds (no answer at the connection level, or an
+ * <p>It asks the old primary with the full connect timeout, unless the plan's look just found it not
+ * answering (then not at all while that finding is fresh, else within the short re-check bound). What it finds (no answer at the connection level, or an
  * answer) goes to the run's {@link OldPrimaryReachability}, so the later steps do not wait on a
  * black-holed old primary again.
  */
 public final class FenceOldPrimaryStep implements FailoverStep {
     static final String NO_SUPER_READ_ONLY = "MariaDB has no super_read_only: accounts with READ ONLY ADMIN"
-            + " (e.g. ALL PRIVILEGES) could still write, which is why client connections are killed";
+            + " (e.g. ALL PRIVILEGES) could still write, which is why they are locked and client connections killed";
 
     private final StepNodes nodes;
     private final FenceCommand command;
@@ -65,21 +66,49 @@ public final class FenceOldPrimaryStep implements FailoverStep {
         return StepResult.failed(detail + "; the old primary is not fenced, so the standby is not promoted");
     }
 
+    /**
+     * Before read_only: accounts with READ ONLY ADMIN would write through it ({@link FenceLocks}). A failover
+     * does not stop when they cannot be locked (a missing privilege): read_only and the kill still fence the
+     * rest, and the detail says so.
+     */
+    private String lockBypassingAccounts(DbSession db) throws SQLException {
+        try {
+            return FenceLocks.describe(FenceLocks.lock(db, FenceLocks.exemptUsers(nodes.config())),
+                    "locked until a rejoin or promotion");
+        } catch (SQLException e) {
+            if (StepNodes.connectionLost(e)) throw e;
+            return "locking the accounts that bypass read_only FAILED (" + Errors.describe(e) + ")";
+        }
+    }
+
     private SqlFence fenceOverSql(StepContext ctx) throws SQLException {
         String old = ctx.fromNode();
+        // The plan looked at it just before (briefly: the monitor's probes had just failed) and found it silent:
+        // a fresh finding is not asked again (a black hole would cost a full connect timeout, for a fence that
+        // cannot reach it anyway); an older one is re-checked briefly. PROMOTE_STANDBY still re-checks it
+        // before opening the standby for writes, so a primary that came back is never left writable beside it.
+        OldPrimaryReachability.Asking asking = known.howToAsk(ctx, OldPrimaryReachability.Need.INFORMATION);
+        String because = asking.because().map(known::describe).orElse("");
+        if (asking.ask() == OldPrimaryReachability.Ask.NOT_AGAIN) {
+            return new SqlFence(false, false, old + " not asked again: " + because + ": SQL fencing skipped");
+        }
+        boolean briefly = asking.ask() == OldPrimaryReachability.Ask.BRIEFLY;
         DbSession db;
         try {
-            db = nodes.open(old);
+            db = briefly ? nodes.open(old, known.recheckBound()) : nodes.open(old);
         } catch (SQLException e) {
             known.noAnswer(ctx, name(), e);
-            return new SqlFence(false, false, old + " does not answer (" + Errors.describe(e) + "): SQL fencing skipped");
+            String recheck = briefly ? " (re-checked within " + known.recheckBound().toMillis() + " ms: " + because + ")" : "";
+            return new SqlFence(false, false, old + " does not answer" + recheck + " (" + Errors.describe(e)
+                    + "): SQL fencing skipped");
         }
         known.answered(ctx);
         try (db) {
+            String locks = lockBypassingAccounts(db);
             int killed = NodeOperations.fence(db);
             if (!StepNodes.readOnly(db)) return new SqlFence(false, true, old + " still reports read_only=OFF after fencing");
             return new SqlFence(true, false, old + ": read_only=ON, " + killed + " client connection(s) killed; "
-                    + NO_SUPER_READ_ONLY);
+                    + NO_SUPER_READ_ONLY + "; " + locks);
         } catch (SQLException e) {
             if (StepNodes.connectionLost(e)) {
                 known.noAnswer(ctx, name(), e);

@@ -60,8 +60,14 @@ public final class OldPrimaryReachability {
         NOT_AGAIN
     }
 
-    /** A step found the node not answering at the connection level. */
+    /**
+     * A step found the node not answering at the connection level; {@code foundBy} null: the run's plan did,
+     * just before the run ({@link #foundBeforeRun}), and {@code failoverId} is then {@link #BEFORE_RUN}.
+     */
     public record NoAnswer(long failoverId, String node, StepName foundBy, String error, Instant at) {}
+
+    /** The failover id of a finding made by the plan's look, before the run had an id. */
+    static final long BEFORE_RUN = -1;
 
     /** How to reach the old primary now, and the finding that decided it (empty for FULL). */
     public record Asking(Ask ask, Optional<NoAnswer> because) {}
@@ -116,7 +122,8 @@ public final class OldPrimaryReachability {
     /** The finding on the old primary of {@code ctx}, if a step of this run made one. */
     public synchronized Optional<NoAnswer> known(StepContext ctx) {
         NoAnswer f = finding;
-        return f != null && f.failoverId() == ctx.failoverId() && f.node().equals(ctx.fromNode())
+        return f != null && (f.failoverId() == ctx.failoverId() || f.failoverId() == BEFORE_RUN)
+                && f.node().equals(ctx.fromNode())
                 ? Optional.of(f) : Optional.empty();
     }
 
@@ -135,6 +142,15 @@ public final class OldPrimaryReachability {
         return true;
     }
 
+    /**
+     * The look that planned this run found {@code node} not answering at the connection level at
+     * {@code at} (by this run's clock): FENCE_OLD_PRIMARY then does not wait a connect timeout on it again
+     * while that is at most {@code trustFor} old. Call before the run starts.
+     */
+    public synchronized void foundBeforeRun(String node, String error, Instant at) {
+        finding = new NoAnswer(BEFORE_RUN, node, null, error, at);
+    }
+
     /** The old primary answered: whatever was known about it no longer holds. */
     public synchronized void answered(StepContext ctx) {
         if (known(ctx).isPresent()) finding = null;
@@ -143,6 +159,7 @@ public final class OldPrimaryReachability {
     /** "FENCE_OLD_PRIMARY found it not answering 12 ms ago (error)", for a step's journal detail. */
     public synchronized String describe(NoAnswer f) {
         long ms = Math.max(0, Duration.between(f.at(), clock.instant()).toMillis());
-        return f.foundBy() + " found it not answering " + ms + " ms ago (" + f.error() + ")";
+        return (f.foundBy() == null ? "the plan's look" : f.foundBy().name()) + " found it not answering " + ms
+                + " ms ago (" + f.error() + ")";
     }
 }

@@ -1,7 +1,9 @@
 package no.vakt.failover.steps;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import no.vakt.db.DbSession;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
 import no.vakt.failover.FailoverStep;
 import no.vakt.failover.StepContext;
@@ -16,8 +18,20 @@ import no.vakt.failover.StepResult;
  * found the old primary not answering, within {@link OldPrimaryReachability#RECHECK_CONNECT_BOUND}
  * instead of the full connect timeout (a restarted server answers at once on a LAN; a black hole costs
  * only that bound), and the detail says so.
+ *
+ * <p>The promotion statements run with their own socket timeout, {@link #STATEMENT_TIMEOUT}, not the
+ * connect timeout of the checks: STOP SLAVE may legitimately take seconds (it waits for the IO thread,
+ * see {@link NodeOperations#promote}), and a socket timeout in the middle of it aborted the failover while
+ * the server went on to stop replication anyway.
  */
 public final class PromoteStandbyStep implements FailoverStep {
+    /**
+     * The bound of each promotion statement on the standby. The IO thread is killed first, so STOP SLAVE
+     * takes milliseconds; should that ever fail, the server's own retry of the stop comes every 2 s, so
+     * 10 s leaves it several tries while still bounding a wedged server.
+     */
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
     private final StepNodes nodes;
     private final OldPrimaryReachability known;
 
@@ -53,8 +67,11 @@ public final class PromoteStandbyStep implements FailoverStep {
             if (!replicating && !readOnly) {
                 return StepResult.skipped(note + to + " is already writable with no replication configured: already promoted");
             }
+            // Connector/J applies it as the socket timeout of the statements that follow on this session.
+            db.connection().setNetworkTimeout(Runnable::run, (int) STATEMENT_TIMEOUT.toMillis());
+            NodeOperations.Promotion promotion = null;
             if (replicating) {
-                NodeOperations.promote(db);
+                promotion = NodeOperations.promote(db);
             } else {
                 db.execute("SET GLOBAL read_only = OFF");
             }
@@ -62,8 +79,11 @@ public final class PromoteStandbyStep implements FailoverStep {
                 return StepResult.failed(note + to + " still replicates or is read-only after the promotion statements");
             }
             String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
+            // A former primary Vakt once fenced: the accounts its fence locked work again here.
+            String unlocked = FenceLocks.unlockForDetail(db);
             return StepResult.ok(note + to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
-                    + "read_only=OFF (gtid_current_pos " + gtid + ")");
+                    + "read_only=OFF (gtid_current_pos " + gtid + (promotion == null ? "" : "; " + promotion.describe()) + ")"
+                    + (unlocked.isEmpty() ? "" : "; " + unlocked));
         }
     }
 }

@@ -34,7 +34,14 @@ public final class PromotionSteps {
             AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
             Supplier<Optional<Instant>> primaryLastHeartbeat, OperatorCommands commands) {
         var checks = config.policy().checks();
-        OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
+        return create(config, nodes, journal, clock, alerts, traffic, files, primaryLastHeartbeat, commands,
+                new OldPrimaryReachability(clock, checks.interval(), checks.timeout()));
+    }
+
+    /** @param known what this run knows about the old primary before it starts (the plan's look) */
+    public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
+            AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
+            Supplier<Optional<Instant>> primaryLastHeartbeat, OperatorCommands commands, OldPrimaryReachability known) {
         return List.of(
                 new FenceOldPrimaryStep(nodes, known),
                 new ApplyRelayLogStep(nodes, config.policy().maxApplyWait(), known),

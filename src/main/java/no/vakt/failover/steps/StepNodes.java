@@ -99,7 +99,7 @@ public final class StepNodes {
     }
 
     /** A connection-level failure (the node went away), as opposed to an error the node reported. */
-    static boolean connectionLost(SQLException e) {
+    public static boolean connectionLost(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("08");
     }

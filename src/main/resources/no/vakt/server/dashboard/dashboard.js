@@ -107,7 +107,9 @@
       d = 'the last observation is ' + msText(m.age_ms) + ' old: is vakt run stuck?';
     } else if (m.health === 'DOWN') {
       cls = 'state-bad'; t = 'PRIMARY ' + m.primary + ' DOWN';
-      d = s.approval.awaiting ? 'both witnesses agree; the failover waits for your approval'
+      d = paused(s) ? 'both witnesses agree; PAUSED: no automatic failover until ' + clock(s.maintenance.until) +
+          ' (vakt promote still works)'
+        : s.approval.awaiting ? 'both witnesses agree; the failover waits for your approval'
         : s.mode === 'automatic' ? 'both witnesses agree; automatic mode fails over' : s.approval.reason;
     } else if (m.health === 'UNREACHABLE_FROM_MONITOR') {
       cls = 'state-warn'; t = 'MONITOR CANNOT REACH ' + m.primary;
@@ -171,6 +173,18 @@
   function standbyLost(s) {
     var standby = s.nodes.filter(function (n) { return n.node === s.monitor.standby; })[0];
     return !!standby && !standby.reachable;
+  }
+
+  function paused(s) { return !!(s.maintenance && s.maintenance.paused); }
+
+  // Maintenance mode (vakt pause): its own strip above everything but the health banner.
+  function renderPaused(s) {
+    var box = $('paused'), m = s.maintenance;
+    box.hidden = !paused(s);
+    if (!paused(s)) return;
+    $('paused-detail').textContent = 'until ' + clock(m.until) + ' (' + msText(m.remaining_ms) + ' left), ' +
+      (m.reason ? 'reason: ' + m.reason : 'no reason given') + ', by ' + m.by + '. Detection and alerts go on;' +
+      ' vakt resume ends it.';
   }
 
   function renderApproval(s) {
@@ -430,6 +444,7 @@
         state.lastOk = Date.now();
         renderHeader(r[0]);
         renderBanner(r[0]);
+        renderPaused(r[0]);
         renderApproval(r[0]);
         renderKpis(r[0]);
         renderSites(r[0]);

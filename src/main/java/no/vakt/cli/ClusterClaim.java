@@ -1,0 +1,67 @@
+package no.vakt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.VaktConfig;
+import no.vakt.journal.ClusterLock;
+import no.vakt.server.DaemonClient;
+
+/**
+ * How a CLI action gets the cluster ({@link ClusterLock}): the lock for itself, or, while {@code vakt run}
+ * holds it and serves its API, that daemon, to which the action is handed. Any other holder (another CLI
+ * action, a daemon without API) makes the action refuse, naming the holder.
+ */
+final class ClusterClaim implements AutoCloseable {
+    private final ClusterLock lock;
+    private final ClusterLock.Holder daemon;
+
+    private ClusterClaim(ClusterLock lock, ClusterLock.Holder daemon) {
+        this.lock = lock;
+        this.daemon = daemon;
+    }
+
+    /** Takes the cluster for {@code command}; throws {@link ClusterLock.HeldException} when it must refuse. */
+    static ClusterClaim take(Path journal, String command) {
+        try {
+            return new ClusterClaim(ClusterLock.acquire(journal, command), null);
+        } catch (ClusterLock.HeldException e) {
+            Optional<ClusterLock.Holder> h = e.holder();
+            if (h.isPresent() && h.get().api() != null && h.get().command().equals("vakt run")) {
+                return new ClusterClaim(null, h.get());
+            }
+            throw e;
+        }
+    }
+
+    /** The running daemon to hand the action to; empty when this process holds the lock itself. */
+    Optional<ClusterLock.Holder> daemon() {
+        return Optional.ofNullable(daemon);
+    }
+
+    /**
+     * Hands the action to the daemon: POSTs {@code body} to its {@code path} with the config's admin token
+     * and prints what it did. Exit 0 only for a 200 that left no traffic pending (as the CLI's own run).
+     */
+    int handOver(VaktConfig cfg, String path, Map<String, ?> body, Duration timeout, PrintWriter out)
+            throws IOException, InterruptedException {
+        out.println(daemon.describe() + " holds this cluster: handing the action to it (" + daemon.api() + ")");
+        out.flush();
+        DaemonClient.Reply r = DaemonClient.of(cfg.server(), daemon.api()).post(path, body, timeout);
+        String output = r.text("output");
+        if (output != null) out.print(output.endsWith("\n") || output.isEmpty() ? output : output + "\n");
+        String message = r.text("message");
+        if (message != null) out.println(message);
+        if (!r.ok()) out.println("vakt run answered " + r.status() + (r.text("error") == null ? "" : " (" + r.text("error") + ")"));
+        out.flush();
+        return r.ok() && !r.body().path("traffic_pending").asBoolean(false) ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    @Override
+    public void close() {
+        if (lock != null) lock.close();
+    }
+}

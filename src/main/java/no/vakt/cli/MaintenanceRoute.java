@@ -1,0 +1,72 @@
+package no.vakt.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.config.SecretRef;
+import no.vakt.config.VaktConfig;
+import no.vakt.server.DaemonClient;
+import no.vakt.server.ServerConfig;
+
+/**
+ * How {@code vakt pause} and {@code vakt resume} reach the state: through the running daemon's API (admin
+ * token, so the daemon journals the token role and the caller's address), or, when no daemon answers on
+ * {@code server.listen} or no admin token is configured or readable here, by writing the journal
+ * directly. Either way the daemon reads the pause from the journal when it decides.
+ */
+final class MaintenanceRoute {
+    /** A pause or resume is one journal write: a daemon that takes longer is stuck. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+
+    /** The daemon's answer, or why the journal is written instead. */
+    sealed interface Route permits Api, Direct {}
+
+    record Api(String url, DaemonClient.Reply reply) implements Route {}
+
+    record Direct(String why) implements Route {}
+
+    private MaintenanceRoute() {}
+
+    /** POSTs {@code path} to the daemon when one answers; otherwise says why the caller must write the journal. */
+    static Route call(VaktConfig cfg, String path, Map<String, ?> body) throws InterruptedException {
+        ServerConfig s = cfg.server();
+        if (!s.enabled()) return new Direct("server.enabled is false: no daemon API");
+        if (s.address().port() == 0) return new Direct("server.listen has port 0: the daemon's port is not known");
+        if (s.tokenSecret().isEmpty()) return new Direct("no server.token-file: the daemon accepts no action");
+        String url = url(s);
+        DaemonClient client;
+        try {
+            client = DaemonClient.of(s, url);
+        } catch (SecretRef.SecretUnavailableException e) {
+            return new Direct("the admin token is not readable here (" + e.getMessage() + ")");
+        }
+        try {
+            return new Api(url, client.post(path, body, CALL_TIMEOUT));
+        } catch (ConnectException e) {
+            return new Direct("no daemon answers on " + url);
+        } catch (IOException e) {
+            throw new IllegalStateException("the daemon at " + url + " did not answer: " + e, e);
+        }
+    }
+
+    /** The daemon's own URL: a wildcard listen address is reached on loopback. */
+    static String url(ServerConfig s) {
+        String host = s.address().host();
+        if (host.equals("0.0.0.0") || host.isEmpty()) host = "127.0.0.1";
+        if (host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) host = "::1";
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        return (s.tls() != null ? "https" : "http") + "://" + shown + ":" + s.address().port() + "/";
+    }
+
+    /** The journal file: {@code --journal}, else the default next to the config. */
+    static Path journal(ConfigOption config, Path explicit) {
+        return no.vakt.failover.planned.VaktFiles.journal(config.path(), explicit);
+    }
+
+    static Optional<String> message(DaemonClient.Reply r) {
+        return Optional.ofNullable(r.text("message"));
+    }
+}
