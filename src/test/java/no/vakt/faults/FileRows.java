@@ -184,6 +184,87 @@ final class FileRows {
         }
     }
 
+    /** The journal's disk (a 4 MiB tmpfs under the lab's state directory) full when the primary dies. */
+    static final class JournalDiskFull implements FaultRow {
+        private Path mounted;
+
+        @Override
+        public String id() {
+            return "journal-disk-full";
+        }
+
+        @Override
+        public String fault() {
+            return "the journal's disk full, then kill -9 of the primary; space freed after 20 s";
+        }
+
+        @Override
+        public String expected() {
+            return "failover completes, or aborts before the promotion and completes once the journal has room";
+        }
+
+        @Override
+        public boolean failoverExpected() {
+            return true;
+        }
+
+        @Override
+        public boolean needsRoot() {
+            return true;
+        }
+
+        @Override
+        public void prepare(FaultLab lab) throws Exception {
+            mounted = lab.journalFile().getParent();
+            Files.createDirectories(mounted);
+            Path keep = lab.dir().resolve("state-before-mount");
+            // The state written so far (journal, file-sync layout) moves onto the small disk with the monitor.
+            FileRows.run("cp", "-a", mounted.toString(), keep.toString());
+            run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mounted.toString());
+            FileRows.run("cp", "-a", keep + "/.", mounted.toString());
+        }
+
+        @Override
+        public void beforeFault(FaultLab lab, LabSite primary, LabSite standby) throws IOException {
+            Path filler = mounted.resolve("filler");
+            byte[] block = new byte[64 * 1024];
+            try (var out = Files.newOutputStream(filler)) {
+                for (int i = 0; i < 1024; i++) out.write(block); // at most 64 MiB: far past the 4 MiB disk
+            } catch (IOException full) {
+                // ENOSPC: the disk is full, as wanted
+            }
+        }
+
+        @Override
+        public void inject(FaultLab lab, LabSite primary) {
+            lab.server(primary).kill();
+        }
+
+        @Override
+        public void afterInject(FaultLab lab, RowRunner.Notes notes) throws IOException {
+            RowRunner.sleep(Duration.ofSeconds(20));
+            Files.deleteIfExists(mounted.resolve("filler"));
+            notes.add("journal disk freed 20 s after the fault");
+        }
+
+        @Override
+        public void remove(FaultLab lab, LabSite primary) throws IOException {
+            lab.server(primary).start();
+        }
+
+        @Override
+        public void cleanup(FaultLab lab) {
+            if (mounted == null) return;
+            try {
+                lab.stopMonitor();
+                run("umount", "-l", mounted.toString());
+            } catch (Exception ignored) {
+                // not mounted any more
+            }
+            mounted = null;
+        }
+    }
+
     static long count(Path dir) {
         if (!Files.isDirectory(dir)) return 0;
         try (Stream<Path> s = Files.list(dir)) {

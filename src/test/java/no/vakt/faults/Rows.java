@@ -34,7 +34,7 @@ final class Rows {
                 new VaktRows.FailingProvider("dns-api-500", 500, false), new VaktRows.FailingProvider("dns-api-429", 429, false),
                 new VaktRows.FailingProvider("dns-api-403", 403, false), new VaktRows.FailingProvider("dns-api-stall", 0, false),
                 new VaktRows.FailingProvider("webhook-stall", 0, true), new FileRows.ReceiverDiskFull(),
-                new FileRows.DirectoryReplaced(), new FileRows.InotifyOverflow())) {
+                new FileRows.DirectoryReplaced(), new FileRows.InotifyOverflow(), new FileRows.JournalDiskFull())) {
             rows.put(r.id(), r);
         }
         return rows;
