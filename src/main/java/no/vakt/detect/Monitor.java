@@ -69,7 +69,13 @@ public final class Monitor implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
     /** Retries of a failover that stopped before the promotion, per outage: bounded, a person looks after that. */
-    static final int MAX_FAILOVER_RETRIES = 3;
+    /**
+     * Retries of a failover that stopped before the promotion, per outage: spaced by doubling from one check
+     * interval up to {@link #MAX_RETRY_SPACING}, so 8 of them cover a cause that heals within a minute or two
+     * (a full journal disk that is freed, a standby busy applying) without hammering a cause that does not.
+     */
+    static final int MAX_FAILOVER_RETRIES = 8;
+    static final Duration MAX_RETRY_SPACING = Duration.ofSeconds(30);
 
     private enum Lifecycle { LATENT, STARTED, CLOSED }
 
@@ -101,6 +107,7 @@ public final class Monitor implements Closeable {
     private volatile java.time.Instant lastHeartbeat;
     private boolean downReported;
     private int failoverRetries;
+    private java.time.Instant nextRetryAt;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
 
@@ -325,17 +332,19 @@ public final class Monitor implements Closeable {
         if (t.to() == PrimaryHealth.HEALTHY) {
             downReported = false;
             failoverRetries = 0;
+            nextRetryAt = null;
         }
     }
 
     /**
      * The failover started at DOWN stopped before the promotion (nothing irreversible happened) and the
-     * primary is still DOWN: start it again, at most once per tick and {@link #MAX_FAILOVER_RETRIES} times
+     * primary is still DOWN: start it again, spaced by doubling and {@link #MAX_FAILOVER_RETRIES} times
      * per outage (a primary seen healthy, or a change of the live roles, starts a new outage). Returns
      * whether it did.
      */
     private boolean retryFailover(LiveRoles r, java.time.Instant at) {
         if (health != PrimaryHealth.DOWN || !downReported || failoverRetries >= MAX_FAILOVER_RETRIES) return false;
+        if (nextRetryAt != null && at.isBefore(nextRetryAt)) return false;
         boolean wanted;
         try {
             wanted = trigger.retryWanted();
@@ -344,6 +353,8 @@ public final class Monitor implements Closeable {
         }
         if (!wanted) return false;
         failoverRetries++;
+        Duration spacing = checks.interval().multipliedBy(1L << Math.min(20, failoverRetries - 1));
+        nextRetryAt = at.plus(spacing.compareTo(MAX_RETRY_SPACING) > 0 ? MAX_RETRY_SPACING : spacing);
         String primary = r.primary().name();
         String line = "primary " + primary + " still DOWN and a failover is wanted again (one stopped before the promotion,"
                 + " or a maintenance pause ended): retry "
@@ -534,6 +545,7 @@ public final class Monitor implements Closeable {
         receiveAge.reset();
         downReported = false;
         failoverRetries = 0;
+        nextRetryAt = null;
         ReplicationWatch before = replication;
         if (before != null && previous != null && before.condition() != ReplicationWatch.Condition.HEALTHY
                 && !previous.standby().equals(next.standby())) {

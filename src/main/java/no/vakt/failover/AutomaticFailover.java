@@ -102,6 +102,9 @@ public final class AutomaticFailover implements FailoverTrigger {
                     && outcome.execution().outcome() == FailoverOutcome.ABORTED && !outcome.execution().promoted();
             out.accept("failover: " + outcome.plan().decision() + System.lineSeparator() + outcome.renderSteps().stripTrailing());
         } catch (RuntimeException e) {
+            // It could not start (its journal unwritable, say): wanted again while the primary stays DOWN. A
+            // retry plans afresh from the servers, so a promotion that did happen is never repeated.
+            abortedBeforePromotion = true;
             LOG.error("failover could not run: {}", e.getMessage(), e);
             out.accept("failover could not run: " + e.getMessage());
         }

@@ -185,7 +185,7 @@ class MonitorTest {
     }
 
     @Test
-    void aFailoverThatStoppedBeforeThePromotionIsRetriedWhileThePrimaryStaysDownAtMostThreeTimes() throws Exception {
+    void aFailoverThatStoppedBeforeThePromotionIsRetriedWhileThePrimaryStaysDownWithGrowingSpacing() throws Exception {
         VaktConfig config = replicatingPair(false);
         startMonitor(config);
         trigger.abortedBeforePromotion = true;
@@ -194,14 +194,15 @@ class MonitorTest {
         await("down").atMost(Duration.ofSeconds(8)).until(() -> trigger.down.size() == 1);
         // The attempt's STOP SLAVE left the standby's threads stopped without an error: still DOWN, retried.
         TestPair.sql(pair.standby, "STOP SLAVE");
-        await("retried").atMost(Duration.ofSeconds(10)).until(() -> trigger.retries.size() == Monitor.MAX_FAILOVER_RETRIES);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                .until(() -> trigger.retries.size() == Monitor.MAX_FAILOVER_RETRIES);
+        await("retried").atMost(Duration.ofSeconds(20)).until(() -> trigger.retries.size() >= 3);
         assertThat(monitor.health()).isEqualTo(PrimaryHealth.DOWN);
         assertThat(trigger.down).as("one down alert per outage").hasSize(1);
         assertThat(trigger.retries).allSatisfy(t -> assertThat(t.to()).isEqualTo(PrimaryHealth.DOWN));
+        // Spaced one interval, then two: three retries span at least three intervals (every tick would be two).
+        Duration span = Duration.between(trigger.retries.get(0).at(), trigger.retries.get(2).at());
+        assertThat(span).as("the spacing doubles").isGreaterThanOrEqualTo(config.policy().checks().interval().multipliedBy(3));
         assertThat(stateChanges()).anyMatch(e -> e.summary().contains("still DOWN and a failover is wanted again")
-                && e.summary().contains("retry 1/3"));
+                && e.summary().contains("retry 1/" + Monitor.MAX_FAILOVER_RETRIES));
     }
 
     @Test
