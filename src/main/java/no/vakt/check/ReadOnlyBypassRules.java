@@ -39,7 +39,7 @@ final class ReadOnlyBypassRules {
                 out.add(Finding.warning(ID, name(node), labels(apps) + " can write while read_only=ON (" + privilege
                         + " bypasses it; MariaDB has no super_read_only): "
                         + (o.isPrimary(node) ? "a fence locks them (ACCOUNT LOCK) until a rejoin or promotion, so they"
-                                + " cannot log in meanwhile" : "their writes here are errant transactions")
+                                + " are locked out meanwhile" : "their writes here are errant transactions")
                         + "; give applications an account without it", fix(node, apps)));
             }
             if (!root.isEmpty()) {

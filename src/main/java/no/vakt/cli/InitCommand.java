@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "init", header = "Write a first vakt.yml, its secrets and the SQL for Vakt's account", mixinStandardHelpOptions = true,
+@Command(name = "init", header = "Write vakt.yml, its secrets and the SQL for Vakt's account", mixinStandardHelpOptions = true,
         description = "Sets up a new cluster: asks for (or takes as options) the cluster name, both nodes' hosts, sites,"
                 + " zones and countries, the databases and the DNS record or balancer; writes vakt.yml and the secret"
                 + " files (owner-only, random passwords), and prints the SQL that creates Vakt's account with the least"

@@ -107,7 +107,7 @@ class PromoteCommandTest {
             failover.get("steps").forEach(s -> steps.add(s.get("name").asText()));
             assertThat(steps).containsExactly(java.util.Arrays.stream(StepName.values()).map(Enum::name).toArray(String[]::new));
             failover.get("steps").forEach(s -> assertThat(s.get("outcome").asText()).isIn("ok", "skipped"));
-            assertThat(failover.get("steps").get(0).get("detail").asText()).contains("does not answer");
+            assertThat(failover.get("steps").get(0).get("detail").asText()).contains("not answering");
 
             Cli text = vakt("history", "--config", pair.configFile.toString(), "--limit", "5");
             assertThat(text.exitCode()).isZero();

@@ -185,7 +185,7 @@ final class FileRows {
     }
 
     /** The journal's disk (a 4 MiB tmpfs under the lab's state directory) full when the primary dies. */
-    static final class JournalDiskFull implements FaultRow {
+    static final class JournalDiskFull extends PrimaryKilled {
         private Path mounted;
 
         @Override
@@ -201,11 +201,6 @@ final class FileRows {
         @Override
         public String expected() {
             return "failover completes, or aborts before the promotion and completes once the journal has room";
-        }
-
-        @Override
-        public boolean failoverExpected() {
-            return true;
         }
 
         @Override
@@ -236,20 +231,10 @@ final class FileRows {
         }
 
         @Override
-        public void inject(FaultLab lab, LabSite primary) {
-            lab.server(primary).kill();
-        }
-
-        @Override
         public void afterInject(FaultLab lab, RowRunner.Notes notes) throws IOException {
             RowRunner.sleep(Duration.ofSeconds(20));
             Files.deleteIfExists(mounted.resolve("filler"));
             notes.add("journal disk freed 20 s after the fault");
-        }
-
-        @Override
-        public void remove(FaultLab lab, LabSite primary) throws IOException {
-            lab.server(primary).start();
         }
 
         @Override

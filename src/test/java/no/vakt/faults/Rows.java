@@ -41,7 +41,7 @@ final class Rows {
     }
 
     /** kill -9 of the primary's mariadbd; started again (as its my.cnf says) once the failover is done. */
-    static final class KillDb implements FaultRow {
+    static final class KillDb extends PrimaryKilled {
         @Override
         public String id() {
             return "kill-db";
@@ -52,24 +52,10 @@ final class Rows {
             return "kill -9 of the primary's mariadbd";
         }
 
-        @Override
-        public boolean failoverExpected() {
-            return true;
-        }
-
-        @Override
-        public void inject(FaultLab lab, LabSite primary) {
-            lab.server(primary).kill();
-        }
-
-        @Override
-        public void remove(FaultLab lab, LabSite primary) throws IOException {
-            lab.server(primary).start();
-        }
     }
 
     /** The standby's SQL thread stopped for 2 s of writes before the primary dies: the relay log must be applied. */
-    static final class LaggingStandby implements FaultRow {
+    static final class LaggingStandby extends PrimaryKilled {
         @Override
         public String id() {
             return "lagging-standby";
@@ -78,11 +64,6 @@ final class Rows {
         @Override
         public String fault() {
             return "standby's SQL thread stopped (2 s of writes behind), then kill -9 of the primary";
-        }
-
-        @Override
-        public boolean failoverExpected() {
-            return true;
         }
 
         @Override
@@ -98,15 +79,6 @@ final class Rows {
             RowRunner.sleep(Duration.ofSeconds(2));
         }
 
-        @Override
-        public void inject(FaultLab lab, LabSite primary) {
-            lab.server(primary).kill();
-        }
-
-        @Override
-        public void remove(FaultLab lab, LabSite primary) throws IOException {
-            lab.server(primary).start();
-        }
     }
 
     /** SIGSTOP of the primary's mariadbd for 10 s, then SIGCONT: a hung server that comes back. */
@@ -198,7 +170,7 @@ final class Rows {
     }
 
     /** kill -9 of `vakt run` while it fails over (at whichever step runs then), then a restart. */
-    static final class MonitorKilled implements FaultRow {
+    static final class MonitorKilled extends PrimaryKilled {
         private long failoversBefore;
 
         @Override
@@ -212,11 +184,6 @@ final class Rows {
         }
 
         @Override
-        public boolean failoverExpected() {
-            return true;
-        }
-
-        @Override
         public String expected() {
             return "the restarted monitor finishes (or safely stops) the failover";
         }
@@ -224,11 +191,6 @@ final class Rows {
         @Override
         public void beforeFault(FaultLab lab, LabSite primary, LabSite standby) {
             failoversBefore = lab.latestFailover().map(FailoverRecord::id).orElse(0L);
-        }
-
-        @Override
-        public void inject(FaultLab lab, LabSite primary) {
-            lab.server(primary).kill();
         }
 
         @Override
@@ -247,10 +209,6 @@ final class Rows {
             lab.startMonitor();
         }
 
-        @Override
-        public void remove(FaultLab lab, LabSite primary) throws IOException {
-            lab.server(primary).start();
-        }
     }
 
     static Node node(FaultLab lab, VaktConfig cfg, LabSite site) {

@@ -14,7 +14,7 @@ final class VaktRows {
     private VaktRows() {}
 
     /** A second `vakt run` on the same config while one runs, then kill -9 of the primary. */
-    static final class SecondMonitor implements FaultRow {
+    static final class SecondMonitor extends PrimaryKilled {
         @Override
         public String id() {
             return "second-vakt-run";
@@ -28,11 +28,6 @@ final class VaktRows {
         @Override
         public String expected() {
             return "the second refuses and names the holder; one failover";
-        }
-
-        @Override
-        public boolean failoverExpected() {
-            return true;
         }
 
         @Override
@@ -64,15 +59,6 @@ final class VaktRows {
             notes.add(seen);
         }
 
-        @Override
-        public void inject(FaultLab lab, LabSite primary) {
-            lab.server(primary).kill();
-        }
-
-        @Override
-        public void remove(FaultLab lab, LabSite primary) throws IOException {
-            lab.server(primary).start();
-        }
     }
 
     /** `vakt switchover` from the CLI while `vakt run` runs. */
@@ -122,7 +108,7 @@ final class VaktRows {
      * kill -9 of the primary with a second traffic entry (PowerDNS API) or an alert webhook that fails: the
      * failover must still complete and raise the epoch; a failed DNS entry leaves traffic pending.
      */
-    static final class FailingProvider implements FaultRow {
+    static final class FailingProvider extends PrimaryKilled {
         private final String id;
         private final int status;
         private final boolean webhook;
@@ -153,11 +139,6 @@ final class VaktRows {
         }
 
         @Override
-        public boolean failoverExpected() {
-            return true;
-        }
-
-        @Override
         public UnaryOperator<String> configEdit() {
             return yaml -> {
                 try {
@@ -182,16 +163,6 @@ final class VaktRows {
             Path key = lab.dir().resolve(KEY_FILE);
             Files.writeString(key, "not-a-real-key\n");
             Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        }
-
-        @Override
-        public void inject(FaultLab lab, LabSite primary) {
-            lab.server(primary).kill();
-        }
-
-        @Override
-        public void remove(FaultLab lab, LabSite primary) throws IOException {
-            lab.server(primary).start();
         }
 
         @Override

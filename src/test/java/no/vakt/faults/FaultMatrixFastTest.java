@@ -1,0 +1,36 @@
+package no.vakt.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import no.vakt.testing.TestDirs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fast rows of the fault matrix ({@code bench/faults} runs them all): real servers, `vakt run` as its
+ * own process, write load through the service name, with the monitor's 200 ms checks so a row takes about
+ * half a minute. Each row must keep the matrix's invariants: nothing acknowledged lost with semi-sync,
+ * never two writable primaries, no upload missing after recovery.
+ */
+class FaultMatrixFastTest {
+    static Stream<Arguments> rows() {
+        return Stream.of(
+                Arguments.of("kill-db", false),
+                Arguments.of("kill-db", true),
+                Arguments.of("sigstop-db", true),
+                Arguments.of("lagging-standby", true),
+                Arguments.of("dir-replaced-by-file", false));
+    }
+
+    @ParameterizedTest(name = "{0}, semi-sync {1}")
+    @MethodSource("rows")
+    void theRowKeepsTheInvariants(String rowId, boolean semiSync) throws Exception {
+        Path work = TestDirs.create("faults-");
+        RowRunner runner = new RowRunner(FaultLab.Place.loopback(), FaultLab.Tuning.FAST, work);
+        Outcome o = runner.run(Rows.all().get(rowId), semiSync);
+        assertThat(o.violations()).as(o.observed()).isEmpty();
+    }
+}
