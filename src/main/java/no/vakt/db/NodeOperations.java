@@ -19,9 +19,20 @@ public final class NodeOperations {
 
     private NodeOperations() {}
 
-    /** Stops writes: read_only=ON, then ends client sessions that could still hold open transactions. Returns the number killed. */
+    /**
+     * Stops writes: ends the client sessions, sets read_only=ON, then ends the sessions that connected in
+     * between. Returns the number killed. The first round matters with semi-sync: a commit waiting for the
+     * standby's acknowledgement (which never comes once the standby is promoted, or from a frozen primary that
+     * resumes) holds {@code SET GLOBAL read_only} for up to the semi-sync timeout, and then returns OK to its
+     * client: a write acknowledged on a node that is no longer the primary. Killed, the client gets an error.
+     */
     public static int fence(DbSession db) throws SQLException {
+        int killed = killClients(db);
         db.execute("SET GLOBAL read_only = ON");
+        return killed + killClients(db);
+    }
+
+    private static int killClients(DbSession db) throws SQLException {
         int killed = 0;
         for (long id : clientConnections(db)) {
             try {

@@ -109,7 +109,11 @@ final class RowRunner {
                 if (row.rejoinAfter()) {
                     Cli rejoin = Cli.run("rejoin", node(lab, primary), "--discard-errant", "--config",
                             lab.config().toString());
-                    notes.add(rejoin.exitCode() == 0 ? "rejoined" : "rejoin exit " + rejoin.exitCode());
+                    notes.add(rejoin.exitCode() == 0 ? "rejoined" : "rejoin exit " + rejoin.exitCode() + ": "
+                            + VaktRows.lastLine(rejoin.out() + rejoin.err()));
+                    if (rejoin.exitCode() != 0) {
+                        java.nio.file.Files.writeString(workDir.resolve(runId + "-rejoin.txt"), rejoin.out() + rejoin.err());
+                    }
                 }
             } else if (!row.failoverExpected()) {
                 recoverMs = app.longestGapAfter(faultAt, removedAt);
