@@ -310,6 +310,8 @@ final class OperatorActions {
     private void journal(String client, String node, String summary, Map<String, Object> details) {
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.put("client", client);
+        // Which token acted: every action is a POST, and Access lets a POST through on the admin token only.
+        d.put("token_role", Access.TokenRole.ADMIN.label());
         try {
             journal.append(EventKind.OPERATOR_ACTION, config.cluster(), node, summary, d);
         } catch (RuntimeException e) {

@@ -202,6 +202,9 @@ class ServerApiTest {
         assertThat(r.json().get("message").asText()).contains("HEALTHY");
         assertThat(journal.history(EventKind.OPERATOR_ACTION, 20)).extracting(e -> e.summary())
                 .anyMatch(s -> s.startsWith("operator (API): approve-failover not run"));
+        assertThat(journal.history(EventKind.OPERATOR_ACTION, 20)).as("which token acted, never the token")
+                .allSatisfy(e -> assertThat(e.details().get("token_role").asText()).isEqualTo("admin"))
+                .noneSatisfy(e -> assertThat(e.details().toString()).contains(TOKEN));
         assertThat(pair.config().primary().name()).isEqualTo("oslo-db");
     }
 
