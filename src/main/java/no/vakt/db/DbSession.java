@@ -164,6 +164,16 @@ public final class DbSession implements AutoCloseable {
         return nameValue("SHOW GLOBAL VARIABLES");
     }
 
+    /** The named global variables (lower-case names, letters, digits and _ only) by name. */
+    public Map<String, String> globalVariables(List<String> names) throws SQLException {
+        StringBuilder in = new StringBuilder();
+        for (String name : names) {
+            if (!name.matches("[a-z0-9_]+")) throw new IllegalArgumentException("not a variable name: " + name);
+            in.append(in.length() == 0 ? "'" : ", '").append(name).append('\'');
+        }
+        return nameValue("SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + in + ")");
+    }
+
     /** Global status counters by lower-case name. */
     public Map<String, String> globalStatus(String likePattern) throws SQLException {
         return nameValue("SHOW GLOBAL STATUS LIKE '" + likePattern.replace("'", "") + "'");

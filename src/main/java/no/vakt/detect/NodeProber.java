@@ -115,7 +115,7 @@ public final class NodeProber implements Closeable {
     }
 
     private StandbySample standbySample(Node node, DbSession db) throws SQLException {
-        NodeState state = inspector.inspect(node, db);
+        NodeState state = inspector.watch(node, db);
         Map<String, String> raw = db.replicaStatus().map(java.util.HashMap::new).orElse(null);
         Duration period = null;
         if (raw != null) {

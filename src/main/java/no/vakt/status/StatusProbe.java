@@ -22,7 +22,8 @@ import no.vakt.db.NodeState;
 /**
  * Inspects every configured node at once, each bounded by the config's check timeout. A probe made with
  * {@link #keeping} reuses one session per node between calls ({@link KeptSession}: for a sampler that runs
- * every second, where a fresh TLS handshake per node and second was most of its cost); close it after use.
+ * every second, where a fresh TLS handshake per node and second was most of its cost) and reads only the
+ * variables a status report needs ({@link NodeInspector#watch}); close it after use.
  */
 public final class StatusProbe implements AutoCloseable {
     private final Duration timeout;
@@ -53,7 +54,7 @@ public final class StatusProbe implements AutoCloseable {
         if (kept == null) return inspector.inspect(node);
         KeptSession session = kept.computeIfAbsent(node.name(), n -> new KeptSession(() -> inspector.open(node)));
         try {
-            return session.run(db -> inspector.inspect(node, db));
+            return session.run(db -> inspector.watch(node, db));
         } catch (SQLException e) {
             return NodeState.unreachable(node, Errors.describe(e));
         }
