@@ -19,8 +19,9 @@ import no.vakt.config.MysqlEndpoint;
 import no.vakt.config.TlsMode;
 
 /**
- * One fresh connection to one node, with the few queries Vakt needs. Never pooled: a pool would hide
- * a dead primary behind a still-open socket, so every probe opens its own with short timeouts.
+ * One connection to one node, with the few queries Vakt needs. Never pooled: a pool would hide a dead
+ * primary behind a still-open socket, so the primary's liveness probe opens its own with short timeouts
+ * every time; only reads that need no proof of a new login keep one between calls ({@link KeptSession}).
  * TLS is the endpoint's {@link AdminTls}, applied with Connector/J's own options ({@code sslMode},
  * {@code serverSslCert}); a connection that asked for TLS either gets it or fails, never plaintext.
  */
