@@ -19,8 +19,9 @@ import no.vakt.config.MysqlEndpoint;
 import no.vakt.config.TlsMode;
 
 /**
- * One fresh connection to one node, with the few queries Vakt needs. Never pooled: a pool would hide
- * a dead primary behind a still-open socket, so every probe opens its own with short timeouts.
+ * One connection to one node, with the few queries Vakt needs. Never pooled: a pool would hide a dead
+ * primary behind a still-open socket, so the primary's liveness probe opens its own with short timeouts
+ * every time; only reads that need no proof of a new login keep one between calls ({@link KeptSession}).
  * TLS is the endpoint's {@link AdminTls}, applied with Connector/J's own options ({@code sslMode},
  * {@code serverSslCert}); a connection that asked for TLS either gets it or fails, never plaintext.
  */
@@ -175,6 +176,16 @@ public final class DbSession implements AutoCloseable {
     /** Global variables by lower-case name. */
     public Map<String, String> globalVariables() throws SQLException {
         return nameValue("SHOW GLOBAL VARIABLES");
+    }
+
+    /** The named global variables (lower-case names, letters, digits and _ only) by name. */
+    public Map<String, String> globalVariables(List<String> names) throws SQLException {
+        StringBuilder in = new StringBuilder();
+        for (String name : names) {
+            if (!name.matches("[a-z0-9_]+")) throw new IllegalArgumentException("not a variable name: " + name);
+            in.append(in.length() == 0 ? "'" : ", '").append(name).append('\'');
+        }
+        return nameValue("SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + in + ")");
     }
 
     /** Global status counters by lower-case name. */

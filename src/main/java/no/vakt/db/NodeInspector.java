@@ -37,7 +37,26 @@ public final class NodeInspector {
     }
 
     public NodeState inspect(Node node, DbSession db) throws SQLException {
-        Map<String, String> vars = db.globalVariables();
+        return inspect(node, db, db.globalVariables());
+    }
+
+    /**
+     * The global variables a steady watch reads from a node's state: the monitor's standby inspection, the
+     * dashboard's status report ({@link no.vakt.status.NodeStatus}, semi-sync) and the live roles. SHOW GLOBAL
+     * VARIABLES returns some 650 rows, and decrypting and sorting them every second for two nodes was a good
+     * part of a steady {@code vakt run}'s CPU; checks, failovers and rejoins read them all ({@link #inspect}).
+     */
+    public static final List<String> WATCHED_VARIABLES = List.of("server_id", "version", "read_only", "log_bin",
+            "log_slave_updates", "binlog_format", "gtid_binlog_pos", "gtid_binlog_state", "gtid_current_pos",
+            "gtid_slave_pos", "gtid_strict_mode", "rpl_semi_sync_master_enabled", "rpl_semi_sync_master_timeout",
+            "rpl_semi_sync_master_wait_point", "rpl_semi_sync_slave_enabled");
+
+    /** As {@link #inspect(Node, DbSession)}, with only {@link #WATCHED_VARIABLES} among the variables. */
+    public NodeState watch(Node node, DbSession db) throws SQLException {
+        return inspect(node, db, db.globalVariables(WATCHED_VARIABLES));
+    }
+
+    private NodeState inspect(Node node, DbSession db, Map<String, String> vars) throws SQLException {
         Optional<ReplicaStatus> replica = db.replicaStatus().map(ReplicaStatus::from);
         Map<String, String> filters = new LinkedHashMap<>();
         if ("ON".equalsIgnoreCase(vars.get("log_bin"))) {

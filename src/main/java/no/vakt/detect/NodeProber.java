@@ -16,14 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
+import no.vakt.db.KeptSession;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.replication.SemiSyncState;
 
 /**
- * The monitor's I/O: one probe of the primary and one inspection of the standby, each on a fresh
- * connection and each bounded by a deadline, so a tick never hangs on a server that stopped answering.
- * The connect and socket timeouts bound every call; the deadline bounds the whole probe on top of that.
+ * The monitor's I/O: one probe of the primary on a fresh connection (a kept one would hide a primary
+ * that no longer accepts connections) and one inspection of the standby on a kept session re-validated by
+ * its own statements ({@link KeptSession}), each bounded by a deadline, so a tick never hangs on a server
+ * that stopped answering. The connect and socket timeouts bound every call; the deadline bounds the whole probe on top of that.
  * A probe past its deadline is abandoned (its own socket timeout ends it) and counts as failed. At most
  * {@link #MAX_PROBES} run at once; beyond that a probe fails at once rather than queueing.
  */
@@ -57,6 +59,8 @@ public final class NodeProber implements Closeable {
     private final Duration timeout;
     private final NodeInspector inspector;
     private final ThreadPoolExecutor pool;
+    /** The standby's inspection reuses its session (by node name: the roles can swap); see {@link KeptSession}. */
+    private final Map<String, KeptSession> standbySessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     public NodeProber(Duration timeout) {
         this.timeout = timeout;
@@ -94,25 +98,34 @@ public final class NodeProber implements Closeable {
         });
     }
 
-    /** Starts an inspection of the standby (its state and the receive fingerprint). */
+    /**
+     * Starts an inspection of the standby (its state and the receive fingerprint), on the session kept from
+     * the previous one: the statements re-validate it, and one that fails is retried once on a fresh
+     * connection within the same deadline ({@link KeptSession}).
+     */
     public Future<StandbySample> inspectStandby(Node node) {
+        KeptSession kept = standbySessions.computeIfAbsent(node.name(), n -> new KeptSession(() -> inspector.open(node)));
         return submit(() -> {
-            try (DbSession db = inspector.open(node)) {
-                NodeState state = inspector.inspect(node, db);
-                Map<String, String> raw = db.replicaStatus().map(java.util.HashMap::new).orElse(null);
-                Duration period = null;
-                if (raw != null) {
-                    // SHOW SLAVE STATUS lacks the heartbeat counter in MariaDB; the default channel's is a status variable.
-                    Map<String, String> status = db.globalStatus("Slave_%heartbeat%");
-                    String beats = status.get("slave_received_heartbeats");
-                    if (beats != null) raw.put("Slave_received_heartbeats", beats);
-                    period = seconds(status.get("slave_heartbeat_period"));
-                }
-                return new StandbySample(state, ReceiveAgeTracker.fingerprint(raw), period);
+            try {
+                return kept.run(db -> standbySample(node, db));
             } catch (SQLException e) {
                 return new StandbySample(NodeState.unreachable(node, Errors.describe(e)), null, null);
             }
         });
+    }
+
+    private StandbySample standbySample(Node node, DbSession db) throws SQLException {
+        NodeState state = inspector.watch(node, db);
+        Map<String, String> raw = db.replicaStatus().map(java.util.HashMap::new).orElse(null);
+        Duration period = null;
+        if (raw != null) {
+            // SHOW SLAVE STATUS lacks the heartbeat counter in MariaDB; the default channel's is a status variable.
+            Map<String, String> status = db.globalStatus("Slave_%heartbeat%");
+            String beats = status.get("slave_received_heartbeats");
+            if (beats != null) raw.put("Slave_received_heartbeats", beats);
+            period = seconds(status.get("slave_heartbeat_period"));
+        }
+        return new StandbySample(state, ReceiveAgeTracker.fingerprint(raw), period);
     }
 
     private static Duration seconds(String text) {
@@ -177,5 +190,6 @@ public final class NodeProber implements Closeable {
     @Override
     public void close() {
         pool.shutdownNow();
+        standbySessions.values().forEach(KeptSession::close);
     }
 }

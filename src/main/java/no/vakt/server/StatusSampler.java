@@ -53,7 +53,8 @@ public final class StatusSampler implements Closeable {
     /** @param fileSync the running file sync's snapshot ({@code Optional::empty} without one) */
     public StatusSampler(VaktConfig config, Clock clock, Duration period, Supplier<Optional<FileSyncSnapshot>> fileSync) {
         this.config = config;
-        this.probe = StatusProbe.forConfig(config);
+        // Display only, never a liveness verdict (the monitor's probe is): sessions kept between samples.
+        this.probe = StatusProbe.keeping(config);
         this.clock = clock;
         this.period = period;
         this.fileSync = fileSync;
@@ -93,5 +94,6 @@ public final class StatusSampler implements Closeable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        probe.close();
     }
 }
