@@ -25,6 +25,10 @@ public final class FaultMatrix implements Callable<Integer> {
             description = "Semi-sync settings to run each row with (default: ${DEFAULT-VALUE})")
     List<String> semiSync;
 
+    @Option(names = "--once", split = ",", paramLabel = "ID",
+            description = "Rows to run with the first --semi-sync setting only (file-sync rows do not depend on it)")
+    List<String> once = List.of();
+
     @Option(names = "--fast-checks", description = "200 ms checks instead of the defaults (1 s x 3)")
     boolean fastChecks;
 
@@ -67,7 +71,7 @@ public final class FaultMatrix implements Callable<Integer> {
                 skipped.add(row.fault() + ": needs root");
                 continue;
             }
-            for (String s : semiSync) {
+            for (String s : once.contains(row.id()) ? semiSync.subList(0, 1) : semiSync) {
                 boolean on = s.equals("on");
                 System.out.printf("%-18s semi-sync %-3s ... ", row.id(), s);
                 System.out.flush();
