@@ -16,11 +16,17 @@ import org.mariadb.jdbc.util.ConfigurableSocketFactory;
  * connected socket (the driver then skips its own connect). A refused connect is retried every
  * {@link #KNOCK_MILLIS} ms at TCP level, which costs two system calls, so the driver's handshake starts
  * on the first connection the restarted server accepts, ahead of clients that retry at their own pace.
- * A connect that hangs (black hole, frozen server) simply waits out the remaining time.
+ * A connect that gets no answer at all (a black hole) is given up after {@link #SYN_WINDOW_MILLIS} and
+ * started again: one pending connect would only resend its SYN on the kernel's backoff (1, 2, 4 ... s),
+ * so the fence would arrive seconds after the network heals. A frozen server's kernel still completes
+ * the handshake: that connect succeeds at once and the session waits for the greeting, which comes on
+ * SIGCONT, first in the queue.
  * Used by the door fence ({@link DbSession#openKnocking}).
  */
 public final class KnockingSocketFactory extends ConfigurableSocketFactory {
     static final long KNOCK_MILLIS = 1;
+    /** A fresh SYN every 100 ms: the door fence lands within about that of a black hole's end. */
+    static final int SYN_WINDOW_MILLIS = 100;
 
     private InetSocketAddress address;
     private int timeoutMs;
@@ -41,8 +47,10 @@ public final class KnockingSocketFactory extends ConfigurableSocketFactory {
             if (left <= 0) throw new SocketTimeoutException("no answer within " + timeoutMs + " ms from " + address);
             Socket s = new Socket();
             try {
-                s.connect(address, (int) Math.min(Integer.MAX_VALUE, left));
+                s.connect(address, (int) Math.min(SYN_WINDOW_MILLIS, left));
                 return s;
+            } catch (SocketTimeoutException silent) {
+                s.close(); // no SYN-ACK yet: a new connect sends a new SYN now, not on the kernel's backoff
             } catch (ConnectException refused) {
                 s.close();
                 try {

@@ -3,9 +3,11 @@ package no.vakt.db;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,22 +29,24 @@ public final class NodeOperations {
      * client: a write acknowledged on a node that is no longer the primary. Killed, the client gets an error.
      */
     public static int fence(DbSession db) throws SQLException {
-        int killed = killClients(db);
+        Set<Long> killed = new HashSet<>();
+        killClients(db, killed);
         db.execute("SET GLOBAL read_only = ON");
-        return killed + killClients(db);
+        killClients(db, killed);
+        return killed.size();
     }
 
-    private static int killClients(DbSession db) throws SQLException {
-        int killed = 0;
+    /** A killed session stays in the process list until its thread notices: it is not killed (or counted) twice. */
+    private static void killClients(DbSession db, Set<Long> killed) throws SQLException {
         for (long id : clientConnections(db)) {
+            if (killed.contains(id)) continue;
             try {
                 db.execute("KILL CONNECTION " + id);
-                killed++;
+                killed.add(id);
             } catch (SQLException e) {
                 if (e.getErrorCode() != 1094) throw e; // 1094: unknown thread, it ended by itself
             }
         }
-        return killed;
     }
 
     /**

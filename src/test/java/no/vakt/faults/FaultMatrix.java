@@ -32,6 +32,13 @@ public final class FaultMatrix implements Callable<Integer> {
     @Option(names = "--fast-checks", description = "200 ms checks instead of the defaults (1 s x 3)")
     boolean fastChecks;
 
+    @Option(names = "--netns-prefix", defaultValue = "vkf-", hidden = true,
+            description = "Namespace names' prefix (two matrix runs at once need two)")
+    String netnsPrefix;
+
+    @Option(names = "--netns-octet", defaultValue = "210", hidden = true, description = "The lab's 10.246.N.0/24")
+    int netnsOctet;
+
     @Option(names = "--loopback", description = "Sites on loopback addresses even as root (network rows are skipped)")
     boolean loopback;
 
@@ -56,7 +63,7 @@ public final class FaultMatrix implements Callable<Integer> {
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean netns = !loopback && LabNetns.unavailableReason().isEmpty();
-        FaultLab.Place place = netns ? FaultLab.Place.netns("vkf-", 210) : FaultLab.Place.loopback();
+        FaultLab.Place place = netns ? FaultLab.Place.netns(netnsPrefix, netnsOctet) : FaultLab.Place.loopback();
         FaultLab.Tuning tuning = fastChecks ? FaultLab.Tuning.FAST : FaultLab.Tuning.DEFAULTS;
         Files.createDirectories(work);
         RowRunner runner = new RowRunner(place, tuning, work.toAbsolutePath());
@@ -91,7 +98,8 @@ public final class FaultMatrix implements Callable<Integer> {
         String setting = (netns ? "sites in network namespaces" : "sites on loopback addresses") + ", checks "
                 + tuning.interval().toMillis() + " ms x " + tuning.failures();
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, MatrixTable.render(outcomes, rows, setting, skipped));
+        String notes = Files.exists(out) ? MatrixTable.keptNotes(Files.readString(out)) : "";
+        Files.writeString(out, MatrixTable.render(outcomes, rows, setting, skipped) + notes);
         Path json = work.resolve("faults.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), outcomes);
         System.out.println("table: " + out + "; figures: " + json);

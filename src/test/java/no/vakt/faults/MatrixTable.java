@@ -44,6 +44,15 @@ final class MatrixTable {
         return sb.toString();
     }
 
+    /** Marks the hand-written part of docs/faults.md that a new run keeps (what the failing rows mean). */
+    static final String NOTES_MARKER = "<!-- notes: written by people, kept by bench/faults -->";
+
+    /** The hand-written notes of an earlier table, from the marker on; empty when there are none. */
+    static String keptNotes(String earlier) {
+        int i = earlier.indexOf(NOTES_MARKER);
+        return i < 0 ? "" : "\n" + earlier.substring(i);
+    }
+
     private static String cell(String text) {
         return text.replace("|", "\\|").replace("\n", " ");
     }
