@@ -241,7 +241,11 @@ final class FileRows {
         public void cleanup(FaultLab lab) {
             if (mounted == null) return;
             try {
-                lab.stopMonitor();
+                lab.stopMonitor(); // it holds the journal open on the small disk
+            } catch (IOException ignored) {
+                // the unmount below is lazy: it goes through with the file still open
+            }
+            try {
                 run("umount", "-l", mounted.toString());
             } catch (Exception ignored) {
                 // not mounted any more
