@@ -148,7 +148,7 @@ final class VaktRows {
                 }
                 if (webhook) {
                     return replaceOnce(yaml, "alerts: []\n", "alerts:\n  channels:\n    - type: webhook\n      name: stalled\n"
-                            + "      url: " + http.url() + "/hook\n");
+                            + "      url: " + http.url() + "/hook\n      secret-file: " + KEY_FILE + "\n");
                 }
                 // After the lab's rfc2136 entry, so the service name moves first and the load measures the rest.
                 String entry = "  - type: powerdns\n    api-url: " + http.url() + "\n    server-id: localhost\n"
