@@ -24,7 +24,15 @@ final class MaintenanceRoute {
     /** The daemon's answer, or why the journal is written instead. */
     sealed interface Route permits Api, Direct {}
 
-    record Api(String url, DaemonClient.Reply reply) implements Route {}
+    record Api(String url, DaemonClient.Reply reply) implements Route {
+        /** Whether the daemon refused; if so, says why on {@code err} for {@code vakt COMMAND}. */
+        boolean refused(String command, java.io.PrintWriter err) {
+            if (reply.ok()) return false;
+            err.println("vakt " + command + ": the daemon at " + url + " refused (HTTP " + reply.status() + "): "
+                    + message(reply).orElse("no message"));
+            return true;
+        }
+    }
 
     record Direct(String why) implements Route {}
 

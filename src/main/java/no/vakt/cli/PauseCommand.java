@@ -62,11 +62,7 @@ public final class PauseCommand implements Callable<Integer> {
         body.put("by", Actor.osUser().name());
         MaintenanceRoute.Route route = MaintenanceRoute.call(cfg, "api/pause", body);
         if (route instanceof MaintenanceRoute.Api api) {
-            if (!api.reply().ok()) {
-                spec.commandLine().getErr().println("vakt pause: the daemon at " + api.url() + " refused (HTTP "
-                        + api.reply().status() + "): " + MaintenanceRoute.message(api.reply()).orElse("no message"));
-                return ExitCodes.FAILED;
-            }
+            if (api.refused("pause", spec.commandLine().getErr())) return ExitCodes.FAILED;
             var m = api.reply().body().path("maintenance");
             out.println("automatic failover paused until " + m.path("until").asText() + " (through vakt run at "
                     + api.url() + ")");

@@ -43,11 +43,7 @@ public final class ResumeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         MaintenanceRoute.Route route = MaintenanceRoute.call(cfg, "api/resume", Map.of("by", Actor.osUser().name()));
         if (route instanceof MaintenanceRoute.Api api) {
-            if (!api.reply().ok()) {
-                spec.commandLine().getErr().println("vakt resume: the daemon at " + api.url() + " refused (HTTP "
-                        + api.reply().status() + "): " + MaintenanceRoute.message(api.reply()).orElse("no message"));
-                return ExitCodes.FAILED;
-            }
+            if (api.refused("resume", spec.commandLine().getErr())) return ExitCodes.FAILED;
             out.println(api.reply().body().path("resumed").asBoolean()
                     ? "automatic failover resumed (through vakt run at " + api.url() + ")"
                     : "not paused: nothing to resume");
