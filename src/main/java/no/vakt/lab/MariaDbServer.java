@@ -1,6 +1,7 @@
 package no.vakt.lab;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,8 @@ public final class MariaDbServer {
     /** mariadbd usually answers within a second; a cold disk or a busy CI core gets thirty. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** sun_path holds 108 bytes including the terminating NUL; a little margin for the kernel's view of it. */
+    private static final int MAX_SOCKET_PATH = 100;
 
     private final String name;
     private final Path home;
@@ -70,8 +76,24 @@ public final class MariaDbServer {
         return home.resolve("data");
     }
 
+    /**
+     * The socket lives in {@code home} unless that path is longer than a unix socket address allows
+     * (108 bytes, mariadbd refuses to start); then it goes to a short name in the temp directory, derived
+     * from {@code home} so every process finds the same one.
+     */
     public Path socket() {
-        return home.resolve("mariadb.sock");
+        Path inHome = home.resolve("mariadb.sock");
+        if (inHome.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) return inHome;
+        String tag = HexFormat.of().formatHex(sha256(home.toString())).substring(0, 12);
+        return Path.of(System.getProperty("java.io.tmpdir", "/tmp"), "vakt-" + name + "-" + tag + ".sock");
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     public Path pidFile() {
