@@ -1,5 +1,7 @@
 package no.vakt.alert;
 
+import no.vakt.cluster.Severity;
+
 /**
  * One alert, written for the person who receives it.
  *

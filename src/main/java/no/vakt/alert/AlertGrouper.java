@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import no.vakt.cluster.Severity;
 import no.vakt.config.Durations;
 
 /**

@@ -1,6 +1,7 @@
 package no.vakt.alert;
 
 import java.time.Instant;
+import no.vakt.cluster.Severity;
 
 /** One configured destination. {@link #deliver} makes exactly one attempt; the worker retries. */
 interface Channel {

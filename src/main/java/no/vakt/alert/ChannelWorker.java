@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import no.vakt.cluster.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import no.vakt.cluster.Severity;
+import no.vakt.config.CommandChannelConfig;
 import no.vakt.config.Durations;
 
 /**

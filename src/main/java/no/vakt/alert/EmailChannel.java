@@ -20,6 +20,8 @@ import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
+import no.vakt.cluster.Severity;
+import no.vakt.config.EmailChannelConfig;
 import no.vakt.config.SecretRef;
 
 /**

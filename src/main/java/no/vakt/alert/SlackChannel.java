@@ -4,7 +4,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import no.vakt.cluster.Severity;
 import no.vakt.config.SecretRef;
+import no.vakt.config.SlackChannelConfig;
 
 /**
  * Posts to a Slack incoming webhook ({@code {"text", "blocks"}}). Slack answers 200 "ok", or an HTTP

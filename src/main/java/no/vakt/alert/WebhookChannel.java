@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import no.vakt.cluster.Severity;
 import no.vakt.config.SecretRef;
+import no.vakt.config.WebhookChannelConfig;
 
 /**
  * POSTs the alert as JSON ({@link AlertText#json}) to a URL, signed ({@link WebhookSignature}). The

@@ -2,13 +2,13 @@ package no.vakt.check;
 
 import java.util.ArrayList;
 import java.util.List;
-import no.vakt.alert.AlertsConfig;
-import no.vakt.alert.ChannelConfig;
-import no.vakt.alert.EmailChannelConfig;
-import no.vakt.alert.WebhookChannelConfig;
+import no.vakt.config.AlertsConfig;
+import no.vakt.config.ChannelConfig;
+import no.vakt.config.EmailChannelConfig;
 import no.vakt.config.FailoverMode;
 import no.vakt.config.LoopbackHost;
 import no.vakt.config.VaktConfig;
+import no.vakt.config.WebhookChannelConfig;
 
 /**
  * Checks of the {@code alerts:} section. Secret files and variables of the channels are checked with

@@ -10,7 +10,7 @@ import no.vakt.db.ReadOnlyBypass;
  * Everything the probe gathered, so the rules are pure.
  *
  * <p>{@code primary} and {@code standby} are the live roles, read from the servers as the rest of Vakt reads
- * them ({@link no.vakt.detect.LiveRoles#settle}: the writable node that replicates from nobody; else the node
+ * them ({@link no.vakt.roles.LiveRoles#settle}: the writable node that replicates from nobody; else the node
  * the other still follows; else the higher epoch, the journal's last promotion, the config), never the
  * config's {@code role:} fields: after a failover and a rejoin, or a switchover, they differ.
  *

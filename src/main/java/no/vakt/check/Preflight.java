@@ -42,10 +42,10 @@ public final class Preflight {
             TrafficRules::access,
             TrafficRules::target,
             TrafficRules::ttl,
-            no.vakt.server.DashboardRules::exposure,
+            no.vakt.check.DashboardRules::exposure,
             AlertRules::channels,
 
-            no.vakt.filesync.FileSyncRules::files);
+            no.vakt.check.FileSyncRules::files);
 
     private Preflight() {}
 

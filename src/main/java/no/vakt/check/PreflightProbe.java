@@ -17,8 +17,8 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReadOnlyBypass;
-import no.vakt.detect.LiveRoles;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
+import no.vakt.roles.LiveRoles;
 
 /**
  * The I/O side of the preflight: reads both nodes with short timeouts, settles which is the live primary

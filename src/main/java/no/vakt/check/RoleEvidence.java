@@ -2,7 +2,7 @@ package no.vakt.check;
 
 /**
  * What the probe knew, beyond the two node states, when it settled which node is the live primary
- * ({@link no.vakt.detect.LiveRoles#settle}): only needed when the servers alone cannot tell (both
+ * ({@link no.vakt.roles.LiveRoles#settle}): only needed when the servers alone cannot tell (both
  * writable, or neither).
  *
  * @param primaryEpoch the cluster epoch in {@code vakt.cluster} on the node judged as primary; null when none or not read

@@ -6,11 +6,11 @@ import java.util.List;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 
 /**
  * {@code live-roles}: which node is the primary, read from the servers, against the config's {@code role:}
- * fields. The probe has already settled the roles ({@link no.vakt.detect.LiveRoles#settle}, as
+ * fields. The probe has already settled the roles ({@link no.vakt.roles.LiveRoles#settle}, as
  * {@code vakt run}, {@code promote} and {@code switchover} do) and every other rule judges the live
  * primary and the live standby; this rule says how clear that was and whether the config agrees.
  */

@@ -8,7 +8,7 @@ import no.vakt.config.Checks;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.traffic.TrafficProvider;
 
 /** The traffic switch's readiness: credentials, where it points, and whether its TTL fits the RTO. */

@@ -10,15 +10,15 @@ import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
 import no.vakt.check.Observations;
 import no.vakt.check.PreflightProbe;
+import no.vakt.cluster.VaktFiles;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
-import no.vakt.failover.planned.VaktFiles;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code vakt check}: the preflight. Exit 0 when ready (warnings allowed), 1 when not, 2 on bad usage/config. */
 @Command(name = "check", header = "Is the pair ready for disaster? Each finding with its fix", mixinStandardHelpOptions = true, sortOptions = false,

@@ -9,11 +9,11 @@ import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabMonitor;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vakt demo}: the whole story on the lab in one command, each step the very CLI command an

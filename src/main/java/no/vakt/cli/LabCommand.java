@@ -15,7 +15,7 @@ import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabNetns;
 import no.vakt.lab.LabSettings;
 import no.vakt.lab.LabSite;
-import no.vakt.status.LivePrimaries;
+import no.vakt.roles.LivePrimaries;
 import no.vakt.status.StatusProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,8 +1,8 @@
 package no.vakt.cli;
 
 import no.vakt.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code vakt} command line. */
 @Command(

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import no.vakt.config.SecretRef;
+import no.vakt.config.ServerConfig;
 import no.vakt.config.VaktConfig;
 import no.vakt.server.DaemonClient;
-import no.vakt.server.ServerConfig;
 
 /**
  * How {@code vakt pause} and {@code vakt resume} reach the state: through the running daemon's API (admin
@@ -71,7 +71,7 @@ final class MaintenanceRoute {
 
     /** The journal file: {@code --journal}, else the default next to the config. */
     static Path journal(ConfigOption config, Path explicit) {
-        return no.vakt.failover.planned.VaktFiles.journal(config.path(), explicit);
+        return no.vakt.cluster.VaktFiles.journal(config.path(), explicit);
     }
 
     static Optional<String> message(DaemonClient.Reply r) {

@@ -6,10 +6,10 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertSinks;
+import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.VaktConfig;
-import no.vakt.failover.Decision;
 import no.vakt.failover.FailoverRunner;
-import no.vakt.failover.OperatorCommands;
+import no.vakt.failover.plan.Decision;
 import no.vakt.filesync.JournalFileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
@@ -115,7 +115,7 @@ public final class PromoteCommand implements Callable<Integer> {
 
     /** {@code --journal FILE}, else {@code .vakt/journal.db} in the config file's directory. */
     static Path journalPath(ConfigOption config, Path explicit) {
-        return no.vakt.failover.planned.VaktFiles.journal(config.path(), explicit);
+        return no.vakt.cluster.VaktFiles.journal(config.path(), explicit);
     }
 
     /**

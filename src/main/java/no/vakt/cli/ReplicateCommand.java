@@ -3,16 +3,16 @@ package no.vakt.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
-import no.vakt.failover.OperatorCommands;
 import no.vakt.replication.BootstrapContext;
 import no.vakt.replication.ReplicationBootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "replicate", header = "Set up replication from the primary to the standby", mixinStandardHelpOptions = true,
         description = "Sets up replication from the primary to the standby: the replication account (limited to the"

@@ -9,16 +9,16 @@ import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertSinks;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
-import no.vakt.failover.FailoverWatch;
 import no.vakt.failover.FailoverRunner;
+import no.vakt.failover.FailoverWatch;
+import no.vakt.failover.Monitor;
+import no.vakt.failover.plan.RecoveryAction;
 import no.vakt.filesync.FileSync;
-import no.vakt.server.FileSyncBacklog;
-import no.vakt.traffic.TrafficSwitches;
-import no.vakt.detect.Monitor;
-import no.vakt.failover.RecoveryAction;
 import no.vakt.journal.ClusterLock;
 import no.vakt.journal.Journal;
+import no.vakt.server.FileSyncBacklog;
 import no.vakt.server.VaktServer;
+import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         VaktConfig cfg = config.load();
         Duration duration = durationText == null ? null : duration(durationText);
-        Path journalPath = no.vakt.failover.planned.VaktFiles.journal(config.path(), journalFile);
+        Path journalPath = no.vakt.cluster.VaktFiles.journal(config.path(), journalFile);
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = Clock.systemUTC();
         // One process acts on a cluster: a second vakt run (or a CLI action under way) makes this one refuse.
@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
                     : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
                             : " (failover " + r.record().id() + " " + FailoverRunner.label(r.record()) + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
-                    .errantDir(no.vakt.failover.planned.VaktFiles.errantDir(config.path()));
+                    .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()));
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
             files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
             VaktServer web = webBuilder.build();

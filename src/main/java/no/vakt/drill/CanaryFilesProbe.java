@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.config.Node;
+import no.vakt.config.SyncDirectory;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.BoundedCommand;
 import no.vakt.filesync.SshTarget;
-import no.vakt.filesync.SyncDirectory;
 
 /**
  * Files on the new primary, proven with a canary: before the fault the drill writes

@@ -34,7 +34,11 @@ import no.vakt.check.Finding;
 import no.vakt.check.Observations;
 import no.vakt.check.PreflightProbe;
 import no.vakt.check.Severity;
+import no.vakt.cluster.OperatorCommands;
+import no.vakt.cluster.VaktFiles;
+import no.vakt.config.DrillsConfig;
 import no.vakt.config.FailoverMode;
+import no.vakt.config.FaultKind;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
@@ -42,17 +46,15 @@ import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
-import no.vakt.failover.OperatorCommands;
 import no.vakt.failover.planned.Rejoin;
 import no.vakt.failover.planned.Switchover;
-import no.vakt.failover.planned.VaktFiles;
 import no.vakt.filesync.FileSync;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.traffic.TrafficSwitch;
 
 /**
@@ -174,7 +176,7 @@ public final class Drill {
 
         String drillId = STAMP.format(startedAt);
         Path reportDir = o.reportDir() != null ? o.reportDir()
-                : no.vakt.config.StateDir.forConfig(configFile).resolve("drills").resolve(drillId);
+                : no.vakt.cluster.StateDir.forConfig(configFile).resolve("drills").resolve(drillId);
         ServiceResolver resolver = resolver();
         URI healthUrl = oldPrimary.healthUrl();
         int rate = config.drills().writeRate();
@@ -316,7 +318,7 @@ public final class Drill {
         String evidence = figures + (m.reasons().isEmpty() ? "" : "; " + String.join("; ", m.reasons()));
         String action = (r.passed() ? "none; the report: " : "fix what the report lists, then drill again: ")
                 + r.reportDir() + "/report.html";
-        return new Alert(r.passed() ? no.vakt.alert.Severity.INFO : no.vakt.alert.Severity.WARNING, r.cluster(),
+        return new Alert(r.passed() ? no.vakt.cluster.Severity.INFO : no.vakt.cluster.Severity.WARNING, r.cluster(),
                 "drill " + r.fault() + " " + (r.passed() ? "passed" : "FAILED"), evidence, action, AlertKind.DRILL_RESULT,
                 r.newPrimary());
     }

@@ -3,6 +3,7 @@ package no.vakt.drill;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import no.vakt.config.FaultKind;
 
 /**
  * Whether a drill may start (pure): the refusals that come before anything is touched. The preflight

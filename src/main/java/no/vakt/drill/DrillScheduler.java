@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertSink;
+import no.vakt.config.CronSchedule;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
 

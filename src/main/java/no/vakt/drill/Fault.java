@@ -1,5 +1,7 @@
 package no.vakt.drill;
 
+import no.vakt.config.FaultKind;
+
 /**
  * A fault the drill injects. {@link #remove()} undoes it and is safe to call at any time: before
  * {@link #inject()}, after a failed inject, and twice; the drill calls it on every exit path.

@@ -1,5 +1,6 @@
 package no.vakt.drill;
 
+import no.vakt.config.FaultKind;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 

@@ -3,6 +3,7 @@ package no.vakt.drill;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import no.vakt.config.FaultKind;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabLayout;

@@ -6,7 +6,7 @@ import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 
 /**
  * No service name configured: traffic goes to whichever node is the live primary (writable and

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import no.vakt.config.FaultKind;
 import no.vakt.config.Objectives;
 
 /**

@@ -1,6 +1,7 @@
 package no.vakt.drill;
 
 import java.util.List;
+import no.vakt.config.FaultKind;
 import no.vakt.lab.LabNetns;
 import no.vakt.lab.LabSite;
 

@@ -1,6 +1,7 @@
 package no.vakt.drill;
 
 import java.time.Duration;
+import no.vakt.config.FaultKind;
 
 /**
  * kill-db and stop-db: the primary's database dies (SIGKILL) or shuts down cleanly. Removing the fault

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import no.vakt.config.Node;
 import no.vakt.config.Role;
+import no.vakt.config.SyncDirectory;
 import no.vakt.config.VaktConfig;
 
 /**

@@ -1,6 +1,7 @@
 package no.vakt.filesync;
 
 import java.time.Instant;
+import no.vakt.config.SyncDirectory;
 
 /**
  * One synced directory at one moment: what {@code vakt status} prints and metrics export.

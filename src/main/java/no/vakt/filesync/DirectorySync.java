@@ -22,8 +22,10 @@ import java.util.function.Consumer;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.Severity;
 import no.vakt.config.Durations;
+import no.vakt.config.FilesConfig;
+import no.vakt.config.SyncDirectory;
 
 /**
  * Keeps one target directory equal to one local source directory: a watcher feeds changed paths into

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.Severity;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
 

@@ -1,6 +1,7 @@
 package no.vakt.filesync;
 
 import java.util.List;
+import no.vakt.check.FileSyncRules;
 
 /**
  * What {@code vakt check} saw of file sync, so {@link FileSyncRules} stay pure.

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import no.vakt.config.Node;
+import no.vakt.config.SyncDirectory;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.BoundedCommand.Result;
 

@@ -14,7 +14,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
-import no.vakt.status.LivePrimaries;
+import no.vakt.roles.LivePrimaries;
 
 /**
  * The file sync direction as the servers say, not the config's {@code role:} fields: the source is the

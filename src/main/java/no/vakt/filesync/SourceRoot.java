@@ -10,7 +10,7 @@ import java.util.stream.Stream;
  * What the source directory looks like before deletes are allowed to follow it: an unmounted disk or a
  * failed restore must never look like "the user deleted everything".
  */
-enum SourceRoot {
+public enum SourceRoot {
     /** A directory with entries (and mounted, when the config asks for a mount point). */
     PRESENT("present"),
     MISSING("missing"),
@@ -25,7 +25,7 @@ enum SourceRoot {
         this.label = label;
     }
 
-    String label() {
+    public String label() {
         return label;
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.config.Node;
+import no.vakt.config.SshSettings;
 
 /**
  * One node as an ssh destination, and the argument lists that reach it. Every session to the same

@@ -24,7 +24,7 @@ public final class StatusFile {
     private StatusFile() {}
 
     public static Path forConfig(Path configFile) {
-        return no.vakt.config.StateDir.forConfig(configFile).resolve("filesync-status.json");
+        return no.vakt.cluster.StateDir.forConfig(configFile).resolve("filesync-status.json");
     }
 
     /** Atomically (a temporary file renamed over it): a reader never sees half a document. */

@@ -17,17 +17,17 @@ import java.util.concurrent.Callable;
 import no.vakt.alert.LoggingAlertSink;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
-import no.vakt.detect.Monitor;
-import no.vakt.detect.PrimaryHealth;
 import no.vakt.failover.FailoverWatch;
+import no.vakt.failover.Monitor;
+import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.filesync.NoOpFileSyncDirector;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.NoOpTrafficSwitch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * {@code bench/failover}: N kill -9 cycles of the lab's primary under the real monitor and failover

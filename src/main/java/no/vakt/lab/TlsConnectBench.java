@@ -18,10 +18,10 @@ import no.vakt.config.Tls;
 import no.vakt.config.TlsMode;
 import no.vakt.db.DbSession;
 import no.vakt.db.SessionTls;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * {@code bench/tls-connect}: what TLS costs a probe. {@code vakt run} opens a fresh admin connection per

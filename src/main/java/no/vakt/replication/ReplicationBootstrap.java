@@ -10,8 +10,8 @@ import no.vakt.config.Node;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
-import no.vakt.db.GtidPosition;
 import no.vakt.db.Errors;
+import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeInspector;
 
 /**

@@ -2,10 +2,10 @@ package no.vakt.server;
 
 import java.time.Duration;
 import java.time.Instant;
+import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.FailoverMode;
-import no.vakt.detect.MonitorTick;
-import no.vakt.detect.PrimaryHealth;
-import no.vakt.failover.OperatorCommands;
+import no.vakt.failover.detect.MonitorTick;
+import no.vakt.failover.detect.PrimaryHealth;
 
 /**
  * Whether a failover awaits an operator's approval right now, and why (not). Pure: made from the

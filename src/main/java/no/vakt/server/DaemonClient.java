@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import no.vakt.config.ServerConfig;
 
 /**
  * The CLI's way to hand an operator action to the running {@code vakt run}: a POST to its API with the

@@ -1,7 +1,7 @@
 package no.vakt.server;
 
 import java.time.Instant;
-import no.vakt.detect.MonitorTick;
+import no.vakt.failover.detect.MonitorTick;
 
 /**
  * One point of the lag history: what a monitor tick saw.

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import no.vakt.config.Node;
-import no.vakt.detect.PrimaryHealth;
+import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.status.NodeStatus;
 
@@ -95,7 +95,7 @@ final class VaktMetrics {
         counter(MeterNames.FILESYNC_DELETED_FILES, FileSyncBacklog.Totals::deletes, "files removed on the target");
         counter(MeterNames.FILESYNC_RSYNC_FAILURES, FileSyncBacklog.Totals::rsyncFailures, "failed rsync runs");
         counter(MeterNames.FILESYNC_PUSH_FAILURES, FileSyncBacklog.Totals::pushFailures, "failed pushes through the receiver");
-        for (no.vakt.filesync.SyncDirectory d : view.config.files().directories()) {
+        for (no.vakt.config.SyncDirectory d : view.config.files().directories()) {
             String name = d.label();
             directoryGauge(MeterNames.FILESYNC_DELETE_GUARD_TRIPPED, name, FileSyncBacklog.Directory::deleteGuardTripped,
                     "1 while deletions on the target are held back");

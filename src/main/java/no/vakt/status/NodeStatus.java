@@ -7,6 +7,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
 import no.vakt.replication.SemiSyncState;
+import no.vakt.roles.LiveRole;
 
 /**
  * One row of {@code vakt status}: what one node is, as seen by one probe. Field meanings are

@@ -18,6 +18,7 @@ import no.vakt.db.NodeState;
 import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.replication.SemiSyncState;
+import no.vakt.roles.LiveRole;
 
 /**
  * What {@code vakt status} shows: one row per configured node plus warnings, built from probe

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.Severity;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
@@ -54,7 +55,7 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
 
     /**
      * @param applyCommand the exact command its alert tells a person to run, with the {@code --config}
-     *     of this process ({@code no.vakt.failover.OperatorCommands#trafficApply})
+     *     of this process ({@code no.vakt.cluster.OperatorCommands#trafficApply})
      */
     public ConfiguredTrafficSwitch(VaktConfig config, Journal journal, AlertSink alerts, RetryPolicy retry, Sleeper sleeper,
             Clock clock, String applyCommand) {

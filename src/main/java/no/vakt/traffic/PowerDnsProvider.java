@@ -20,6 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import no.vakt.cluster.HostPort;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.http.BoundedHttp;

@@ -1,6 +1,7 @@
 package no.vakt.traffic;
 
 import java.time.Duration;
+import no.vakt.cluster.Sleeper;
 
 /**
  * The one place that decides whether a failed traffic call is tried again, and after how long.

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.HostPort;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.PlainSecret;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;

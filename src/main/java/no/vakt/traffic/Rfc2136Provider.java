@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import no.vakt.cluster.HostPort;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;

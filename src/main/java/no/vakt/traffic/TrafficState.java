@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import no.vakt.journal.EventKind;
-import no.vakt.journal.JournalEvent;
 import no.vakt.journal.Journal;
+import no.vakt.journal.JournalEvent;
 
 /**
  * Where the traffic switch stands, as the journal tells it, so every Vakt process reads the same answer:

@@ -3,8 +3,9 @@ package no.vakt.traffic;
 import java.nio.file.Path;
 import java.time.Clock;
 import no.vakt.alert.AlertSink;
+import no.vakt.cluster.OperatorCommands;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
-import no.vakt.failover.OperatorCommands;
 import no.vakt.journal.Journal;
 
 /** Builds the traffic switch a config asks for. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 

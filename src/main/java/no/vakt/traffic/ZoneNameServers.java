@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import no.vakt.cluster.HostPort;
 import org.xbill.DNS.Name;
 
 /**

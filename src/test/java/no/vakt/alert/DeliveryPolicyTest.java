@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
+import no.vakt.cluster.Severity;
 import org.junit.jupiter.api.Test;
 
 /** The retry decision, the backoff, and the queue's drop order: pure parts. */

@@ -3,6 +3,7 @@ package no.vakt.alert;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import no.vakt.cluster.Sleeper;
 
 /** Records the waits between attempts instead of waiting. */
 final class RecordingSleeper implements Sleeper {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import no.vakt.failover.ExecutionResult;
+import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
-import no.vakt.failover.StepName;
+import no.vakt.failover.plan.StepName;
 import no.vakt.failover.steps.PairSql;
 import no.vakt.journal.JournalJson;
 import no.vakt.replication.HeartbeatWriter;

@@ -10,8 +10,8 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import no.vakt.testing.Loopback;
-import org.mariadb.jdbc.Configuration;
 import org.junit.jupiter.api.Test;
+import org.mariadb.jdbc.Configuration;
 
 class KnockingSocketFactoryTest {
     static KnockingSocketFactory factory(String host, int port, int timeoutMs) throws Exception {

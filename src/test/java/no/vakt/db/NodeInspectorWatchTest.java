@@ -6,7 +6,7 @@ import java.time.Duration;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.replication.SemiSyncState;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.AfterEach;

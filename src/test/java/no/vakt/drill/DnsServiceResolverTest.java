@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import no.vakt.config.DrillsConfig;
 import no.vakt.lab.Binaries;
 import no.vakt.lab.MariaDbServer;
 import org.junit.jupiter.api.Assumptions;

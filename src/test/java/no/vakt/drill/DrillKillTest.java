@@ -13,7 +13,7 @@ import no.vakt.drill.DrillHistory.Entry;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;

@@ -10,7 +10,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.ReplicaStatus;
 import no.vakt.lab.LabNetns;
 import no.vakt.lab.MariaDbServer;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.testing.Cli;
 import no.vakt.testing.TestDirs;
 import org.junit.jupiter.api.Assumptions;

@@ -18,7 +18,7 @@ import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabNetns;
 import no.vakt.lab.LabSite;
 import no.vakt.lab.MariaDbServer;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.testing.Cli;
 import no.vakt.testing.TestDirs;
 import org.junit.jupiter.api.AfterAll;

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import no.vakt.config.ConfigException;
 import no.vakt.config.ConfigLoader;
+import no.vakt.config.CronSchedule;
+import no.vakt.config.DrillsConfig;
+import no.vakt.config.FaultKind;
 import no.vakt.config.Objectives;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import no.vakt.config.ConfigLoader;
+import no.vakt.config.CronSchedule;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabConfigTemplate;
 import no.vakt.testing.ManualClock;

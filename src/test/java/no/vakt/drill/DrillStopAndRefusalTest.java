@@ -14,7 +14,7 @@ import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import no.vakt.alert.Alert;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
-import no.vakt.detect.FrozenServer;
+import no.vakt.failover.plan.StepName;
 import no.vakt.filesync.NoOpFileSyncDirector;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import no.vakt.lab.LabNetns;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code bench/faults}: every row of the fault matrix, each with semi-sync off and on, then docs/faults.md. */
 @Command(name = "bench/faults", mixinStandardHelpOptions = true,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import no.vakt.config.ConfigException;
 import no.vakt.config.ConfigLoader;
+import no.vakt.config.SyncDirectory;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabConfigTemplate;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.Severity;
 import no.vakt.server.FileSyncBacklog;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import no.vakt.check.FileSyncRules;
 import no.vakt.check.Finding;
 import no.vakt.check.Observations;
 import no.vakt.check.Severity;

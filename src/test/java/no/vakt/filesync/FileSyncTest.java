@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import no.vakt.alert.AlertKind;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.Severity;
 import no.vakt.config.VaktConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

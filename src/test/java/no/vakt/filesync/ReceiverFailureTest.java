@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.Severity;
 import no.vakt.server.FileSyncBacklog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import no.vakt.failover.ExecutionResult;
+import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;

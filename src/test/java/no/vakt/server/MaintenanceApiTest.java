@@ -11,14 +11,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.io.TempDir;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import no.vakt.alert.NoOpAlertSink;
+import no.vakt.config.ServerConfig;
 import no.vakt.config.VaktConfig;
-import no.vakt.detect.AlertingFailoverTrigger;
-import no.vakt.detect.Monitor;
+import no.vakt.failover.Monitor;
+import no.vakt.failover.detect.AlertingFailoverTrigger;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.testing.Cli;
@@ -27,6 +27,7 @@ import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Maintenance mode, the role endpoints and the two tokens, against a real replicated pair and the real

@@ -19,6 +19,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import no.vakt.config.ConfigLoader;
+import no.vakt.config.ServerConfig;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
 import no.vakt.lab.Binaries;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Optional;
 import no.vakt.db.NodeState;
+import no.vakt.roles.LivePrimaries;
 import org.junit.jupiter.api.Test;
 
 class LivePrimariesTest {

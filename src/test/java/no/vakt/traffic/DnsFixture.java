@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertSink;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.LabConfigTemplate;

@@ -7,7 +7,7 @@ import no.vakt.journal.StepOutcome;
 /**
  * Runs the named steps of one planned operation: the start of each is durable in the journal before it
  * acts, its end after, and one line is printed per step. Step names reuse the failover's
- * ({@link no.vakt.failover.StepName}) where they mean the same, so crash recovery reads them alike.
+ * ({@link no.vakt.failover.plan.StepName}) where they mean the same, so crash recovery reads them alike.
  */
 final class JournaledSteps {
     /** One step's action; returns the detail to journal and print. */

@@ -4,7 +4,7 @@ import java.util.List;
 import no.vakt.config.Node;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 
 /**
  * Which node is the primary right now, read from the servers and not from the config's {@code role:}

@@ -22,7 +22,7 @@ import no.vakt.db.ReplicaStatus;
 import no.vakt.filesync.FileSyncDirections;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
-import no.vakt.status.LiveRole;
+import no.vakt.roles.LiveRole;
 
 /**
  * Makes a former primary the replica of the current one. Before anything is reset it looks for errant

@@ -7,10 +7,10 @@ import java.util.Optional;
 import no.vakt.db.DbSession;
 import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.FailoverStep;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
-import no.vakt.failover.StepResult;
+import no.vakt.failover.plan.FailoverStep;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepResult;
 
 /**
  * Step 2: let the standby apply what it received, at most {@code policy.max-apply-wait}. When the

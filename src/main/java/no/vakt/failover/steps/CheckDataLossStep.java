@@ -9,19 +9,19 @@ import java.util.function.Supplier;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
-import no.vakt.alert.Severity;
+import no.vakt.cluster.OperatorCommands;
+import no.vakt.cluster.Severity;
 import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
-import no.vakt.failover.DataLossEstimate;
-import no.vakt.failover.DataLossEstimator;
-import no.vakt.failover.FailoverStep;
-import no.vakt.failover.OperatorCommands;
-import no.vakt.failover.StandbySnapshot;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
-import no.vakt.failover.StepResult;
+import no.vakt.failover.plan.DataLossEstimate;
+import no.vakt.failover.plan.DataLossEstimator;
+import no.vakt.failover.plan.FailoverStep;
+import no.vakt.failover.plan.StandbySnapshot;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepResult;
 
 /**
  * Step 3: recompute the expected data loss with fresh numbers, after the relay log was applied, and

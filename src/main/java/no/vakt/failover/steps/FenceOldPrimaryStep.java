@@ -5,10 +5,10 @@ import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.FailoverStep;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
-import no.vakt.failover.StepResult;
+import no.vakt.failover.plan.FailoverStep;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepResult;
 
 /**
  * Step 1: stop the old primary taking writes, when it still answers: read_only=ON and its client

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import no.vakt.db.Errors;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
 
 /**
  * What one promotion run knows about whether its old primary answers: nothing yet, or that a step found

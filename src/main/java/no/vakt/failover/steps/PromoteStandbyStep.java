@@ -5,10 +5,10 @@ import java.time.Duration;
 import no.vakt.db.DbSession;
 import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.FailoverStep;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
-import no.vakt.failover.StepResult;
+import no.vakt.failover.plan.FailoverStep;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepResult;
 
 /**
  * Step 4: the point of no return. Detaches the standby (STOP SLAVE; RESET SLAVE ALL) and opens it for

@@ -6,16 +6,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import no.vakt.alert.AlertSink;
+import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.VaktConfig;
-import no.vakt.failover.FailoverStep;
-import no.vakt.failover.HandoverStep;
-import no.vakt.failover.OperatorCommands;
+import no.vakt.failover.plan.FailoverStep;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitch;
 
 /**
- * The seven steps of a promotion with real MariaDB I/O, wired for a {@link no.vakt.failover.PlanExecutor}.
+ * The seven steps of a promotion with real MariaDB I/O, wired for a {@link no.vakt.failover.plan.PlanExecutor}.
  * Call once per run: the steps share one {@link OldPrimaryReachability}, so what one step learns about
  * the old primary spares the later ones a connect timeout, and a new run (crash recovery included)
  * starts knowing nothing.

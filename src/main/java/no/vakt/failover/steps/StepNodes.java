@@ -8,11 +8,11 @@ import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
 
 /**
- * The nodes a step acts on, found by the names in its {@link no.vakt.failover.StepContext} (so a step
+ * The nodes a step acts on, found by the names in its {@link no.vakt.failover.plan.StepContext} (so a step
  * resumed from the journal after a crash finds the same nodes), each reached through a fresh session.
  */
 public final class StepNodes {

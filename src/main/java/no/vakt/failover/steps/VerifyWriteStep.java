@@ -4,10 +4,10 @@ import java.sql.SQLException;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.VaktSchema;
-import no.vakt.failover.FailoverStep;
-import no.vakt.failover.StepContext;
-import no.vakt.failover.StepName;
-import no.vakt.failover.StepResult;
+import no.vakt.failover.plan.FailoverStep;
+import no.vakt.failover.plan.StepContext;
+import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepResult;
 
 /** Step 5: proves the new primary takes a real write (a canary row written and read back). */
 public final class VerifyWriteStep implements FailoverStep {

@@ -27,9 +27,9 @@ import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
 import no.vakt.traffic.NoOpTrafficSwitch;
 import no.vakt.traffic.TrafficSwitch;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * An application account with ALL PRIVILEGES (which holds READ ONLY ADMIN on MariaDB 10.11) writes straight

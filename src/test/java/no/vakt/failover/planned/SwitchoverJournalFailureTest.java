@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import no.vakt.failover.StepName;
+import no.vakt.failover.plan.StepName;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;

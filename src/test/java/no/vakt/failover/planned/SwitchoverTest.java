@@ -20,9 +20,9 @@ import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.testing.Cli;
-import no.vakt.traffic.NoOpTrafficSwitch;
 import no.vakt.testing.ReplicationFixture;
 import no.vakt.testing.TestPair;
+import no.vakt.traffic.NoOpTrafficSwitch;
 import org.junit.jupiter.api.Test;
 
 /** {@code vakt switchover} on a real replicating pair. */

@@ -11,7 +11,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.failover.FailoverRunner;
-import no.vakt.failover.StepName;
+import no.vakt.failover.plan.StepName;
 import no.vakt.filesync.NoOpFileSyncDirector;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;

@@ -1,0 +1,200 @@
+package no.vakt.failover;
+
+import java.io.Closeable;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import no.vakt.alert.Alert;
+import no.vakt.alert.AlertKind;
+import no.vakt.alert.AlertSink;
+import no.vakt.cluster.Severity;
+import no.vakt.config.Node;
+import no.vakt.config.SecretRef;
+import no.vakt.db.DbSession;
+import no.vakt.db.Errors;
+import no.vakt.db.NodeOperations;
+import no.vakt.journal.EventKind;
+import no.vakt.journal.Journal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a fence attempt at the door of an old primary that does not answer ({@link DoorFencePolicy}), so
+ * that it is made read-only the moment it answers instead of at the monitor's next probe.
+ *
+ * <p>One attempt after the other on its own thread, each bounded by {@code attemptTimeout}. Within an
+ * attempt a refused connect (the server is down) is retried at TCP level every millisecond, which costs
+ * two system calls ({@link DbSession#openKnocking}), so the fence's session is on the first connection a
+ * restarting server accepts; a connect that hangs (black-holed network, or a SIGSTOPped server whose
+ * kernel completed the TCP handshake and whose greeting comes on SIGCONT) stays pending, and being queued
+ * first it is answered first. Other failures pause {@code refusedRetry}. Once a session opens: read_only=ON and client
+ * sessions ended ({@link NodeOperations#fence}, read_only first), journaled and alerted, and the fence
+ * ends. It also ends when the policy no longer asks for it (roles changed, the node answers) and when the
+ * daemon stops ({@link #close}). A session that opens after that is closed without touching the node.
+ */
+public final class DoorFence implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(DoorFence.class);
+    /** How long one attempt may wait for a black-holed or frozen server before the next one starts. */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /** The pause after a failed attempt (refused connects are retried inside an attempt). */
+    public static final Duration REFUSED_RETRY = Duration.ofMillis(20);
+
+    private final String cluster;
+    private final Journal journal;
+    private final AlertSink alerts;
+    private final Clock clock;
+    private final Consumer<String> out;
+    private final Duration attemptTimeout;
+    private final Duration refusedRetry;
+    private Attempts current;
+
+    public DoorFence(String cluster, Journal journal, AlertSink alerts, Clock clock, Consumer<String> out) {
+        this(cluster, journal, alerts, clock, out, ATTEMPT_TIMEOUT, REFUSED_RETRY);
+    }
+
+    DoorFence(String cluster, Journal journal, AlertSink alerts, Clock clock, Consumer<String> out,
+            Duration attemptTimeout, Duration refusedRetry) {
+        this.cluster = cluster;
+        this.journal = journal;
+        this.alerts = alerts;
+        this.clock = clock;
+        this.out = out;
+        this.attemptTimeout = attemptTimeout;
+        this.refusedRetry = refusedRetry;
+    }
+
+    /** Starts, keeps or stops the fence as the policy says; {@code node} is the node a target names. */
+    public synchronized void keep(Optional<DoorFencePolicy.Target> target, Node node) {
+        if (target.isPresent() && current != null && current.isAlive() && current.node.name().equals(node.name())) return;
+        stopCurrent();
+        if (target.isEmpty()) return;
+        current = new Attempts(node, target.get().reason());
+        current.start();
+    }
+
+    /** Whether a fence is waiting at {@code node}'s door (for status and tests). */
+    public synchronized boolean waitingAt(String node) {
+        return current != null && current.isAlive() && current.node.name().equals(node);
+    }
+
+    @Override
+    public synchronized void close() {
+        stopCurrent();
+    }
+
+    private void stopCurrent() {
+        if (current != null) {
+            current.stopped = true;
+            current.interrupt();
+            current = null;
+        }
+    }
+
+    private DbSession openKnocking(Node node) throws SQLException {
+        String password;
+        try {
+            password = node.mysql().secret().resolve();
+        } catch (SecretRef.SecretUnavailableException e) {
+            throw new SQLException(e.getMessage(), "28000", 1045);
+        }
+        return DbSession.openKnocking(node.mysql(), password, attemptTimeout);
+    }
+
+    private final class Attempts extends Thread {
+        final Node node;
+        final String reason;
+        volatile boolean stopped;
+
+        Attempts(Node node, String reason) {
+            super("vakt-door-fence-" + node.name());
+            setDaemon(true);
+            this.node = node;
+            this.reason = reason;
+        }
+
+        @Override
+        public void run() {
+            Instant since = clock.instant();
+            String waiting = "door fence waiting at " + node.name() + ": " + reason;
+            LOG.info(waiting);
+            print(since, waiting);
+            journal(waiting, Map.of("node", node.name(), "reason", reason));
+            long attempts = 0;
+            String lastError = "";
+            while (!stopped) {
+                attempts++;
+                try (DbSession db = openKnocking(node)) {
+                    if (stopped) return; // the roles changed while this attempt was pending: leave the node alone
+                    int killed = NodeOperations.fence(db);
+                    report(since, attempts, killed, null);
+                    return;
+                } catch (SQLException e) {
+                    lastError = Errors.describe(e);
+                    if (e.getErrorCode() != 0 && !stopped) {
+                        // It answered but refused the fence (grants, read-only error...): say so once and stop.
+                        report(since, attempts, 0, lastError);
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(refusedRetry.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            LOG.info("door fence at {} stopped after {} attempt(s); last: {}", node.name(), attempts, lastError);
+        }
+
+        private void report(Instant since, long attempts, int killed, String failure) {
+            Instant at = clock.instant();
+            String name = node.name();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("node", name);
+            details.put("waiting-since", since.toString());
+            details.put("attempts", attempts);
+            details.put("reason", reason);
+            String summary;
+            Alert alert;
+            if (failure == null) {
+                details.put("client-connections-ended", killed);
+                summary = "door fence: " + name + " answered again and was fenced at once (read_only=ON, " + killed
+                        + " client connections ended)";
+                alert = new Alert(Severity.WARNING, cluster, "old primary " + name + " is back: fenced at its door",
+                        reason + "; it answered at " + at + " and was made read-only before taking traffic",
+                        "keep it out of traffic; rebuild it as a standby (vakt rejoin " + name + ")",
+                        AlertKind.OLD_PRIMARY_BACK, name);
+            } else {
+                details.put("error", failure);
+                summary = "door fence: " + name + " answered again but fencing FAILED: " + failure;
+                alert = new Alert(Severity.CRITICAL, cluster, "old primary " + name + " is back and could not be fenced",
+                        reason + "; fencing failed: " + failure, "fence it by hand now (SET GLOBAL read_only=ON)",
+                        AlertKind.OLD_PRIMARY_BACK, name);
+            }
+            LOG.warn(summary);
+            print(at, summary);
+            journal(summary, details);
+            alerts.send(alert);
+        }
+
+        private void print(Instant at, String line) {
+            try {
+                out.accept(at + " " + line);
+            } catch (RuntimeException e) {
+                LOG.warn("could not print '{}': {}", line, e.toString());
+            }
+        }
+
+        private void journal(String summary, Map<String, ?> details) {
+            try {
+                journal.append(EventKind.STATE_CHANGE, cluster, node.name(), summary, details);
+            } catch (RuntimeException e) {
+                LOG.error("could not journal '{}': {}", summary, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package no.vakt.failover.plan;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverRecord;
+import no.vakt.journal.Journal;
+import no.vakt.journal.JournalException;
+import no.vakt.journal.StepOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the steps of a failover in order, journaling each one's start before it runs and its end after.
+ * Because the start is durable before the step acts, a kill -9 at any point leaves a journal that
+ * {@link RecoveryPlanner} can settle.
+ *
+ * <p>What a failed step means depends on the point of no return, {@link StepName#PROMOTE_STANDBY}:
+ * <ul>
+ *   <li>Up to and including it, the first failure stops the run and the failover is journaled as
+ *       aborted, naming the step: nothing irreversible happened, the old primary may serve again.
+ *   <li>Once the standby is promoted there is no going back, so every remaining step runs whatever
+ *       failed before it: HANDOVER turns file sync around and BUMP_EPOCH raises the fencing token even
+ *       when the traffic switch (or anything else) failed. A HANDOVER whose only failure is the traffic
+ *       switch ({@link StepResult#trafficPending}) ends the failover COMPLETED with traffic pending
+ *       ({@link ExecutionResult#TRAFFIC_PENDING}; the journal's summary starts with
+ *       {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}); any other failure
+ *       after the promotion ends it ABORTED, with every later step run and the new primary named.
+ * </ul>
+ *
+ * <p>An interrupted thread (an orderly shutdown in the middle of a failover) is treated like a crash:
+ * the step is journaled as failed with "interrupted", the failover stays running for recovery on the
+ * next start, and the interrupt flag is restored.
+ */
+public final class PlanExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanExecutor.class);
+
+    private final Journal journal;
+    private final Map<StepName, FailoverStep> steps = new EnumMap<>(StepName.class);
+
+    /** {@code steps} must provide every {@link StepName} exactly once. */
+    public PlanExecutor(Journal journal, List<FailoverStep> steps) {
+        this.journal = journal;
+        for (FailoverStep s : steps) {
+            if (this.steps.put(s.name(), s) != null) throw new IllegalArgumentException("two steps named " + s.name());
+        }
+        for (StepName n : StepName.values()) {
+            if (!this.steps.containsKey(n)) throw new IllegalArgumentException("no step for " + n);
+        }
+    }
+
+    /** Starts a planned failover: journals it, then runs every step. The plan must say PROCEED. */
+    public ExecutionResult start(FailoverPlan plan) {
+        return start(plan, null);
+    }
+
+    /** As {@link #start(FailoverPlan)}, journaling first when the old primary last took a write (null: unknown). */
+    public ExecutionResult start(FailoverPlan plan, java.time.Instant primaryLastWrite) {
+        if (plan.decision() != Decision.PROCEED) {
+            throw new IllegalArgumentException("the plan says " + plan.decision() + ", not PROCEED");
+        }
+        long id = journal.beginFailover(plan.toNewFailover());
+        if (primaryLastWrite != null) {
+            try {
+                journal.recordPrimaryLastWrite(id, primaryLastWrite);
+            } catch (JournalException e) {
+                return abortUnjournaled(StepContext.of(id, plan), StepName.values()[0],
+                        "the old primary's last write could not be journaled (" + e.getMessage() + ")");
+            }
+        }
+        return run(StepContext.of(id, plan), StepName.values()[0], false);
+    }
+
+    /**
+     * Resumes a failover the journal still shows as running, from {@code from} (as decided by
+     * {@link RecoveryPlanner}). Step rows a crash left open are closed as failed first.
+     */
+    public ExecutionResult resume(FailoverRecord running, StepName from) {
+        if (running.outcome() != FailoverOutcome.RUNNING) {
+            throw new IllegalArgumentException("failover " + running.id() + " is " + running.outcome().label());
+        }
+        journal.closeInterruptedSteps(running.id(), "interrupted: vakt stopped during this step");
+        // Recovery resumes from the first unfinished step: past PROMOTE_STANDBY, the promotion had finished.
+        return run(StepContext.of(running), from, from.compareTo(StepName.PROMOTE_STANDBY) > 0);
+    }
+
+    /** Ends a running failover as crash recovery decided, without running steps. */
+    public void settle(FailoverRecord running, RecoveryPlan decision) {
+        if (decision.action() == RecoveryAction.RESUME_FROM) {
+            throw new IllegalArgumentException("RESUME_FROM runs steps: use resume()");
+        }
+        journal.closeInterruptedSteps(running.id(), "interrupted: vakt stopped during this step");
+        switch (decision.action()) {
+            case MARK_COMPLETED -> journal.finishFailover(running.id(), FailoverOutcome.COMPLETED,
+                    "completed before the crash; recovery: " + decision.reason());
+            case ABORT_SAFELY -> journal.finishFailover(running.id(), FailoverOutcome.ABORTED,
+                    "stopped by crash recovery: " + decision.reason());
+            case RESUME_FROM -> throw new AssertionError("checked above");
+            case LEFT_TO_OWNER -> throw new IllegalArgumentException("failover " + running.id() + " is left to its owner");
+        }
+    }
+
+    private ExecutionResult run(StepContext ctx, StepName from, boolean promotedBefore) {
+        boolean promoted = promotedBefore;
+        StepName firstFailure = null;
+        List<String> failures = new ArrayList<>();
+        String trafficProblem = null;
+        for (StepName name : StepName.values()) {
+            if (name.compareTo(from) < 0) continue;
+            // A journal that cannot be written (disk full, lock held past its timeout) must not abort the run
+            // outside this handling: before the point of no return nothing runs without a durable start; after
+            // it every step runs and what could not be journaled is kept and written once the journal is back.
+            Journal.StepStart start = journal.stepStartedOrLater(ctx.failoverId(), name.name());
+            if (!start.durable() && !promoted) {
+                return abortUnjournaled(ctx, name, "its start could not be journaled (" + start.problem() + ")");
+            }
+            StepResult result;
+            try {
+                result = steps.get(name).execute(ctx);
+                if (result == null) result = StepResult.failed("the step returned no result");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                journal.stepFinishedOrLater(start, StepOutcome.FAILED, "interrupted");
+                LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(), name);
+                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, "interrupted", promoted, false);
+            } catch (Exception e) {
+                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                result = StepResult.failed(msg);
+            }
+            boolean journaled = journal.stepFinishedOrLater(start, result.outcome(), result.detail());
+            if (result.outcome() != StepOutcome.FAILED) {
+                if (name == StepName.PROMOTE_STANDBY) promoted = true;
+                if (!journaled && !promoted) {
+                    return abortUnjournaled(ctx, name, "it ran, but its end could not be journaled");
+                }
+                continue;
+            }
+            String detail = name + " failed" + (result.detail() == null ? "" : ": " + result.detail());
+            if (!promoted) {
+                journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
+            }
+            // Past the point of no return: note it and run the remaining steps (BUMP_EPOCH above all).
+            if (result.trafficPending()) {
+                trafficProblem = result.detail();
+            } else {
+                if (firstFailure == null) firstFailure = name;
+                failures.add(detail);
+            }
+            LOG.warn("failover {}: {}; {} is promoted, so the remaining steps run", ctx.failoverId(), detail, ctx.toNode());
+        }
+        String roles = ctx.fromNode() + " -> " + ctx.toNode() + ", epoch " + ctx.newEpoch();
+        if (!failures.isEmpty()) {
+            String detail = String.join("; ", failures) + (trafficProblem == null ? "" : "; traffic: " + trafficProblem)
+                    + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran";
+            journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+            return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, firstFailure, detail, true, false);
+        }
+        if (trafficProblem != null) {
+            String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + roles + "; " + trafficProblem;
+            journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.COMPLETED, summary);
+            return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, summary, true, true);
+        }
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.COMPLETED, roles);
+        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
+    }
+
+    /** Before the point of no return without a durable journal: stop, nothing irreversible happened. */
+    private ExecutionResult abortUnjournaled(StepContext ctx, StepName name, String why) {
+        String detail = name + ": the journal cannot be written, " + why + "; stopped before the promotion";
+        LOG.error("failover {}: {}", ctx.failoverId(), detail);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
+    }
+}
