@@ -294,7 +294,7 @@ public final class Drill {
                 failover != null && failover.outcome() == FailoverOutcome.COMPLETED ? failover.toNode() : oldPrimary.name(),
                 failover == null ? null : failover.id(), resolver.describe(), rate, m, List.copyOf(timeline),
                 List.copyOf(skipped), List.copyOf(restore), configFile.toAbsolutePath().toString(), sha256(configFile),
-                no.vakt.cli.VersionProvider.version(), versions, reportDir.toAbsolutePath().toString());
+                no.vakt.cluster.VaktVersion.version(), versions, reportDir.toAbsolutePath().toString());
         ReportWriter.write(report, reportDir);
         journal.append(EventKind.DRILL, config.cluster(), oldPrimary.name(),
                 "drill " + kind.label() + " " + (m.passed() ? "passed" : "FAILED") + ": RTO "
