@@ -15,7 +15,7 @@ final class TrafficProbe {
     static List<TrafficObservation> observe(VaktConfig config) {
         List<TrafficObservation> out = new ArrayList<>();
         for (int i = 0; i < config.traffic().size(); i++) {
-            TrafficEntry entry = config.traffic().get(i);
+            TrafficEntry entry = TrafficEntry.of(config.traffic().get(i));
             java.time.Duration maxTtl = entry.maxTtl() != null ? entry.maxTtl() : config.policy().maxTtl();
             String name = TrafficView.typeOf(entry);
             try {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -203,8 +205,12 @@ public final class ConfigLoader {
         return new ConfigException(List.of(new ConfigProblem(file, line(loc), column(loc), "", "not valid YAML: " + why)));
     }
 
+    /** The traffic entry types, looked up once: the traffic package registers them (see {@link TrafficEntryTypes}). */
+    private static final Map<String, Class<? extends TrafficEntryConfig>> TRAFFIC_TYPES = TrafficEntryTypes.all();
+
     static ObjectMapper mapper() {
         SimpleModule module = new SimpleModule("vakt-config");
+        TRAFFIC_TYPES.forEach((name, type) -> module.registerSubtypes(new NamedType(type, name)));
         module.addDeserializer(Duration.class, new DurationDeserializer());
         module.addDeserializer(Path.class, new RelativePathDeserializer());
         module.addDeserializer(PlainSecret.class, new PlainSecretDeserializer());
@@ -234,9 +240,7 @@ public final class ConfigLoader {
             message = "expected " + Durations.EXPECTED + "; got '" + f.getValue() + "'";
         } else if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
             // A polymorphic section (traffic entries): name the types that exist, not the Java interface.
-            var subtypes = t.getBaseType().getRawClass().getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
-            String known = subtypes == null ? "" : Arrays.stream(subtypes.value())
-                    .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).sorted().collect(Collectors.joining(", "));
+            String known = String.join(", ", TRAFFIC_TYPES.keySet());
             message = t.getTypeId() == null ? "expected a type: key, one of: " + known
                     : "unknown type '" + t.getTypeId() + "'; expected one of: " + known;
         } else if (e instanceof ValueInstantiationException) {

@@ -18,11 +18,11 @@ public record VaktConfig(
         Policy policy,
         List<Site> sites,
         Replication replication,
-        no.vakt.config.FilesConfig files,
-        List<no.vakt.traffic.TrafficEntry> traffic,
-        no.vakt.config.AlertsConfig alerts,
-        no.vakt.config.ServerConfig server,
-        no.vakt.config.DrillsConfig drills) {
+        FilesConfig files,
+        List<TrafficEntryConfig> traffic,
+        AlertsConfig alerts,
+        ServerConfig server,
+        DrillsConfig drills) {
 
     public VaktConfig {
         production = production != null && production;
@@ -30,10 +30,10 @@ public record VaktConfig(
         policy = policy != null ? policy : Policy.DEFAULT;
         sites = sites != null ? List.copyOf(sites) : List.of();
         traffic = traffic != null ? List.copyOf(traffic) : List.of();
-        files = files != null ? files : no.vakt.config.FilesConfig.NONE;
-        alerts = alerts != null ? alerts : no.vakt.config.AlertsConfig.NONE;
-        server = server != null ? server : no.vakt.config.ServerConfig.DEFAULT;
-        drills = drills != null ? drills : no.vakt.config.DrillsConfig.NONE;
+        files = files != null ? files : FilesConfig.NONE;
+        alerts = alerts != null ? alerts : AlertsConfig.NONE;
+        server = server != null ? server : ServerConfig.DEFAULT;
+        drills = drills != null ? drills : DrillsConfig.NONE;
     }
 
     @JsonIgnore

@@ -105,7 +105,7 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         return serially(() -> {
             List<TrafficResult> out = new ArrayList<>();
             for (int i = 0; i < config.traffic().size(); i++) {
-                out.add(applyOne(cluster, i, config.traffic().get(i), node, epoch));
+                out.add(applyOne(cluster, i, TrafficEntry.of(config.traffic().get(i)), node, epoch));
             }
             try {
                 TrafficState.record(journal, cluster, node, epoch, out, clock.instant());

@@ -32,7 +32,7 @@ public final class TrafficView {
     public static List<Row> read(VaktConfig config) {
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < config.traffic().size(); i++) {
-            TrafficEntry entry = config.traffic().get(i);
+            TrafficEntry entry = TrafficEntry.of(config.traffic().get(i));
             String type = typeOf(entry);
             String name = type;
             try {

@@ -62,7 +62,7 @@ class CloudflareContractTest {
                     timeout: 2s
                     targets: {oslo-db: %s, bergen-db: %s}
                 %s""".formatted(tokenFile, cf.baseUrl(), OSLO, BERGEN, extra));
-        return c.traffic().get(0).open(c);
+        return TrafficEntry.of(c.traffic().get(0)).open(c);
     }
 
     @Test
@@ -150,10 +150,10 @@ class CloudflareContractTest {
                     base-url: %s
                     targets: {oslo-db: %s, bergen-db: %s}
                 """.formatted(tokenFile, cf.baseUrl(), OSLO, BERGEN, tokenFile, cf.baseUrl(), OSLO, BERGEN));
-        TrafficException noRecord = catchThrowableOfType(() -> c.traffic().get(0).open(c).apply("bergen-db", 1), TrafficException.class);
+        TrafficException noRecord = catchThrowableOfType(() -> TrafficEntry.of(c.traffic().get(0)).open(c).apply("bergen-db", 1), TrafficException.class);
         assertThat(noRecord.retryable()).isFalse();
         assertThat(noRecord.getMessage()).contains("no A record gone.example.com");
-        TrafficException noZone = catchThrowableOfType(() -> c.traffic().get(1).open(c).show(), TrafficException.class);
+        TrafficException noZone = catchThrowableOfType(() -> TrafficEntry.of(c.traffic().get(1)).open(c).show(), TrafficException.class);
         assertThat(noZone.retryable()).isFalse();
         assertThat(noZone.getMessage()).contains("cloudflare zone example.org not found");
     }
@@ -194,7 +194,7 @@ class CloudflareContractTest {
                         timeout: 2s
                         targets: {oslo-db: %s, bergen-db: %s}
                     """.formatted(tokenFile, stalled.uri("/client/v4"), OSLO, BERGEN));
-            TrafficProvider p = c.traffic().get(0).open(c);
+            TrafficProvider p = TrafficEntry.of(c.traffic().get(0)).open(c);
             // Without a deadline on the body this never returns: fail instead of hanging the build.
             TrafficException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
                     () -> catchThrowableOfType(p::show, TrafficException.class));

@@ -69,7 +69,7 @@ class CommandTrafficTest {
                     targets: {oslo-db: 10.0.0.1, bergen-db: "10.0.0.2; touch %s"}
                     timeout: 2s
                 %s""".formatted(switchScript, dir.resolve("pwned"), extra));
-        return c.traffic().get(0).open(c);
+        return TrafficEntry.of(c.traffic().get(0)).open(c);
     }
 
     private long callCount() throws Exception {
@@ -166,7 +166,7 @@ class CommandTrafficTest {
                   - type: command
                     command: [%s, "{address}"]
                 """.formatted(dir.resolve("no-such-program")));
-        TrafficProvider p = c.traffic().get(0).open(c);
+        TrafficProvider p = TrafficEntry.of(c.traffic().get(0)).open(c);
         TrafficException check = catchThrowableOfType(p::checkAccess, TrafficException.class);
         assertThat(check.retryable()).isFalse();
         assertThat(check.getMessage()).contains("no-such-program is not an executable file");

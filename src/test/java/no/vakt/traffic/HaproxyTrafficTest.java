@@ -118,7 +118,7 @@ class HaproxyTrafficTest {
 
     private TrafficProvider open(String where, String backend) throws Exception {
         VaktConfig c = config(where, backend);
-        return c.traffic().get(0).open(c);
+        return TrafficEntry.of(c.traffic().get(0)).open(c);
     }
 
     @Test

@@ -69,7 +69,7 @@ class Route53ContractTest {
                     timeout: 2s
                     targets: {oslo-db: %s, bergen-db: %s}
                 """.formatted(ZONE, record, KEY_ID, secretFile, aws.endpoint(), OSLO, BERGEN));
-        return c.traffic().get(0).open(c);
+        return TrafficEntry.of(c.traffic().get(0)).open(c);
     }
 
     @Test
@@ -170,7 +170,7 @@ class Route53ContractTest {
                     endpoint: %s
                     targets: {oslo-db: %s, bergen-db: %s}
                 """.formatted(KEY_ID, secretFile, aws.endpoint(), OSLO, BERGEN));
-        TrafficException noZone = catchThrowableOfType(() -> c.traffic().get(0).open(c).checkAccess(), TrafficException.class);
+        TrafficException noZone = catchThrowableOfType(() -> TrafficEntry.of(c.traffic().get(0)).open(c).checkAccess(), TrafficException.class);
         assertThat(noZone.retryable()).isFalse();
         assertThat(noZone.getMessage()).contains("hosted zone ZNOSUCHZONE does not exist");
     }

@@ -263,10 +263,10 @@ class TrafficEntryConfigTest {
                     backend: db
                 """);
         // the default targets are the MySQL hosts: IPv4, which an AAAA record cannot hold
-        assertThatThrownBy(() -> c.traffic().get(0).open(c))
+        assertThatThrownBy(() -> TrafficEntry.of(c.traffic().get(0)).open(c))
                 .hasMessageContaining("expected an IPv6 address for an AAAA record; got '127.0.10.1'");
         // haproxy's default servers are named like the nodes
-        TrafficProvider h = c.traffic().get(1).open(c);
+        TrafficProvider h = TrafficEntry.of(c.traffic().get(1)).open(c);
         assertThat(h.describe()).isEqualTo("haproxy backend db via 127.0.42.1:1");
         assertThatThrownBy(() -> h.apply("nosuch-db", 1)).hasMessageContaining("no target for node 'nosuch-db'");
     }

@@ -86,7 +86,7 @@ class TrafficPowerDnsTest {
             assertThat(outcomes.get(0).details().get("note").asText()).isEqualTo("name server ns." + ZONE + " of the zone"
                     + " did not resolve through " + pdns.address + ":" + pdns.dnsPort + " (no A or AAAA record): not verified there");
         }
-        TrafficProvider p = config.traffic().get(0).open(config);
+        TrafficProvider p = TrafficEntry.of(config.traffic().get(0)).open(config);
         p.checkAccess();
         assertThat(p.show()).isEqualTo(new TrafficProvider.PointsAt(List.of(BERGEN), "bergen-db", 5L));
     }
@@ -108,18 +108,18 @@ class TrafficPowerDnsTest {
         assertThat(alerts.sent).singleElement().satisfies(a -> assertThat(a.severity()).isEqualTo(Severity.CRITICAL));
         assertThat(dig(pdns.address, pdns.dnsPort, RECORD, "A")).containsExactly(OSLO);
         assertThat(serial(pdns.address, pdns.dnsPort, ZONE)).isEqualTo(before);
-        assertThatThrownBy(() -> config.traffic().get(0).open(config).checkAccess()).hasMessageContaining("HTTP 401");
+        assertThatThrownBy(() -> TrafficEntry.of(config.traffic().get(0)).open(config).checkAccess()).hasMessageContaining("HTTP 401");
     }
 
     @Test
     void aMissingZoneOrRecordFailsAtOnce() throws Exception {
         VaktConfig noZone = DnsFixture.config(dir, entry(pdns.apiKeyFile).replace("zone: " + ZONE, "zone: nowhere.test.")
                 .replace("record: app", "record: app.nowhere.test."));
-        assertThatThrownBy(() -> noZone.traffic().get(0).open(noZone).apply("bergen-db", 1))
+        assertThatThrownBy(() -> TrafficEntry.of(noZone.traffic().get(0)).open(noZone).apply("bergen-db", 1))
                 .hasMessageContaining("zone nowhere.test. not found on server 'localhost'")
                 .satisfies(e -> assertThat(((TrafficException) e).retryable()).isFalse());
         VaktConfig noRecord = DnsFixture.config(dir, entry(pdns.apiKeyFile).replace("record: app", "record: typo"));
-        assertThatThrownBy(() -> noRecord.traffic().get(0).open(noRecord).apply("bergen-db", 1))
+        assertThatThrownBy(() -> TrafficEntry.of(noRecord.traffic().get(0)).open(noRecord).apply("bergen-db", 1))
                 .hasMessageContaining("typo." + ZONE + " has no A record in zone " + ZONE)
                 .satisfies(e -> assertThat(((TrafficException) e).retryable()).isFalse());
         assertThat(dig(pdns.address, pdns.dnsPort, "typo." + ZONE, "A")).isEmpty();

@@ -110,7 +110,7 @@ class TrafficRfc2136Test {
 
     @Test
     void showReadsTheRecordAndItsLiveTtlFromTheAuthorityAndCheckAccessPasses() throws Exception {
-        TrafficProvider p = config().traffic().get(0).open(config());
+        TrafficProvider p = TrafficEntry.of(config().traffic().get(0)).open(config());
         assertThat(p.describe()).isEqualTo("rfc2136 " + RECORD + " A @127.0.0.1:" + bind.port());
         p.checkAccess();
         assertThat(p.show()).isEqualTo(new TrafficProvider.PointsAt(List.of(OSLO), "oslo-db", 5L));
@@ -160,7 +160,7 @@ class TrafficRfc2136Test {
         assertThat(dig("127.0.0.1", bind.port(), RECORD, "A")).containsExactly(OSLO);
         assertThat(serial("127.0.0.1", bind.port(), ZONE)).isEqualTo(before);
 
-        TrafficProvider p = config.traffic().get(0).open(config);
+        TrafficProvider p = TrafficEntry.of(config.traffic().get(0)).open(config);
         assertThatThrownBy(p::checkAccess).hasMessageContaining("BADSIG")
                 .satisfies(e -> assertThat(((TrafficException) e).retryable()).isFalse());
     }
@@ -191,16 +191,16 @@ class TrafficRfc2136Test {
         Path bare = dir.resolve("bare.secret");
         java.nio.file.Files.writeString(bare, secret + "\n");
         VaktConfig withName = DnsFixture.config(dir, entry(bare, "127.0.0.1:" + bind.port()) + "    key-name: vakt-test\n");
-        withName.traffic().get(0).open(withName).checkAccess();
+        TrafficEntry.of(withName.traffic().get(0)).open(withName).checkAccess();
         VaktConfig withoutName = DnsFixture.config(dir, entry(bare, "127.0.0.1:" + bind.port()));
-        assertThatThrownBy(() -> withoutName.traffic().get(0).open(withoutName))
+        assertThatThrownBy(() -> TrafficEntry.of(withoutName.traffic().get(0)).open(withoutName))
                 .hasMessageContaining("is bare; give key-name:").hasMessageNotContaining(secret);
     }
 
     @Test
     void aMissingRecordIsAConfigurationErrorNotARetry() throws Exception {
         VaktConfig config = DnsFixture.config(dir, entry(bind.keyFile(), "127.0.0.1:" + bind.port()).replace("record: app", "record: typo"));
-        TrafficProvider p = config.traffic().get(0).open(config);
+        TrafficProvider p = TrafficEntry.of(config.traffic().get(0)).open(config);
         assertThatThrownBy(() -> p.apply("bergen-db", 1))
                 .hasMessageContaining("typo." + ZONE + " does not exist in zone " + ZONE)
                 .satisfies(e -> assertThat(((TrafficException) e).retryable()).isFalse());
