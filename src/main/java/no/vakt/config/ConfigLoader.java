@@ -239,8 +239,11 @@ public final class ConfigLoader {
         } else if (e instanceof InvalidFormatException f && f.getTargetType() == Duration.class) {
             message = "expected " + Durations.EXPECTED + "; got '" + f.getValue() + "'";
         } else if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
-            // A polymorphic section (traffic entries): name the types that exist, not the Java interface.
-            String known = String.join(", ", TRAFFIC_TYPES.keySet());
+            // A polymorphic section: name the types that exist, not the Java interface (alert channels declare
+            // theirs; traffic entries are registered by the traffic package).
+            var subtypes = t.getBaseType().getRawClass().getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+            String known = subtypes == null ? String.join(", ", TRAFFIC_TYPES.keySet()) : Arrays.stream(subtypes.value())
+                    .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).sorted().collect(Collectors.joining(", "));
             message = t.getTypeId() == null ? "expected a type: key, one of: " + known
                     : "unknown type '" + t.getTypeId() + "'; expected one of: " + known;
         } else if (e instanceof ValueInstantiationException) {
