@@ -42,10 +42,10 @@ public final class Preflight {
             TrafficRules::access,
             TrafficRules::target,
             TrafficRules::ttl,
-            no.vakt.check.DashboardRules::exposure,
+            DashboardRules::exposure,
             AlertRules::channels,
 
-            no.vakt.check.FileSyncRules::files);
+            FileSyncRules::files);
 
     private Preflight() {}
 

@@ -30,7 +30,7 @@ public record OperatorCommands(Path configFile, Path journalFile) {
         if (configFile == null) return NONE;
         Path config = configFile.toAbsolutePath().normalize();
         Path journal = journalFile == null ? null : journalFile.toAbsolutePath().normalize();
-        Path defaultJournal = no.vakt.cluster.VaktFiles.journal(config, null).toAbsolutePath().normalize();
+        Path defaultJournal = VaktFiles.journal(config, null).toAbsolutePath().normalize();
         return new OperatorCommands(config, journal == null || journal.equals(defaultJournal) ? null : journal);
     }
 

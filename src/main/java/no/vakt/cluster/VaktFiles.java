@@ -2,7 +2,7 @@ package no.vakt.cluster;
 
 import java.nio.file.Path;
 
-/** Where Vakt keeps its own files: {@code .vakt/} next to the config file (see {@link no.vakt.cluster.StateDir}). */
+/** Where Vakt keeps its own files: {@code .vakt/} next to the config file (see {@link StateDir}). */
 public final class VaktFiles {
     private VaktFiles() {}
 
@@ -17,6 +17,6 @@ public final class VaktFiles {
     }
 
     private static Path dir(Path configFile) {
-        return no.vakt.cluster.StateDir.forConfig(configFile);
+        return StateDir.forConfig(configFile);
     }
 }

@@ -495,7 +495,7 @@ public final class FailoverRunner {
         java.util.Collections.reverse(events); // newest first
         for (var e : events) {
             if (!primary.equals(e.node()) || e.details() == null || since.map(s -> e.at().isBefore(s)).orElse(false)) continue;
-            var v = e.details().get(no.vakt.failover.Monitor.PRIMARY_LAST_WRITE);
+            var v = e.details().get(Monitor.PRIMARY_LAST_WRITE);
             if (v != null && v.isTextual()) {
                 try {
                     return Optional.of(Instant.parse(v.asText()));
