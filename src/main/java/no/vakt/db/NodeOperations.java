@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import no.vakt.cluster.GtidPosition;
 
 /**
  * The MariaDB statements of a failover, one method per action, each safe to repeat: fencing an

@@ -2,6 +2,7 @@ package no.vakt.db;
 
 import java.util.Map;
 import java.util.Optional;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.config.Node;
 
 /**

@@ -2,6 +2,7 @@ package no.vakt.db;
 
 import java.util.Map;
 import java.util.TreeMap;
+import no.vakt.cluster.GtidPosition;
 
 /**
  * The parts of SHOW SLAVE STATUS Vakt reads. {@code secondsBehindMaster} is null when the server says NULL;

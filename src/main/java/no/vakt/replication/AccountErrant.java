@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import no.vakt.db.GtidPosition.Gtid;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition.Gtid;
+import no.vakt.cluster.GtidPosition;
 
 /**
  * Whether a standby's errant transactions (GTIDs the primary lacks) only change accounts: the trap of

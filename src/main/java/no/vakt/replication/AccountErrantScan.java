@@ -4,8 +4,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.GtidPosition.Gtid;
 import no.vakt.db.DbSession;
-import no.vakt.db.GtidPosition.Gtid;
 import no.vakt.db.Sql;
 
 /**

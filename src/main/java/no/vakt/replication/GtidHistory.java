@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import no.vakt.db.GtidPosition.Gtid;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition.Gtid;
+import no.vakt.cluster.GtidPosition;
 
 /**
  * A GTID history as {@code gtid_binlog_state} gives it: the last sequence number seen from each

@@ -4,8 +4,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import no.vakt.db.GtidPosition.Gtid;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition.Gtid;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.db.NodeState;
 
 /**

@@ -6,12 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.config.Node;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
-import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeInspector;
 
 /**

@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.journal.Journal;
 import no.vakt.lab.MariaDbServer;
 import no.vakt.testing.Cli;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import no.vakt.cluster.GtidPosition.Gtid;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
-import no.vakt.db.GtidPosition.Gtid;
-import no.vakt.db.GtidPosition;
 import no.vakt.db.NodeInspector;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;

@@ -203,7 +203,7 @@ class BootstrapPlannerTest {
                 .replicating(P_HOST, P_PORT, "No", "Yes", false).accountsUpToDate();
         o.vaktSchema = true;
         o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003",
-                no.vakt.db.GtidPosition.parse("0-1-14"));
+                no.vakt.cluster.GtidPosition.parse("0-1-14"));
         BootstrapPlan plan = plan(o);
         assertThat(plan.decision()).isEqualTo(BootstrapPlan.Decision.REFUSE);
         assertThat(plan.reasons()).singleElement().asString()
@@ -222,7 +222,7 @@ class BootstrapPlannerTest {
     void aPositionAtOrPastTheOldestLogsStartIsFine() {
         for (String standby : List.of("0-1-14", "0-1-17")) {
             Obs o = new Obs().primaryGtids("0-1-20", "0-1-20").standbyGtids(standby, standby, standby);
-            o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.db.GtidPosition.parse("0-1-14"));
+            o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.cluster.GtidPosition.parse("0-1-14"));
             BootstrapPlan plan = plan(o);
             assertThat(plan.decision()).as(standby).isEqualTo(BootstrapPlan.Decision.PROCEED);
             assertThat(plan.seed()).as(standby).isFalse();
@@ -230,13 +230,13 @@ class BootstrapPlannerTest {
         // A domain the standby never saw, all of it before the oldest log: purged too.
         Obs lacking = new Obs().primaryGtids("0-1-20,1-1-9", "0-1-20,1-1-9").standbyGtids("0-1-17", "0-1-17", "0-1-17");
         lacking.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003",
-                no.vakt.db.GtidPosition.parse("0-1-14,1-1-5"));
+                no.vakt.cluster.GtidPosition.parse("0-1-14,1-1-5"));
         assertThat(plan(lacking).decision()).isEqualTo(BootstrapPlan.Decision.REFUSE);
         assertThat(plan(lacking).reasons().get(0)).contains("bergen-db is at 0-1-17 but oslo-db's oldest binary log"
                 + " mysql-bin.000003 starts after 0-1-14,1-1-5");
         // A standby without history is seeded: purged logs do not matter to a fresh copy.
         Obs fresh = new Obs().primaryGtids("0-1-20", "0-1-20");
-        fresh.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.db.GtidPosition.parse("0-1-14"));
+        fresh.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.cluster.GtidPosition.parse("0-1-14"));
         assertThat(plan(fresh).decision()).isEqualTo(BootstrapPlan.Decision.PROCEED);
         assertThat(plan(fresh).seed()).isTrue();
     }
@@ -247,7 +247,7 @@ class BootstrapPlannerTest {
         Obs o = new Obs().primaryGtids("0-1-20", "0-1-20").standbyGtids("0-1-11", "0-1-11", "0-1-11")
                 .replicating(P_HOST, P_PORT, "Yes", "Yes", false).accountsUpToDate();
         o.vaktSchema = true;
-        o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.db.GtidPosition.parse("0-1-14"));
+        o.oldestBinlog = new Observation.OldestBinlog("mysql-bin.000003", no.vakt.cluster.GtidPosition.parse("0-1-14"));
         assertThat(plan(o).decision()).isEqualTo(BootstrapPlan.Decision.NOOP);
     }
 

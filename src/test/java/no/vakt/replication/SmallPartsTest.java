@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition;
 import org.junit.jupiter.api.Test;
 
 /** The pure helpers of the bootstrap: GTID histories, password hashes, option files, dump scanning. */

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition;
 
 /**
  * Estimates the data a promotion would lose, from heartbeats and GTID positions. Pure; used by the

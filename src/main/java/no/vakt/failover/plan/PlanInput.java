@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.FailoverMode;
-import no.vakt.db.GtidPosition;
 import no.vakt.failover.detect.PrimaryHealth;
 
 /**

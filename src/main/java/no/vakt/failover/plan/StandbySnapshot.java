@@ -2,7 +2,7 @@ package no.vakt.failover.plan;
 
 import java.time.Instant;
 import java.util.Optional;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReplicaStatus;
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import no.vakt.db.GtidPosition.Gtid;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition.Gtid;
+import no.vakt.cluster.GtidPosition;
 
 /**
  * The transactions a former primary has that the current primary lacks (errant GTIDs), and the point

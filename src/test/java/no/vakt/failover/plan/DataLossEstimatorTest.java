@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import no.vakt.db.GtidPosition;
+import no.vakt.cluster.GtidPosition;
 import org.junit.jupiter.api.Test;
 
 class DataLossEstimatorTest {

@@ -1,4 +1,4 @@
-package no.vakt.db;
+package no.vakt.cluster;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package no.vakt.db;
+package no.vakt.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
