@@ -18,6 +18,7 @@ import no.vakt.detect.Monitor;
 import no.vakt.failover.RecoveryAction;
 import no.vakt.journal.ClusterLock;
 import no.vakt.journal.Journal;
+import no.vakt.lab.LabNetworkFaults;
 import no.vakt.server.VaktServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,7 +91,8 @@ public final class RunCommand implements Callable<Integer> {
             }, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
-            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts, print);
+            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts,
+                    LabNetworkFaults::forConfig, print);
             try {
                 watch.start(); // the monitor, and the retry of a traffic switch left pending
                 web.startForRun(print);

@@ -52,6 +52,7 @@ import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
+import no.vakt.process.VaktVersion;
 import no.vakt.status.LiveRole;
 import no.vakt.traffic.TrafficSwitch;
 
@@ -292,7 +293,7 @@ public final class Drill {
                 failover != null && failover.outcome() == FailoverOutcome.COMPLETED ? failover.toNode() : oldPrimary.name(),
                 failover == null ? null : failover.id(), resolver.describe(), rate, m, List.copyOf(timeline),
                 List.copyOf(skipped), List.copyOf(restore), configFile.toAbsolutePath().toString(), sha256(configFile),
-                no.vakt.cli.VersionProvider.version(), versions, reportDir.toAbsolutePath().toString());
+                VaktVersion.get(), versions, reportDir.toAbsolutePath().toString());
         ReportWriter.write(report, reportDir);
         journal.append(EventKind.DRILL, config.cluster(), oldPrimary.name(),
                 "drill " + kind.label() + " " + (m.passed() ? "passed" : "FAILED") + ": RTO "

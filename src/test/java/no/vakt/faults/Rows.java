@@ -14,11 +14,11 @@ import no.vakt.config.VaktConfig;
 import no.vakt.drill.DefaultFaults;
 import no.vakt.drill.Fault;
 import no.vakt.drill.FaultKind;
-import no.vakt.drill.LabNetworkFaults;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.StepRecord;
 import no.vakt.lab.Lab;
+import no.vakt.lab.LabNetworkFaults;
 import no.vakt.lab.LabSite;
 import no.vakt.lab.MariaDbServer;
 
