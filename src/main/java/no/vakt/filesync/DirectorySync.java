@@ -168,7 +168,7 @@ final class DirectorySync implements Closeable {
         Instant now = clock.instant();
         TreeWatcher w = watcher;
         long age = pending.oldestAge(now).toMillis();
-        return new DirectoryStatus(dir.label(), source.toString(), target.node() + ":" + targetDir, state, pending.size(),
+        return new DirectoryStatus(dir.label(), source.toString(), target.node() + ":" + targetDir, target.node(), state, pending.size(),
                 age, lastSuccess, lastReconcile, filesSent.get(), bytesSent.get(),
                 deletes.get(), rsyncFailures.get(), pushFailures.get(), deleteGuard, deleteGuardSince,
                 age > config.maxBehind().toMillis(), consecutiveFailures >= FAILING_AFTER, lastError,

@@ -60,7 +60,9 @@ final class ApiViews {
         m.put("traffic", traffic(v, facts.trafficPending()));
         m.put("last_drill", facts.lastDrill().map(d -> drill(v, d)).orElse(null));
         m.put("file_sync", fileSync(v));
-        m.put("alert_deliveries", facts.alertDeliveries());
+        Map<String, Long> deliveries = new LinkedHashMap<>();
+        facts.alertDeliveries().forEach((k, n) -> deliveries.put(k.label(), n));
+        m.put("alert_deliveries", deliveries);
         m.put("write_actions_enabled", writesEnabled);
         return m;
     }

@@ -38,7 +38,7 @@ public final class JournalFacts {
     /**
      * One consistent reading.
      *
-     * @param alertDeliveries count per "channel|outcome": an alert event's {@code channel} and
+     * @param alertDeliveries count per channel and outcome: an alert event's {@code channel} and
      *     {@code outcome} details, {@code none} / {@code raised} when absent (an alert raised, no delivery recorded)
      * @param trafficPending the traffic switch that failed and is being retried, when the journal's newest
      *     switch result says so ({@link TrafficState#pending}: the same answer {@code vakt run}'s retry acts on);
@@ -48,7 +48,7 @@ public final class JournalFacts {
      *     they are counted as {@code COMPLETED} in {@code failovers} too
      */
     public record Facts(Instant readAt, Map<FailoverOutcome, Long> failovers, FailoverRecord lastFinishedFailover,
-            FailoverRecord runningFailover, List<DrillResult> drills, Map<String, Long> alertDeliveries, long epoch,
+            FailoverRecord runningFailover, List<DrillResult> drills, Map<AlertDelivery, Long> alertDeliveries, long epoch,
             TrafficState.Pending trafficPending, long failoversTrafficPending) {
 
         public Optional<DrillResult> lastDrill() {
@@ -65,10 +65,27 @@ public final class JournalFacts {
         }
     }
 
+    /** What alert deliveries are counted by: the metric's {@code channel} and {@code outcome} tags. */
+    public record AlertDelivery(String channel, String outcome) implements Comparable<AlertDelivery> {
+        /** An alert raised, whatever its channels did. */
+        static final AlertDelivery RAISED = new AlertDelivery("none", "raised");
+
+        /** {@code channel|outcome}: the key {@code /api/metrics-summary} shows it by. */
+        public String label() {
+            return channel + "|" + outcome;
+        }
+
+        @Override
+        public int compareTo(AlertDelivery o) {
+            int c = channel.compareTo(o.channel);
+            return c != 0 ? c : outcome.compareTo(o.outcome);
+        }
+    }
+
     private final Journal journal;
     private final String cluster;
     private final Clock clock;
-    private final Map<String, Long> alertCounts = new TreeMap<>();
+    private final Map<AlertDelivery, Long> alertCounts = new TreeMap<>();
     private long trafficPendingEndings;
     private long lastEventId;
     private Facts facts;
@@ -111,10 +128,10 @@ public final class JournalFacts {
             for (JournalEvent e : events) {
                 lastEventId = e.id();
                 // An alert raised counts once (channel "none"); each channel's delivery outcome once more.
-                if (e.kind() == EventKind.ALERT) alertCounts.merge("none|raised", 1L, Long::sum);
+                if (e.kind() == EventKind.ALERT) alertCounts.merge(AlertDelivery.RAISED, 1L, Long::sum);
                 if (e.kind() == EventKind.ALERT_DELIVERY) {
-                    alertCounts.merge(detail(e.details(), "channel", "unknown") + "|" + detail(e.details(), "outcome", "unknown"),
-                            1L, Long::sum);
+                    alertCounts.merge(new AlertDelivery(detail(e.details(), "channel", "unknown"),
+                            detail(e.details(), "outcome", "unknown")), 1L, Long::sum);
                 }
                 if (endedWithTrafficPending(e)) trafficPendingEndings++;
             }

@@ -70,13 +70,15 @@ class JournalFactsTest {
             assertThat(f.lastFailoverDurationMs()).isEqualTo(180);
             assertThat(f.lastFinishedFailover().id()).isEqualTo(id);
             assertThat(f.runningFailover()).isNull();
-            assertThat(f.alertDeliveries()).containsEntry("email|failed", 2L).containsEntry("none|raised", 1L);
+            assertThat(f.alertDeliveries()).containsEntry(new JournalFacts.AlertDelivery("email", "failed"), 2L)
+                    .containsEntry(new JournalFacts.AlertDelivery("none", "raised"), 1L);
 
             journal.append(EventKind.ALERT_DELIVERY, "shop", null, "d", Map.of("channel", "email", "outcome", "failed"));
             journal.append(EventKind.DRILL, "shop", null, "drill", Map.of("passed", true, "rto_ms", 900, "rpo_ms", 0));
             facts.invalidate();
             f = facts.get();
-            assertThat(f.alertDeliveries()).containsEntry("email|failed", 3L).containsEntry("none|raised", 1L);
+            assertThat(f.alertDeliveries()).containsEntry(new JournalFacts.AlertDelivery("email", "failed"), 3L)
+                    .containsEntry(new JournalFacts.AlertDelivery("none", "raised"), 1L);
             assertThat(f.lastDrill()).hasValueSatisfying(d -> assertThat(d.rtoMs()).isEqualTo(900));
         }
     }
