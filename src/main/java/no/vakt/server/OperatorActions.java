@@ -162,7 +162,7 @@ final class OperatorActions {
             }
             if (r.trafficPending()) body.put("traffic_command", commands.trafficApply());
             // The summary of a completed one starts "traffic pending: "; the outcome says so already.
-            String detail = ExecutionResult.withoutTrafficPendingPrefix(r.detail());
+            String detail = ExecutionResult.afterLabel(r.ending(), r.detail());
             return finish("switchover", client, r.to(), outcome + (detail == null ? "" : ": " + detail),
                     new ActionResult(status, body));
         });
@@ -237,7 +237,7 @@ final class OperatorActions {
 
     /** The outcome for people: {@code completed, traffic pending} as the journal's label says it for failovers. */
     static String label(Switchover.Result r) {
-        if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) return ExecutionResult.TRAFFIC_PENDING;
+        if (r.ending() != null) return r.ending().forPeople();
         return r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
