@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
             "  failovers[] (newest first, each with steps[]), events[] (oldest first).",
             "A failover's outcome is the journal's (completed, aborted, refused, running); its label says",
             "  \"completed, traffic pending\" (and trafficPending is true) when it completed with its",
-            "  traffic switch failed: vakt run retries the switch, vakt traffic apply runs it by hand."})
+            "  traffic switch failed: vakt run retries the switch, vakt traffic apply runs it by hand.",
+            "Its ending is the value to test: completed, completed_traffic_pending, aborted_before_promotion,",
+            "  aborted_after_promotion, refused (null while running)."})
 public final class HistoryCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;

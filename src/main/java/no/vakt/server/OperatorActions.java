@@ -87,6 +87,8 @@ final class OperatorActions {
             body.put("completed", outcome.completed());
             // outcome: the journal's word; label: for people ("completed, traffic pending"), as in /api/history.
             body.put("outcome", outcome.execution() == null ? null : outcome.execution().outcome().label());
+            body.put("ending", outcome.execution() == null || outcome.execution().ending() == null ? null
+                    : outcome.execution().ending().label());
             body.put("label", outcome.execution() == null ? null : outcome.execution().label());
             body.put("promoted", outcome.execution() != null && outcome.execution().promoted());
             body.put("traffic_pending", outcome.trafficPending());
@@ -140,6 +142,7 @@ final class OperatorActions {
             body.put("to", r.to());
             body.put("write_unavailable_ms", r.writeUnavailable() == null ? null : r.writeUnavailable().toMillis());
             body.put("epoch", r.epoch());
+            body.put("ending", r.ending() == null ? null : r.ending().label());
             body.put("label", label(r));
             body.put("promoted", r.promoted());
             body.put("traffic_pending", r.trafficPending());

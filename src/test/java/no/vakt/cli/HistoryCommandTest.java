@@ -83,6 +83,7 @@ class HistoryCommandTest {
                 Cli.run("history", "--config", cfg.toString(), "--journal", file.toString(), "--json").out());
         JsonNode newest = doc.at("/failovers/0");
         assertThat(newest.get("outcome").asText()).as("the journal's outcome is kept").isEqualTo("completed");
+        assertThat(newest.get("ending").asText()).isEqualTo("completed_traffic_pending");
         assertThat(newest.get("label").asText()).isEqualTo("completed, traffic pending");
         assertThat(newest.get("trafficPending").asBoolean()).isTrue();
         assertThat(doc.at("/failovers/1/label").asText()).isEqualTo("completed");
