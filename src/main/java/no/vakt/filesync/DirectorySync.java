@@ -728,8 +728,8 @@ final class DirectorySync implements Closeable {
                 }
 
                 @Override
-                public void lost(String why) {
-                    if (why.contains("went away")) rootWatched = false;
+                public void lost(String why, boolean rootGone) {
+                    if (rootGone) rootWatched = false;
                     log.accept("file sync " + source + ": " + why + "; full reconcile");
                     pending.requestReconcile(why, clock.instant());
                 }
