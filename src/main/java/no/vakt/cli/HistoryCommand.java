@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import no.vakt.failover.FailoverRunner;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
@@ -82,7 +81,7 @@ public final class HistoryCommand implements Callable<Integer> {
         out.println("Failovers (newest first): " + (failovers.isEmpty() ? "none" : ""));
         for (FailoverRecord f : failovers) {
             out.printf("  #%d %s %s -> %s, %s, trigger %s, mode %s, epoch %d%s%n", f.id(), f.startedAt(),
-                    f.fromNode(), f.toNode(), FailoverRunner.label(f), f.trigger(), f.mode(), f.epoch(),
+                    f.fromNode(), f.toNode(), f.label(), f.trigger(), f.mode(), f.epoch(),
                     f.endedAt() == null ? "" : ", took " + Duration.between(f.startedAt(), f.endedAt()).toMillis() + " ms");
             if (f.summary() != null) out.println("     " + f.summary());
             for (StepRecord s : f.steps()) {

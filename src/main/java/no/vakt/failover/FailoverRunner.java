@@ -142,24 +142,11 @@ public final class FailoverRunner {
             }
             if (record.endedAt() != null) {
                 b.append("Total: ").append(Duration.between(record.startedAt(), record.endedAt()).toMillis())
-                        .append(" ms; failover ").append(record.id()).append(' ').append(label(record))
+                        .append(" ms; failover ").append(record.id()).append(' ').append(record.label())
                         .append(summaryAfterLabel(record)).append('\n');
             }
             return b.toString();
         }
-    }
-
-    /**
-     * The outcome label of a journaled failover for people, from its journaled ending ({@link FailoverRecord#label}):
-     * {@code completed, traffic pending} when it completed with its traffic switch failed.
-     */
-    public static String label(FailoverRecord f) {
-        return f.label();
-    }
-
-    /** Whether a journaled failover completed with its traffic switch failed (its journaled ending says so). */
-    public static boolean trafficPending(FailoverRecord f) {
-        return f.trafficPending();
     }
 
     private static String summaryAfterLabel(FailoverRecord f) {

@@ -679,7 +679,7 @@ public final class Journal implements AutoCloseable {
                         + " cluster TEXT,"
                         + " node TEXT,"
                         + " reason TEXT)");
-                if (version < 4) deriveEndings(st);
+                if (version < 4) deriveEndings(st); // after CREATE steps: it reads them (absent in a new file)
                 st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
                 connection.commit();
             } catch (SQLException e) {

@@ -161,8 +161,8 @@ class PlanExecutorTest {
         assertThat(f.ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
         assertThat(f.summary()).isEqualTo("traffic pending: db-oslo -> db-bergen, epoch 5; file sync now from"
                 + " db-bergen; traffic switch to db-bergen failed: BADSIG");
-        assertThat(FailoverRunner.trafficPending(f)).isTrue();
-        assertThat(FailoverRunner.label(f)).isEqualTo("completed, traffic pending");
+        assertThat(f.trafficPending()).isTrue();
+        assertThat(f.label()).isEqualTo("completed, traffic pending");
         assertThat(f.steps()).extracting(StepRecord::name, StepRecord::outcome).endsWith(
                 tuple("HANDOVER", StepOutcome.FAILED), tuple("BUMP_EPOCH", StepOutcome.OK));
         assertThat(journal.lastFailoverEnd()).as("the roles changed: the cooldown starts").isPresent();

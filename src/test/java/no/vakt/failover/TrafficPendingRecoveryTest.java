@@ -64,7 +64,7 @@ class TrafficPendingRecoveryTest {
                 assertThat(r.execution().outcome()).isEqualTo(FailoverOutcome.COMPLETED);
                 assertThat(r.execution().trafficPending()).isTrue();
                 assertThat(r.record().ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
-                assertThat(FailoverRunner.label(r.record())).isEqualTo("completed, traffic pending");
+                assertThat(r.record().label()).isEqualTo("completed, traffic pending");
                 assertThat(r.record().lastRunOf("BUMP_EPOCH").orElseThrow().outcome()).isEqualTo(StepOutcome.OK);
 
                 assertThat(journal.currentEpoch()).isEqualTo(1);
