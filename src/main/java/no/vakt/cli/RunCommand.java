@@ -76,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
             watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
                     ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
                     : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
-                            : " (failover " + r.record().id() + " " + FailoverRunner.label(r.record()) + ")")));
+                            : " (failover " + r.record().id() + " " + r.record().label() + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
                     .errantDir(no.vakt.failover.planned.VaktFiles.errantDir(config.path()));
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));

@@ -422,7 +422,7 @@ public final class Drill {
                 }
                 if (firstWrite == null) {
                     for (LoadWriter.Ack a : writer.acks()) {
-                        if (a.at().isBefore(faultAt) || oldHosts.contains(Measurement.hostOf(a.address()))) continue;
+                        if (a.at().isBefore(faultAt) || oldHosts.contains(a.host())) continue;
                         firstWrite = a.at();
                         mark(firstWrite, "write", "first acknowledged write through the service after the fault (row "
                                 + a.seq() + " on " + a.address() + ")");
