@@ -1,19 +1,17 @@
 package no.vakt.alert;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import no.vakt.cluster.Severity;
 import no.vakt.config.CommandChannelConfig;
 import no.vakt.config.Durations;
+import no.vakt.process.BoundedProcess;
 
 /**
  * Runs a program per alert, with an argument list and never a shell: placeholders in the arguments
@@ -64,60 +62,32 @@ final class CommandChannel implements Channel {
     @Override
     public void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
         Map<String, String> fields = AlertText.fields(alert, id, at);
-        ProcessBuilder pb = new ProcessBuilder(argv(c, fields, AlertText.shortText(alert)));
-        fields.forEach((k, v) -> pb.environment().put("VAKT_ALERT_" + k.toUpperCase(Locale.ROOT), v));
-        pb.environment().put("VAKT_ALERT_TEXT", AlertText.shortText(alert));
-        pb.redirectErrorStream(true);
-        Path output = null;
-        Process p = null;
+        Map<String, String> env = new HashMap<>();
+        fields.forEach((k, v) -> env.put("VAKT_ALERT_" + k.toUpperCase(Locale.ROOT), v));
+        env.put("VAKT_ALERT_TEXT", AlertText.shortText(alert));
+        BoundedProcess.Request request = BoundedProcess.Request.of(argv(c, fields, AlertText.shortText(alert)), c.timeout())
+                .withEnv(env).withStdin(AlertText.json(alert, id, at)).mergingStderr();
+        BoundedProcess.Result r;
         try {
-            output = Files.createTempFile("vakt-alert-", ".out");
-            pb.redirectOutput(output.toFile());
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw Retryable.never("cannot run " + c.program() + ": " + e.getMessage());
-            }
-            try (OutputStream stdin = p.getOutputStream()) {
-                stdin.write(AlertText.json(alert, id, at));
-            } catch (IOException e) {
-                // The program may not read its input at all: that is its choice.
-            }
-            if (!p.waitFor(c.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(p);
-                throw Retryable.transientFailure(c.program() + " did not finish within "
-                        + Durations.format(c.timeout()) + "; killed");
-            }
-            if (p.exitValue() != 0) {
-                throw Retryable.transientFailure(c.program() + " exited with " + p.exitValue() + head(output));
-            }
+            r = BoundedProcess.run(request);
         } catch (IOException e) {
             throw Retryable.transientFailure("running " + c.program() + ": " + e.getMessage());
-        } finally {
-            if (p != null && p.isAlive()) kill(p);
-            if (output != null) {
-                try {
-                    Files.deleteIfExists(output);
-                } catch (IOException ignored) {
-                    // A leftover temp file in /tmp is harmless.
-                }
-            }
+        }
+        if (r instanceof BoundedProcess.CouldNotStart n) {
+            throw Retryable.never("cannot run " + c.program() + ": " + n.cause().getMessage());
+        }
+        if (r instanceof BoundedProcess.TimedOut) {
+            throw Retryable.transientFailure(c.program() + " did not finish within " + Durations.format(c.timeout()) + "; killed");
+        }
+        BoundedProcess.Finished f = (BoundedProcess.Finished) r;
+        if (f.exitCode() != 0) {
+            throw Retryable.transientFailure(c.program() + " exited with " + f.exitCode() + head(f.stdout().head()));
         }
     }
 
-    private static void kill(Process p) throws InterruptedException {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(2, TimeUnit.SECONDS);
-    }
-
-    private static String head(Path output) {
-        try {
-            byte[] bytes = Files.readAllBytes(output);
-            String s = new String(bytes, 0, Math.min(bytes.length, OUTPUT_IN_ERRORS), StandardCharsets.UTF_8).strip();
-            return s.isEmpty() ? "" : ": " + Retryable.oneLine(s, OUTPUT_IN_ERRORS);
-        } catch (IOException e) {
-            return "";
-        }
+    private static String head(String output) {
+        byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
+        String s = new String(bytes, 0, Math.min(bytes.length, OUTPUT_IN_ERRORS), StandardCharsets.UTF_8).strip();
+        return s.isEmpty() ? "" : ": " + Retryable.oneLine(s, OUTPUT_IN_ERRORS);
     }
 }

@@ -17,6 +17,7 @@ import no.vakt.drill.Drills;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
 import no.vakt.lab.LabLayout;
+import no.vakt.lab.LabNetworkFaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,7 +111,7 @@ public final class DrillCommand implements Callable<Integer> {
                         ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null;
                 Journal journal = new Journal(journalPath, clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out, alerts)
+            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig)
                     .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
             out.flush();
             return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;

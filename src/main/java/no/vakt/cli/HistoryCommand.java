@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import no.vakt.failover.FailoverRunner;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
@@ -32,7 +31,9 @@ import picocli.CommandLine.Spec;
             "  failovers[] (newest first, each with steps[]), events[] (oldest first).",
             "A failover's outcome is the journal's (completed, aborted, refused, running); its label says",
             "  \"completed, traffic pending\" (and trafficPending is true) when it completed with its",
-            "  traffic switch failed: vakt run retries the switch, vakt traffic apply runs it by hand."})
+            "  traffic switch failed: vakt run retries the switch, vakt traffic apply runs it by hand.",
+            "Its ending is the value to test: completed, completed_traffic_pending, aborted_before_promotion,",
+            "  aborted_after_promotion, refused (null while running)."})
 public final class HistoryCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -80,7 +81,7 @@ public final class HistoryCommand implements Callable<Integer> {
         out.println("Failovers (newest first): " + (failovers.isEmpty() ? "none" : ""));
         for (FailoverRecord f : failovers) {
             out.printf("  #%d %s %s -> %s, %s, trigger %s, mode %s, epoch %d%s%n", f.id(), f.startedAt(),
-                    f.fromNode(), f.toNode(), FailoverRunner.label(f), f.trigger(), f.mode(), f.epoch(),
+                    f.fromNode(), f.toNode(), f.label(), f.trigger(), f.mode(), f.epoch(),
                     f.endedAt() == null ? "" : ", took " + Duration.between(f.startedAt(), f.endedAt()).toMillis() + " ms");
             if (f.summary() != null) out.println("     " + f.summary());
             for (StepRecord s : f.steps()) {

@@ -16,6 +16,7 @@ import no.vakt.failover.plan.RecoveryAction;
 import no.vakt.filesync.FileSync;
 import no.vakt.journal.ClusterLock;
 import no.vakt.journal.Journal;
+import no.vakt.lab.LabNetworkFaults;
 import no.vakt.server.FileSyncBacklog;
 import no.vakt.server.VaktServer;
 import no.vakt.traffic.TrafficSwitches;
@@ -75,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
             watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
                     ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
                     : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
-                            : " (failover " + r.record().id() + " " + FailoverRunner.label(r.record()) + ")")));
+                            : " (failover " + r.record().id() + " " + r.record().label() + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
                     .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()));
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
@@ -90,7 +91,8 @@ public final class RunCommand implements Callable<Integer> {
             }, "vakt-run-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
-            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts, print);
+            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts,
+                    LabNetworkFaults::forConfig, print);
             try {
                 watch.start(); // the monitor, and the retry of a traffic switch left pending
                 web.startForRun(print);

@@ -16,6 +16,7 @@ import no.vakt.config.Durations;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Switchover;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
@@ -75,7 +76,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock,
                     config.path()), clock, cfg.policy().checks().timeout().plusSeconds(2), commands)
                     .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
-            if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) {
+            if (r.ending() == FailoverEnding.COMPLETED_TRAFFIC_PENDING) {
                 out.println("Switched: " + r.to() + " is the primary (epoch " + r.epoch() + "), but traffic is PENDING:"
                         + " the traffic switch failed (see HANDOVER above), users may still be sent to " + r.from() + ".");
                 out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
@@ -91,11 +92,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
     /** 0 only for a clean switch (or a dry run): a switch that left traffic pending is not done, as for vakt promote. */
     static int exitCode(Switchover.Result r) {
-        return switch (r.outcome()) {
-            case COMPLETED -> r.trafficPending() ? ExitCodes.FAILED : ExitCodes.OK;
-            case DRY_RUN -> ExitCodes.OK;
-            case REFUSED, ABORTED -> ExitCodes.FAILED;
-        };
+        if (r.outcome() == Switchover.Outcome.DRY_RUN) return ExitCodes.OK;
+        return r.ending() == FailoverEnding.COMPLETED ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /**
@@ -105,7 +103,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
      */
     static java.util.Optional<Alert> switchoverAlert(VaktConfig cfg, Switchover.Result r, OperatorCommands commands) {
         String window = r.writeUnavailable() == null ? "" : "; writes were unavailable for " + r.writeUnavailable().toMillis() + " ms";
-        if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) {
+        if (r.ending() == FailoverEnding.COMPLETED_TRAFFIC_PENDING) {
             return java.util.Optional.of(new Alert(Severity.WARNING, cfg.cluster(), "switchover: " + r.to()
                     + " is the primary, traffic switch pending", "planned switchover from " + r.from() + ", epoch "
                     + r.epoch() + window + "; " + r.detail(), "users may still be sent to " + r.from() + " until the"

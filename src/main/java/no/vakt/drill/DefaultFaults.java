@@ -1,5 +1,6 @@
 package no.vakt.drill;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,6 +24,17 @@ public final class DefaultFaults implements FaultFactory {
         boolean covers(Node node);
 
         Fault create(FaultKind kind, VaktConfig config, Node primary) throws Exception;
+
+        /**
+         * Finds the network faults that go with a config file; the CLI passes the lab's, so the drill
+         * does not depend on the sandbox.
+         */
+        @FunctionalInterface
+        interface Finder {
+            Finder NONE = configFile -> Optional.empty();
+
+            Optional<NetworkFaults> forConfig(Path configFile);
+        }
     }
 
     public DefaultFaults(NodeInspector inspector, NetworkFaults network) {

@@ -30,7 +30,6 @@ import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
-import no.vakt.check.Finding;
 import no.vakt.check.Observations;
 import no.vakt.check.PreflightProbe;
 import no.vakt.check.Severity;
@@ -54,6 +53,7 @@ import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
+import no.vakt.process.VaktVersion;
 import no.vakt.roles.LiveRole;
 import no.vakt.traffic.TrafficSwitch;
 
@@ -294,7 +294,7 @@ public final class Drill {
                 failover != null && failover.outcome() == FailoverOutcome.COMPLETED ? failover.toNode() : oldPrimary.name(),
                 failover == null ? null : failover.id(), resolver.describe(), rate, m, List.copyOf(timeline),
                 List.copyOf(skipped), List.copyOf(restore), configFile.toAbsolutePath().toString(), sha256(configFile),
-                no.vakt.cluster.VaktVersion.version(), versions, reportDir.toAbsolutePath().toString());
+                VaktVersion.get(), versions, reportDir.toAbsolutePath().toString());
         ReportWriter.write(report, reportDir);
         journal.append(EventKind.DRILL, config.cluster(), oldPrimary.name(),
                 "drill " + kind.label() + " " + (m.passed() ? "passed" : "FAILED") + ": RTO "
@@ -423,7 +423,7 @@ public final class Drill {
                 }
                 if (firstWrite == null) {
                     for (LoadWriter.Ack a : writer.acks()) {
-                        if (a.at().isBefore(faultAt) || oldHosts.contains(Measurement.hostOf(a.address()))) continue;
+                        if (a.at().isBefore(faultAt) || oldHosts.contains(a.host())) continue;
                         firstWrite = a.at();
                         mark(firstWrite, "write", "first acknowledged write through the service after the fault (row "
                                 + a.seq() + " on " + a.address() + ")");

@@ -68,7 +68,7 @@ public final class DrillScheduler implements AutoCloseable {
      * printed once and not started.
      */
     public static Optional<DrillScheduler> startFor(VaktConfig config, Path configFile, Journal journal, Clock clock,
-            AlertSink alerts, Consumer<String> out) {
+            AlertSink alerts, DefaultFaults.NetworkFaults.Finder networkFaults, Consumer<String> out) {
         if (config.drills().schedule() == null) return Optional.empty();
         Optional<String> refused = refusal(config);
         if (refused.isPresent()) {
@@ -76,7 +76,7 @@ public final class DrillScheduler implements AutoCloseable {
             return Optional.empty();
         }
         PrintWriter writer = new PrintWriter(lines(out), true);
-        Launcher launcher = () -> Drills.create(config, configFile, journal, clock, writer, alerts)
+        Launcher launcher = () -> Drills.create(config, configFile, journal, clock, writer, alerts, networkFaults)
                 .run(new Drill.Options(config.drills().fault(), null, false, true, Drill.MonitorMode.EXTERNAL, true, true,
                         false));
         DrillScheduler s = new DrillScheduler(CronSchedule.parse(config.drills().schedule()), clock, ZoneId.systemDefault(),

@@ -20,9 +20,12 @@ import no.vakt.traffic.TrafficSwitches;
 public final class Drills {
     private Drills() {}
 
-    /** @param alerts the configured channels ({@code vakt run}'s own when the daemon runs the drill) */
+    /**
+     * @param alerts the configured channels ({@code vakt run}'s own when the daemon runs the drill)
+     * @param networkFaults finds the network namespaces of {@code configFile}'s sites, when they have any
+     */
     public static Drill create(VaktConfig config, Path configFile, Journal journal, Clock clock, PrintWriter out,
-            AlertSink alerts) {
+            AlertSink alerts, DefaultFaults.NetworkFaults.Finder networkFaults) {
         NodeInspector inspector = new NodeInspector(config.policy().checks().timeout().plusSeconds(2));
         Consumer<String> print = line -> {
             synchronized (out) {
@@ -31,7 +34,7 @@ public final class Drills {
             }
         };
         Drill.Environment env = new Drill.Environment(
-                new DefaultFaults(inspector, LabNetworkFaults.forConfig(configFile).orElse(null)),
+                new DefaultFaults(inspector, networkFaults.forConfig(configFile).orElse(null)),
                 CanaryFilesProbe.forConfig(config), TrafficSwitches.fromConfig(config, journal, alerts, clock),
                 FileSync.forDaemon(config, journal, configFile, clock, alerts, print), alerts);
         return new Drill(config, configFile, journal, clock, env, out);

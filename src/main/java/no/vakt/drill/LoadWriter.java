@@ -23,8 +23,13 @@ import no.vakt.db.Errors;
  * slots are skipped, never caught up in a burst.
  */
 public final class LoadWriter implements AutoCloseable {
-    /** One acknowledged row: its sequence number, when the commit returned, and the address it went to. */
-    public record Ack(long seq, Instant at, String address) {}
+    /** One acknowledged row: its sequence number, when the commit returned, and the host and port it went to. */
+    public record Ack(long seq, Instant at, String host, int port) {
+        /** {@code host:port}, for people. */
+        public String address() {
+            return host + ":" + port;
+        }
+    }
 
     /** One failed attempt (connect or insert), for the timeline. */
     public record Failure(long seq, Instant at, String error) {}
@@ -41,7 +46,8 @@ public final class LoadWriter implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
     private Connection connection;
-    private String connectedTo;
+    private String connectedHost;
+    private int connectedPort;
 
     /**
      * @param timeout bounds each connect and each insert (a hung primary costs this much per attempt)
@@ -105,7 +111,7 @@ public final class LoadWriter implements AutoCloseable {
             }
             Instant at = clock.instant();
             synchronized (this) {
-                acks.add(new Ack(seq, at, connectedTo));
+                acks.add(new Ack(seq, at, connectedHost, connectedPort));
             }
         } catch (SQLException e) {
             fail(seq, Errors.describe(e));
@@ -122,7 +128,8 @@ public final class LoadWriter implements AutoCloseable {
                 + "?connectTimeout=" + ms + "&socketTimeout=" + ms + "&useServerPrepStmts=false"
                 + (sourceAddress == null ? "" : "&localSocketAddress=" + sourceAddress);
         connection = DriverManager.getConnection(url, account.user(), account.password());
-        connectedTo = host + ":" + to.getPort();
+        connectedHost = host;
+        connectedPort = to.getPort();
     }
 
     private void fail(long seq, String error) {
@@ -140,7 +147,7 @@ public final class LoadWriter implements AutoCloseable {
             // A dead server's socket: nothing left to release.
         }
         connection = null;
-        connectedTo = null;
+        connectedHost = null;
     }
 
     private void sleepNanos(long nanos) {

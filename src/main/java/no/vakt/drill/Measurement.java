@@ -58,7 +58,7 @@ public record Measurement(
         Long rtoMs = null;
         if (kind.failoverExpected()) {
             for (LoadWriter.Ack a : acks) {
-                if (a.at().isBefore(faultAt) || oldPrimaryHosts.contains(hostOf(a.address()))) continue;
+                if (a.at().isBefore(faultAt) || oldPrimaryHosts.contains(a.host())) continue;
                 rtoMs = Duration.between(faultAt, a.at()).toMillis();
                 break;
             }
@@ -98,13 +98,6 @@ public record Measurement(
         all.add(reason);
         return new Measurement(rtoMs, rpoRows, rpoMs, missingSeqs, acked, ackedBeforeFault, longestGapAfterFaultMs,
                 failoverExpected, failoverHappened, rtoObjectiveMs, rpoObjectiveMs, rtoMet, rpoMet, false, List.copyOf(all));
-    }
-
-    static String hostOf(String address) {
-        if (address == null) return "";
-        if (address.startsWith("[")) return address.substring(1, address.indexOf(']'));
-        int colon = address.lastIndexOf(':');
-        return colon < 0 ? address : address.substring(0, colon);
     }
 
     private static long longestGap(List<LoadWriter.Ack> acks, Instant from, Instant until) {

@@ -45,6 +45,7 @@ import no.vakt.failover.steps.PromotionSteps;
 import no.vakt.failover.steps.StepNodes;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.journal.EventKind;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverOwner;
 import no.vakt.journal.FailoverRecord;
@@ -156,30 +157,16 @@ public final class FailoverRunner {
             }
             if (record.endedAt() != null) {
                 b.append("Total: ").append(Duration.between(record.startedAt(), record.endedAt()).toMillis())
-                        .append(" ms; failover ").append(record.id()).append(' ').append(label(record))
+                        .append(" ms; failover ").append(record.id()).append(' ').append(record.label())
                         .append(summaryAfterLabel(record)).append('\n');
             }
             return b.toString();
         }
     }
 
-    /**
-     * The outcome label of a journaled failover for people: {@code completed, traffic pending} when it
-     * completed with its traffic switch failed (the journal's outcome is {@code completed}, its summary
-     * starts with {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}), else the journal's label.
-     */
-    public static String label(FailoverRecord f) {
-        return trafficPending(f) ? ExecutionResult.TRAFFIC_PENDING : f.outcome().label();
-    }
-
-    /** Whether a journaled failover completed with its traffic switch failed. */
-    public static boolean trafficPending(FailoverRecord f) {
-        return ExecutionResult.trafficPending(f.outcome(), f.summary());
-    }
-
     private static String summaryAfterLabel(FailoverRecord f) {
         if (f.summary() == null) return "";
-        return ": " + (trafficPending(f) ? ExecutionResult.withoutTrafficPendingPrefix(f.summary()) : f.summary());
+        return ": " + ExecutionResult.afterLabel(f.ending(), f.summary());
     }
 
     /** What crash recovery decided and did. {@code execution} is null when it settled without running steps. */
@@ -387,20 +374,21 @@ public final class FailoverRunner {
         String timings = f == null ? "" : timings(f);
         String to = f == null ? null : f.toNode();
         String from = f == null ? null : f.fromNode();
-        if (result.outcome() == FailoverOutcome.ABORTED && !result.promoted()) {
+        FailoverEnding ending = result.ending();
+        if (ending == FailoverEnding.ABORTED_BEFORE_PROMOTION) {
             alert(new Alert(Severity.CRITICAL, cluster, "failover " + result.failoverId() + " aborted at "
                     + result.stoppedAt(), result.detail() + (timings.isEmpty() ? "" : "; " + timings),
                     "nothing irreversible happened (" + (to == null ? "the standby" : to) + " was not promoted);"
                             + " a person must check both nodes (" + commands.status() + ") and vakt history",
                     AlertKind.FAILOVER_STEP_FAILED, to));
-        } else if (result.outcome() == FailoverOutcome.ABORTED && f != null) {
+        } else if (ending == FailoverEnding.ABORTED_AFTER_PROMOTION && f != null) {
             alert(new Alert(Severity.CRITICAL, cluster, "failover " + f.id() + ": " + to + " is promoted, but "
                     + result.stoppedAt() + " failed", result.detail() + (timings.isEmpty() ? "" : "; " + timings),
                     to + " was promoted (past the point of no return) and every later step ran; " + from
                             + " stays read-only. Fix what failed (vakt history), then rebuild " + from
                             + " as a standby: " + commands.rejoin(from),
                     AlertKind.FAILOVER_STEP_FAILED, to));
-        } else if (result.outcome() == FailoverOutcome.COMPLETED && f != null && result.trafficPending()) {
+        } else if (ending == FailoverEnding.COMPLETED_TRAFFIC_PENDING && f != null) {
             alert(new Alert(Severity.CRITICAL, cluster, "failover finished: " + to + " is the new primary, traffic switch"
                     + " pending", "failover " + f.id() + " from " + from + ", epoch " + f.epoch() + "; " + timings
                     + "; HANDOVER: " + f.lastRunOf(StepName.HANDOVER.name()).map(s -> s.detail()).orElse("?"),
@@ -410,14 +398,14 @@ public final class FailoverRunner {
                             + commands.trafficApply() + ". " + from + " stays read-only until rebuilt as a standby ("
                             + commands.rejoin(from) + ")",
                     AlertKind.FAILOVER_FINISHED, to));
-        } else if (result.outcome() == FailoverOutcome.COMPLETED && f != null) {
+        } else if (ending == FailoverEnding.COMPLETED && f != null) {
             alert(new Alert(Severity.CRITICAL, cluster, "failover finished: " + to + " is the new primary",
                     "failover " + f.id() + " from " + from + ", epoch " + f.epoch() + "; " + timings,
                     "traffic and file sync now point at " + to + "; " + from
                             + " stays read-only until rebuilt as a standby (" + commands.rejoin(from) + ")",
                     AlertKind.FAILOVER_FINISHED, to));
         }
-        if (result.trafficPending()) {
+        if (ending == FailoverEnding.COMPLETED_TRAFFIC_PENDING) {
             try {
                 trafficPendingListener.run();
             } catch (RuntimeException e) {

@@ -9,7 +9,8 @@ import no.vakt.config.SyncDirectory;
  * @param directory the configured directory, stable across direction changes ({@link SyncDirectory#label()}):
  *     the metrics' {@code directory} label
  * @param source the local source directory
- * @param target node:directory on the target
+ * @param target node:directory on the target, for people (a refused one: the node alone)
+ * @param targetNode the target's node name: what code reads, never cut out of {@code target}
  * @param state starting, reconciling, watching, retrying, stopped; refused when the config maps a recorded
  *     directory to the other node ({@link DirectoryLayout}: nothing is synced, {@code lastError} says why)
  * @param pendingChanges changed paths not yet pushed
@@ -32,6 +33,7 @@ public record DirectoryStatus(
         String directory,
         String source,
         String target,
+        String targetNode,
         String state,
         long pendingChanges,
         long oldestUnsyncedMs,
@@ -51,7 +53,7 @@ public record DirectoryStatus(
 
     /** A directory file sync refuses to touch, with the reason. */
     static DirectoryStatus refused(String directory, String source, String target, String why) {
-        return new DirectoryStatus(directory, source, target, "refused", 0, 0, null, null, 0, 0, 0, 0, 0, null, null,
+        return new DirectoryStatus(directory, source, target, target, "refused", 0, 0, null, null, 0, 0, 0, 0, 0, null, null,
                 false, false, why, 0);
     }
 }

@@ -170,7 +170,7 @@ final class DirectorySync implements Closeable {
         Instant now = clock.instant();
         TreeWatcher w = watcher;
         long age = pending.oldestAge(now).toMillis();
-        return new DirectoryStatus(dir.label(), source.toString(), target.node() + ":" + targetDir, state, pending.size(),
+        return new DirectoryStatus(dir.label(), source.toString(), target.node() + ":" + targetDir, target.node(), state, pending.size(),
                 age, lastSuccess, lastReconcile, filesSent.get(), bytesSent.get(),
                 deletes.get(), rsyncFailures.get(), pushFailures.get(), deleteGuard, deleteGuardSince,
                 age > config.maxBehind().toMillis(), consecutiveFailures >= FAILING_AFTER, lastError,
@@ -730,8 +730,8 @@ final class DirectorySync implements Closeable {
                 }
 
                 @Override
-                public void lost(String why) {
-                    if (why.contains("went away")) rootWatched = false;
+                public void lost(String why, boolean rootGone) {
+                    if (rootGone) rootWatched = false;
                     log.accept("file sync " + source + ": " + why + "; full reconcile");
                     pending.requestReconcile(why, clock.instant());
                 }

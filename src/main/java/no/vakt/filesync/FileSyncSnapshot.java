@@ -112,13 +112,13 @@ public record FileSyncSnapshot(
         }
         for (DirectoryStatus s : dirs) {
             if (s.deleteGuard() == null) continue;
-            out.add("deletions on " + node(s) + " held back for " + s.source()
+            out.add("deletions on " + s.targetNode() + " held back for " + s.source()
                     + (s.deleteGuardSince() == null ? "" : " since " + s.deleteGuardSince().truncatedTo(ChronoUnit.SECONDS))
                     + ": " + s.deleteGuard());
         }
         for (DirectoryStatus s : dirs) {
             if (!s.failing()) continue;
-            out.add("sync of " + s.source() + " to " + node(s) + " failing: " + s.lastError() + " (" + s.pushFailures()
+            out.add("sync of " + s.source() + " to " + s.targetNode() + " failing: " + s.lastError() + " (" + s.pushFailures()
                     + " failed pushes, " + s.rsyncFailures() + " failed rsync runs so far)");
         }
         for (DirectoryStatus s : dirs) {
@@ -128,10 +128,5 @@ public record FileSyncSnapshot(
                     + Durations.format(Duration.ofMillis(maxBehindMs)) + ")");
         }
         return out;
-    }
-
-    private static String node(DirectoryStatus s) {
-        int colon = s.target().indexOf(':');
-        return colon < 0 ? s.target() : s.target().substring(0, colon);
     }
 }

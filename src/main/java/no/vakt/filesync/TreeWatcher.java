@@ -36,8 +36,11 @@ final class TreeWatcher implements Closeable {
         /** {@code rel} (relative to the root, '/'-separated) may have changed: created, written, removed. */
         void changed(String rel);
 
-        /** Events were lost; only a full comparison makes the copy complete again. */
-        void lost(String why);
+        /**
+         * Events were lost; only a full comparison makes the copy complete again. {@code rootGone}: the watched
+         * root itself went away (nothing is watched any more).
+         */
+        void lost(String why, boolean rootGone);
     }
 
     private final Path root;
@@ -95,7 +98,7 @@ final class TreeWatcher implements Closeable {
                 handle(key);
             } catch (RuntimeException | Error e) {
                 // Never silently ends the thread: the events are lost, the reconcile repairs what they named.
-                listener.lost("watcher error: " + e);
+                listener.lost("watcher error: " + e, false);
             }
         }
     }
@@ -104,7 +107,7 @@ final class TreeWatcher implements Closeable {
         Path dir = (Path) key.watchable();
         for (WatchEvent<?> event : key.pollEvents()) {
             if (event.kind() == OVERFLOW) {
-                listener.lost("inotify event queue overflow in " + rel(dir));
+                listener.lost("inotify event queue overflow in " + rel(dir), false);
                 continue;
             }
             Path child = dir.resolve((Path) event.context());
@@ -113,7 +116,7 @@ final class TreeWatcher implements Closeable {
                 try {
                     registerTree(child, true);
                 } catch (IOException e) {
-                    listener.lost("cannot watch " + rel(child) + ": " + e.getMessage());
+                    listener.lost("cannot watch " + rel(child) + ": " + e.getMessage(), false);
                 }
             }
             listener.changed(rel(child));
@@ -122,7 +125,7 @@ final class TreeWatcher implements Closeable {
             synchronized (keys) {
                 keys.remove(dir, key);
             }
-            if (dir.equals(root)) listener.lost("the source directory " + root + " went away");
+            if (dir.equals(root)) listener.lost("the source directory " + root + " went away", true);
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param mode the failover mode label ({@code automatic}, {@code manual}, {@code notify-only})
  * @param trigger what started it (for example {@code automatic-detection} or {@code operator})
  * @param epoch the epoch the new primary gets when the failover completes
- * @param summary why it ended as it did (null while running)
+ * @param ending how it ended, the value code reads (null while running)
+ * @param summary why it ended as it did, for people (null while running)
  */
 public record FailoverRecord(
         long id,
@@ -22,12 +23,26 @@ public record FailoverRecord(
         String mode,
         String trigger,
         FailoverOutcome outcome,
+        FailoverEnding ending,
         long epoch,
         String summary,
         List<StepRecord> steps) {
 
     public FailoverRecord {
+        if (ending != null && ending.outcome() != outcome) {
+            throw new IllegalArgumentException("failover " + id + " is " + outcome.label() + ", not " + ending.label());
+        }
         steps = List.copyOf(steps);
+    }
+
+    /** How it ended for people: {@code completed, traffic pending}, ...; {@code running} while it runs. */
+    public String label() {
+        return ending == null ? outcome.label() : ending.forPeople();
+    }
+
+    /** It completed, but its traffic switch failed. */
+    public boolean trafficPending() {
+        return ending != null && ending.trafficPending();
     }
 
     /** The last row for the named step (a step retried after a crash has several). */

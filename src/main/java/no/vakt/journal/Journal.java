@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * passwords. As a guard against mistakes, detail keys that look like secrets are rejected.
  */
 public final class Journal implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 3;
+    private static final int SCHEMA_VERSION = 4;
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret).*");
     private static final ObjectMapper JSON = JournalJson.mapper();
 
@@ -183,7 +183,7 @@ public final class Journal implements AutoCloseable {
             throw new IllegalStateException("failover " + running.get().id() + " is still running");
         }
         return write(() -> {
-            long id = insertFailover(f, FailoverOutcome.RUNNING, null);
+            long id = insertFailover(f, null, null);
             insertEvent(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(),
                     "failover " + id + " started: " + f.fromNode() + " -> " + f.toNode(), id,
                     failoverDetails(f));
@@ -194,7 +194,7 @@ public final class Journal implements AutoCloseable {
     /** Records a failover that a rule refused before it started, with the reason. */
     public synchronized long recordRefusal(NewFailover f, String reason) {
         return write(() -> {
-            long id = insertFailover(f, FailoverOutcome.REFUSED, reason);
+            long id = insertFailover(f, FailoverEnding.REFUSED, reason);
             Map<String, Object> details = failoverDetails(f);
             details.put("reason", reason);
             insertEvent(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(),
@@ -290,25 +290,28 @@ public final class Journal implements AutoCloseable {
         });
     }
 
-    /** Ends a running failover. {@code outcome} must not be {@code RUNNING}. */
-    public synchronized void finishFailover(long failoverId, FailoverOutcome outcome, String summary) {
-        write(finishFailoverWork(failoverId, outcome, summary));
+    /** Ends a running failover as {@code ending} says; {@code summary} is for people. */
+    public synchronized void finishFailover(long failoverId, FailoverEnding ending, String summary) {
+        write(finishFailoverWork(failoverId, ending, summary));
     }
 
-    private Work<Void> finishFailoverWork(long failoverId, FailoverOutcome outcome, String summary) {
-        if (outcome == FailoverOutcome.RUNNING) throw new IllegalArgumentException("a finished failover cannot be running");
+    private Work<Void> finishFailoverWork(long failoverId, FailoverEnding ending, String summary) {
+        if (ending == FailoverEnding.REFUSED) throw new IllegalArgumentException("a started failover cannot be refused");
+        FailoverOutcome outcome = ending.outcome();
         return () -> {
             FailoverRecord f = requireRunning(failoverId);
             try (PreparedStatement ps = connection().prepareStatement(
-                    "UPDATE failovers SET ended_at = ?, outcome = ?, summary = ? WHERE id = ?")) {
+                    "UPDATE failovers SET ended_at = ?, outcome = ?, ending = ?, summary = ? WHERE id = ?")) {
                 ps.setLong(1, now());
                 ps.setString(2, outcome.label());
-                ps.setString(3, summary);
-                ps.setLong(4, failoverId);
+                ps.setString(3, ending.label());
+                ps.setString(4, summary);
+                ps.setLong(5, failoverId);
                 ps.executeUpdate();
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("outcome", outcome.label());
+            details.put("ending", ending.label());
             if (summary != null) details.put("summary", summary);
             insertEvent(EventKind.FAILOVER_STEP, f.cluster(), f.toNode(),
                     "failover " + failoverId + " " + outcome.label()
@@ -345,6 +348,19 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** How many failovers ended each way (running ones are not counted). */
+    public synchronized Map<FailoverEnding, Long> endingCounts() {
+        return read(() -> {
+            Map<FailoverEnding, Long> out = new java.util.EnumMap<>(FailoverEnding.class);
+            try (Statement st = connection().createStatement();
+                    ResultSet rs = st.executeQuery("SELECT ending, COUNT(*) FROM failovers WHERE ending IS NOT NULL"
+                            + " GROUP BY ending")) {
+                while (rs.next()) out.put(FailoverEnding.fromLabel(rs.getString(1)), rs.getLong(2));
+            }
+            return out;
+        });
+    }
+
     /**
      * When the last failover that changed the roles ended, for the anti-flapping cooldown: every completed
      * one, and an aborted one that got past its promotion (the standby is writable: its roles changed as
@@ -353,9 +369,9 @@ public final class Journal implements AutoCloseable {
     public synchronized Optional<Instant> lastFailoverEnd() {
         return read(() -> {
             try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT MAX(f.ended_at) FROM failovers f WHERE f.outcome = 'completed'"
-                            + " OR (f.outcome = 'aborted' AND EXISTS (SELECT 1 FROM steps s WHERE s.failover_id = f.id"
-                            + " AND s.name = 'PROMOTE_STANDBY' AND s.outcome IN ('ok', 'skipped')))")) {
+                    ResultSet rs = st.executeQuery("SELECT MAX(ended_at) FROM failovers WHERE ending IN ("
+                            + String.join(", ", java.util.Arrays.stream(FailoverEnding.values()).filter(FailoverEnding::promoted)
+                                    .map(e -> "'" + e.label() + "'").toList()) + ")")) {
                 rs.next();
                 long ms = rs.getLong(1);
                 return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
@@ -516,9 +532,9 @@ public final class Journal implements AutoCloseable {
     }
 
     /** As {@link #finishFailover}, kept for later (and logged) when the journal cannot take it. True when durable now. */
-    public synchronized boolean finishFailoverOrLater(long failoverId, FailoverOutcome outcome, String summary) {
-        return orLater("failover " + failoverId + " " + outcome.label() + (summary == null ? "" : ": " + summary),
-                finishFailoverWork(failoverId, outcome, summary));
+    public synchronized boolean finishFailoverOrLater(long failoverId, FailoverEnding ending, String summary) {
+        return orLater("failover " + failoverId + " " + ending.label() + (summary == null ? "" : ": " + summary),
+                finishFailoverWork(failoverId, ending, summary));
     }
 
     /** As {@link #recordEpoch}, kept for later (and logged) when the journal cannot take it. True when durable now. */
@@ -638,9 +654,13 @@ public final class Journal implements AutoCloseable {
                 if (version < 2) st.execute("ALTER TABLE failovers ADD COLUMN primary_last_write INTEGER");
                 // Schema 3: the process that runs a failover, so crash recovery adopts only one whose owner is
                 // gone. Rows from before stay without an owner (null): adopted as before.
-                st.execute("ALTER TABLE failovers ADD COLUMN owner_host TEXT");
-                st.execute("ALTER TABLE failovers ADD COLUMN owner_pid INTEGER");
-                st.execute("ALTER TABLE failovers ADD COLUMN owner_started INTEGER");
+                if (version < 3) {
+                    st.execute("ALTER TABLE failovers ADD COLUMN owner_host TEXT");
+                    st.execute("ALTER TABLE failovers ADD COLUMN owner_pid INTEGER");
+                    st.execute("ALTER TABLE failovers ADD COLUMN owner_started INTEGER");
+                }
+                // Schema 4: how it ended as a value (FailoverEnding), not as words in the summary.
+                if (version < 4) st.execute("ALTER TABLE failovers ADD COLUMN ending TEXT");
                 // The database itself forbids two running failovers.
                 st.execute("CREATE UNIQUE INDEX IF NOT EXISTS failovers_one_running ON failovers(outcome)"
                         + " WHERE outcome = 'running'");
@@ -659,6 +679,7 @@ public final class Journal implements AutoCloseable {
                         + " cluster TEXT,"
                         + " node TEXT,"
                         + " reason TEXT)");
+                if (version < 4) deriveEndings(st); // after CREATE steps: it reads them (absent in a new file)
                 st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
                 connection.commit();
             } catch (SQLException e) {
@@ -668,6 +689,24 @@ public final class Journal implements AutoCloseable {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    /**
+     * Schema 4 migration: the ending of each failover journaled before it had its own column, read once from
+     * what was journaled then. A completed one whose traffic switch failed had its summary start with
+     * {@code "traffic pending: "}; an aborted one was past the promotion when its PROMOTE_STANDBY step had
+     * finished (ok, or skipped as done before). Running ones stay null until they end.
+     */
+    static void deriveEndings(Statement st) throws SQLException {
+        st.executeUpdate("UPDATE failovers SET ending = CASE"
+                + " WHEN outcome = 'refused' THEN 'refused'"
+                + " WHEN outcome = 'completed' AND substr(summary, 1, 17) = 'traffic pending: '"
+                + "   THEN 'completed_traffic_pending'"
+                + " WHEN outcome = 'completed' THEN 'completed'"
+                + " WHEN EXISTS (SELECT 1 FROM steps s WHERE s.failover_id = failovers.id"
+                + "   AND s.name = 'PROMOTE_STANDBY' AND s.outcome IN ('ok', 'skipped')) THEN 'aborted_after_promotion'"
+                + " ELSE 'aborted_before_promotion' END"
+                + " WHERE ending IS NULL AND outcome <> 'running'");
     }
 
     private long insertEvent(EventKind kind, String cluster, String node, String summary, Long failoverId,
@@ -692,13 +731,16 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private long insertFailover(NewFailover f, FailoverOutcome outcome, String summary) throws SQLException {
+    /** {@code ending} null: it starts running. */
+    private long insertFailover(NewFailover f, FailoverEnding ending, String summary) throws SQLException {
         long now = now();
         FailoverOwner owner = FailoverOwner.current();
+        FailoverOutcome outcome = ending == null ? FailoverOutcome.RUNNING : ending.outcome();
         try (PreparedStatement ps = connection().prepareStatement(
                 "INSERT INTO failovers (cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary,"
-                        + " owner_host, owner_pid, owner_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " owner_host, owner_pid, owner_started, ending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(14, ending == null ? null : ending.label());
             ps.setString(11, owner.host());
             ps.setLong(12, owner.pid());
             if (owner.started() == null) ps.setNull(13, Types.INTEGER);
@@ -733,21 +775,23 @@ public final class Journal implements AutoCloseable {
         List<FailoverRecord> out = new ArrayList<>();
         try (Statement st = connection().createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT id, cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, epoch, summary"
-                                + " FROM failovers " + tail)) {
+                        "SELECT id, cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, ending, epoch,"
+                                + " summary FROM failovers " + tail)) {
             while (rs.next()) {
                 long id = rs.getLong("id");
+                String ending = rs.getString("ending");
                 out.add(new FailoverRecord(id, rs.getString("cluster"), instant(rs, "started_at"),
                         instant(rs, "ended_at"), rs.getString("from_node"), rs.getString("to_node"),
                         rs.getString("mode"), rs.getString("trigger"),
-                        FailoverOutcome.fromLabel(rs.getString("outcome")), rs.getLong("epoch"),
+                        FailoverOutcome.fromLabel(rs.getString("outcome")),
+                        ending == null ? null : FailoverEnding.fromLabel(ending), rs.getLong("epoch"),
                         rs.getString("summary"), List.of()));
             }
         }
         List<FailoverRecord> withSteps = new ArrayList<>(out.size());
         for (FailoverRecord f : out) {
             withSteps.add(new FailoverRecord(f.id(), f.cluster(), f.startedAt(), f.endedAt(), f.fromNode(),
-                    f.toNode(), f.mode(), f.trigger(), f.outcome(), f.epoch(), f.summary(), steps(f.id())));
+                    f.toNode(), f.mode(), f.trigger(), f.outcome(), f.ending(), f.epoch(), f.summary(), steps(f.id())));
         }
         return withSteps;
     }

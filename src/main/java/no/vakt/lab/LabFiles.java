@@ -103,7 +103,7 @@ public final class LabFiles {
     }
 
     /** A YAML double-quoted string. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

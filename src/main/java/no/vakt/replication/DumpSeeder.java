@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import no.vakt.config.MysqlEndpoint;
-import no.vakt.lab.Binaries;
+import no.vakt.process.Programs;
 
 /**
  * Copies databases from the primary into the standby: {@code mariadb-dump --single-transaction
@@ -22,6 +22,9 @@ import no.vakt.lab.Binaries;
  * which the standby then replicates. Passwords go only into 0600 option files, deleted afterwards.
  */
 public final class DumpSeeder {
+    /** The Debian package of mariadb-dump and (through its dependency) mariadb. */
+    private static final String CLIENT_PACKAGE = "mariadb-client";
+
     private final Clock clock;
 
     public DumpSeeder(Clock clock) {
@@ -39,13 +42,15 @@ public final class DumpSeeder {
             throws IOException, InterruptedException, StepFailedException {
         try (ClientDefaultsFile dumpAuth = ClientDefaultsFile.write(from.endpoint().user(), from.password());
                 ClientDefaultsFile loadAuth = ClientDefaultsFile.write(to.endpoint().user(), to.password())) {
-            List<String> dump = new ArrayList<>(List.of(Binaries.require("mariadb-dump"), dumpAuth.argument()));
+            String dumpTool = Programs.require("mariadb-dump", CLIENT_PACKAGE);
+            List<String> dump = new ArrayList<>(List.of(dumpTool, dumpAuth.argument()));
             dump.addAll(ClientToolTls.arguments(from.endpoint().tls()));
             dump.addAll(List.of("--host=" + from.endpoint().host(), "--port=" + from.endpoint().port(), "--protocol=TCP",
                     "--single-transaction", "--master-data=2", "--gtid", "--routines", "--events", "--triggers",
                     "--databases"));
             dump.addAll(databases);
-            List<String> load = new ArrayList<>(List.of(Binaries.require("mariadb"), loadAuth.argument()));
+            String loadTool = Programs.require("mariadb", CLIENT_PACKAGE);
+            List<String> load = new ArrayList<>(List.of(loadTool, loadAuth.argument()));
             load.addAll(ClientToolTls.arguments(to.endpoint().tls()));
             load.addAll(List.of("--host=" + to.endpoint().host(), "--port=" + to.endpoint().port(), "--protocol=TCP",
                     "--init-command=SET SESSION sql_log_bin=0"));

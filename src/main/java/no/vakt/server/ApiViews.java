@@ -10,7 +10,6 @@ import java.util.Optional;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.Node;
 import no.vakt.config.Site;
-import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.detect.MonitorTick;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.maintenance.MaintenanceJson;
@@ -60,7 +59,9 @@ final class ApiViews {
         m.put("traffic", traffic(v, facts.trafficPending()));
         m.put("last_drill", facts.lastDrill().map(d -> drill(v, d)).orElse(null));
         m.put("file_sync", fileSync(v));
-        m.put("alert_deliveries", facts.alertDeliveries());
+        Map<String, Long> deliveries = new LinkedHashMap<>();
+        facts.alertDeliveries().forEach((k, n) -> deliveries.put(k.label(), n));
+        m.put("alert_deliveries", deliveries);
         m.put("write_actions_enabled", writesEnabled);
         return m;
     }
@@ -133,9 +134,10 @@ final class ApiViews {
         m.put("mode", f.mode());
         m.put("trigger", f.trigger());
         m.put("outcome", f.outcome().label());
-        // The journal's outcome stays "completed" for a failover whose traffic switch failed; these say so.
-        m.put("label", FailoverRunner.label(f));
-        m.put("traffic_pending", FailoverRunner.trafficPending(f));
+        // The journal's outcome stays "completed" for a failover whose traffic switch failed; its ending says so.
+        m.put("ending", f.ending() == null ? null : f.ending().label());
+        m.put("label", f.label());
+        m.put("traffic_pending", f.trafficPending());
         m.put("epoch", f.epoch());
         m.put("started_at", f.startedAt().toString());
         m.put("ended_at", f.endedAt() == null ? null : f.endedAt().toString());

@@ -6,17 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import no.vakt.failover.FailoverRunner;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.JournalJson;
 
 /**
  * The journal's failovers as {@code vakt history --json} and {@code GET /api/history} both show them: each
  * record's own fields (camelCase, as journaled; {@code outcome} stays the journal's {@code completed},
- * {@code aborted}, ...), and right after {@code outcome}:
+ * {@code aborted}, ...; {@code ending} how it ended, the value to test: {@code completed},
+ * {@code completed_traffic_pending}, {@code aborted_before_promotion}, {@code aborted_after_promotion},
+ * {@code refused}, null while running), and right after {@code outcome}:
  *
  * <ul>
- *   <li>{@code label}: the outcome for people ({@link FailoverRunner#label}): {@code completed, traffic
+ *   <li>{@code label}: the outcome for people ({@link FailoverRecord#label}): {@code completed, traffic
  *       pending} for a failover that completed with its traffic switch failed;
  *   <li>{@code trafficPending}: true for such a failover. It says how the failover ended, not whether
  *       traffic is still pending now ({@code vakt run} retries the switch; the dashboard's
@@ -39,8 +40,8 @@ public final class HistoryJson {
             Map.Entry<String, JsonNode> e = it.next();
             out.set(e.getKey(), e.getValue());
             if (e.getKey().equals("outcome")) {
-                out.put("label", FailoverRunner.label(f));
-                out.put("trafficPending", FailoverRunner.trafficPending(f));
+                out.put("label", f.label());
+                out.put("trafficPending", f.trafficPending());
             }
         }
         return out;

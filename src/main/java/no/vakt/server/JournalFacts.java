@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import no.vakt.failover.FailoverRunner;
-import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.journal.EventKind;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
@@ -19,9 +18,9 @@ import no.vakt.traffic.TrafficState;
 
 /**
  * What the dashboard and {@code /metrics} read from the journal, re-read at most every {@link #MAX_AGE} so
- * a scrape storm or many open dashboards do not hammer SQLite. Alert deliveries and failovers that ended
- * with traffic pending are counted incrementally (only events newer than the last one seen are read), so
- * the counters only grow, as Prometheus expects.
+ * a scrape storm or many open dashboards do not hammer SQLite. Alert deliveries are counted incrementally
+ * (only events newer than the last one seen are read), so the counters only grow, as Prometheus expects;
+ * failovers are counted by their journaled ending, which never changes once written.
  */
 public final class JournalFacts {
     /** The dashboard polls every 1-2 s; facts a second old are fresh enough. */
@@ -38,17 +37,17 @@ public final class JournalFacts {
     /**
      * One consistent reading.
      *
-     * @param alertDeliveries count per "channel|outcome": an alert event's {@code channel} and
+     * @param alertDeliveries count per channel and outcome: an alert event's {@code channel} and
      *     {@code outcome} details, {@code none} / {@code raised} when absent (an alert raised, no delivery recorded)
      * @param trafficPending the traffic switch that failed and is being retried, when the journal's newest
      *     switch result says so ({@link TrafficState#pending}: the same answer {@code vakt run}'s retry acts on);
      *     null when traffic points where it should (or nothing ever failed, or the retry was abandoned)
      * @param failoversTrafficPending failovers and switchovers that ended "completed, traffic pending"
-     *     ({@link FailoverRunner#trafficPending}): how they ended, whether or not a retry moved traffic since;
+     *     ({@link FailoverEnding#COMPLETED_TRAFFIC_PENDING}): how they ended, whether or not a retry moved traffic since;
      *     they are counted as {@code COMPLETED} in {@code failovers} too
      */
     public record Facts(Instant readAt, Map<FailoverOutcome, Long> failovers, FailoverRecord lastFinishedFailover,
-            FailoverRecord runningFailover, List<DrillResult> drills, Map<String, Long> alertDeliveries, long epoch,
+            FailoverRecord runningFailover, List<DrillResult> drills, Map<AlertDelivery, Long> alertDeliveries, long epoch,
             TrafficState.Pending trafficPending, long failoversTrafficPending) {
 
         public Optional<DrillResult> lastDrill() {
@@ -65,11 +64,27 @@ public final class JournalFacts {
         }
     }
 
+    /** What alert deliveries are counted by: the metric's {@code channel} and {@code outcome} tags. */
+    public record AlertDelivery(String channel, String outcome) implements Comparable<AlertDelivery> {
+        /** An alert raised, whatever its channels did. */
+        static final AlertDelivery RAISED = new AlertDelivery("none", "raised");
+
+        /** {@code channel|outcome}: the key {@code /api/metrics-summary} shows it by. */
+        public String label() {
+            return channel + "|" + outcome;
+        }
+
+        @Override
+        public int compareTo(AlertDelivery o) {
+            int c = channel.compareTo(o.channel);
+            return c != 0 ? c : outcome.compareTo(o.outcome);
+        }
+    }
+
     private final Journal journal;
     private final String cluster;
     private final Clock clock;
-    private final Map<String, Long> alertCounts = new TreeMap<>();
-    private long trafficPendingEndings;
+    private final Map<AlertDelivery, Long> alertCounts = new TreeMap<>();
     private long lastEventId;
     private Facts facts;
 
@@ -102,7 +117,8 @@ public final class JournalFacts {
         FailoverRecord running = recent.stream().filter(f -> f.outcome() == FailoverOutcome.RUNNING).findFirst().orElse(null);
         List<DrillResult> drills = journal.history(EventKind.DRILL, DRILLS).stream().map(DrillResult::from).toList();
         return new Facts(now, journal.failoverCounts(), finished, running, drills, Map.copyOf(alertCounts),
-                journal.currentEpoch(), TrafficState.pending(journal, cluster).orElse(null), trafficPendingEndings);
+                journal.currentEpoch(), TrafficState.pending(journal, cluster).orElse(null),
+                journal.endingCounts().getOrDefault(FailoverEnding.COMPLETED_TRAFFIC_PENDING, 0L));
     }
 
     private void follow() {
@@ -111,27 +127,14 @@ public final class JournalFacts {
             for (JournalEvent e : events) {
                 lastEventId = e.id();
                 // An alert raised counts once (channel "none"); each channel's delivery outcome once more.
-                if (e.kind() == EventKind.ALERT) alertCounts.merge("none|raised", 1L, Long::sum);
+                if (e.kind() == EventKind.ALERT) alertCounts.merge(AlertDelivery.RAISED, 1L, Long::sum);
                 if (e.kind() == EventKind.ALERT_DELIVERY) {
-                    alertCounts.merge(detail(e.details(), "channel", "unknown") + "|" + detail(e.details(), "outcome", "unknown"),
-                            1L, Long::sum);
+                    alertCounts.merge(new AlertDelivery(detail(e.details(), "channel", "unknown"),
+                            detail(e.details(), "outcome", "unknown")), 1L, Long::sum);
                 }
-                if (endedWithTrafficPending(e)) trafficPendingEndings++;
             }
             if (events.size() < PAGE) return;
         }
-    }
-
-    /**
-     * The event {@link Journal#finishFailover} writes once per failover carries its outcome and summary; the
-     * journal's outcome stays {@code completed}, the summary's prefix says the traffic switch failed (the same
-     * test as {@link FailoverRunner#trafficPending}). Step events carry a {@code step} and never match.
-     */
-    static boolean endedWithTrafficPending(JournalEvent e) {
-        JsonNode d = e.details();
-        return e.kind() == EventKind.FAILOVER_STEP && e.failoverId() != null && d != null && !d.has("step")
-                && FailoverOutcome.COMPLETED.label().equals(d.path("outcome").asText())
-                && d.path("summary").asText().startsWith(ExecutionResult.TRAFFIC_PENDING_SUMMARY);
     }
 
     private static String detail(JsonNode d, String key, String fallback) {

@@ -87,6 +87,8 @@ final class OperatorActions {
             body.put("completed", outcome.completed());
             // outcome: the journal's word; label: for people ("completed, traffic pending"), as in /api/history.
             body.put("outcome", outcome.execution() == null ? null : outcome.execution().outcome().label());
+            body.put("ending", outcome.execution() == null || outcome.execution().ending() == null ? null
+                    : outcome.execution().ending().label());
             body.put("label", outcome.execution() == null ? null : outcome.execution().label());
             body.put("promoted", outcome.execution() != null && outcome.execution().promoted());
             body.put("traffic_pending", outcome.trafficPending());
@@ -140,6 +142,7 @@ final class OperatorActions {
             body.put("to", r.to());
             body.put("write_unavailable_ms", r.writeUnavailable() == null ? null : r.writeUnavailable().toMillis());
             body.put("epoch", r.epoch());
+            body.put("ending", r.ending() == null ? null : r.ending().label());
             body.put("label", label(r));
             body.put("promoted", r.promoted());
             body.put("traffic_pending", r.trafficPending());
@@ -162,7 +165,7 @@ final class OperatorActions {
             }
             if (r.trafficPending()) body.put("traffic_command", commands.trafficApply());
             // The summary of a completed one starts "traffic pending: "; the outcome says so already.
-            String detail = ExecutionResult.withoutTrafficPendingPrefix(r.detail());
+            String detail = ExecutionResult.afterLabel(r.ending(), r.detail());
             return finish("switchover", client, r.to(), outcome + (detail == null ? "" : ": " + detail),
                     new ActionResult(status, body));
         });
@@ -237,7 +240,7 @@ final class OperatorActions {
 
     /** The outcome for people: {@code completed, traffic pending} as the journal's label says it for failovers. */
     static String label(Switchover.Result r) {
-        if (r.outcome() == Switchover.Outcome.COMPLETED && r.trafficPending()) return ExecutionResult.TRAFFIC_PENDING;
+        if (r.ending() != null) return r.ending().forPeople();
         return r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 

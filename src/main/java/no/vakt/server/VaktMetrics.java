@@ -31,7 +31,7 @@ final class VaktMetrics {
 
     private final LiveView view;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Set<String> alertKeys = new HashSet<>();
+    private final Set<JournalFacts.AlertDelivery> alertKeys = new HashSet<>();
 
     VaktMetrics(LiveView view) {
         this.view = view;
@@ -169,13 +169,12 @@ final class VaktMetrics {
 
     /** Alert channels and outcomes are known only when they appear in the journal. */
     private void registerNewAlertKeys() {
-        Map<String, Long> counts = view.journal.get().alertDeliveries();
-        for (String key : counts.keySet()) {
+        Map<JournalFacts.AlertDelivery, Long> counts = view.journal.get().alertDeliveries();
+        for (JournalFacts.AlertDelivery key : counts.keySet()) {
             if (!alertKeys.add(key)) continue;
-            String[] parts = key.split("\\|", 2);
             FunctionCounter.builder(MeterNames.ALERT_DELIVERIES, view,
                             v -> v.journal.get().alertDeliveries().getOrDefault(key, 0L))
-                    .tag("channel", parts[0]).tag("outcome", parts[1])
+                    .tag("channel", key.channel()).tag("outcome", key.outcome())
                     .description("journaled alerts by delivery channel and outcome").register(registry);
         }
     }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import no.vakt.process.BoundedProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ final class CommandProvider implements TrafficProvider {
         if (!hasShow()) {
             throw new TrafficException(describe() + ": no show-command configured, so Vakt cannot read where it points", false);
         }
-        CommandRunner.Result r = run("show-command", entry.showCommand(), values(null, null, null));
+        CommandResult r = run("show-command", entry.showCommand(), values(null, null, null));
         List<String> lines = r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).limit(MAX_SHOW_LINES).toList();
         String node = targets.nodeFor(lines);
         if (node == null && lines.size() == 1 && targets.asMap().containsKey(lines.get(0))) node = lines.get(0);
@@ -106,28 +107,39 @@ final class CommandProvider implements TrafficProvider {
         return v;
     }
 
-    private CommandRunner.Result run(String key, List<String> template, Map<String, String> values) throws TrafficException {
-        CommandRunner.Result r = execute(key, template, values);
+    private CommandResult run(String key, List<String> template, Map<String, String> values) throws TrafficException {
+        CommandResult r = execute(key, template, values);
         if (r.exitCode() != 0 || r.timedOut()) throw failure(key, template, r);
         return r;
     }
 
-    private CommandRunner.Result execute(String key, List<String> template, Map<String, String> values) throws TrafficException {
+    private CommandResult execute(String key, List<String> template, Map<String, String> values) throws TrafficException {
         List<String> argv = substitute(template, values);
         Map<String, String> env = new HashMap<>();
         values.forEach((k, v) -> env.put("VAKT_" + k.toUpperCase(java.util.Locale.ROOT), v));
         try {
-            return CommandRunner.run(argv, env, entry.timeout());
+            BoundedProcess.Result r = BoundedProcess.run(BoundedProcess.Request.of(argv, entry.timeout()).withEnv(env));
+            if (r instanceof BoundedProcess.CouldNotStart c) throw cannotStart(key, template, c.cause());
+            if (r instanceof BoundedProcess.TimedOut t) return new CommandResult(-1, t.stdout().tail(), t.stderr().tail(), true);
+            BoundedProcess.Finished f = (BoundedProcess.Finished) r;
+            return new CommandResult(f.exitCode(), f.stdout().tail(), f.stderr().tail(), false);
         } catch (IOException e) {
-            // the program is missing or not executable: running it again will not help
-            throw new TrafficException(describe() + ": cannot start " + key + " " + template.get(0) + ": " + e.getMessage(), false, e);
+            throw cannotStart(key, template, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrafficException(describe() + ": interrupted while running " + key, true, e);
         }
     }
 
-    private TrafficException failure(String key, List<String> template, CommandRunner.Result r) {
+    private TrafficException cannotStart(String key, List<String> template, IOException e) {
+        // the program is missing or not executable: running it again will not help
+        return new TrafficException(describe() + ": cannot start " + key + " " + template.get(0) + ": " + e.getMessage(), false, e);
+    }
+
+    /** How one command ended: its exit code (-1 when killed at the timeout) and the end of its output. */
+    private record CommandResult(int exitCode, String stdout, String stderr, boolean timedOut) {}
+
+    private TrafficException failure(String key, List<String> template, CommandResult r) {
         String stderr = OutputScrubber.tail(r.stderr().isBlank() ? r.stdout() : r.stderr(), List.of());
         String said = stderr.isEmpty() ? "" : ": " + stderr;
         if (r.timedOut()) {

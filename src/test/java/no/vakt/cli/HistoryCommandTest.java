@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import no.vakt.failover.plan.ExecutionResult;
-import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
 import no.vakt.journal.NewFailover;
@@ -46,7 +46,7 @@ class HistoryCommandTest {
                 long id = j.beginFailover(new NewFailover("c", "a", "b", "manual", "operator", i + 1));
                 int seq = j.stepStarted(id, "FENCE_OLD_PRIMARY");
                 j.stepFinished(id, seq, StepOutcome.OK, "fenced " + i);
-                j.finishFailover(id, FailoverOutcome.COMPLETED, "done " + i);
+                j.finishFailover(id, FailoverEnding.COMPLETED, "done " + i);
             }
         }
         Cli text = Cli.run("history", "--config", cfg.toString(), "--journal", file.toString(), "--limit", "2");
@@ -69,9 +69,9 @@ class HistoryCommandTest {
         Path file = dir.resolve("j.db");
         try (Journal j = new Journal(file, Clock.systemUTC())) {
             long clean = j.beginFailover(new NewFailover("c", "a", "b", "manual", "operator", 1));
-            j.finishFailover(clean, FailoverOutcome.COMPLETED, "b is primary");
+            j.finishFailover(clean, FailoverEnding.COMPLETED, "b is primary");
             long pending = j.beginFailover(new NewFailover("c", "b", "a", "switchover", "operator", 2));
-            j.finishFailover(pending, FailoverOutcome.COMPLETED, ExecutionResult.TRAFFIC_PENDING_SUMMARY
+            j.finishFailover(pending, FailoverEnding.COMPLETED_TRAFFIC_PENDING, ExecutionResult.TRAFFIC_PENDING_SUMMARY
                     + "b -> a, epoch 2; traffic switch to a failed: DNS API answered 503");
         }
         Cli text = Cli.run("history", "--config", cfg.toString(), "--journal", file.toString());
@@ -83,6 +83,7 @@ class HistoryCommandTest {
                 Cli.run("history", "--config", cfg.toString(), "--journal", file.toString(), "--json").out());
         JsonNode newest = doc.at("/failovers/0");
         assertThat(newest.get("outcome").asText()).as("the journal's outcome is kept").isEqualTo("completed");
+        assertThat(newest.get("ending").asText()).isEqualTo("completed_traffic_pending");
         assertThat(newest.get("label").asText()).isEqualTo("completed, traffic pending");
         assertThat(newest.get("trafficPending").asBoolean()).isTrue();
         assertThat(doc.at("/failovers/1/label").asText()).isEqualTo("completed");

@@ -11,6 +11,7 @@ import no.vakt.cluster.Severity;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Switchover;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.JournalJson;
 import no.vakt.testing.Cli;
 import no.vakt.testing.TestPair;
@@ -27,6 +28,8 @@ class SwitchoverCommandTest {
 
     @Test
     void onlyACleanSwitchOrADryRunExitsZero() {
+        assertThat(completed(true).ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
+        assertThat(completed(false).ending()).isEqualTo(FailoverEnding.COMPLETED);
         assertThat(SwitchoverCommand.exitCode(completed(false))).isEqualTo(ExitCodes.OK);
         assertThat(SwitchoverCommand.exitCode(completed(true))).as("switched, users not moved").isEqualTo(ExitCodes.FAILED);
         assertThat(SwitchoverCommand.exitCode(new Switchover.Result(Switchover.Outcome.DRY_RUN, "oslo-db", "bergen-db",
@@ -35,6 +38,10 @@ class SwitchoverCommandTest {
                 "no primary"))).isEqualTo(ExitCodes.FAILED);
         assertThat(SwitchoverCommand.exitCode(new Switchover.Result(Switchover.Outcome.ABORTED, "oslo-db", "bergen-db",
                 null, 4, "APPLY_RELAY_LOG failed"))).isEqualTo(ExitCodes.FAILED);
+        Switchover.Result late = new Switchover.Result(Switchover.Outcome.ABORTED, "oslo-db", "bergen-db", null, 4,
+                "REPOINT_OLD_PRIMARY failed", false, true);
+        assertThat(late.ending()).isEqualTo(FailoverEnding.ABORTED_AFTER_PROMOTION);
+        assertThat(SwitchoverCommand.exitCode(late)).isEqualTo(ExitCodes.FAILED);
     }
 
     @Test
@@ -84,6 +91,7 @@ class SwitchoverCommandTest {
             JsonNode history = JournalJson.mapper().readTree(PromoteCommandTest.vakt("history", "--config", cfg, "--json").out());
             assertThat(history.at("/failovers/0/label").asText()).isEqualTo("completed, traffic pending");
             assertThat(history.at("/failovers/0/outcome").asText()).isEqualTo("completed");
+            assertThat(history.at("/failovers/0/ending").asText()).isEqualTo("completed_traffic_pending");
         }
     }
 }

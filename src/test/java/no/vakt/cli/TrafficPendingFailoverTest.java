@@ -72,6 +72,7 @@ class TrafficPendingFailoverTest {
                 assertThat(history.get("current_epoch").asLong()).isEqualTo(1);
                 JsonNode failover = history.at("/failovers/0");
                 assertThat(failover.get("outcome").asText()).isEqualTo("completed");
+                assertThat(failover.get("ending").asText()).isEqualTo("completed_traffic_pending");
                 assertThat(failover.get("summary").asText()).startsWith("traffic pending: oslo-db -> bergen-db, epoch 1; ");
                 List<JsonNode> events = list(history.get("events"));
                 assertThat(events).filteredOn(e -> "file-sync".equals(e.get("kind").asText()))

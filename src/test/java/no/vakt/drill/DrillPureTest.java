@@ -76,10 +76,10 @@ class DrillPureTest {
     @Test
     void rpoCountsAcknowledgedRowsMissingOnTheNewPrimaryAndTheTimeTheyCover() {
         List<LoadWriter.Ack> acks = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) acks.add(new LoadWriter.Ack(i, T0.plusMillis(50L * i), "10.0.0.1:3306"));
+        for (int i = 1; i <= 20; i++) acks.add(new LoadWriter.Ack(i, T0.plusMillis(50L * i), "10.0.0.1", 3306));
         Instant fault = T0.plusMillis(1000);
-        acks.add(new LoadWriter.Ack(25, fault.plusMillis(3000), "10.0.0.2:3306"));
-        acks.add(new LoadWriter.Ack(26, fault.plusMillis(3050), "10.0.0.2:3306"));
+        acks.add(new LoadWriter.Ack(25, fault.plusMillis(3000), "10.0.0.2", 3306));
+        acks.add(new LoadWriter.Ack(26, fault.plusMillis(3050), "10.0.0.2", 3306));
         Set<Long> present = new HashSet<>();
         for (long i = 1; i <= 17; i++) present.add(i);
         present.addAll(List.of(25L, 26L));
@@ -105,8 +105,8 @@ class DrillPureTest {
     @Test
     void aWriteToTheOldPrimaryAfterTheFaultIsNotRecovery() {
         Instant fault = T0;
-        List<LoadWriter.Ack> acks = List.of(new LoadWriter.Ack(1, fault.minusMillis(10), "10.0.0.1:3306"),
-                new LoadWriter.Ack(2, fault.plusMillis(20), "10.0.0.1:3306"));
+        List<LoadWriter.Ack> acks = List.of(new LoadWriter.Ack(1, fault.minusMillis(10), "10.0.0.1", 3306),
+                new LoadWriter.Ack(2, fault.plusMillis(20), "10.0.0.1", 3306));
         Measurement m = Measurement.compute(FaultKind.BLOCK_PORTS, fault, fault.plusSeconds(10), acks, Set.of(1L, 2L),
                 Set.of("10.0.0.1"), false, Objectives.DEFAULT);
         assertThat(m.rtoMs()).isNull();
@@ -116,7 +116,7 @@ class DrillPureTest {
 
     @Test
     void partitionMonitorPassesOnlyWithoutAFailover() {
-        List<LoadWriter.Ack> acks = List.of(new LoadWriter.Ack(1, T0.minusMillis(10), "a:1"), new LoadWriter.Ack(2, T0.plusMillis(40), "a:1"));
+        List<LoadWriter.Ack> acks = List.of(new LoadWriter.Ack(1, T0.minusMillis(10), "a", 1), new LoadWriter.Ack(2, T0.plusMillis(40), "a", 1));
         Measurement calm = Measurement.compute(FaultKind.PARTITION_MONITOR, T0, T0.plusMillis(100), acks, Set.of(1L, 2L),
                 Set.of("a"), false, Objectives.DEFAULT);
         assertThat(calm.passed()).isTrue();

@@ -11,7 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import no.vakt.db.NodeInspector;
 import no.vakt.journal.EventKind;
-import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
 import no.vakt.roles.LiveRole;
@@ -70,7 +70,7 @@ class DrillStopAndRefusalTest {
                 long id = journal.beginFailover(new NewFailover("test", "oslo-db", "bergen-db", "automatic", "automatic", 1));
                 Cli running = DrillTestSupport.drill(pair, "--fault", "kill-db");
                 assertRefused(pair, running, "a failover is in progress", "failover " + id);
-                journal.finishFailover(id, FailoverOutcome.COMPLETED, "test: just ended");
+                journal.finishFailover(id, FailoverEnding.COMPLETED, "test: just ended");
             }
             // Ended just now; the tuned cooldown is 2 s: a drill now would meet a monitor that refuses to fail over.
             Cli cooling = DrillTestSupport.drill(pair, "--fault", "kill-db");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.db.NodeState;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.roles.LiveRoles;
@@ -16,7 +17,14 @@ class DoorFencePolicyTest {
     static final Instant T0 = Instant.parse("2026-12-07T02:00:00Z");
 
     static FailoverRecord failover(String from, String to, String mode, FailoverOutcome outcome) {
-        return new FailoverRecord(7, "test", T0, T0.plusSeconds(2), from, to, mode, "automatic", outcome, 3, "", List.of());
+        FailoverEnding ending = switch (outcome) {
+            case RUNNING -> null;
+            case COMPLETED -> FailoverEnding.COMPLETED;
+            case ABORTED -> FailoverEnding.ABORTED_BEFORE_PROMOTION;
+            case REFUSED -> FailoverEnding.REFUSED;
+        };
+        return new FailoverRecord(7, "test", T0, T0.plusSeconds(2), from, to, mode, "automatic", outcome, ending, 3, "",
+                List.of());
     }
 
     static final Node OSLO = LiveRolesTest.OSLO;

@@ -20,6 +20,7 @@ import no.vakt.failover.plan.StepName;
 import no.vakt.filesync.FileSyncDirections;
 import no.vakt.filesync.FileSyncDirector;
 import no.vakt.filesync.JournalFileSyncDirector;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
@@ -65,7 +66,8 @@ class TrafficPendingRecoveryTest {
                 assertThat(r.plan().resumeFrom()).isEqualTo(StepName.HANDOVER);
                 assertThat(r.execution().outcome()).isEqualTo(FailoverOutcome.COMPLETED);
                 assertThat(r.execution().trafficPending()).isTrue();
-                assertThat(FailoverRunner.label(r.record())).isEqualTo("completed, traffic pending");
+                assertThat(r.record().ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
+                assertThat(r.record().label()).isEqualTo("completed, traffic pending");
                 assertThat(r.record().lastRunOf("BUMP_EPOCH").orElseThrow().outcome()).isEqualTo(StepOutcome.OK);
 
                 assertThat(journal.currentEpoch()).isEqualTo(1);

@@ -1,6 +1,5 @@
 package no.vakt.faults;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -14,11 +13,11 @@ import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.drill.DefaultFaults;
 import no.vakt.drill.Fault;
-import no.vakt.drill.LabNetworkFaults;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.StepRecord;
 import no.vakt.lab.Lab;
+import no.vakt.lab.LabNetworkFaults;
 import no.vakt.lab.LabSite;
 import no.vakt.lab.MariaDbServer;
 

@@ -29,17 +29,18 @@ class JournalOwnerMigrationTest {
             st.execute("ALTER TABLE failovers DROP COLUMN owner_host");
             st.execute("ALTER TABLE failovers DROP COLUMN owner_pid");
             st.execute("ALTER TABLE failovers DROP COLUMN owner_started");
+            st.execute("ALTER TABLE failovers DROP COLUMN ending");
             st.execute("PRAGMA user_version = 2");
         }
         try (Journal j = new Journal(db, clock)) {
             assertThat(j.unfinishedFailover()).map(FailoverRecord::id).contains(id);
             assertThat(j.owner(id)).as("journaled before owners: nobody named").isEmpty();
-            j.finishFailover(id, FailoverOutcome.ABORTED, "test");
+            j.finishFailover(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, "test");
             long next = j.beginFailover(new NewFailover("shop", "a", "b", "switchover", "operator", 1));
             assertThat(j.owner(next)).contains(FailoverOwner.current());
         }
         try (Journal j = new Journal(db, clock)) {
-            assertThat(j.failovers(5)).hasSize(2); // reopening a schema-3 journal changes nothing
+            assertThat(j.failovers(5)).hasSize(2); // reopening a migrated journal changes nothing
         }
     }
 }

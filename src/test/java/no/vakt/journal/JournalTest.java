@@ -121,7 +121,7 @@ class JournalTest {
             int s2 = j.stepStarted(id, "APPLY_RELAY_LOG");
             j.stepFinished(id, s2, StepOutcome.FAILED, "timed out after 30s");
             clock.advance(Duration.ofSeconds(1));
-            j.finishFailover(id, FailoverOutcome.ABORTED, "APPLY_RELAY_LOG failed");
+            j.finishFailover(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, "APPLY_RELAY_LOG failed");
 
             FailoverRecord f = j.failover(id).orElseThrow();
             assertThat(f.outcome()).isEqualTo(FailoverOutcome.ABORTED);
@@ -160,12 +160,12 @@ class JournalTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("already finished");
             assertThatThrownBy(() -> j.stepFinished(id, 99, StepOutcome.OK, null))
                     .isInstanceOf(IllegalStateException.class);
-            assertThatThrownBy(() -> j.finishFailover(id, FailoverOutcome.RUNNING, null))
+            assertThatThrownBy(() -> j.finishFailover(id, FailoverEnding.REFUSED, null))
                     .isInstanceOf(IllegalArgumentException.class);
-            j.finishFailover(id, FailoverOutcome.COMPLETED, null);
+            j.finishFailover(id, FailoverEnding.COMPLETED, null);
             assertThatThrownBy(() -> j.stepStarted(id, "BUMP_EPOCH"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("completed");
-            assertThatThrownBy(() -> j.finishFailover(id, FailoverOutcome.ABORTED, null))
+            assertThatThrownBy(() -> j.finishFailover(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, null))
                     .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> j.stepStarted(42, "X")).isInstanceOf(IllegalArgumentException.class);
             // the next failover may start now
@@ -196,12 +196,12 @@ class JournalTest {
             assertThat(j.lastFailoverEnd()).isEmpty();
             long a = j.beginFailover(failover(1));
             clock.advance(Duration.ofMinutes(1));
-            j.finishFailover(a, FailoverOutcome.COMPLETED, null);
+            j.finishFailover(a, FailoverEnding.COMPLETED, null);
             Instant completedAt = clock.instant();
             clock.advance(Duration.ofMinutes(5));
             long b = j.beginFailover(failover(2));
             clock.advance(Duration.ofMinutes(1));
-            j.finishFailover(b, FailoverOutcome.ABORTED, "fence failed");
+            j.finishFailover(b, FailoverEnding.ABORTED_BEFORE_PROMOTION, "fence failed");
             j.recordRefusal(failover(2), "cooldown active");
             assertThat(j.lastFailoverEnd()).contains(completedAt);
             assertThat(j.failovers(10)).extracting(FailoverRecord::outcome).containsExactly(
@@ -215,14 +215,14 @@ class JournalTest {
         try (Journal j = new Journal(db(), clock)) {
             long a = j.beginFailover(failover(1));
             j.stepFinished(a, j.stepStarted(a, "FENCE_OLD_PRIMARY"), StepOutcome.FAILED, "fence command failed");
-            j.finishFailover(a, FailoverOutcome.ABORTED, "fence failed");
+            j.finishFailover(a, FailoverEnding.ABORTED_BEFORE_PROMOTION, "fence failed");
             assertThat(j.lastFailoverEnd()).isEmpty();
             clock.advance(Duration.ofMinutes(5));
             long b = j.beginFailover(failover(2));
             j.stepFinished(b, j.stepStarted(b, "PROMOTE_STANDBY"), StepOutcome.OK, "read_only=OFF");
             j.stepFinished(b, j.stepStarted(b, "VERIFY_WRITE"), StepOutcome.FAILED, "the canary write failed");
             clock.advance(Duration.ofSeconds(2));
-            j.finishFailover(b, FailoverOutcome.ABORTED, "VERIFY_WRITE failed");
+            j.finishFailover(b, FailoverEnding.ABORTED_AFTER_PROMOTION, "VERIFY_WRITE failed");
             // The standby was made writable: the roles changed, so no automatic failover back for the cooldown.
             assertThat(j.lastFailoverEnd()).contains(clock.instant());
         }
@@ -236,7 +236,7 @@ class JournalTest {
             j.recordEpoch("shop", 7, "db-oslo", "initial");
             id = j.beginFailover(failover(8));
             j.stepFinished(id, j.stepStarted(id, "FENCE_OLD_PRIMARY"), StepOutcome.OK, null);
-            j.finishFailover(id, FailoverOutcome.COMPLETED, null);
+            j.finishFailover(id, FailoverEnding.COMPLETED, null);
         }
         try (Journal j = new Journal(db(), clock)) {
             assertThat(j.currentEpoch()).isEqualTo(7);
@@ -329,8 +329,8 @@ class JournalTest {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db());
                 java.sql.Statement st = c.createStatement()) {
             st.execute("ALTER TABLE failovers DROP COLUMN primary_last_write");
-            for (String c2 : List.of("owner_host", "owner_pid", "owner_started")) {
-                st.execute("ALTER TABLE failovers DROP COLUMN " + c2); // schema 3's
+            for (String c2 : List.of("owner_host", "owner_pid", "owner_started", "ending")) {
+                st.execute("ALTER TABLE failovers DROP COLUMN " + c2); // schema 3's and 4's
             }
             st.execute("PRAGMA user_version = 1");
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.journal.EventKind;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
@@ -57,7 +58,7 @@ class JournalFactsTest {
                     "RPO_EXCEEDED");
             long id = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "manual", "operator", 1));
             advance(Duration.ofMillis(180));
-            journal.finishFailover(id, FailoverOutcome.COMPLETED, "bergen-db is primary");
+            journal.finishFailover(id, FailoverEnding.COMPLETED, "bergen-db is primary");
             journal.append(EventKind.ALERT_DELIVERY, "shop", null, "a", Map.of("channel", "email", "outcome", "failed"));
             journal.append(EventKind.ALERT_DELIVERY, "shop", null, "b", Map.of("channel", "email", "outcome", "failed"));
             journal.append(EventKind.ALERT, "shop", null, "c", Map.of());
@@ -70,13 +71,15 @@ class JournalFactsTest {
             assertThat(f.lastFailoverDurationMs()).isEqualTo(180);
             assertThat(f.lastFinishedFailover().id()).isEqualTo(id);
             assertThat(f.runningFailover()).isNull();
-            assertThat(f.alertDeliveries()).containsEntry("email|failed", 2L).containsEntry("none|raised", 1L);
+            assertThat(f.alertDeliveries()).containsEntry(new JournalFacts.AlertDelivery("email", "failed"), 2L)
+                    .containsEntry(new JournalFacts.AlertDelivery("none", "raised"), 1L);
 
             journal.append(EventKind.ALERT_DELIVERY, "shop", null, "d", Map.of("channel", "email", "outcome", "failed"));
             journal.append(EventKind.DRILL, "shop", null, "drill", Map.of("passed", true, "rto_ms", 900, "rpo_ms", 0));
             facts.invalidate();
             f = facts.get();
-            assertThat(f.alertDeliveries()).containsEntry("email|failed", 3L).containsEntry("none|raised", 1L);
+            assertThat(f.alertDeliveries()).containsEntry(new JournalFacts.AlertDelivery("email", "failed"), 3L)
+                    .containsEntry(new JournalFacts.AlertDelivery("none", "raised"), 1L);
             assertThat(f.lastDrill()).hasValueSatisfying(d -> assertThat(d.rtoMs()).isEqualTo(900));
         }
     }
@@ -89,15 +92,15 @@ class JournalFactsTest {
             assertThat(facts.get().trafficPending()).isNull();
 
             long pending = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "manual", "operator", 1));
-            // A step whose detail happens to start like the summary is a step, not an ending.
+            // Only the journaled ending counts: a step's detail or another ending's summary worded alike do not.
             int seq = journal.stepStarted(pending, "HANDOVER");
             journal.stepFinished(pending, seq, StepOutcome.FAILED, ExecutionResult.TRAFFIC_PENDING_SUMMARY + "x");
-            journal.finishFailover(pending, FailoverOutcome.COMPLETED,
+            journal.finishFailover(pending, FailoverEnding.COMPLETED_TRAFFIC_PENDING,
                     ExecutionResult.TRAFFIC_PENDING_SUMMARY + "oslo-db -> bergen-db, epoch 1; traffic switch failed");
             long clean = journal.beginFailover(new NewFailover("shop", "bergen-db", "oslo-db", "switchover", "operator", 2));
-            journal.finishFailover(clean, FailoverOutcome.COMPLETED, "bergen-db -> oslo-db, epoch 2");
+            journal.finishFailover(clean, FailoverEnding.COMPLETED, "bergen-db -> oslo-db, epoch 2");
             long aborted = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "switchover", "operator", 3));
-            journal.finishFailover(aborted, FailoverOutcome.ABORTED, ExecutionResult.TRAFFIC_PENDING_SUMMARY + "not completed");
+            journal.finishFailover(aborted, FailoverEnding.ABORTED_BEFORE_PROMOTION, ExecutionResult.TRAFFIC_PENDING_SUMMARY + "not completed");
             journal.append(EventKind.TRAFFIC, "shop", "bergen-db", "traffic switch to bergen-db PENDING",
                     Map.of("switch", "pending", "node", "bergen-db", "epoch", 1, "pending_since", "2026-01-01T03:00:00Z",
                             "attempts", 2, "error", "[0] BADSIG"));

@@ -23,7 +23,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.journal.EventKind;
-import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
 import no.vakt.lab.LabConfigTemplate;
@@ -69,7 +69,7 @@ class MetricsAndSamplerTest {
             assertThat(registry.get(MeterNames.FAILOVERS_TRAFFIC_PENDING).functionCounter().count()).isZero();
 
             long id = journal.beginFailover(new NewFailover("shop", "oslo-db", "bergen-db", "manual", "operator", 1));
-            journal.finishFailover(id, FailoverOutcome.COMPLETED,
+            journal.finishFailover(id, FailoverEnding.COMPLETED_TRAFFIC_PENDING,
                     ExecutionResult.TRAFFIC_PENDING_SUMMARY + "oslo-db -> bergen-db, epoch 1; traffic switch failed");
             journal.append(EventKind.TRAFFIC, "shop", "bergen-db", "traffic switch to bergen-db PENDING",
                     Map.of("switch", "pending", "node", "bergen-db", "epoch", 1, "attempts", 1, "error", "[0] refused"));

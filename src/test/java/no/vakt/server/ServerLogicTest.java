@@ -22,6 +22,7 @@ import no.vakt.failover.detect.MonitorTick;
 import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.failover.detect.PrimaryProbe;
 import no.vakt.failover.planned.Switchover;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.roles.LiveRoles;
@@ -123,15 +124,19 @@ class ServerLogicTest {
 
     @Test
     void historyJsonLabelsAFailoverThatEndedWithTrafficPendingRightAfterItsOutcome() {
-        FailoverRecord pending = record(1, "traffic pending: oslo-db -> bergen-db, epoch 1; traffic switch failed");
-        FailoverRecord clean = record(2, "bergen-db is primary");
+        FailoverRecord pending = record(1, FailoverEnding.COMPLETED_TRAFFIC_PENDING,
+                "traffic pending: oslo-db -> bergen-db, epoch 1; traffic switch failed");
+        // The journaled ending decides, not the words of the summary.
+        FailoverRecord clean = record(2, FailoverEnding.COMPLETED, "traffic pending: (worded alike) bergen-db is primary");
         FailoverRecord running = new FailoverRecord(3, "shop", T0, null, "oslo-db", "bergen-db", "manual", "operator",
-                FailoverOutcome.RUNNING, 2, null, List.of());
+                FailoverOutcome.RUNNING, null, 2, null, List.of());
 
         List<JsonNode> json = HistoryJson.failovers(List.of(pending, clean, running));
-        assertThat(names(json.get(0))).containsSubsequence("outcome", "label", "trafficPending", "epoch")
+        assertThat(names(json.get(0))).containsSubsequence("outcome", "label", "trafficPending", "ending", "epoch")
                 .contains("startedAt", "summary", "steps");
         assertThat(json.get(0).get("outcome").asText()).isEqualTo("completed");
+        assertThat(json.get(0).get("ending").asText()).isEqualTo("completed_traffic_pending");
+        assertThat(json.get(2).get("ending").isNull()).isTrue();
         assertThat(json.get(0).get("label").asText()).isEqualTo("completed, traffic pending");
         assertThat(json.get(0).get("trafficPending").asBoolean()).isTrue();
         assertThat(json.get(1).get("label").asText()).isEqualTo("completed");
@@ -140,7 +145,9 @@ class ServerLogicTest {
         assertThat(json.get(2).get("summary").isNull()).isTrue();
         // The API's own failover view says the same.
         assertThat(ApiViews.failover(pending)).containsEntry("outcome", "completed")
+                .containsEntry("ending", "completed_traffic_pending")
                 .containsEntry("label", "completed, traffic pending").containsEntry("traffic_pending", true);
+        assertThat(ApiViews.failover(clean)).containsEntry("ending", "completed").containsEntry("traffic_pending", false);
     }
 
     @Test
@@ -168,9 +175,9 @@ class ServerLogicTest {
         assertThat(ApiViews.warnings(fromStatus, null, CMDS)).isEqualTo(fromStatus);
     }
 
-    private static FailoverRecord record(long id, String summary) {
+    private static FailoverRecord record(long id, FailoverEnding ending, String summary) {
         return new FailoverRecord(id, "shop", T0, T0.plusMillis(900), "oslo-db", "bergen-db", "manual", "operator",
-                FailoverOutcome.COMPLETED, id, summary, List.of());
+                ending.outcome(), ending, id, summary, List.of());
     }
 
     private static List<String> names(JsonNode n) {

@@ -65,6 +65,7 @@ class ServerTrafficPendingTest {
                     assertThat(r.status()).as(r.body()).isEqualTo(200);
                     JsonNode b = r.json();
                     assertThat(b.get("outcome").asText()).isEqualTo("completed");
+                    assertThat(b.get("ending").asText()).isEqualTo("completed_traffic_pending");
                     assertThat(b.get("label").asText()).isEqualTo("completed, traffic pending");
                     assertThat(b.get("promoted").asBoolean()).isTrue();
                     assertThat(b.get("traffic_pending").asBoolean()).isTrue();
@@ -97,6 +98,7 @@ class ServerTrafficPendingTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
                 JsonNode b = r.json();
                 assertThat(b.get("outcome").asText()).isEqualTo("COMPLETED");
+                assertThat(b.get("ending").asText()).isEqualTo("completed_traffic_pending");
                 assertThat(b.get("label").asText()).isEqualTo("completed, traffic pending");
                 assertThat(b.get("promoted").asBoolean()).isTrue();
                 assertThat(b.get("traffic_pending").asBoolean()).isTrue();
@@ -117,6 +119,7 @@ class ServerTrafficPendingTest {
         assertThat(history.at("/failovers/0/outcome").asText()).isEqualTo("completed");
         assertThat(history.at("/failovers/0/label").asText()).isEqualTo("completed, traffic pending");
         assertThat(history.at("/failovers/0/trafficPending").asBoolean()).isTrue();
+        assertThat(history.at("/failovers/0/ending").asText()).isEqualTo("completed_traffic_pending");
 
         JsonNode s = client.get("/api/metrics-summary").json();
         assertThat(s.at("/traffic/pending").asBoolean()).isTrue();
@@ -125,6 +128,7 @@ class ServerTrafficPendingTest {
         assertThat(s.at("/traffic/error").asText()).contains("/bin/false exited with 1");
         assertThat(s.at("/traffic/command").asText()).isEqualTo(apply);
         assertThat(s.at("/failovers/last/label").asText()).isEqualTo("completed, traffic pending");
+        assertThat(s.at("/failovers/last/ending").asText()).isEqualTo("completed_traffic_pending");
         assertThat(s.at("/failovers/traffic_pending").asLong()).isEqualTo(1);
         assertThat(s.at("/warnings/0").asText()).startsWith("traffic switch to " + node + " PENDING").endsWith(apply);
 

@@ -1,5 +1,6 @@
 package no.vakt.failover.plan;
 
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 
 /**
@@ -16,11 +17,9 @@ import no.vakt.journal.FailoverOutcome;
 public record ExecutionResult(long failoverId, FailoverOutcome outcome, StepName stoppedAt, String detail,
         boolean promoted, boolean trafficPending) {
 
-    /** The outcome label for people: {@code completed}, {@code completed, traffic pending}, {@code aborted}, ... */
-    public static final String TRAFFIC_PENDING = "completed, traffic pending";
     /**
-     * How the journal's summary of such a failover starts (its journaled outcome is {@code completed}):
-     * {@code traffic pending: oslo-db -> bergen-db, epoch 3; ...}.
+     * How the summary (for people) of such a failover starts: {@code traffic pending: oslo-db -> bergen-db, epoch
+     * 3; ...}. Code reads the journaled {@link FailoverEnding}, never this prefix.
      */
     public static final String TRAFFIC_PENDING_SUMMARY = "traffic pending: ";
 
@@ -34,18 +33,28 @@ public record ExecutionResult(long failoverId, FailoverOutcome outcome, StepName
         this(failoverId, outcome, stoppedAt, detail, false, false);
     }
 
+    /** How it ended, as journaled; null while it runs (interrupted, left for crash recovery). */
+    public FailoverEnding ending() {
+        return switch (outcome) {
+            case RUNNING -> null;
+            case COMPLETED -> FailoverEnding.completed(trafficPending);
+            case ABORTED -> FailoverEnding.aborted(promoted);
+            case REFUSED -> FailoverEnding.REFUSED;
+        };
+    }
+
+    /** The outcome label for people: {@code completed}, {@code completed, traffic pending}, {@code aborted}, ... */
     public String label() {
-        return trafficPending ? TRAFFIC_PENDING : outcome.label();
+        FailoverEnding ending = ending();
+        return ending == null ? outcome.label() : ending.forPeople();
     }
 
-    /** Whether a journaled ending (its outcome, its summary) is "completed, traffic pending". */
-    public static boolean trafficPending(FailoverOutcome outcome, String summary) {
-        return outcome == FailoverOutcome.COMPLETED && summary != null && summary.startsWith(TRAFFIC_PENDING_SUMMARY);
-    }
-
-    /** The summary without its {@link #TRAFFIC_PENDING_SUMMARY} prefix, where the label says it already. */
-    public static String withoutTrafficPendingPrefix(String summary) {
-        return summary != null && summary.startsWith(TRAFFIC_PENDING_SUMMARY)
-                ? summary.substring(TRAFFIC_PENDING_SUMMARY.length()) : summary;
+    /**
+     * A traffic-pending summary without its {@link #TRAFFIC_PENDING_SUMMARY}, for text placed after the label
+     * that says it already; any other summary as it is. Only shortens the text; decides nothing.
+     */
+    public static String afterLabel(FailoverEnding ending, String summary) {
+        return ending == FailoverEnding.COMPLETED_TRAFFIC_PENDING && summary != null
+                && summary.startsWith(TRAFFIC_PENDING_SUMMARY) ? summary.substring(TRAFFIC_PENDING_SUMMARY.length()) : summary;
     }
 }

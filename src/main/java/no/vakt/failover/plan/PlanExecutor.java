@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       failed before it: HANDOVER turns file sync around and BUMP_EPOCH raises the fencing token even
  *       when the traffic switch (or anything else) failed. A HANDOVER whose only failure is the traffic
  *       switch ({@link StepResult#trafficPending}) ends the failover COMPLETED with traffic pending
- *       ({@link ExecutionResult#TRAFFIC_PENDING}; the journal's summary starts with
+ *       ({@link FailoverEnding#COMPLETED_TRAFFIC_PENDING}; the summary for people starts with
  *       {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}); any other failure
  *       after the promotion ends it ABORTED, with every later step run and the new primary named.
  * </ul>
@@ -93,9 +94,9 @@ public final class PlanExecutor {
         }
         journal.closeInterruptedSteps(running.id(), "interrupted: vakt stopped during this step");
         switch (decision.action()) {
-            case MARK_COMPLETED -> journal.finishFailover(running.id(), FailoverOutcome.COMPLETED,
+            case MARK_COMPLETED -> journal.finishFailover(running.id(), FailoverEnding.COMPLETED,
                     "completed before the crash; recovery: " + decision.reason());
-            case ABORT_SAFELY -> journal.finishFailover(running.id(), FailoverOutcome.ABORTED,
+            case ABORT_SAFELY -> journal.finishFailover(running.id(), FailoverEnding.aborted(promoted(running)),
                     "stopped by crash recovery: " + decision.reason());
             case RESUME_FROM -> throw new AssertionError("checked above");
             case LEFT_TO_OWNER -> throw new IllegalArgumentException("failover " + running.id() + " is left to its owner");
@@ -139,7 +140,7 @@ public final class PlanExecutor {
             }
             String detail = name + " failed" + (result.detail() == null ? "" : ": " + result.detail());
             if (!promoted) {
-                journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+                journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, detail);
                 return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
             }
             // Past the point of no return: note it and run the remaining steps (BUMP_EPOCH above all).
@@ -155,15 +156,15 @@ public final class PlanExecutor {
         if (!failures.isEmpty()) {
             String detail = String.join("; ", failures) + (trafficProblem == null ? "" : "; traffic: " + trafficProblem)
                     + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran";
-            journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+            journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_AFTER_PROMOTION, detail);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, firstFailure, detail, true, false);
         }
         if (trafficProblem != null) {
             String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + roles + "; " + trafficProblem;
-            journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.COMPLETED, summary);
+            journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED_TRAFFIC_PENDING, summary);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, summary, true, true);
         }
-        journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.COMPLETED, roles);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED, roles);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
     }
 
@@ -171,7 +172,13 @@ public final class PlanExecutor {
     private ExecutionResult abortUnjournaled(StepContext ctx, StepName name, String why) {
         String detail = name + ": the journal cannot be written, " + why + "; stopped before the promotion";
         LOG.error("failover {}: {}", ctx.failoverId(), detail);
-        journal.finishFailoverOrLater(ctx.failoverId(), FailoverOutcome.ABORTED, detail);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, detail);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
+    }
+
+    /** The standby's promotion had finished before the crash (skipped counts: it was found done). */
+    private static boolean promoted(FailoverRecord running) {
+        return running.lastRunOf(StepName.PROMOTE_STANDBY.name())
+                .filter(s -> s.outcome() == StepOutcome.OK || s.outcome() == StepOutcome.SKIPPED).isPresent();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import no.vakt.config.Node;
 import no.vakt.db.DbSession;
-import no.vakt.lab.Binaries;
+import no.vakt.process.Programs;
 import no.vakt.replication.ClientDefaultsFile;
 import no.vakt.replication.ClientToolTls;
 
@@ -38,7 +38,7 @@ final class ErrantDump {
         createPrivate(file);
         List<String> cmd = new ArrayList<>();
         try (ClientDefaultsFile defaults = ClientDefaultsFile.write(node.mysql().user(), password)) {
-            cmd.add(Binaries.require("mariadb-binlog"));
+            cmd.add(Programs.require("mariadb-binlog", "mariadb-client"));
             cmd.add(defaults.argument()); // must be the first option
             cmd.addAll(ClientToolTls.arguments(node.mysql().tls()));
             cmd.add("--read-from-remote-server");

@@ -21,7 +21,7 @@ import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.failover.plan.StepName;
 import no.vakt.filesync.FileSyncDirections;
 import no.vakt.filesync.SyncDirection;
-import no.vakt.journal.FailoverOutcome;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalException;
 import no.vakt.journal.NewFailover;
@@ -55,6 +55,15 @@ public final class Switchover {
      */
     public record Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail,
             boolean trafficPending, boolean promoted) {
+        /** How it ended, as journaled; null for a dry run, or one refused before the journal (nothing journaled). */
+        public FailoverEnding ending() {
+            return switch (outcome) {
+                case COMPLETED -> FailoverEnding.completed(trafficPending);
+                case ABORTED -> FailoverEnding.aborted(promoted);
+                case REFUSED, DRY_RUN -> null;
+            };
+        }
+
         public Result(Outcome outcome, String from, String to, Duration writeUnavailable, long epoch, String detail) {
             this(outcome, from, to, writeUnavailable, epoch, detail, false);
         }
@@ -169,7 +178,7 @@ public final class Switchover {
             } catch (JournaledSteps.StepFailed e) {
                 String undo = liftFence(oldDb, from);
                 String summary = e.step + " failed: " + e.getMessage() + "; " + undo;
-                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
             }
@@ -184,7 +193,7 @@ public final class Switchover {
                 // Not run (no durable start): nothing irreversible happened, the old primary serves again.
                 String summary = e.step + " failed: " + e.getMessage() + "; " + (e.notRun ? liftFence(oldDb, from)
                         : from.name() + " stays fenced (read-only): check " + to.name() + " before lifting it");
-                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
             }
@@ -250,20 +259,18 @@ public final class Switchover {
                 String summary = String.join("; ", failed) + (trafficProblem == null ? "" : "; " + trafficProblem) + "; "
                         + to.name() + " is promoted (the later steps ran), " + from.name() + " stays read-only: finish by"
                         + " hand (" + commands.rejoin(from.name()) + ")";
-                journal.finishFailoverOrLater(id, FailoverOutcome.ABORTED, summary);
+                journal.finishFailoverOrLater(id, FailoverEnding.ABORTED_AFTER_PROMOTION, summary);
                 out.println("switchover aborted: " + summary);
                 return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null,
                         true);
             }
-            String summary = from.name() + " -> " + to.name() + ", epoch " + epoch + ", write-unavailable "
+            String swapped = from.name() + " -> " + to.name() + ", epoch " + epoch + ", write-unavailable "
                     + window.toMillis() + " ms";
-            if (trafficProblem != null) {
-                summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + summary + "; " + trafficProblem
-                        + "; vakt run retries the switch; by hand: " + commands.trafficApply();
-            }
-            journal.finishFailoverOrLater(id, FailoverOutcome.COMPLETED, summary);
-            out.println("switchover completed" + (trafficProblem == null ? ": " + summary
-                    : ", traffic PENDING: " + ExecutionResult.withoutTrafficPendingPrefix(summary)));
+            String pending = trafficProblem == null ? null : swapped + "; " + trafficProblem
+                    + "; vakt run retries the switch; by hand: " + commands.trafficApply();
+            String summary = pending == null ? swapped : ExecutionResult.TRAFFIC_PENDING_SUMMARY + pending;
+            journal.finishFailoverOrLater(id, FailoverEnding.completed(pending != null), summary);
+            out.println("switchover completed" + (pending == null ? ": " + swapped : ", traffic PENDING: " + pending));
             if (!locked.get().isEmpty()) {
                 out.println("note: " + FenceLocks.describe(locked.get(), "stay locked on " + from.name()) + " (read_only does not"
                         + " stop them on a replica); a switch-back or " + commands.rejoin(from.name()) + " unlocks them");

@@ -1,14 +1,12 @@
 package no.vakt.failover.steps;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import no.vakt.config.Node;
+import no.vakt.process.BoundedProcess;
 
 /**
  * The operator's own fence (STONITH, a firewall rule, a cloud API call): a program with an argument
@@ -39,36 +37,27 @@ public final class FenceCommand {
                 "{port}", String.valueOf(node.mysql().port()), "{cluster}", cluster, "{epoch}", String.valueOf(epoch));
         List<String> args = template.stream().map(a -> substitute(a, values)).toList();
         String program = Path.of(args.get(0)).getFileName().toString();
-        Path output = null;
+        BoundedProcess.Result r;
         try {
-            output = Files.createTempFile("vakt-fence", ".out");
-            Process p = new ProcessBuilder(args).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                return new Result(false, "fencing command " + program + " did not finish within " + timeout.toSeconds() + " s");
-            }
-            String tail = tail(Files.readString(output, StandardCharsets.UTF_8));
-            if (p.exitValue() != 0) {
-                return new Result(false, "fencing command " + program + " exited " + p.exitValue() + (tail.isEmpty() ? "" : ": " + tail));
-            }
-            return new Result(true, "fencing command " + program + " succeeded" + (tail.isEmpty() ? "" : ": " + tail));
+            r = BoundedProcess.run(BoundedProcess.Request.of(args, timeout).mergingStderr());
         } catch (IOException e) {
             return new Result(false, "fencing command " + program + " could not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(false, "fencing command " + program + " interrupted");
-        } finally {
-            if (output != null) {
-                try {
-                    Files.deleteIfExists(output);
-                } catch (IOException ignored) {
-                    // a temp file left behind is harmless
-                }
-            }
         }
+        if (r instanceof BoundedProcess.CouldNotStart c) {
+            return new Result(false, "fencing command " + program + " could not run: " + c.cause().getMessage());
+        }
+        if (r instanceof BoundedProcess.TimedOut) {
+            return new Result(false, "fencing command " + program + " did not finish within " + timeout.toSeconds() + " s");
+        }
+        BoundedProcess.Finished f = (BoundedProcess.Finished) r;
+        String tail = tail(f.stdout().tail());
+        if (f.exitCode() != 0) {
+            return new Result(false, "fencing command " + program + " exited " + f.exitCode() + (tail.isEmpty() ? "" : ": " + tail));
+        }
+        return new Result(true, "fencing command " + program + " succeeded" + (tail.isEmpty() ? "" : ": " + tail));
     }
 
     static String substitute(String arg, Map<String, String> values) {

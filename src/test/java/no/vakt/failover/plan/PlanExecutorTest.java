@@ -16,6 +16,7 @@ import java.util.Map;
 import no.vakt.config.FailoverMode;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.journal.EventKind;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
@@ -136,6 +137,7 @@ class PlanExecutorTest {
         assertThat(executed).containsExactly(StepName.FENCE_OLD_PRIMARY, StepName.APPLY_RELAY_LOG, StepName.CHECK_DATA_LOSS);
         FailoverRecord f = journal.failover(r.failoverId()).orElseThrow();
         assertThat(f.outcome()).isEqualTo(FailoverOutcome.ABORTED);
+        assertThat(f.ending()).isEqualTo(FailoverEnding.ABORTED_BEFORE_PROMOTION);
         assertThat(f.summary()).isEqualTo(r.detail());
         assertThat(f.steps()).extracting(StepRecord::name, StepRecord::outcome).containsExactly(
                 tuple("FENCE_OLD_PRIMARY", StepOutcome.OK),
@@ -153,13 +155,15 @@ class PlanExecutorTest {
         assertThat(r.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
         assertThat(r.trafficPending()).isTrue();
         assertThat(r.promoted()).isTrue();
+        assertThat(r.ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
         assertThat(r.label()).isEqualTo("completed, traffic pending");
         FailoverRecord f = journal.failover(r.failoverId()).orElseThrow();
         assertThat(f.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+        assertThat(f.ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
         assertThat(f.summary()).isEqualTo("traffic pending: db-oslo -> db-bergen, epoch 5; file sync now from"
                 + " db-bergen; traffic switch to db-bergen failed: BADSIG");
-        assertThat(FailoverRunner.trafficPending(f)).isTrue();
-        assertThat(FailoverRunner.label(f)).isEqualTo("completed, traffic pending");
+        assertThat(f.trafficPending()).isTrue();
+        assertThat(f.label()).isEqualTo("completed, traffic pending");
         assertThat(f.steps()).extracting(StepRecord::name, StepRecord::outcome).endsWith(
                 tuple("HANDOVER", StepOutcome.FAILED), tuple("BUMP_EPOCH", StepOutcome.OK));
         assertThat(journal.lastFailoverEnd()).as("the roles changed: the cooldown starts").isPresent();
@@ -176,6 +180,7 @@ class PlanExecutorTest {
         assertThat(r.trafficPending()).isFalse();
         assertThat(r.detail()).isEqualTo("VERIFY_WRITE failed: canary insert timed out; db-bergen was promoted (past the"
                 + " point of no return), so the later steps ran");
+        assertThat(journal.failover(r.failoverId()).orElseThrow().ending()).isEqualTo(FailoverEnding.ABORTED_AFTER_PROMOTION);
         assertThat(journal.failover(r.failoverId()).orElseThrow().steps()).extracting(StepRecord::name, StepRecord::outcome)
                 .endsWith(tuple("VERIFY_WRITE", StepOutcome.FAILED), tuple("HANDOVER", StepOutcome.OK),
                         tuple("BUMP_EPOCH", StepOutcome.OK));
@@ -187,6 +192,7 @@ class PlanExecutorTest {
         ExecutionResult r = executor().start(plan());
         assertThat(r.outcome()).isEqualTo(FailoverOutcome.ABORTED);
         assertThat(r.promoted()).isFalse();
+        assertThat(journal.failover(r.failoverId()).orElseThrow().ending()).isEqualTo(FailoverEnding.ABORTED_BEFORE_PROMOTION);
         assertThat(executed).doesNotContain(StepName.VERIFY_WRITE, StepName.HANDOVER, StepName.BUMP_EPOCH);
     }
 
@@ -355,7 +361,20 @@ class PlanExecutorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use resume()");
         executor().settle(left, new RecoveryPlan(left.id(), List.of(), RecoveryAction.ABORT_SAFELY, null, "old primary back"));
         assertThat(journal.failover(left.id()).orElseThrow())
-                .extracting(FailoverRecord::outcome, FailoverRecord::summary)
-                .containsExactly(FailoverOutcome.ABORTED, "stopped by crash recovery: old primary back");
+                .extracting(FailoverRecord::outcome, FailoverRecord::ending, FailoverRecord::summary)
+                .containsExactly(FailoverOutcome.ABORTED, FailoverEnding.ABORTED_BEFORE_PROMOTION,
+                        "stopped by crash recovery: old primary back");
+    }
+
+    @Test
+    void abortSafelyPastAFinishedPromotionEndsItAbortedAfterThePromotion() {
+        behaviour.put(StepName.VERIFY_WRITE, ctx -> {
+            throw new SimulatedCrash();
+        });
+        assertThatThrownBy(() -> executor().start(plan())).isInstanceOf(SimulatedCrash.class);
+        FailoverRecord left = journal.unfinishedFailover().orElseThrow();
+        executor().settle(left, new RecoveryPlan(left.id(), List.of(), RecoveryAction.ABORT_SAFELY, null, "someone intervened"));
+        assertThat(journal.failover(left.id()).orElseThrow().ending()).isEqualTo(FailoverEnding.ABORTED_AFTER_PROMOTION);
+        assertThat(journal.lastFailoverEnd()).as("the roles changed: the cooldown starts").isPresent();
     }
 }

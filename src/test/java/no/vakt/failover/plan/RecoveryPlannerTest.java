@@ -36,7 +36,7 @@ class RecoveryPlannerTest {
             seq++;
         }
         return new FailoverRecord(7, "shop", T0, null, OLD, NEW, "automatic", "automatic-detection",
-                FailoverOutcome.RUNNING, 5, null, rows);
+                FailoverOutcome.RUNNING, null, 5, null, rows);
     }
 
     static NodeView down(String name) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.vakt.filesync.FileSyncDirections;
+import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
@@ -109,12 +110,13 @@ class SwitchoverTest {
                     throw new IllegalStateException("DNS API answered 503");
                 }, cfg, text);
                 assertThat(r.outcome()).as(text.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
-                assertThat(r.trafficPending()).isTrue();
+                assertThat(r.ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
                 assertThat(text.toString()).contains("HANDOVER: FAILED: DNS API answered 503")
                         .contains("BUMP_EPOCH: epoch 1").contains("switchover completed, traffic PENDING: oslo-db -> bergen-db")
                         .contains("file sync: now bergen-db -> oslo-db");
                 FailoverRecord f = journal.failovers(1).get(0);
                 assertThat(f.outcome()).isEqualTo(FailoverOutcome.COMPLETED);
+                assertThat(f.ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
                 assertThat(f.summary()).startsWith("traffic pending: oslo-db -> bergen-db, epoch 1");
                 assertThat(journal.currentEpoch()).isEqualTo(1);
                 assertThat(FileSyncDirections.current(journal, cfg).source()).isEqualTo("bergen-db");

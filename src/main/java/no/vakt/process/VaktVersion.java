@@ -1,14 +1,14 @@
-package no.vakt.cluster;
+package no.vakt.process;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of this build ({@code dev} when run from classes without the build's properties). */
+/** This build's version, from the resource the build writes; "dev" when run from unbuilt sources. */
 public final class VaktVersion {
     private VaktVersion() {}
 
-    public static String version() {
+    public static String get() {
         Properties p = new Properties();
         try (InputStream in = VaktVersion.class.getResourceAsStream("/vakt-version.properties")) {
             if (in != null) p.load(in);

@@ -1,4 +1,4 @@
-package no.vakt.drill;
+package no.vakt.lab;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,10 +6,8 @@ import java.util.Optional;
 import no.vakt.config.FaultKind;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
-import no.vakt.lab.LabLayout;
-import no.vakt.lab.LabNetns;
-import no.vakt.lab.LabSettings;
-import no.vakt.lab.LabSite;
+import no.vakt.drill.DefaultFaults;
+import no.vakt.drill.Fault;
 
 /** The network faults of a lab brought up with {@code --netns}: its config file sits in the lab's directory. */
 public final class LabNetworkFaults implements DefaultFaults.NetworkFaults {

@@ -1,4 +1,4 @@
-package no.vakt.lab;
+package no.vakt.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

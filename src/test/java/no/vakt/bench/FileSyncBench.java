@@ -1,4 +1,4 @@
-package no.vakt.lab;
+package no.vakt.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import no.vakt.cli.Main;
+import no.vakt.lab.LabConfigTemplate;
+import no.vakt.lab.LabFiles;
+import no.vakt.lab.MariaDbServer;
+import no.vakt.lab.Sshd;
 
 /**
  * {@code bench/filesync}: the same workload against Vakt's file sync and against Debian's lsyncd
@@ -41,7 +46,8 @@ public final class FileSyncBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(FileSyncBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // The product's jar, not this class's test-classes: the child JVM runs vakt alone.
+        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path work = Files.createTempDirectory("vakt-bench-filesync");
         FileSyncBench b = new FileSyncBench(work, jar);
         List<Run> runs = new ArrayList<>();

@@ -1,4 +1,4 @@
-package no.vakt.lab;
+package no.vakt.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

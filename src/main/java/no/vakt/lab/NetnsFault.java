@@ -1,9 +1,8 @@
-package no.vakt.drill;
+package no.vakt.lab;
 
 import java.util.List;
 import no.vakt.config.FaultKind;
-import no.vakt.lab.LabNetns;
-import no.vakt.lab.LabSite;
+import no.vakt.drill.Fault;
 
 /**
  * block-ports, isolate-primary and partition-monitor: iptables DROP rules in the primary site's

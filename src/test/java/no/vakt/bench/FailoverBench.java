@@ -1,4 +1,4 @@
-package no.vakt.lab;
+package no.vakt.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,11 @@ import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.filesync.NoOpFileSyncDirector;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
+import no.vakt.lab.Lab;
+import no.vakt.lab.LabLayout;
+import no.vakt.lab.LabSettings;
+import no.vakt.lab.LabSite;
+import no.vakt.lab.MariaDbServer;
 import no.vakt.traffic.NoOpTrafficSwitch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package no.vakt.lab;
+package no.vakt.bench;
 
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import no.vakt.cli.Main;
+import no.vakt.lab.LabLayout;
 
 /**
  * A benchmark's own lab: started fresh on addresses away from a lab the operator may run on the defaults,

@@ -1,0 +1,80 @@
+package no.vakt.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one runner of external programs, with real programs: each way a run can end. */
+class BoundedProcessTest {
+    private static final Duration LONG = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+
+    private static BoundedProcess.Result sh(String script, Duration timeout) throws Exception {
+        return BoundedProcess.run(BoundedProcess.Request.of(List.of("sh", "-c", script), timeout));
+    }
+
+    @Test
+    void finishedKeepsTheExitCodeAndBothStreamsApartUnlessMerged() throws Exception {
+        var r = (BoundedProcess.Finished) sh("echo out; echo err >&2; exit 3", LONG);
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout().tail()).isEqualTo("out\n");
+        assertThat(r.stderr().tail()).isEqualTo("err\n");
+
+        var merged = (BoundedProcess.Finished) BoundedProcess.run(
+                BoundedProcess.Request.of(List.of("sh", "-c", "echo a; echo b >&2"), LONG).mergingStderr());
+        assertThat(merged.stdout().tail()).isEqualTo("a\nb\n");
+        assertThat(merged.stderr().tail()).isEmpty();
+    }
+
+    @Test
+    void stdinAndEnvironmentReachTheProgramAndWithoutStdinItReadsEndOfFile() throws Exception {
+        var fed = (BoundedProcess.Finished) BoundedProcess.run(BoundedProcess.Request.of(
+                List.of("sh", "-c", "printf '%s:' \"$VAKT_X\"; cat"), LONG)
+                .withEnv(Map.of("VAKT_X", "x y")).withStdin("from stdin".getBytes(StandardCharsets.UTF_8)));
+        assertThat(fed.stdout().tail()).isEqualTo("x y:from stdin");
+
+        // Without input the program must not wait for any: /dev/null, not an open pipe.
+        var empty = (BoundedProcess.Finished) sh("cat; echo done", LONG);
+        assertThat(empty.stdout().tail()).isEqualTo("done\n");
+    }
+
+    @Test
+    void aLongOutputKeepsItsStartAndItsEndWithinTheBound() throws Exception {
+        var r = (BoundedProcess.Finished) sh("echo FIRST; head -c 300000 /dev/zero | tr '\\0' x; echo; echo LAST", LONG);
+        assertThat(r.stdout().head()).startsWith("FIRST\n").hasSize(BoundedProcess.KEEP_BYTES);
+        assertThat(r.stdout().tail()).endsWith("\nLAST\n").hasSize(BoundedProcess.KEEP_BYTES);
+    }
+
+    @Test
+    void atTheDeadlineTheWholeTreeIsKilledAndWhatItWroteIsKept() throws Exception {
+        Path pid = tmp.resolve("child.pid");
+        long start = System.nanoTime();
+        var r = sh("echo started; sleep 60 & echo $! > " + pid + "; wait", Duration.ofMillis(500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(r).isInstanceOf(BoundedProcess.TimedOut.class);
+        assertThat(((BoundedProcess.TimedOut) r).stdout().tail()).isEqualTo("started\n");
+        long child = Long.parseLong(Files.readString(pid).strip());
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the sleep child").isFalse();
+    }
+
+    @Test
+    void aMissingProgramCouldNotStartAndRequireNamesThePackage() throws Exception {
+        var r = BoundedProcess.run(BoundedProcess.Request.of(List.of(tmp.resolve("nope").toString()), LONG));
+        assertThat(r).isInstanceOf(BoundedProcess.CouldNotStart.class);
+
+        assertThat(Programs.find("sh")).isPresent();
+        assertThatThrownBy(() -> Programs.require("vakt-no-such-tool", "vakt-tools"))
+                .isInstanceOf(Programs.MissingProgramException.class)
+                .hasMessage("vakt-no-such-tool is not installed (on Debian: apt-get install vakt-tools)");
+    }
+}
