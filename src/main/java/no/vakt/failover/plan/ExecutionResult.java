@@ -14,7 +14,7 @@ import no.vakt.journal.FailoverOutcome;
  *     a crash): from then on every remaining step runs whatever failed before it
  * @param trafficPending the failover completed, but the traffic switch failed: "completed, traffic pending"
  */
-public record ExecutionResult(long failoverId, FailoverOutcome outcome, StepName stoppedAt, String detail,
+public record ExecutionResult(long failoverId, FailoverOutcome outcome, StepId stoppedAt, String detail,
         boolean promoted, boolean trafficPending) {
 
     /**
@@ -29,7 +29,7 @@ public record ExecutionResult(long failoverId, FailoverOutcome outcome, StepName
         }
     }
 
-    public ExecutionResult(long failoverId, FailoverOutcome outcome, StepName stoppedAt, String detail) {
+    public ExecutionResult(long failoverId, FailoverOutcome outcome, StepId stoppedAt, String detail) {
         this(failoverId, outcome, stoppedAt, detail, false, false);
     }
 

@@ -1,9 +1,7 @@
 package no.vakt.failover.plan;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import no.vakt.journal.FailoverEnding;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
@@ -14,42 +12,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the steps of a failover in order, journaling each one's start before it runs and its end after.
- * Because the start is durable before the step acts, a kill -9 at any point leaves a journal that
- * {@link RecoveryPlanner} can settle.
+ * The one journaled step engine: runs a {@link StepPlan} (a failover's promotion, a switchover) in order,
+ * journaling each step's start before it runs and its end after. Because the start is durable before the
+ * step acts, a kill -9 at any point leaves a journal that {@link RecoveryPlanner} can settle.
  *
- * <p>What a failed step means depends on the point of no return, {@link StepName#PROMOTE_STANDBY}:
+ * <p>What a failed step means depends on the plan's point of no return (for a failover and a switchover
+ * {@link StepName#PROMOTE_STANDBY}):
  * <ul>
- *   <li>Up to and including it, the first failure stops the run and the failover is journaled as
- *       aborted, naming the step: nothing irreversible happened, the old primary may serve again.
- *   <li>Once the standby is promoted there is no going back, so every remaining step runs whatever
- *       failed before it: HANDOVER turns file sync around and BUMP_EPOCH raises the fencing token even
- *       when the traffic switch (or anything else) failed. A HANDOVER whose only failure is the traffic
- *       switch ({@link StepResult#trafficPending}) ends the failover COMPLETED with traffic pending
- *       ({@link FailoverEnding#COMPLETED_TRAFFIC_PENDING}; the summary for people starts with
- *       {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}); any other failure
- *       after the promotion ends it ABORTED, with every later step run and the new primary named.
+ *   <li>Up to and including it, the first failure stops the run, the plan's undo runs
+ *       ({@link RunHooks#undo}: a switchover lifts its fence) and the run is journaled as aborted, naming
+ *       the step: nothing irreversible happened, the old primary may serve again. The same when the journal
+ *       cannot take a step's start or end: nothing acts before the point of no return without a durable start.
+ *   <li>Once it succeeded there is no going back, so every remaining step runs whatever failed before it:
+ *       HANDOVER turns file sync around and BUMP_EPOCH raises the fencing token even when the traffic switch
+ *       (or anything else) failed, and what the journal cannot take is kept and written once it can. A
+ *       HANDOVER whose only failure is the traffic switch ({@link StepResult#trafficPending}) ends the run
+ *       COMPLETED with traffic pending ({@link FailoverEnding#COMPLETED_TRAFFIC_PENDING}; the summary for
+ *       people starts with {@link ExecutionResult#TRAFFIC_PENDING_SUMMARY}); any other failure after the
+ *       promotion ends it ABORTED, with every later step run and the new primary named.
  * </ul>
  *
- * <p>An interrupted thread (an orderly shutdown in the middle of a failover) is treated like a crash:
- * the step is journaled as failed with "interrupted", the failover stays running for recovery on the
- * next start, and the interrupt flag is restored.
+ * <p>An interrupted thread (an orderly shutdown in the middle of a run) is treated like a crash: the step
+ * is journaled as failed with "interrupted", the run stays running for recovery on the next start, and
+ * the interrupt flag is restored.
  */
 public final class PlanExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(PlanExecutor.class);
 
     private final Journal journal;
-    private final Map<StepName, FailoverStep> steps = new EnumMap<>(StepName.class);
+    private final StepPlan plan;
 
-    /** {@code steps} must provide every {@link StepName} exactly once. */
+    /** A failover's executor: {@code steps} must provide every {@link StepName} exactly once. */
     public PlanExecutor(Journal journal, List<FailoverStep> steps) {
+        this(journal, StepPlan.failover(steps));
+    }
+
+    public PlanExecutor(Journal journal, StepPlan plan) {
         this.journal = journal;
-        for (FailoverStep s : steps) {
-            if (this.steps.put(s.name(), s) != null) throw new IllegalArgumentException("two steps named " + s.name());
-        }
-        for (StepName n : StepName.values()) {
-            if (!this.steps.containsKey(n)) throw new IllegalArgumentException("no step for " + n);
-        }
+        this.plan = plan;
     }
 
     /** Starts a planned failover: journals it, then runs every step. The plan must say PROCEED. */
@@ -67,24 +67,35 @@ public final class PlanExecutor {
             try {
                 journal.recordPrimaryLastWrite(id, primaryLastWrite);
             } catch (JournalException e) {
-                return abortUnjournaled(StepContext.of(id, plan), StepName.values()[0],
-                        "the old primary's last write could not be journaled (" + e.getMessage() + ")");
+                return abortUnjournaled(StepContext.of(id, plan), first(),
+                        "the old primary's last write could not be journaled (" + e.getMessage() + ")", false);
             }
         }
-        return run(StepContext.of(id, plan), StepName.values()[0], false);
+        return run(StepContext.of(id, plan), 0, false);
     }
 
     /**
-     * Resumes a failover the journal still shows as running, from {@code from} (as decided by
+     * Runs every step of a run the caller has already begun in the journal ({@link Journal#beginFailover}),
+     * so its start is durable before anything acts: a switchover, which refuses rather than starts when the
+     * journal cannot take it.
+     */
+    public ExecutionResult run(StepContext begun) {
+        return run(begun, 0, false);
+    }
+
+    /**
+     * Resumes a run the journal still shows as running, from {@code from} (as decided by
      * {@link RecoveryPlanner}). Step rows a crash left open are closed as failed first.
      */
-    public ExecutionResult resume(FailoverRecord running, StepName from) {
+    public ExecutionResult resume(FailoverRecord running, StepId from) {
         if (running.outcome() != FailoverOutcome.RUNNING) {
             throw new IllegalArgumentException("failover " + running.id() + " is " + running.outcome().label());
         }
+        int index = plan.indexOf(from.name());
+        if (index < 0) throw new IllegalArgumentException("the plan has no step " + from.name());
         journal.closeInterruptedSteps(running.id(), "interrupted: vakt stopped during this step");
-        // Recovery resumes from the first unfinished step: past PROMOTE_STANDBY, the promotion had finished.
-        return run(StepContext.of(running), from, from.compareTo(StepName.PROMOTE_STANDBY) > 0);
+        // Recovery resumes from the first unfinished step: past the point of no return, that step had finished.
+        return run(StepContext.of(running), index, index > plan.indexOf(plan.pointOfNoReturn().name()));
     }
 
     /** Ends a running failover as crash recovery decided, without running steps. */
@@ -103,45 +114,52 @@ public final class PlanExecutor {
         }
     }
 
-    private ExecutionResult run(StepContext ctx, StepName from, boolean promotedBefore) {
+    private ExecutionResult run(StepContext ctx, int from, boolean promotedBefore) {
+        RunHooks hooks = plan.hooks();
+        String pointOfNoReturn = plan.pointOfNoReturn().name();
         boolean promoted = promotedBefore;
-        StepName firstFailure = null;
+        StepId firstFailure = null;
         List<String> failures = new ArrayList<>();
         String trafficProblem = null;
-        for (StepName name : StepName.values()) {
-            if (name.compareTo(from) < 0) continue;
+        for (FailoverStep step : plan.steps().subList(from, plan.steps().size())) {
+            StepId name = step.name();
             // A journal that cannot be written (disk full, lock held past its timeout) must not abort the run
             // outside this handling: before the point of no return nothing runs without a durable start; after
             // it every step runs and what could not be journaled is kept and written once the journal is back.
             Journal.StepStart start = journal.stepStartedOrLater(ctx.failoverId(), name.name());
             if (!start.durable() && !promoted) {
-                return abortUnjournaled(ctx, name, "its start could not be journaled (" + start.problem() + ")");
+                hooks.notRun(name, start.problem());
+                return abortUnjournaled(ctx, name, "its start could not be journaled (" + start.problem() + ")", false);
             }
             StepResult result;
             try {
-                result = steps.get(name).execute(ctx);
+                result = step.execute(ctx);
                 if (result == null) result = StepResult.failed("the step returned no result");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 journal.stepFinishedOrLater(start, StepOutcome.FAILED, "interrupted");
-                LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(), name);
+                hooks.interrupted(name);
+                LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(), name.name());
                 return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, "interrupted", promoted, false);
             } catch (Exception e) {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 result = StepResult.failed(msg);
             }
             boolean journaled = journal.stepFinishedOrLater(start, result.outcome(), result.detail());
+            hooks.ended(name, result, journaled);
+            boolean isPointOfNoReturn = name.name().equals(pointOfNoReturn);
             if (result.outcome() != StepOutcome.FAILED) {
-                if (name == StepName.PROMOTE_STANDBY) promoted = true;
+                if (isPointOfNoReturn) promoted = true;
                 if (!journaled && !promoted) {
-                    return abortUnjournaled(ctx, name, "it ran, but its end could not be journaled");
+                    return abortUnjournaled(ctx, name, "it ran, but its end could not be journaled", false);
                 }
                 continue;
             }
-            String detail = name + " failed" + (result.detail() == null ? "" : ": " + result.detail());
+            String detail = name.name() + " failed" + (result.detail() == null ? "" : ": " + result.detail());
             if (!promoted) {
-                journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, detail);
-                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
+                String summary = withUndo(detail, isPointOfNoReturn);
+                journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
+                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, summary, false, false);
             }
             // Past the point of no return: note it and run the remaining steps (BUMP_EPOCH above all).
             if (result.trafficPending()) {
@@ -152,33 +170,45 @@ public final class PlanExecutor {
             }
             LOG.warn("failover {}: {}; {} is promoted, so the remaining steps run", ctx.failoverId(), detail, ctx.toNode());
         }
-        String roles = ctx.fromNode() + " -> " + ctx.toNode() + ", epoch " + ctx.newEpoch();
+        String changed = hooks.changed(ctx);
         if (!failures.isEmpty()) {
+            String left = hooks.leftToDo(ctx);
             String detail = String.join("; ", failures) + (trafficProblem == null ? "" : "; traffic: " + trafficProblem)
-                    + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran";
+                    + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran"
+                    + (left.isBlank() ? "" : "; " + left);
             journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_AFTER_PROMOTION, detail);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, firstFailure, detail, true, false);
         }
         if (trafficProblem != null) {
-            String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + roles + "; " + trafficProblem;
+            String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + changed + "; " + trafficProblem;
             journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED_TRAFFIC_PENDING, summary);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, summary, true, true);
         }
-        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED, roles);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED, changed);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
     }
 
-    /** Before the point of no return without a durable journal: stop, nothing irreversible happened. */
-    private ExecutionResult abortUnjournaled(StepContext ctx, StepName name, String why) {
-        String detail = name + ": the journal cannot be written, " + why + "; stopped before the promotion";
+    /** Before the point of no return without a durable journal: stop and undo, nothing irreversible happened. */
+    private ExecutionResult abortUnjournaled(StepContext ctx, StepId name, String why, boolean pointOfNoReturnTried) {
+        String detail = withUndo(name.name() + ": the journal cannot be written, " + why + "; stopped before the promotion",
+                pointOfNoReturnTried);
         LOG.error("failover {}: {}", ctx.failoverId(), detail);
         journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, detail);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
     }
 
-    /** The standby's promotion had finished before the crash (skipped counts: it was found done). */
-    private static boolean promoted(FailoverRecord running) {
-        return running.lastRunOf(StepName.PROMOTE_STANDBY.name())
+    private String withUndo(String detail, boolean pointOfNoReturnTried) {
+        String undone = plan.hooks().undo(pointOfNoReturnTried);
+        return undone.isBlank() ? detail : detail + "; " + undone;
+    }
+
+    private StepId first() {
+        return plan.steps().get(0).name();
+    }
+
+    /** The point of no return had finished before the crash (skipped counts: it was found done). */
+    private boolean promoted(FailoverRecord running) {
+        return running.lastRunOf(plan.pointOfNoReturn().name())
                 .filter(s -> s.outcome() == StepOutcome.OK || s.outcome() == StepOutcome.SKIPPED).isPresent();
     }
 }

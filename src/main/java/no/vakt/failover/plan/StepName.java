@@ -4,7 +4,7 @@ package no.vakt.failover.plan;
  * The named steps of a promotion, in execution order (the declaration order is the order). The journal
  * stores a step by {@link #name()}.
  */
-public enum StepName {
+public enum StepName implements StepId {
     /** Stop the old primary taking writes: lock the accounts that bypass read_only, read_only=ON (MariaDB has no super_read_only), kill client connections, fencing command. */
     FENCE_OLD_PRIMARY,
     /** Let the standby apply everything it already received, bounded by {@code max-apply-wait}. */

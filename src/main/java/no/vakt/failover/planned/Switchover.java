@@ -4,10 +4,7 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import no.vakt.cluster.GtidPosition;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
@@ -15,13 +12,18 @@ import no.vakt.db.DbSession;
 import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
-import no.vakt.db.ReadOnlyBypass;
-import no.vakt.db.VaktSchema;
 import no.vakt.failover.plan.ExecutionResult;
+import no.vakt.failover.plan.PlanExecutor;
+import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
-import no.vakt.filesync.FileSyncDirections;
-import no.vakt.filesync.SyncDirection;
+import no.vakt.failover.plan.StepPlan;
+import no.vakt.failover.steps.BumpEpochStep;
+import no.vakt.failover.steps.HandoverStep;
+import no.vakt.failover.steps.PromoteStandbyStep;
+import no.vakt.failover.steps.StepNodes;
+import no.vakt.failover.steps.VerifyWriteStep;
 import no.vakt.journal.FailoverEnding;
+import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalException;
 import no.vakt.journal.NewFailover;
@@ -44,7 +46,7 @@ public final class Switchover {
     /** The journal's mode label for a switchover; its trigger is {@code operator}. */
     public static final String MODE = "switchover";
     /** Journaled after VERIFY_WRITE: the old primary becomes the new one's replica. */
-    public static final String REPOINT_STEP = "REPOINT_OLD_PRIMARY";
+    public static final String REPOINT_STEP = SwitchoverStepName.REPOINT_OLD_PRIMARY.name();
 
     public enum Outcome { COMPLETED, ABORTED, REFUSED, DRY_RUN }
 
@@ -142,160 +144,63 @@ public final class Switchover {
                 return new Result(Outcome.REFUSED, from.name(), to.name(), null, epoch, e.getMessage());
             }
             out.println("switchover " + id + ": " + from.name() + " -> " + to.name() + ", epoch " + epoch);
-            JournaledSteps steps = new JournaledSteps(journal, id, out);
-            Instant[] fencedAt = new Instant[1];
-            String[] position = new String[1];
-            var locked = new java.util.concurrent.atomic.AtomicReference<List<ReadOnlyBypass.Account>>(List.of());
-            Duration window = null;
-            try {
-                steps.run(StepName.FENCE_OLD_PRIMARY.name(), () -> {
-                    fencedAt[0] = clock.instant();
-                    // Before read_only: accounts with READ ONLY ADMIN would write through it, errant once repointed.
-                    locked.set(FenceLocks.lock(oldDb, FenceLocks.exemptUsers(config)));
-                    int killed = NodeOperations.fence(oldDb);
-                    position[0] = oldDb.scalar("SELECT @@GLOBAL.gtid_binlog_pos").orElse("");
-                    return "read_only=ON on " + from.name() + ", " + FenceLocks.describe(locked.get(), "locked") + ", "
-                            + killed + " client session(s) ended, position " + (position[0].isEmpty() ? "(empty)" : position[0]);
-                });
-                steps.run(StepName.APPLY_RELAY_LOG.name(), () -> {
-                    if (position[0].isEmpty()) return "nothing to wait for";
-                    double seconds = Math.max(0.001, options.catchUpTimeout().toMillis() / 1000.0);
-                    String r = newDb.scalar("SELECT MASTER_GTID_WAIT(?, ?)", position[0], seconds).orElse("-1");
-                    if (!"0".equals(r)) {
-                        throw new SQLException(to.name() + " did not reach " + position[0] + " within "
-                                + options.catchUpTimeout().toMillis() + " ms");
-                    }
-                    return to.name() + " reached " + position[0];
-                });
-                steps.run(StepName.CHECK_DATA_LOSS.name(), () -> {
-                    GtidPosition applied = GtidPosition.parse(newDb.scalar("SELECT @@GLOBAL.gtid_slave_pos").orElse(""));
-                    GtidPosition old = GtidPosition.parse(position[0]);
-                    if (!applied.contains(old)) {
-                        throw new SQLException(to.name() + "'s gtid_slave_pos " + applied + " lacks " + old.beyond(applied));
-                    }
-                    return "0 transactions lost (" + to.name() + " applied " + applied + ")";
-                });
-            } catch (JournaledSteps.StepFailed e) {
-                String undo = liftFence(oldDb, from);
-                String summary = e.step + " failed: " + e.getMessage() + "; " + undo;
-                journal.finishFailoverOrLater(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
-                out.println("switchover aborted: " + summary);
-                return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
-            }
-            try {
-                steps.runPointOfNoReturn(StepName.PROMOTE_STANDBY.name(), () -> {
-                    NodeOperations.promote(newDb);
-                    // A switch-back: the accounts an earlier fence locked on this node work again.
-                    String unlocked = FenceLocks.unlockForDetail(newDb);
-                    return to.name() + " detached and writable" + (unlocked.isEmpty() ? "" : ", " + unlocked);
-                });
-            } catch (JournaledSteps.StepFailed e) {
-                // Not run (no durable start): nothing irreversible happened, the old primary serves again.
-                String summary = e.step + " failed: " + e.getMessage() + "; " + (e.notRun ? liftFence(oldDb, from)
-                        : from.name() + " stays fenced (read-only): check " + to.name() + " before lifting it");
-                journal.finishFailoverOrLater(id, FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
-                out.println("switchover aborted: " + summary);
-                return new Result(Outcome.ABORTED, from.name(), to.name(), null, epoch, summary);
-            }
-            // Past the point of no return: every remaining step runs whatever failed before it (the old primary
-            // stays fenced, never two writable primaries; BUMP_EPOCH above all), and a failed traffic switch only
-            // leaves traffic pending.
-            List<String> failed = new ArrayList<>();
-            String trafficProblem = null;
-            boolean repointed = false;
-            try {
-                steps.run(StepName.VERIFY_WRITE.name(), () -> {
-                    VaktSchema.ensure(newDb);
-                    NodeOperations.verifyWrite(newDb);
-                    return "canary written and read back on " + to.name();
-                });
-                window = Duration.between(fencedAt[0], clock.instant());
-                out.println("  write-unavailable window: " + window.toMillis() + " ms (fence to verified write)");
-            } catch (JournaledSteps.StepFailed e) {
-                failed.add(e.step + " failed: " + e.getMessage());
-            }
-            try {
-                steps.run(REPOINT_STEP, () -> {
-                    ReplicaSetup.pointAt(oldDb, to, config.replication(), replPassword, null);
-                    String problem = ReplicaSetup.awaitThreads(oldDb, options.replicaStart(), clock).orElse(null);
-                    if (problem != null) throw new SQLException(from.name() + "'s replica threads did not start: " + problem);
-                    return from.name() + " replicates from " + to.name() + " (read_only stays ON)";
-                });
-                repointed = true;
-            } catch (JournaledSteps.StepFailed e) {
-                failed.add(e.step + " failed: " + e.getMessage());
-            }
-            try {
-                steps.run(StepName.HANDOVER.name(), () -> {
-                    traffic.routeTo(config.cluster(), to.name(), epoch);
-                    return "traffic routed to " + to.name();
-                });
-            } catch (JournaledSteps.StepFailed e) {
-                trafficProblem = "traffic switch to " + to.name() + " failed: " + e.getMessage();
-            }
-            try {
-                steps.run(StepName.BUMP_EPOCH.name(), () -> {
-                    // The node's epoch (what fences the stale primary) is recorded even when the journal is not.
-                    boolean journaled = journal.recordEpochOrLater(config.cluster(), epoch, to.name(),
-                            "switchover " + from.name() + " -> " + to.name());
-                    NodeOperations.recordEpoch(newDb, epoch, to.name());
-                    return "epoch " + epoch + (journaled ? " in the journal" : " (journal write kept for later)") + " and in "
-                            + to.name();
-                });
-            } catch (JournaledSteps.StepFailed e) {
-                failed.add(e.step + " failed: " + e.getMessage());
-            }
-            // Here, not in each caller: the CLI, the API and a drill's switch-back all turn file sync around. Files
-            // flow to the old primary only when it follows the new one; else nowhere until a rejoin.
-            boolean filesTurned = false;
-            try {
-                filesTurned = repointed ? FileSyncDirections.afterSwitchover(journal, config, to.name(), from.name(), epoch)
-                        : config.files().enabled() && FileSyncDirections.record(journal, config,
-                                new SyncDirection(to.name(), null, epoch, "switchover"));
-            } catch (JournalException e) {
-                failed.add("file sync direction not recorded (the journal cannot be written: " + e.getMessage() + ")");
-            }
-            if (!failed.isEmpty()) {
-                String summary = String.join("; ", failed) + (trafficProblem == null ? "" : "; " + trafficProblem) + "; "
-                        + to.name() + " is promoted (the later steps ran), " + from.name() + " stays read-only: finish by"
-                        + " hand (" + commands.rejoin(from.name()) + ")";
-                journal.finishFailoverOrLater(id, FailoverEnding.ABORTED_AFTER_PROMOTION, summary);
-                out.println("switchover aborted: " + summary);
-                return new Result(Outcome.ABORTED, from.name(), to.name(), window, epoch, summary, trafficProblem != null,
-                        true);
-            }
-            String swapped = from.name() + " -> " + to.name() + ", epoch " + epoch + ", write-unavailable "
-                    + window.toMillis() + " ms";
-            String pending = trafficProblem == null ? null : swapped + "; " + trafficProblem
-                    + "; vakt run retries the switch; by hand: " + commands.trafficApply();
-            String summary = pending == null ? swapped : ExecutionResult.TRAFFIC_PENDING_SUMMARY + pending;
-            journal.finishFailoverOrLater(id, FailoverEnding.completed(pending != null), summary);
-            out.println("switchover completed" + (pending == null ? ": " + swapped : ", traffic PENDING: " + pending));
-            if (!locked.get().isEmpty()) {
-                out.println("note: " + FenceLocks.describe(locked.get(), "stay locked on " + from.name()) + " (read_only does not"
-                        + " stop them on a replica); a switch-back or " + commands.rejoin(from.name()) + " unlocks them");
-            }
-            if (filesTurned) {
-                out.println("file sync: now " + to.name() + (repointed ? " -> " + from.name() : ", paused until a rejoin"));
-            }
-            if (!to.equals(config.primary())) {
-                out.println("note: the config still names " + config.primary().name() + " as primary; Vakt uses the live"
-                        + " roles, but update role: in the config when this layout is meant to stay");
-            }
-            return new Result(Outcome.COMPLETED, from.name(), to.name(), window, epoch, summary, trafficProblem != null);
+            SwitchoverState state = new SwitchoverState(config, from, to, oldDb, newDb);
+            SwitchoverHooks hooks = new SwitchoverHooks(state, out, clock, commands);
+            StepContext ctx = new StepContext(id, config.cluster(), from.name(), to.name(), epoch, true);
+            ExecutionResult r = new PlanExecutor(journal, plan(state, hooks, probe, replPassword, options)).run(ctx);
+            return report(r, state, hooks, ctx, out);
         }
     }
 
-    /** Undo of the fence when nothing irreversible happened: the old primary takes writes again. */
-    private static String liftFence(DbSession oldDb, Node from) {
-        try {
-            oldDb.execute("SET GLOBAL read_only = OFF");
-        } catch (SQLException e) {
-            return "lifting the fence on " + from.name() + " FAILED (" + e.getMessage() + "): run SET GLOBAL read_only = OFF there";
+    /**
+     * The failover's steps where they mean the same (promote, verify, hand-over, epoch), the switchover's own
+     * where they differ: a graceful fence that must work, a catch-up to the fenced position, a zero-loss check,
+     * and the old primary repointed as a replica. PROMOTE_STANDBY is the point of no return, as in a failover.
+     */
+    private StepPlan plan(SwitchoverState state, SwitchoverHooks hooks, NodeInspector probe, String replPassword,
+            Options options) {
+        StepNodes nodes = new StepNodes(state.config, probe);
+        return new StepPlan(List.of(
+                new GracefulFenceStep(state, clock),
+                new CatchUpStep(state, options.catchUpTimeout()),
+                new ZeroLossCheckStep(state),
+                new PromoteStandbyStep(nodes),
+                new VerifyWriteStep(nodes),
+                new RepointOldPrimaryStep(state, replPassword, options.replicaStart(), clock),
+                new HandoverStep(traffic, new SwitchoverFiles(journal, state), commands),
+                new BumpEpochStep(nodes, journal, MODE)), StepName.PROMOTE_STANDBY, hooks);
+    }
+
+    private Result report(ExecutionResult r, SwitchoverState state, SwitchoverHooks hooks, StepContext ctx, PrintWriter out) {
+        String from = state.from.name();
+        String to = state.to.name();
+        if (r.outcome() == FailoverOutcome.RUNNING) {
+            String detail = "interrupted during " + r.stoppedAt().name() + ": left running for crash recovery (vakt run"
+                    + " resumes it on its next start)";
+            out.println("switchover " + detail);
+            return new Result(Outcome.ABORTED, from, to, hooks.window(), ctx.newEpoch(), detail, false, r.promoted());
         }
-        String lifted = "fence lifted: " + from.name() + " is writable again and stays primary";
-        String unlocked = FenceLocks.unlockForDetail(oldDb);
-        return unlocked.isEmpty() ? lifted : lifted + ", " + unlocked;
+        if (r.outcome() == FailoverOutcome.ABORTED) {
+            out.println("switchover aborted: " + r.detail());
+            return new Result(Outcome.ABORTED, from, to, r.promoted() ? hooks.window() : null, ctx.newEpoch(), r.detail(),
+                    state.trafficPending, r.promoted());
+        }
+        String swapped = hooks.changed(ctx);
+        String summary = r.trafficPending() ? r.detail() : swapped;
+        out.println("switchover completed" + (r.trafficPending()
+                ? ", traffic PENDING: " + ExecutionResult.afterLabel(r.ending(), summary) : ": " + swapped));
+        if (!state.locked.isEmpty()) {
+            out.println("note: " + FenceLocks.describe(state.locked, "stay locked on " + from) + " (read_only does not"
+                    + " stop them on a replica); a switch-back or " + commands.rejoin(from) + " unlocks them");
+        }
+        if (state.filesTurned) {
+            out.println("file sync: now " + to + (state.repointed ? " -> " + from : ", paused until a rejoin"));
+        }
+        if (!state.to.equals(state.config.primary())) {
+            out.println("note: the config still names " + state.config.primary().name() + " as primary; Vakt uses the live"
+                    + " roles, but update role: in the config when this layout is meant to stay");
+        }
+        return new Result(Outcome.COMPLETED, from, to, hooks.window(), ctx.newEpoch(), summary, r.trafficPending());
     }
 
     /**

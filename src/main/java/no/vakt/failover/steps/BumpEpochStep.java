@@ -18,10 +18,17 @@ import no.vakt.journal.JournalException;
 public final class BumpEpochStep implements FailoverStep {
     private final StepNodes nodes;
     private final Journal journal;
+    private final String operation;
 
     public BumpEpochStep(StepNodes nodes, Journal journal) {
+        this(nodes, journal, "failover");
+    }
+
+    /** @param operation how the epoch's reason in the journal names the run: {@code failover}, {@code switchover} */
+    public BumpEpochStep(StepNodes nodes, Journal journal, String operation) {
         this.nodes = nodes;
         this.journal = journal;
+        this.operation = operation;
     }
 
     @Override
@@ -32,7 +39,7 @@ public final class BumpEpochStep implements FailoverStep {
     @Override
     public StepResult execute(StepContext ctx) throws SQLException {
         long epoch = ctx.newEpoch();
-        String reason = "failover " + ctx.failoverId() + ": " + ctx.fromNode() + " -> " + ctx.toNode();
+        String reason = operation + " " + ctx.failoverId() + ": " + ctx.fromNode() + " -> " + ctx.toNode();
         String recorded;
         try {
             recorded = journal.recordEpoch(ctx.cluster(), epoch, ctx.toNode(), reason) ? " recorded" : " already";

@@ -206,7 +206,7 @@ class FenceLocksSwitchoverTest {
             StringWriter back = new StringWriter();
             assertThat(switchover(pair, journal, new NoOpTrafficSwitch(), Duration.ofSeconds(10), false, back).outcome())
                     .as(back.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
-            assertThat(back.toString()).contains("oslo-db detached and writable, " + APP + " unlocked")
+            assertThat(back.toString()).contains("PROMOTE_STANDBY: oslo-db: STOP SLAVE; RESET SLAVE ALL; read_only=OFF").contains(APP + " unlocked")
                     .contains("stay locked on bergen-db");
             assertThat(locked(pair.primary, APP)).isFalse();
             assertThat(locked(pair.standby, APP)).isTrue();

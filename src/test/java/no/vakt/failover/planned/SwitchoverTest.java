@@ -111,7 +111,7 @@ class SwitchoverTest {
                 }, cfg, text);
                 assertThat(r.outcome()).as(text.toString()).isEqualTo(Switchover.Outcome.COMPLETED);
                 assertThat(r.ending()).isEqualTo(FailoverEnding.COMPLETED_TRAFFIC_PENDING);
-                assertThat(text.toString()).contains("HANDOVER: FAILED: DNS API answered 503")
+                assertThat(text.toString()).contains("HANDOVER: FAILED: file sync now from bergen-db; traffic switch to bergen-db failed: DNS API answered 503")
                         .contains("BUMP_EPOCH: epoch 1").contains("switchover completed, traffic PENDING: oslo-db -> bergen-db")
                         .contains("file sync: now bergen-db -> oslo-db");
                 FailoverRecord f = journal.failovers(1).get(0);
