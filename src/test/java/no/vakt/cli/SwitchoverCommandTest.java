@@ -83,7 +83,8 @@ class SwitchoverCommandTest {
 
             Cli r = PromoteCommandTest.vakt("switchover", "--config", cfg, "--timeout", "10s");
             assertThat(r.exitCode()).as("roles swapped, users not moved: not a clean success").isEqualTo(1);
-            assertThat(r.out()).contains("HANDOVER: FAILED: 1 of 1 traffic entries failed")
+            assertThat(r.out()).contains("HANDOVER: FAILED: file sync now from bergen-db; traffic switch to bergen-db failed: 1 of 1 traffic"
+                    + " entries failed")
                     .contains("switchover completed, traffic PENDING: oslo-db -> bergen-db")
                     .contains("Switched: bergen-db is the primary (epoch 1), but traffic is PENDING")
                     .contains("by hand: " + apply);

@@ -41,6 +41,10 @@ import no.vakt.traffic.TrafficSwitch;
  * standby is promoted every remaining step runs whatever failed before it (the epoch is raised, file sync
  * turns around), and a failed traffic switch only leaves traffic pending: the switchover completes, the
  * switch alerts, and {@code vakt run} retries it.
+ *
+ * <p>It is a failover's plan run by the same engine ({@link PlanExecutor}) with its own steps where a
+ * switchover differs (see {@link #plan}); the journal rows carry the failover's step names, so crash
+ * recovery settles an interrupted switchover as it settles a failover.
  */
 public final class Switchover {
     /** The journal's mode label for a switchover; its trigger is {@code operator}. */
