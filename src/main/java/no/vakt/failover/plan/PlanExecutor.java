@@ -139,7 +139,8 @@ public final class PlanExecutor {
                 Thread.currentThread().interrupt();
                 journal.stepFinishedOrLater(start, StepOutcome.FAILED, "interrupted");
                 hooks.interrupted(name);
-                LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(), name.name());
+                LOG.warn("failover {} interrupted during {}; left running for crash recovery", ctx.failoverId(),
+                        name.name());
                 return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, "interrupted", promoted, false);
             } catch (Exception e) {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

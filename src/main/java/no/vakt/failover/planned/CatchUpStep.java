@@ -31,7 +31,8 @@ final class CatchUpStep implements FailoverStep {
         double seconds = Math.max(0.001, timeout.toMillis() / 1000.0);
         String r = run.newDb.scalar("SELECT MASTER_GTID_WAIT(?, ?)", run.position, seconds).orElse("-1");
         if (!"0".equals(r)) {
-            return StepResult.failed(run.to.name() + " did not reach " + run.position + " within " + timeout.toMillis() + " ms");
+            return StepResult.failed(run.to.name() + " did not reach " + run.position + " within " + timeout.toMillis()
+                    + " ms");
         }
         return StepResult.ok(run.to.name() + " reached " + run.position);
     }
