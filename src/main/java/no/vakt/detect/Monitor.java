@@ -238,6 +238,7 @@ public final class Monitor implements Closeable {
         Future<NodeProber.StandbySample> s = prober.inspectStandby(r.standby());
         NodeProber.PrimarySample primary = prober.awaitPrimary(p);
         NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
+        if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
         checkHeartbeatPeriod(standby.heartbeatPeriod());
         Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();

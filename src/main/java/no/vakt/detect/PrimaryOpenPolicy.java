@@ -17,6 +17,8 @@ import no.vakt.status.LiveRole;
  *   <li>the primary answers, is read-only and replicates from nobody (one that replicates is a standby);
  *   <li>no failover or switchover is running (the journal's running record: a switchover fences the old
  *       primary on purpose while it promotes the other);
+ *   <li>it restarted since the monitor last saw it writable (its uptime says so), or the monitor never saw it
+ *       writable: read_only set on a running primary (by hand, by a fence) is somebody's intent and is left;
  *   <li>the cluster is not paused ({@code vakt pause}: a person is working on it, perhaps on this very
  *       read_only; {@code vakt resume} lets Vakt open it at the next check);
  *   <li>the other node answers and is read-only: never two writable nodes, and a node that does not answer
@@ -29,8 +31,9 @@ import no.vakt.status.LiveRole;
  */
 public final class PrimaryOpenPolicy {
     /** For status and the dashboard: when Vakt opens a read-only primary. */
-    public static final String WHEN = "vakt run opens it when it is the settled primary (its epoch is the cluster's),"
-            + " the other node is read-only, no failover or switchover runs and the cluster is not paused";
+    public static final String WHEN = "vakt run opens it when it restarted read-only and is the settled primary (its"
+            + " epoch is the cluster's), the other node is read-only, no failover or switchover runs and the cluster is"
+            + " not paused";
 
     public enum Action {
         /** Nothing to open: the primary is writable, does not answer, or replicates. */
@@ -64,10 +67,12 @@ public final class PrimaryOpenPolicy {
      * @param running the failover or switchover the journal shows running, empty when none
      * @param lastCompleted the newest completed failover or switchover, empty when none
      * @param pause the active maintenance pause in words, empty when not paused
+     * @param setWhileRunning empty when it restarted since the monitor last saw it writable (or was never seen
+     *     writable); else when it was last seen writable after its start, in words
      */
     public record Facts(NodeState primary, NodeState standby, Long primaryEpoch, Long standbyEpoch, long journalEpoch,
             Optional<String> epochHolder, String configPrimary, Optional<FailoverRecord> running,
-            Optional<FailoverRecord> lastCompleted, Optional<String> pause) {}
+            Optional<FailoverRecord> lastCompleted, Optional<String> pause, Optional<String> setWhileRunning) {}
 
     private PrimaryOpenPolicy() {}
 
@@ -82,6 +87,10 @@ public final class PrimaryOpenPolicy {
             FailoverRecord r = f.running().get();
             return Verdict.waitFor("a " + r.mode() + " is running (" + r.id() + ", " + r.fromNode() + " -> "
                     + r.toNode() + ")");
+        }
+        if (f.setWhileRunning().isPresent()) {
+            return Verdict.waitFor("read_only was set while " + name + " ran (" + f.setWhileRunning().get()
+                    + "), not by a restart: Vakt leaves it so");
         }
         if (f.pause().isPresent()) return Verdict.waitFor("the cluster is paused (" + f.pause().get() + "): vakt resume");
         if (!f.standby().reachable()) {

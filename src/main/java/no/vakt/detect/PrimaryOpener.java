@@ -42,6 +42,8 @@ final class PrimaryOpener {
     private final Consumer<String> out;
     private final NodeInspector inspector;
     private String lastWait;
+    /** Per node, when the monitor last saw it writable (its clock): a start after that means a restart. */
+    private final Map<String, java.time.Instant> seenWritable = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PrimaryOpenPolicy.Verdict last;
 
     PrimaryOpener(String cluster, String configPrimary, Journal journal, AlertSink alerts, Clock clock,
@@ -58,6 +60,12 @@ final class PrimaryOpener {
     /** The last verdict on a read-only primary, null when the primary was last seen writable. */
     PrimaryOpenPolicy.Verdict last() {
         return last;
+    }
+
+    /** The monitor saw {@code node} writable at {@code at}. */
+    void seenWritable(String node, java.time.Instant at) {
+        seenWritable.put(node, at);
+        primaryWritable();
     }
 
     /** The primary was seen writable (or replaced): a later read-only spell is reported afresh. */
@@ -129,7 +137,25 @@ final class PrimaryOpener {
         long journalEpoch = journal.currentEpoch();
         pause = new Maintenance(journal, cluster, clock).active().map(Pause::describe);
         return new PrimaryOpenPolicy.Facts(primary, standby, epochOf(primary), epochOf(standby), journalEpoch, holder,
-                configPrimary, running, lastCompleted, pause);
+                configPrimary, running, lastCompleted, pause, setWhileRunning(primary.node()));
+    }
+
+    /**
+     * Empty when {@code node} started after the monitor last saw it writable (now minus its Uptime, both by
+     * the monitor's clock, so no clock skew between hosts enters), or was never seen writable. Uptime counts
+     * whole seconds: a node hand-fenced within a second of its start counts as restarted.
+     */
+    private Optional<String> setWhileRunning(Node node) {
+        java.time.Instant writable = seenWritable.get(node.name());
+        if (writable == null) return Optional.empty();
+        try (DbSession db = inspector.open(node)) {
+            long uptime = Long.parseLong(db.globalStatus("Uptime").getOrDefault("uptime", "0").trim());
+            java.time.Instant started = clock.instant().minusSeconds(uptime);
+            if (started.isAfter(writable)) return Optional.empty();
+            return Optional.of("seen writable at " + writable + ", up since " + started);
+        } catch (SQLException | NumberFormatException e) {
+            return Optional.of("its uptime is unreadable: " + e.getMessage());
+        }
     }
 
     private Long epochOf(NodeState state) {
