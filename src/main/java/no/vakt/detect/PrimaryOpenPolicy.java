@@ -31,9 +31,7 @@ import no.vakt.status.LiveRole;
  */
 public final class PrimaryOpenPolicy {
     /** For status and the dashboard: when Vakt opens a read-only primary. */
-    public static final String WHEN = "vakt run opens it when it restarted read-only and is the settled primary (its"
-            + " epoch is the cluster's), the other node is read-only, no failover or switchover runs and the cluster is"
-            + " not paused";
+    public static final String WHEN = no.vakt.status.ReadOnlyPrimary.WHEN;
 
     public enum Action {
         /** Nothing to open: the primary is writable, does not answer, or replicates. */
