@@ -239,6 +239,7 @@ public final class Monitor implements Closeable {
         NodeProber.PrimarySample primary = prober.awaitPrimary(p);
         NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
         if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
+        if (!primary.probe().ok()) opener.seenDown(r.primary().name());
         checkHeartbeatPeriod(standby.heartbeatPeriod());
         Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();

@@ -62,10 +62,19 @@ final class PrimaryOpener {
         return last;
     }
 
+    /** Per node: it did not answer a probe since it was last seen writable (it may have restarted since). */
+    private final java.util.Set<String> downSinceWritable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** The monitor saw {@code node} writable at {@code at}. */
     void seenWritable(String node, java.time.Instant at) {
         seenWritable.put(node, at);
+        downSinceWritable.remove(node);
         primaryWritable();
+    }
+
+    /** {@code node} did not answer the monitor's probe. */
+    void seenDown(String node) {
+        downSinceWritable.add(node);
     }
 
     /** The primary was seen writable (or replaced): a later read-only spell is reported afresh. */
@@ -118,7 +127,7 @@ final class PrimaryOpener {
             lastWait = null; // try again at the next check
             return;
         }
-        primaryWritable();
+        seenWritable(name, clock.instant()); // opened by Vakt: read_only set after this is somebody's intent
         report("primary " + name + " was read-only (restarted?) and is open again: read_only=OFF (" + v.reason() + ")",
                 name, details, new Alert(Severity.WARNING, cluster, "primary " + name + " opened after a restart",
                         name + " came back read-only, as its my.cnf says; " + v.reason() + ", so Vakt set read_only=OFF"
@@ -141,16 +150,17 @@ final class PrimaryOpener {
     }
 
     /**
-     * Empty when {@code node} started after the monitor last saw it writable (now minus its Uptime, both by
-     * the monitor's clock, so no clock skew between hosts enters), or was never seen writable. Uptime counts
-     * whole seconds: a node hand-fenced within a second of its start counts as restarted.
+     * Empty when {@code node} may have restarted since the monitor last saw it writable: it missed a probe
+     * since, or it started after that (now minus its Uptime, both by the monitor's clock, so no clock skew
+     * between hosts enters; Uptime counts whole seconds, so one more second is taken off: a start within a
+     * second of the sighting is judged by the missed probe alone); or it was never seen writable.
      */
     private Optional<String> setWhileRunning(Node node) {
         java.time.Instant writable = seenWritable.get(node.name());
-        if (writable == null) return Optional.empty();
+        if (writable == null || downSinceWritable.contains(node.name())) return Optional.empty();
         try (DbSession db = inspector.open(node)) {
             long uptime = Long.parseLong(db.globalStatus("Uptime").getOrDefault("uptime", "0").trim());
-            java.time.Instant started = clock.instant().minusSeconds(uptime);
+            java.time.Instant started = clock.instant().minusSeconds(uptime + 1);
             if (started.isAfter(writable)) return Optional.empty();
             return Optional.of("seen writable at " + writable + ", up since " + started);
         } catch (SQLException | NumberFormatException e) {
