@@ -74,7 +74,9 @@ class LabTest {
         NodeState standby = inspector.inspect(config.standby());
         assertThat(primary.reachable()).as(primary.error()).isTrue();
         assertThat(primary.serverId()).isEqualTo(1);
-        assertThat(primary.readOnly()).isFalse();
+        // Every node starts read-only (read-only = 1 in both my.cnf); vakt replicate opens the primary.
+        assertThat(primary.readOnly()).isTrue();
+        assertThat(primary.readOnlyOrigin()).isEqualTo("CONFIG");
         assertThat(primary.variable("have_ssl")).isEqualTo("YES");
         assertThat(standby.reachable()).as(standby.error()).isTrue();
         assertThat(standby.serverId()).isEqualTo(2);
