@@ -39,7 +39,12 @@ public final class PrimaryOpenPolicy {
         /** Open it now: SET GLOBAL read_only=OFF. */
         OPEN,
         /** Leave it read-only for now, for {@link Verdict#reason()}; a later check decides again. */
-        WAIT
+        WAIT,
+        /**
+         * A failover or switchover runs and owns the roles (a switchover fences the primary on purpose): leave
+         * it, and say nothing (the failover journals itself).
+         */
+        BUSY
     }
 
     public record Verdict(Action action, String reason) {
@@ -83,7 +88,7 @@ public final class PrimaryOpenPolicy {
         if (LiveRole.of(p) != LiveRole.IDLE) return Verdict.none(name + " replicates: it is a standby");
         if (f.running().isPresent()) {
             FailoverRecord r = f.running().get();
-            return Verdict.waitFor("a " + r.mode() + " is running (" + r.id() + ", " + r.fromNode() + " -> "
+            return new Verdict(Action.BUSY, "a " + r.mode() + " is running (" + r.id() + ", " + r.fromNode() + " -> "
                     + r.toNode() + ")");
         }
         if (f.setWhileRunning().isPresent()) {

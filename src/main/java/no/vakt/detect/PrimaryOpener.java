@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The I/O around {@link PrimaryOpenPolicy}: gathers its facts (epochs from both nodes, the journal's
  * promotions and running records, the maintenance pause), and when it says OPEN sets read_only=OFF on the
  * primary, journals it and alerts (WARNING: a primary restarted, and writes were refused until now). A
- * WAIT is printed, journaled and alerted once per reason, not at every check. Runs on the monitor's thread.
+ * WAIT is printed, journaled and alerted once per reason, not at every check; BUSY (a failover or switchover
+ * runs) is left to that failover's own record. Runs on the monitor's thread.
  */
 final class PrimaryOpener {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryOpener.class);
@@ -95,6 +96,7 @@ final class PrimaryOpener {
         String name = primary.node().name();
         switch (v.action()) {
             case NONE -> primaryWritable();
+            case BUSY -> last = v;
             case WAIT -> {
                 last = v;
                 if (v.reason().equals(lastWait)) return;

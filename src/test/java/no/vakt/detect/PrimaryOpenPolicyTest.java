@@ -94,7 +94,7 @@ class PrimaryOpenPolicyTest {
     void waitsWhileAFailoverOrASwitchoverRuns() {
         PrimaryOpenPolicy.Verdict v = decide(journal(Optional.of(record("oslo-db", "bergen-db", "switchover",
                 FailoverOutcome.RUNNING)), Optional.empty(), Optional.empty(), Optional.empty()));
-        assertThat(v.action()).isEqualTo(PrimaryOpenPolicy.Action.WAIT);
+        assertThat(v.action()).isEqualTo(PrimaryOpenPolicy.Action.BUSY);
         assertThat(v.reason()).isEqualTo("a switchover is running (7, oslo-db -> bergen-db)");
     }
 
