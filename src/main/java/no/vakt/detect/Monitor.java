@@ -430,6 +430,15 @@ public final class Monitor implements Closeable {
         return opener.last();
     }
 
+    /** For the dashboard: the live primary is read-only and why Vakt leaves it so; empty when it is writable. */
+    public Optional<String> primaryReadOnlyWarning() {
+        PrimaryOpenPolicy.Verdict v = opener.last();
+        LiveRoles r = roles;
+        if (v == null || r == null || v.action() == PrimaryOpenPolicy.Action.NONE) return Optional.empty();
+        return Optional.of("primary " + r.primary().name() + " is read-only: the application cannot write; Vakt does"
+                + " not open it yet: " + v.reason() + " (" + PrimaryOpenPolicy.WHEN + ")");
+    }
+
     private Future<NodeState> inspectUnlessKnown(Node node, List<NodeState> noAnswer) {
         for (NodeState s : noAnswer) {
             if (s.node().name().equals(node.name())) return CompletableFuture.completedFuture(s);

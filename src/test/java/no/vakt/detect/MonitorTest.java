@@ -196,6 +196,10 @@ class MonitorTest {
                 .startsWith("primary oslo-db is read-only; Vakt does not open it yet: read_only was set while oslo-db ran")));
         assertThat(ReplicationFixture.variable(pair.primary, "read_only")).isEqualTo("1");
         assertThat(monitor.primaryReadOnly().action()).isEqualTo(PrimaryOpenPolicy.Action.WAIT);
+        assertThat(monitor.primaryReadOnlyWarning()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("primary oslo-db is read-only: the application cannot write; Vakt does not open it yet:"
+                        + " read_only was set while oslo-db ran")
+                .endsWith("(" + PrimaryOpenPolicy.WHEN + ")");
         assertThat(monitor.health()).as("up but read-only is not dead").isEqualTo(PrimaryHealth.HEALTHY);
     }
 
