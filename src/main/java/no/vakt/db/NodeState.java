@@ -66,6 +66,17 @@ public record NodeState(
         return flag("read_only");
     }
 
+    /** Key of read_only's GLOBAL_VALUE_ORIGIN among the variables of a full inspection (a dot: no server variable). */
+    public static final String READ_ONLY_ORIGIN = "vakt.read_only_origin";
+
+    /**
+     * Where read_only's current value came from: CONFIG or COMMAND-LINE (the server config), COMPILE-TIME
+     * (nothing set it: OFF), SQL (SET GLOBAL since the start); null when not read.
+     */
+    public String readOnlyOrigin() {
+        return variables.get(READ_ONLY_ORIGIN);
+    }
+
     public GtidPosition gtidBinlogPos() {
         return GtidPosition.parse(variables.get("gtid_binlog_pos"));
     }

@@ -104,6 +104,7 @@ public final class Monitor implements Closeable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
     private final DoorFence doorFence;
+    private final PrimaryOpener opener;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
     private ReplicationWatch replication;
 
@@ -145,6 +146,8 @@ public final class Monitor implements Closeable {
         this.detectorConfig = DetectorConfig.from(checks);
         this.prober = new NodeProber(checks.timeout());
         this.doorFence = new DoorFence(config.cluster(), journal, alerts, clock, out);
+        this.opener = new PrimaryOpener(config.cluster(), config.primary().name(), journal, alerts, clock, out,
+                prober.inspector());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
@@ -244,6 +247,8 @@ public final class Monitor implements Closeable {
         Future<NodeProber.StandbySample> s = prober.inspectStandby(r.standby());
         NodeProber.PrimarySample primary = prober.awaitPrimary(p);
         NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
+        if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
+        if (!primary.probe().ok()) opener.seenDown(r.primary().name());
         checkHeartbeatPeriod(standby.heartbeatPeriod());
         Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();
@@ -416,6 +421,31 @@ public final class Monitor implements Closeable {
         }
         LiveRoles next = new LiveRoles(chosen, config.peerOf(chosen));
         if (!next.equals(roles)) switchTo(next);
+        NodeState primaryState = chosen.equals(a.node()) ? a : b;
+        NodeState standbyState = chosen.equals(a.node()) ? b : a;
+        // A settled primary that is up but read-only (restarted: every node's my.cnf says read_only=ON).
+        if (LiveRole.of(primaryState) == LiveRole.IDLE) {
+            opener.consider(primaryState, standbyState);
+        } else if (LiveRole.of(primaryState) == LiveRole.PRIMARY) {
+            opener.primaryWritable();
+        }
+    }
+
+    /**
+     * Why the live primary is read-only and what Vakt does about it ({@link PrimaryOpenPolicy}); null when it
+     * was last seen writable.
+     */
+    public PrimaryOpenPolicy.Verdict primaryReadOnly() {
+        return opener.last();
+    }
+
+    /** For the dashboard: the live primary is read-only and why Vakt leaves it so; empty when it is writable. */
+    public Optional<String> primaryReadOnlyWarning() {
+        PrimaryOpenPolicy.Verdict v = opener.last();
+        LiveRoles r = roles;
+        if (v == null || r == null || v.action() == PrimaryOpenPolicy.Action.NONE) return Optional.empty();
+        return Optional.of("primary " + r.primary().name() + " is read-only: the application cannot write; Vakt does"
+                + " not open it yet: " + v.reason() + " (" + PrimaryOpenPolicy.WHEN + ")");
     }
 
     private Future<NodeState> inspectUnlessKnown(Node node, List<NodeState> noAnswer) {
