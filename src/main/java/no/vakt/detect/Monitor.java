@@ -247,7 +247,7 @@ public final class Monitor implements Closeable {
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean retried = t.isEmpty() && retryFailover(r, at);
-        keepDoorFence(r, standby.state());
+        keepDoorFence(r, standby.state(), at);
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
@@ -258,7 +258,7 @@ public final class Monitor implements Closeable {
             LiveRoles now = roles;
             if (!now.equals(r)) {
                 noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst()
-                        .ifPresent(n -> keepDoorFence(now, n));
+                        .ifPresent(n -> keepDoorFence(now, n, at));
             }
         }
     }
@@ -488,7 +488,7 @@ public final class Monitor implements Closeable {
     }
 
     /** An old primary that does not answer gets a fence waiting at its door ({@link DoorFencePolicy}). */
-    private void keepDoorFence(LiveRoles r, NodeState standby) {
+    private void keepDoorFence(LiveRoles r, NodeState standby, java.time.Instant observedAt) {
         Optional<no.vakt.journal.FailoverRecord> last = Optional.empty();
         if (!standby.reachable()) {
             try {
@@ -500,7 +500,7 @@ public final class Monitor implements Closeable {
                 LOG.warn("door fence: cannot read the journal: {}", e.toString());
             }
         }
-        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby());
+        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby(), observedAt);
     }
 
     private Long epochOf(Node node) {
