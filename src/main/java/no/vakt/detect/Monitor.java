@@ -524,8 +524,7 @@ public final class Monitor implements Closeable {
             try {
                 // RUNNING too: roles that already match it mean its promotion is done, only its last steps run.
                 last = journal.failovers(10).stream()
-                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED
-                                || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
+                        .filter(f -> f.promoted() || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
             } catch (RuntimeException e) {
                 LOG.warn("door fence: cannot read the journal: {}", e.toString());
             }
@@ -549,7 +548,7 @@ public final class Monitor implements Closeable {
     private boolean lastFailoverCameFrom(LiveRoles roles) {
         try {
             return journal.failovers(10).stream()
-                    .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED)
+                    .filter(no.vakt.journal.FailoverRecord::promoted)
                     .findFirst()
                     .filter(f -> !no.vakt.failover.planned.Switchover.MODE.equals(f.mode()))
                     .map(f -> f.fromNode().equals(roles.standby().name()) && f.toNode().equals(roles.primary().name()))
