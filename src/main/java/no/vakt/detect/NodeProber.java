@@ -90,22 +90,12 @@ public final class NodeProber implements Closeable {
                     if (name.equals("read_only")) readOnly = value;
                     else (name.endsWith("_enabled") ? variables : status).put(name, value);
                 }
-                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : readOnly(readOnly),
+                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
                         variables.isEmpty() ? null : SemiSyncState.of(variables, status));
             } catch (SQLException e) {
                 return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
             }
         });
-    }
-
-    /**
-     * read_only as text: "0"/"1" from some servers, "OFF"/"ON" from MariaDB 10.11's CAST, and an enum in 11.x
-     * (OFF, ON, NO_LOCK, NO_LOCK_NO_ADMIN) where all but OFF refuse ordinary writes. Reading "OFF" as
-     * read-only once made every tick re-resolve the roles: two fresh full inspections a second.
-     */
-    static boolean readOnly(String value) {
-        String v = value.trim();
-        return !(v.equals("0") || v.equalsIgnoreCase("OFF"));
     }
 
     /**

@@ -56,8 +56,8 @@ class NodeProberPrimaryTest {
 
     @Test
     void readOnlyInEverySpelling() {
-        assertThat(List.of("0", "OFF", "off ")).allMatch(v -> !NodeProber.readOnly(v));
-        assertThat(List.of("1", "ON", "NO_LOCK", "NO_LOCK_NO_ADMIN")).allMatch(NodeProber::readOnly);
+        assertThat(List.of("0", "OFF", "off ")).allMatch(v -> !no.vakt.db.NodeState.readOnly(v));
+        assertThat(List.of("1", "ON", "NO_LOCK", "NO_LOCK_NO_ADMIN")).allMatch(no.vakt.db.NodeState::readOnly);
     }
 
     /**
