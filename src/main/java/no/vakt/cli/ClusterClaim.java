@@ -37,6 +37,27 @@ final class ClusterClaim implements AutoCloseable {
         }
     }
 
+    /** Where a daemon that holds the cluster takes the action: its API path, the body, how long to wait. */
+    record Api(String path, Map<String, ?> body, Duration timeout) {}
+
+    /** The action done here, holding the cluster. */
+    interface Local {
+        int run() throws Exception;
+    }
+
+    /**
+     * Takes the cluster for {@code command} and runs {@code local}, or hands the action to the running
+     * daemon at {@code api}; a null {@code api} means the action is not the daemon's to take, so it refuses
+     * while the daemon holds the cluster.
+     */
+    static int run(Path journal, String command, VaktConfig cfg, Api api, PrintWriter out, Local local) throws Exception {
+        try (ClusterClaim claim = take(journal, command)) {
+            if (claim.daemon == null) return local.run();
+            if (api == null) throw new ClusterLock.HeldException(ClusterLock.fileFor(journal), claim.daemon);
+            return claim.handOver(cfg, api.path(), api.body(), api.timeout(), out);
+        }
+    }
+
     /** The running daemon to hand the action to; empty when this process holds the lock itself. */
     Optional<ClusterLock.Holder> daemon() {
         return Optional.ofNullable(daemon);

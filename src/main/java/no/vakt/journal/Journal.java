@@ -60,6 +60,17 @@ public final class Journal implements AutoCloseable {
     /** While a kept write is replayed: the time it happened, for its time stamps. */
     private Long replayAt;
 
+    /**
+     * What {@code read} finds in the journal at {@code file}, or {@code absent} when there is no journal: a
+     * missing journal means nothing happened yet, and a reader does not create one just to read it.
+     */
+    public static <T> T readIfPresent(Path file, Clock clock, java.util.function.Function<Journal, T> read, T absent) {
+        if (!java.nio.file.Files.exists(file)) return absent;
+        try (Journal journal = new Journal(file, clock)) {
+            return read.apply(journal);
+        }
+    }
+
     /** Opens (creating when missing) the journal at {@code file}; time stamps come from {@code clock}. */
     public Journal(Path file, Clock clock) {
         this.file = file;
