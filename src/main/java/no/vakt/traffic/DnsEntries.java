@@ -17,6 +17,32 @@ final class DnsEntries {
         return ttl;
     }
 
+    /** A secret given as {@code KEY-file} or {@code KEY-env} (one of them, never inline); {@code what} it is, for the message. */
+    static void secret(String key, String what, Object inline, java.nio.file.Path file, String env) {
+        if (inline != null) {
+            throw new IllegalArgumentException(key + ": secrets are given by reference only: use " + key + "-file: PATH or "
+                    + key + "-env: VARIABLE");
+        }
+        if ((file == null) == (env == null)) {
+            throw new IllegalArgumentException("expected " + what + " as " + key + "-file: PATH or " + key
+                    + "-env: VARIABLE (one of them)");
+        }
+    }
+
+    /** The addresses per node: IP literals only, so no resolver is asked during a failover. */
+    static java.util.Map<String, String> targets(java.util.Map<String, String> targets) {
+        java.util.Map<String, String> copy = targets == null ? java.util.Map.of() : java.util.Map.copyOf(targets);
+        AddressTargets.requireLiterals(copy);
+        return copy;
+    }
+
+    /** The name servers to verify on, each host[:port] (53 by default). */
+    static java.util.List<String> nameservers(java.util.List<String> given, java.util.List<String> fallback) {
+        java.util.List<String> list = given == null || given.isEmpty() ? fallback : java.util.List.copyOf(given);
+        list.forEach(n -> no.vakt.cluster.HostPort.parse(n, 53));
+        return list;
+    }
+
     static Duration positive(Duration d, Duration dflt, String field) {
         if (d == null) return dflt;
         if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(field + ": expected a positive duration");

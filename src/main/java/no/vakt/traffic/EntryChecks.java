@@ -52,7 +52,33 @@ final class EntryChecks {
         if (file == null && (env == null || env.isBlank())) {
             throw new IllegalArgumentException(type + " entry: expected " + key + "-file: PATH or " + key + "-env: VARIABLE");
         }
+        return ref(file, env);
+    }
+
+    /** The secret a checked entry names: its file, else its variable. */
+    static SecretRef ref(Path file, String env) {
         return file != null ? SecretRef.ofFile(file) : SecretRef.ofEnv(env);
+    }
+
+    /** An optional http(s) URL. */
+    static void httpUrl(String type, String key, java.net.URI url) {
+        if (url != null && !"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
+            throw new IllegalArgumentException(type + " entry: " + key + " must be an http(s) URL; got '" + url + "'");
+        }
+    }
+
+    /**
+     * The entry's targets (each node's MySQL host by default), each checked to be a value the record type
+     * takes; one that is not fails without retry, as a configuration error.
+     */
+    static EntryTargets recordTargets(String what, String recordType, Map<String, String> targets,
+            no.vakt.config.VaktConfig config) throws TrafficException {
+        EntryTargets resolved = EntryTargets.resolve(what, targets, config, n -> n.mysql().host());
+        for (Map.Entry<String, String> t : resolved.asMap().entrySet()) {
+            String problem = RecordValues.problem(recordType, t.getValue());
+            if (problem != null) throw new TrafficException(what + ": target of " + t.getKey() + ": " + problem, false);
+        }
+        return resolved;
     }
 
     static Map<String, String> targets(String type, String key, Map<String, String> map) {
