@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.PlainSecret;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
@@ -64,6 +65,6 @@ public record CloudflareEntry(
         EntryTargets resolved = EntryChecks.recordTargets(what, recordType, targets, config);
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         return new CloudflareProvider(this, resolved, new CloudflareApi(this, http, Clock.systemUTC()), Clock.systemUTC(),
-                VisibilityPoll.Pause.REAL);
+                Sleeper.REAL);
     }
 }

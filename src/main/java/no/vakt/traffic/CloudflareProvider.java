@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 
 /**
  * Points a Cloudflare DNS record at a node: finds the zone (unless {@code zone-id} is given) and the
@@ -29,7 +30,7 @@ final class CloudflareProvider implements TrafficProvider {
     private final VisibilityPoll poll;
     private volatile String zoneId;
 
-    CloudflareProvider(CloudflareEntry entry, EntryTargets targets, CloudflareApi api, Clock clock, VisibilityPoll.Pause pause) {
+    CloudflareProvider(CloudflareEntry entry, EntryTargets targets, CloudflareApi api, Clock clock, Sleeper pause) {
         this.entry = entry;
         this.targets = targets;
         this.api = api;

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import no.vakt.cluster.Sleeper;
 import no.vakt.process.BoundedProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ final class CommandProvider implements TrafficProvider {
     private final String cluster;
     private final VisibilityPoll poll;
 
-    CommandProvider(CommandEntry entry, EntryTargets targets, String cluster, Clock clock, VisibilityPoll.Pause pause) {
+    CommandProvider(CommandEntry entry, EntryTargets targets, String cluster, Clock clock, Sleeper pause) {
         this.entry = entry;
         this.targets = targets;
         this.cluster = cluster;

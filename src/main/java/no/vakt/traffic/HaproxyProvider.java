@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 
 /**
  * Points an HAProxy backend at one node by server states: the node's server READY, every other
@@ -26,7 +27,7 @@ final class HaproxyProvider implements TrafficProvider {
     private final HaproxyRuntime runtime;
     private final VisibilityPoll poll;
 
-    HaproxyProvider(HaproxyEntry entry, EntryTargets servers, HaproxyRuntime runtime, Clock clock, VisibilityPoll.Pause pause) {
+    HaproxyProvider(HaproxyEntry entry, EntryTargets servers, HaproxyRuntime runtime, Clock clock, Sleeper pause) {
         this.entry = entry;
         this.servers = servers;
         this.runtime = runtime;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.PlainSecret;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
@@ -63,6 +64,6 @@ public record Route53Entry(
         String what = "route53 " + record + " " + recordType;
         EntryTargets resolved = EntryChecks.recordTargets(what, recordType, targets, config);
         String secret = EntryChecks.resolve(what, secretRef());
-        return new Route53Provider(this, resolved, Route53Clients.create(this, secret), Clock.systemUTC(), VisibilityPoll.Pause.REAL);
+        return new Route53Provider(this, resolved, Route53Clients.create(this, secret), Clock.systemUTC(), Sleeper.REAL);
     }
 }

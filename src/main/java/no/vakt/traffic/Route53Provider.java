@@ -3,6 +3,7 @@ package no.vakt.traffic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import no.vakt.cluster.Sleeper;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
@@ -33,7 +34,7 @@ final class Route53Provider implements TrafficProvider {
     /** The last change this provider submitted, and the node it was for: verify waits for it. */
     private volatile Submitted lastChange;
 
-    Route53Provider(Route53Entry entry, EntryTargets targets, Route53Client client, Clock clock, VisibilityPoll.Pause pause) {
+    Route53Provider(Route53Entry entry, EntryTargets targets, Route53Client client, Clock clock, Sleeper pause) {
         this.entry = entry;
         this.targets = targets;
         this.client = client;
