@@ -63,7 +63,17 @@ public record NodeState(
     }
 
     public boolean readOnly() {
-        return flag("read_only");
+        String v = variables.get("read_only");
+        return v != null && readOnly(v);
+    }
+
+    /**
+     * read_only as the server spells it: "0"/"1", "OFF"/"ON" (10.x), or 11.x's enum, where ON, NO_LOCK and
+     * NO_LOCK_NO_ADMIN all refuse ordinary writes: only "0"/"OFF" is writable.
+     */
+    public static boolean readOnly(String value) {
+        String v = value.trim();
+        return !(v.equals("0") || v.equalsIgnoreCase("OFF"));
     }
 
     /** Key of read_only's GLOBAL_VALUE_ORIGIN among the variables of a full inspection (a dot: no server variable). */

@@ -261,7 +261,7 @@ public final class Monitor implements Closeable {
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean retried = t.isEmpty() && retryFailover(r, at);
-        keepDoorFence(r, standby.state());
+        keepDoorFence(r, standby.state(), at);
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
@@ -272,7 +272,7 @@ public final class Monitor implements Closeable {
             LiveRoles now = roles;
             if (!now.equals(r)) {
                 noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst()
-                        .ifPresent(n -> keepDoorFence(now, n));
+                        .ifPresent(n -> keepDoorFence(now, n, at));
             }
         }
     }
@@ -527,19 +527,18 @@ public final class Monitor implements Closeable {
     }
 
     /** An old primary that does not answer gets a fence waiting at its door ({@link DoorFencePolicy}). */
-    private void keepDoorFence(LiveRoles r, NodeState standby) {
+    private void keepDoorFence(LiveRoles r, NodeState standby, java.time.Instant observedAt) {
         Optional<no.vakt.journal.FailoverRecord> last = Optional.empty();
         if (!standby.reachable()) {
             try {
                 // RUNNING too: roles that already match it mean its promotion is done, only its last steps run.
                 last = journal.failovers(10).stream()
-                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED
-                                || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
+                        .filter(f -> f.promoted() || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
             } catch (RuntimeException e) {
                 LOG.warn("door fence: cannot read the journal: {}", e.toString());
             }
         }
-        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby());
+        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby(), observedAt);
     }
 
     private Long epochOf(Node node) {
@@ -558,7 +557,7 @@ public final class Monitor implements Closeable {
     private boolean lastFailoverCameFrom(LiveRoles roles) {
         try {
             return journal.failovers(10).stream()
-                    .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED)
+                    .filter(no.vakt.journal.FailoverRecord::promoted)
                     .findFirst()
                     .filter(f -> !no.vakt.failover.planned.Switchover.MODE.equals(f.mode()))
                     .map(f -> f.fromNode().equals(roles.standby().name()) && f.toNode().equals(roles.primary().name()))
@@ -597,7 +596,7 @@ public final class Monitor implements Closeable {
         }
         replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures(), commands,
                 lastFailoverCameFrom(next));
-        stopHeartbeat();
+        stopHeartbeatInBackground();
         heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock);
         String line;
         if (previous == null) {
@@ -664,6 +663,22 @@ public final class Monitor implements Closeable {
     public java.time.Instant lastHeartbeatWritten() {
         HeartbeatLoop h = heartbeat;
         return h == null ? lastHeartbeat : h.lastWrite();
+    }
+
+    /**
+     * Stops the old primary's heartbeat without waiting for it: its writer may sit in a connect to a
+     * black-holed node for a heartbeat timeout (up to 2 s), and the tick that switches the roles arms the
+     * door fence only after the switch. Waiting here left a lifted black hole's old primary writable that
+     * long (block-ports: 0.6-0.9 s of two writable primaries in the fault matrix).
+     */
+    private void stopHeartbeatInBackground() {
+        HeartbeatLoop h = heartbeat;
+        if (h == null) return;
+        lastHeartbeat = h.lastWrite();
+        heartbeat = null;
+        Thread t = new Thread(h::close, "vakt-heartbeat-stop");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void stopHeartbeat() {

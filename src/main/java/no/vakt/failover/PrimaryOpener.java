@@ -17,7 +17,6 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
 import no.vakt.journal.EventKind;
-import no.vakt.journal.FailoverOutcome;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.maintenance.Maintenance;
@@ -143,7 +142,7 @@ final class PrimaryOpener {
         Optional<String> holder;
         Optional<String> pause;
         running = journal.unfinishedFailover();
-        lastCompleted = journal.failovers(10).stream().filter(f -> f.outcome() == FailoverOutcome.COMPLETED).findFirst();
+        lastCompleted = journal.failovers(10).stream().filter(FailoverRecord::promoted).findFirst();
         holder = journal.epochHolder();
         long journalEpoch = journal.currentEpoch();
         pause = new Maintenance(journal, cluster, clock).active().map(Pause::describe);
