@@ -38,6 +38,10 @@ public enum AlertKind {
     REPLICATION_HEALTHY("replication-healthy", "replication-broken", "replication-lag", "semi-sync-fallback"),
     /** A former primary is writable again (fenced by Vakt, or two writable nodes). */
     OLD_PRIMARY_BACK("old-primary-back"),
+    /** The live primary answers but is read-only (a restart: every node starts so) and Vakt does not open it yet. */
+    PRIMARY_READ_ONLY("primary-read-only"),
+    /** Vakt opened the rightful primary (read_only=OFF) after it came back read-only. */
+    PRIMARY_OPENED("primary-opened", "primary-read-only"),
     FILE_SYNC_BEHIND("file-sync-behind"),
     FILE_SYNC_DELETE_GUARD("file-sync-delete-guard"),
     FILE_SYNC_CAUGHT_UP("file-sync-caught-up", "file-sync-behind"),

@@ -2,6 +2,7 @@ package no.vakt.alert;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import no.vakt.cluster.Doubling;
 
 /**
  * Exponential backoff with jitter between delivery attempts: before attempt n+1 wait a random time
@@ -29,8 +30,7 @@ record RetryPolicy(int maxAttempts, Duration base, Duration cap, DoubleSupplier 
 
     /** How long to wait after failed attempt {@code done} (1-based). */
     Duration delayAfter(int done, DeliveryException failure) {
-        long ceiling = base.toMillis() << Math.min(done - 1, 20);
-        ceiling = Math.min(ceiling, cap.toMillis());
+        long ceiling = Doubling.capped(base, cap, done - 1).toMillis();
         long backoff = ceiling / 2 + (long) (random.getAsDouble() * (ceiling - ceiling / 2));
         Duration d = Duration.ofMillis(backoff);
         Duration asked = failure.retryAfter();

@@ -101,8 +101,10 @@ final class RoleRules {
         String message = "neither node is writable and replicating from nobody (" + roles + "): there is no live primary";
         String fix;
         if (rp == LiveRole.IDLE && rs == LiveRole.STANDBY) {
-            fix = name(s) + " still follows " + name(p) + ", which is read-only (fenced, or left so by an interrupted"
-                    + " failover or switchover: vakt history): if " + name(p) + " is to stay the primary, on " + name(p)
+            // Every node's my.cnf says read_only=ON: a restarted primary comes back so until vakt run opens it.
+            fix = name(s) + " still follows " + name(p) + ", which is read-only (restarted, fenced, or left so by an"
+                    + " interrupted failover or switchover: vakt history). " + no.vakt.status.ReadOnlyPrimary.WHEN
+                    + "; without vakt run: start it, or if " + name(p) + " is to stay the primary, on " + name(p)
                     + ": SET GLOBAL read_only = OFF; to fail over to " + name(s) + " instead: vakt promote --confirm";
         } else if (rp == LiveRole.STANDBY && rs == LiveRole.STANDBY) {
             fix = "both replicate: on the node that is to be the primary: STOP SLAVE; RESET SLAVE ALL; SET GLOBAL"

@@ -175,10 +175,36 @@ final class ServerRules {
         NodeState p = o.primary();
         if (p.reachable() && p.readOnly()) {
             out.add(Finding.warning("primary-read-only", name(p), "read_only is ON on the primary: applications"
-                            + " cannot write (fenced, or left over from a switchover?)",
-                    "if " + name(p) + " should take writes: SET GLOBAL read_only = OFF; and read-only = 0 in its my.cnf"));
+                            + " cannot write (restarted: every node starts read-only; fenced; or left over from a"
+                            + " switchover?). " + no.vakt.status.ReadOnlyPrimary.WHEN,
+                    "without vakt run: start it, or if " + name(p) + " should take writes: SET GLOBAL read_only = OFF"
+                            + " (keep read_only = ON in its my.cnf)"));
         }
+        o.nodes().filter(NodeState::reachable).forEach(n -> readOnlyAtStart(n).ifPresent(out::add));
         return out;
+    }
+
+    /**
+     * {@code read-only-at-start}: every node's server config must say read_only=ON, so a restarted node never
+     * takes a write before Vakt decides (an old primary after a failover stays fenced; the rightful primary
+     * is opened by vakt run). Told from where read_only's value came from (information_schema.SYSTEM_VARIABLES).
+     */
+    static Optional<Finding> readOnlyAtStart(NodeState n) {
+        String origin = n.readOnlyOrigin();
+        if (origin == null) return Optional.empty();
+        String fix = "put read_only = ON under [mysqld] in " + name(n) + "'s server config (my.cnf), as on every node;"
+                + " it takes effect at its next restart, and Vakt opens the primary (vakt replicate, vakt run)";
+        if (origin.equals("SQL")) {
+            return Optional.of(Finding.info("read-only-at-start", name(n), "read_only was set by SQL since " + name(n)
+                    + " started (Vakt opening or fencing it), so whether its server config starts it read-only cannot"
+                    + " be read from here: make sure its my.cnf says read_only = ON"));
+        }
+        if (n.readOnly()) {
+            return Optional.of(Finding.ok("read-only-at-start", name(n), "its server config starts it read-only"));
+        }
+        return Optional.of(Finding.warning("read-only-at-start", name(n), "its server config leaves read_only OFF ("
+                + origin.toLowerCase(Locale.ROOT) + "): after a restart it takes writes at once, and an old primary"
+                + " restarted after a failover is a second writable primary until Vakt fences it", fix));
     }
 
     static List<Finding> gtidStrictMode(VaktConfig config, Observations o) {

@@ -143,6 +143,11 @@ public final class InitCommand implements Callable<Integer> {
         out.println("The same SQL with the password: " + w.adminSql() + " (owner-only). On each node:");
         out.println("  mariadb < " + w.adminSql());
         out.println();
+        out.println("In EVERY node's server config, under [mysqld] (e.g. /etc/mysql/mariadb.conf.d/60-vakt.cnf):");
+        out.println("  read_only = ON");
+        out.println("A restarted node then never takes a write before Vakt decides: vakt replicate opens the primary,"
+                + " and vakt run opens it again after a restart (an old primary after a failover stays read-only).");
+        out.println();
         out.println("Then: vakt config validate; vakt check; vakt replicate   (each with --config " + w.config() + ")");
         out.flush();
     }

@@ -129,7 +129,8 @@ public final class LabCommand extends CommandGroup {
             out.println();
             String cfg = layout.configFile().toString();
             out.println("Next:");
-            out.printf("  ./vakt replicate --config %s   # make bergen a standby of oslo%n", cfg);
+            // Both servers start read-only (as every node should): replicate opens oslo once bergen follows it.
+            out.printf("  ./vakt replicate --config %s   # make bergen a standby of oslo, then open oslo for writes%n", cfg);
             out.printf("  ./vakt status --config %s%n", cfg);
             out.printf("  ./vakt lab down%s   # stop both servers (--purge also deletes the data)%n", dir.flag());
             out.flush();

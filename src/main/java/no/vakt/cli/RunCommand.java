@@ -72,7 +72,8 @@ public final class RunCommand implements Callable<Integer> {
                     : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
                             : " (failover " + r.record().id() + " " + r.record().label() + ")")));
             var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
-                    .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()));
+                    .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
+                    .primaryReadOnly(monitor::primaryReadOnlyWarning);
             files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
             files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
             VaktServer web = webBuilder.build();

@@ -6,6 +6,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 import org.mariadb.jdbc.Configuration;
 import org.mariadb.jdbc.HostAddress;
 import org.mariadb.jdbc.util.ConfigurableSocketFactory;
@@ -16,17 +22,22 @@ import org.mariadb.jdbc.util.ConfigurableSocketFactory;
  * connected socket (the driver then skips its own connect). A refused connect is retried every
  * {@link #KNOCK_MILLIS} ms at TCP level, which costs two system calls, so the driver's handshake starts
  * on the first connection the restarted server accepts, ahead of clients that retry at their own pace.
- * A connect that gets no answer at all (a black hole) is given up after {@link #SYN_WINDOW_MILLIS} and
- * started again: one pending connect would only resend its SYN on the kernel's backoff (1, 2, 4 ... s),
- * so the fence would arrive seconds after the network heals. A frozen server's kernel still completes
- * the handshake: that connect succeeds at once and the session waits for the greeting, which comes on
+ * A connect that gets no answer at all (a black hole) is left pending and another one starts every
+ * {@link #SYN_EVERY_MILLIS} ms, each kept up to {@link #PENDING_MILLIS}: the first to complete wins. One
+ * pending connect alone would resend its SYN only on the kernel's backoff (1, 2, 4 ... s), and a connect
+ * given up and started again every 100 ms (as before) still left the old primary reachable and writable
+ * for up to those 100 ms after a black hole ended; overlapping connects send a SYN every 20 ms without
+ * giving up on a path whose round trip is longer than that. A frozen server's kernel still completes the
+ * handshake: that connect succeeds at once and the session waits for the greeting, which comes on
  * SIGCONT, first in the queue.
  * Used by the door fence ({@link DbSession#openKnocking}).
  */
 public final class KnockingSocketFactory extends ConfigurableSocketFactory {
     static final long KNOCK_MILLIS = 1;
-    /** A fresh SYN every 100 ms: the door fence lands within about that of a black hole's end. */
-    static final int SYN_WINDOW_MILLIS = 100;
+    /** A fresh SYN every 20 ms while black-holed: the door fence lands within about that of its end. */
+    static final long SYN_EVERY_MILLIS = 20;
+    /** How long each connect stays pending: a path's round trip may be longer than the SYN spacing. */
+    static final long PENDING_MILLIS = 2_000;
 
     private InetSocketAddress address;
     private int timeoutMs;
@@ -42,27 +53,77 @@ public final class KnockingSocketFactory extends ConfigurableSocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (true) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) throw new SocketTimeoutException("no answer within " + timeoutMs + " ms from " + address);
-            Socket s = new Socket();
-            try {
-                s.connect(address, (int) Math.min(SYN_WINDOW_MILLIS, left));
-                return s;
-            } catch (SocketTimeoutException silent) {
-                s.close(); // no SYN-ACK yet: a new connect sends a new SYN now, not on the kernel's backoff
-            } catch (ConnectException refused) {
-                s.close();
-                try {
-                    Thread.sleep(KNOCK_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while knocking at " + address, e);
+        Deque<SocketChannel> pending = new ArrayDeque<>();
+        SocketChannel winner = null;
+        try (Selector selector = Selector.open()) {
+            long nextSyn = System.nanoTime();
+            while (winner == null) {
+                long now = System.nanoTime();
+                if (now - deadline >= 0) throw new SocketTimeoutException("no answer within " + timeoutMs + " ms from " + address);
+                if (now - nextSyn >= 0) {
+                    nextSyn = now + TimeUnit.MILLISECONDS.toNanos(SYN_EVERY_MILLIS);
+                    SocketChannel ch = SocketChannel.open();
+                    try {
+                        ch.configureBlocking(false);
+                        if (ch.connect(address)) {
+                            winner = ch;
+                            break;
+                        }
+                        ch.register(selector, SelectionKey.OP_CONNECT);
+                        pending.addLast(ch);
+                    } catch (ConnectException refused) {
+                        ch.close();
+                        nextSyn = now + TimeUnit.MILLISECONDS.toNanos(KNOCK_MILLIS);
+                    } catch (IOException e) {
+                        ch.close();
+                        throw e;
+                    }
+                    while (pending.size() > PENDING_MILLIS / SYN_EVERY_MILLIS) pending.removeFirst().close();
                 }
-            } catch (IOException e) {
-                s.close();
-                throw e;
+                long waitMs = TimeUnit.NANOSECONDS.toMillis(Math.min(nextSyn, deadline) - System.nanoTime());
+                if (waitMs > 0) selector.select(waitMs);
+                else selector.selectNow();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    SocketChannel ch = (SocketChannel) key.channel();
+                    pending.remove(ch);
+                    try {
+                        if (ch.finishConnect()) {
+                            key.cancel();
+                            winner = ch;
+                            break;
+                        }
+                        pending.addLast(ch);
+                    } catch (ConnectException refused) {
+                        ch.close(); // the port is closed now: knock again in a millisecond
+                        nextSyn = Math.min(nextSyn, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KNOCK_MILLIS));
+                    } catch (IOException e) {
+                        ch.close();
+                        throw e;
+                    }
+                }
+                selector.selectedKeys().clear();
             }
+        } catch (IOException | RuntimeException e) {
+            if (winner != null) winner.close();
+            throw e;
+        } finally {
+            for (SocketChannel ch : pending) closeQuietly(ch);
+        }
+        // The selector is closed, so the winner is deregistered and may block again, as the driver expects.
+        try {
+            winner.configureBlocking(true);
+            return winner.socket();
+        } catch (IOException e) {
+            winner.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // a connect given up on
         }
     }
 

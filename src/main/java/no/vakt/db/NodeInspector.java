@@ -37,7 +37,12 @@ public final class NodeInspector {
     }
 
     public NodeState inspect(Node node, DbSession db) throws SQLException {
-        return inspect(node, db, db.globalVariables());
+        Map<String, String> vars = new java.util.HashMap<>(db.globalVariables());
+        // Where read_only's value came from (CONFIG, COMPILE-TIME, SQL...): vakt check tells from it whether the
+        // server config starts the node read-only. Not a server variable: a name no server variable can have.
+        db.scalar("SELECT GLOBAL_VALUE_ORIGIN FROM information_schema.SYSTEM_VARIABLES WHERE VARIABLE_NAME = 'READ_ONLY'")
+                .ifPresent(origin -> vars.put(NodeState.READ_ONLY_ORIGIN, origin));
+        return inspect(node, db, vars);
     }
 
     /**

@@ -63,7 +63,28 @@ public record NodeState(
     }
 
     public boolean readOnly() {
-        return flag("read_only");
+        String v = variables.get("read_only");
+        return v != null && readOnly(v);
+    }
+
+    /**
+     * read_only as the server spells it: "0"/"1", "OFF"/"ON" (10.x), or 11.x's enum, where ON, NO_LOCK and
+     * NO_LOCK_NO_ADMIN all refuse ordinary writes: only "0"/"OFF" is writable.
+     */
+    public static boolean readOnly(String value) {
+        String v = value.trim();
+        return !(v.equals("0") || v.equalsIgnoreCase("OFF"));
+    }
+
+    /** Key of read_only's GLOBAL_VALUE_ORIGIN among the variables of a full inspection (a dot: no server variable). */
+    public static final String READ_ONLY_ORIGIN = "vakt.read_only_origin";
+
+    /**
+     * Where read_only's current value came from: CONFIG or COMMAND-LINE (the server config), COMPILE-TIME
+     * (nothing set it: OFF), SQL (SET GLOBAL since the start); null when not read.
+     */
+    public String readOnlyOrigin() {
+        return variables.get(READ_ONLY_ORIGIN);
     }
 
     public GtidPosition gtidBinlogPos() {

@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * sessions ended ({@link NodeOperations#fence}, read_only first), journaled and alerted, and the fence
  * ends. It also ends when the policy no longer asks for it (roles changed, the node answers) and when the
  * daemon stops ({@link #close}). A session that opens after that is closed without touching the node.
+ *
+ * <p>A node that answered the fence is not fenced again on an observation that began before that answer:
+ * the monitor's probe of a black hole that was lifted meanwhile reports "no answer" a connect timeout
+ * later, and a fence re-armed on it would end the sessions of whoever works on the node by then (a
+ * {@code vakt rejoin} handed to this daemon failed so, with a socket error).
  */
 public final class DoorFence implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DoorFence.class);
@@ -52,6 +57,8 @@ public final class DoorFence implements Closeable {
     private final Duration attemptTimeout;
     private final Duration refusedRetry;
     private Attempts current;
+    /** When each node last answered a fence: observations older than that are stale. */
+    private final Map<String, Instant> answeredAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DoorFence(String cluster, Journal journal, AlertSink alerts, Clock clock, Consumer<String> out) {
         this(cluster, journal, alerts, clock, out, ATTEMPT_TIMEOUT, REFUSED_RETRY);
@@ -68,9 +75,14 @@ public final class DoorFence implements Closeable {
         this.refusedRetry = refusedRetry;
     }
 
-    /** Starts, keeps or stops the fence as the policy says; {@code node} is the node a target names. */
-    public synchronized void keep(Optional<DoorFencePolicy.Target> target, Node node) {
+    /**
+     * Starts, keeps or stops the fence as the policy says; {@code node} is the node a target names, and
+     * {@code observedAt} when the observation the policy decided on began.
+     */
+    public synchronized void keep(Optional<DoorFencePolicy.Target> target, Node node, Instant observedAt) {
         if (target.isPresent() && current != null && current.isAlive() && current.node.name().equals(node.name())) return;
+        Instant answered = answeredAt.get(node.name());
+        if (target.isPresent() && answered != null && !observedAt.isAfter(answered)) return;
         stopCurrent();
         if (target.isEmpty()) return;
         current = new Attempts(node, target.get().reason());
@@ -129,12 +141,14 @@ public final class DoorFence implements Closeable {
             while (!stopped) {
                 attempts++;
                 try (DbSession db = openKnocking(node)) {
+                    answeredAt.put(node.name(), clock.instant());
                     if (stopped) return; // the roles changed while this attempt was pending: leave the node alone
                     int killed = NodeOperations.fence(db);
                     report(since, attempts, killed, null);
                     return;
                 } catch (SQLException e) {
                     lastError = Errors.describe(e);
+                    if (e.getErrorCode() != 0) answeredAt.put(node.name(), clock.instant());
                     if (e.getErrorCode() != 0 && !stopped) {
                         // It answered but refused the fence (grants, read-only error...): say so once and stop.
                         report(since, attempts, 0, lastError);

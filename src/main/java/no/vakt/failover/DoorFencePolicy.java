@@ -37,7 +37,7 @@ public final class DoorFencePolicy {
     public static Optional<Target> decide(Optional<FailoverRecord> lastCompleted, LiveRoles roles, NodeState standby) {
         if (standby.reachable() || lastCompleted.isEmpty()) return Optional.empty();
         FailoverRecord f = lastCompleted.get();
-        boolean promoted = f.outcome() == FailoverOutcome.COMPLETED || f.outcome() == FailoverOutcome.RUNNING;
+        boolean promoted = f.promoted() || f.outcome() == FailoverOutcome.RUNNING;
         if (!promoted || Switchover.MODE.equals(f.mode())) return Optional.empty();
         String old = roles.standby().name();
         if (!f.fromNode().equals(old) || !f.toNode().equals(roles.primary().name())) return Optional.empty();

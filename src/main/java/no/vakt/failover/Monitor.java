@@ -104,6 +104,7 @@ public final class Monitor implements Closeable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
     private final DoorFence doorFence;
+    private final PrimaryOpener opener;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
     private ReplicationWatch replication;
 
@@ -145,6 +146,8 @@ public final class Monitor implements Closeable {
         this.detectorConfig = DetectorConfig.from(checks);
         this.prober = new NodeProber(checks.timeout());
         this.doorFence = new DoorFence(config.cluster(), journal, alerts, clock, out);
+        this.opener = new PrimaryOpener(config.cluster(), config.primary().name(), journal, alerts, clock, out,
+                prober.inspector());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
@@ -244,6 +247,8 @@ public final class Monitor implements Closeable {
         Future<NodeProber.StandbySample> s = prober.inspectStandby(r.standby());
         NodeProber.PrimarySample primary = prober.awaitPrimary(p);
         NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
+        if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
+        if (!primary.probe().ok()) opener.seenDown(r.primary().name());
         checkHeartbeatPeriod(standby.heartbeatPeriod());
         Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();
@@ -256,7 +261,7 @@ public final class Monitor implements Closeable {
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean retried = t.isEmpty() && retryFailover(r, at);
-        keepDoorFence(r, standby.state());
+        keepDoorFence(r, standby.state(), at);
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
@@ -267,7 +272,7 @@ public final class Monitor implements Closeable {
             LiveRoles now = roles;
             if (!now.equals(r)) {
                 noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst()
-                        .ifPresent(n -> keepDoorFence(now, n));
+                        .ifPresent(n -> keepDoorFence(now, n, at));
             }
         }
     }
@@ -416,6 +421,31 @@ public final class Monitor implements Closeable {
         }
         LiveRoles next = new LiveRoles(chosen, config.peerOf(chosen));
         if (!next.equals(roles)) switchTo(next);
+        NodeState primaryState = chosen.equals(a.node()) ? a : b;
+        NodeState standbyState = chosen.equals(a.node()) ? b : a;
+        // A settled primary that is up but read-only (restarted: every node's my.cnf says read_only=ON).
+        if (LiveRole.of(primaryState) == LiveRole.IDLE) {
+            opener.consider(primaryState, standbyState);
+        } else if (LiveRole.of(primaryState) == LiveRole.PRIMARY) {
+            opener.primaryWritable();
+        }
+    }
+
+    /**
+     * Why the live primary is read-only and what Vakt does about it ({@link PrimaryOpenPolicy}); null when it
+     * was last seen writable.
+     */
+    public PrimaryOpenPolicy.Verdict primaryReadOnly() {
+        return opener.last();
+    }
+
+    /** For the dashboard: the live primary is read-only and why Vakt leaves it so; empty when it is writable. */
+    public Optional<String> primaryReadOnlyWarning() {
+        PrimaryOpenPolicy.Verdict v = opener.last();
+        LiveRoles r = roles;
+        if (v == null || r == null || v.action() == PrimaryOpenPolicy.Action.NONE) return Optional.empty();
+        return Optional.of("primary " + r.primary().name() + " is read-only: the application cannot write; Vakt does"
+                + " not open it yet: " + v.reason() + " (" + PrimaryOpenPolicy.WHEN + ")");
     }
 
     private Future<NodeState> inspectUnlessKnown(Node node, List<NodeState> noAnswer) {
@@ -497,19 +527,18 @@ public final class Monitor implements Closeable {
     }
 
     /** An old primary that does not answer gets a fence waiting at its door ({@link DoorFencePolicy}). */
-    private void keepDoorFence(LiveRoles r, NodeState standby) {
+    private void keepDoorFence(LiveRoles r, NodeState standby, java.time.Instant observedAt) {
         Optional<no.vakt.journal.FailoverRecord> last = Optional.empty();
         if (!standby.reachable()) {
             try {
                 // RUNNING too: roles that already match it mean its promotion is done, only its last steps run.
                 last = journal.failovers(10).stream()
-                        .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED
-                                || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
+                        .filter(f -> f.promoted() || f.outcome() == no.vakt.journal.FailoverOutcome.RUNNING).findFirst();
             } catch (RuntimeException e) {
                 LOG.warn("door fence: cannot read the journal: {}", e.toString());
             }
         }
-        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby());
+        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby(), observedAt);
     }
 
     private Long epochOf(Node node) {
@@ -528,7 +557,7 @@ public final class Monitor implements Closeable {
     private boolean lastFailoverCameFrom(LiveRoles roles) {
         try {
             return journal.failovers(10).stream()
-                    .filter(f -> f.outcome() == no.vakt.journal.FailoverOutcome.COMPLETED)
+                    .filter(no.vakt.journal.FailoverRecord::promoted)
                     .findFirst()
                     .filter(f -> !no.vakt.failover.planned.Switchover.MODE.equals(f.mode()))
                     .map(f -> f.fromNode().equals(roles.standby().name()) && f.toNode().equals(roles.primary().name()))
@@ -567,7 +596,7 @@ public final class Monitor implements Closeable {
         }
         replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures(), commands,
                 lastFailoverCameFrom(next));
-        stopHeartbeat();
+        stopHeartbeatInBackground();
         heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock);
         String line;
         if (previous == null) {
@@ -634,6 +663,22 @@ public final class Monitor implements Closeable {
     public java.time.Instant lastHeartbeatWritten() {
         HeartbeatLoop h = heartbeat;
         return h == null ? lastHeartbeat : h.lastWrite();
+    }
+
+    /**
+     * Stops the old primary's heartbeat without waiting for it: its writer may sit in a connect to a
+     * black-holed node for a heartbeat timeout (up to 2 s), and the tick that switches the roles arms the
+     * door fence only after the switch. Waiting here left a lifted black hole's old primary writable that
+     * long (block-ports: 0.6-0.9 s of two writable primaries in the fault matrix).
+     */
+    private void stopHeartbeatInBackground() {
+        HeartbeatLoop h = heartbeat;
+        if (h == null) return;
+        lastHeartbeat = h.lastWrite();
+        heartbeat = null;
+        Thread t = new Thread(h::close, "vakt-heartbeat-stop");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void stopHeartbeat() {

@@ -91,7 +91,7 @@ public final class NodeProber implements Closeable {
                     if (name.equals("read_only")) readOnly = value;
                     else (name.endsWith("_enabled") ? variables : status).put(name, value);
                 }
-                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : !"0".equals(readOnly.trim()),
+                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
                         variables.isEmpty() ? null : SemiSyncState.of(variables, status));
             } catch (SQLException e) {
                 return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);

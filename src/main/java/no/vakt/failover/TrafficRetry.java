@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
+import no.vakt.cluster.Doubling;
 import no.vakt.cluster.Severity;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.plan.Decision;
@@ -74,10 +75,7 @@ public final class TrafficRetry implements Closeable {
 
         /** The pause after {@code failures} attempts that did not switch (0: before the first retry). */
         public Duration after(int failures) {
-            Duration d = first;
-            // 30 doublings pass any max (first >= 1 ns): a bound on the loop, not a limit in practice.
-            for (int i = 0; i < Math.min(failures, 30) && d.compareTo(max) < 0; i++) d = d.multipliedBy(2);
-            return d.compareTo(max) > 0 ? max : d;
+            return Doubling.capped(first, max, failures);
         }
     }
 

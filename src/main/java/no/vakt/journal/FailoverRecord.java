@@ -40,6 +40,14 @@ public record FailoverRecord(
         return ending == null ? outcome.label() : ending.forPeople();
     }
 
+    /**
+     * Its standby was promoted, whatever failed after: completed, or aborted past the point of no return.
+     * The old primary then lost its role, so it is fenced and kept fenced like after a completed failover.
+     */
+    public boolean promoted() {
+        return ending != null && ending.promoted();
+    }
+
     /** It completed, but its traffic switch failed. */
     public boolean trafficPending() {
         return ending != null && ending.trafficPending();

@@ -42,8 +42,8 @@ public enum LabSite {
         return defaultAddress;
     }
 
-    /** The site's my.cnf options: the seed profile for its role. */
+    /** The site's my.cnf options: read-only whatever its role ({@link SiteProfile#node}); replicate opens the primary. */
     public Map<String, String> profile() {
-        return role == Role.PRIMARY ? SiteProfile.primary(serverId) : SiteProfile.standby(serverId);
+        return SiteProfile.node(serverId);
     }
 }

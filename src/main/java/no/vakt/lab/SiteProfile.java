@@ -15,6 +15,18 @@ import no.vakt.db.Sql;
 public final class SiteProfile {
     private SiteProfile() {}
 
+    /**
+     * Every node as Vakt runs them: read-only at start, whatever its role, so a restarted old primary never
+     * takes a write before it is fenced; Vakt opens only the rightful primary ({@code vakt replicate}, and
+     * {@code vakt run} after a restart). The lab, the demo, the drills and the fault matrix use this.
+     */
+    public static Map<String, String> node(int serverId) {
+        Map<String, String> o = common(serverId);
+        o.put("read-only", "1");
+        return o;
+    }
+
+    /** The field guides' primary, writable from its my.cnf: only the test pairs still start one so. */
     public static Map<String, String> primary(int serverId) {
         Map<String, String> o = common(serverId);
         o.put("read-only", "0");

@@ -192,9 +192,7 @@ public final class BootstrapPlanner {
     private static List<String> warnings(VaktConfig config, Observation o) {
         List<String> out = new ArrayList<>();
         Node primary = config.primary();
-        if (o.primary().reachable() && o.primary().readOnly()) {
-            out.add(primary.name() + " is read_only=ON: applications cannot write to it");
-        }
+        // A read-only primary is no warning: every node starts so, and the last step (open-primary) opens it.
         List<String> unlisted = o.primaryDatabases().stream()
                 .filter(db -> !config.replication().databases().contains(db))
                 .sorted()

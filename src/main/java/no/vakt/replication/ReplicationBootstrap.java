@@ -58,6 +58,8 @@ public final class ReplicationBootstrap {
         steps.add(new ReplicaStep());
         steps.add(new WaitStep());
         steps.add(new SemiSyncStep());
+        // Last: the primary takes writes only once its standby is set up and read-only.
+        steps.add(new OpenPrimaryStep());
         return new Pipeline(steps);
     }
 
@@ -145,7 +147,8 @@ public final class ReplicationBootstrap {
     private int noop(BootstrapContext ctx, Options options, PrintWriter out, PrintWriter err) {
         out.println("replicate: " + ctx.standbyNode().name() + " is " + ctx.plan.reasons().get(0) + "; nothing to do");
         ctx.plan.reasons().stream().skip(1).forEach(r -> out.println("  " + r));
-        Pipeline semiSync = new Pipeline(List.of(new SemiSyncStep()));
+        // A primary restarted read-only (every node's my.cnf says so) is opened here too.
+        Pipeline semiSync = new Pipeline(List.of(new SemiSyncStep(), new OpenPrimaryStep()));
         if (options.dryRun()) {
             semiSync.preview(ctx, out);
             return 0;

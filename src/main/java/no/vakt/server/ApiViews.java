@@ -45,7 +45,7 @@ final class ApiViews {
         Optional<Pause> pause = v.pause();
         m.put("maintenance", MaintenanceJson.of(pause, now));
         m.put("warnings", warnings(v.status.latest().map(s -> s.report().warnings()).orElse(List.of()),
-                facts.trafficPending(), v.commands, pause));
+                facts.trafficPending(), v.commands, pause, v.primaryReadOnly()));
         Map<String, Object> failovers = new LinkedHashMap<>();
         failovers.put("total", facts.failoversTotal());
         Map<String, Long> byOutcome = new LinkedHashMap<>();
@@ -176,8 +176,15 @@ final class ApiViews {
     /** The status warnings, after a pending traffic switch's, after a maintenance pause's: as {@code vakt status} lists them. */
     static List<String> warnings(List<String> fromStatus, TrafficState.Pending p, OperatorCommands commands,
             Optional<Pause> pause) {
-        if (p == null && pause.isEmpty()) return fromStatus;
-        List<String> out = new ArrayList<>(fromStatus.size() + 2);
+        return warnings(fromStatus, p, commands, pause, Optional.empty());
+    }
+
+    /** As above, with the running monitor's word on a read-only primary first. */
+    static List<String> warnings(List<String> fromStatus, TrafficState.Pending p, OperatorCommands commands,
+            Optional<Pause> pause, Optional<String> primaryReadOnly) {
+        if (p == null && pause.isEmpty() && primaryReadOnly.isEmpty()) return fromStatus;
+        List<String> out = new ArrayList<>(fromStatus.size() + 3);
+        primaryReadOnly.ifPresent(out::add);
         pause.ifPresent(x -> out.add(MaintenanceJson.warning(x)));
         if (p != null) out.add(p.warning(commands.trafficApply()));
         out.addAll(fromStatus);

@@ -50,6 +50,18 @@ final class LiveView {
         this.commands = commands;
     }
 
+    /** The monitor's word on a read-only primary (vakt run), empty when none; see {@link #primaryReadOnly()}. */
+    private volatile Supplier<Optional<String>> primaryReadOnly = Optional::empty;
+
+    void primaryReadOnly(Supplier<Optional<String>> source) {
+        this.primaryReadOnly = source;
+    }
+
+    /** Why the live primary is read-only and Vakt leaves it so, as the running monitor sees it. */
+    Optional<String> primaryReadOnly() {
+        return primaryReadOnly.get();
+    }
+
     void observe(MonitorTick tick) {
         lastTick = tick;
         lag.add(LagSample.of(tick));

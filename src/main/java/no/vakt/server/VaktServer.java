@@ -97,6 +97,7 @@ public final class VaktServer implements Closeable {
         this.metrics = new VaktMetrics(view);
         this.errantDir = b.errantDir;
         this.maintenanceActions = new MaintenanceActions(maintenance, view);
+        view.primaryReadOnly(b.primaryReadOnly);
     }
 
     public static Builder builder(VaktConfig config, Journal journal, Clock clock) {
@@ -254,7 +255,7 @@ public final class VaktServer implements Closeable {
                     if (doc instanceof ObjectNode o) {
                         Optional<Pause> pause = view.pause();
                         List<String> warnings = ApiViews.warnings(s.report().warnings(),
-                                view.journal.get().trafficPending(), view.commands, pause);
+                                view.journal.get().trafficPending(), view.commands, pause, view.primaryReadOnly());
                         o.set("warnings", StatusJson.mapper().valueToTree(warnings));
                         o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, view.clock.instant())));
                     }
@@ -469,6 +470,7 @@ public final class VaktServer implements Closeable {
         };
         private Supplier<FileSyncBacklog> fileSync;
         private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
+        private Supplier<Optional<String>> primaryReadOnly = Optional::empty;
         private OperatorCommands commands;
         private Duration statusPeriod = STATUS_PERIOD;
         private java.nio.file.Path errantDir;
@@ -513,6 +515,12 @@ public final class VaktServer implements Closeable {
          * The running file sync's own status: {@code /api/status}'s {@code file_sync} part and its file sync
          * warnings, as {@code vakt status --json} gives them from the status file.
          */
+        /** The running monitor's word on a read-only primary ({@code Monitor#primaryReadOnlyWarning}). */
+        public Builder primaryReadOnly(Supplier<Optional<String>> s) {
+            this.primaryReadOnly = s;
+            return this;
+        }
+
         public Builder fileSyncStatus(Supplier<Optional<FileSyncSnapshot>> s) {
             this.fileSyncStatus = s;
             return this;

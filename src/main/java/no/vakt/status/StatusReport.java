@@ -162,7 +162,10 @@ public record StatusReport(
                     .collect(Collectors.joining(", ")) + "): split-brain risk, writes can diverge");
         }
         if (primaries.isEmpty() && rows.stream().allMatch(NodeStatus::reachable)) {
-            w.add("no writable primary: the application cannot write");
+            List<NodeStatus> idle = rows.stream().filter(n -> n.liveAs(LiveRole.IDLE)).toList();
+            // One idle node and the other read-only: a restarted primary (every node starts read-only).
+            w.add("no writable primary: the application cannot write"
+                    + (idle.size() == 1 ? "; " + ReadOnlyPrimary.advice(idle.get(0).node()) : ""));
         }
         return w;
     }

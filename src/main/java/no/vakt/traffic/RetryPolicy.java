@@ -1,6 +1,7 @@
 package no.vakt.traffic;
 
 import java.time.Duration;
+import no.vakt.cluster.Doubling;
 import no.vakt.cluster.Sleeper;
 
 /**
@@ -31,9 +32,7 @@ public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBa
 
     /** How long to wait after failed attempt number {@code attempt} (1-based). */
     public Duration backoff(int attempt) {
-        Duration d = firstBackoff;
-        for (int i = 1; i < attempt && d.compareTo(maxBackoff) < 0; i++) d = d.multipliedBy(2);
-        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+        return Doubling.capped(firstBackoff, maxBackoff, attempt - 1);
     }
 
     /**

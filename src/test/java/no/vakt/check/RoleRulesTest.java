@@ -128,7 +128,8 @@ class RoleRulesTest {
         assertThat(fenced).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo(Severity.ERROR);
             assertThat(x.message()).contains("there is no live primary");
-            assertThat(x.fix()).contains("on oslo-db: SET GLOBAL read_only = OFF", "vakt promote --confirm");
+            assertThat(x.fix()).contains("on oslo-db: SET GLOBAL read_only = OFF", "vakt promote --confirm",
+                    "restarted", "vakt run opens it when it restarted read-only and is the settled primary");
         });
 
         var idle = RoleRules.liveRoles(config, observations(readOnlyAlone(config.primary()),

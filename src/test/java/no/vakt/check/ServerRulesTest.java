@@ -108,6 +108,27 @@ class ServerRulesTest {
     }
 
     @Test
+    void everyNodesServerConfigMustStartItReadOnly() {
+        // Where read_only's value came from: the server config (ON), nothing (OFF), or SET GLOBAL since the start.
+        var o = observations(config,
+                primary().set("read_only", "OFF").set(NodeState.READ_ONLY_ORIGIN, "COMPILE-TIME"),
+                standby().set("read_only", "ON").set(NodeState.READ_ONLY_ORIGIN, "CONFIG"));
+        List<Finding> found = ServerRules.readOnly(config, o).stream().filter(f -> f.id().equals("read-only-at-start")).toList();
+        assertThat(found).extracting(Finding::node, Finding::severity)
+                .containsExactly(tuple("oslo-db", Severity.WARNING), tuple("bergen-db", Severity.OK));
+        assertThat(found.get(0).message()).contains("leaves read_only OFF (compile-time)", "second writable primary");
+        assertThat(found.get(0).fix()).contains("read_only = ON under [mysqld] in oslo-db's server config");
+
+        var opened = observations(config, primary().set("read_only", "OFF").set(NodeState.READ_ONLY_ORIGIN, "SQL"),
+                standby().set("read_only", "ON"));
+        assertThat(ServerRules.readOnly(config, opened)).filteredOn(f -> f.id().equals("read-only-at-start"))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.INFO);
+                    assertThat(f.message()).contains("set by SQL", "make sure its my.cnf says read_only = ON");
+                });
+    }
+
+    @Test
     void strictModeAndNameResolutionAreWarningsPerNode() {
         var o = observations(config, primary().set("gtid_strict_mode", "OFF"), standby().set("skip_name_resolve", "OFF"));
         assertThat(ServerRules.gtidStrictMode(config, o)).extracting(Finding::node, Finding::severity)

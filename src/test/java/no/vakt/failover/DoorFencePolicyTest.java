@@ -50,6 +50,15 @@ class DoorFencePolicyTest {
     }
 
     @Test
+    void aFailoverAbortedPastThePromotionCountsAndOneAbortedBeforeItDoesNot() {
+        FailoverRecord after = new FailoverRecord(7, "test", T0, T0.plusSeconds(2), "oslo-db", "bergen-db", "automatic",
+                "automatic", FailoverOutcome.ABORTED, FailoverEnding.ABORTED_AFTER_PROMOTION, 3, "", List.of());
+        assertThat(DoorFencePolicy.decide(Optional.of(after), AFTER, down())).isPresent();
+        assertThat(DoorFencePolicy.decide(Optional.of(failover("oslo-db", "bergen-db", "automatic",
+                FailoverOutcome.ABORTED)), AFTER, down())).isEmpty();
+    }
+
+    @Test
     void aRunningFailoverWhosePromotionTheRolesShowAlreadyCounts() {
         assertThat(DoorFencePolicy.decide(Optional.of(failover("oslo-db", "bergen-db", "automatic",
                 FailoverOutcome.RUNNING)), AFTER, down())).isPresent();

@@ -28,19 +28,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The old primary of a failover comes back fenced: under `vakt run`, kill -9 of the primary promotes the
- * standby; the killed server is then restarted with its my.cnf (writable) while a client polls read_only
- * over TCP every few ms from the restart on. The door fence waiting at it makes it read-only on the first
- * connection the server accepts ({@link #assertFencedAtTheDoor}). Before the door fence it stayed writable
- * until the monitor's next probe. The
- * SIGSTOP variant: a frozen old primary, resumed after the failover.
+ * standby; the killed server is then restarted with its my.cnf (read_only=ON, as in every node's config)
+ * while a client polls read_only over TCP every few ms from the restart on: not one sample is writable,
+ * and the door fence waiting at it still ends its client sessions. Before the read-only my.cnf it was
+ * writable until the door fence's SET GLOBAL landed. The SIGSTOP variant: a frozen old primary (no
+ * restart, so read_only stays as it was in memory), resumed after the failover: the door fence makes it
+ * read-only on the first connection it answers ({@link #assertFencedAtTheDoor}).
  */
 class DoorFenceTest {
     static final Duration AWAIT = Duration.ofSeconds(30);
 
     @Test
-    void aKilledOldPrimaryIsFencedAtItsDoorOnItsRestart() throws Exception {
-        try (TestPair pair = TestPair.start()) {
+    void aKilledOldPrimaryRestartsReadOnlyAndIsNeverWritable() throws Exception {
+        // Vakt's operating model: read_only=ON in every node's my.cnf; vakt replicate opened the primary.
+        try (TestPair pair = TestPair.builder().primaryOption("read-only", "1").start()) {
             ReplicationFixture.start(pair);
+            assertThat(ReplicationFixture.variable(pair.primary, "read_only")).isEqualTo("0");
             pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms"));
             Path journalFile = pair.configFile.getParent().resolve(".vakt/journal.db");
             CompletableFuture<Cli> run = CompletableFuture.supplyAsync(
@@ -59,13 +62,17 @@ class DoorFenceTest {
             Thread poller = new Thread(() -> poll(pair.primary, samples, polling), "read-only-poller");
             poller.start();
             try {
-                pair.primary.start(); // its my.cnf makes it writable
+                pair.primary.start(); // its my.cnf makes it read-only
                 await("samples from the restarted server").atMost(AWAIT).until(() -> samples.size() >= 30);
+                await("fenced at its door").atMost(AWAIT)
+                        .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
             } finally {
                 polling.set(false);
                 poller.join(5000);
             }
-            assertFencedAtTheDoor(samples);
+            // Every sample from the first connection it accepted until after the fence: never writable.
+            assertThat(samples).as("read_only of the restarted old primary, every few ms").containsOnly("1");
+            assertThat(ReplicationFixture.variable(pair.standby, "read_only")).isEqualTo("0");
             await("fenced at its door, journaled").atMost(AWAIT)
                     .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
             assertThat(run.get().out()).contains("door fence: oslo-db answered again and was fenced at once");

@@ -106,7 +106,12 @@ class MonitorTest {
     }
 
     private VaktConfig replicatingPair(boolean viaProxy, String interval, String timeout) throws Exception {
-        pair = TestPair.start();
+        return replicatingPair(TestPair.builder(), viaProxy, interval, timeout);
+    }
+
+    private VaktConfig replicatingPair(TestPair.Builder builder, boolean viaProxy, String interval, String timeout)
+            throws Exception {
+        pair = builder.start();
         ReplicationFixture.start(pair); // replication is set up against the real primary address
         pair.rewriteConfig(y -> y.replace("interval: 1s\n    timeout: 1s\n    failures: 3",
                 "interval: " + interval + "\n    timeout: " + timeout + "\n    failures: 3"));
@@ -163,6 +168,56 @@ class MonitorTest {
                 .anyMatch(s -> s.endsWith("SUSPECT -> UNREACHABLE_FROM_MONITOR"))
                 .anyMatch(s -> s.endsWith("UNREACHABLE_FROM_MONITOR -> HEALTHY"));
         assertThat(lines).anyMatch(l -> l.contains("-> UNREACHABLE_FROM_MONITOR: monitor: 3/3 consecutive probe failures"));
+    }
+
+    /**
+     * Vakt's operating model: read_only=ON in every node's my.cnf. The primary restarted without a failover
+     * (stop and start of its mariadbd) comes back read-only; the monitor opens it again within a few checks
+     * and the application's writes resume. read_only set by hand on the running primary is left alone.
+     */
+    @Test
+    void aPrimaryRestartedReadOnlyIsOpenedAgainButAHandSetReadOnlyIsLeft() throws Exception {
+        VaktConfig config = replicatingPair(TestPair.builder().primaryOption("read-only", "1"), false, "200ms", "500ms");
+        TestPair.sql(pair.primary, "CREATE DATABASE IF NOT EXISTS shop",
+                "CREATE TABLE IF NOT EXISTS shop.orders (id INT AUTO_INCREMENT PRIMARY KEY)",
+                "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT INSERT ON shop.* TO 'app'@'%'");
+        assertThat(appInsert()).as("vakt replicate opened the primary").isNull();
+        startMonitor(config);
+
+        pair.primary.stop();
+        pair.primary.start(); // read-only again, as its my.cnf says
+        long started = System.nanoTime();
+        await("writes resume").atMost(Duration.ofSeconds(5)).until(() -> appInsert() == null);
+        System.out.printf("restarted primary writable again %d ms after its start returned%n",
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        assertThat(stateChanges()).extracting(JournalEvent::summary)
+                .anyMatch(s -> s.startsWith("primary oslo-db was read-only (restarted?) and is open again: read_only=OFF"
+                        + " (oslo-db is the settled primary (epoch 0) and bergen-db is read-only)"));
+        assertThat(monitor.roles().primary().name()).isEqualTo("oslo-db");
+        assertThat(ReplicationFixture.variable(pair.standby, "read_only")).isEqualTo("1");
+
+        TestPair.sql(pair.primary, "SET GLOBAL read_only = ON");
+        await("left read-only").atMost(Duration.ofSeconds(5)).until(() -> stateChanges().stream().anyMatch(e -> e.summary()
+                .startsWith("primary oslo-db is read-only; Vakt does not open it yet: read_only was set while oslo-db ran")));
+        assertThat(ReplicationFixture.variable(pair.primary, "read_only")).isEqualTo("1");
+        assertThat(monitor.primaryReadOnly().action()).isEqualTo(PrimaryOpenPolicy.Action.WAIT);
+        assertThat(monitor.primaryReadOnlyWarning()).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("primary oslo-db is read-only: the application cannot write; Vakt does not open it yet:"
+                        + " read_only was set while oslo-db ran")
+                .endsWith("(" + PrimaryOpenPolicy.WHEN + ")");
+        assertThat(monitor.health()).as("up but read-only is not dead").isEqualTo(PrimaryHealth.HEALTHY);
+    }
+
+    /** An application's insert into the primary: null when it succeeded, else the error. */
+    private String appInsert() {
+        String url = "jdbc:mariadb://" + pair.primary.host() + ":" + pair.primary.port() + "/shop?connectTimeout=1000";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "app", "app-pw");
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO orders () VALUES ()");
+            return null;
+        } catch (java.sql.SQLException e) {
+            return e.getMessage();
+        }
     }
 
     @Test

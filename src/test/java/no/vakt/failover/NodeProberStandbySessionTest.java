@@ -76,6 +76,20 @@ class NodeProberStandbySessionTest {
     }
 
     @Test
+    void aKeptSessionWhoseServerRestartedIsReplacedInTheSameInspection() throws Exception {
+        assertThat(inspect().state().reachable()).isTrue();
+        pair.standby.stop();
+        pair.standby.start();
+        NodeProber.StandbySample s = inspect();
+        assertThat(s.state().reachable()).as(s.state().error()).isTrue();
+        try (Connection root = pair.standby.rootConnection()) {
+            long before = connections(root);
+            assertThat(inspect().state().reachable()).isTrue();
+            assertThat(connections(root) - before).as("the replacement is kept").isZero();
+        }
+    }
+
+    @Test
     void aStandbyThatStopsAnsweringIsUnreachableWithinTheDeadlineAndReadAgainAfter() throws Exception {
         assertThat(inspect().state().reachable()).isTrue();
         try (FrozenServer frozen = FrozenServer.freeze(pair.standby)) {

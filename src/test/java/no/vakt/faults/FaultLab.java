@@ -225,6 +225,14 @@ final class FaultLab implements AutoCloseable {
         } catch (IOException ignored) {
             // the lab's purge below stops what is left
         }
+        try {
+            // The monitor's log outlives the lab: what a row saw is read there afterwards (timings of the fences).
+            Path log = dir.resolve("run.log");
+            if (Files.exists(log)) Files.copy(log, dir.resolveSibling(dir.getFileName() + "-run.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ignored) {
+            // only a copy for reading afterwards
+        }
         Cli.run("lab", "down", "--dir", dir.toString(), "--purge");
         try {
             MariaDbServer.deleteTree(dir);

@@ -92,8 +92,12 @@ final class RowRunner {
                 failover = newFailover(lab, failoversBefore);
                 recoverMs = null;
             }
+            Instant removingAt = Instant.now();
             row.remove(lab, primary);
             Instant removedAt = Instant.now();
+            // Next to the run's copied log: when the fault began and ended, to line the fences up against.
+            java.nio.file.Files.writeString(workDir.resolve(runId + "-times.txt"), "fault " + faultAt + "\nremoving "
+                    + removingAt + "\nremoved " + removedAt + "\n");
             failover = newFailover(lab, failoversBefore);
 
             boolean failedOver = failover.map(f -> f.outcome() == FailoverOutcome.COMPLETED).orElse(false);

@@ -8,6 +8,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
+import no.vakt.db.NodeState;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 
@@ -94,8 +95,7 @@ public final class StepNodes {
     }
 
     static boolean readOnly(DbSession db) throws SQLException {
-        String v = db.scalar("SELECT @@GLOBAL.read_only").orElse("1");
-        return v.equals("1") || v.equalsIgnoreCase("ON");
+        return NodeState.readOnly(db.scalar("SELECT @@GLOBAL.read_only").orElse("1"));
     }
 
     /** A connection-level failure (the node went away), as opposed to an error the node reported. */
