@@ -1,6 +1,7 @@
 package no.vakt.traffic;
 
 import java.time.Duration;
+import no.vakt.config.SecretRef;
 
 /** Checks shared by the DNS entries' constructors; messages start with the field they are about. */
 final class DnsEntries {
@@ -17,15 +18,12 @@ final class DnsEntries {
         return ttl;
     }
 
-    /** A secret given as {@code KEY-file} or {@code KEY-env} (one of them, never inline); {@code what} it is, for the message. */
-    static void secret(String key, String what, Object inline, java.nio.file.Path file, String env) {
-        if (inline != null) {
-            throw new IllegalArgumentException(key + ": secrets are given by reference only: use " + key + "-file: PATH or "
-                    + key + "-env: VARIABLE");
-        }
-        if ((file == null) == (env == null)) {
-            throw new IllegalArgumentException("expected " + what + " as " + key + "-file: PATH or " + key
-                    + "-env: VARIABLE (one of them)");
+    /** A secret given as {@code KEY-file} or {@code KEY-env} (one of them, never inline: {@link SecretRef#given}). */
+    static void secret(String key, Object inline, java.nio.file.Path file, String env) {
+        try {
+            SecretRef.given(key, file, env, inline, true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
         }
     }
 

@@ -40,19 +40,13 @@ final class EntryChecks {
         return value;
     }
 
-    /** A secret given as {@code <key>-file} or {@code <key>-env}, exactly one, never inline. */
+    /** A secret given as {@code <key>-file} or {@code <key>-env}, exactly one, never inline ({@link SecretRef#given}). */
     static SecretRef secret(String type, String key, PlainSecret inline, Path file, String env) {
-        if (inline != null) {
-            throw new IllegalArgumentException(type + " entry: secrets are given by reference only: use " + key + "-file: PATH or "
-                    + key + "-env: VARIABLE");
+        try {
+            return SecretRef.given(key, file, env, inline, true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(type + " entry: " + e.getMessage());
         }
-        if (file != null && env != null) {
-            throw new IllegalArgumentException(type + " entry: expected either " + key + "-file or " + key + "-env, not both");
-        }
-        if (file == null && (env == null || env.isBlank())) {
-            throw new IllegalArgumentException(type + " entry: expected " + key + "-file: PATH or " + key + "-env: VARIABLE");
-        }
-        return ref(file, env);
     }
 
     /** The secret a checked entry names: its file, else its variable. */

@@ -50,7 +50,7 @@ public record PowerDnsEntry(
             throw new IllegalArgumentException("api-url: expected the PowerDNS webserver's URL, like http://127.0.0.1:8081");
         }
         serverId = serverId == null ? "localhost" : serverId;
-        DnsEntries.secret("api-key", "the API key", apiKey, apiKeyFile, apiKeyEnv);
+        DnsEntries.secret("api-key", apiKey, apiKeyFile, apiKeyEnv);
         zone = DnsNames.zone(zone);
         record = DnsNames.record(record, zone);
         ttl = DnsEntries.ttl(ttl);

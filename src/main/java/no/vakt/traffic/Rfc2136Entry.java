@@ -50,7 +50,7 @@ public record Rfc2136Entry(
         ttl = DnsEntries.ttl(ttl);
         if (server == null) throw new IllegalArgumentException("server: expected the zone's primary name server as host:port");
         HostPort.parse(server, 53);
-        DnsEntries.secret("key", "the TSIG key", key, keyFile, keyEnv);
+        DnsEntries.secret("key", key, keyFile, keyEnv);
         if (keyAlgorithm != null) {
             try {
                 org.xbill.DNS.TSIG.algorithmToName(keyAlgorithm);
