@@ -94,19 +94,16 @@ public final class AlertSinks {
         throw new IllegalArgumentException("unknown channel type " + c.type());
     }
 
-    private record Unusable(String name, ChannelConfig config, String reason) implements Channel {
-        @Override
-        public String type() {
-            return config.type();
+    private static final class Unusable extends Channel {
+        private final String reason;
+
+        Unusable(String name, ChannelConfig config, String reason) {
+            super(name, config);
+            this.reason = reason;
         }
 
         @Override
-        public Severity minSeverity() {
-            return config.minSeverity();
-        }
-
-        @Override
-        public void deliver(Alert alert, String id, Instant at) throws DeliveryException {
+        void deliver(Alert alert, String id, Instant at) throws DeliveryException {
             throw Retryable.never("channel not usable: " + reason);
         }
     }

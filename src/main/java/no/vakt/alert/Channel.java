@@ -2,14 +2,30 @@ package no.vakt.alert;
 
 import java.time.Instant;
 import no.vakt.cluster.Severity;
+import no.vakt.config.ChannelConfig;
 
 /** One configured destination. {@link #deliver} makes exactly one attempt; the worker retries. */
-interface Channel {
-    String name();
+abstract class Channel {
+    private final String name;
+    private final ChannelConfig config;
 
-    String type();
+    Channel(String name, ChannelConfig config) {
+        this.name = name;
+        this.config = config;
+    }
 
-    Severity minSeverity();
+    final String name() {
+        return name;
+    }
+
+    /** "slack", "webhook", ... as in the config. */
+    final String type() {
+        return config.type();
+    }
+
+    final Severity minSeverity() {
+        return config.minSeverity();
+    }
 
     /**
      * Sends one alert once.
@@ -18,5 +34,5 @@ interface Channel {
      * @param at when the alert was raised
      * @throws DeliveryException from {@link Retryable}, with a message free of secrets
      */
-    void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException;
+    abstract void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException;
 }

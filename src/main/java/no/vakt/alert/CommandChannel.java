@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import no.vakt.cluster.Severity;
 import no.vakt.config.CommandChannelConfig;
 import no.vakt.config.Durations;
 import no.vakt.process.BoundedProcess;
@@ -20,31 +19,15 @@ import no.vakt.process.BoundedProcess;
  * and the JSON of the alert is on standard input. Exit 0 is delivered; another exit code or the
  * timeout (the process tree is then killed) is retried.
  */
-final class CommandChannel implements Channel {
+final class CommandChannel extends Channel {
     /** Output kept for the error message: enough for a gateway's one-line refusal. */
     private static final int OUTPUT_IN_ERRORS = 300;
 
-    private final String name;
     private final CommandChannelConfig c;
 
     CommandChannel(String name, CommandChannelConfig c) {
-        this.name = name;
+        super(name, c);
         this.c = c;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return "command";
-    }
-
-    @Override
-    public Severity minSeverity() {
-        return c.minSeverity();
     }
 
     /** The argument list for one alert, placeholders replaced. */
@@ -60,7 +43,7 @@ final class CommandChannel implements Channel {
     }
 
     @Override
-    public void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
+    void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
         Map<String, String> fields = AlertText.fields(alert, id, at);
         Map<String, String> env = new HashMap<>();
         fields.forEach((k, v) -> env.put("VAKT_ALERT_" + k.toUpperCase(Locale.ROOT), v));

@@ -29,34 +29,18 @@ import no.vakt.config.SecretRef;
  * server's certificate checked against its name ({@code mail.smtp.ssl.checkserveridentity}), and
  * timeouts on connect, read and write so a dead relay cannot hold the worker.
  */
-final class EmailChannel implements Channel {
-    private final String name;
+final class EmailChannel extends Channel {
     private final EmailChannelConfig c;
     private final SSLSocketFactory tlsFactory;
 
     EmailChannel(String name, EmailChannelConfig c) {
-        this.name = name;
+        super(name, c);
         this.c = c;
         this.tlsFactory = c.tlsCa() == null ? null : trusting(c.tlsCa());
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return "email";
-    }
-
-    @Override
-    public Severity minSeverity() {
-        return c.minSeverity();
-    }
-
-    @Override
-    public void deliver(Alert alert, String id, Instant at) throws DeliveryException {
+    void deliver(Alert alert, String id, Instant at) throws DeliveryException {
         String password = null;
         SecretRef ref = c.passwordRef();
         if (ref != null) {

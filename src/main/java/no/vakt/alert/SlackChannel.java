@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import no.vakt.cluster.Severity;
 import no.vakt.config.SecretRef;
 import no.vakt.config.SlackChannelConfig;
 
@@ -14,38 +13,20 @@ import no.vakt.config.SlackChannelConfig;
  * {@code channel_is_archived}, ...); 429 comes with Retry-After. The webhook URL is the credential:
  * it is read when sending and appears in no message ("slack webhook" stands for it).
  */
-final class SlackChannel implements Channel {
-    private final String name;
-    private final Severity minSeverity;
+final class SlackChannel extends Channel {
     private final SecretRef url;
     private final Duration timeout;
     private final HttpSender http;
 
     SlackChannel(String name, SlackChannelConfig c, HttpSender http) {
-        this.name = name;
-        this.minSeverity = c.minSeverity();
+        super(name, c);
         this.url = c.url();
         this.timeout = c.timeout();
         this.http = http;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return "slack";
-    }
-
-    @Override
-    public Severity minSeverity() {
-        return minSeverity;
-    }
-
-    @Override
-    public void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
+    void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
         URI target;
         try {
             target = URI.create(url.resolve().trim());

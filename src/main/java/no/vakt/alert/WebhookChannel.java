@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import no.vakt.cluster.Severity;
 import no.vakt.config.SecretRef;
 import no.vakt.config.WebhookChannelConfig;
 
@@ -15,9 +14,7 @@ import no.vakt.config.WebhookChannelConfig;
  * timestamp is taken per attempt, so a retry is signed fresh; the delivery id stays the same across
  * attempts so the receiver can drop duplicates. Any 2xx is delivered.
  */
-final class WebhookChannel implements Channel {
-    private final String name;
-    private final Severity minSeverity;
+final class WebhookChannel extends Channel {
     private final URI url;
     private final SecretRef key;
     private final Duration timeout;
@@ -25,8 +22,7 @@ final class WebhookChannel implements Channel {
     private final Clock clock;
 
     WebhookChannel(String name, WebhookChannelConfig c, HttpSender http, Clock clock) {
-        this.name = name;
-        this.minSeverity = c.minSeverity();
+        super(name, c);
         this.url = c.url();
         this.key = c.key();
         this.timeout = c.timeout();
@@ -35,22 +31,7 @@ final class WebhookChannel implements Channel {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return "webhook";
-    }
-
-    @Override
-    public Severity minSeverity() {
-        return minSeverity;
-    }
-
-    @Override
-    public void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
+    void deliver(Alert alert, String id, Instant at) throws DeliveryException, InterruptedException {
         byte[] secret;
         try {
             secret = key.resolve().getBytes(StandardCharsets.UTF_8);

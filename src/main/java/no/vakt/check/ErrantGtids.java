@@ -1,6 +1,5 @@
 package no.vakt.check;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +23,9 @@ final class ErrantGtids {
         GtidPosition primaryKnown = GtidPosition.parse(
                 join(primary.variable("gtid_binlog_pos"), primary.variable("gtid_current_pos")));
         Set<Gtid> errant = new LinkedHashSet<>(standby.gtidCurrentPos().beyond(primaryKnown));
-        List<Gtid> primaryState = parseState(primary.variable("gtid_binlog_state"));
+        List<Gtid> primaryState = GtidPosition.list(primary.variable("gtid_binlog_state"));
         GtidPosition primarySlave = primary.gtidSlavePos();
-        for (Gtid g : parseState(standby.variable("gtid_binlog_state"))) {
+        for (Gtid g : GtidPosition.list(standby.variable("gtid_binlog_state"))) {
             if (g.server() != standby.serverId()) continue;
             boolean inBinlog = primaryState.stream().anyMatch(p ->
                     p.domain() == g.domain() && p.server() == g.server() && p.sequence() >= g.sequence());
@@ -35,20 +34,6 @@ final class ErrantGtids {
             if (!inBinlog && !appliedByPrimary) errant.add(g);
         }
         return List.copyOf(errant);
-    }
-
-    /** gtid_binlog_state keeps one GTID per (domain, server); GtidPosition would fold it to one per domain. */
-    static List<Gtid> parseState(String text) {
-        List<Gtid> out = new ArrayList<>();
-        if (text == null || text.isBlank()) return out;
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) continue;
-            String[] f = p.split("-");
-            if (f.length != 3) throw new IllegalArgumentException("not a GTID: '" + p + "'");
-            out.add(new Gtid(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])));
-        }
-        return out;
     }
 
     private static String join(String a, String b) {

@@ -7,28 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertSinks;
-import no.vakt.cluster.VaktFiles;
-import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vakt alert test}: proves every configured alert channel delivers. */
 @Command(name = "alert", header = "Test the alert channels", mixinStandardHelpOptions = true, description = "Alert channels (alerts: in vakt.yml).",
         subcommands = AlertCommand.Test.class)
-public final class AlertCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class AlertCommand extends CommandGroup {
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = "Sends one INFO test alert to every channel (whatever its min-severity), waits for each"
                     + " answer and prints it. The test and its outcomes are journaled.",
@@ -36,9 +24,6 @@ public final class AlertCommand implements Runnable {
     static final class Test implements Callable<Integer> {
         @Mixin
         ConfigOption config;
-
-        @Spec
-        CommandSpec spec;
 
         @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
         Path journalFile;
@@ -50,20 +35,15 @@ public final class AlertCommand implements Runnable {
         @Override
         public Integer call() {
             VaktConfig cfg = config.load();
-            Duration timeout;
-            try {
-                timeout = Durations.parse(timeoutText);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--timeout: " + e.getMessage());
-            }
-            PrintWriter out = spec.commandLine().getOut();
+            Duration timeout = DurationConverter.parse("--timeout", timeoutText);
+            PrintWriter out = config.out();
             if (cfg.alerts().channels().isEmpty()) {
                 out.println("No alert channels configured: add them under alerts: in " + config.path() + ".");
                 return ExitCodes.FAILED;
             }
             Clock clock = Clock.systemUTC();
             List<AlertSinks.TestResult> results;
-            try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock)) {
+            try (Journal journal = new Journal(config.journal(journalFile), clock)) {
                 results = AlertSinks.test(cfg, journal, clock, timeout);
             }
             for (AlertSinks.TestResult r : results) {

@@ -1,6 +1,5 @@
 package no.vakt.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import no.vakt.check.CanaryProbe;
 import no.vakt.check.CheckReport;
 import no.vakt.check.Observations;
 import no.vakt.check.PreflightProbe;
-import no.vakt.cluster.VaktFiles;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeInspector;
 import no.vakt.journal.Journal;
@@ -18,7 +16,6 @@ import no.vakt.journal.JournalException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code vakt check}: the preflight. Exit 0 when ready (warnings allowed), 1 when not, 2 on bad usage/config. */
 @Command(name = "check", header = "Is the pair ready for disaster? Each finding with its fix", mixinStandardHelpOptions = true, sortOptions = false,
@@ -54,20 +51,17 @@ public final class CheckCommand implements Callable<Integer> {
                     + " primary: its last promotion decides (default: .vakt/journal.db next to the config).")
     Path journalFile;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         VaktConfig c = config.load();
         if (timeout.isZero() || timeout.isNegative()) throw new UsageException("--timeout must be positive");
         Duration bound = noCanary ? null : canaryTimeout != null ? canaryTimeout : max(Duration.ofSeconds(5), c.objectives().rpo());
         NodeInspector inspector = new NodeInspector(timeout);
-        Path journal = VaktFiles.journal(config.path(), journalFile);
+        Path journal = config.journal(journalFile);
         Observations observations = new PreflightProbe(inspector, new CanaryProbe(inspector, Clock.systemUTC()),
                 () -> lastPromoted(journal)).observe(c, bound);
         CheckReport report = CheckReport.of(c, observations);
-        var out = spec.commandLine().getOut();
+        var out = config.out();
         if (json) {
             out.println(report.json());
         } else {
@@ -88,11 +82,10 @@ public final class CheckCommand implements Callable<Integer> {
      * in the live roles, and the rest of the preflight is worth more than a stack trace.
      */
     private Optional<String> lastPromoted(Path file) {
-        if (!Files.exists(file)) return Optional.empty();
-        try (Journal j = new Journal(file, Clock.systemUTC())) {
-            return j.epochHolder();
+        try {
+            return Journal.readIfPresent(file, Clock.systemUTC(), Journal::epochHolder, Optional.empty());
         } catch (JournalException e) {
-            spec.commandLine().getErr().println("vakt check: " + e.getMessage() + "; the live roles are settled"
+            config.err().println("vakt check: " + e.getMessage() + "; the live roles are settled"
                     + " without the journal's last promotion");
             return Optional.empty();
         }

@@ -25,7 +25,7 @@ final class ClusterClaim implements AutoCloseable {
     }
 
     /** Takes the cluster for {@code command}; throws {@link ClusterLock.HeldException} when it must refuse. */
-    static ClusterClaim take(Path journal, String command) {
+    private static ClusterClaim take(Path journal, String command) {
         try {
             return new ClusterClaim(ClusterLock.acquire(journal, command), null);
         } catch (ClusterLock.HeldException e) {
@@ -37,20 +37,35 @@ final class ClusterClaim implements AutoCloseable {
         }
     }
 
-    /** The running daemon to hand the action to; empty when this process holds the lock itself. */
-    Optional<ClusterLock.Holder> daemon() {
-        return Optional.ofNullable(daemon);
+    /** Where a daemon that holds the cluster takes the action: its API path, the body, how long to wait. */
+    record Api(String path, Map<String, ?> body, Duration timeout) {}
+
+    /** The action done here, holding the cluster. */
+    interface Local {
+        int run() throws Exception;
     }
 
     /**
-     * Hands the action to the daemon: POSTs {@code body} to its {@code path} with the config's admin token
-     * and prints what it did. Exit 0 only for a 200 that left no traffic pending (as the CLI's own run).
+     * Takes the cluster for {@code command} and runs {@code local}, or hands the action to the running
+     * daemon at {@code api}; a null {@code api} means the action is not the daemon's to take, so it refuses
+     * while the daemon holds the cluster.
      */
-    int handOver(VaktConfig cfg, String path, Map<String, ?> body, Duration timeout, PrintWriter out)
-            throws IOException, InterruptedException {
+    static int run(Path journal, String command, VaktConfig cfg, Api api, PrintWriter out, Local local) throws Exception {
+        try (ClusterClaim claim = take(journal, command)) {
+            if (claim.daemon == null) return local.run();
+            if (api == null) throw new ClusterLock.HeldException(ClusterLock.fileFor(journal), claim.daemon);
+            return claim.handOver(cfg, api, out);
+        }
+    }
+
+    /**
+     * Hands the action to the daemon: POSTs the body to its API path with the config's admin token and
+     * prints what it did. Exit 0 only for a 200 that left no traffic pending (as the CLI's own run).
+     */
+    private int handOver(VaktConfig cfg, Api api, PrintWriter out) throws IOException, InterruptedException {
         out.println(daemon.describe() + " holds this cluster: handing the action to it (" + daemon.api() + ")");
         out.flush();
-        DaemonClient.Reply r = DaemonClient.of(cfg.server(), daemon.api()).post(path, body, timeout);
+        DaemonClient.Reply r = DaemonClient.of(cfg.server(), daemon.api()).post(api.path(), api.body(), api.timeout());
         String output = r.text("output");
         if (output != null) out.print(output.endsWith("\n") || output.isEmpty() ? output : output + "\n");
         String message = r.text("message");

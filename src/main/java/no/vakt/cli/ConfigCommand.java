@@ -7,28 +7,17 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "config", header = "Validate the config file", description = "Work with the config file.",
         subcommands = ConfigCommand.Validate.class, mixinStandardHelpOptions = true)
-public final class ConfigCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class ConfigCommand extends CommandGroup {
     @Command(name = "validate", description = "Parse and validate the config only; touch no server.",
             mixinStandardHelpOptions = true)
     static final class Validate implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             VaktConfig c = config.load();
-            spec.commandLine().getOut().printf("%s: valid (cluster %s, primary %s, standby %s)%n",
+            config.out().printf("%s: valid (cluster %s, primary %s, standby %s)%n",
                     config.path(), c.cluster(), c.primary().name(), c.standby().name());
             return ExitCodes.OK;
         }

@@ -1,6 +1,5 @@
 package no.vakt.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertSinks;
-import no.vakt.cluster.VaktFiles;
 import no.vakt.config.VaktConfig;
 import no.vakt.drill.Drill;
 import no.vakt.drill.DrillHistory;
@@ -20,9 +18,7 @@ import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabNetworkFaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "drill", header = "War game: a real fault, the measured RTO and RPO, a report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"War game: injects a real fault on the primary, lets Vakt's monitor fail over, and measures the"
@@ -40,9 +36,6 @@ import picocli.CommandLine.Spec;
 public final class DrillCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--fault", paramLabel = "KIND", description = "kill-db, stop-db, block-ports, partition-monitor,"
             + " isolate-primary (default: drills.fault, else kill-db)")
@@ -82,17 +75,12 @@ public final class DrillCommand implements Callable<Integer> {
         Path configPath = configPath();
         if (config.explicit == null && !configPath.equals(config.path())) config.explicit = configPath;
         VaktConfig cfg = config.load();
-        PrintWriter out = spec.commandLine().getOut();
-        Path journalPath = VaktFiles.journal(configPath, journalFile);
+        PrintWriter out = config.out();
+        Path journalPath = config.journal(journalFile);
         if (history) {
-            List<DrillHistory.Entry> entries = List.of();
-            if (Files.exists(journalPath)) {
-                try (Journal journal = new Journal(journalPath, Clock.systemUTC())) {
-                    entries = DrillHistory.read(journal);
-                }
-            }
+            List<DrillHistory.Entry> entries = Journal.readIfPresent(journalPath, Clock.systemUTC(), DrillHistory::read, List.of());
             if (json) {
-                out.println(JournalJson.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(entries));
+                out.println(JournalJson.pretty(entries));
             } else {
                 out.print(DrillHistory.table(entries));
             }

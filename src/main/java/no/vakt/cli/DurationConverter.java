@@ -20,4 +20,18 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         if (d.isZero() || d.isNegative()) throw new UsageException(option + ": expected a positive duration");
         return d;
     }
+
+    /** Parses an option's text, a bad one a usage error with the option's name. */
+    static Duration parse(String option, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
+    }
+
+    /** {@link #parse} and {@link #positive} in one. */
+    static Duration positive(String option, String text) {
+        return positive(option, parse(option, text));
+    }
 }

@@ -14,9 +14,7 @@ import no.vakt.replication.HeartbeatWriter;
 import no.vakt.status.HeartbeatLag;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "heartbeat", header = "Write the heartbeat on the primary and print the standby's lag", mixinStandardHelpOptions = true,
         description = "Writes Vakt's heartbeat on the primary every replication.heartbeat-interval and prints the"
@@ -27,9 +25,6 @@ import picocli.CommandLine.Spec;
 public final class HeartbeatCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s); default: until Ctrl-C.")
     Duration durationOption;
@@ -46,7 +41,7 @@ public final class HeartbeatCommand implements Callable<Integer> {
         VaktConfig cfg = config.load();
         Duration duration = durationOption == null ? null : DurationConverter.positive("--duration", durationOption);
         Duration report = DurationConverter.positive("--report-every", reportOption);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = config.out();
         Clock clock = Clock.systemUTC();
         Node primary = cfg.primary();
         Node standby = cfg.standby();

@@ -1,7 +1,6 @@
 package no.vakt.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,7 @@ import no.vakt.journal.StepRecord;
 import no.vakt.server.HistoryJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vakt history}: the journal's failovers (with their steps), epochs and events. */
 @Command(name = "history", header = "What the journal recorded: failovers, alerts, traffic, drills", mixinStandardHelpOptions = true,
@@ -49,32 +46,23 @@ public final class HistoryCommand implements Callable<Integer> {
             description = "At most N failovers and N events (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws JsonProcessingException {
         if (limit < 1) throw new UsageException("--limit must be at least 1");
-        Path file = PromoteCommand.journalPath(config, journalFile);
-        PrintWriter out = spec.commandLine().getOut();
-        List<FailoverRecord> failovers = List.of();
-        List<JournalEvent> events = List.of();
-        long epoch = 0;
-        // A missing journal means nothing happened yet; do not create one just to read it.
-        if (Files.exists(file)) {
-            try (Journal journal = new Journal(file, Clock.systemUTC())) {
-                failovers = journal.failovers(limit);
-                events = journal.history(limit);
-                epoch = journal.currentEpoch();
-            }
-        }
+        Path file = config.journal(journalFile);
+        PrintWriter out = config.out();
+        Read read = Journal.readIfPresent(file, Clock.systemUTC(),
+                j -> new Read(j.failovers(limit), j.history(limit), j.currentEpoch()), new Read(List.of(), List.of(), 0));
+        List<FailoverRecord> failovers = read.failovers();
+        List<JournalEvent> events = read.events();
+        long epoch = read.epoch();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("journal", file.toString());
             doc.put("current_epoch", epoch);
             doc.put("failovers", HistoryJson.failovers(failovers));
             doc.put("events", events);
-            out.println(JournalJson.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            out.println(JournalJson.pretty(doc));
             return ExitCodes.OK;
         }
         out.println("Journal " + file + (Files.exists(file) ? "" : " (none yet)") + "; epoch " + epoch);
@@ -96,4 +84,6 @@ public final class HistoryCommand implements Callable<Integer> {
         }
         return ExitCodes.OK;
     }
+
+    private record Read(List<FailoverRecord> failovers, List<JournalEvent> events, long epoch) {}
 }

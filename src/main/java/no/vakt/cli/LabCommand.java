@@ -30,23 +30,22 @@ import picocli.CommandLine.Spec;
             "its own directory under .vakt/lab/, with a ready config written to",
             ".vakt/lab/vakt.yml. The servers keep running until `vakt lab down`."},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
-public final class LabCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class LabCommand extends CommandGroup {
     /** --dir, shared by the lab subcommands. */
     static final class DirOption {
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".vakt/lab",
                 description = "Lab directory (default: ${DEFAULT-VALUE})")
         Path dir;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
         Lab lab() {
             return new Lab(new LabLayout(dir));
+        }
+
+        PrintWriter out() {
+            return command.commandLine().getOut();
         }
 
         /** " --dir X" when not the default, for the commands we print. */
@@ -93,9 +92,6 @@ public final class LabCommand implements Runnable {
         @Option(names = "--no-hints", hidden = true)
         boolean noHints;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
             if (port < 1 || port > 65535) throw new UsageException("--port must be between 1 and 65535");
@@ -110,7 +106,7 @@ public final class LabCommand implements Runnable {
                 settings = new LabSettings(n.address(LabSite.OSLO), n.address(LabSite.BERGEN), port, withTls, semiSync, true);
             }
             Lab.UpReport report = lab.up(settings);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = dir.out();
             LabLayout layout = lab.layout();
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s%s)%n", layout.dir(), withTls ? "on" : "off",
                     semiSync ? "on" : "off", netns ? ", network namespaces " + LabNetns.of(layout).namespace(LabSite.OSLO)
@@ -151,12 +147,9 @@ public final class LabCommand implements Runnable {
         @Option(names = "--purge", description = "Also delete the lab's data, secrets and config")
         boolean purge;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = dir.out();
             no.vakt.lab.LabDns dns = new no.vakt.lab.LabDns(dir.lab().layout());
             boolean dnsWasRunning = dns.status().running();
             List<Lab.SiteReport> sites = dir.lab().down(purge);
@@ -175,12 +168,9 @@ public final class LabCommand implements Runnable {
         @picocli.CommandLine.Mixin
         DirOption dir;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = dir.out();
             Lab lab = dir.lab();
             Optional<LabSettings> settings = lab.settings();
             if (settings.isEmpty()) {

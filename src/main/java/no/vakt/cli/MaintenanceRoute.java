@@ -1,14 +1,19 @@
 package no.vakt.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import no.vakt.config.SecretRef;
 import no.vakt.config.ServerConfig;
 import no.vakt.config.VaktConfig;
+import no.vakt.journal.Journal;
+import no.vakt.maintenance.Maintenance;
 import no.vakt.server.DaemonClient;
 
 /**
@@ -69,9 +74,31 @@ final class MaintenanceRoute {
         return (s.tls() != null ? "https" : "http") + "://" + shown + ":" + s.address().port() + "/";
     }
 
-    /** The journal file: {@code --journal}, else the default next to the config. */
-    static Path journal(ConfigOption config, Path explicit) {
-        return no.vakt.cluster.VaktFiles.journal(config.path(), explicit);
+    /** What was done, as the line printed once it is known where: through the daemon or in the journal. */
+    interface Done {
+        String line(String where);
+    }
+
+    /**
+     * {@code vakt COMMAND} (pause or resume): POSTs {@code body} to the daemon's {@code api/COMMAND} and reads
+     * its reply with {@code viaDaemon}; without a daemon, does {@code direct} on the journal. Prints the line.
+     */
+    static int act(ConfigOption config, Path journalFile, Clock clock, String command, Map<String, ?> body,
+            Function<JsonNode, Done> viaDaemon, Function<Maintenance, Done> direct) throws InterruptedException {
+        VaktConfig cfg = config.load();
+        Route route = call(cfg, "api/" + command, body);
+        if (route instanceof Api api) {
+            if (api.refused(command, config.err())) return ExitCodes.FAILED;
+            config.out().println(viaDaemon.apply(api.reply().body()).line("through vakt run at " + api.url()));
+            return ExitCodes.OK;
+        }
+        Path file = config.journal(journalFile);
+        Done done;
+        try (Journal journal = new Journal(file, clock)) {
+            done = direct.apply(new Maintenance(journal, cfg.cluster(), clock));
+        }
+        config.out().println(done.line("written to the journal " + file + ": " + ((Direct) route).why()));
+        return ExitCodes.OK;
     }
 
     static Optional<String> message(DaemonClient.Reply r) {

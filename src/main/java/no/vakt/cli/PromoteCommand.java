@@ -15,9 +15,7 @@ import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vakt promote}: an operator's failover to the standby, planned, shown, and run with --confirm. */
 @Command(name = "promote", header = "Promote the standby by hand", mixinStandardHelpOptions = true,
@@ -44,27 +42,20 @@ public final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan and change nothing")
     boolean dryRun;
 
-    @Spec
-    CommandSpec spec;
-
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws Exception {
         VaktConfig cfg = config.load();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = config.out();
         // Only an acting promotion needs the cluster; showing the plan reads.
-        boolean acting = confirm && !dryRun;
-        try (ClusterClaim claim = acting ? ClusterClaim.take(journalPath(config, journalFile), "vakt promote") : null) {
-            if (claim != null && claim.daemon().isPresent()) {
-                return claim.handOver(cfg, "api/promote", java.util.Map.of("force", force), java.time.Duration.ofMinutes(10), out);
-            }
-            return promote(cfg, out);
-        }
+        if (!confirm || dryRun) return promote(cfg, out);
+        return ClusterClaim.run(config.journal(journalFile), "vakt promote", cfg, new ClusterClaim.Api("api/promote",
+                java.util.Map.of("force", force), java.time.Duration.ofMinutes(10)), out, () -> promote(cfg, out));
     }
 
     private int promote(VaktConfig cfg, PrintWriter out) {
-        try (Journal journal = new Journal(journalPath(config, journalFile), clock);
+        try (Journal journal = new Journal(config.journal(journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             // Plans and alerts name the commands with this config (and journal), so a pasted command acts on the same cluster.
             OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
@@ -111,11 +102,6 @@ public final class PromoteCommand implements Callable<Integer> {
                     : "Promotion did not complete: " + outcome.execution().detail());
             return ExitCodes.FAILED;
         }
-    }
-
-    /** {@code --journal FILE}, else {@code .vakt/journal.db} in the config file's directory. */
-    static Path journalPath(ConfigOption config, Path explicit) {
-        return no.vakt.cluster.VaktFiles.journal(config.path(), explicit);
     }
 
     /**

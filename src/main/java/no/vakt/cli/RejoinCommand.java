@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import no.vakt.cluster.VaktFiles;
-import no.vakt.config.Durations;
 import no.vakt.config.Node;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
@@ -14,10 +13,8 @@ import no.vakt.failover.planned.Rejoin;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "rejoin", header = "Make a former primary the replica of the current one", mixinStandardHelpOptions = true,
         description = "Makes a former primary NODE the read-only replica of the current primary (the other node,"
@@ -30,9 +27,6 @@ import picocli.CommandLine.Spec;
 public final class RejoinCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(paramLabel = "NODE", description = "The former primary, by its name in the config.")
     String nodeName;
@@ -53,23 +47,13 @@ public final class RejoinCommand implements Callable<Integer> {
         VaktConfig cfg = config.load();
         Node node = cfg.node(nodeName).orElseThrow(() -> new UsageException("no node named '" + nodeName + "' in the config"
                 + " (nodes: " + String.join(", ", cfg.nodes().stream().map(Node::name).toList()) + ")"));
-        Duration wait;
-        try {
-            wait = Durations.parse(waitText);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--wait: " + e.getMessage());
-        }
-        if (wait.isZero() || wait.isNegative()) throw new UsageException("--wait: expected a positive duration");
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        Path journalPath = VaktFiles.journal(config.path(), journalFile);
-        try (ClusterClaim claim = ClusterClaim.take(journalPath, "vakt rejoin")) {
-            if (claim.daemon().isPresent()) {
-                return claim.handOver(cfg, "api/rejoin", java.util.Map.of("node", node.name(), "discard_errant", discardErrant,
-                        "wait", wait.toMillis() + "ms"), wait.plusMinutes(35), out);
-            }
-            return rejoin(cfg, node, wait, journalPath, clock, out);
-        }
+        Duration wait = DurationConverter.positive("--wait", waitText);
+        PrintWriter out = config.out();
+        Path journalPath = config.journal(journalFile);
+        var api = new ClusterClaim.Api("api/rejoin", java.util.Map.of("node", node.name(), "discard_errant", discardErrant,
+                "wait", wait.toMillis() + "ms"), wait.plusMinutes(35));
+        return ClusterClaim.run(journalPath, "vakt rejoin", cfg, api, out,
+                () -> rejoin(cfg, node, wait, journalPath, Clock.systemUTC(), out));
     }
 
     private int rejoin(VaktConfig cfg, Node node, Duration wait, Path journalPath, Clock clock, PrintWriter out) throws Exception {

@@ -10,9 +10,7 @@ import no.vakt.replication.BootstrapContext;
 import no.vakt.replication.ReplicationBootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "replicate", header = "Set up replication from the primary to the standby", mixinStandardHelpOptions = true,
         description = "Sets up replication from the primary to the standby: the replication account (limited to the"
@@ -25,9 +23,6 @@ import picocli.CommandLine.Spec;
 public final class ReplicateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--overwrite",
             description = "Wipe the standby's copies of the replicated databases (and vakt), its binary log and"
@@ -66,7 +61,7 @@ public final class ReplicateCommand implements Callable<Integer> {
                 OperatorCommands.of(config.path(), null).replicate(), forgetAccountErrant);
         try {
             return new ReplicationBootstrap(Clock.systemUTC())
-                    .run(cfg, options, spec.commandLine().getOut(), spec.commandLine().getErr());
+                    .run(cfg, options, config.out(), config.err());
         } catch (SecretRef.SecretUnavailableException e) {
             throw new UsageException(e.getMessage());
         }

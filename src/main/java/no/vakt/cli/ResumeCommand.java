@@ -1,21 +1,13 @@
 package no.vakt.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import no.vakt.config.VaktConfig;
-import no.vakt.journal.Journal;
 import no.vakt.maintenance.Actor;
-import no.vakt.maintenance.Maintenance;
-import no.vakt.maintenance.Pause;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vakt resume}: ends maintenance mode before its time. */
 @Command(name = "resume", header = "End a maintenance pause: automatic failover again", mixinStandardHelpOptions = true,
@@ -32,32 +24,16 @@ public final class ResumeCommand implements Callable<Integer> {
             description = "The journal when no daemon answers (default: .vakt/journal.db next to the config)")
     Path journalFile;
 
-    @Spec
-    CommandSpec spec;
-
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws InterruptedException {
-        VaktConfig cfg = config.load();
-        PrintWriter out = spec.commandLine().getOut();
-        MaintenanceRoute.Route route = MaintenanceRoute.call(cfg, "api/resume", Map.of("by", Actor.osUser().name()));
-        if (route instanceof MaintenanceRoute.Api api) {
-            if (api.refused("resume", spec.commandLine().getErr())) return ExitCodes.FAILED;
-            out.println(api.reply().body().path("resumed").asBoolean()
-                    ? "automatic failover resumed (through vakt run at " + api.url() + ")"
-                    : "not paused: nothing to resume");
-            return ExitCodes.OK;
-        }
-        String why = ((MaintenanceRoute.Direct) route).why();
-        Path file = MaintenanceRoute.journal(config, journalFile);
-        Optional<Pause> ended;
-        try (Journal journal = new Journal(file, clock)) {
-            ended = new Maintenance(journal, cfg.cluster(), clock).resume(Actor.osUser());
-        }
-        out.println(ended.isPresent()
-                ? "automatic failover resumed (written to the journal " + file + ": " + why + ")"
-                : "not paused: nothing to resume");
-        return ExitCodes.OK;
+        return MaintenanceRoute.act(config, journalFile, clock, "resume", Map.of("by", Actor.osUser().name()),
+                reply -> line(reply.path("resumed").asBoolean()),
+                maintenance -> line(maintenance.resume(Actor.osUser()).isPresent()));
+    }
+
+    private static MaintenanceRoute.Done line(boolean resumed) {
+        return where -> resumed ? "automatic failover resumed (" + where + ")" : "not paused: nothing to resume";
     }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertSinks;
-import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.FailoverWatch;
@@ -22,9 +21,7 @@ import no.vakt.server.VaktServer;
 import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "run", header = "The monitor: detect, fail over, sync files, serve the dashboard", mixinStandardHelpOptions = true,
         description = "Runs the monitor: probes the live primary every policy.checks.interval, inspects the standby,"
@@ -38,9 +35,6 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--journal", paramLabel = "FILE",
             description = "The journal (default: .vakt/journal.db next to the config file).")
     Path journalFile;
@@ -51,16 +45,16 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         VaktConfig cfg = config.load();
-        Duration duration = durationText == null ? null : duration(durationText);
-        Path journalPath = no.vakt.cluster.VaktFiles.journal(config.path(), journalFile);
-        PrintWriter out = spec.commandLine().getOut();
+        Duration duration = durationText == null ? null : DurationConverter.positive("--duration", durationText);
+        Path journalPath = config.journal(journalFile);
+        PrintWriter out = config.out();
         Clock clock = Clock.systemUTC();
         // One process acts on a cluster: a second vakt run (or a CLI action under way) makes this one refuse.
         ClusterLock lock;
         try {
             lock = ClusterLock.acquire(journalPath, "vakt run");
         } catch (ClusterLock.HeldException e) {
-            spec.commandLine().getErr().println("vakt run refused: " + e.getMessage());
+            config.err().println("vakt run refused: " + e.getMessage());
             return ExitCodes.FAILED;
         }
         // Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
@@ -120,15 +114,5 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    private static Duration duration(String text) {
-        try {
-            Duration d = Durations.parse(text);
-            if (d.isZero()) throw new UsageException("--duration: expected a positive duration");
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--duration: " + e.getMessage());
-        }
     }
 }

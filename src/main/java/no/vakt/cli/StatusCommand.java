@@ -2,7 +2,6 @@ package no.vakt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import no.vakt.cluster.OperatorCommands;
-import no.vakt.cluster.VaktFiles;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.NodeState;
@@ -30,9 +28,7 @@ import no.vakt.status.StatusTable;
 import no.vakt.traffic.TrafficState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vakt status}: every node's live state in one table (or JSON, see {@link StatusReport}). */
 @Command(name = "status", header = "Live state of every node: role, replication, lag", mixinStandardHelpOptions = true,
@@ -83,9 +79,6 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--count", hidden = true, paramLabel = "N", description = "Stop --watch after N reports")
     Long count;
 
-    @Spec
-    CommandSpec spec;
-
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -93,9 +86,9 @@ public final class StatusCommand implements Callable<Integer> {
         Duration every = parseInterval();
         VaktConfig cfg = config.load();
         StatusProbe probe = StatusProbe.forConfig(cfg);
-        Path journalPath = VaktFiles.journal(config.path(), journalFile);
+        Path journalPath = config.journal(journalFile);
         OperatorCommands commands = OperatorCommands.of(config.path(), journalPath);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = config.out();
         long reports = watch ? (count != null ? count : Long.MAX_VALUE) : 1;
         boolean clear = watch && !json && System.console() != null;
         StatusReport last = null;
@@ -139,11 +132,11 @@ public final class StatusCommand implements Callable<Integer> {
      * Read only when a journal exists (status never creates one); unreadable: stderr.
      */
     private FromJournal fromJournal(VaktConfig cfg, Path file) {
-        if (!Files.exists(file)) return new FromJournal(Optional.empty(), Optional.empty());
-        try (Journal j = new Journal(file, clock)) {
-            return new FromJournal(TrafficState.pending(j, cfg.cluster()), new Maintenance(j, cfg.cluster(), clock).active());
+        try {
+            return Journal.readIfPresent(file, clock, j -> new FromJournal(TrafficState.pending(j, cfg.cluster()),
+                    new Maintenance(j, cfg.cluster(), clock).active()), new FromJournal(Optional.empty(), Optional.empty()));
         } catch (JournalException e) {
-            spec.commandLine().getErr().println("vakt status: " + e.getMessage() + "; a pending traffic switch or a"
+            config.err().println("vakt status: " + e.getMessage() + "; a pending traffic switch or a"
                     + " maintenance pause would not be shown");
             return new FromJournal(Optional.empty(), Optional.empty());
         }

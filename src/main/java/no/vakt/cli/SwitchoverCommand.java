@@ -11,8 +11,6 @@ import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSinks;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.cluster.Severity;
-import no.vakt.cluster.VaktFiles;
-import no.vakt.config.Durations;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.planned.Switchover;
@@ -21,9 +19,7 @@ import no.vakt.journal.Journal;
 import no.vakt.traffic.TrafficSwitches;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "switchover", header = "Planned role swap without losing a transaction", mixinStandardHelpOptions = true,
         description = "Planned role swap without data loss: the primary goes read-only, the standby catches up to"
@@ -39,9 +35,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
     Path journalFile;
 
@@ -55,17 +48,13 @@ public final class SwitchoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VaktConfig cfg = config.load();
-        Duration timeout = positive(timeoutText);
-        PrintWriter out = spec.commandLine().getOut();
-        Clock clock = Clock.systemUTC();
-        Path journalPath = VaktFiles.journal(config.path(), journalFile);
-        try (ClusterClaim claim = ClusterClaim.take(journalPath, "vakt switchover")) {
-            if (claim.daemon().isPresent()) {
-                return claim.handOver(cfg, "api/switchover", java.util.Map.of("timeout", timeout.toMillis() + "ms",
-                        "dry_run", dryRun), timeout.plusMinutes(5), out);
-            }
-            return switchover(cfg, timeout, journalPath, clock, out);
-        }
+        Duration timeout = DurationConverter.positive("--timeout", timeoutText);
+        PrintWriter out = config.out();
+        Path journalPath = config.journal(journalFile);
+        var api = new ClusterClaim.Api("api/switchover", java.util.Map.of("timeout", timeout.toMillis() + "ms",
+                "dry_run", dryRun), timeout.plusMinutes(5));
+        return ClusterClaim.run(journalPath, "vakt switchover", cfg, api, out,
+                () -> switchover(cfg, timeout, journalPath, Clock.systemUTC(), out));
     }
 
     private int switchover(VaktConfig cfg, Duration timeout, Path journalPath, Clock clock, PrintWriter out) throws Exception {
@@ -125,15 +114,5 @@ public final class SwitchoverCommand implements Callable<Integer> {
                             + window, r.from() + " stays primary; see vakt history", AlertKind.SWITCHOVER, r.from()));
             case REFUSED, DRY_RUN -> java.util.Optional.empty();
         };
-    }
-
-    private static Duration positive(String text) {
-        try {
-            Duration d = Durations.parse(text);
-            if (d.isZero() || d.isNegative()) throw new UsageException("--timeout: expected a positive duration");
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--timeout: " + e.getMessage());
-        }
     }
 }

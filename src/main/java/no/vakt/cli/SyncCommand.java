@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertSinks;
-import no.vakt.cluster.VaktFiles;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.FileSyncService;
 import no.vakt.filesync.LiveDirection;
@@ -22,9 +21,7 @@ import no.vakt.filesync.SyncDirection;
 import no.vakt.journal.Journal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "sync", header = "File sync: one full reconcile, or live with --watch", mixinStandardHelpOptions = true,
         description = "File sync: copies the files: directories from the current source node (read locally: run it"
@@ -42,9 +39,6 @@ import picocli.CommandLine.Spec;
 public final class SyncCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--watch", description = "Keep watching and pushing changes until Ctrl-C.")
     boolean watch;
@@ -72,7 +66,7 @@ public final class SyncCommand implements Callable<Integer> {
         }
         VaktConfig cfg = config.load();
         if (!cfg.files().enabled()) throw new UsageException("no files.directories in " + config.path() + ": nothing to sync");
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = config.out();
         Consumer<String> print = line -> {
             synchronized (out) {
                 out.println(line);
@@ -98,7 +92,7 @@ public final class SyncCommand implements Callable<Integer> {
         }
         // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync
         // runs. Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
-        try (Journal journal = new Journal(VaktFiles.journal(config.path(), journalFile), clock);
+        try (Journal journal = new Journal(config.journal(journalFile), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             if (!watch) {
                 SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();

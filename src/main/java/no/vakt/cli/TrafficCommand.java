@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import no.vakt.alert.LoggingAlertSink;
 import no.vakt.cluster.Sleeper;
-import no.vakt.cluster.VaktFiles;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
@@ -25,9 +24,7 @@ import no.vakt.traffic.TrafficResult;
 import no.vakt.traffic.TrafficView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vakt traffic show|apply}: where users are sent, read from the authorities, and the switch by hand. */
 @Command(name = "traffic", header = "Show or re-apply the traffic switch (DNS, balancers)", mixinStandardHelpOptions = true,
@@ -36,15 +33,7 @@ import picocli.CommandLine.Spec;
             "show   where each entry points now (as its authority answers), and at which node",
             "apply  point every entry at the live primary (or --node), as a failover does"},
         subcommands = {TrafficCommand.Show.class, TrafficCommand.Apply.class})
-public final class TrafficCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class TrafficCommand extends CommandGroup {
     static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -61,13 +50,10 @@ public final class TrafficCommand implements Runnable {
         @Option(names = "--json", description = "Machine-readable output")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws JsonProcessingException {
             VaktConfig cfg = config.load();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = config.out();
             List<TrafficView.Row> rows = TrafficView.read(cfg);
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -112,13 +98,10 @@ public final class TrafficCommand implements Runnable {
         @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config)")
         Path journalFile;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
             VaktConfig cfg = config.load();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = config.out();
             if (node != null && cfg.node(node).isEmpty()) {
                 throw new UsageException("--node: '" + node + "' is not a node; expected one of "
                         + cfg.nodes().stream().map(n -> n.name()).toList());
@@ -128,19 +111,11 @@ public final class TrafficCommand implements Runnable {
                 out.flush();
                 return ExitCodes.OK;
             }
-            Path journalPath = VaktFiles.journal(config.path(), journalFile);
-            try (ClusterClaim claim = ClusterClaim.take(journalPath, "vakt traffic apply")) {
-                // The daemon's API routes only to the live primary: --force stays a local action, refused meanwhile.
-                if (claim.daemon().isPresent() && !force) {
-                    return claim.handOver(cfg, "api/traffic/apply", node == null ? java.util.Map.of()
-                            : java.util.Map.of("node", node), java.time.Duration.ofMinutes(10), out);
-                }
-                if (claim.daemon().isPresent()) {
-                    throw new no.vakt.journal.ClusterLock.HeldException(no.vakt.journal.ClusterLock.fileFor(journalPath),
-                            claim.daemon().get());
-                }
-                return apply(cfg, journalPath, out);
-            }
+            Path journalPath = config.journal(journalFile);
+            // The daemon's API routes only to the live primary: --force stays a local action, refused meanwhile.
+            var api = force ? null : new ClusterClaim.Api("api/traffic/apply", node == null ? Map.of()
+                    : Map.of("node", node), java.time.Duration.ofMinutes(10));
+            return ClusterClaim.run(journalPath, "vakt traffic apply", cfg, api, out, () -> apply(cfg, journalPath, out));
         }
 
         private int apply(VaktConfig cfg, Path journalPath, PrintWriter out) {

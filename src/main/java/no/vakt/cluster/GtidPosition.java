@@ -30,17 +30,29 @@ public final class GtidPosition {
 
     /** Parses {@code "0-1-100,1-2-5"}; blank or null is the empty position. */
     public static GtidPosition parse(String text) {
-        if (text == null || text.isBlank()) return EMPTY;
+        List<Gtid> all = list(text);
+        if (all.isEmpty()) return EMPTY;
         Map<Long, Gtid> map = new TreeMap<>();
+        for (Gtid g : all) map.merge(g.domain(), g, (a, b) -> a.sequence() >= b.sequence() ? a : b);
+        return new GtidPosition(map);
+    }
+
+    /**
+     * Every GTID of a list like {@code "0-1-100,0-2-5"}, in order, none folded: the one GTID parser. A
+     * {@code gtid_binlog_state} keeps one GTID per (domain, server), which a position folds to one per
+     * domain. Blank or null is the empty list; anything but {@code domain-server-sequence} is refused.
+     */
+    public static List<Gtid> list(String text) {
+        List<Gtid> out = new ArrayList<>();
+        if (text == null || text.isBlank()) return out;
         for (String part : text.split(",")) {
             String p = part.trim();
             if (p.isEmpty()) continue;
             String[] f = p.split("-");
             if (f.length != 3) throw new IllegalArgumentException("not a GTID: '" + p + "'");
-            Gtid g = new Gtid(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
-            map.merge(g.domain(), g, (a, b) -> a.sequence() >= b.sequence() ? a : b);
+            out.add(new Gtid(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])));
         }
-        return new GtidPosition(map);
+        return out;
     }
 
     public boolean isEmpty() {

@@ -37,23 +37,6 @@ public sealed interface ChannelConfig
 
     record Secret(String purpose, SecretRef ref) {}
 
-    /** A reference from a {@code X-file}/{@code X-env} pair; exactly one must be given. */
-    static SecretRef secretRef(String key, java.nio.file.Path file, String env, no.vakt.config.PlainSecret inline,
-            boolean required) {
-        if (inline != null) {
-            throw new IllegalArgumentException("secrets are given by reference only: use " + key + "-file: PATH or "
-                    + key + "-env: VARIABLE instead of " + key + ":");
-        }
-        if (file != null && env != null) {
-            throw new IllegalArgumentException("expected either " + key + "-file or " + key + "-env, not both");
-        }
-        if (file == null && (env == null || env.isBlank())) {
-            if (required) throw new IllegalArgumentException("expected " + key + "-file: PATH or " + key + "-env: VARIABLE");
-            return null;
-        }
-        return file != null ? SecretRef.ofFile(file) : SecretRef.ofEnv(env);
-    }
-
     static Duration positive(Duration d, Duration dflt, String key) {
         if (d == null) return dflt;
         if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(key + ": expected a positive duration");

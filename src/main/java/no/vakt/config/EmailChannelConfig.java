@@ -35,7 +35,7 @@ public record EmailChannelConfig(String name, Severity minSeverity, String host,
         port = port != null ? port : 587;
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port: expected a port between 1 and 65535");
         starttls = starttls != null ? starttls : StartTls.REQUIRED;
-        SecretRef pw = ChannelConfig.secretRef("password", passwordFile, passwordEnv, password, false);
+        SecretRef pw = SecretRef.given("password", passwordFile, passwordEnv, password, false);
         if (pw != null && (username == null || username.isBlank())) {
             throw new IllegalArgumentException("username: expected the SMTP user for password-file/password-env");
         }
@@ -57,7 +57,7 @@ public record EmailChannelConfig(String name, Severity minSeverity, String host,
 
     /** The SMTP password, null without AUTH. */
     public SecretRef passwordRef() {
-        return ChannelConfig.secretRef("password", passwordFile, passwordEnv, null, false);
+        return SecretRef.given("password", passwordFile, passwordEnv, null, false);
     }
 
     @Override

@@ -15,6 +15,26 @@ import java.util.Set;
  */
 public record SecretRef(Path file, String env) {
 
+    /**
+     * The secret a config section gives as {@code KEY-file} or {@code KEY-env}: exactly one of them, never
+     * inline ({@code KEY:}, the value itself); the one place that rule is checked. Without either it is
+     * refused when {@code required}, else null.
+     */
+    public static SecretRef given(String key, Path file, String env, Object inline, boolean required) {
+        if (inline != null) {
+            throw new IllegalArgumentException("secrets are given by reference only: use " + key + "-file: PATH or "
+                    + key + "-env: VARIABLE instead of " + key + ":");
+        }
+        if (file != null && env != null) {
+            throw new IllegalArgumentException("expected either " + key + "-file or " + key + "-env, not both");
+        }
+        if (file == null && (env == null || env.isBlank())) {
+            if (required) throw new IllegalArgumentException("expected " + key + "-file: PATH or " + key + "-env: VARIABLE");
+            return null;
+        }
+        return file != null ? ofFile(file) : ofEnv(env);
+    }
+
     public static SecretRef ofFile(Path file) {
         return new SecretRef(file, null);
     }

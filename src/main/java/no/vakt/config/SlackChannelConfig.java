@@ -13,12 +13,12 @@ public record SlackChannelConfig(String name, Severity minSeverity, Path webhook
         PlainSecret webhookUrl, Duration timeout) implements ChannelConfig {
     public SlackChannelConfig {
         minSeverity = minSeverity != null ? minSeverity : Severity.INFO;
-        ChannelConfig.secretRef("webhook-url", webhookUrlFile, webhookUrlEnv, webhookUrl, true);
+        SecretRef.given("webhook-url", webhookUrlFile, webhookUrlEnv, webhookUrl, true);
         timeout = ChannelConfig.positive(timeout, Duration.ofSeconds(10), "timeout");
     }
 
     public SecretRef url() {
-        return ChannelConfig.secretRef("webhook-url", webhookUrlFile, webhookUrlEnv, null, true);
+        return SecretRef.given("webhook-url", webhookUrlFile, webhookUrlEnv, null, true);
     }
 
     @Override

@@ -21,12 +21,12 @@ public record WebhookChannelConfig(String name, Severity minSeverity, URI url, P
         if (url.getUserInfo() != null) {
             throw new IllegalArgumentException("url: credentials in the URL are not allowed; the body is signed with secret-file");
         }
-        ChannelConfig.secretRef("secret", secretFile, secretEnv, secret, true);
+        SecretRef.given("secret", secretFile, secretEnv, secret, true);
         timeout = ChannelConfig.positive(timeout, Duration.ofSeconds(10), "timeout");
     }
 
     public SecretRef key() {
-        return ChannelConfig.secretRef("secret", secretFile, secretEnv, null, true);
+        return SecretRef.given("secret", secretFile, secretEnv, null, true);
     }
 
     @Override

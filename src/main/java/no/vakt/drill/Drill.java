@@ -550,10 +550,9 @@ public final class Drill {
     }
 
     private void rejoinAndSwitchBack(Node oldPrimary, Options o) {
-        StringWriterLines lines = new StringWriterLines();
         try {
             Rejoin.Result r = new Rejoin(journal, clock, adminTimeout, VaktFiles.errantDir(configFile), Duration.ofMinutes(5))
-                    .run(config, oldPrimary, new Rejoin.Options(o.discardErrant(), Duration.ofSeconds(30)), lines.writer());
+                    .run(config, oldPrimary, new Rejoin.Options(o.discardErrant(), Duration.ofSeconds(30)), indented());
             String line = "rejoin " + oldPrimary.name() + ": " + r.outcome() + (r.detail() == null ? "" : " (" + r.detail() + ")")
                     + (r.errantFile() == null ? "" : "; errant transactions saved to " + r.errantFile());
             restore.add(line);
@@ -563,7 +562,7 @@ public final class Drill {
             if (!rejoined || !o.switchBack()) return;
             Switchover.Result s = new Switchover(journal, env.traffic(), clock, adminTimeout,
                     OperatorCommands.of(configFile, journal.file()))
-                    .run(config, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false), lines.writer());
+                    .run(config, new Switchover.Options(Duration.ofSeconds(10), Duration.ofSeconds(30), false), indented());
             String sl = "switch back " + s.from() + " -> " + s.to() + ": " + s.outcome()
                     + (s.writeUnavailable() == null ? "" : " (writes unavailable " + s.writeUnavailable().toMillis() + " ms)");
             restore.add(sl);
@@ -773,30 +772,8 @@ public final class Drill {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Collects what rejoin and switchover print, so their lines go to the drill's output indented. */
-    private final class StringWriterLines {
-        PrintWriter writer() {
-            return new PrintWriter(new java.io.Writer() {
-                private final StringBuilder line = new StringBuilder();
-
-                @Override
-                public void write(char[] cbuf, int off, int len) {
-                    for (int i = off; i < off + len; i++) {
-                        if (cbuf[i] == '\n') {
-                            say("    " + line);
-                            line.setLength(0);
-                        } else {
-                            line.append(cbuf[i]);
-                        }
-                    }
-                }
-
-                @Override
-                public void flush() {}
-
-                @Override
-                public void close() {}
-            }, true);
-        }
+    /** What rejoin and switchover print, line by line into the drill's output, indented. */
+    private PrintWriter indented() {
+        return new PrintWriter(new LineWriter(l -> say("    " + l)), true);
     }
 }

@@ -1,7 +1,6 @@
 package no.vakt.drill;
 
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,7 +74,7 @@ public final class DrillScheduler implements AutoCloseable {
             out.accept("drills: " + refused.get());
             return Optional.empty();
         }
-        PrintWriter writer = new PrintWriter(lines(out), true);
+        PrintWriter writer = new PrintWriter(new LineWriter(l -> out.accept("drill: " + l)), true);
         Launcher launcher = () -> Drills.create(config, configFile, journal, clock, writer, alerts, networkFaults)
                 .run(new Drill.Options(config.drills().fault(), null, false, true, Drill.MonitorMode.EXTERNAL, true, true,
                         false));
@@ -127,29 +126,5 @@ public final class DrillScheduler implements AutoCloseable {
     public void close() {
         running.set(false);
         if (thread != null) thread.interrupt();
-    }
-
-    private static Writer lines(Consumer<String> out) {
-        return new Writer() {
-            private final StringBuilder line = new StringBuilder();
-
-            @Override
-            public synchronized void write(char[] cbuf, int off, int len) {
-                for (int i = off; i < off + len; i++) {
-                    if (cbuf[i] == '\n') {
-                        out.accept("drill: " + line);
-                        line.setLength(0);
-                    } else {
-                        line.append(cbuf[i]);
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
     }
 }

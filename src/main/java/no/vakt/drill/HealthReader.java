@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import no.vakt.http.BoundedHttp;
 
 /**
@@ -31,8 +30,7 @@ public final class HealthReader implements AutoCloseable {
     private final Clock clock;
     private final HttpClient http;
     private final List<Sample> samples = new ArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private Thread thread;
+    private final DrillThread thread = new DrillThread();
 
     public HealthReader(ServiceResolver resolver, URI healthUrl, Duration period, Duration timeout, Clock clock) {
         this.resolver = resolver;
@@ -44,10 +42,7 @@ public final class HealthReader implements AutoCloseable {
     }
 
     public HealthReader start() {
-        if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
-        thread = new Thread(this::loop, "vakt-drill-reader");
-        thread.setDaemon(true);
-        thread.start();
+        thread.start("vakt-drill-reader", this::loop);
         return this;
     }
 
@@ -67,7 +62,7 @@ public final class HealthReader implements AutoCloseable {
     }
 
     private void loop() {
-        while (running.get()) {
+        while (thread.running()) {
             Sample s = fetch();
             synchronized (this) {
                 samples.add(s);
@@ -94,21 +89,13 @@ public final class HealthReader implements AutoCloseable {
             return new Sample(clock.instant(), false, String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.set(false);
+            thread.halt();
             return new Sample(clock.instant(), false, "interrupted");
         }
     }
 
     @Override
     public void close() {
-        running.set(false);
-        Thread t = thread;
-        if (t == null) return;
-        try {
-            t.join(timeout.toMillis() * 3 + period.toMillis() + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) t.interrupt();
+        thread.close(timeout.multipliedBy(3).plus(period).plusSeconds(1));
     }
 }

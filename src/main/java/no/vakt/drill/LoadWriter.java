@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import no.vakt.db.Errors;
 
 /**
@@ -43,8 +42,7 @@ public final class LoadWriter implements AutoCloseable {
     private final String sourceAddress;
     private final List<Ack> acks = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private Thread thread;
+    private final DrillThread thread = new DrillThread();
     private Connection connection;
     private String connectedHost;
     private int connectedPort;
@@ -65,10 +63,7 @@ public final class LoadWriter implements AutoCloseable {
     }
 
     public LoadWriter start() {
-        if (!running.compareAndSet(false, true)) throw new IllegalStateException("already started");
-        thread = new Thread(this::loop, "vakt-drill-writer");
-        thread.setDaemon(true);
-        thread.start();
+        thread.start("vakt-drill-writer", this::loop);
         return this;
     }
 
@@ -89,7 +84,7 @@ public final class LoadWriter implements AutoCloseable {
     private void loop() {
         long seq = 0;
         long next = System.nanoTime();
-        while (running.get()) {
+        while (thread.running()) {
             seq++;
             attempt(seq);
             next += period.toNanos();
@@ -155,7 +150,7 @@ public final class LoadWriter implements AutoCloseable {
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         } catch (InterruptedException e) {
-            running.set(false);
+            thread.halt();
             Thread.currentThread().interrupt();
         }
     }
@@ -163,14 +158,6 @@ public final class LoadWriter implements AutoCloseable {
     /** Stops after the attempt in flight (bounded by the timeout). */
     @Override
     public void close() {
-        running.set(false);
-        Thread t = thread;
-        if (t == null) return;
-        try {
-            t.join(timeout.toMillis() * 2 + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) t.interrupt();
+        thread.close(timeout.multipliedBy(2).plusSeconds(1));
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import no.vakt.config.Node;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeInspector;
+import no.vakt.process.Daemons;
 
 /**
  * A mariadbd on this machine: the lab's, a test's, or one inside a network namespace of the lab. Found
@@ -111,7 +112,7 @@ public final class LocalDatabaseProcess implements DatabaseProcess {
     public void kill() {
         ProcessHandle.of(pid).ifPresent(h -> {
             h.destroyForcibly();
-            awaitExit(h, Duration.ofSeconds(10));
+            Daemons.awaitExit(h, Duration.ofSeconds(10));
         });
     }
 
@@ -119,9 +120,9 @@ public final class LocalDatabaseProcess implements DatabaseProcess {
     public void stop(Duration max) {
         ProcessHandle.of(pid).ifPresent(h -> {
             h.destroy(); // SIGTERM: mariadbd shuts down cleanly
-            if (!awaitExit(h, max)) {
+            if (!Daemons.awaitExit(h, max)) {
                 h.destroyForcibly();
-                awaitExit(h, Duration.ofSeconds(10));
+                Daemons.awaitExit(h, Duration.ofSeconds(10));
             }
         });
     }
@@ -149,18 +150,6 @@ public final class LocalDatabaseProcess implements DatabaseProcess {
             return true;
         } catch (SQLException e) {
             return false;
-        }
-    }
-
-    private static boolean awaitExit(ProcessHandle h, Duration max) {
-        try {
-            h.onExit().get(max.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !h.isAlive();
-        } catch (Exception e) {
-            return !h.isAlive();
         }
     }
 }

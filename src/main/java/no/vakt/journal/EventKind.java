@@ -1,7 +1,6 @@
 package no.vakt.journal;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** What a journal event records. Stored and shown by its kebab-case label. */
 public enum EventKind {
@@ -38,7 +37,6 @@ public enum EventKind {
     }
 
     public static EventKind fromLabel(String label) {
-        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown event kind '" + label + "'"));
+        return Labels.from(EventKind.class, EventKind::label, label, "event kind");
     }
 }

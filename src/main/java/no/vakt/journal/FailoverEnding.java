@@ -1,7 +1,6 @@
 package no.vakt.journal;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -63,7 +62,6 @@ public enum FailoverEnding {
     }
 
     public static FailoverEnding fromLabel(String label) {
-        return Arrays.stream(values()).filter(e -> e.label().equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown failover ending '" + label + "'"));
+        return Labels.from(FailoverEnding.class, FailoverEnding::label, label, "failover ending");
     }
 }

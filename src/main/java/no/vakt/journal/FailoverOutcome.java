@@ -1,7 +1,6 @@
 package no.vakt.journal;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** Where a failover ended. {@code RUNNING} means it has not ended (or the process died during it). */
@@ -19,7 +18,6 @@ public enum FailoverOutcome {
     }
 
     public static FailoverOutcome fromLabel(String label) {
-        return Arrays.stream(values()).filter(o -> o.label().equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown failover outcome '" + label + "'"));
+        return Labels.from(FailoverOutcome.class, FailoverOutcome::label, label, "failover outcome");
     }
 }

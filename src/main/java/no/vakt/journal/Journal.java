@@ -60,6 +60,17 @@ public final class Journal implements AutoCloseable {
     /** While a kept write is replayed: the time it happened, for its time stamps. */
     private Long replayAt;
 
+    /**
+     * What {@code read} finds in the journal at {@code file}, or {@code absent} when there is no journal: a
+     * missing journal means nothing happened yet, and a reader does not create one just to read it.
+     */
+    public static <T> T readIfPresent(Path file, Clock clock, java.util.function.Function<Journal, T> read, T absent) {
+        if (!java.nio.file.Files.exists(file)) return absent;
+        try (Journal journal = new Journal(file, clock)) {
+            return read.apply(journal);
+        }
+    }
+
     /** Opens (creating when missing) the journal at {@code file}; time stamps come from {@code clock}. */
     public Journal(Path file, Clock clock) {
         this.file = file;
@@ -102,71 +113,25 @@ public final class Journal implements AutoCloseable {
     /** The newest {@code limit} events, oldest first (a timeline). */
     public synchronized List<JournalEvent> history(int limit) {
         requirePositive(limit);
-        return read(() -> {
-            List<JournalEvent> out = new ArrayList<>();
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
-                            + " ORDER BY id DESC LIMIT ?")) {
-                ps.setInt(1, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(event(rs));
-                }
-            }
-            Collections.reverse(out);
-            return out;
-        });
+        return read(() -> oldestFirst(rows(EVENTS + " ORDER BY id DESC LIMIT ?", this::event, limit)));
     }
 
     /** The newest {@code limit} events of one kind, oldest first. */
     public synchronized List<JournalEvent> history(EventKind kind, int limit) {
         requirePositive(limit);
-        return read(() -> {
-            List<JournalEvent> out = new ArrayList<>();
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
-                            + " WHERE kind = ? ORDER BY id DESC LIMIT ?")) {
-                ps.setString(1, kind.label());
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(event(rs));
-                }
-            }
-            Collections.reverse(out);
-            return out;
-        });
+        return read(() -> oldestFirst(rows(EVENTS + " WHERE kind = ? ORDER BY id DESC LIMIT ?", this::event, kind.label(), limit)));
     }
 
     /** At most {@code limit} events with an id above {@code afterId}, oldest first: for readers that follow the journal. */
     public synchronized List<JournalEvent> eventsAfter(long afterId, int limit) {
         requirePositive(limit);
-        return read(() -> {
-            List<JournalEvent> out = new ArrayList<>();
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
-                            + " WHERE id > ? ORDER BY id LIMIT ?")) {
-                ps.setLong(1, afterId);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(event(rs));
-                }
-            }
-            return out;
-        });
+        return read(() -> rows(EVENTS + " WHERE id > ? ORDER BY id LIMIT ?", this::event, afterId, limit));
     }
 
     /** The newest event of {@code kind} for {@code cluster}, if any. */
     public synchronized Optional<JournalEvent> latest(EventKind kind, String cluster) {
-        return read(() -> {
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events"
-                            + " WHERE kind = ? AND cluster = ? ORDER BY id DESC LIMIT 1")) {
-                ps.setString(1, kind.label());
-                ps.setString(2, cluster);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(event(rs)) : Optional.<JournalEvent>empty();
-                }
-            }
-        });
+        return read(() -> first(EVENTS + " WHERE kind = ? AND cluster = ? ORDER BY id DESC LIMIT 1", this::event,
+                kind.label(), cluster));
     }
 
     // ---- failovers ----
@@ -340,10 +305,8 @@ public final class Journal implements AutoCloseable {
     public synchronized Map<FailoverOutcome, Long> failoverCounts() {
         return read(() -> {
             Map<FailoverOutcome, Long> out = new java.util.EnumMap<>(FailoverOutcome.class);
-            try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT outcome, COUNT(*) FROM failovers GROUP BY outcome")) {
-                while (rs.next()) out.put(FailoverOutcome.fromLabel(rs.getString(1)), rs.getLong(2));
-            }
+            rows("SELECT outcome, COUNT(*) FROM failovers GROUP BY outcome",
+                    rs -> out.put(FailoverOutcome.fromLabel(rs.getString(1)), rs.getLong(2)));
             return out;
         });
     }
@@ -352,11 +315,8 @@ public final class Journal implements AutoCloseable {
     public synchronized Map<FailoverEnding, Long> endingCounts() {
         return read(() -> {
             Map<FailoverEnding, Long> out = new java.util.EnumMap<>(FailoverEnding.class);
-            try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT ending, COUNT(*) FROM failovers WHERE ending IS NOT NULL"
-                            + " GROUP BY ending")) {
-                while (rs.next()) out.put(FailoverEnding.fromLabel(rs.getString(1)), rs.getLong(2));
-            }
+            rows("SELECT ending, COUNT(*) FROM failovers WHERE ending IS NOT NULL GROUP BY ending",
+                    rs -> out.put(FailoverEnding.fromLabel(rs.getString(1)), rs.getLong(2)));
             return out;
         });
     }
@@ -367,29 +327,16 @@ public final class Journal implements AutoCloseable {
      * much as after a completed one). A refused one, or one aborted before the promotion, changed nothing.
      */
     public synchronized Optional<Instant> lastFailoverEnd() {
-        return read(() -> {
-            try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT MAX(ended_at) FROM failovers WHERE ending IN ("
-                            + String.join(", ", java.util.Arrays.stream(FailoverEnding.values()).filter(FailoverEnding::promoted)
-                                    .map(e -> "'" + e.label() + "'").toList()) + ")")) {
-                rs.next();
-                long ms = rs.getLong(1);
-                return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
-            }
-        });
+        return read(() -> first("SELECT MAX(ended_at) AS ended_at FROM failovers WHERE ending IN ("
+                + String.join(", ", java.util.Arrays.stream(FailoverEnding.values()).filter(FailoverEnding::promoted)
+                        .map(e -> "'" + e.label() + "'").toList()) + ")", rs -> instant(rs, "ended_at")));
     }
 
     // ---- epochs ----
 
     /** The highest epoch ever recorded; 0 before the first. */
     public synchronized long currentEpoch() {
-        return read(() -> {
-            try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(epoch), 0) FROM epochs")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return read(this::currentEpochIn);
     }
 
     /** Records when the old primary last took a write (its newest heartbeat), as known when failover {@code id} began. */
@@ -407,41 +354,20 @@ public final class Journal implements AutoCloseable {
 
     /** What {@link #recordPrimaryLastWrite} stored for failover {@code id}, if anything. */
     public synchronized Optional<Instant> primaryLastWrite(long failoverId) {
-        return read(() -> {
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT primary_last_write FROM failovers WHERE id = ?")) {
-                ps.setLong(1, failoverId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.<Instant>empty();
-                    long v = rs.getLong(1);
-                    return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
-                }
-            }
-        });
+        return read(() -> first("SELECT primary_last_write FROM failovers WHERE id = ?",
+                rs -> instant(rs, "primary_last_write"), failoverId));
     }
 
     /** The process that began failover {@code id}; empty for one journaled before owners were (schema 3). */
     public synchronized Optional<FailoverOwner> owner(long failoverId) {
-        return read(() -> {
-            try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT owner_host, owner_pid, owner_started FROM failovers WHERE id = ?")) {
-                ps.setLong(1, failoverId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getString(1) == null) return Optional.<FailoverOwner>empty();
-                    return Optional.of(new FailoverOwner(rs.getString(1), rs.getLong(2), instant(rs, "owner_started")));
-                }
-            }
-        });
+        return read(() -> first("SELECT owner_host, owner_pid, owner_started FROM failovers WHERE id = ?",
+                rs -> rs.getString(1) == null ? null : new FailoverOwner(rs.getString(1), rs.getLong(2),
+                        instant(rs, "owner_started")), failoverId));
     }
 
     /** The node that holds the highest recorded epoch (the last promoted primary), if any. */
     public synchronized Optional<String> epochHolder() {
-        return read(() -> {
-            try (Statement st = connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT node FROM epochs ORDER BY epoch DESC LIMIT 1")) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
-            }
-        });
+        return read(() -> first("SELECT node FROM epochs ORDER BY epoch DESC LIMIT 1", rs -> rs.getString(1)));
     }
 
     /**
@@ -772,22 +698,16 @@ public final class Journal implements AutoCloseable {
     }
 
     private List<FailoverRecord> failovers(String tail) throws SQLException {
-        List<FailoverRecord> out = new ArrayList<>();
-        try (Statement st = connection().createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT id, cluster, started_at, ended_at, from_node, to_node, mode, trigger, outcome, ending, epoch,"
-                                + " summary FROM failovers " + tail)) {
-            while (rs.next()) {
-                long id = rs.getLong("id");
-                String ending = rs.getString("ending");
-                out.add(new FailoverRecord(id, rs.getString("cluster"), instant(rs, "started_at"),
-                        instant(rs, "ended_at"), rs.getString("from_node"), rs.getString("to_node"),
-                        rs.getString("mode"), rs.getString("trigger"),
-                        FailoverOutcome.fromLabel(rs.getString("outcome")),
-                        ending == null ? null : FailoverEnding.fromLabel(ending), rs.getLong("epoch"),
-                        rs.getString("summary"), List.of()));
-            }
-        }
+        List<FailoverRecord> out = rows("SELECT id, cluster, started_at, ended_at, from_node, to_node, mode, trigger,"
+                + " outcome, ending, epoch, summary FROM failovers " + tail, rs -> {
+                    String ending = rs.getString("ending");
+                    return new FailoverRecord(rs.getLong("id"), rs.getString("cluster"), instant(rs, "started_at"),
+                            instant(rs, "ended_at"), rs.getString("from_node"), rs.getString("to_node"),
+                            rs.getString("mode"), rs.getString("trigger"),
+                            FailoverOutcome.fromLabel(rs.getString("outcome")),
+                            ending == null ? null : FailoverEnding.fromLabel(ending), rs.getLong("epoch"),
+                            rs.getString("summary"), List.of());
+                });
         List<FailoverRecord> withSteps = new ArrayList<>(out.size());
         for (FailoverRecord f : out) {
             withSteps.add(new FailoverRecord(f.id(), f.cluster(), f.startedAt(), f.endedAt(), f.fromNode(),
@@ -797,20 +717,13 @@ public final class Journal implements AutoCloseable {
     }
 
     private List<StepRecord> steps(long failoverId) throws SQLException {
-        List<StepRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = connection().prepareStatement(
-                "SELECT seq, name, started_at, ended_at, outcome, detail FROM steps WHERE failover_id = ? ORDER BY seq")) {
-            ps.setLong(1, failoverId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+        return rows("SELECT seq, name, started_at, ended_at, outcome, detail FROM steps WHERE failover_id = ? ORDER BY seq",
+                rs -> {
                     String outcome = rs.getString("outcome");
-                    out.add(new StepRecord(failoverId, rs.getInt("seq"), rs.getString("name"),
+                    return new StepRecord(failoverId, rs.getInt("seq"), rs.getString("name"),
                             instant(rs, "started_at"), instant(rs, "ended_at"),
-                            outcome == null ? null : StepOutcome.fromLabel(outcome), rs.getString("detail")));
-                }
-            }
-        }
-        return out;
+                            outcome == null ? null : StepOutcome.fromLabel(outcome), rs.getString("detail"));
+                }, failoverId);
     }
 
     private FailoverRecord requireRunning(long failoverId) throws SQLException {
@@ -823,11 +736,38 @@ public final class Journal implements AutoCloseable {
     }
 
     private long currentEpochIn() throws SQLException {
-        try (Statement st = connection().createStatement();
-                ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(epoch), 0) FROM epochs")) {
-            rs.next();
-            return rs.getLong(1);
+        return rows("SELECT COALESCE(MAX(epoch), 0) FROM epochs", rs -> rs.getLong(1)).get(0);
+    }
+
+    /** The columns an event is read from ({@link #event}). */
+    private static final String EVENTS = "SELECT id, at, cluster, kind, node, summary, failover_id, details FROM events";
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of {@code sql}, its {@code ?} bound to {@code params} in order, each read by {@code row}. */
+    private <T> List<T> rows(String sql, Row<T> row, Object... params) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row.read(rs));
+            }
+            return out;
         }
+    }
+
+    /** The first row of {@code sql} as {@code row} reads it; empty when there is none or {@code row} reads null. */
+    private <T> Optional<T> first(String sql, Row<T> row, Object... params) throws SQLException {
+        List<T> all = rows(sql, row, params);
+        return all.isEmpty() ? Optional.empty() : Optional.ofNullable(all.get(0));
+    }
+
+    private static <T> List<T> oldestFirst(List<T> newestFirst) {
+        Collections.reverse(newestFirst);
+        return newestFirst;
     }
 
     private JournalEvent event(ResultSet rs) throws SQLException {

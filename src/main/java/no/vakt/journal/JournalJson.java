@@ -8,6 +8,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class JournalJson {
     private JournalJson() {}
 
+    /** {@code value} as indented JSON, as the CLI prints it. */
+    public static String pretty(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    }
+
     public static ObjectMapper mapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())

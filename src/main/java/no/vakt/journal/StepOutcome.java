@@ -1,7 +1,6 @@
 package no.vakt.journal;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** How one failover step ended. A step row without an outcome was interrupted (or is still running). */
@@ -17,7 +16,6 @@ public enum StepOutcome {
     }
 
     public static StepOutcome fromLabel(String label) {
-        return Arrays.stream(values()).filter(o -> o.label().equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown step outcome '" + label + "'"));
+        return Labels.from(StepOutcome.class, StepOutcome::label, label, "step outcome");
     }
 }

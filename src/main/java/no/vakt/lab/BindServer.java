@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import no.vakt.process.Daemons;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -120,39 +121,19 @@ public final class BindServer {
 
     /** The running named behind the pid file; a pid the system gave to another program is never returned. */
     public Optional<ProcessHandle> process() {
-        try {
-            if (!Files.exists(pidFile())) return Optional.empty();
-            long pid = Long.parseLong(Files.readString(pidFile()).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/named")).orElse(true));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Daemons.fromPidFile(pidFile(), c -> c.endsWith("/named"), true);
     }
 
     /** SIGTERM, then SIGKILL if it hangs; returns whether a server was running. */
     public boolean stop() {
         Optional<ProcessHandle> h = process();
-        if (h.isEmpty()) return false;
-        h.get().destroy();
-        try {
-            h.get().onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            h.get().destroyForcibly();
-        }
-        return true;
+        h.ifPresent(p -> Daemons.stop(p, STOP_TIMEOUT));
+        return h.isPresent();
     }
 
     /** SIGKILL and remove every file: for throw-away servers (a clean stop takes named a second and a half). */
     public void destroy() throws IOException {
-        process().ifPresent(h -> {
-            h.destroyForcibly();
-            try {
-                h.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception ignored) {
-                // Killed; the kernel reaps it.
-            }
-        });
+        process().ifPresent(h -> Daemons.kill(h, STOP_TIMEOUT));
         MariaDbServer.deleteTree(home);
     }
 
@@ -253,12 +234,7 @@ public final class BindServer {
     }
 
     private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return "\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
+        return "\n  " + String.join("\n  ", Daemons.tail(log, 8));
     }
 
     private static void pause(long ms) {

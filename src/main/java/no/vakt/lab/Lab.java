@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import no.vakt.process.Daemons;
 
 /**
  * The local two-site sandbox: "oslo" (primary) and "bergen" (standby), two mariadbd processes on
@@ -187,9 +187,9 @@ public final class Lab {
         for (LabSite site : LabSite.values()) {
             MariaDbServer server = server(site, settings);
             Optional<ProcessHandle> process = processes.get(site);
-            if (process.isPresent() && !awaitExit(process.get())) {
+            if (process.isPresent() && !Daemons.awaitExit(process.get(), STOP_WAIT)) {
                 process.get().destroyForcibly();
-                awaitExit(process.get());
+                Daemons.awaitExit(process.get(), STOP_WAIT);
             }
             boolean alive = process.map(ProcessHandle::isAlive).orElse(false);
             String action = process.isEmpty() ? "not running" : alive ? "STILL RUNNING" : "stopped";
@@ -254,17 +254,6 @@ public final class Lab {
         return h.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(true);
     }
 
-    private static boolean awaitExit(ProcessHandle h) {
-        try {
-            h.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !h.isAlive();
-        } catch (Exception e) {
-            return !h.isAlive();
-        }
-    }
 
     private void requireFreePort(LabSite site, String host, int port) {
         try (ServerSocket s = new ServerSocket()) {

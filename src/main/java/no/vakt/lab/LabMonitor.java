@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import no.vakt.http.BoundedHttp;
+import no.vakt.process.Daemons;
 
 /**
  * {@code vakt run} on the lab as a background process, so the dashboard stays up after {@code vakt demo}
@@ -39,14 +39,7 @@ public final class LabMonitor {
 
     /** The running monitor, if its pid file names a live {@code vakt run} process. */
     public Optional<ProcessHandle> running() {
-        try {
-            if (!Files.exists(pidFile())) return Optional.empty();
-            long pid = Long.parseLong(Files.readString(pidFile()).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Daemons.fromPidFile(pidFile(), c -> c.endsWith("java"), false);
     }
 
     /**
@@ -83,14 +76,7 @@ public final class LabMonitor {
     /** Stops the background monitor, if any; true when one was stopped. */
     public boolean stop() throws IOException {
         Optional<ProcessHandle> p = running();
-        if (p.isPresent()) {
-            p.get().destroy();
-            try {
-                p.get().onExit().get(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.get().destroyForcibly();
-            }
-        }
+        p.ifPresent(h -> Daemons.stop(h, STOP_LIMIT));
         Files.deleteIfExists(pidFile());
         return p.isPresent();
     }

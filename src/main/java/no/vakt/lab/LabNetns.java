@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import no.vakt.process.Daemons;
 
 /**
  * The lab with each site in its own network namespace ({@code vakt lab up --netns}, root only), so a
@@ -303,14 +304,7 @@ public final class LabNetns {
 
     private Optional<String> stopWeb(LabSite site) {
         Optional<ProcessHandle> h = webProcess(site);
-        h.ifPresent(p -> {
-            p.destroy();
-            try {
-                p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        });
+        h.ifPresent(p -> Daemons.stop(p, Duration.ofSeconds(5)));
         try {
             Files.deleteIfExists(webPid(site));
         } catch (IOException ignored) {

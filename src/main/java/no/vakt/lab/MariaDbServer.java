@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import no.vakt.process.Daemons;
 
 /**
  * A throw-away {@code mariadbd} from Debian's mariadb-server, in its own directory: data, my.cnf,
@@ -180,26 +181,12 @@ public final class MariaDbServer {
 
     /** SIGTERM and wait for a clean shutdown. */
     public void stop() {
-        pid().flatMap(ProcessHandle::of).ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
-            }
-        });
+        pid().flatMap(ProcessHandle::of).ifPresent(h -> Daemons.stop(h, STOP_TIMEOUT));
     }
 
     /** SIGKILL: the crash a failover must survive. */
     public void kill() {
-        pid().flatMap(ProcessHandle::of).ifPresent(h -> {
-            h.destroyForcibly();
-            try {
-                h.onExit().get(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (Exception ignored) {
-                // Already reported as killed; a zombie is reaped by the JVM.
-            }
-        });
+        pid().flatMap(ProcessHandle::of).ifPresent(h -> Daemons.kill(h, STOP_TIMEOUT));
     }
 
     /** Stops the server and removes its directory. */
@@ -252,12 +239,7 @@ public final class MariaDbServer {
     }
 
     private static String lastLines(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return "\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
+        return "\n  " + String.join("\n  ", Daemons.tail(log, 5));
     }
 
     private static void pause(long ms) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import no.vakt.process.Daemons;
 
 /**
  * A private OpenSSH server on loopback addresses, with its own host key and one authorized client key,
@@ -114,14 +115,7 @@ public final class Sshd {
 
     /** The running server, from its pid file (only an sshd process counts). */
     public Optional<ProcessHandle> process() {
-        try {
-            if (!Files.exists(pidFile())) return Optional.empty();
-            long pid = Long.parseLong(Files.readString(pidFile()).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("sshd")).orElse(true));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Daemons.fromPidFile(pidFile(), c -> c.endsWith("sshd"), true);
     }
 
     /** Stops the server (and with it the sessions it serves); true when one was running. */
@@ -129,13 +123,8 @@ public final class Sshd {
         Optional<ProcessHandle> p = process();
         if (p.isEmpty()) return false;
         List<ProcessHandle> sessions = new ArrayList<>(p.get().descendants().toList());
-        p.get().destroy();
         sessions.forEach(ProcessHandle::destroy);
-        try {
-            p.get().onExit().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            p.get().destroyForcibly();
-        }
+        Daemons.stop(p.get(), Duration.ofSeconds(5));
         try {
             Files.deleteIfExists(pidFile());
         } catch (IOException ignored) {
@@ -158,11 +147,6 @@ public final class Sshd {
     }
 
     private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile());
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
+        return String.join(" | ", Daemons.tail(logFile(), 3));
     }
 }

@@ -35,14 +35,7 @@ public final class GtidHistory {
     public static GtidHistory parse(String... texts) {
         Map<Origin, Long> map = new TreeMap<>();
         for (String text : texts) {
-            if (text == null || text.isBlank()) continue;
-            for (String part : text.split(",")) {
-                String p = part.trim();
-                if (p.isEmpty()) continue;
-                String[] f = p.split("-");
-                if (f.length != 3) throw new IllegalArgumentException("not a GTID: '" + p + "'");
-                map.merge(new Origin(Long.parseLong(f[0]), Long.parseLong(f[1])), Long.parseLong(f[2]), Math::max);
-            }
+            for (Gtid g : GtidPosition.list(text)) map.merge(new Origin(g.domain(), g.server()), g.sequence(), Math::max);
         }
         return new GtidHistory(map);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.PlainSecret;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
@@ -49,27 +50,21 @@ public record CloudflareEntry(
         recordType = EntryChecks.recordType("cloudflare", recordType);
         EntryChecks.secret("cloudflare", "api-token", apiToken, apiTokenFile, apiTokenEnv);
         baseUrl = baseUrl != null ? baseUrl : DEFAULT_BASE_URL;
-        if (!"https".equals(baseUrl.getScheme()) && !"http".equals(baseUrl.getScheme())) {
-            throw new IllegalArgumentException("cloudflare entry: base-url must be an http(s) URL; got '" + baseUrl + "'");
-        }
+        EntryChecks.httpUrl("cloudflare", "base-url", baseUrl);
         timeout = EntryChecks.positive("cloudflare", "timeout", timeout, DEFAULT_TIMEOUT);
         targets = EntryChecks.targets("cloudflare", "targets", targets);
     }
 
     SecretRef tokenRef() {
-        return apiTokenFile != null ? SecretRef.ofFile(apiTokenFile) : SecretRef.ofEnv(apiTokenEnv);
+        return EntryChecks.ref(apiTokenFile, apiTokenEnv);
     }
 
     @Override
     public TrafficProvider open(VaktConfig config) throws TrafficException {
         String what = "cloudflare " + record + " " + recordType;
-        EntryTargets resolved = EntryTargets.resolve(what, targets, config, n -> n.mysql().host());
-        for (Map.Entry<String, String> t : resolved.asMap().entrySet()) {
-            String problem = RecordValues.problem(recordType, t.getValue());
-            if (problem != null) throw new TrafficException(what + ": target of " + t.getKey() + ": " + problem, false);
-        }
+        EntryTargets resolved = EntryChecks.recordTargets(what, recordType, targets, config);
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         return new CloudflareProvider(this, resolved, new CloudflareApi(this, http, Clock.systemUTC()), Clock.systemUTC(),
-                VisibilityPoll.Pause.REAL);
+                Sleeper.REAL);
     }
 }

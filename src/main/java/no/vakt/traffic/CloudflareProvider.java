@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 
 /**
  * Points a Cloudflare DNS record at a node: finds the zone (unless {@code zone-id} is given) and the
@@ -17,23 +18,18 @@ import java.util.Map;
  * servers directly would be better evidence but needs the public internet; the API answer is what
  * Cloudflare serves once its edge has the change (usually within seconds).
  */
-final class CloudflareProvider implements TrafficProvider {
+final class CloudflareProvider extends PolledProvider<CloudflareEntry> {
     /** Cloudflare shows TTL 1 for "automatic", which is 300 s. */
     static final long AUTO_TTL_SECONDS = 300;
     // One read a second stays far below Cloudflare's 1200 requests per 5 minutes per user.
     private static final Duration POLL = Duration.ofSeconds(1);
 
-    private final CloudflareEntry entry;
-    private final EntryTargets targets;
     private final CloudflareApi api;
-    private final VisibilityPoll poll;
     private volatile String zoneId;
 
-    CloudflareProvider(CloudflareEntry entry, EntryTargets targets, CloudflareApi api, Clock clock, VisibilityPoll.Pause pause) {
-        this.entry = entry;
-        this.targets = targets;
+    CloudflareProvider(CloudflareEntry entry, EntryTargets targets, CloudflareApi api, Clock clock, Sleeper pause) {
+        super(entry, targets, POLL, clock, pause);
         this.api = api;
-        this.poll = new VisibilityPoll(clock, pause, POLL);
         this.zoneId = entry.zoneId();
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
 
 /**
@@ -83,7 +84,7 @@ public record CommandEntry(
     @Override
     public TrafficProvider open(VaktConfig config) throws TrafficException {
         EntryTargets resolved = EntryTargets.resolve("command " + program(), targets, config, n -> n.mysql().host());
-        return new CommandProvider(this, resolved, config.cluster(), Clock.systemUTC(), VisibilityPoll.Pause.REAL);
+        return new CommandProvider(this, resolved, config.cluster(), Clock.systemUTC(), Sleeper.REAL);
     }
 
     String program() {

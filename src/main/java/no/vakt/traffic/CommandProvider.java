@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import no.vakt.cluster.Sleeper;
 import no.vakt.process.BoundedProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,23 +21,18 @@ import org.slf4j.LoggerFactory;
  * stderr in the message. Without a {@code show-command} Vakt cannot tell whether traffic already
  * points there, so it always runs the command: the program itself must be safe to run twice.
  */
-final class CommandProvider implements TrafficProvider {
+final class CommandProvider extends PolledProvider<CommandEntry> {
     private static final Logger LOG = LoggerFactory.getLogger(CommandProvider.class);
     // Operator scripts are slower than an API; one check a second is plenty.
     private static final Duration POLL = Duration.ofSeconds(1);
     // A "where does it point" answer is a line or two; more is noise.
     private static final int MAX_SHOW_LINES = 10;
 
-    private final CommandEntry entry;
-    private final EntryTargets targets;
     private final String cluster;
-    private final VisibilityPoll poll;
 
-    CommandProvider(CommandEntry entry, EntryTargets targets, String cluster, Clock clock, VisibilityPoll.Pause pause) {
-        this.entry = entry;
-        this.targets = targets;
+    CommandProvider(CommandEntry entry, EntryTargets targets, String cluster, Clock clock, Sleeper pause) {
+        super(entry, targets, POLL, clock, pause);
         this.cluster = cluster;
-        this.poll = new VisibilityPoll(clock, pause, POLL);
     }
 
     @Override

@@ -40,19 +40,39 @@ final class EntryChecks {
         return value;
     }
 
-    /** A secret given as {@code <key>-file} or {@code <key>-env}, exactly one, never inline. */
+    /** A secret given as {@code <key>-file} or {@code <key>-env}, exactly one, never inline ({@link SecretRef#given}). */
     static SecretRef secret(String type, String key, PlainSecret inline, Path file, String env) {
-        if (inline != null) {
-            throw new IllegalArgumentException(type + " entry: secrets are given by reference only: use " + key + "-file: PATH or "
-                    + key + "-env: VARIABLE");
+        try {
+            return SecretRef.given(key, file, env, inline, true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(type + " entry: " + e.getMessage());
         }
-        if (file != null && env != null) {
-            throw new IllegalArgumentException(type + " entry: expected either " + key + "-file or " + key + "-env, not both");
-        }
-        if (file == null && (env == null || env.isBlank())) {
-            throw new IllegalArgumentException(type + " entry: expected " + key + "-file: PATH or " + key + "-env: VARIABLE");
-        }
+    }
+
+    /** The secret a checked entry names: its file, else its variable. */
+    static SecretRef ref(Path file, String env) {
         return file != null ? SecretRef.ofFile(file) : SecretRef.ofEnv(env);
+    }
+
+    /** An optional http(s) URL. */
+    static void httpUrl(String type, String key, java.net.URI url) {
+        if (url != null && !"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
+            throw new IllegalArgumentException(type + " entry: " + key + " must be an http(s) URL; got '" + url + "'");
+        }
+    }
+
+    /**
+     * The entry's targets (each node's MySQL host by default), each checked to be a value the record type
+     * takes; one that is not fails without retry, as a configuration error.
+     */
+    static EntryTargets recordTargets(String what, String recordType, Map<String, String> targets,
+            no.vakt.config.VaktConfig config) throws TrafficException {
+        EntryTargets resolved = EntryTargets.resolve(what, targets, config, n -> n.mysql().host());
+        for (Map.Entry<String, String> t : resolved.asMap().entrySet()) {
+            String problem = RecordValues.problem(recordType, t.getValue());
+            if (problem != null) throw new TrafficException(what + ": target of " + t.getKey() + ": " + problem, false);
+        }
+        return resolved;
     }
 
     static Map<String, String> targets(String type, String key, Map<String, String> map) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
 
 /**
@@ -50,6 +51,6 @@ public record HaproxyEntry(
     @Override
     public TrafficProvider open(VaktConfig config) throws TrafficException {
         EntryTargets resolved = EntryTargets.resolve("haproxy backend " + backend, servers, config, n -> n.name());
-        return new HaproxyProvider(this, resolved, new HaproxyRuntime(this), Clock.systemUTC(), VisibilityPoll.Pause.REAL);
+        return new HaproxyProvider(this, resolved, new HaproxyRuntime(this), Clock.systemUTC(), Sleeper.REAL);
     }
 }

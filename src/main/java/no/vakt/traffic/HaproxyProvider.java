@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 
 /**
  * Points an HAProxy backend at one node by server states: the node's server READY, every other
@@ -17,20 +18,15 @@ import java.util.Map;
  * queued: the safe failure for a database. Servers of the backend that the entry does not name are
  * left alone.
  */
-final class HaproxyProvider implements TrafficProvider {
+final class HaproxyProvider extends PolledProvider<HaproxyEntry> {
     // The runtime API answers in milliseconds; 100 ms between reads catches a flip quickly.
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final HaproxyEntry entry;
-    private final EntryTargets servers;
     private final HaproxyRuntime runtime;
-    private final VisibilityPoll poll;
 
-    HaproxyProvider(HaproxyEntry entry, EntryTargets servers, HaproxyRuntime runtime, Clock clock, VisibilityPoll.Pause pause) {
-        this.entry = entry;
-        this.servers = servers;
+    HaproxyProvider(HaproxyEntry entry, EntryTargets servers, HaproxyRuntime runtime, Clock clock, Sleeper pause) {
+        super(entry, servers, POLL, clock, pause);
         this.runtime = runtime;
-        this.poll = new VisibilityPoll(clock, pause, POLL);
     }
 
     @Override
@@ -40,7 +36,7 @@ final class HaproxyProvider implements TrafficProvider {
 
     @Override
     public ApplyOutcome apply(String node, long epoch) throws TrafficException {
-        String target = servers.valueFor(node);
+        String target = targets.valueFor(node);
         Map<String, HaproxyServerState> states = states();
         List<String> others = others(target);
         boolean targetReady = admittedReady(states.get(target));
@@ -60,14 +56,14 @@ final class HaproxyProvider implements TrafficProvider {
         Map<String, HaproxyServerState> states = states();
         List<String> values = new ArrayList<>();
         states.values().forEach(s -> values.add(s.server() + "=" + s.label()));
-        List<String> ready = servers.asMap().values().stream().filter(s -> admittedReady(states.get(s))).toList();
-        String node = ready.size() == 1 ? servers.nodeFor(ready) : null;
+        List<String> ready = targets.asMap().values().stream().filter(s -> admittedReady(states.get(s))).toList();
+        String node = ready.size() == 1 ? targets.nodeFor(ready) : null;
         return new PointsAt(values, node, null);
     }
 
     @Override
     public Duration verify(String node, Duration bound) throws TrafficException {
-        String target = servers.valueFor(node);
+        String target = targets.valueFor(node);
         List<String> others = others(target);
         return poll.await(describe(), bound, () -> {
             Map<String, HaproxyServerState> states = states();
@@ -87,7 +83,7 @@ final class HaproxyProvider implements TrafficProvider {
     }
 
     private List<String> others(String target) {
-        return servers.asMap().values().stream().filter(s -> !s.equals(target)).distinct().toList();
+        return targets.asMap().values().stream().filter(s -> !s.equals(target)).distinct().toList();
     }
 
     /** Not in maintenance and not draining: the state "set server ... state ready" leaves. Health checks may still say DOWN. */
@@ -103,7 +99,7 @@ final class HaproxyProvider implements TrafficProvider {
             throw new TrafficException("haproxy " + entry.where() + ": backend '" + entry.backend() + "' cannot be read: "
                     + firstLine(answer), false);
         }
-        for (Map.Entry<String, String> e : servers.asMap().entrySet()) {
+        for (Map.Entry<String, String> e : targets.asMap().entrySet()) {
             if (!states.containsKey(e.getValue())) {
                 throw new TrafficException("haproxy " + entry.where() + ": backend '" + entry.backend() + "' has no server '"
                         + e.getValue() + "' (for node " + e.getKey() + "); it has: " + String.join(", ", states.keySet()), false);

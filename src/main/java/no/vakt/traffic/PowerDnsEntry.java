@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import no.vakt.cluster.HostPort;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.PlainSecret;
 import no.vakt.config.SecretRef;
@@ -51,19 +50,12 @@ public record PowerDnsEntry(
             throw new IllegalArgumentException("api-url: expected the PowerDNS webserver's URL, like http://127.0.0.1:8081");
         }
         serverId = serverId == null ? "localhost" : serverId;
-        if (apiKey != null) {
-            throw new IllegalArgumentException("api-key: secrets are given by reference only: use api-key-file: PATH or api-key-env: VARIABLE");
-        }
-        if ((apiKeyFile == null) == (apiKeyEnv == null)) {
-            throw new IllegalArgumentException("expected the API key as api-key-file: PATH or api-key-env: VARIABLE (one of them)");
-        }
+        DnsEntries.secret("api-key", apiKey, apiKeyFile, apiKeyEnv);
         zone = DnsNames.zone(zone);
         record = DnsNames.record(record, zone);
         ttl = DnsEntries.ttl(ttl);
-        targets = targets == null ? Map.of() : Map.copyOf(targets);
-        AddressTargets.requireLiterals(targets);
-        nameservers = nameservers == null || nameservers.isEmpty() ? List.of(apiUrl.getHost() + ":53") : List.copyOf(nameservers);
-        nameservers.forEach(n -> HostPort.parse(n, 53));
+        targets = DnsEntries.targets(targets);
+        nameservers = DnsEntries.nameservers(nameservers, List.of(apiUrl.getHost() + ":53"));
         verifyZoneNs = verifyZoneNs == null || verifyZoneNs;
         timeout = DnsEntries.positive(timeout, Duration.ofSeconds(5), "timeout");
         verifyTimeout = DnsEntries.positive(verifyTimeout, Duration.ofSeconds(30), "verify-timeout");
@@ -71,7 +63,7 @@ public record PowerDnsEntry(
     }
 
     public SecretRef apiKeySecret() {
-        return apiKeyFile != null ? SecretRef.ofFile(apiKeyFile) : SecretRef.ofEnv(apiKeyEnv);
+        return EntryChecks.ref(apiKeyFile, apiKeyEnv);
     }
 
     @Override

@@ -13,13 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import no.vakt.cluster.HostPort;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.SecretRef;
@@ -34,31 +31,22 @@ import org.xbill.DNS.Type;
  * because DNS is what clients see, and (unless {@code verify-zone-ns: false}) on every NS of the zone,
  * resolved through the zone's own records and the first listener ({@link ZoneNameServers}).
  */
-final class PowerDnsProvider implements TrafficProvider {
+final class PowerDnsProvider extends AddressRecordProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PowerDnsEntry entry;
-    private final AddressTargets targets;
     private final String apiKey;
     private final URI zoneUri;
     private final HttpClient http;
-    private final Visibility visibility;
-    private final String describe;
-    /** The port the zone's other name servers are asked on: 53 (an NS record names no port); tests use their own. */
-    private final int zoneNsPort;
-    private volatile List<String> notes = List.of();
 
     private PowerDnsProvider(PowerDnsEntry entry, AddressTargets targets, String apiKey, Visibility visibility,
             int zoneNsPort) {
-        this.zoneNsPort = zoneNsPort;
+        super("powerdns", entry.record(), targets, entry.apiUrl().getAuthority(), visibility, zoneNsPort);
         this.entry = entry;
-        this.targets = targets;
         this.apiKey = apiKey;
         String base = entry.apiUrl().toString().replaceAll("/+$", "");
         this.zoneUri = URI.create(base + "/api/v1/servers/" + segment(entry.serverId()) + "/zones/" + segment(entry.zone()));
         this.http = HttpClient.newBuilder().connectTimeout(entry.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.visibility = visibility;
-        this.describe = "powerdns " + entry.record() + " " + Type.string(targets.recordType()) + " @" + entry.apiUrl().getAuthority();
     }
 
     static PowerDnsProvider open(PowerDnsEntry entry, VaktConfig config, Clock clock, Sleeper sleeper) throws TrafficException {
@@ -77,11 +65,6 @@ final class PowerDnsProvider implements TrafficProvider {
             throw new TrafficException(name + ": API key: " + e.getMessage(), false);
         }
         return new PowerDnsProvider(entry, targets, key, new Visibility(clock, sleeper), zoneNsPort);
-    }
-
-    @Override
-    public String describe() {
-        return describe;
     }
 
     @Override
@@ -107,36 +90,21 @@ final class PowerDnsProvider implements TrafficProvider {
     @Override
     public PointsAt show() throws TrafficException {
         Rrset r = rrset();
-        return new PointsAt(r.values(), targets.nodeFor(r.values()), r.ttl());
+        return pointsAt(r.values(), r.ttl());
     }
 
+    /** The server's DNS listeners (not the API: DNS is what clients see) and, with verify-zone-ns, the zone's NS. */
     @Override
-    public Duration verify(String node, Duration bound) throws TrafficException {
-        InetAddress target = targets.addressOf(node, describe);
-        notes = List.of();
-        Set<HostPort> listeners = new LinkedHashSet<>();
-        for (String n : entry.nameservers()) listeners.add(HostPort.parse(n, 53));
-        if (entry.verifyZoneNs()) {
-            ZoneNameServers.Found found = zoneNameServers(List.copyOf(listeners));
-            listeners.addAll(found.servers());
-            notes = found.notes();
-        }
-        List<DnsAuthority> servers = new ArrayList<>();
-        for (HostPort h : listeners) servers.add(new DnsAuthority(h, null, "", entry.timeout()));
-        Name record = DnsNames.parse(entry.record(), "record");
-        return visibility.await(servers, record, targets.recordType(), List.of(target.getHostAddress()), bound, describe);
-    }
-
-    @Override
-    public List<String> verifyNotes() {
-        return notes;
+    List<DnsAuthority> authorities() throws TrafficException {
+        return authorities(null, entry.nameservers(), entry.verifyZoneNs(), entry.timeout());
     }
 
     /**
      * The zone's NS as the API holds them, with the addresses the zone itself has for them, else as the
      * first DNS listener answers (never the system resolver).
      */
-    private ZoneNameServers.Found zoneNameServers(List<HostPort> known) throws TrafficException {
+    @Override
+    ZoneNameServers.Found zoneNameServers(List<HostPort> known) throws TrafficException {
         JsonNode zone = zoneJson();
         Name apex = DnsNames.parse(entry.zone(), "zone");
         List<Name> names = new ArrayList<>();

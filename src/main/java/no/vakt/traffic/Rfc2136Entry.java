@@ -50,12 +50,7 @@ public record Rfc2136Entry(
         ttl = DnsEntries.ttl(ttl);
         if (server == null) throw new IllegalArgumentException("server: expected the zone's primary name server as host:port");
         HostPort.parse(server, 53);
-        if (key != null) {
-            throw new IllegalArgumentException("key: secrets are given by reference only: use key-file: PATH or key-env: VARIABLE");
-        }
-        if ((keyFile == null) == (keyEnv == null)) {
-            throw new IllegalArgumentException("expected the TSIG key as key-file: PATH or key-env: VARIABLE (one of them)");
-        }
+        DnsEntries.secret("key", key, keyFile, keyEnv);
         if (keyAlgorithm != null) {
             try {
                 org.xbill.DNS.TSIG.algorithmToName(keyAlgorithm);
@@ -64,10 +59,8 @@ public record Rfc2136Entry(
                         + " hmac-sha224, hmac-sha1, hmac-md5); got '" + keyAlgorithm + "'");
             }
         }
-        targets = targets == null ? Map.of() : Map.copyOf(targets);
-        AddressTargets.requireLiterals(targets);
-        nameservers = nameservers == null ? List.of() : List.copyOf(nameservers);
-        nameservers.forEach(n -> HostPort.parse(n, 53));
+        targets = DnsEntries.targets(targets);
+        nameservers = DnsEntries.nameservers(nameservers, List.of());
         // Default on: clients ask any of the zone's name servers, so every one must answer the new address.
         verifyZoneNs = verifyZoneNs == null || verifyZoneNs;
         timeout = DnsEntries.positive(timeout, Duration.ofSeconds(2), "timeout");
@@ -76,7 +69,7 @@ public record Rfc2136Entry(
     }
 
     public SecretRef keySecret() {
-        return keyFile != null ? SecretRef.ofFile(keyFile) : SecretRef.ofEnv(keyEnv);
+        return EntryChecks.ref(keyFile, keyEnv);
     }
 
     @Override

@@ -3,13 +3,10 @@ package no.vakt.traffic;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import no.vakt.cluster.HostPort;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
@@ -31,28 +28,17 @@ import org.xbill.DNS.Update;
  * {@code verify-zone-ns: false}) every NS of the zone, resolved through the update server itself
  * ({@link ZoneNameServers}); an NS that does not resolve there is left out with a note.
  */
-final class Rfc2136Provider implements TrafficProvider {
+final class Rfc2136Provider extends AddressRecordProvider {
     private final Rfc2136Entry entry;
     private final Name zone;
-    private final Name record;
-    private final AddressTargets targets;
     private final DnsAuthority primary;
-    private final Visibility visibility;
-    private final String describe;
-    /** The port the zone's other name servers are asked on: 53 (an NS record names no port); tests use their own. */
-    private final int zoneNsPort;
-    private volatile List<String> notes = List.of();
 
     private Rfc2136Provider(Rfc2136Entry entry, AddressTargets targets, DnsAuthority primary, Visibility visibility,
             int zoneNsPort) {
-        this.zoneNsPort = zoneNsPort;
+        super("rfc2136", entry.record(), targets, primary.server().toString(), visibility, zoneNsPort);
         this.entry = entry;
         this.zone = DnsNames.parse(entry.zone(), "zone");
-        this.record = DnsNames.parse(entry.record(), "record");
-        this.targets = targets;
         this.primary = primary;
-        this.visibility = visibility;
-        this.describe = "rfc2136 " + entry.record() + " " + Type.string(targets.recordType()) + " @" + primary.server();
     }
 
     static Rfc2136Provider open(Rfc2136Entry entry, VaktConfig config, Clock clock, Sleeper sleeper) throws TrafficException {
@@ -68,11 +54,6 @@ final class Rfc2136Provider implements TrafficProvider {
         DnsAuthority primary = new DnsAuthority(HostPort.parse(entry.server(), 53), key.signer(),
                 key.identity().toString(), entry.timeout());
         return new Rfc2136Provider(entry, targets, primary, new Visibility(clock, sleeper), zoneNsPort);
-    }
-
-    @Override
-    public String describe() {
-        return describe;
     }
 
     @Override
@@ -100,19 +81,7 @@ final class Rfc2136Provider implements TrafficProvider {
     @Override
     public PointsAt show() throws TrafficException {
         DnsAuthority.Answer a = existing();
-        return new PointsAt(a.values(), targets.nodeFor(a.values()), a.ttlSeconds());
-    }
-
-    @Override
-    public Duration verify(String node, Duration bound) throws TrafficException {
-        InetAddress target = targets.addressOf(node, describe);
-        notes = List.of();
-        return visibility.await(authorities(), record, targets.recordType(), List.of(target.getHostAddress()), bound, describe);
-    }
-
-    @Override
-    public List<String> verifyNotes() {
-        return notes;
+        return pointsAt(a.values(), a.ttlSeconds());
     }
 
     @Override
@@ -139,26 +108,14 @@ final class Rfc2136Provider implements TrafficProvider {
     }
 
     /** The primary, the configured nameservers and, with verify-zone-ns, every NS of the zone. */
-    private List<DnsAuthority> authorities() throws TrafficException {
-        Set<HostPort> servers = new LinkedHashSet<>();
-        for (String n : entry.nameservers()) servers.add(HostPort.parse(n, 53));
-        if (entry.verifyZoneNs()) {
-            List<HostPort> known = new ArrayList<>(servers);
-            known.add(0, primary.server());
-            ZoneNameServers.Found found = zoneNameServers(known);
-            servers.addAll(found.servers());
-            notes = found.notes();
-        }
-        servers.remove(primary.server());
-        List<DnsAuthority> out = new ArrayList<>();
-        out.add(primary);
-        // Secondaries may not know the key: they are asked unsigned.
-        for (HostPort s : servers) out.add(new DnsAuthority(s, null, "", entry.timeout()));
-        return out;
+    @Override
+    List<DnsAuthority> authorities() throws TrafficException {
+        return authorities(primary, entry.nameservers(), entry.verifyZoneNs(), entry.timeout());
     }
 
     /** The zone's NS, with the addresses the update server gives for them (never the system resolver). */
-    private ZoneNameServers.Found zoneNameServers(List<HostPort> known) throws TrafficException {
+    @Override
+    ZoneNameServers.Found zoneNameServers(List<HostPort> known) throws TrafficException {
         Message response = primary.send(Message.newQuery(Record.newRecord(zone, Type.NS, org.xbill.DNS.DClass.IN)),
                 "query " + zone + " NS");
         if (response.getRcode() != Rcode.NOERROR) throw primary.failure("query " + zone + " NS", response);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.PlainSecret;
 import no.vakt.config.SecretRef;
 import no.vakt.config.VaktConfig;
@@ -49,26 +50,20 @@ public record Route53Entry(
         // Route 53 is global but signed for us-east-1 (cn-northwest-1, us-gov-west-1 in the other partitions).
         // Not "aws-global": with an endpoint override the SDK then signs for "aws-global", which Route 53 refuses.
         region = region != null && !region.isBlank() ? region.trim() : "us-east-1";
-        if (endpoint != null && !"https".equals(endpoint.getScheme()) && !"http".equals(endpoint.getScheme())) {
-            throw new IllegalArgumentException("route53 entry: endpoint must be an http(s) URL; got '" + endpoint + "'");
-        }
+        EntryChecks.httpUrl("route53", "endpoint", endpoint);
         timeout = EntryChecks.positive("route53", "timeout", timeout, DEFAULT_TIMEOUT);
         targets = EntryChecks.targets("route53", "targets", targets);
     }
 
     SecretRef secretRef() {
-        return secretAccessKeyFile != null ? SecretRef.ofFile(secretAccessKeyFile) : SecretRef.ofEnv(secretAccessKeyEnv);
+        return EntryChecks.ref(secretAccessKeyFile, secretAccessKeyEnv);
     }
 
     @Override
     public TrafficProvider open(VaktConfig config) throws TrafficException {
         String what = "route53 " + record + " " + recordType;
-        EntryTargets resolved = EntryTargets.resolve(what, targets, config, n -> n.mysql().host());
-        for (Map.Entry<String, String> t : resolved.asMap().entrySet()) {
-            String problem = RecordValues.problem(recordType, t.getValue());
-            if (problem != null) throw new TrafficException(what + ": target of " + t.getKey() + ": " + problem, false);
-        }
+        EntryTargets resolved = EntryChecks.recordTargets(what, recordType, targets, config);
         String secret = EntryChecks.resolve(what, secretRef());
-        return new Route53Provider(this, resolved, Route53Clients.create(this, secret), Clock.systemUTC(), VisibilityPoll.Pause.REAL);
+        return new Route53Provider(this, resolved, Route53Clients.create(this, secret), Clock.systemUTC(), Sleeper.REAL);
     }
 }

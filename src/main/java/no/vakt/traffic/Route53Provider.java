@@ -3,6 +3,7 @@ package no.vakt.traffic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import no.vakt.cluster.Sleeper;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
@@ -20,24 +21,19 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * says every one of its authoritative servers has it) and reads the record back. Querying Route 53's
  * name servers directly needs the public internet, which Vakt's tests cannot use.
  */
-final class Route53Provider implements TrafficProvider {
+final class Route53Provider extends PolledProvider<Route53Entry> {
     // INSYNC usually comes within 60 s; Route 53 allows five API requests a second per account, so a
     // read every 2 s leaves room for everything else using the account.
     private static final Duration POLL = Duration.ofSeconds(2);
 
-    private final Route53Entry entry;
-    private final EntryTargets targets;
     private final Route53Client client;
-    private final VisibilityPoll poll;
     private final String fqdn;
     /** The last change this provider submitted, and the node it was for: verify waits for it. */
     private volatile Submitted lastChange;
 
-    Route53Provider(Route53Entry entry, EntryTargets targets, Route53Client client, Clock clock, VisibilityPoll.Pause pause) {
-        this.entry = entry;
-        this.targets = targets;
+    Route53Provider(Route53Entry entry, EntryTargets targets, Route53Client client, Clock clock, Sleeper pause) {
+        super(entry, targets, POLL, clock, pause);
         this.client = client;
-        this.poll = new VisibilityPoll(clock, pause, POLL);
         this.fqdn = entry.record() + ".";
     }
 

@@ -1,7 +1,6 @@
 package no.vakt.traffic;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.config.VaktConfig;
@@ -47,12 +46,9 @@ public final class TrafficView {
         return out;
     }
 
-    /** The entry's {@code type:} name, from the registration on {@link TrafficEntry}. */
+    /** The entry's {@code type:} name, as {@link TrafficEntryRecords} registers it with the config. */
     public static String typeOf(TrafficEntry entry) {
-        JsonSubTypes subtypes = TrafficEntry.class.getAnnotation(JsonSubTypes.class);
-        for (JsonSubTypes.Type t : subtypes.value()) {
-            if (t.value() == entry.getClass()) return t.name();
-        }
-        return entry.getClass().getSimpleName();
+        return new TrafficEntryRecords().byName().entrySet().stream().filter(e -> e.getValue() == entry.getClass())
+                .map(java.util.Map.Entry::getKey).findFirst().orElse(entry.getClass().getSimpleName());
     }
 }

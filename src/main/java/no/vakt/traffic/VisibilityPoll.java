@@ -3,20 +3,13 @@ package no.vakt.traffic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import no.vakt.cluster.Sleeper;
 
 /**
  * Polls a read until it shows the wanted state, bounded in time and in count. Clock and pause are
  * injected so tests do not wait for real time.
  */
 final class VisibilityPoll {
-    /** Sleeps between reads; {@code Thread::sleep} in production. */
-    @FunctionalInterface
-    interface Pause {
-        void sleep(Duration d) throws InterruptedException;
-
-        Pause REAL = d -> Thread.sleep(d.toMillis());
-    }
-
     /** One read: true when the change is visible. Retryable failures count as "not yet". */
     @FunctionalInterface
     interface Probe {
@@ -27,10 +20,10 @@ final class VisibilityPoll {
     private static final int MAX_READS = 10_000;
 
     private final Clock clock;
-    private final Pause pause;
+    private final Sleeper pause;
     private final Duration interval;
 
-    VisibilityPoll(Clock clock, Pause pause, Duration interval) {
+    VisibilityPoll(Clock clock, Sleeper pause, Duration interval) {
         this.clock = clock;
         this.pause = pause;
         this.interval = interval;

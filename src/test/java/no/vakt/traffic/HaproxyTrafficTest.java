@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
 import no.vakt.traffic.TrafficProvider.ApplyOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -154,7 +155,7 @@ class HaproxyTrafficTest {
             }
         };
         HaproxyProvider p = new HaproxyProvider(entry, EntryTargets.of("db", entry.servers()), recording, Clock.systemUTC(),
-                VisibilityPoll.Pause.REAL);
+                Sleeper.REAL);
         assertThat(p.apply("oslo-db", 1)).isEqualTo(ApplyOutcome.UNCHANGED);
         assertThat(sent).containsExactly("show servers state db");
 
