@@ -63,7 +63,9 @@ class LabDnsTest {
         assertThat(shown.at("/entries/0/values/0").asText()).isEqualTo(oslo);
         assertThat(shown.at("/entries/0/ttl_seconds").asLong()).isEqualTo(5);
 
-        // The live primary is oslo (bergen is read-only and not replicating yet): nothing to change.
+        // Both nodes start read-only; replicate opens oslo, the live primary the record already names.
+        Cli replicate = Cli.run("replicate", "--config", cfg);
+        assertThat(replicate.exitCode()).as(replicate.out() + replicate.err()).isZero();
         Cli apply = Cli.run("traffic", "apply", "--config", cfg);
         assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
         assertThat(apply.out()).contains("unchanged");
