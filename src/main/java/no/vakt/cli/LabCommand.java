@@ -207,10 +207,8 @@ public final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "power-off", mixinStandardHelpOptions = true,
-            description = {"Power a lab node off: SIGKILL of its mariadbd through its pid file, as an IPMI power-off",
-                "would (a frozen server too). The fence command of `lab up --stonith`. Exit 0 when it is off."})
-    static final class PowerOff implements Callable<Integer> {
+    /** What power-off and power-on share: the lab, the node, one line of output, exit 0 when the node is as asked. */
+    abstract static class PowerSwitch implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         DirOption dir;
 
@@ -220,42 +218,42 @@ public final class LabCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        record Switched(String line, boolean ok) {}
+
+        abstract Switched flip(LabPower power, LabSite site) throws Exception;
+
         @Override
         public Integer call() throws Exception {
-            LabPower.Off off = new LabPower(dir.lab()).powerOff(LabPower.site(node));
+            Switched s = flip(new LabPower(dir.lab()), LabPower.site(node));
             PrintWriter out = spec.commandLine().getOut();
-            String name = off.site().nodeName();
-            if (off.pid() == null) {
-                out.printf("%s is already off%n", name);
-            } else {
-                out.printf("%s %s (mariadbd pid %d, SIGKILL)%n", name, off.off() ? "powered off" : "STILL RUNNING", off.pid());
-            }
+            out.println(s.line());
             out.flush();
-            return off.off() ? ExitCodes.OK : ExitCodes.FAILED;
+            return s.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    @Command(name = "power-off", mixinStandardHelpOptions = true,
+            description = {"Power a lab node off: SIGKILL of its mariadbd through its pid file, as an IPMI power-off",
+                "would (a frozen server too). The fence command of `lab up --stonith`. Exit 0 when it is off."})
+    static final class PowerOff extends PowerSwitch {
+        @Override
+        Switched flip(LabPower power, LabSite site) {
+            LabPower.Off off = power.powerOff(site);
+            String name = site.nodeName();
+            if (off.pid() == null) return new Switched(name + " is already off", true);
+            return new Switched(name + (off.off() ? " powered off" : " STILL RUNNING") + " (mariadbd pid " + off.pid()
+                    + ", SIGKILL)", off.off());
         }
     }
 
     @Command(name = "power-on", mixinStandardHelpOptions = true,
             description = "Power a lab node on again: its mariadbd starts read-only, as its my.cnf says.")
-    static final class PowerOn implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        DirOption dir;
-
-        @picocli.CommandLine.Parameters(paramLabel = "NODE", description = "oslo-db or bergen-db (or the site: oslo, bergen)")
-        String node;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class PowerOn extends PowerSwitch {
         @Override
-        public Integer call() throws Exception {
-            LabSite site = LabPower.site(node);
-            boolean started = new LabPower(dir.lab()).powerOn(site);
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s %s%n", site.nodeName(), started ? "powered on (read-only until vakt rejoin or promote)"
-                    : "is already on");
-            out.flush();
-            return ExitCodes.OK;
+        Switched flip(LabPower power, LabSite site) throws Exception {
+            boolean started = power.powerOn(site);
+            return new Switched(site.nodeName() + (started ? " powered on (read-only until vakt rejoin or promote)"
+                    : " is already on"), true);
         }
     }
 
