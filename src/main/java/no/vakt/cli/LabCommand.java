@@ -233,8 +233,8 @@ public final class LabCommand implements Runnable {
     }
 
     @Command(name = "power-off", mixinStandardHelpOptions = true,
-            description = {"Power a lab node off: SIGKILL of its mariadbd through its pid file, as an IPMI power-off",
-                "would (a frozen server too). The fence command of `lab up --stonith`. Exit 0 when it is off."})
+            description = "Power a lab node off: SIGKILL of its mariadbd through its pid file, as an IPMI power-off would"
+                    + " (a frozen server too); the fence command of `lab up --stonith`. Exit 0 when it is off.")
     static final class PowerOff extends PowerSwitch {
         @Override
         Switched flip(LabPower power, LabSite site) {

@@ -33,6 +33,10 @@ public final class FaultMatrix implements Callable<Integer> {
             + " (vakt lab up --stonith): a failover powers the old primary off; it is powered on before the rejoin")
     boolean stonith;
 
+    @Option(names = "--stonith-rows", split = ",", paramLabel = "ID",
+            description = "Rows to run again with STONITH (as --stonith does), as extra rows of the table")
+    List<String> stonithRows = List.of();
+
     @Option(names = "--fast-checks", description = "200 ms checks instead of the defaults (1 s x 3)")
     boolean fastChecks;
 
@@ -56,16 +60,21 @@ public final class FaultMatrix implements Callable<Integer> {
         System.exit(new CommandLine(new FaultMatrix()).execute(args));
     }
 
+    private FaultRow row(Map<String, FaultRow> rows, String id) {
+        FaultRow r = rows.get(id);
+        if (r == null) throw new CommandLine.ParameterException(new CommandLine(this), "unknown row '" + id + "'; rows: " + rows.keySet());
+        return r;
+    }
+
     @Override
     public Integer call() throws Exception {
         Map<String, FaultRow> rows = Rows.all();
         List<FaultRow> selected = new ArrayList<>();
         for (String id : rowIds == null ? List.copyOf(rows.keySet()) : rowIds) {
-            FaultRow r = rows.get(id);
-            if (r == null) throw new CommandLine.ParameterException(new CommandLine(this), "unknown row '" + id + "'; rows: " + rows.keySet());
-            selected.add(stonith ? new StonithRow(r) : r);
+            selected.add(stonith ? new StonithRow(row(rows, id)) : row(rows, id));
         }
-        if (stonith) selected.forEach(r -> rows.put(r.id(), r));
+        for (String id : stonithRows) selected.add(new StonithRow(row(rows, id)));
+        selected.forEach(r -> rows.putIfAbsent(r.id(), r)); // the table finds the STONITH rows' names there
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean netns = !loopback && LabNetns.unavailableReason().isEmpty();
         FaultLab.Place place = netns ? FaultLab.Place.netns(netnsPrefix, netnsOctet) : FaultLab.Place.loopback();
