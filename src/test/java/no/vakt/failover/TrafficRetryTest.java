@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.alert.Alert;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
@@ -29,7 +30,6 @@ import no.vakt.testing.Dig;
 import no.vakt.testing.TestDirs;
 import no.vakt.testing.TrafficYaml;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
-import no.vakt.cluster.RetryPolicy;
 import no.vakt.traffic.TrafficState;
 import org.junit.jupiter.api.Test;
 
