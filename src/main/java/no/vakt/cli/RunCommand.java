@@ -33,11 +33,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 stopped normally, 1 failed, 2 bad config or usage."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
-
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "The journal (default: .vakt/journal.db next to the config file).")
-    Path journalFile;
+    ConfigAndJournal config;
 
     @Option(names = "--duration", paramLabel = "DURATION", hidden = true, description = "Stop after this long (tests).")
     String durationText;
@@ -46,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         VaktConfig cfg = config.load();
         Duration duration = durationText == null ? null : DurationConverter.positive("--duration", durationText);
-        Path journalPath = config.journal(journalFile);
+        Path journalPath = config.journal();
         PrintWriter out = config.out();
         Clock clock = Clock.systemUTC();
         // One process acts on a cluster: a second vakt run (or a CLI action under way) makes this one refuse.

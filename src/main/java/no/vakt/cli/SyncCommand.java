@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 in sync, 1 failed, deletions held back or a directory refused, 2 bad config or usage."})
 public final class SyncCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
     @Option(names = "--watch", description = "Keep watching and pushing changes until Ctrl-C.")
     boolean watch;
@@ -46,9 +46,6 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--no-delete-guard", description = "Propagate deletions even when the delete guard would hold them"
             + " back, and release a hold (also for a running vakt run).")
     boolean noDeleteGuard;
-
-    @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
-    Path journalFile;
 
     @Option(names = "--receive", paramLabel = "DIR", hidden = true,
             description = "Run the receiver on this node (started over ssh by the sending side).")
@@ -92,7 +89,7 @@ public final class SyncCommand implements Callable<Integer> {
         }
         // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync
         // runs. Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
-        try (Journal journal = new Journal(config.journal(journalFile), clock);
+        try (Journal journal = new Journal(config.journal(), clock);
                 AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
             if (!watch) {
                 SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();
