@@ -1,9 +1,6 @@
 package no.vakt.failover.steps;
 
-import java.sql.SQLException;
-import no.vakt.db.DbSession;
 import no.vakt.failover.plan.NamedStep;
-import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 
 /**
@@ -26,10 +23,4 @@ abstract class PromotionStep extends NamedStep<StepName> {
         this(name, nodes, OldPrimaryReachability.unknown(nodes));
     }
 
-    /** {@code work} over a fresh session to the new primary ({@code ctx.toNode()}), closed after it. */
-    <T> T onNewPrimary(StepContext ctx, StepNodes.Query<T> work) throws SQLException {
-        try (DbSession db = nodes.open(ctx.toNode())) {
-            return work.ask(db);
-        }
-    }
 }
