@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import no.vakt.alert.AlertDispatcher;
-import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.drill.Drill;
 import no.vakt.drill.DrillHistory;
@@ -91,15 +89,15 @@ public final class DrillCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         // With its own monitor the drill fails over itself: it holds the cluster, and refuses beside vakt run. With
         // --monitor external the running vakt run (which holds it) does the acting.
-        // Resources close in reverse: queued alerts (the drill's result among them) go out before the journal closes.
+        // Queued alerts (the drill's result among them) go out before the journal closes, the lock last.
         try (no.vakt.journal.ClusterLock lock = monitor == Drill.MonitorMode.OWN
-                        ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null;
-                Journal journal = new Journal(journalPath, clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig)
-                    .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
-            out.flush();
-            return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;
+                ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null) {
+            return config.withAlerts(clock, (c, journal, alerts) -> {
+                Drill.Outcome outcome = Drills.create(c, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig)
+                        .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
+                out.flush();
+                return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;
+            });
         }
     }
 

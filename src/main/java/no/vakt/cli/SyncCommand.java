@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertDispatcher;
-import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.FileSyncService;
 import no.vakt.filesync.LiveDirection;
@@ -87,26 +86,9 @@ public final class SyncCommand implements Callable<Integer> {
             }, "vakt-sync-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync
-        // runs. Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
-        try (Journal journal = new Journal(config.journal(), clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            if (!watch) {
-                SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();
-                List<String> problems = FileSyncService.syncOnce(cfg, config.path(), d, clock, alerts, noDeleteGuard, print);
-                problems.forEach(p -> print.accept("problem: " + p));
-                print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
-                return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
-            }
-            Path status = StatusFile.forConfig(config.path());
-            Files.createDirectories(status.getParent());
-            try (FileSyncService service = new FileSyncService(cfg, config.path(), LiveDirection.of(cfg, journal, clock, print),
-                    clock, alerts, print, noDeleteGuard)) {
-                service.start();
-                if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-                else stop.await();
-            }
-            return ExitCodes.OK;
+        // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync runs.
+        try {
+            return config.withAlerts(clock, (c, journal, alerts) -> sync(c, journal, alerts, clock, print, stop));
         } finally {
             stopped.countDown();
             if (hook != null) {
@@ -117,5 +99,25 @@ public final class SyncCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private int sync(VaktConfig cfg, Journal journal, AlertDispatcher alerts, Clock clock, Consumer<String> print,
+            CountDownLatch stop) throws Exception {
+        if (!watch) {
+            SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();
+            List<String> problems = FileSyncService.syncOnce(cfg, config.path(), d, clock, alerts, noDeleteGuard, print);
+            problems.forEach(p -> print.accept("problem: " + p));
+            print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
+            return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+        Path status = StatusFile.forConfig(config.path());
+        Files.createDirectories(status.getParent());
+        try (FileSyncService service = new FileSyncService(cfg, config.path(), LiveDirection.of(cfg, journal, clock, print),
+                clock, alerts, print, noDeleteGuard)) {
+            service.start();
+            if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            else stop.await();
+        }
+        return ExitCodes.OK;
     }
 }
