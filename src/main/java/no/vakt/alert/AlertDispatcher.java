@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.AlertsConfig;
 import no.vakt.journal.EventKind;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.AlertsConfig;
@@ -33,7 +34,7 @@ public final class AlertSinks {
     public static AlertDispatcher fromConfig(VaktConfig config, Journal journal, Clock clock) {
         AlertsConfig a = config.alerts();
         return new AlertDispatcher(channels(a, clock), a, journal, clock, Sleeper.REAL,
-                RetryPolicy.standard(a.maxAttempts()), new LoggingAlertSink(), DRAIN_TIMEOUT);
+                deliveryRetries(a.maxAttempts()), new LoggingAlertSink(), DRAIN_TIMEOUT);
     }
 
     /** How one channel answered {@code vakt alert test}. */
@@ -49,7 +50,7 @@ public final class AlertSinks {
         List<Channel> channels = channels(a, clock);
         // A test wants a quick answer: at most 3 attempts (1 s and 2 s apart).
         AlertDispatcher d = new AlertDispatcher(channels, a, journal, clock, Sleeper.REAL,
-                RetryPolicy.standard(Math.min(a.maxAttempts(), 3)), new LoggingAlertSink(), timeout);
+                deliveryRetries(Math.min(a.maxAttempts(), 3)), new LoggingAlertSink(), timeout);
         try {
             d.sendToEveryChannel(new Alert(Severity.INFO, config.cluster(), "test alert from vakt alert test",
                     "sent by an operator to check this channel", "nothing to do", AlertKind.TEST, null),
@@ -106,5 +107,13 @@ public final class AlertSinks {
         void deliver(Alert alert, String id, Instant at) throws DeliveryException {
             throw Retryable.never("channel not usable: " + reason);
         }
+    }
+
+    /**
+     * 1 s, 2 s, 4 s, 8 s ... capped at a minute, each wait jittered between half and all of it: a webhook
+     * that restarts is back within that, and channels behind one proxy do not retry in step.
+     */
+    static RetryPolicy deliveryRetries(int maxAttempts) {
+        return new RetryPolicy(maxAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1), Math::random);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,8 +107,8 @@ final class ChannelWorker {
                 report(e, DeliveryOutcome.Result.DELIVERED, attempt, Duration.between(start, clock.instant()), null);
                 return;
             } catch (DeliveryException failure) {
-                boolean again = retry.mayRetry(attempt, failure);
-                Duration wait = again ? retry.delayAfter(attempt, failure) : Duration.ZERO;
+                boolean again = retry.mayRetry(failure.retryable(), attempt);
+                Duration wait = again ? retry.delayAfter(attempt, failure.retryAfter()) : Duration.ZERO;
                 Instant deadline = stopBy;
                 if (again && deadline != null && Instant.now().plus(wait).isAfter(deadline)) {
                     report(e, DeliveryOutcome.Result.FAILED, attempt, Duration.between(start, clock.instant()),

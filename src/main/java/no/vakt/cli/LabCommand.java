@@ -13,6 +13,7 @@ import no.vakt.lab.Binaries;
 import no.vakt.lab.Lab;
 import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabNetns;
+import no.vakt.lab.LabPower;
 import no.vakt.lab.LabSettings;
 import no.vakt.lab.LabSite;
 import no.vakt.roles.LivePrimaries;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
             "oslo runs on 127.0.10.1 and bergen on 127.0.20.1 (same port), each in",
             "its own directory under .vakt/lab/, with a ready config written to",
             ".vakt/lab/vakt.yml. The servers keep running until `vakt lab down`."},
-        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.PowerOff.class,
+            LabCommand.PowerOn.class})
 public final class LabCommand extends CommandGroup {
     /** --dir, shared by the lab subcommands. */
     static final class DirOption {
@@ -70,6 +72,10 @@ public final class LabCommand extends CommandGroup {
         @Option(names = "--semi-sync", description = "Semi-synchronous replication")
         boolean semiSync;
 
+        @Option(names = "--stonith", description = "policy.fence-command powers the old primary off in a failover"
+                + " (vakt lab power-off, the lab's stand-in for IPMI or a cloud API; docs/lab.md)")
+        boolean stonith;
+
         // Tests run their own lab on unique addresses so they never meet a real one.
         @Option(names = "--oslo-address", hidden = true, defaultValue = "127.0.10.1")
         String osloAddress;
@@ -105,7 +111,7 @@ public final class LabCommand extends CommandGroup {
                 LabNetns n = LabNetns.configure(lab.layout(), netnsPrefix, netnsOctet);
                 settings = new LabSettings(n.address(LabSite.OSLO), n.address(LabSite.BERGEN), port, withTls, semiSync, true);
             }
-            Lab.UpReport report = lab.up(settings);
+            Lab.UpReport report = lab.up(settings, stonith);
             PrintWriter out = dir.out();
             LabLayout layout = lab.layout();
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s%s)%n", layout.dir(), withTls ? "on" : "off",
@@ -188,6 +194,53 @@ public final class LabCommand extends CommandGroup {
             out.printf("  config:  %s%s%n", config, Files.exists(config) ? "" : " (missing: run ./vakt lab up)");
             out.flush();
             return sites.stream().allMatch(Lab.SiteReport::running) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** What power-off and power-on share: the lab, the node, one line of output, exit 0 when the node is as asked. */
+    abstract static class PowerSwitch implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        DirOption dir;
+
+        @picocli.CommandLine.Parameters(paramLabel = "NODE", description = "oslo-db or bergen-db (or the site: oslo, bergen)")
+        String node;
+
+        record Switched(String line, boolean ok) {}
+
+        abstract Switched flip(LabPower power, LabSite site) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            Switched s = flip(new LabPower(dir.lab()), LabPower.site(node));
+            PrintWriter out = dir.out();
+            out.println(s.line());
+            out.flush();
+            return s.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    @Command(name = "power-off", mixinStandardHelpOptions = true,
+            description = "Power a lab node off: SIGKILL of its mariadbd through its pid file, as an IPMI power-off would"
+                    + " (a frozen server too); the fence command of `lab up --stonith`. Exit 0 when it is off.")
+    static final class PowerOff extends PowerSwitch {
+        @Override
+        Switched flip(LabPower power, LabSite site) {
+            LabPower.Off off = power.powerOff(site);
+            String name = site.nodeName();
+            if (off.pid() == null) return new Switched(name + " is already off", true);
+            return new Switched(name + (off.off() ? " powered off" : " STILL RUNNING") + " (mariadbd pid " + off.pid()
+                    + ", SIGKILL)", off.off());
+        }
+    }
+
+    @Command(name = "power-on", mixinStandardHelpOptions = true,
+            description = "Power a lab node on again: its mariadbd starts read-only, as its my.cnf says.")
+    static final class PowerOn extends PowerSwitch {
+        @Override
+        Switched flip(LabPower power, LabSite site) throws Exception {
+            boolean started = power.powerOn(site);
+            return new Switched(site.nodeName() + (started ? " powered on (read-only until vakt rejoin or promote)"
+                    : " is already on"), true);
         }
     }
 

@@ -19,7 +19,6 @@ import no.vakt.journal.Journal;
 import no.vakt.roles.LivePrimaries;
 import no.vakt.status.StatusProbe;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
-import no.vakt.traffic.RetryPolicy;
 import no.vakt.traffic.TrafficResult;
 import no.vakt.traffic.TrafficView;
 import picocli.CommandLine.Command;
@@ -146,7 +145,7 @@ public final class TrafficCommand extends CommandGroup {
                         cfg.traffic().size() == 1 ? "y" : "ies", target, roles);
                 out.flush();
                 ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(cfg, journal, new LoggingAlertSink(),
-                        RetryPolicy.DEFAULT, Sleeper.REAL, clock);
+                        no.vakt.traffic.TrafficCalls.DEFAULT, Sleeper.REAL, clock);
                 List<TrafficResult> results = sw.apply(cfg.cluster(), target, epoch);
                 for (TrafficResult r : results) {
                     out.printf("  [%d] %-9s %s%s%n", r.index(), r.label(), r.entry(),

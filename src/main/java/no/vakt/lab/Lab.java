@@ -79,6 +79,11 @@ public final class Lab {
      * needs a {@code lab down} first.
      */
     public UpReport up(LabSettings requested) throws IOException, SQLException {
+        return up(requested, false);
+    }
+
+    /** As {@link #up(LabSettings)}; with {@code stonith} the config fences an old primary by powering it off ({@link LabPower}). */
+    public UpReport up(LabSettings requested, boolean stonith) throws IOException, SQLException {
         Optional<LabSettings> recorded = settings();
         List<LabSite> running = new ArrayList<>();
         for (LabSite site : LabSite.values()) {
@@ -132,6 +137,7 @@ public final class Lab {
         files.up();
         // A sandbox: a short cooldown so drills can be repeated (see LabNetns for the drill's lab parts).
         String yaml = configTemplate(requested, certs).render(files.configSection()).replace("cooldown: 1h", "cooldown: 1m");
+        if (stonith) yaml = withFenceCommand(yaml, LabPower.fenceCommand(layout.dir()));
         if (netns != null) {
             yaml = netns.adaptConfig(yaml).replace("        health-url: ",
                     "        ssh: " + LabFiles.netnsSshAddress(layout) + "\n        health-url: ");
@@ -146,6 +152,18 @@ public final class Lab {
         Files.writeString(layout.configFile(), yaml);
         Files.writeString(layout.generatedConfigFile(), yaml);
         return new UpReport(requested, sites, seeded, layout.configFile(), dns, keptEdits);
+    }
+
+    /** The policy's {@code fence-command}, each argument single-quoted (a path may hold YAML's special characters). */
+    static String withFenceCommand(String yaml, List<String> command) {
+        String anchor = "  jurisdictions: [NO, EEA]\n";
+        if (!yaml.contains(anchor)) throw new IllegalStateException("the lab config has no policy.jurisdictions line");
+        StringBuilder line = new StringBuilder("  # STONITH stand-in: the old primary's mariadbd is killed (vakt lab power-off)\n"
+                + "  fence-command: [");
+        for (int i = 0; i < command.size(); i++) {
+            line.append(i == 0 ? "" : ", ").append('\'').append(command.get(i).replace("'", "''")).append('\'');
+        }
+        return yaml.replace(anchor, anchor + line + "]\n");
     }
 
     /**

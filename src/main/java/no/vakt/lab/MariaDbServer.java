@@ -101,6 +101,11 @@ public final class MariaDbServer {
         return home.resolve("mariadbd.pid");
     }
 
+    /** Its own temporary directory: a shared /tmp that another program cleans breaks its ALTERs and sorts. */
+    public Path tmpDir() {
+        return home.resolve("tmp");
+    }
+
     public Path errorLog() {
         return home.resolve("error.log");
     }
@@ -120,6 +125,7 @@ public final class MariaDbServer {
     public void start() throws IOException {
         initialize();
         if (isRunning()) return;
+        Files.createDirectories(tmpDir());
         Files.writeString(myCnf(), renderMyCnf());
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(List.of(Binaries.require("mariadbd"), "--defaults-file=" + myCnf()));
@@ -222,6 +228,7 @@ public final class MariaDbServer {
         all.put("datadir", dataDir().toString());
         all.put("socket", socket().toString());
         all.put("pid-file", pidFile().toString());
+        all.put("tmpdir", tmpDir().toString());
         all.put("log-error", errorLog().toString());
         all.put("port", Integer.toString(port));
         all.put("bind-address", host);

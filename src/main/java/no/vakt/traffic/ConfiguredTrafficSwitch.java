@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
@@ -131,14 +132,14 @@ public final class ConfiguredTrafficSwitch implements TrafficSwitch {
         int attempts = 0;
         TrafficProvider.ApplyOutcome outcome = null;
         try {
-            RetryPolicy.Attempted<TrafficProvider.ApplyOutcome> applied = retry.run(() -> provider.apply(node, epoch), sleeper);
+            TrafficCalls.Attempted<TrafficProvider.ApplyOutcome> applied = TrafficCalls.run(retry, () -> provider.apply(node, epoch), sleeper);
             attempts = applied.attempts();
             outcome = applied.value();
             Duration visible = provider.verify(node, entry.verifyTimeout());
             List<String> notes = provider.verifyNotes();
             return finish(cluster, node, start, new TrafficResult(index, name, outcome, attempts, visible, null,
                     notes.isEmpty() ? null : String.join("; ", notes)));
-        } catch (RetryPolicy.AttemptsExhausted e) {
+        } catch (TrafficCalls.AttemptsExhausted e) {
             return finish(cluster, node, start, new TrafficResult(index, name, null, e.attempts(), null,
                     e.getMessage() + (e.attempts() > 1 ? " (after " + e.attempts() + " attempts)" : "")));
         } catch (TrafficException | RuntimeException e) {

@@ -30,6 +30,6 @@ public final class TrafficSwitches {
             Path configFile) {
         if (config.traffic().isEmpty()) return new LoggingTrafficSwitch();
         String apply = OperatorCommands.of(configFile, journal == null ? null : journal.file()).trafficApply();
-        return new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT, Sleeper.REAL, clock, apply);
+        return new ConfiguredTrafficSwitch(config, journal, alerts, TrafficCalls.DEFAULT, Sleeper.REAL, clock, apply);
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.config.AlertsConfig;
 import no.vakt.config.ChannelConfig;

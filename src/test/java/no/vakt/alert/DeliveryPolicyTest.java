@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import org.junit.jupiter.api.Test;
 
@@ -47,16 +48,16 @@ class DeliveryPolicyTest {
         RetryPolicy low = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.0);
         RetryPolicy high = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0.999999);
         DeliveryException e = Retryable.http(503, "", headers(Map.of()));
-        assertThat(low.delayAfter(1, e)).isEqualTo(Duration.ofMillis(500));
-        assertThat(high.delayAfter(1, e)).isEqualTo(Duration.ofMillis(999));
-        assertThat(low.delayAfter(3, e)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(high.delayAfter(9, e)).isLessThanOrEqualTo(Duration.ofSeconds(60));
-        assertThat(low.delayAfter(9, e)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(low.delayAfter(1, e.retryAfter())).isEqualTo(Duration.ofMillis(500));
+        assertThat(high.delayAfter(1, e.retryAfter())).isEqualTo(Duration.ofMillis(999));
+        assertThat(low.delayAfter(3, e.retryAfter())).isEqualTo(Duration.ofSeconds(2));
+        assertThat(high.delayAfter(9, e.retryAfter())).isLessThanOrEqualTo(Duration.ofSeconds(60));
+        assertThat(low.delayAfter(9, e.retryAfter())).isEqualTo(Duration.ofSeconds(30));
         DeliveryException throttled = Retryable.http(429, "", headers(Map.of("Retry-After", List.of("20"))));
-        assertThat(low.delayAfter(1, throttled)).isEqualTo(Duration.ofSeconds(20));
-        assertThat(low.mayRetry(9, e)).isTrue();
-        assertThat(low.mayRetry(10, e)).as("attempts are bounded").isFalse();
-        assertThat(low.mayRetry(1, Retryable.http(400, "", headers(Map.of())))).isFalse();
+        assertThat(low.delayAfter(1, throttled.retryAfter())).isEqualTo(Duration.ofSeconds(20));
+        assertThat(low.mayRetry(e.retryable(), 9)).isTrue();
+        assertThat(low.mayRetry(e.retryable(), 10)).as("attempts are bounded").isFalse();
+        assertThat(low.mayRetry(Retryable.http(400, "", headers(Map.of())).retryable(), 1)).isFalse();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.config.AlertsConfig;
 import no.vakt.config.EmailChannelConfig;
@@ -87,7 +88,7 @@ class EmailChannelTest {
             AlertsConfig settings = new AlertsConfig(List.of(mail(front.port(), EmailChannelConfig.StartTls.REQUIRED,
                     passwordFile, certs.ca())), java.net.URI.create("https://vakt.example.no/#approve"), null, 3, 10);
             AlertDispatcher d = new AlertDispatcher(AlertSinks.channels(settings, clock), settings, journal, clock,
-                    new RecordingSleeper(), RetryPolicy.standard(3), new NoOpAlertSink(), Duration.ofSeconds(10));
+                    new RecordingSleeper(), AlertSinks.deliveryRetries(3), new NoOpAlertSink(), Duration.ofSeconds(10));
             d.send(approval());
             d.close();
 

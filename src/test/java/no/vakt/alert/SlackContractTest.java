@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.config.AlertsConfig;
 import no.vakt.config.SlackChannelConfig;

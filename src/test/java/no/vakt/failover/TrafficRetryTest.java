@@ -29,7 +29,7 @@ import no.vakt.testing.Dig;
 import no.vakt.testing.TestDirs;
 import no.vakt.testing.TrafficYaml;
 import no.vakt.traffic.ConfiguredTrafficSwitch;
-import no.vakt.traffic.RetryPolicy;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.traffic.TrafficState;
 import org.junit.jupiter.api.Test;
 

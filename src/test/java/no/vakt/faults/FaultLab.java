@@ -70,9 +70,11 @@ final class FaultLab implements AutoCloseable {
     }
 
     /** A fresh lab, replicated, its config changed by {@code edit}, the monitor not yet running. */
-    static FaultLab up(Path dir, Place place, boolean semiSync, Tuning tuning, UnaryOperator<String> edit) throws Exception {
+    static FaultLab up(Path dir, Place place, boolean semiSync, boolean stonith, Tuning tuning, UnaryOperator<String> edit)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("lab", "up", "--dir", dir.toString(), "--no-tls", "--no-hints"));
         if (semiSync) args.add("--semi-sync");
+        if (stonith) args.add("--stonith");
         if (place.netns()) {
             args.addAll(List.of("--netns", "--netns-prefix", place.netnsPrefix(), "--netns-octet",
                     Integer.toString(place.netnsOctet())));

@@ -29,6 +29,14 @@ public final class FaultMatrix implements Callable<Integer> {
             description = "Rows to run with the first --semi-sync setting only (file-sync rows do not depend on it)")
     List<String> once = List.of();
 
+    @Option(names = "--stonith", description = "Each row with the lab's STONITH stand-in as policy.fence-command"
+            + " (vakt lab up --stonith): a failover powers the old primary off; it is powered on before the rejoin")
+    boolean stonith;
+
+    @Option(names = "--stonith-rows", split = ",", paramLabel = "ID",
+            description = "Rows to run again with STONITH (as --stonith does), as extra rows of the table")
+    List<String> stonithRows = List.of();
+
     @Option(names = "--fast-checks", description = "200 ms checks instead of the defaults (1 s x 3)")
     boolean fastChecks;
 
@@ -52,15 +60,21 @@ public final class FaultMatrix implements Callable<Integer> {
         System.exit(new CommandLine(new FaultMatrix()).execute(args));
     }
 
+    private FaultRow row(Map<String, FaultRow> rows, String id) {
+        FaultRow r = rows.get(id);
+        if (r == null) throw new CommandLine.ParameterException(new CommandLine(this), "unknown row '" + id + "'; rows: " + rows.keySet());
+        return r;
+    }
+
     @Override
     public Integer call() throws Exception {
         Map<String, FaultRow> rows = Rows.all();
         List<FaultRow> selected = new ArrayList<>();
         for (String id : rowIds == null ? List.copyOf(rows.keySet()) : rowIds) {
-            FaultRow r = rows.get(id);
-            if (r == null) throw new CommandLine.ParameterException(new CommandLine(this), "unknown row '" + id + "'; rows: " + rows.keySet());
-            selected.add(r);
+            selected.add(stonith ? new StonithRow(row(rows, id)) : row(rows, id));
         }
+        for (String id : stonithRows) selected.add(new StonithRow(row(rows, id)));
+        selected.forEach(r -> rows.putIfAbsent(r.id(), r)); // the table finds the STONITH rows' names there
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean netns = !loopback && LabNetns.unavailableReason().isEmpty();
         FaultLab.Place place = netns ? FaultLab.Place.netns(netnsPrefix, netnsOctet) : FaultLab.Place.loopback();
@@ -78,7 +92,7 @@ public final class FaultMatrix implements Callable<Integer> {
                 skipped.add(row.fault() + ": needs root");
                 continue;
             }
-            for (String s : once.contains(row.id()) ? semiSync.subList(0, 1) : semiSync) {
+            for (String s : once.contains(row.id().replace("+stonith", "")) ? semiSync.subList(0, 1) : semiSync) {
                 boolean on = s.equals("on");
                 System.out.printf("%-18s semi-sync %-3s ... ", row.id(), s);
                 System.out.flush();

@@ -23,6 +23,11 @@ interface FaultRow {
         return failoverExpected() ? "failover; old primary comes back fenced" : "no failover; writes go on";
     }
 
+    /** Whether the lab's config powers an old primary off in a failover ({@code vakt lab up --stonith}). */
+    default boolean stonith() {
+        return false;
+    }
+
     /** Whether the row needs the lab's network namespaces (root). */
     default boolean needsNetns() {
         return false;

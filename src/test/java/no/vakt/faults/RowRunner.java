@@ -50,7 +50,8 @@ final class RowRunner {
         String runId = row.id() + (semiSync ? "-ss" : "-as") + "-" + System.currentTimeMillis() % 100_000;
         Notes notes = new Notes();
         List<String> violations = new ArrayList<>();
-        try (FaultLab lab = FaultLab.up(workDir.resolve(runId), place, semiSync, tuning, row.configEdit())) {
+        try (FaultLab lab = FaultLab.up(workDir.resolve(runId), place, semiSync, row.stonith(), tuning,
+                row.configEdit())) {
             try {
                 return run(row, semiSync, lab, runId, notes, violations);
             } finally {

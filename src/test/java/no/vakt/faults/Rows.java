@@ -114,7 +114,8 @@ final class Rows {
 
         @Override
         public void remove(FaultLab lab, LabSite primary) throws Exception {
-            signal(lab.server(primary), "-CONT");
+            // Powered off by a fence command (StonithRow): nothing left to resume.
+            if (Lab.liveProcess(lab.server(primary)).isPresent()) signal(lab.server(primary), "-CONT");
         }
     }
 

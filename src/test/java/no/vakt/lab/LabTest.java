@@ -18,6 +18,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
+import no.vakt.failover.steps.FenceCommand;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Loopback;
 import no.vakt.testing.TestDirs;
@@ -156,6 +157,36 @@ class LabTest {
         Cli tls = up("--tls");
         assertThat(tls.exitCode()).isEqualTo(1);
         assertThat(tls.err()).contains("is running with", "TLS off", "you asked for", "TLS on", "vakt lab down");
+    }
+
+    @Test
+    void theStonithFenceCommandPowersOffAFrozenServerAndPowerOnBringsItBackReadOnly() throws Exception {
+        Cli r = up("--no-tls", "--stonith");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        VaktConfig config = ConfigLoader.load(dir.resolve("vakt.yml"));
+        assertThat(config.policy().fenceCommand()).endsWith("lab", "power-off", "--dir",
+                dir.toAbsolutePath().normalize().toString(), "{node}");
+        long pid = pids().get(0);
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
+        assertThat(stop.waitFor(5, TimeUnit.SECONDS) && stop.exitValue() == 0).isTrue();
+
+        // As FENCE_OLD_PRIMARY runs it: its own process, the node's name for {node}.
+        FenceCommand.Result fenced = new FenceCommand(config.policy().fenceCommand(), Duration.ofSeconds(60))
+                .run(config.cluster(), config.primary(), 2);
+        assertThat(fenced.ok()).as(fenced.detail()).isTrue();
+        assertThat(fenced.detail()).contains("oslo-db powered off (mariadbd pid " + pid + ", SIGKILL)");
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+        Cli again = Cli.run("lab", "power-off", "--dir", dir.toString(), "oslo-db");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("oslo-db is already off");
+
+        Cli on = Cli.run("lab", "power-on", "--dir", dir.toString(), "oslo");
+        assertThat(on.exitCode()).as(on.err()).isZero();
+        assertThat(on.out()).contains("oslo-db powered on");
+        NodeState oslo = new NodeInspector(Duration.ofSeconds(5)).inspect(config.primary());
+        assertThat(oslo.reachable()).as(oslo.error()).isTrue();
+        assertThat(oslo.readOnly()).isTrue();
+        assertThat(pids().get(0)).isNotEqualTo(pid);
     }
 
     @Test

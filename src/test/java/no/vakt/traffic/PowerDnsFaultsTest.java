@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import no.vakt.alert.AlertKind;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
 import no.vakt.lab.MariaDbServer;
@@ -63,7 +64,7 @@ class PowerDnsFaultsTest {
     }
 
     ConfiguredTrafficSwitch trafficSwitch(VaktConfig config) {
-        return new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT, sleeps, Clock.systemUTC());
+        return new ConfiguredTrafficSwitch(config, journal, alerts, TrafficCalls.DEFAULT, sleeps, Clock.systemUTC());
     }
 
     /** A local API that answers every request with {@code status} and counts the requests. */
@@ -102,8 +103,8 @@ class PowerDnsFaultsTest {
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> sw.routeTo("dns", "bergen-db", 3))
                     .hasMessageContaining("no complete answer within 1000 ms"));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(api.requests()).as("every attempt reached the API").isEqualTo(RetryPolicy.DEFAULT.maxAttempts());
-            assertThat(sleeps.waits).hasSize(RetryPolicy.DEFAULT.maxAttempts() - 1);
+            assertThat(api.requests()).as("every attempt reached the API").isEqualTo(TrafficCalls.DEFAULT.maxAttempts());
+            assertThat(sleeps.waits).hasSize(TrafficCalls.DEFAULT.maxAttempts() - 1);
             // 5 attempts of 1 s each; the generous bound only covers a loaded machine.
             assertThat(took).isLessThan(Duration.ofSeconds(30));
             assertPending("no complete answer within 1000 ms");

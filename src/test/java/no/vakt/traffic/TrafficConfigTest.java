@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.config.ConfigException;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.SecretRef;
@@ -113,18 +114,18 @@ class TrafficConfigTest {
                 .containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(600));
         DnsFixture.Sleeps sleeps = new DnsFixture.Sleeps();
         int[] calls = {0};
-        RetryPolicy.Attempted<String> ok = policy.run(() -> {
+        TrafficCalls.Attempted<String> ok = TrafficCalls.run(policy, () -> {
             if (++calls[0] < 3) throw new TrafficException("HTTP 503", true);
             return "done";
         }, sleeps);
-        assertThat(ok).isEqualTo(new RetryPolicy.Attempted<>("done", 3));
+        assertThat(ok).isEqualTo(new TrafficCalls.Attempted<>("done", 3));
         assertThat(sleeps.waits).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500));
 
         calls[0] = 0;
-        assertThatThrownBy(() -> policy.run(() -> {
+        assertThatThrownBy(() -> TrafficCalls.run(policy, () -> {
             calls[0]++;
             throw new TrafficException("HTTP 403", false);
-        }, sleeps)).isInstanceOf(RetryPolicy.AttemptsExhausted.class).hasMessage("HTTP 403");
+        }, sleeps)).isInstanceOf(TrafficCalls.AttemptsExhausted.class).hasMessage("HTTP 403");
         assertThat(calls[0]).isEqualTo(1);
     }
 }

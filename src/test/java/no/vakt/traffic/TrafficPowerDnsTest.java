@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
@@ -60,7 +61,7 @@ class TrafficPowerDnsTest {
         DnsFixture.Alerts alerts = new DnsFixture.Alerts();
         DnsFixture.Sleeps sleeps = new DnsFixture.Sleeps();
         try (Journal journal = new Journal(dir.resolve("journal.db"), Clock.systemUTC())) {
-            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT, sleeps,
+            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, TrafficCalls.DEFAULT, sleeps,
                     Clock.systemUTC());
             assertThat(dig(pdns.address, pdns.dnsPort, RECORD, "A")).containsExactly(OSLO);
             long before = serial(pdns.address, pdns.dnsPort, ZONE);
@@ -99,7 +100,7 @@ class TrafficPowerDnsTest {
         DnsFixture.Alerts alerts = new DnsFixture.Alerts();
         DnsFixture.Sleeps sleeps = new DnsFixture.Sleeps();
         long before = serial(pdns.address, pdns.dnsPort, ZONE);
-        ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, null, alerts, RetryPolicy.DEFAULT, sleeps,
+        ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, null, alerts, TrafficCalls.DEFAULT, sleeps,
                 Clock.systemUTC());
         assertThatThrownBy(() -> sw.routeTo("dns", "bergen-db", 3))
                 .hasMessageContaining("HTTP 401: the API key was rejected (check api-key-file / api-key-env)")

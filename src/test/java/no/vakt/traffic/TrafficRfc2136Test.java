@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import no.vakt.alert.AlertKind;
+import no.vakt.cluster.RetryPolicy;
 import no.vakt.cluster.Severity;
 import no.vakt.cluster.Sleeper;
 import no.vakt.config.VaktConfig;
@@ -72,7 +73,7 @@ class TrafficRfc2136Test {
         DnsFixture.Alerts alerts = new DnsFixture.Alerts();
         DnsFixture.Sleeps sleeps = new DnsFixture.Sleeps();
         try (Journal journal = new Journal(dir.resolve("journal.db"), Clock.systemUTC())) {
-            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT, sleeps,
+            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, TrafficCalls.DEFAULT, sleeps,
                     Clock.systemUTC());
             assertThat(dig("127.0.0.1", bind.port(), RECORD, "A")).containsExactly(OSLO);
             long before = serial("127.0.0.1", bind.port(), ZONE);
@@ -129,7 +130,7 @@ class TrafficRfc2136Test {
         DnsFixture.Sleeps sleeps = new DnsFixture.Sleeps();
         long before = serial("127.0.0.1", bind.port(), ZONE);
         try (Journal journal = new Journal(dir.resolve("journal.db"), Clock.systemUTC())) {
-            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT, sleeps,
+            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, TrafficCalls.DEFAULT, sleeps,
                     Clock.systemUTC());
             assertThatThrownBy(() -> sw.routeTo("dns", "bergen-db", 2))
                     .isInstanceOf(TrafficException.class)
@@ -260,7 +261,7 @@ class TrafficRfc2136Test {
         VaktConfig config = config();
         DnsFixture.Alerts alerts = new DnsFixture.Alerts();
         try (Journal journal = new Journal(dir.resolve("journal.db"), Clock.systemUTC())) {
-            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, RetryPolicy.DEFAULT,
+            ConfiguredTrafficSwitch sw = new ConfiguredTrafficSwitch(config, journal, alerts, TrafficCalls.DEFAULT,
                     new DnsFixture.Sleeps(), Clock.systemUTC());
             List<TrafficResult> results = sw.apply("dns", "bergen-db", 2);
             assertThat(results).singleElement().satisfies(r -> {

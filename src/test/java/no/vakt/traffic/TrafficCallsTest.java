@@ -6,16 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import no.vakt.cluster.RetryPolicy;
 import org.junit.jupiter.api.Test;
 
-class RetryPolicyTest {
+class TrafficCallsTest {
     private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1));
 
     @Test
     void retryableFailuresAreRetriedWithDoublingBackoffAndARetryAfterIsHonouredUpToItsCap() throws Exception {
         List<Duration> slept = new ArrayList<>();
         int[] calls = {0};
-        RetryPolicy.Attempted<String> r = policy.run(() -> {
+        TrafficCalls.Attempted<String> r = TrafficCalls.run(policy, () -> {
             calls[0]++;
             if (calls[0] == 1) throw new TrafficException("timeout", true);
             if (calls[0] == 2) throw new RetryLaterException("429", Duration.ofSeconds(3));
@@ -24,16 +25,16 @@ class RetryPolicyTest {
         }, slept::add);
         assertThat(r.value()).isEqualTo("ok");
         assertThat(r.attempts()).isEqualTo(4);
-        assertThat(slept).containsExactly(Duration.ofMillis(100), Duration.ofSeconds(3), RetryPolicy.MAX_RETRY_AFTER);
+        assertThat(slept).containsExactly(Duration.ofMillis(100), Duration.ofSeconds(3), TrafficCalls.MAX_RETRY_AFTER);
     }
 
     @Test
     void aNonRetryableFailureStopsAtOnce() {
         List<Duration> slept = new ArrayList<>();
-        assertThatThrownBy(() -> policy.run(() -> {
+        assertThatThrownBy(() -> TrafficCalls.run(policy, () -> {
             throw new TrafficException("403 forbidden", false);
         }, slept::add)).hasMessage("403 forbidden")
-                .matches(e -> ((RetryPolicy.AttemptsExhausted) e).attempts() == 1);
+                .matches(e -> ((TrafficCalls.AttemptsExhausted) e).attempts() == 1);
         assertThat(slept).isEmpty();
     }
 }
