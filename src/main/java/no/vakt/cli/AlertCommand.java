@@ -1,7 +1,6 @@
 package no.vakt.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,10 +22,7 @@ public final class AlertCommand extends CommandGroup {
             footer = {"", "Exit codes: 0 every channel delivered, 1 a channel failed or none is configured, 2 bad config."})
     static final class Test implements Callable<Integer> {
         @Mixin
-        ConfigOption config;
-
-        @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
-        Path journalFile;
+        ConfigAndJournal config;
 
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
                 description = "How long to wait for all channels (default: ${DEFAULT-VALUE}).")
@@ -43,7 +39,7 @@ public final class AlertCommand extends CommandGroup {
             }
             Clock clock = Clock.systemUTC();
             List<AlertSinks.TestResult> results;
-            try (Journal journal = new Journal(config.journal(journalFile), clock)) {
+            try (Journal journal = new Journal(config.journal(), clock)) {
                 results = AlertSinks.test(cfg, journal, clock, timeout);
             }
             for (AlertSinks.TestResult r : results) {

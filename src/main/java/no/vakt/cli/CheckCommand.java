@@ -25,15 +25,17 @@ import picocli.CommandLine.Option;
                     + " primary, whatever the config's role: fields say, as after a failover and rejoin or a"
                     + " switchover), then proves replication end to end: writes one row to vakt.canary on the live"
                     + " primary (creating the vakt schema if missing) and waits for it on the standby.",
-            "Every finding has a severity and, when something is wrong, the exact fix."},
+            "Every finding has a severity and, when something is wrong, the exact fix. --json prints"
+                    + " {\"ready\": ..., \"findings\": [...]} instead of a table. The journal is read (never created)"
+                    + " only when the servers cannot tell which node is the primary: its last promotion decides."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ready (no errors; warnings allowed)", "1:not ready", "2:bad usage or config"})
 public final class CheckCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
-    @Option(names = "--json", description = "Print {\"ready\": ..., \"findings\": [...]} instead of a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Connect and query timeout per node (default: ${DEFAULT-VALUE}).", defaultValue = "3s")
@@ -46,23 +48,18 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-canary", description = "Write nothing; replication is then not proven end to end.")
     boolean noCanary;
 
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "Journal file, read (never created) only when the servers cannot tell which node is the"
-                    + " primary: its last promotion decides (default: .vakt/journal.db next to the config).")
-    Path journalFile;
-
     @Override
     public Integer call() {
         VaktConfig c = config.load();
         if (timeout.isZero() || timeout.isNegative()) throw new UsageException("--timeout must be positive");
         Duration bound = noCanary ? null : canaryTimeout != null ? canaryTimeout : max(Duration.ofSeconds(5), c.objectives().rpo());
         NodeInspector inspector = new NodeInspector(timeout);
-        Path journal = config.journal(journalFile);
+        Path journal = config.journal();
         Observations observations = new PreflightProbe(inspector, new CanaryProbe(inspector, Clock.systemUTC()),
                 () -> lastPromoted(journal)).observe(c, bound);
         CheckReport report = CheckReport.of(c, observations);
         var out = config.out();
-        if (json) {
+        if (json.on) {
             out.println(report.json());
         } else {
             // The live roles: the live-roles finding says when they differ from the config's role: fields.

@@ -2,7 +2,6 @@ package no.vakt.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import no.vakt.cluster.VaktFiles;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.ConfigLocator;
 import no.vakt.config.VaktConfig;
@@ -12,9 +11,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --config FILE}, else $VAKT_CONFIG, else ./vakt.yml, else /etc/vakt/vakt.yml; with the terminal of the
- * command that mixes it in, which is all most commands need besides their own options.
+ * command that mixes it in, which is all most commands need besides their own options. Commands that keep
+ * a journal mix in {@link ConfigAndJournal} instead.
  */
-public final class ConfigOption {
+public class ConfigOption {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Config file (default: $VAKT_CONFIG, ./vakt.yml, /etc/vakt/vakt.yml)")
     Path explicit;
@@ -32,11 +32,6 @@ public final class ConfigOption {
     public VaktConfig load() {
         if (loaded == null) loaded = ConfigLoader.load(path());
         return loaded;
-    }
-
-    /** {@code --journal FILE} when given, else {@code .vakt/journal.db} in the config file's directory. */
-    Path journal(Path explicitJournal) {
-        return VaktFiles.journal(path(), explicitJournal);
     }
 
     PrintWriter out() {

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import no.vakt.alert.AlertDispatcher;
-import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.drill.Drill;
 import no.vakt.drill.DrillHistory;
@@ -35,7 +33,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 the drill passed (or --history), 1 it failed or was refused, 2 bad config or usage."})
 public final class DrillCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
     @Option(names = "--fault", paramLabel = "KIND", description = "kill-db, stop-db, block-ports, partition-monitor,"
             + " isolate-primary (default: drills.fault, else kill-db)")
@@ -61,14 +59,11 @@ public final class DrillCommand implements Callable<Integer> {
             + " (saved to .vakt/errant/ first)")
     boolean discardErrant;
 
-    @Option(names = "--history", description = "List past drills from the journal instead of running one")
+    @Option(names = "--history", description = "List past drills from the journal instead of running one (with --json: machine-readable)")
     boolean history;
 
-    @Option(names = "--json", description = "With --history: machine-readable")
-    boolean json;
-
-    @Option(names = "--journal", paramLabel = "FILE", description = "Journal (default: .vakt/journal.db next to the config)")
-    Path journalFile;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -76,10 +71,10 @@ public final class DrillCommand implements Callable<Integer> {
         if (config.explicit == null && !configPath.equals(config.path())) config.explicit = configPath;
         VaktConfig cfg = config.load();
         PrintWriter out = config.out();
-        Path journalPath = config.journal(journalFile);
+        Path journalPath = config.journal();
         if (history) {
             List<DrillHistory.Entry> entries = Journal.readIfPresent(journalPath, Clock.systemUTC(), DrillHistory::read, List.of());
-            if (json) {
+            if (json.on) {
                 out.println(JournalJson.pretty(entries));
             } else {
                 out.print(DrillHistory.table(entries));
@@ -87,22 +82,22 @@ public final class DrillCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
-        if (json) throw new UsageException("--json goes with --history");
+        if (json.on) throw new UsageException("--json goes with --history");
         if (switchBack && !rejoin) throw new UsageException("--switch-back needs --rejoin (the old primary must replicate first)");
         if (discardErrant && !rejoin) throw new UsageException("--discard-errant goes with --rejoin");
         String kind = fault != null ? fault : cfg.drills().fault();
         Clock clock = Clock.systemUTC();
         // With its own monitor the drill fails over itself: it holds the cluster, and refuses beside vakt run. With
         // --monitor external the running vakt run (which holds it) does the acting.
-        // Resources close in reverse: queued alerts (the drill's result among them) go out before the journal closes.
+        // Queued alerts (the drill's result among them) go out before the journal closes, the lock last.
         try (no.vakt.journal.ClusterLock lock = monitor == Drill.MonitorMode.OWN
-                        ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null;
-                Journal journal = new Journal(journalPath, clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            Drill.Outcome outcome = Drills.create(cfg, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig)
-                    .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
-            out.flush();
-            return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;
+                ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null) {
+            return config.withAlerts(clock, (c, journal, alerts) -> {
+                Drill.Outcome outcome = Drills.create(c, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig)
+                        .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
+                out.flush();
+                return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;
+            });
         }
     }
 

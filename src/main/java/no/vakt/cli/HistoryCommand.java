@@ -33,14 +33,10 @@ import picocli.CommandLine.Option;
             "  aborted_after_promotion, refused (null while running)."})
 public final class HistoryCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "Journal file (default: .vakt/journal.db next to the config file)")
-    Path journalFile;
-
-    @Option(names = "--json", description = "Machine-readable output")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
             description = "At most N failovers and N events (default: ${DEFAULT-VALUE})")
@@ -49,14 +45,14 @@ public final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         if (limit < 1) throw new UsageException("--limit must be at least 1");
-        Path file = config.journal(journalFile);
+        Path file = config.journal();
         PrintWriter out = config.out();
         Read read = Journal.readIfPresent(file, Clock.systemUTC(),
                 j -> new Read(j.failovers(limit), j.history(limit), j.currentEpoch()), new Read(List.of(), List.of(), 0));
         List<FailoverRecord> failovers = read.failovers();
         List<JournalEvent> events = read.events();
         long epoch = read.epoch();
-        if (json) {
+        if (json.on) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("journal", file.toString());
             doc.put("current_epoch", epoch);

@@ -83,7 +83,7 @@ final class MaintenanceRoute {
      * {@code vakt COMMAND} (pause or resume): POSTs {@code body} to the daemon's {@code api/COMMAND} and reads
      * its reply with {@code viaDaemon}; without a daemon, does {@code direct} on the journal. Prints the line.
      */
-    static int act(ConfigOption config, Path journalFile, Clock clock, String command, Map<String, ?> body,
+    static int act(ConfigAndJournal config, Clock clock, String command, Map<String, ?> body,
             Function<JsonNode, Done> viaDaemon, Function<Maintenance, Done> direct) throws InterruptedException {
         VaktConfig cfg = config.load();
         Route route = call(cfg, "api/" + command, body);
@@ -92,7 +92,7 @@ final class MaintenanceRoute {
             config.out().println(viaDaemon.apply(api.reply().body()).line("through vakt run at " + api.url()));
             return ExitCodes.OK;
         }
-        Path file = config.journal(journalFile);
+        Path file = config.journal();
         Done done;
         try (Journal journal = new Journal(file, clock)) {
             done = direct.apply(new Maintenance(journal, cfg.cluster(), clock));

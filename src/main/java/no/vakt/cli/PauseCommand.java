@@ -1,6 +1,5 @@
 package no.vakt.cli;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,17 +25,13 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 paused, 1 failed, 2 bad config or usage."})
 public final class PauseCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
     @Option(names = "--for", paramLabel = "DURATION", description = "How long (default: 1h, at most 7d)")
     Duration length;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the journal, the alerts and the dashboard")
     String reason;
-
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "The journal when no daemon answers (default: .vakt/journal.db next to the config)")
-    Path journalFile;
 
     Clock clock = Clock.systemUTC();
 
@@ -51,7 +46,7 @@ public final class PauseCommand implements Callable<Integer> {
         body.put("for", Durations.format(d));
         body.put("reason", reason);
         body.put("by", Actor.osUser().name());
-        return MaintenanceRoute.act(config, journalFile, clock, "pause", body,
+        return MaintenanceRoute.act(config, clock, "pause", body,
                 reply -> where -> "automatic failover paused until " + reply.path("maintenance").path("until").asText()
                         + " (" + where + ")",
                 maintenance -> {

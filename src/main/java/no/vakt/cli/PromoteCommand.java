@@ -1,11 +1,9 @@
 package no.vakt.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertDispatcher;
-import no.vakt.alert.AlertSinks;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.FailoverRunner;
@@ -26,11 +24,7 @@ import picocli.CommandLine.Option;
             "Exit 0 when the promotion completed (or with --dry-run), 1 when refused or failed."})
 public final class PromoteCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
-
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "Journal file (default: .vakt/journal.db next to the config file)")
-    Path journalFile;
+    ConfigAndJournal config;
 
     @Option(names = "--confirm", description = "Run the promotion (without it the plan is only shown)")
     boolean confirm;
@@ -39,8 +33,8 @@ public final class PromoteCommand implements Callable<Integer> {
             + " (never a running failover or an unreachable standby)")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     Clock clock = Clock.systemUTC();
 
@@ -49,59 +43,58 @@ public final class PromoteCommand implements Callable<Integer> {
         VaktConfig cfg = config.load();
         PrintWriter out = config.out();
         // Only an acting promotion needs the cluster; showing the plan reads.
-        if (!confirm || dryRun) return promote(cfg, out);
-        return ClusterClaim.run(config.journal(journalFile), "vakt promote", cfg, new ClusterClaim.Api("api/promote",
-                java.util.Map.of("force", force), java.time.Duration.ofMinutes(10)), out, () -> promote(cfg, out));
+        if (!confirm || dryRun.on) return config.withAlerts(clock, this::promote);
+        return ClusterClaim.run(config.journal(), "vakt promote", cfg, new ClusterClaim.Api("api/promote",
+                java.util.Map.of("force", force), java.time.Duration.ofMinutes(10)), out,
+                () -> config.withAlerts(clock, this::promote));
     }
 
-    private int promote(VaktConfig cfg, PrintWriter out) {
-        try (Journal journal = new Journal(config.journal(journalFile), clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            // Plans and alerts name the commands with this config (and journal), so a pasted command acts on the same cluster.
-            OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
-            FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
-                    TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path()),
-                    new JournalFileSyncDirector(journal, cfg, null), commands);
-            FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun, force));
-            out.print(prepared.plan().render());
-            fenceEnforcement(cfg, prepared.plan().fromNode()).ifPresent(out::println);
-            if (dryRun) {
-                out.println("Dry run: nothing changed.");
-                return ExitCodes.OK;
-            }
-            if (!confirm) {
-                out.println(prepared.plan().decision() == Decision.REFUSE
-                        ? "Refused: nothing changed." + (prepared.plan().approveCommand() == null ? ""
-                                : " If acceptable, re-run as: " + prepared.plan().approveCommand())
-                        : "Nothing changed. Re-run with --confirm to promote: " + prepared.plan().approveCommand());
-                return ExitCodes.FAILED;
-            }
-            FailoverRunner.Outcome outcome = runner.execute(prepared);
-            if (prepared.plan().decision() == Decision.REFUSE) {
-                out.println("Refused: nothing changed.");
-                return ExitCodes.FAILED;
-            }
-            out.println("Steps:");
-            out.print(outcome.renderSteps());
-            String to = prepared.plan().toNode();
-            if (outcome.trafficPending()) {
-                // Promoted, epoch raised, file sync turned: only the users are not moved yet. Not a clean success.
-                out.println("Promoted " + to + " (epoch " + prepared.plan().newEpoch() + "), but traffic is PENDING: the"
-                        + " traffic switch failed (see HANDOVER above), users may still be sent to "
-                        + prepared.plan().fromNode() + ".");
-                out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
-                        + commands.trafficApply());
-                return ExitCodes.FAILED;
-            }
-            if (outcome.completed()) {
-                out.println("Promoted " + to + " (epoch " + prepared.plan().newEpoch() + ").");
-                return ExitCodes.OK;
-            }
-            out.println(outcome.execution().promoted()
-                    ? to + " was promoted (past the point of no return, the later steps ran), but: " + outcome.execution().detail()
-                    : "Promotion did not complete: " + outcome.execution().detail());
+    private int promote(VaktConfig cfg, Journal journal, AlertDispatcher alerts) throws Exception {
+        PrintWriter out = config.out();
+        // Plans and alerts name the commands with this config (and journal), so a pasted command acts on the same cluster.
+        OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
+        FailoverRunner runner = new FailoverRunner(cfg, journal, clock, alerts,
+                TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path()),
+                new JournalFileSyncDirector(journal, cfg, null), commands);
+        FailoverRunner.Prepared prepared = runner.prepare(FailoverRunner.Request.operator(confirm && !dryRun.on, force));
+        out.print(prepared.plan().render());
+        fenceEnforcement(cfg, prepared.plan().fromNode()).ifPresent(out::println);
+        if (dryRun.on) {
+            out.println("Dry run: nothing changed.");
+            return ExitCodes.OK;
+        }
+        if (!confirm) {
+            out.println(prepared.plan().decision() == Decision.REFUSE
+                    ? "Refused: nothing changed." + (prepared.plan().approveCommand() == null ? ""
+                            : " If acceptable, re-run as: " + prepared.plan().approveCommand())
+                    : "Nothing changed. Re-run with --confirm to promote: " + prepared.plan().approveCommand());
             return ExitCodes.FAILED;
         }
+        FailoverRunner.Outcome outcome = runner.execute(prepared);
+        if (prepared.plan().decision() == Decision.REFUSE) {
+            out.println("Refused: nothing changed.");
+            return ExitCodes.FAILED;
+        }
+        out.println("Steps:");
+        out.print(outcome.renderSteps());
+        String to = prepared.plan().toNode();
+        if (outcome.trafficPending()) {
+            // Promoted, epoch raised, file sync turned: only the users are not moved yet. Not a clean success.
+            out.println("Promoted " + to + " (epoch " + prepared.plan().newEpoch() + "), but traffic is PENDING: the"
+                    + " traffic switch failed (see HANDOVER above), users may still be sent to "
+                    + prepared.plan().fromNode() + ".");
+            out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
+                    + commands.trafficApply());
+            return ExitCodes.FAILED;
+        }
+        if (outcome.completed()) {
+            out.println("Promoted " + to + " (epoch " + prepared.plan().newEpoch() + ").");
+            return ExitCodes.OK;
+        }
+        out.println(outcome.execution().promoted()
+                ? to + " was promoted (past the point of no return, the later steps ran), but: " + outcome.execution().detail()
+                : "Promotion did not complete: " + outcome.execution().detail());
+        return ExitCodes.FAILED;
     }
 
     /**

@@ -26,13 +26,10 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Exit codes: 0 rejoined or already a replica, 1 refused or failed, 2 bad config or usage."})
 public final class RejoinCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
     @Parameters(paramLabel = "NODE", description = "The former primary, by its name in the config.")
     String nodeName;
-
-    @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
-    Path journalFile;
 
     @Option(names = "--discard-errant",
             description = "Continue although NODE has errant transactions (they are saved to a file first).")
@@ -49,7 +46,7 @@ public final class RejoinCommand implements Callable<Integer> {
                 + " (nodes: " + String.join(", ", cfg.nodes().stream().map(Node::name).toList()) + ")"));
         Duration wait = DurationConverter.positive("--wait", waitText);
         PrintWriter out = config.out();
-        Path journalPath = config.journal(journalFile);
+        Path journalPath = config.journal();
         var api = new ClusterClaim.Api("api/rejoin", java.util.Map.of("node", node.name(), "discard_errant", discardErrant,
                 "wait", wait.toMillis() + "ms"), wait.plusMinutes(35));
         return ClusterClaim.run(journalPath, "vakt rejoin", cfg, api, out,

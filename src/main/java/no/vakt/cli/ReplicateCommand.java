@@ -39,8 +39,8 @@ public final class ReplicateCommand implements Callable<Integer> {
                     + " nothing, when any errant transaction does more.")
     boolean forgetAccountErrant;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "30s",
             description = "How long to wait for the replica threads to start (default: ${DEFAULT-VALUE}).")
@@ -57,7 +57,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         Duration seedTimeout = DurationConverter.positive("--seed-timeout", seedTimeoutOption);
         BootstrapContext.Limits defaults = BootstrapContext.Limits.DEFAULT;
         var limits = new BootstrapContext.Limits(wait, defaults.semiSyncClient(), seedTimeout, defaults.poll());
-        var options = new ReplicationBootstrap.Options(overwrite, dryRun, limits,
+        var options = new ReplicationBootstrap.Options(overwrite, dryRun.on, limits,
                 OperatorCommands.of(config.path(), null).replicate(), forgetAccountErrant);
         try {
             return new ReplicationBootstrap(Clock.systemUTC())

@@ -1,13 +1,11 @@
 package no.vakt.cli;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import no.vakt.maintenance.Actor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code vakt resume}: ends maintenance mode before its time. */
 @Command(name = "resume", header = "End a maintenance pause: automatic failover again", mixinStandardHelpOptions = true,
@@ -18,17 +16,13 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 resumed or not paused, 1 failed, 2 bad config or usage."})
 public final class ResumeCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
-
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "The journal when no daemon answers (default: .vakt/journal.db next to the config)")
-    Path journalFile;
+    ConfigAndJournal config;
 
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws InterruptedException {
-        return MaintenanceRoute.act(config, journalFile, clock, "resume", Map.of("by", Actor.osUser().name()),
+        return MaintenanceRoute.act(config, clock, "resume", Map.of("by", Actor.osUser().name()),
                 reply -> line(reply.path("resumed").asBoolean()),
                 maintenance -> line(maintenance.resume(Actor.osUser()).isPresent()));
     }

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertDispatcher;
-import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.FailoverWatch;
@@ -33,21 +32,16 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 stopped normally, 1 failed, 2 bad config or usage."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
-
-    @Option(names = "--journal", paramLabel = "FILE",
-            description = "The journal (default: .vakt/journal.db next to the config file).")
-    Path journalFile;
+    ConfigAndJournal config;
 
     @Option(names = "--duration", paramLabel = "DURATION", hidden = true, description = "Stop after this long (tests).")
     String durationText;
 
     @Override
-    public Integer call() throws InterruptedException {
-        VaktConfig cfg = config.load();
+    public Integer call() throws Exception {
+        config.load(); // a bad config is the first thing said
         Duration duration = durationText == null ? null : DurationConverter.positive("--duration", durationText);
-        Path journalPath = config.journal(journalFile);
-        PrintWriter out = config.out();
+        Path journalPath = config.journal();
         Clock clock = Clock.systemUTC();
         // One process acts on a cluster: a second vakt run (or a CLI action under way) makes this one refuse.
         ClusterLock lock;
@@ -57,60 +51,64 @@ public final class RunCommand implements Callable<Integer> {
             config.err().println("vakt run refused: " + e.getMessage());
             return ExitCodes.FAILED;
         }
-        // Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
-        try (lock; Journal journal = new Journal(journalPath, clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            java.util.function.Consumer<String> print = Logging.events(out);
-            var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
-            FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
-            FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print);
-            FailoverRunner runner = watch.runner();
-            Monitor monitor = watch.monitor();
-            // A failover a crash left half-done is finished or safely stopped before watching again.
-            watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
-                    ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
-                    : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
-                            : " (failover " + r.record().id() + " " + r.record().label() + ")")));
-            var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
-                    .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
-                    .primaryReadOnly(monitor::primaryReadOnlyWarning);
-            files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
-            files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
-            VaktServer web = webBuilder.build();
-            monitor.onTick(web::observe);
-            // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),
-            // before the JVM exits.
-            Thread hook = new Thread(() -> {
-                monitor.close();
-                alerts.close();
-            }, "vakt-run-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
-            var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts,
-                    LabNetworkFaults::forConfig, print);
+        try (lock) {
+            return config.withAlerts(clock, (c, journal, alerts) -> watch(c, journal, alerts, lock, duration, clock));
+        }
+    }
+
+    private int watch(VaktConfig cfg, Journal journal, AlertDispatcher alerts, ClusterLock lock, Duration duration,
+            Clock clock) throws InterruptedException {
+        PrintWriter out = config.out();
+        java.util.function.Consumer<String> print = Logging.events(out);
+        var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
+        FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
+        FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print);
+        FailoverRunner runner = watch.runner();
+        Monitor monitor = watch.monitor();
+        // A failover a crash left half-done is finished or safely stopped before watching again.
+        watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
+                ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
+                : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
+                        : " (failover " + r.record().id() + " " + r.record().label() + ")")));
+        var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
+                .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
+                .primaryReadOnly(monitor::primaryReadOnlyWarning);
+        files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
+        files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
+        VaktServer web = webBuilder.build();
+        monitor.onTick(web::observe);
+        // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),
+        // before the JVM exits.
+        Thread hook = new Thread(() -> {
+            monitor.close();
+            alerts.close();
+        }, "vakt-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
+        var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts,
+                LabNetworkFaults::forConfig, print);
+        try {
+            watch.start(); // the monitor, and the retry of a traffic switch left pending
+            web.startForRun(print);
+            // The CLI's promote, switchover, rejoin and traffic apply find this daemon's API here (no secret).
+            if (web.address() != null) lock.advertise(web.url());
+            files.start();
+            if (duration != null) {
+                monitor.awaitClosed(duration);
+            } else {
+                while (!monitor.awaitClosed(Duration.ofHours(1))) {
+                    // until closed by the shutdown hook
+                }
+            }
+        } finally {
+            web.close();
+            drills.ifPresent(no.vakt.drill.DrillScheduler::close);
+            watch.close(); // the traffic retry, then the monitor
+            files.close();
             try {
-                watch.start(); // the monitor, and the retry of a traffic switch left pending
-                web.startForRun(print);
-                // The CLI's promote, switchover, rejoin and traffic apply find this daemon's API here (no secret).
-                if (web.address() != null) lock.advertise(web.url());
-                files.start();
-                if (duration != null) {
-                    monitor.awaitClosed(duration);
-                } else {
-                    while (!monitor.awaitClosed(Duration.ofHours(1))) {
-                        // until closed by the shutdown hook
-                    }
-                }
-            } finally {
-                web.close();
-                drills.ifPresent(no.vakt.drill.DrillScheduler::close);
-                watch.close(); // the traffic retry, then the monitor
-                files.close();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // Already shutting down: the hook is running.
-                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // Already shutting down: the hook is running.
             }
         }
         return ExitCodes.OK;

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
                     + " heartbeat lag next to Seconds_Behind_Master, semi-sync, last error; then the file sync"
                     + " part and the warnings (lag over the RPO, a stopped heartbeat writer, a semi-sync"
                     + " fallback, deletes held back, a failing file push...).",
+            "The journal is read (never created) for a traffic switch left pending and a maintenance pause.",
             "Exit 0 when every node is reachable, 1 otherwise (warnings do not change it)."},
         footer = {"", "--json prints one object (null where unknown or not applicable):",
             "  cluster, generated_at (ISO-8601 UTC), all_reachable,",
@@ -59,16 +60,12 @@ public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
-    @Option(names = "--journal", paramLabel = "FILE", description = "The journal, read for a traffic switch left"
-            + " pending (default: .vakt/journal.db next to the config; never created)")
-    Path journalFile;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--json", description = "Machine-readable output (with --watch: one JSON object per line)")
-    boolean json;
-
-    @Option(names = "--watch", description = "Redraw every --interval until Ctrl-C")
+    @Option(names = "--watch", description = "Redraw every --interval until Ctrl-C (with --json: one JSON object per line)")
     boolean watch;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
@@ -86,11 +83,11 @@ public final class StatusCommand implements Callable<Integer> {
         Duration every = parseInterval();
         VaktConfig cfg = config.load();
         StatusProbe probe = StatusProbe.forConfig(cfg);
-        Path journalPath = config.journal(journalFile);
+        Path journalPath = config.journal();
         OperatorCommands commands = OperatorCommands.of(config.path(), journalPath);
         PrintWriter out = config.out();
         long reports = watch ? (count != null ? count : Long.MAX_VALUE) : 1;
-        boolean clear = watch && !json && System.console() != null;
+        boolean clear = watch && !json.on && System.console() != null;
         StatusReport last = null;
         for (long i = 0; i < reports; i++) {
             long started = System.nanoTime();
@@ -104,9 +101,9 @@ public final class StatusCommand implements Callable<Integer> {
             Optional<Pause> pause = fromJournal.pause();
             if (pause.isPresent()) last = last.withFirstWarning(MaintenanceJson.warning(pause.get()));
             if (clear) out.print(CLEAR_SCREEN);
-            else if (watch && !json && i > 0) out.println();
+            else if (watch && !json.on && i > 0) out.println();
             out.print(render(cfg, last, files, now, pause));
-            if (watch && !json) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
+            if (watch && !json.on) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
             out.flush();
             if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
         }
@@ -115,7 +112,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now,
             Optional<Pause> pause) {
-        if (!json) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
+        if (!json.on) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
         if (node instanceof ObjectNode o) {
             o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, now)));

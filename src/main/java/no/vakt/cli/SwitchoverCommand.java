@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertDispatcher;
 import no.vakt.alert.AlertKind;
-import no.vakt.alert.AlertSinks;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.cluster.Severity;
 import no.vakt.config.SecretRef;
@@ -33,50 +32,49 @@ import picocli.CommandLine.Option;
                 + " it by hand), 2 bad config or usage."})
 public final class SwitchoverCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
-
-    @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
-    Path journalFile;
+    ConfigAndJournal config;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "How long the standby may take to reach the fenced primary's position (default: ${DEFAULT-VALUE}).")
     String timeoutText;
 
-    @Option(names = "--dry-run", description = "Show the live roles and the steps; change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() throws Exception {
         VaktConfig cfg = config.load();
         Duration timeout = DurationConverter.positive("--timeout", timeoutText);
         PrintWriter out = config.out();
-        Path journalPath = config.journal(journalFile);
+        Path journalPath = config.journal();
         var api = new ClusterClaim.Api("api/switchover", java.util.Map.of("timeout", timeout.toMillis() + "ms",
-                "dry_run", dryRun), timeout.plusMinutes(5));
-        return ClusterClaim.run(journalPath, "vakt switchover", cfg, api, out,
-                () -> switchover(cfg, timeout, journalPath, Clock.systemUTC(), out));
+                "dry_run", dryRun.on), timeout.plusMinutes(5));
+        Clock clock = Clock.systemUTC();
+        return ClusterClaim.run(journalPath, "vakt switchover", cfg, api, out, () -> {
+            try {
+                return config.withAlerts(clock, (c, journal, alerts) -> switchover(c, journal, alerts, timeout, clock));
+            } catch (SecretRef.SecretUnavailableException e) {
+                throw new UsageException(e.getMessage());
+            }
+        });
     }
 
-    private int switchover(VaktConfig cfg, Duration timeout, Path journalPath, Clock clock, PrintWriter out) throws Exception {
-        try (Journal journal = new Journal(journalPath, clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            // What this prints and alerts names this config (and journal), so a pasted command acts on this cluster.
-            OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
-            Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock,
-                    config.path()), clock, cfg.policy().checks().timeout().plusSeconds(2), commands)
-                    .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
-            if (r.ending() == FailoverEnding.COMPLETED_TRAFFIC_PENDING) {
-                out.println("Switched: " + r.to() + " is the primary (epoch " + r.epoch() + "), but traffic is PENDING:"
-                        + " the traffic switch failed (see HANDOVER above), users may still be sent to " + r.from() + ".");
-                out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
-                        + commands.trafficApply());
-            }
-            out.flush();
-            switchoverAlert(cfg, r, commands).ifPresent(alerts::send);
-            return exitCode(r);
-        } catch (SecretRef.SecretUnavailableException e) {
-            throw new UsageException(e.getMessage());
+    private int switchover(VaktConfig cfg, Journal journal, AlertDispatcher alerts, Duration timeout, Clock clock) throws Exception {
+        PrintWriter out = config.out();
+        // What this prints and alerts names this config (and journal), so a pasted command acts on this cluster.
+        OperatorCommands commands = OperatorCommands.of(config.path(), journal.file());
+        Switchover.Result r = new Switchover(journal, TrafficSwitches.fromConfig(cfg, journal, alerts, clock,
+                config.path()), clock, cfg.policy().checks().timeout().plusSeconds(2), commands)
+                .run(cfg, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun.on), out);
+        if (r.ending() == FailoverEnding.COMPLETED_TRAFFIC_PENDING) {
+            out.println("Switched: " + r.to() + " is the primary (epoch " + r.epoch() + "), but traffic is PENDING:"
+                    + " the traffic switch failed (see HANDOVER above), users may still be sent to " + r.from() + ".");
+            out.println("A running vakt run retries the switch with backoff; once the cause is fixed, by hand: "
+                    + commands.trafficApply());
         }
+        out.flush();
+        switchoverAlert(cfg, r, commands).ifPresent(alerts::send);
+        return exitCode(r);
     }
 
     /** 0 only for a clean switch (or a dry run): a switch that left traffic pending is not done, as for vakt promote. */

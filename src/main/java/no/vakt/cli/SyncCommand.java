@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertDispatcher;
-import no.vakt.alert.AlertSinks;
 import no.vakt.config.VaktConfig;
 import no.vakt.filesync.FileSyncService;
 import no.vakt.filesync.LiveDirection;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 in sync, 1 failed, deletions held back or a directory refused, 2 bad config or usage."})
 public final class SyncCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
     @Option(names = "--watch", description = "Keep watching and pushing changes until Ctrl-C.")
     boolean watch;
@@ -46,9 +45,6 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--no-delete-guard", description = "Propagate deletions even when the delete guard would hold them"
             + " back, and release a hold (also for a running vakt run).")
     boolean noDeleteGuard;
-
-    @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config).")
-    Path journalFile;
 
     @Option(names = "--receive", paramLabel = "DIR", hidden = true,
             description = "Run the receiver on this node (started over ssh by the sending side).")
@@ -90,26 +86,9 @@ public final class SyncCommand implements Callable<Integer> {
             }, "vakt-sync-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync
-        // runs. Resources close in reverse: queued alerts are delivered (bounded) before the journal closes.
-        try (Journal journal = new Journal(config.journal(journalFile), clock);
-                AlertDispatcher alerts = AlertSinks.fromConfig(cfg, journal, clock)) {
-            if (!watch) {
-                SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();
-                List<String> problems = FileSyncService.syncOnce(cfg, config.path(), d, clock, alerts, noDeleteGuard, print);
-                problems.forEach(p -> print.accept("problem: " + p));
-                print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
-                return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
-            }
-            Path status = StatusFile.forConfig(config.path());
-            Files.createDirectories(status.getParent());
-            try (FileSyncService service = new FileSyncService(cfg, config.path(), LiveDirection.of(cfg, journal, clock, print),
-                    clock, alerts, print, noDeleteGuard)) {
-                service.start();
-                if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-                else stop.await();
-            }
-            return ExitCodes.OK;
+        // The configured alert channels, as vakt run has them: a held-back deletion is news wherever file sync runs.
+        try {
+            return config.withAlerts(clock, (c, journal, alerts) -> sync(c, journal, alerts, clock, print, stop));
         } finally {
             stopped.countDown();
             if (hook != null) {
@@ -120,5 +99,25 @@ public final class SyncCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private int sync(VaktConfig cfg, Journal journal, AlertDispatcher alerts, Clock clock, Consumer<String> print,
+            CountDownLatch stop) throws Exception {
+        if (!watch) {
+            SyncDirection d = LiveDirection.of(cfg, journal, clock, print).get();
+            List<String> problems = FileSyncService.syncOnce(cfg, config.path(), d, clock, alerts, noDeleteGuard, print);
+            problems.forEach(p -> print.accept("problem: " + p));
+            print.accept(problems.isEmpty() ? "in sync: " + d.source() + " -> " + d.target() : "NOT in sync");
+            return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+        Path status = StatusFile.forConfig(config.path());
+        Files.createDirectories(status.getParent());
+        try (FileSyncService service = new FileSyncService(cfg, config.path(), LiveDirection.of(cfg, journal, clock, print),
+                clock, alerts, print, noDeleteGuard)) {
+            service.start();
+            if (duration != null) stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            else stop.await();
+        }
+        return ExitCodes.OK;
     }
 }

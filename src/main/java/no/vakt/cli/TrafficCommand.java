@@ -44,17 +44,17 @@ public final class TrafficCommand extends CommandGroup {
                 "node is null when the values match no configured node, error null when the entry was read."})
     static final class Show implements Callable<Integer> {
         @Mixin
-        ConfigOption config;
+        ConfigAndJournal config;
 
-        @Option(names = "--json", description = "Machine-readable output")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() throws JsonProcessingException {
             VaktConfig cfg = config.load();
             PrintWriter out = config.out();
             List<TrafficView.Row> rows = TrafficView.read(cfg);
-            if (json) {
+            if (json.on) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", cfg.cluster());
                 doc.put("entries", rows);
@@ -86,16 +86,13 @@ public final class TrafficCommand extends CommandGroup {
                 "Exit 0 when every entry points there, 1 otherwise."})
     static final class Apply implements Callable<Integer> {
         @Mixin
-        ConfigOption config;
+        ConfigAndJournal config;
 
         @Option(names = "--node", paramLabel = "NODE", description = "Point at this node (default: the live primary)")
         String node;
 
         @Option(names = "--force", description = "Point at --node even when it is not the live primary")
         boolean force;
-
-        @Option(names = "--journal", paramLabel = "FILE", description = "Journal file (default: .vakt/journal.db next to the config)")
-        Path journalFile;
 
         @Override
         public Integer call() throws Exception {
@@ -110,7 +107,7 @@ public final class TrafficCommand extends CommandGroup {
                 out.flush();
                 return ExitCodes.OK;
             }
-            Path journalPath = config.journal(journalFile);
+            Path journalPath = config.journal();
             // The daemon's API routes only to the live primary: --force stays a local action, refused meanwhile.
             var api = force ? null : new ClusterClaim.Api("api/traffic/apply", node == null ? Map.of()
                     : Map.of("node", node), java.time.Duration.ofMinutes(10));

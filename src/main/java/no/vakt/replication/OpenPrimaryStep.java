@@ -8,10 +8,9 @@ import no.vakt.db.NodeOperations;
  * only once the standby is read-only and the primary's epoch is not behind the standby's (a node that lost
  * the role in a failover has the lower epoch and stays read-only).
  */
-public final class OpenPrimaryStep implements Step {
-    @Override
-    public String name() {
-        return "open-primary";
+public final class OpenPrimaryStep extends Step {
+    public OpenPrimaryStep() {
+        super("open-primary");
     }
 
     @Override

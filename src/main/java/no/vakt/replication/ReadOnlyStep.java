@@ -1,10 +1,9 @@
 package no.vakt.replication;
 
 /** Makes the standby read_only first, so nothing writes to it while it is seeded or replicates. */
-public final class ReadOnlyStep implements Step {
-    @Override
-    public String name() {
-        return "read-only";
+public final class ReadOnlyStep extends Step {
+    public ReadOnlyStep() {
+        super("read-only");
     }
 
     @Override

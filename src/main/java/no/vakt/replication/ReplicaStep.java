@@ -3,10 +3,9 @@ package no.vakt.replication;
 import no.vakt.db.Sql;
 
 /** Points the standby at the primary (GTID slave_pos, TLS as configured) and starts replication. */
-public final class ReplicaStep implements Step {
-    @Override
-    public String name() {
-        return "replica";
+public final class ReplicaStep extends Step {
+    public ReplicaStep() {
+        super("replica");
     }
 
     @Override

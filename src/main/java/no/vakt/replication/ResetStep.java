@@ -9,10 +9,9 @@ import no.vakt.db.Sql;
  * GTID history and drops its copies of the databases to be seeded, so the seed step copies them again.
  * Destructive by request; nothing is binlogged.
  */
-public final class ResetStep implements Step {
-    @Override
-    public String name() {
-        return "reset";
+public final class ResetStep extends Step {
+    public ResetStep() {
+        super("reset");
     }
 
     private static List<String> dropped(BootstrapContext ctx) {

@@ -6,10 +6,9 @@ import no.vakt.db.VaktSchema;
  * Creates Vakt's own schema on the primary before the seed, so it is part of the replicated history
  * and the standby gets its tables from the dump (or from the binlog when seeding is skipped).
  */
-public final class SchemaStep implements Step {
-    @Override
-    public String name() {
-        return "schema";
+public final class SchemaStep extends Step {
+    public SchemaStep() {
+        super("schema");
     }
 
     @Override

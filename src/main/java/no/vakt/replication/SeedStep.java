@@ -11,16 +11,12 @@ import no.vakt.db.Sql;
  * position and sets the standby's gtid_slave_pos to it; skipped when the standby already holds the
  * primary's history.
  */
-public final class SeedStep implements Step {
+public final class SeedStep extends Step {
     private final DumpSeeder seeder;
 
     public SeedStep(DumpSeeder seeder) {
+        super("seed");
         this.seeder = seeder;
-    }
-
-    @Override
-    public String name() {
-        return "seed";
     }
 
     @Override

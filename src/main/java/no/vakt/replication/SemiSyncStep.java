@@ -10,10 +10,9 @@ import no.vakt.db.DbSession;
  * the timeout and AFTER_SYNC; on the standby slave_enabled and an IO thread restart so it
  * reconnects as a semi-sync client. Reports a fallback to asynchronous replication as a warning.
  */
-public final class SemiSyncStep implements Step {
-    @Override
-    public String name() {
-        return "semi-sync";
+public final class SemiSyncStep extends Step {
+    public SemiSyncStep() {
+        super("semi-sync");
     }
 
     @Override

@@ -11,10 +11,9 @@ import no.vakt.db.Sql;
  * the history), and on the standby for the primary's source address with sql_log_bin=0, for the way
  * back after a failover without creating an errant GTID. Only REPLICATION SLAVE, never host '%'.
  */
-public final class UsersStep implements Step {
-    @Override
-    public String name() {
-        return "users";
+public final class UsersStep extends Step {
+    public UsersStep() {
+        super("users");
     }
 
     @Override

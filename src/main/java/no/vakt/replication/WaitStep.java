@@ -5,13 +5,12 @@ import java.time.Instant;
 import no.vakt.db.ReplicaStatus;
 
 /** Waits, bounded, until the standby's IO and SQL threads both run; fails fast on an error that will not clear. */
-public final class WaitStep implements Step {
+public final class WaitStep extends Step {
     /** The primary cannot send what the standby asks for, most often because those binlogs were purged. */
     private static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
 
-    @Override
-    public String name() {
-        return "wait";
+    public WaitStep() {
+        super("wait");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package no.vakt.failover.planned;
 
 import java.time.Duration;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -11,18 +10,12 @@ import no.vakt.failover.plan.StepResult;
  * catch-up timeout (MASTER_GTID_WAIT), or the step fails and the switchover lifts the fence. A failover's
  * apply step only waits as long as it may and leaves the verdict to the RPO.
  */
-final class CatchUpStep implements FailoverStep {
-    private final SwitchoverState run;
+final class CatchUpStep extends SwitchoverStep {
     private final Duration timeout;
 
     CatchUpStep(SwitchoverState run, Duration timeout) {
-        this.run = run;
+        super(StepName.APPLY_RELAY_LOG, run);
         this.timeout = timeout;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.APPLY_RELAY_LOG;
     }
 
     @Override

@@ -54,13 +54,14 @@ public final class ErrantTransactions {
      */
     public static ErrantTransactions find(String oldBinlogPos, String oldBinlogState, String newBinlogPos,
             String newBinlogState, String newSlavePos) {
-        List<Gtid> oldState = parseState(oldBinlogState);
+        // gtid_binlog_state: several GTIDs per domain, one per server; kept as a list.
+        List<Gtid> oldState = new ArrayList<>(GtidPosition.list(oldBinlogState));
         GtidPosition oldPos = GtidPosition.parse(oldBinlogPos);
         for (Gtid g : oldPos.byDomain().values()) {
             if (!oldState.contains(g)) oldState.add(g); // the state holds the pos; be lenient if it was not read
         }
         Map<String, Long> known = new TreeMap<>();
-        for (Gtid g : parseState(newBinlogState)) known.merge(key(g.domain(), g.server()), g.sequence(), Math::max);
+        for (Gtid g : GtidPosition.list(newBinlogState)) known.merge(key(g.domain(), g.server()), g.sequence(), Math::max);
         for (Gtid g : GtidPosition.parse(newSlavePos).byDomain().values()) {
             known.merge(key(g.domain(), g.server()), g.sequence(), Math::max);
         }
@@ -131,18 +132,5 @@ public final class ErrantTransactions {
 
     private static String key(long domain, long server) {
         return domain + "-" + server;
-    }
-
-    /** {@code gtid_binlog_state}: several GTIDs per domain, one per server; kept as a list. */
-    static List<Gtid> parseState(String text) {
-        List<Gtid> out = new ArrayList<>();
-        if (text == null || text.isBlank()) return out;
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) continue;
-            GtidPosition one = GtidPosition.parse(p);
-            out.addAll(one.byDomain().values());
-        }
-        return out;
     }
 }

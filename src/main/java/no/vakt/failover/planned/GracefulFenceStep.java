@@ -3,7 +3,6 @@ package no.vakt.failover.planned;
 import java.time.Clock;
 import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -14,18 +13,12 @@ import no.vakt.failover.plan.StepResult;
  * through it, errant once repointed), read_only=ON, client sessions ended, and the position the standby
  * must reach read. Any failure fails the step; the switchover then lifts the fence.
  */
-final class GracefulFenceStep implements FailoverStep {
-    private final SwitchoverState run;
+final class GracefulFenceStep extends SwitchoverStep {
     private final Clock clock;
 
     GracefulFenceStep(SwitchoverState run, Clock clock) {
-        this.run = run;
+        super(StepName.FENCE_OLD_PRIMARY, run);
         this.clock = clock;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.FENCE_OLD_PRIMARY;
     }
 
     @Override

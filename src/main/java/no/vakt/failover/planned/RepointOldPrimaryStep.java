@@ -2,31 +2,23 @@ package no.vakt.failover.planned;
 
 import java.time.Clock;
 import java.time.Duration;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
-import no.vakt.failover.plan.StepId;
 import no.vakt.failover.plan.StepResult;
 
 /**
  * A switchover's own step, after VERIFY_WRITE: the old primary (alive, fenced) becomes the new primary's
  * replica from its own binlog position; read_only stays ON. A failover leaves that to a rejoin.
  */
-final class RepointOldPrimaryStep implements FailoverStep {
-    private final SwitchoverState run;
+final class RepointOldPrimaryStep extends SwitchoverStep {
     private final String replPassword;
     private final Duration replicaStart;
     private final Clock clock;
 
     RepointOldPrimaryStep(SwitchoverState run, String replPassword, Duration replicaStart, Clock clock) {
-        this.run = run;
+        super(SwitchoverStepName.REPOINT_OLD_PRIMARY, run);
         this.replPassword = replPassword;
         this.replicaStart = replicaStart;
         this.clock = clock;
-    }
-
-    @Override
-    public StepId name() {
-        return SwitchoverStepName.REPOINT_OLD_PRIMARY;
     }
 
     @Override

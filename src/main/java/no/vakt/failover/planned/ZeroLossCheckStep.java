@@ -1,7 +1,6 @@
 package no.vakt.failover.planned;
 
 import no.vakt.cluster.GtidPosition;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -10,16 +9,10 @@ import no.vakt.failover.plan.StepResult;
  * A switchover's CHECK_DATA_LOSS: zero loss, proven: the standby's gtid_slave_pos must contain the fenced
  * primary's whole position. A failover's check weighs an estimate against the RPO instead.
  */
-final class ZeroLossCheckStep implements FailoverStep {
-    private final SwitchoverState run;
+final class ZeroLossCheckStep extends SwitchoverStep {
 
     ZeroLossCheckStep(SwitchoverState run) {
-        this.run = run;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.CHECK_DATA_LOSS;
+        super(StepName.CHECK_DATA_LOSS, run);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.Optional;
 import no.vakt.cluster.GtidPosition;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -21,10 +20,8 @@ import no.vakt.failover.plan.StepResult;
  * started, or its relay log would be thrown away by the promotion. Not applying in time fails the step
  * unless the RPO was waived by {@code --force}.
  */
-public final class ApplyRelayLogStep implements FailoverStep {
-    private final StepNodes nodes;
+public final class ApplyRelayLogStep extends PromotionStep {
     private final Duration maxWait;
-    private final OldPrimaryReachability known;
 
     /** A step of its own run: it asks the old primary with the full timeout. */
     public ApplyRelayLogStep(StepNodes nodes, Duration maxWait) {
@@ -33,14 +30,8 @@ public final class ApplyRelayLogStep implements FailoverStep {
 
     /** @param known what this run knows about the old primary's reachability, shared by its steps */
     public ApplyRelayLogStep(StepNodes nodes, Duration maxWait, OldPrimaryReachability known) {
-        this.nodes = nodes;
+        super(StepName.APPLY_RELAY_LOG, nodes, known);
         this.maxWait = maxWait;
-        this.known = known;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.APPLY_RELAY_LOG;
     }
 
     @Override

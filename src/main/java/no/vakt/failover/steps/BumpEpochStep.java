@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.VaktSchema;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -15,8 +14,7 @@ import no.vakt.journal.JournalException;
  * Step 7: raises the cluster epoch (the fencing token) to the failover's epoch, in the journal and in
  * the new primary's {@code vakt.cluster}. Both only grow, so repeating it changes nothing.
  */
-public final class BumpEpochStep implements FailoverStep {
-    private final StepNodes nodes;
+public final class BumpEpochStep extends PromotionStep {
     private final Journal journal;
     private final String operation;
 
@@ -26,14 +24,9 @@ public final class BumpEpochStep implements FailoverStep {
 
     /** @param operation how the epoch's reason in the journal names the run: {@code failover}, {@code switchover} */
     public BumpEpochStep(StepNodes nodes, Journal journal, String operation) {
-        this.nodes = nodes;
+        super(StepName.BUMP_EPOCH, nodes);
         this.journal = journal;
         this.operation = operation;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.BUMP_EPOCH;
     }
 
     @Override

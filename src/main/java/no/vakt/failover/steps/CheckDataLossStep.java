@@ -17,7 +17,6 @@ import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
 import no.vakt.failover.plan.DataLossEstimate;
 import no.vakt.failover.plan.DataLossEstimator;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StandbySnapshot;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
@@ -32,13 +31,11 @@ import no.vakt.failover.plan.StepResult;
  * of this run just found not answering is not asked again ({@link OldPrimaryReachability}): it is judged
  * as not answering, as the plan did, and the detail says why.
  */
-public final class CheckDataLossStep implements FailoverStep {
-    private final StepNodes nodes;
+public final class CheckDataLossStep extends PromotionStep {
     private final Clock clock;
     private final Duration rpo;
     private final AlertSink alerts;
     private final Supplier<Optional<Instant>> primaryLastHeartbeat;
-    private final OldPrimaryReachability known;
     private final OperatorCommands commands;
 
     /**
@@ -61,18 +58,12 @@ public final class CheckDataLossStep implements FailoverStep {
     /** @param commands the override command its alert names, with the process's {@code --config} */
     public CheckDataLossStep(StepNodes nodes, Clock clock, Duration rpo, AlertSink alerts,
             Supplier<Optional<Instant>> primaryLastHeartbeat, OldPrimaryReachability known, OperatorCommands commands) {
+        super(StepName.CHECK_DATA_LOSS, nodes, known);
         this.commands = commands;
-        this.nodes = nodes;
         this.clock = clock;
         this.rpo = rpo;
         this.alerts = alerts;
         this.primaryLastHeartbeat = primaryLastHeartbeat;
-        this.known = known;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.CHECK_DATA_LOSS;
     }
 
     @Override

@@ -5,7 +5,6 @@ import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
 import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -22,13 +21,11 @@ import no.vakt.failover.plan.StepResult;
  * answer) goes to the run's {@link OldPrimaryReachability}, so the later steps do not wait on a
  * black-holed old primary again.
  */
-public final class FenceOldPrimaryStep implements FailoverStep {
+public final class FenceOldPrimaryStep extends PromotionStep {
     static final String NO_SUPER_READ_ONLY = "MariaDB has no super_read_only: accounts with READ ONLY ADMIN"
             + " (e.g. ALL PRIVILEGES) could still write, which is why they are locked and client connections killed";
 
-    private final StepNodes nodes;
     private final FenceCommand command;
-    private final OldPrimaryReachability known;
 
     /** A step of its own run: what it finds about the old primary is kept for nobody. */
     public FenceOldPrimaryStep(StepNodes nodes) {
@@ -37,15 +34,9 @@ public final class FenceOldPrimaryStep implements FailoverStep {
 
     /** @param known what this run knows about the old primary's reachability, shared by its steps */
     public FenceOldPrimaryStep(StepNodes nodes, OldPrimaryReachability known) {
-        this.nodes = nodes;
-        this.known = known;
+        super(StepName.FENCE_OLD_PRIMARY, nodes, known);
         var policy = nodes.config().policy();
         this.command = new FenceCommand(policy.fenceCommand(), policy.fenceCommandTimeout());
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.FENCE_OLD_PRIMARY;
     }
 
     private record SqlFence(boolean fenced, boolean failed, String detail) {}

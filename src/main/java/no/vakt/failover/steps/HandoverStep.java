@@ -1,7 +1,7 @@
 package no.vakt.failover.steps;
 
 import no.vakt.cluster.OperatorCommands;
-import no.vakt.failover.plan.FailoverStep;
+import no.vakt.failover.plan.NamedStep;
 import no.vakt.failover.plan.PlanExecutor;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
@@ -19,20 +19,16 @@ import no.vakt.traffic.TrafficSwitch;
  * alerts, CRITICAL, with the command; {@code vakt run} retries it). A failed file-sync hand-over fails the
  * step; the later steps still run ({@link PlanExecutor}).
  */
-public final class HandoverStep implements FailoverStep {
+public final class HandoverStep extends NamedStep<StepName> {
     private final TrafficSwitch traffic;
     private final FileSyncDirector files;
     private final OperatorCommands commands;
 
     public HandoverStep(TrafficSwitch traffic, FileSyncDirector files, OperatorCommands commands) {
+        super(StepName.HANDOVER);
         this.traffic = traffic;
         this.files = files;
         this.commands = commands;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.HANDOVER;
     }
 
     @Override

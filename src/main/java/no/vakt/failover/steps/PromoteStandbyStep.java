@@ -5,7 +5,6 @@ import java.time.Duration;
 import no.vakt.db.DbSession;
 import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
@@ -24,16 +23,13 @@ import no.vakt.failover.plan.StepResult;
  * see {@link NodeOperations#promote}), and a socket timeout in the middle of it aborted the failover while
  * the server went on to stop replication anyway.
  */
-public final class PromoteStandbyStep implements FailoverStep {
+public final class PromoteStandbyStep extends PromotionStep {
     /**
      * The bound of each promotion statement on the standby. The IO thread is killed first, so STOP SLAVE
      * takes milliseconds; should that ever fail, the server's own retry of the stop comes every 2 s, so
      * 10 s leaves it several tries while still bounding a wedged server.
      */
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
-
-    private final StepNodes nodes;
-    private final OldPrimaryReachability known;
 
     /** A step of its own run: it asks the old primary with the full timeout. */
     public PromoteStandbyStep(StepNodes nodes) {
@@ -42,13 +38,7 @@ public final class PromoteStandbyStep implements FailoverStep {
 
     /** @param known what this run knows about the old primary's reachability, shared by its steps */
     public PromoteStandbyStep(StepNodes nodes, OldPrimaryReachability known) {
-        this.nodes = nodes;
-        this.known = known;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.PROMOTE_STANDBY;
+        super(StepName.PROMOTE_STANDBY, nodes, known);
     }
 
     @Override

@@ -4,22 +4,15 @@ import java.sql.SQLException;
 import no.vakt.db.DbSession;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.VaktSchema;
-import no.vakt.failover.plan.FailoverStep;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
 
 /** Step 5: proves the new primary takes a real write (a canary row written and read back). */
-public final class VerifyWriteStep implements FailoverStep {
-    private final StepNodes nodes;
+public final class VerifyWriteStep extends PromotionStep {
 
     public VerifyWriteStep(StepNodes nodes) {
-        this.nodes = nodes;
-    }
-
-    @Override
-    public StepName name() {
-        return StepName.VERIFY_WRITE;
+        super(StepName.VERIFY_WRITE, nodes);
     }
 
     @Override
