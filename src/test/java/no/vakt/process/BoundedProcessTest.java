@@ -1,6 +1,7 @@
 package no.vakt.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,9 @@ class BoundedProcessTest {
         assertThat(r).isInstanceOf(BoundedProcess.TimedOut.class);
         assertThat(((BoundedProcess.TimedOut) r).stdout().tail()).isEqualTo("started\n");
         long child = Long.parseLong(Files.readString(pid).strip());
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the sleep child").isFalse();
+        // SIGKILL is sent before run() returns; the child is gone once init has reaped it, a moment later.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the sleep child").isFalse());
     }
 
     @Test
