@@ -142,7 +142,11 @@ public final class DoorFence implements Closeable {
                 attempts++;
                 try (DbSession db = openKnocking(node)) {
                     answeredAt.put(node.name(), clock.instant());
-                    if (stopped) return; // the roles changed while this attempt was pending: leave the node alone
+                    if (stopped) {
+                        // The roles changed, or the monitor saw it answer, while this attempt was pending: leave it alone.
+                        say(node.name() + " answered after its door fence was stopped (" + attempts + " attempt(s)): left to the monitor");
+                        return;
+                    }
                     int killed = NodeOperations.fence(db);
                     report(since, attempts, killed, null);
                     return;
@@ -158,10 +162,17 @@ public final class DoorFence implements Closeable {
                 try {
                     Thread.sleep(refusedRetry.toMillis());
                 } catch (InterruptedException e) {
-                    return;
+                    break;
                 }
             }
-            LOG.info("door fence at {} stopped after {} attempt(s); last: {}", node.name(), attempts, lastError);
+            say("door fence at " + node.name() + " stopped after " + attempts + " attempt(s)"
+                    + (lastError.isEmpty() ? "" : "; last: " + lastError));
+        }
+
+        /** A line for the log and the daemon's output (the fault matrix keeps it beside its table). */
+        private void say(String line) {
+            LOG.info(line);
+            print(clock.instant(), line);
         }
 
         private void report(Instant since, long attempts, int killed, String failure) {

@@ -41,7 +41,12 @@ public final class DoorFencePolicy {
         if (!promoted || Switchover.MODE.equals(f.mode())) return Optional.empty();
         String old = roles.standby().name();
         if (!f.fromNode().equals(old) || !f.toNode().equals(roles.primary().name())) return Optional.empty();
-        return Optional.of(new Target(old, old + " lost the primary role to " + f.toNode() + " (failover "
-                + f.id() + ", epoch " + f.epoch() + ") and does not answer: it may come back writable"));
+        return Optional.of(new Target(old, reason(old, f.toNode(), f.id(), f.epoch())));
+    }
+
+    /** Why a fence waits at {@code old}: the same words whether the promotion or the monitor armed it. */
+    static String reason(String old, String to, long failoverId, long epoch) {
+        return old + " lost the primary role to " + to + " (failover " + failoverId + ", epoch " + epoch
+                + ") and does not answer: it may come back writable";
     }
 }

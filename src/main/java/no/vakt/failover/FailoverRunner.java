@@ -40,6 +40,7 @@ import no.vakt.failover.plan.Refusal;
 import no.vakt.failover.plan.StandbySnapshot;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.Trigger;
+import no.vakt.failover.steps.OldPrimaryDoor;
 import no.vakt.failover.steps.OldPrimaryReachability;
 import no.vakt.failover.steps.PromotionSteps;
 import no.vakt.failover.steps.StepNodes;
@@ -85,6 +86,7 @@ public final class FailoverRunner {
     private final NodeInspector briefInspector;
     private final OperatorCommands commands;
     private volatile Runnable trafficPendingListener = () -> { };
+    private volatile OldPrimaryDoor oldPrimaryDoor = OldPrimaryDoor.NONE;
 
     /**
      * What asks for the failover.
@@ -205,6 +207,14 @@ public final class FailoverRunner {
      */
     public void onTrafficPending(Runnable listener) {
         this.trafficPendingListener = listener == null ? () -> { } : listener;
+    }
+
+    /**
+     * Where the promotion hands an old primary that gave it no answer, once the standby is writable: the
+     * monitor's door fence ({@link FailoverWatch} wires it). Must not block.
+     */
+    public void oldPrimaryDoor(OldPrimaryDoor door) {
+        this.oldPrimaryDoor = door == null ? OldPrimaryDoor.NONE : door;
     }
 
     /** Observes and plans; changes nothing. */
@@ -434,7 +444,7 @@ public final class FailoverRunner {
             known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswer(), observation.at());
         }
         return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat, commands, known));
+                () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor));
     }
 
     /** The sink journals it (the dispatcher of the commands). */

@@ -58,6 +58,7 @@ public final class FailoverWatch implements AutoCloseable {
                 maintenance::active, alerts);
         this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands);
         self[0] = monitor;
+        runner.oldPrimaryDoor(monitor::guardOldPrimary);
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
             TrafficRetry retry = new TrafficRetry(configured, journal,
                     TrafficRetry.fromServers(config), alerts, clock, retryBackoff, out);

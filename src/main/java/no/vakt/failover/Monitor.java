@@ -261,20 +261,44 @@ public final class Monitor implements Closeable {
                 lastHeartbeatWritten()));
         t.ifPresent(tr -> onTransition(r, tr));
         boolean retried = t.isEmpty() && retryFailover(r, at);
-        keepDoorFence(r, standby.state(), at);
         replication.observe(standby.state(), health, r.primary().name(), primary.semiSync()).ifPresent(this::alertReplication);
         boolean rolesMayHaveChanged = LiveRole.of(standby.state()) == LiveRole.PRIMARY
                 || Boolean.TRUE.equals(primary.readOnly());
-        if (t.isPresent() || retried || rolesMayHaveChanged) {
-            List<NodeState> noAnswer = noAnswerThisTick(r, primary, standby);
-            resolveRoles(noAnswer);
-            // A failover just made the dead primary the standby: wait at its door now, not a tick later.
-            LiveRoles now = roles;
-            if (!now.equals(r)) {
-                noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst()
-                        .ifPresent(n -> keepDoorFence(now, n, at));
-            }
+        if (!(t.isPresent() || retried || rolesMayHaveChanged)) {
+            keepDoorFence(r, standby.state(), at);
+            return;
         }
+        List<NodeState> noAnswer = noAnswerThisTick(r, primary, standby);
+        resolveRoles(noAnswer);
+        LiveRoles now = roles;
+        if (now.equals(r)) {
+            keepDoorFence(r, standby.state(), at);
+            return;
+        }
+        // A failover just made the dead primary the standby: the fence its promotion armed stays, decided on
+        // the new roles (deciding on the old ones first stopped it, the new standby being the old one's peer).
+        Optional<NodeState> newStandby = noAnswer.stream().filter(n -> n.node().name().equals(now.standby().name())).findFirst();
+        if (newStandby.isPresent()) {
+            keepDoorFence(now, newStandby.get(), at);
+        } else {
+            doorFence.keep(Optional.empty(), now.standby(), at); // it answered this tick: nothing to wait for
+        }
+    }
+
+    /**
+     * PROMOTE_STANDBY of a failover this monitor runs made {@code ctx.toNode()} writable without an answer from
+     * {@code ctx.fromNode()}: wait at its door from now on ({@link no.vakt.failover.steps.OldPrimaryDoor}),
+     * not from the tick after the failover. The policy keeps it or stops it from the next decision on.
+     */
+    void guardOldPrimary(no.vakt.failover.plan.StepContext ctx) {
+        String old = ctx.fromNode();
+        config.node(old).ifPresent(node -> doorFence.keep(Optional.of(new DoorFencePolicy.Target(old,
+                DoorFencePolicy.reason(old, ctx.toNode(), ctx.failoverId(), ctx.newEpoch()))), node, clock.instant()));
+    }
+
+    /** Whether a door fence waits at {@code node} now (status and tests). */
+    public boolean doorFenceWaitingAt(String node) {
+        return doorFence.waitingAt(node);
     }
 
     /**

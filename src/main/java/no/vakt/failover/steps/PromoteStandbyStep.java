@@ -8,6 +8,8 @@ import no.vakt.db.NodeOperations;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 import no.vakt.failover.plan.StepResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Step 4: the point of no return. Detaches the standby (STOP SLAVE; RESET SLAVE ALL) and opens it for
@@ -24,12 +26,15 @@ import no.vakt.failover.plan.StepResult;
  * the server went on to stop replication anyway.
  */
 public final class PromoteStandbyStep extends PromotionStep {
+    private static final Logger LOG = LoggerFactory.getLogger(PromoteStandbyStep.class);
     /**
      * The bound of each promotion statement on the standby. The IO thread is killed first, so STOP SLAVE
      * takes milliseconds; should that ever fail, the server's own retry of the stop comes every 2 s, so
      * 10 s leaves it several tries while still bounding a wedged server.
      */
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final OldPrimaryDoor door;
 
     /** A step of its own run: it asks the old primary with the full timeout. */
     public PromoteStandbyStep(StepNodes nodes) {
@@ -38,7 +43,13 @@ public final class PromoteStandbyStep extends PromotionStep {
 
     /** @param known what this run knows about the old primary's reachability, shared by its steps */
     public PromoteStandbyStep(StepNodes nodes, OldPrimaryReachability known) {
+        this(nodes, known, OldPrimaryDoor.NONE);
+    }
+
+    /** @param door where a silent old primary is handed once the standby is writable (the door fence) */
+    public PromoteStandbyStep(StepNodes nodes, OldPrimaryReachability known, OldPrimaryDoor door) {
         super(StepName.PROMOTE_STANDBY, nodes, known);
+        this.door = door;
     }
 
     @Override
@@ -55,6 +66,7 @@ public final class PromoteStandbyStep extends PromotionStep {
             boolean replicating = db.replicaStatus().isPresent();
             boolean readOnly = StepNodes.readOnly(db);
             if (!replicating && !readOnly) {
+                guardSilentOldPrimary(ctx, oldWritable);
                 return StepResult.skipped(note + to + " is already writable with no replication configured: already promoted");
             }
             // Connector/J applies it as the socket timeout of the statements that follow on this session.
@@ -71,9 +83,24 @@ public final class PromoteStandbyStep extends PromotionStep {
             String gtid = db.scalar("SELECT @@GLOBAL.gtid_current_pos").orElse("");
             // A former primary Vakt once fenced: the accounts its fence locked work again here.
             String unlocked = FenceLocks.unlockForDetail(db);
+            guardSilentOldPrimary(ctx, oldWritable); // last: only a step that succeeds arms it
             return StepResult.ok(note + to + ": " + (replicating ? "STOP SLAVE; RESET SLAVE ALL; " : "")
                     + "read_only=OFF (gtid_current_pos " + gtid + (promotion == null ? "" : "; " + promotion.describe()) + ")"
                     + (unlocked.isEmpty() ? "" : "; " + unlocked));
+        }
+    }
+
+    /**
+     * The standby is writable: an old primary that gave no answer may come back writable at any moment now,
+     * so the door fence waits at it from here on (an old primary that answered is read-only: nothing to wait for).
+     */
+    private void guardSilentOldPrimary(StepContext ctx, StepNodes.OldPrimaryAnswer<Boolean> oldWritable) {
+        if (oldWritable.value().isPresent()) return;
+        try {
+            door.promotedPastSilentOldPrimary(ctx);
+        } catch (RuntimeException e) {
+            // The monitor's policy arms it at its next tick all the same: never fail the promotion over it.
+            LOG.warn("could not hand {} to the door fence: {}", ctx.fromNode(), e.toString());
         }
     }
 }

@@ -41,11 +41,20 @@ public final class PromotionSteps {
     public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
             AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
             Supplier<Optional<Instant>> primaryLastHeartbeat, OperatorCommands commands, OldPrimaryReachability known) {
+        return create(config, nodes, journal, clock, alerts, traffic, files, primaryLastHeartbeat, commands, known,
+                OldPrimaryDoor.NONE);
+    }
+
+    /** @param door where PROMOTE_STANDBY hands an old primary that gave it no answer (the door fence) */
+    public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
+            AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
+            Supplier<Optional<Instant>> primaryLastHeartbeat, OperatorCommands commands, OldPrimaryReachability known,
+            OldPrimaryDoor door) {
         return List.of(
                 new FenceOldPrimaryStep(nodes, known),
                 new ApplyRelayLogStep(nodes, config.policy().maxApplyWait(), known),
                 new CheckDataLossStep(nodes, clock, config.objectives().rpo(), alerts, primaryLastHeartbeat, known, commands),
-                new PromoteStandbyStep(nodes, known),
+                new PromoteStandbyStep(nodes, known, door),
                 new VerifyWriteStep(nodes),
                 new HandoverStep(traffic, files, commands),
                 new BumpEpochStep(nodes, journal));
