@@ -1,0 +1,31 @@
+package no.vakt.coordination;
+
+import java.util.OptionalLong;
+
+/**
+ * Whether this agent may act on the cluster now (STYLE.md 12: authority is a lease, not a belief). The monitor
+ * keeps detecting and alerting on every agent, and starts an action only while {@link #mayAct()}.
+ * {@link #status()} and {@link #mayAct()} never block: they read state that listeners keep.
+ */
+public interface Coordinator extends AutoCloseable {
+    CoordinatorStatus status();
+
+    default boolean mayAct() {
+        return status().authority();
+    }
+
+    /** The cluster epoch (the fencing token) as the coordination service holds it; empty when it cannot say. */
+    OptionalLong epoch();
+
+    /**
+     * Moves the epoch from {@code expected} to {@code next} only if nobody moved it since (compare-and-set);
+     * blocking, within the coordinator's deadline. Callers hold authority; the compare-and-set is what
+     * stops a leader that lost it without knowing yet.
+     *
+     * @throws IllegalArgumentException when {@code next} is not above {@code expected}: a fencing token only grows
+     */
+    EpochUpdate advanceEpoch(long expected, long next);
+
+    @Override
+    void close();
+}
