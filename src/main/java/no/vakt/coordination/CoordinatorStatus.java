@@ -17,4 +17,17 @@ public record CoordinatorStatus(
         Mode mode, String agent, String leader, SessionState session, Instant sessionSince, boolean authority,
         String reason) {
     public enum Mode { LOCAL, ZOOKEEPER }
+
+    /** The JSON object {@code /api/status} and {@code vakt status --json} show under {@code coordination}. */
+    public java.util.Map<String, Object> json() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("agent", agent);
+        m.put("leader", leader);
+        m.put("session", session.name());
+        m.put("session_since", sessionSince == null ? null : sessionSince.toString());
+        m.put("authority", authority);
+        m.put("reason", reason);
+        return m;
+    }
 }

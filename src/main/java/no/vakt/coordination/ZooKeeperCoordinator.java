@@ -12,9 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.config.CoordinationConfig;
-import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.atomic.AtomicValue;
 import org.apache.curator.framework.recipes.atomic.DistributedAtomicLong;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -23,7 +21,6 @@ import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,17 +66,11 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.config = config;
         this.clock = clock;
         this.session = new AtomicReference<>(new Session(SessionState.CONNECTING, clock.instant()));
-        this.client = CuratorFrameworkFactory.builder()
-                .connectString(config.zookeeper())
-                .namespace(config.chroot().substring(1))
-                .sessionTimeoutMs(Math.toIntExact(config.sessionTimeout().toMillis()))
-                .connectionTimeoutMs(Math.toIntExact(config.connectionTimeout().toMillis()))
-                .retryPolicy(retries())
-                .build();
+        this.client = Curators.client(config);
         this.latch = new LeaderLatch(client, LEADER, config.agent(), LeaderLatch.CloseMode.SILENT);
         this.self = new PersistentNode(client, CreateMode.EPHEMERAL, false, AGENTS + "/" + config.agent(), describe(false));
         this.participants = CuratorCache.build(client, LEADER);
-        this.epoch = new DistributedAtomicLong(client, EPOCH, retries());
+        this.epoch = new DistributedAtomicLong(client, EPOCH, Curators.retries());
         this.lookups = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vakt-coordination");
             t.setDaemon(true);
@@ -224,11 +215,6 @@ public final class ZooKeeperCoordinator implements Coordinator {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A few quick attempts: a caller waits at most about attempts x (connection timeout + 1 s). */
-    private static RetryPolicy retries() {
-        return new BoundedExponentialBackoffRetry(100, 1000, 3);
     }
 
     @Override
