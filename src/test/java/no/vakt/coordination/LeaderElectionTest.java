@@ -72,6 +72,11 @@ class LeaderElectionTest {
                 assertThat(bergen.status().leader()).isEqualTo("bergen");
                 await().atMost(Duration.ofSeconds(5)).until(() -> role(observer, "bergen").equals("leader"));
                 assertThat(observer.getChildren().forPath(ZooKeeperCoordinator.AGENTS)).containsExactly("bergen");
+                // vakt status's read-only look agrees, without taking part in the election.
+                CoordinatorStatus look = ZooKeeperLook.of(config(chroot, "oslo"), Clock.systemUTC());
+                assertThat(look.leader()).isEqualTo("bergen");
+                assertThat(look.authority()).isFalse();
+                assertThat(observer.getChildren().forPath(ZooKeeperCoordinator.LEADER)).hasSize(1);
                 System.out.println("takeover after kill -9 of the leader: " + takeover.toMillis() + " ms (session "
                         + SESSION.toMillis() + " ms)");
             }
