@@ -127,8 +127,12 @@ public final class ZooKeeperCoordinator implements Coordinator {
         // The flag first: authority ends here, before anything else is done about it.
         live.set(s.live());
         session.set(new Session(s, clock.instant()));
-        LOG.info("coordination: ZooKeeper session {} (agent {})", s, config.agent());
-        if (s.live()) lookUpLeader();
+        if (s.live()) {
+            LOG.info("coordination: ZooKeeper session {} (agent {})", s, config.agent());
+            lookUpLeader();
+        } else {
+            LOG.warn("coordination: ZooKeeper session {} (agent {}): no authority", s, config.agent());
+        }
     }
 
     @Override
