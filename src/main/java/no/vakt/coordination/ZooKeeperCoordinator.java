@@ -84,7 +84,12 @@ public final class ZooKeeperCoordinator implements Coordinator {
      */
     public static ZooKeeperCoordinator start(CoordinationConfig config, Clock clock) {
         ZooKeeperCoordinator c = new ZooKeeperCoordinator(config, clock);
-        c.begin();
+        try {
+            c.begin();
+        } catch (RuntimeException e) {
+            c.close(); // no client thread left behind
+            throw e;
+        }
         return c;
     }
 
