@@ -79,6 +79,7 @@ public final class RunCommand implements Callable<Integer> {
             Monitor monitor = watch.monitor();
             // A failover a crash left half-done is finished or safely stopped before watching again (by the agent
             // with authority only: resuming another agent's failover from ZooKeeper is still to build).
+            if (cfg.coordinationSection().isPresent()) coordinator.awaitLeader(cfg.coordinationSection().get().connectionTimeout());
             if (gate.mayAct("resume an interrupted failover")) watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
                     ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
                     : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""

@@ -14,6 +14,14 @@ public interface Coordinator extends AutoCloseable {
         return status().authority();
     }
 
+    /**
+     * Waits at most {@code timeout} until the coordinator knows who leads (at start: connected and elected),
+     * so a first decision is not taken on "not known yet"; true when known.
+     */
+    default boolean awaitLeader(java.time.Duration timeout) throws InterruptedException {
+        return true;
+    }
+
     /** The cluster epoch (the fencing token) as the coordination service holds it; empty when it cannot say. */
     OptionalLong epoch();
 

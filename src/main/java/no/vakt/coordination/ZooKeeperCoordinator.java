@@ -60,6 +60,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private final AtomicReference<Session> session;
     private final AtomicBoolean live = new AtomicBoolean(false);
     private final AtomicReference<String> leader = new AtomicReference<>();
+    private final java.util.concurrent.CountDownLatch leaderKnown = new java.util.concurrent.CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean(false);
 
     private ZooKeeperCoordinator(CoordinationConfig config, Clock clock) {
@@ -100,7 +101,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
-                leader.set(config.agent());
+                setLeader(config.agent());
                 publishSelf();
             }
 
@@ -188,13 +189,23 @@ public final class ZooKeeperCoordinator implements Coordinator {
         }
     }
 
+    private void setLeader(String agent) {
+        leader.set(agent);
+        if (agent != null) leaderKnown.countDown();
+    }
+
+    @Override
+    public boolean awaitLeader(java.time.Duration timeout) throws InterruptedException {
+        return leaderKnown.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     private void lookUpLeader() {
         if (closed.get()) return;
         try {
             lookups.execute(() -> {
                 try {
                     Participant p = latch.getLeader();
-                    leader.set(p.isLeader() && !p.getId().isEmpty() ? p.getId() : null);
+                    setLeader(p.isLeader() && !p.getId().isEmpty() ? p.getId() : null);
                 } catch (Exception e) {
                     LOG.debug("coordination: leader look-up failed: {}", e.toString());
                 }

@@ -54,6 +54,7 @@ class LeaderElectionTest {
             // oslo leads alone first, so the order of the election is known.
             await().atMost(Duration.ofSeconds(20)).until(() -> role(observer, "oslo").equals("leader"));
             try (ZooKeeperCoordinator bergen = ZooKeeperCoordinator.start(config(chroot, "bergen"), Clock.systemUTC())) {
+                assertThat(bergen.awaitLeader(Duration.ofSeconds(10))).isTrue();
                 await().atMost(Duration.ofSeconds(10)).until(() -> "oslo".equals(bergen.status().leader())
                         && role(observer, "bergen").equals("follower"));
                 CoordinatorStatus s = bergen.status();
