@@ -32,7 +32,7 @@ class ArchitectureTest {
             List.of("config"),
             List.of("db"),
             List.of("roles"),
-            List.of("alert", "maintenance"),
+            List.of("alert", "maintenance", "coordination"),
             List.of("replication", "traffic", "filesync"),
             List.of("status"),
             List.of("failover.detect"),

@@ -7,9 +7,14 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import no.vakt.alert.AlertDispatcher;
 import no.vakt.config.VaktConfig;
+import no.vakt.coordination.Coordinator;
+import no.vakt.coordination.LocalCoordinator;
+import no.vakt.coordination.ZooKeeperCoordinator;
+import no.vakt.failover.ActingGate;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.FailoverWatch;
 import no.vakt.failover.Monitor;
+import no.vakt.failover.TrafficRetry;
 import no.vakt.failover.plan.RecoveryAction;
 import no.vakt.filesync.FileSync;
 import no.vakt.journal.ClusterLock;
@@ -52,27 +57,42 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         try (lock) {
-            return config.withAlerts(clock, (c, journal, alerts) -> watch(c, journal, alerts, lock, duration, clock));
+            return config.withAlerts(clock, (c, journal, alerts) -> coordinated(c, journal, alerts, lock, duration, clock));
         }
     }
 
-    private int watch(VaktConfig cfg, Journal journal, AlertDispatcher alerts, ClusterLock lock, Duration duration,
+    private int coordinated(VaktConfig cfg, Journal journal, AlertDispatcher alerts, ClusterLock lock, Duration duration,
             Clock clock) throws InterruptedException {
+        // Resources close in reverse: the coordinator gives up its leadership before the alerts and the journal close.
+        try (Coordinator coordinator = coordinator(cfg, lock, clock)) {
+            return watch(cfg, journal, alerts, lock, coordinator, duration, clock);
+        }
+    }
+
+    private int watch(VaktConfig cfg, Journal journal, AlertDispatcher alerts, ClusterLock lock, Coordinator coordinator,
+            Duration duration, Clock clock) throws InterruptedException {
         PrintWriter out = config.out();
         java.util.function.Consumer<String> print = Logging.events(out);
+        cfg.coordinationSection().ifPresent(k -> print.accept("coordination: ZooKeeper " + k.zookeeper() + k.chroot()
+                + " as agent " + k.agent() + ": detecting and alerting always, acting only while the leader"));
+        // The one check before any action starts: the coordinator's authority (docs/ha.md).
+        ActingGate gate = new ActingGate(coordinator, print);
         var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
         FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
-        FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print);
+        FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print,
+                TrafficRetry.Backoff.DEFAULT, gate);
         FailoverRunner runner = watch.runner();
         Monitor monitor = watch.monitor();
-        // A failover a crash left half-done is finished or safely stopped before watching again.
-        watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
+        // A failover a crash left half-done is finished or safely stopped before watching again (by the agent
+        // with authority only: resuming another agent's failover from ZooKeeper is still to build).
+        if (cfg.coordinationSection().isPresent()) coordinator.awaitLeader(cfg.coordinationSection().get().connectionTimeout());
+        if (gate.mayAct("resume an interrupted failover")) watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
                 ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
                 : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
                         : " (failover " + r.record().id() + " " + r.record().label() + ")")));
         var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
                 .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
-                .primaryReadOnly(monitor::primaryReadOnlyWarning);
+                .primaryReadOnly(monitor::primaryReadOnlyWarning).coordination(coordinator::status);
         files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
         files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
         VaktServer web = webBuilder.build();
@@ -112,5 +132,11 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Without {@code coordination:} the single monitor, with authority while it holds the journal's cluster lock. */
+    private static Coordinator coordinator(VaktConfig cfg, ClusterLock lock, Clock clock) {
+        return cfg.coordinationSection().<Coordinator>map(k -> ZooKeeperCoordinator.start(k, clock))
+                .orElseGet(() -> new LocalCoordinator(ClusterLock.hostName(), lock::held, clock));
     }
 }

@@ -12,10 +12,14 @@ import java.util.concurrent.Callable;
 import no.vakt.cluster.OperatorCommands;
 import no.vakt.config.Durations;
 import no.vakt.config.VaktConfig;
+import no.vakt.coordination.CoordinatorStatus;
+import no.vakt.coordination.SessionState;
+import no.vakt.coordination.ZooKeeperLook;
 import no.vakt.db.NodeState;
 import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.filesync.StatusFile;
+import no.vakt.journal.ClusterLock;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalException;
 import no.vakt.maintenance.Maintenance;
@@ -55,7 +59,9 @@ import picocli.CommandLine.Option;
             "  pending_changes, oldest_unsynced_ms, last_success, files_sent,",
             "  bytes_sent, deletes, rsync_failures, push_failures, directories[];",
             "  maintenance (vakt pause, from the journal): paused, since, until,",
-            "  remaining_ms, reason, by, token_role"})
+            "  remaining_ms, reason, by, token_role;",
+            "  coordination: mode (local|zookeeper), agent, leader, session, session_since,",
+            "  authority, reason (docs/ha.md)"})
 public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -102,7 +108,7 @@ public final class StatusCommand implements Callable<Integer> {
             if (pause.isPresent()) last = last.withFirstWarning(MaintenanceJson.warning(pause.get()));
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json.on && i > 0) out.println();
-            out.print(render(cfg, last, files, now, pause));
+            out.print(render(cfg, last, files, now, pause, json.on ? coordination(cfg, journalPath) : null));
             if (watch && !json.on) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
             out.flush();
             if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
@@ -111,13 +117,28 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now,
-            Optional<Pause> pause) {
+            Optional<Pause> pause, CoordinatorStatus coordination) {
         if (!json.on) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
         if (node instanceof ObjectNode o) {
             o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, now)));
+            o.set("coordination", StatusJson.mapper().valueToTree(coordination.json()));
         }
         return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
+    }
+
+    /**
+     * Who may act: with {@code coordination:} the election's leader as ZooKeeper shows it (a read-only look,
+     * bounded by the connection timeout); without, the {@code vakt run} holding the journal's cluster lock.
+     */
+    private CoordinatorStatus coordination(VaktConfig cfg, Path journalPath) {
+        if (cfg.coordinationSection().isPresent()) return ZooKeeperLook.of(cfg.coordinationSection().get(), clock);
+        Optional<ClusterLock.Holder> holder = ClusterLock.holder(journalPath);
+        String me = ClusterLock.hostName();
+        return holder.map(h -> new CoordinatorStatus(CoordinatorStatus.Mode.LOCAL, me, h.host(), SessionState.LOCAL,
+                        h.started(), h.host().equals(me), h.describe() + " holds the journal's cluster lock"))
+                .orElseGet(() -> new CoordinatorStatus(CoordinatorStatus.Mode.LOCAL, me, null, SessionState.LOCAL, null, false,
+                        "no vakt run holds the journal's cluster lock"));
     }
 
     /** What only the journal knows: a traffic switch left pending, and a maintenance pause in force. */

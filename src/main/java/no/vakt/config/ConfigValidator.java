@@ -30,7 +30,38 @@ final class ConfigValidator {
             p.add("server.node", "expected the name of a node in sites (the database next to this daemon); no node '"
                     + thisNode + "'");
         }
+        c.coordinationSection().ifPresent(k -> coordination(k, p));
         return p.list();
+    }
+
+    /** ZooKeeper's own path rules, kept simple: absolute, no empty, "." or ".." segment, no trailing slash. */
+    private static final Pattern ZNODE_PATH = Pattern.compile("(/[A-Za-z0-9_.:-]+)+");
+
+    private static void coordination(CoordinationConfig k, ConfigLoader.Problems p) {
+        if (k.zookeeper() == null || k.zookeeper().isBlank()) {
+            p.add("coordination.zookeeper", "expected the ZooKeeper ensemble as \"host:port,host:port,...\"");
+        } else if (k.zookeeper().contains("/")) {
+            p.add("coordination.zookeeper", "expected only host:port pairs; give the path as coordination.chroot");
+        } else if (k.servers().isEmpty()) {
+            p.add("coordination.zookeeper", "expected host:port pairs separated by commas; got '" + k.zookeeper() + "'");
+        }
+        String chroot = k.chroot();
+        if (chroot != null && (!ZNODE_PATH.matcher(chroot).matches() || chroot.contains("/./") || chroot.contains("/../")
+                || chroot.endsWith("/.") || chroot.endsWith("/.."))) {
+            p.add("coordination.chroot", "expected an absolute ZooKeeper path like /vakt/shop; got '" + chroot + "'");
+        }
+        if (k.sessionTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
+            p.add("coordination.session-timeout", "expected at least 1s (ZooKeeper grants 2 to 20 server ticks)");
+        }
+        if (k.connectionTimeout().isZero()) {
+            p.add("coordination.connection-timeout", "expected a positive duration");
+        } else if (k.connectionTimeout().compareTo(k.sessionTimeout()) > 0) {
+            p.add("coordination.connection-timeout", "expected at most the session-timeout ("
+                    + Durations.format(k.sessionTimeout()) + ")");
+        }
+        if (k.agent().isEmpty() || !NAME.matcher(k.agent()).matches()) {
+            p.add("coordination.agent", "expected this agent's name (letters, digits, '-', '_', '.'); got '" + k.agent() + "'");
+        }
     }
 
     private static void objectives(Objectives o, ConfigLoader.Problems p) {

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 /**
  * One protected application: its objectives, policy, sites and replication. The sections
  * {@code files}, {@code traffic}, {@code alerts}, {@code server} and {@code drills} are kept as raw
- * trees until their features define them.
+ * trees until their features define them. {@code coordination} is null without that section.
  */
 public record VaktConfig(
         String cluster,
@@ -22,7 +22,8 @@ public record VaktConfig(
         List<TrafficEntryConfig> traffic,
         AlertsConfig alerts,
         ServerConfig server,
-        DrillsConfig drills) {
+        DrillsConfig drills,
+        CoordinationConfig coordination) {
 
     public VaktConfig {
         production = production != null && production;
@@ -34,6 +35,13 @@ public record VaktConfig(
         alerts = alerts != null ? alerts : AlertsConfig.NONE;
         server = server != null ? server : ServerConfig.DEFAULT;
         drills = drills != null ? drills : DrillsConfig.NONE;
+        if (coordination != null && cluster != null) coordination = coordination.withDefaultChroot(cluster);
+    }
+
+    /** The {@code coordination:} section; empty without one (a single monitor with local authority). */
+    @JsonIgnore
+    public Optional<CoordinationConfig> coordinationSection() {
+        return Optional.ofNullable(coordination);
     }
 
     @JsonIgnore

@@ -40,6 +40,9 @@ public final class AutomaticFailover implements FailoverTrigger {
     private volatile boolean abortedBeforePromotion;
     /** A DOWN came while paused: when the pause ends with the primary still DOWN, the failover runs then. */
     private volatile boolean deferredByPause;
+    /** A DOWN came while this agent had no authority: when it gets it with the primary still DOWN, it fails over. */
+    private volatile boolean deferredByAuthority;
+    private final ActingGate gate;
 
     /**
      * @param pause the maintenance pause in force now, read at each DOWN
@@ -48,6 +51,14 @@ public final class AutomaticFailover implements FailoverTrigger {
     public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
             Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out,
             Supplier<Optional<Pause>> pause, AlertSink sink) {
+        this(config, runner, alerts, lastHeartbeatWritten, out, pause, sink, ActingGate.ALWAYS);
+    }
+
+    /** @param gate asked before a failover starts: an agent without authority alerts only */
+    public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
+            Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out,
+            Supplier<Optional<Pause>> pause, AlertSink sink, ActingGate gate) {
+        this.gate = gate;
         this.config = config;
         this.runner = runner;
         this.alerts = alerts;
@@ -71,12 +82,17 @@ public final class AutomaticFailover implements FailoverTrigger {
             return;
         }
         alerts.primaryDown(roles, evidence);
+        if (!gate.mayAct("failover from " + roles.primary().name())) {
+            deferredByAuthority = true;
+            return;
+        }
         runFailover(roles);
     }
 
     @Override
     public boolean retryWanted() {
-        return abortedBeforePromotion || (deferredByPause && pausedNow().isEmpty());
+        return (abortedBeforePromotion || deferredByAuthority || (deferredByPause && pausedNow().isEmpty()))
+                && gate.mayAct("failover");
     }
 
     @Override
@@ -86,8 +102,14 @@ public final class AutomaticFailover implements FailoverTrigger {
             abortedBeforePromotion = false;
             return;
         }
-        String why = deferredByPause ? "the maintenance pause ended" : "the last attempt stopped before the promotion";
+        if (!gate.mayAct("failover from " + roles.primary().name())) {
+            deferredByAuthority = true;
+            return;
+        }
+        String why = deferredByAuthority ? "this agent has authority now" : deferredByPause ? "the maintenance pause ended"
+                : "the last attempt stopped before the promotion";
         deferredByPause = false;
+        deferredByAuthority = false;
         out.accept("failover: retrying, " + why + " and " + roles.primary().name() + " is still DOWN");
         runFailover(roles);
     }

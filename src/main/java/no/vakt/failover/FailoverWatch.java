@@ -48,6 +48,16 @@ public final class FailoverWatch implements AutoCloseable {
     /** @param retryBackoff the traffic retry's pauses (tests shorten them) */
     public FailoverWatch(VaktConfig config, Path configFile, Journal journal, Clock clock, AlertSink alerts,
             TrafficSwitch traffic, FileSyncDirector files, Consumer<String> out, TrafficRetry.Backoff retryBackoff) {
+        this(config, configFile, journal, clock, alerts, traffic, files, out, retryBackoff, ActingGate.ALWAYS);
+    }
+
+    /**
+     * @param gate the one check before an action starts ({@code vakt run}: the coordinator's authority); the
+     *     monitor keeps detecting and alerting without it
+     */
+    public FailoverWatch(VaktConfig config, Path configFile, Journal journal, Clock clock, AlertSink alerts,
+            TrafficSwitch traffic, FileSyncDirector files, Consumer<String> out, TrafficRetry.Backoff retryBackoff,
+            ActingGate gate) {
         OperatorCommands commands = OperatorCommands.of(configFile, journal.file());
         this.runner = new FailoverRunner(config, journal, clock, alerts, traffic, files, commands);
         Monitor[] self = new Monitor[1];
@@ -55,13 +65,13 @@ public final class FailoverWatch implements AutoCloseable {
         this.out = out;
         AutomaticFailover trigger = new AutomaticFailover(config, runner,
                 new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out,
-                maintenance::active, alerts);
-        this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands);
+                maintenance::active, alerts, gate);
+        this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands, gate);
         self[0] = monitor;
         runner.oldPrimaryDoor(monitor::guardOldPrimary);
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
             TrafficRetry retry = new TrafficRetry(configured, journal,
-                    TrafficRetry.fromServers(config), alerts, clock, retryBackoff, out);
+                    TrafficRetry.fromServers(config), alerts, clock, retryBackoff, out, gate);
             runner.onTrafficPending(retry::wake);
             this.trafficRetry = Optional.of(retry);
         } else {

@@ -105,6 +105,7 @@ public final class Monitor implements Closeable {
     private final ReceiveAgeTracker receiveAge = new ReceiveAgeTracker();
     private final DoorFence doorFence;
     private final PrimaryOpener opener;
+    private final ActingGate gate;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
     private ReplicationWatch replication;
 
@@ -135,6 +136,16 @@ public final class Monitor implements Closeable {
      */
     public Monitor(VaktConfig config, Journal journal, FailoverTrigger trigger, AlertSink alerts, Clock clock,
             Consumer<String> out, OperatorCommands commands) {
+        this(config, journal, trigger, alerts, clock, out, commands, ActingGate.ALWAYS);
+    }
+
+    /**
+     * @param gate asked before each action the monitor itself starts (door fence, fencing a returning primary,
+     *     opening a read-only primary); the failover's own check is in the trigger
+     */
+    public Monitor(VaktConfig config, Journal journal, FailoverTrigger trigger, AlertSink alerts, Clock clock,
+            Consumer<String> out, OperatorCommands commands, ActingGate gate) {
+        this.gate = gate;
         this.commands = commands;
         this.config = config;
         this.journal = journal;
@@ -449,7 +460,7 @@ public final class Monitor implements Closeable {
         NodeState standbyState = chosen.equals(a.node()) ? b : a;
         // A settled primary that is up but read-only (restarted: every node's my.cnf says read_only=ON).
         if (LiveRole.of(primaryState) == LiveRole.IDLE) {
-            opener.consider(primaryState, standbyState);
+            if (gate.mayAct("open the read-only primary")) opener.consider(primaryState, standbyState);
         } else if (LiveRole.of(primaryState) == LiveRole.PRIMARY) {
             opener.primaryWritable();
         }
@@ -515,7 +526,9 @@ public final class Monitor implements Closeable {
         ReturningPrimaryPolicy.Verdict v = ReturningPrimaryPolicy.decide(
                 NodeView.from(loser, loserEpoch), winner.node().name(), clusterEpoch);
         String action = "none";
-        if (v.action() == ReturningPrimaryPolicy.Action.KEEP_READ_ONLY) {
+        if (v.action() == ReturningPrimaryPolicy.Action.KEEP_READ_ONLY && !gate.mayAct("fence " + loser.node().name())) {
+            action = "not fenced by this agent: it has no authority (the leading agent fences)";
+        } else if (v.action() == ReturningPrimaryPolicy.Action.KEEP_READ_ONLY) {
             try (DbSession db = prober.inspector().open(loser.node())) {
                 String locks = lockBypassingAccounts(db);
                 int killed = NodeOperations.fence(db);
@@ -562,7 +575,10 @@ public final class Monitor implements Closeable {
                 LOG.warn("door fence: cannot read the journal: {}", e.toString());
             }
         }
-        doorFence.keep(DoorFencePolicy.decide(last, r, standby), r.standby(), observedAt);
+        Optional<DoorFencePolicy.Target> target = DoorFencePolicy.decide(last, r, standby);
+        // Without authority a fence already waiting stops waiting: only the leading agent fences.
+        if (target.isPresent() && !gate.mayAct("door fence at " + r.standby().name())) target = Optional.empty();
+        doorFence.keep(target, r.standby(), observedAt);
     }
 
     private Long epochOf(Node node) {

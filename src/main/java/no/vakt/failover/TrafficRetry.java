@@ -102,9 +102,17 @@ public final class TrafficRetry implements Closeable {
     private final Semaphore wakeups = new Semaphore(0);
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final Thread thread;
+    private final ActingGate gate;
 
     public TrafficRetry(ConfiguredTrafficSwitch traffic, Journal journal, Roles roles, AlertSink alerts, Clock clock,
             Backoff backoff, Consumer<String> out) {
+        this(traffic, journal, roles, alerts, clock, backoff, out, ActingGate.ALWAYS);
+    }
+
+    /** @param gate asked before each attempt: only an agent with authority switches traffic */
+    public TrafficRetry(ConfiguredTrafficSwitch traffic, Journal journal, Roles roles, AlertSink alerts, Clock clock,
+            Backoff backoff, Consumer<String> out, ActingGate gate) {
+        this.gate = gate;
         this.traffic = traffic;
         this.journal = journal;
         this.cluster = traffic.config().cluster();
@@ -197,6 +205,10 @@ public final class TrafficRetry implements Closeable {
                 if (now.isBefore(due)) {
                     Duration left = Duration.between(now, due);
                     pause(left.compareTo(backoff.poll()) < 0 ? left : backoff.poll());
+                    continue;
+                }
+                if (!gate.mayAct("traffic switch to " + p.node())) {
+                    pause(backoff.poll());
                     continue;
                 }
                 failures++;

@@ -170,6 +170,11 @@ public final class ClusterLock implements AutoCloseable {
         }
     }
 
+    /** Whether this process still holds the lock (false once closed). */
+    public synchronized boolean held() {
+        return lock.isValid() && channel.isOpen();
+    }
+
     public synchronized Holder holder() {
         return holder;
     }

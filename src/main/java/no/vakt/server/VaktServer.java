@@ -80,8 +80,10 @@ public final class VaktServer implements Closeable {
     private ExecutorService executor;
     /** Where a rejoin saves errant transactions; null: this server does not rejoin. */
     private final java.nio.file.Path errantDir;
+    private final Supplier<Optional<no.vakt.coordination.CoordinatorStatus>> coordination;
 
     private VaktServer(Builder b) {
+        this.coordination = b.coordination;
         this.config = b.config;
         this.serverConfig = b.serverConfig != null ? b.serverConfig : b.config.server();
         this.journal = b.journal;
@@ -258,6 +260,7 @@ public final class VaktServer implements Closeable {
                                 view.journal.get().trafficPending(), view.commands, pause, view.primaryReadOnly());
                         o.set("warnings", StatusJson.mapper().valueToTree(warnings));
                         o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, view.clock.instant())));
+                        coordination.get().ifPresent(c -> o.set("coordination", StatusJson.mapper().valueToTree(c.json())));
                     }
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
@@ -471,6 +474,7 @@ public final class VaktServer implements Closeable {
         private Supplier<FileSyncBacklog> fileSync;
         private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
         private Supplier<Optional<String>> primaryReadOnly = Optional::empty;
+        private Supplier<Optional<no.vakt.coordination.CoordinatorStatus>> coordination = Optional::empty;
         private OperatorCommands commands;
         private Duration statusPeriod = STATUS_PERIOD;
         private java.nio.file.Path errantDir;
@@ -515,6 +519,12 @@ public final class VaktServer implements Closeable {
          * The running file sync's own status: {@code /api/status}'s {@code file_sync} part and its file sync
          * warnings, as {@code vakt status --json} gives them from the status file.
          */
+        /** Who may act ({@code vakt run}'s coordinator): {@code /api/status} shows it under {@code coordination}. */
+        public Builder coordination(Supplier<no.vakt.coordination.CoordinatorStatus> s) {
+            this.coordination = () -> Optional.of(s.get());
+            return this;
+        }
+
         /** The running monitor's word on a read-only primary ({@code Monitor#primaryReadOnlyWarning}). */
         public Builder primaryReadOnly(Supplier<Optional<String>> s) {
             this.primaryReadOnly = s;
