@@ -483,6 +483,10 @@ public final class VaktServer implements Closeable {
             this.config = config;
             this.journal = journal;
             this.clock = clock;
+            // Not served by `vakt run` (which sets its coordinator): a local server that holds no authority, so
+            // /api/status always says who may act, like `vakt status --json`.
+            var idle = new no.vakt.coordination.LocalCoordinator(no.vakt.journal.ClusterLock.hostName(), () -> false, clock);
+            this.coordination = () -> Optional.of(idle.status());
         }
 
         /** Overrides the config's {@code server:} section (tests bind to their own address). */
