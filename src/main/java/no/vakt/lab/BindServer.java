@@ -193,6 +193,9 @@ public final class BindServer {
                 + "  directory \"" + dir + "\";\n"
                 + "  listen-on port " + port + " { " + address + "; };\n"
                 + "  listen-on-v6 { none; };\n"
+                // BIND binds with SO_REUSEPORT by default: a second named on the same port would share its
+                // queries silently instead of failing to start.
+                + "  reuseport no;\n"
                 + "  pid-file \"" + pidFile() + "\";\n"
                 + "  session-keyfile \"" + home.resolve("session.key") + "\";\n"
                 + "  managed-keys-directory \"" + dir + "\";\n"
