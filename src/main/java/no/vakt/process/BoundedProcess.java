@@ -117,12 +117,20 @@ public final class BoundedProcess {
         }
     }
 
+    /**
+     * Writes the input on a thread of its own: a program that never reads it would block a write larger than
+     * the pipe's buffer, and the deadline must hold all the same. The kill at the deadline ends the write.
+     */
     private static void feed(Process p, byte[] bytes) {
-        try (OutputStream stdin = p.getOutputStream()) {
-            stdin.write(bytes);
-        } catch (IOException e) {
-            // The program may not read its input at all: that is its choice.
-        }
+        Thread feeder = new Thread(() -> {
+            try (OutputStream stdin = p.getOutputStream()) {
+                stdin.write(bytes);
+            } catch (IOException e) {
+                // The program may not read its input at all: that is its choice.
+            }
+        }, "vakt-process-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
     }
 
     private static void kill(Process p) throws InterruptedException {

@@ -71,6 +71,15 @@ class BoundedProcessTest {
     }
 
     @Test
+    void aProgramThatNeverReadsItsInputStillEndsAtTheDeadline() throws Exception {
+        byte[] input = new byte[4 << 20]; // far more than a pipe's 64 KiB buffer
+        long start = System.nanoTime();
+        var r = BoundedProcess.run(BoundedProcess.Request.of(List.of("sleep", "30"), Duration.ofMillis(300)).withStdin(input));
+        assertThat(r).isInstanceOf(BoundedProcess.TimedOut.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aMissingProgramCouldNotStartAndRequireNamesThePackage() throws Exception {
         var r = BoundedProcess.run(BoundedProcess.Request.of(List.of(tmp.resolve("nope").toString()), LONG));
         assertThat(r).isInstanceOf(BoundedProcess.CouldNotStart.class);
