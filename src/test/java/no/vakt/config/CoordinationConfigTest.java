@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CoordinationConfigTest {
-    private static final String BASE = """
+    /** Two sites, one node each, replication: what every section test adds its section to. */
+    static final String BASE = """
             cluster: shop
             sites:
               - name: oslo

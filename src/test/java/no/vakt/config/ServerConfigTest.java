@@ -10,25 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServerConfigTest {
-    private static final String BASE = """
-            cluster: shop
-            sites:
-              - name: oslo
-                country: NO
-                nodes:
-                  - name: oslo-db
-                    role: primary
-                    mysql: {host: 127.0.10.1, user: vakt, password-file: a.pw}
-              - name: bergen
-                country: NO
-                nodes:
-                  - name: bergen-db
-                    role: standby
-                    mysql: {host: 127.0.20.1, user: vakt, password-file: a.pw}
-            replication:
-              user: repl
-              password-env: REPL_PW
-              databases: [shop]
+    private static final String BASE = CoordinationConfigTest.BASE + """
             files: {}
             traffic: []
             alerts: []
