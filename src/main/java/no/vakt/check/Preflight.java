@@ -44,6 +44,7 @@ public final class Preflight {
             TrafficRules::ttl,
             DashboardRules::exposure,
             AlertRules::channels,
+            FencingRules::fenceCommand,
 
             FileSyncRules::files);
 
