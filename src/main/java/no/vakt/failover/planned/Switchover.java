@@ -129,7 +129,7 @@ public final class Switchover {
             out.println("  5. " + StepName.VERIFY_WRITE + ": canary write on " + to.name());
             out.println("  6. " + REPOINT_STEP + ": on " + from.name() + " SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos, "
                     + ChangeMaster.describe(to, config.replication()) + ", START SLAVE (read_only stays ON)");
-            out.println("  7. " + StepName.HANDOVER + ": route traffic to " + to.name());
+            out.println("  7. " + StepName.HANDOVER + ": make " + to.name() + " the file-sync source, route traffic to it");
             out.println("  8. " + StepName.BUMP_EPOCH + ": next epoch in the journal and in " + to.name() + "'s vakt.cluster");
             return new Result(Outcome.DRY_RUN, from.name(), to.name(), null, 0, "dry run");
         }
