@@ -27,6 +27,7 @@ import no.vakt.db.ReadOnlyBypass;
  *     null when not read
  * @param readOnlyBypass per node name, the unlocked accounts that can write while read_only=ON; a node is absent
  *     when they were not read
+ * @param adminAccounts per node name, Vakt's own account there and what it lacks; a node is absent when not read
  */
 public record Observations(
         NodeState primary,
@@ -39,7 +40,16 @@ public record Observations(
         no.vakt.filesync.FileSyncObservation files,
         RoleEvidence roles,
         List<TableEngine> nonTransactionalTables,
-        Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass) {
+        Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
+        Map<String, AdminAccount> adminAccounts) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles,
+            List<TableEngine> nonTransactionalTables, Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
+                nonTransactionalTables, readOnlyBypass, null);
+    }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
@@ -69,6 +79,7 @@ public record Observations(
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         nonTransactionalTables = nonTransactionalTables == null ? null : List.copyOf(nonTransactionalTables);
         readOnlyBypass = readOnlyBypass == null ? Map.of() : Map.copyOf(readOnlyBypass);
+        adminAccounts = adminAccounts == null ? Map.of() : Map.copyOf(adminAccounts);
     }
 
     /** Primary then standby. */

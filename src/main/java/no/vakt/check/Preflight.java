@@ -37,6 +37,7 @@ public final class Preflight {
             AccountRules::wildcardHosts,
             AccountRules::replicationUserOnStandby,
             ReadOnlyBypassRules::accounts,
+            AdminPrivilegeRules::privileges,
             FilterRules::binlogFilters,
             FilterRules::replicationFilters,
             TrafficRules::access,

@@ -16,6 +16,7 @@ import no.vakt.db.Errors;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeOperations;
 import no.vakt.db.NodeState;
+import no.vakt.db.AdminGrants;
 import no.vakt.db.ReadOnlyBypass;
 import no.vakt.roles.LiveRole;
 import no.vakt.roles.LiveRoles;
@@ -80,7 +81,7 @@ public final class PreflightProbe {
         return new Observations(primary.state, standby.state, primary.replicationHosts, standby.replicationHosts,
                 result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
                 new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables,
-                readOnlyBypass(primary, standby));
+                readOnlyBypass(primary, standby), adminAccounts(primary, standby));
     }
 
     /** The journal breaks a tie only: when neither or both nodes are writable and replicate from nobody. */
@@ -89,7 +90,15 @@ public final class PreflightProbe {
     }
 
     private record Inspected(NodeState state, List<String> replicationHosts, Long epoch, List<TableEngine> nonTransactionalTables,
-            List<ReadOnlyBypass.Bypass> readOnlyBypass) {}
+            List<ReadOnlyBypass.Bypass> readOnlyBypass, AdminAccount adminAccount) {}
+
+    private static Map<String, AdminAccount> adminAccounts(Inspected... nodes) {
+        Map<String, AdminAccount> out = new LinkedHashMap<>();
+        for (Inspected i : nodes) {
+            if (i.adminAccount != null) out.put(i.state.node().name(), i.adminAccount);
+        }
+        return out;
+    }
 
     private static Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass(Inspected... nodes) {
         Map<String, List<ReadOnlyBypass.Bypass>> out = new LinkedHashMap<>();
@@ -107,9 +116,9 @@ public final class PreflightProbe {
             List<TableEngine> tables = LiveRole.of(state) == LiveRole.PRIMARY
                     ? nonTransactionalTables(db, config.replication().databases()) : null;
             return new Inspected(state, replicationHosts(db, config.replication().user()), epoch(db), tables,
-                    readOnlyBypass(db));
+                    readOnlyBypass(db), adminAccount(db));
         } catch (SQLException e) {
-            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null, null, null);
+            return new Inspected(NodeState.unreachable(node, Errors.describe(e)), null, null, null, null, null);
         }
     }
 
@@ -147,6 +156,15 @@ public final class PreflightProbe {
     private static List<ReadOnlyBypass.Bypass> readOnlyBypass(DbSession db) {
         try {
             return ReadOnlyBypass.read(db);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** Vakt's own account and what it lacks; null when its grants cannot be read (the rule then says nothing). */
+    private static AdminAccount adminAccount(DbSession db) {
+        try {
+            return new AdminAccount(db.scalar("SELECT CURRENT_USER()").orElse("?"), AdminGrants.missing(db));
         } catch (SQLException e) {
             return null;
         }

@@ -1,7 +1,14 @@
 package no.vakt.db;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The least privileges Vakt's administrative account needs on each node (MariaDB 10.11 names), as the
@@ -69,6 +76,51 @@ public final class AdminGrants {
         }
         out.add("GRANT " + String.join(", ", MYSQL_SCHEMA) + " ON mysql.* TO " + account);
         return out;
+    }
+
+    private static final Pattern GRANT_LINE = Pattern.compile("^GRANT (.+?) ON (\\S+) TO .*?( WITH GRANT OPTION)?$");
+    private static final String ALL = "ALL PRIVILEGES";
+
+    /**
+     * What Vakt's own account lacks of {@link #GLOBAL}, the grant option and ALL on {@code vakt.*}, read with
+     * {@code SHOW GRANTS} (its own grants and its active role's); empty when it has them all. The data
+     * privileges per database are not judged here: a database-level grant may use a wildcard pattern.
+     */
+    public static List<String> missing(DbSession db) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        for (Map<String, String> row : db.rows("SHOW GRANTS")) lines.add(row.values().iterator().next());
+        return missing(lines);
+    }
+
+    /** {@link #missing(DbSession)} over SHOW GRANTS lines, in the order of {@link #GLOBAL}. */
+    public static List<String> missing(List<String> grantLines) {
+        Set<String> global = new HashSet<>();
+        boolean grantOption = false;
+        boolean vaktSchema = false;
+        String vakt = "`" + VaktSchema.NAME + "`.*";
+        for (String line : grantLines) {
+            Matcher m = GRANT_LINE.matcher(line.strip());
+            if (!m.matches()) continue;
+            if (m.group(2).equals("*.*")) {
+                for (String p : m.group(1).split(",")) global.add(normal(p));
+                grantOption |= m.group(3) != null;
+            } else if (m.group(2).equals(vakt)) {
+                vaktSchema |= normal(m.group(1)).equals(ALL);
+            }
+        }
+        boolean all = global.contains(ALL);
+        List<String> out = new ArrayList<>();
+        for (String p : GLOBAL) {
+            if (!all && !global.contains(normal(p))) out.add(p.replace('_', ' '));
+        }
+        if (!grantOption) out.add("GRANT OPTION");
+        if (!all && !vaktSchema) out.add(ALL + " ON " + VaktSchema.NAME + ".*");
+        return out;
+    }
+
+    /** SHOW GRANTS spells READ_ONLY ADMIN, GRANT also takes READ ONLY ADMIN. */
+    private static String normal(String privilege) {
+        return privilege.strip().toUpperCase(Locale.ROOT).replace('_', ' ');
     }
 
     /** '_' and '%' are wildcards in a database-level grant: shop_1 would also grant on shopx1. */

@@ -316,6 +316,26 @@ class CheckCommandTest {
         }
     }
 
+    /** Either node may be primary after a failover: a privilege missing on the standby fails the failover's fence there later. */
+    @Test
+    void adminAccountMissingAPrivilegeIsAnError() throws Exception {
+        TestPair.sql(pair.standby, "SET SESSION sql_log_bin = 0", "REVOKE CONNECTION ADMIN ON *.* FROM 'vakt'@'127.0.0.1'");
+        try {
+            var r = check(pair.configFile);
+            r.assertProblem("admin-privileges", STANDBY, Severity.ERROR);
+            assertThat(r.problem("admin-privileges", STANDBY).get("message").asText()).contains("lacks CONNECTION ADMIN");
+            assertThat(r.problem("admin-privileges", STANDBY).get("fix").asText())
+                    .contains("GRANT CONNECTION ADMIN ON *.* TO 'vakt'@'127.0.0.1' WITH GRANT OPTION");
+            assertThat(r.findings("admin-privileges")).anySatisfy(f -> {
+                assertThat(f.get("node").asText()).isEqualTo(PRIMARY);
+                assertThat(f.get("severity").asText()).isEqualTo("OK");
+            });
+            assertThat(r.exitCode()).isEqualTo(1);
+        } finally {
+            TestPair.sql(pair.standby, "SET SESSION sql_log_bin = 0", "GRANT CONNECTION ADMIN ON *.* TO 'vakt'@'127.0.0.1'");
+        }
+    }
+
     @Test
     void replicationAccountMissingOnTheStandby() throws Exception {
         TestPair.sql(pair.standby, "SET SESSION sql_log_bin = 0", "DROP USER 'repl'@'127.0.0.1'");
