@@ -51,14 +51,18 @@ final class ReadOnlyBypassRules {
     }
 
     private static String labels(List<ReadOnlyBypass.Bypass> accounts) {
-        return String.join(", ", accounts.stream().map(b -> b.account() + " (" + b.privilege() + ")").toList());
+        return String.join(", ", accounts.stream().map(b -> b.account() + " (" + b.how() + ")").toList());
     }
 
     /** Per node and not binlogged: the peer may not have the account, and its replication would stop on the REVOKE. */
     private static String fix(NodeState node, List<ReadOnlyBypass.Bypass> accounts) {
         String privileges = ReadOnlyBypass.superBypasses(node.version()) ? "SUPER, READ ONLY ADMIN" : "READ ONLY ADMIN";
         StringBuilder sb = new StringBuilder("on " + name(node) + ": SET SESSION sql_log_bin = 0;");
-        for (ReadOnlyBypass.Bypass b : accounts) sb.append(" REVOKE ").append(privileges).append(" ON *.* FROM ").append(b.account()).append(';');
+        for (ReadOnlyBypass.Bypass b : accounts) {
+            // A role's privilege: take the role from the account (the role may serve others who need it).
+            if (b.role() != null) sb.append(" REVOKE ").append(no.vakt.db.Sql.identifier(b.role())).append(" FROM ").append(b.account()).append(';');
+            else sb.append(" REVOKE ").append(privileges).append(" ON *.* FROM ").append(b.account()).append(';');
+        }
         return sb.toString();
     }
 }

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  */
 public final class ReadOnlyBypass {
     private static final Pattern GLOBAL_GRANT = Pattern.compile("^GRANT (.+?) ON \\*\\.\\* TO ");
+    private static final Pattern ROLE_GRANT = Pattern.compile("^GRANT `((?:[^`]|``)+)` TO ");
     private static final int ER_NONEXISTING_GRANT = 1141;
+    private static final int MAX_ROLES = 50;
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     private ReadOnlyBypass() {}
@@ -30,8 +32,23 @@ public final class ReadOnlyBypass {
         }
     }
 
-    /** An account that bypasses read_only, and the global privilege that lets it. */
-    public record Bypass(Account account, String privilege) {}
+    /**
+     * An account that bypasses read_only, and the global privilege that lets it.
+     *
+     * @param role the role that holds the privilege when the account has it only through one; null when its own
+     */
+    public record Bypass(Account account, String privilege, String role) {
+        public Bypass(Account account, String privilege) {
+            this(account, privilege, null);
+        }
+
+        /** For a person: the privilege, and the role it comes through. */
+        public String how() {
+            return role == null ? privilege : privilege + " through role " + Sql.identifier(role);
+        }
+    }
+
+    private record RolePrivilege(String role, String privilege) {}
 
     /** Every unlocked account (not a role) whose global grant bypasses read_only on this server. */
     public static List<Bypass> read(DbSession db) throws SQLException {
@@ -42,17 +59,65 @@ public final class ReadOnlyBypass {
                 + " WHERE u.is_role = 'N' ORDER BY u.User, u.Host")) {
             if (isTrue(row.get("locked"))) continue;
             Account account = new Account(row.get("User"), row.get("Host"));
-            List<String> grants = new ArrayList<>();
+            List<String> grants;
             try {
-                for (Map<String, String> g : db.rows("SHOW GRANTS FOR " + account)) grants.add(g.values().iterator().next());
+                grants = showGrants(db, account.toString());
             } catch (SQLException e) {
                 // 1141: the server did not load it (a host name under skip_name_resolve): nobody can log in with it.
                 if (e.getErrorCode() == ER_NONEXISTING_GRANT) continue;
                 throw e;
             }
-            bypassingPrivilege(grants, version).ifPresent(p -> out.add(new Bypass(account, p)));
+            Optional<String> own = bypassingPrivilege(grants, version);
+            if (own.isPresent()) {
+                out.add(new Bypass(account, own.get()));
+            } else {
+                throughRole(db, grants, version).ifPresent(r -> out.add(new Bypass(account, r.privilege(), r.role())));
+            }
         }
         return out;
+    }
+
+    /**
+     * A bypassing privilege held by a role granted to the account, directly or through other roles: the account
+     * can SET ROLE it at any time, default role or not. Names the role granted to the account itself (the one to
+     * revoke). Bounded: a role graph is small, and cycles are refused by the server but guarded anyway.
+     */
+    private static Optional<RolePrivilege> throughRole(DbSession db, List<String> grants, String version) throws SQLException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String direct : roles(grants)) {
+            java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of(direct));
+            while (!pending.isEmpty() && seen.size() < MAX_ROLES) {
+                String role = pending.poll();
+                if (!seen.add(role)) continue;
+                List<String> roleGrants;
+                try {
+                    roleGrants = showGrants(db, Sql.identifier(role));
+                } catch (SQLException e) {
+                    if (e.getErrorCode() == ER_NONEXISTING_GRANT) continue;
+                    throw e;
+                }
+                Optional<String> p = bypassingPrivilege(roleGrants, version);
+                if (p.isPresent()) return Optional.of(new RolePrivilege(direct, p.get()));
+                pending.addAll(roles(roleGrants));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The roles these SHOW GRANTS lines grant ("GRANT `role` TO ..."). */
+    static List<String> roles(List<String> grantLines) {
+        List<String> out = new ArrayList<>();
+        for (String line : grantLines) {
+            Matcher m = ROLE_GRANT.matcher(line);
+            if (m.find()) out.add(m.group(1).replace("``", "`"));
+        }
+        return out;
+    }
+
+    private static List<String> showGrants(DbSession db, String grantee) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        for (Map<String, String> g : db.rows("SHOW GRANTS FOR " + grantee)) lines.add(g.values().iterator().next());
+        return lines;
     }
 
     /**

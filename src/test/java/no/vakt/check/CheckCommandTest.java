@@ -164,6 +164,25 @@ class CheckCommandTest {
         }
     }
 
+    /** A role holding READ ONLY ADMIN: the account can SET ROLE it at any time, default role or not. */
+    @Test
+    void anAccountThatBypassesReadOnlyThroughARoleIsNamed() throws Exception {
+        TestPair.sql(pair.primary, "CREATE ROLE 'admins'", "CREATE ROLE 'ops_role'", "GRANT READ ONLY ADMIN ON *.* TO 'admins'",
+                "GRANT 'admins' TO 'ops_role'", "CREATE USER 'shopapp'@'%' IDENTIFIED BY 'x'", "GRANT 'ops_role' TO 'shopapp'@'%'");
+        try {
+            ReplicationFixture.awaitCaughtUp(pair);
+            var r = check(pair.configFile);
+            assertThat(r.findings("read-only-bypass").stream().filter(f -> f.get("severity").asText().equals("WARNING")
+                    && f.get("node").asText().equals(PRIMARY))).singleElement().satisfies(w -> {
+                assertThat(w.get("message").asText()).startsWith("'shopapp'@'%' (READ ONLY ADMIN through role `ops_role`) can write");
+                assertThat(w.get("fix").asText()).isEqualTo("on " + PRIMARY
+                        + ": SET SESSION sql_log_bin = 0; REVOKE `ops_role` FROM 'shopapp'@'%';");
+            });
+        } finally {
+            TestPair.sql(pair.primary, "DROP USER 'shopapp'@'%'", "DROP ROLE 'ops_role'", "DROP ROLE 'admins'");
+        }
+    }
+
     @Test
     void syncBinlogOffOnThePrimary() throws Exception {
         TestPair.sql(pair.primary, "SET GLOBAL sync_binlog = 0");
