@@ -132,6 +132,22 @@ public final class FenceLocks {
                 + (lock.isEmpty() ? "no application account has it" : String.join(", ", lock) + " locked for the fence");
     }
 
+    /**
+     * {@link #lock} for a fence that must go on without it (read_only is what matters most): what it locked, or
+     * that locking failed and why, as a detail for the journal.
+     */
+    public static String lockForDetail(DbSession db, Set<String> exemptUsers, String verb) {
+        try {
+            return describe(lock(db, exemptUsers), verb);
+        } catch (SQLException e) {
+            return lockFailedDetail(e);
+        }
+    }
+
+    public static String lockFailedDetail(SQLException e) {
+        return "locking the accounts that bypass read_only FAILED: " + Errors.describe(e);
+    }
+
     /** For step details: "'app'@'%' locked ...", or that no application account bypasses read_only. */
     public static String describe(List<Account> accounts, String verb) {
         if (accounts.isEmpty()) return "no application account bypasses read_only";

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Consumer;
 import no.vakt.alert.Alert;
@@ -17,6 +18,7 @@ import no.vakt.config.Node;
 import no.vakt.config.SecretRef;
 import no.vakt.db.DbSession;
 import no.vakt.db.Errors;
+import no.vakt.db.FenceLocks;
 import no.vakt.db.NodeOperations;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
@@ -48,8 +50,13 @@ public final class DoorFence implements Closeable {
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
     /** The pause after a failed attempt (refused connects are retried inside an attempt). */
     public static final Duration REFUSED_RETRY = Duration.ofMillis(20);
+    private static final int LOCK_ATTEMPTS = 3;
+    private static final Duration PLAIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final String LOCKED = "locked until a rejoin";
 
     private final String cluster;
+    /** Accounts never locked (Vakt's own, replication, root): {@link FenceLocks#exemptUsers}. */
+    private final Set<String> lockExempt;
     private final Journal journal;
     private final AlertSink alerts;
     private final Clock clock;
@@ -60,13 +67,15 @@ public final class DoorFence implements Closeable {
     /** When each node last answered a fence: observations older than that are stale. */
     private final Map<String, Instant> answeredAt = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DoorFence(String cluster, Journal journal, AlertSink alerts, Clock clock, Consumer<String> out) {
-        this(cluster, journal, alerts, clock, out, ATTEMPT_TIMEOUT, REFUSED_RETRY);
+    public DoorFence(String cluster, Set<String> lockExempt, Journal journal, AlertSink alerts, Clock clock,
+            Consumer<String> out) {
+        this(cluster, lockExempt, journal, alerts, clock, out, ATTEMPT_TIMEOUT, REFUSED_RETRY);
     }
 
-    DoorFence(String cluster, Journal journal, AlertSink alerts, Clock clock, Consumer<String> out,
+    DoorFence(String cluster, Set<String> lockExempt, Journal journal, AlertSink alerts, Clock clock, Consumer<String> out,
             Duration attemptTimeout, Duration refusedRetry) {
         this.cluster = cluster;
+        this.lockExempt = Set.copyOf(lockExempt);
         this.journal = journal;
         this.alerts = alerts;
         this.clock = clock;
@@ -108,13 +117,20 @@ public final class DoorFence implements Closeable {
     }
 
     private DbSession openKnocking(Node node) throws SQLException {
-        String password;
+        return DbSession.openKnocking(node.mysql(), password(node), attemptTimeout);
+    }
+
+    /** A plain session to a node that answers already (no knocking), within the probe-sized deadline. */
+    private DbSession openPlain(Node node) throws SQLException {
+        return DbSession.open(node.mysql(), password(node), PLAIN_TIMEOUT);
+    }
+
+    private static String password(Node node) throws SQLException {
         try {
-            password = node.mysql().secret().resolve();
+            return node.mysql().secret().resolve();
         } catch (SecretRef.SecretUnavailableException e) {
             throw new SQLException(e.getMessage(), "28000", 1045);
         }
-        return DbSession.openKnocking(node.mysql(), password, attemptTimeout);
     }
 
     private final class Attempts extends Thread {
@@ -148,14 +164,16 @@ public final class DoorFence implements Closeable {
                         return;
                     }
                     int killed = NodeOperations.fence(db);
-                    report(since, attempts, killed, null);
+                    // After read_only (the race is with queued clients): accounts that write through it reconnect.
+                    String locks = lockBypassing(node, db);
+                    report(since, attempts, killed, locks, null);
                     return;
                 } catch (SQLException e) {
                     lastError = Errors.describe(e);
                     if (e.getErrorCode() != 0) answeredAt.put(node.name(), clock.instant());
                     if (e.getErrorCode() != 0 && !stopped) {
                         // It answered but refused the fence (grants, read-only error...): say so once and stop.
-                        report(since, attempts, 0, lastError);
+                        report(since, attempts, 0, null, lastError);
                         return;
                     }
                 }
@@ -169,13 +187,32 @@ public final class DoorFence implements Closeable {
                     + (lastError.isEmpty() ? "" : "; last: " + lastError));
         }
 
+        /**
+         * Locks the accounts that write through read_only. The monitor may fence the same resumed node at the same
+         * moment, ending this session with the other clients: then again on a fresh one, a bounded number of times.
+         */
+        private String lockBypassing(Node node, DbSession fenced) {
+            SQLException last = null;
+            for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+                try {
+                    if (attempt == 0) return FenceLocks.describe(FenceLocks.lock(fenced, lockExempt), LOCKED);
+                    try (DbSession db = openPlain(node)) {
+                        return FenceLocks.describe(FenceLocks.lock(db, lockExempt), LOCKED);
+                    }
+                } catch (SQLException e) {
+                    last = e;
+                }
+            }
+            return FenceLocks.lockFailedDetail(last);
+        }
+
         /** A line for the log and the daemon's output (the fault matrix keeps it beside its table). */
         private void say(String line) {
             LOG.info(line);
             print(clock.instant(), line);
         }
 
-        private void report(Instant since, long attempts, int killed, String failure) {
+        private void report(Instant since, long attempts, int killed, String locks, String failure) {
             Instant at = clock.instant();
             String name = node.name();
             Map<String, Object> details = new LinkedHashMap<>();
@@ -187,8 +224,9 @@ public final class DoorFence implements Closeable {
             Alert alert;
             if (failure == null) {
                 details.put("client-connections-ended", killed);
+                details.put("accounts", locks);
                 summary = "door fence: " + name + " answered again and was fenced at once (read_only=ON, " + killed
-                        + " client connections ended)";
+                        + " client connections ended; " + locks + ")";
                 alert = new Alert(Severity.WARNING, cluster, "old primary " + name + " is back: fenced at its door",
                         reason + "; it answered at " + at + " and was made read-only before taking traffic",
                         "keep it out of traffic; rebuild it as a standby (vakt rejoin " + name + ")",

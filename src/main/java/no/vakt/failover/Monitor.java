@@ -156,7 +156,7 @@ public final class Monitor implements Closeable {
         this.checks = config.policy().checks();
         this.detectorConfig = DetectorConfig.from(checks);
         this.prober = new NodeProber(checks.timeout());
-        this.doorFence = new DoorFence(config.cluster(), journal, alerts, clock, out);
+        this.doorFence = new DoorFence(config.cluster(), no.vakt.db.FenceLocks.exemptUsers(config), journal, alerts, clock, out);
         this.opener = new PrimaryOpener(config.cluster(), config.primary().name(), journal, alerts, clock, out,
                 prober.inspector());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
@@ -547,12 +547,7 @@ public final class Monitor implements Closeable {
 
     /** Accounts that write through read_only (READ ONLY ADMIN) are locked first; failing that, read_only still goes on. */
     private String lockBypassingAccounts(DbSession db) {
-        try {
-            return no.vakt.db.FenceLocks.describe(no.vakt.db.FenceLocks.lock(db, no.vakt.db.FenceLocks.exemptUsers(config)),
-                    "locked until a rejoin");
-        } catch (SQLException e) {
-            return "locking the accounts that bypass read_only FAILED: " + Errors.describe(e);
-        }
+        return no.vakt.db.FenceLocks.lockForDetail(db, no.vakt.db.FenceLocks.exemptUsers(config), "locked until a rejoin");
     }
 
     private Optional<String> journalEpochHolder() {

@@ -35,7 +35,7 @@ class DoorFenceStaleObservationTest {
                 Journal journal = new Journal(pair.dir.resolve("journal.db"), Clock.systemUTC())) {
             Node old = pair.config().primary();
             List<String> out = new CopyOnWriteArrayList<>();
-            DoorFence fence = new DoorFence("lab", journal, new NoOpAlertSink(), Clock.systemUTC(), out::add);
+            DoorFence fence = new DoorFence("lab", java.util.Set.of("vakt", "repl", "root"), journal, new NoOpAlertSink(), Clock.systemUTC(), out::add);
             Optional<DoorFencePolicy.Target> target = Optional.of(new DoorFencePolicy.Target(old.name(), "test"));
             try {
                 Instant staleObservation = Instant.now();

@@ -83,6 +83,9 @@ class DoorFenceTest {
     void aFrozenOldPrimaryIsFencedAtItsDoorOnSigcont() throws Exception {
         try (TestPair pair = TestPair.start()) {
             ReplicationFixture.start(pair);
+            // An application account that writes through read_only: the door fence must lock it too.
+            TestPair.sql(pair.primary, "SET SESSION sql_log_bin = 0", "CREATE USER 'shopapp'@'%' IDENTIFIED BY 'x'",
+                    "GRANT READ ONLY ADMIN, INSERT ON *.* TO 'shopapp'@'%'");
             pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms"));
             Path journalFile = pair.configFile.getParent().resolve(".vakt/journal.db");
             CompletableFuture<Cli> run = CompletableFuture.supplyAsync(
@@ -111,6 +114,7 @@ class DoorFenceTest {
             assertFencedAtTheDoor(samples);
             await("fenced at its door, journaled").atMost(AWAIT)
                     .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
+            assertThat(accountLocked(pair.primary, "shopapp")).as("the bypassing account on the old primary; journal: %s", history(journalFile)).isIn("1", "true");
             run.get();
         }
     }
@@ -145,6 +149,20 @@ class DoorFenceTest {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    private static String accountLocked(MariaDbServer server, String user) throws SQLException {
+        try (Connection c = server.rootConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT JSON_VALUE(Priv, '$.account_locked') FROM mysql.global_priv WHERE User = '"
+                        + user + "'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static String history(Path journalFile) {
+        try (Journal j = new Journal(journalFile, Clock.systemUTC())) {
+            return j.history(EventKind.STATE_CHANGE, 200).stream().map(e -> e.summary()).toList().toString();
         }
     }
 
