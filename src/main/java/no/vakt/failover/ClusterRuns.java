@@ -54,11 +54,12 @@ public final class ClusterRuns {
      * Makes the journal's unfinished failover the cluster's running one, and returns the recorder crash recovery
      * runs it with. Empty: recovery waits (ZooKeeper did not answer, or another agent claimed the run first).
      * <ul>
-     *   <li>The cluster's run is this agent's own row and this agent held it: claimed again and resumed.</li>
-     *   <li>A successor finished it: the local row is ended as the cluster's record says.</li>
-     *   <li>Another run holds the cluster (or the row is this agent's, but a successor went further): the local
-     *       row is ended as not the cluster's, and the cluster's run is imported and claimed.</li>
-     *   <li>The row never reached ZooKeeper and nothing runs there: recorded as it resumes.</li>
+     *   <li>The journal's unfinished row is the cluster's running run and this agent held it: claimed again and
+     *       resumed.</li>
+     *   <li>Any other unfinished row is never resumed from this journal alone: ended as the cluster's record of it
+     *       says (finished by a successor, or held by one), or, when ZooKeeper never took its first step (so none
+     *       ran), as aborted: detection decides afresh.</li>
+     *   <li>A run another agent left running in the cluster is imported into this journal and claimed.</li>
      * </ul>
      */
     public Optional<StepRecorder> forRecovery() {
@@ -73,17 +74,27 @@ public final class ClusterRuns {
         ClusterRun there = cluster.map(ZooKeeperRuns.Versioned::run).orElse(null);
         if (local.isPresent()) {
             FailoverRecord f = local.get();
-            boolean same = there != null && there.localId(agent) == f.id();
-            if (same && there.running() && agent.equals(there.agent())) {
+            if (there != null && there.running() && there.localId(agent) == f.id() && agent.equals(there.agent())) {
                 return claim(there, cluster.get().version(), f.id());
             }
-            if (same && !there.running()) {
-                end(f, there.ending(), "finished by agent " + there.agent() + ": " + there.summary());
-                return Optional.of(fresh());
+            // Not the cluster's running run (any more): never resumed from this journal alone.
+            Optional<ClusterRun> known;
+            try {
+                known = there != null && there.localId(agent) == f.id() ? Optional.of(there)
+                        : runs.history(ZooKeeperRuns.KEEP).stream().filter(r -> r.localId(agent) == f.id()).findFirst();
+            } catch (ZooKeeperRuns.Unavailable e) {
+                LOG.warn("crash recovery waits: {}", e.getMessage());
+                return Optional.empty();
             }
-            if (there == null || !there.running()) return Optional.of(fresh());
-            end(f, FailoverEnding.aborted(promoted(f)), "handed over: agent " + there.agent() + " holds the cluster's run "
-                    + there.key() + " (vakt history shows it)");
+            if (known.isPresent() && !known.get().running()) {
+                end(f, known.get().ending(), "finished by agent " + known.get().agent() + ": " + known.get().summary());
+            } else if (known.isPresent()) {
+                end(f, FailoverEnding.aborted(promoted(f)), "handed over: agent " + known.get().agent()
+                        + " holds the cluster's run " + known.get().key() + " (vakt history shows it)");
+            } else {
+                end(f, FailoverEnding.aborted(promoted(f)), "not the cluster's run (ZooKeeper never took its first step,"
+                        + " so no step of it ran here); detection decides afresh");
+            }
         }
         if (there == null || !there.running()) return Optional.of(fresh());
         long id = importRun(there);
