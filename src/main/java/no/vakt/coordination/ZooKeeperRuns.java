@@ -41,6 +41,10 @@ public final class ZooKeeperRuns {
         Unavailable(String what, Exception cause) {
             super(what + ": " + cause, cause);
         }
+
+        Unavailable(String what) {
+            super(what);
+        }
     }
 
     /** The run as read, with the node version a write must expect. */
@@ -50,6 +54,24 @@ public final class ZooKeeperRuns {
 
     public ZooKeeperRuns(CuratorFramework client) {
         this.client = client;
+    }
+
+    /**
+     * The cluster's finished runs for {@code vakt history}, over a client of its own: blocks at most the connection
+     * timeout to connect, then the bounded retries of the reads.
+     */
+    public static List<ClusterRun> history(no.vakt.config.CoordinationConfig config, int limit) {
+        try (CuratorFramework c = Curators.client(config)) {
+            c.start();
+            if (!c.blockUntilConnected(Math.toIntExact(config.connectionTimeout().toMillis()),
+                    java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new Unavailable("ZooKeeper did not answer within " + config.connectionTimeout().toMillis() + " ms");
+            }
+            return new ZooKeeperRuns(c).history(limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted", e);
+        }
     }
 
     public Optional<Versioned> current() {

@@ -178,6 +178,23 @@ class ClusterRunTakeoverTest {
                 assertThat(osloRow.ending()).isEqualTo(FailoverEnding.COMPLETED);
                 assertThat(osloRow.summary()).startsWith("finished by agent bergen");
                 assertThat(bergen.unfinishedFailover()).isEmpty();
+
+                // vakt history on oslo's host shows the cluster's record, bergen's steps included, before its journal.
+                Path cfg = dir.resolve("vakt.yml");
+                Files.writeString(cfg, Files.readString(Path.of("examples/vakt.yml")) + "\ncoordination:\n  zookeeper: \""
+                        + servers.connectString() + "\"\n  chroot: " + chroot + "\n  agent: oslo\n");
+                no.vakt.testing.Cli text = no.vakt.testing.Cli.run("history", "--config", cfg.toString(), "--journal",
+                        dir.resolve("oslo.db").toString());
+                assertThat(text.exitCode()).as(text.err()).isZero();
+                assertThat(text.out()).contains("Cluster failovers (ZooKeeper").contains(run.key() + " ")
+                        .contains("db-oslo -> db-bergen, completed").contains("by agent bergen")
+                        .containsPattern("HANDOVER\\s+ok\\s+\\d+ ms\\s+bergen: HANDOVER by bergen")
+                        .contains("finished by agent bergen");
+                no.vakt.testing.Cli json = no.vakt.testing.Cli.run("history", "--config", cfg.toString(), "--journal",
+                        dir.resolve("oslo.db").toString(), "--json");
+                var doc = no.vakt.journal.JournalJson.mapper().readTree(json.out());
+                assertThat(doc.get("cluster_failovers").get(0).get("key").asText()).isEqualTo(run.key());
+                assertThat(doc.get("cluster_failovers").get(0).get("ending").asText()).isEqualTo("completed");
             }
         }
     }
