@@ -87,8 +87,11 @@ public final class RunCommand implements Callable<Integer> {
         Monitor monitor = watch.monitor();
         // With agents each failover is recorded in ZooKeeper before each step, and the leader resumes one another
         // agent left running (docs/ha.md).
-        coordinator.runs().ifPresent(zk -> runner.clusterRuns(new ClusterRuns(zk, cfg.coordinationSection().get().agent(),
-                journal, clock)));
+        // The pause too: set through any agent, honoured by the leader.
+        coordinator.runs().ifPresent(zk -> {
+            runner.clusterRuns(new ClusterRuns(zk, cfg.coordinationSection().get().agent(), journal, clock));
+            watch.maintenance().share(new SharedPause(zk));
+        });
         // A failover a crash left half-done is finished or safely stopped before watching again (by the agent
         // with authority only; with agents, again whenever this agent becomes the leader).
         if (cfg.coordinationSection().isPresent()) coordinator.awaitLeader(cfg.coordinationSection().get().connectionTimeout());
@@ -97,7 +100,8 @@ public final class RunCommand implements Callable<Integer> {
                 () -> watch.resumeUnfinished().ifPresent(r -> recovered(r, print)), Duration.ofMillis(250)));
         var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
                 .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
-                .primaryReadOnly(monitor::primaryReadOnlyWarning).coordination(coordinator::status);
+                .primaryReadOnly(monitor::primaryReadOnlyWarning).coordination(coordinator::status)
+                .maintenance(watch.maintenance());
         files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
         files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
         VaktServer web = webBuilder.build();

@@ -61,13 +61,21 @@ public final class ZooKeeperRuns {
      * timeout to connect, then the bounded retries of the reads.
      */
     public static List<ClusterRun> history(no.vakt.config.CoordinationConfig config, int limit) {
+        return using(config, runs -> runs.history(limit));
+    }
+
+    /**
+     * {@code work} with a client of its own (a command without the daemon: {@code vakt history}, {@code vakt pause}):
+     * blocks at most the connection timeout to connect, then the bounded retries of each call.
+     */
+    public static <T> T using(no.vakt.config.CoordinationConfig config, java.util.function.Function<ZooKeeperRuns, T> work) {
         try (CuratorFramework c = Curators.client(config)) {
             c.start();
             if (!c.blockUntilConnected(Math.toIntExact(config.connectionTimeout().toMillis()),
                     java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 throw new Unavailable("ZooKeeper did not answer within " + config.connectionTimeout().toMillis() + " ms");
             }
-            return new ZooKeeperRuns(c).history(limit);
+            return work.apply(new ZooKeeperRuns(c));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted", e);
@@ -180,6 +188,33 @@ public final class ZooKeeperRuns {
     public Optional<Instant> lastPromotionEnd() {
         return history(KEEP).stream().filter(r -> r.ending().promoted()).map(ClusterRun::endedAt)
                 .max(Comparator.naturalOrder());
+    }
+
+    /** The newest pause or resume set through any agent (the JSON the maintenance package wrote); empty when none. */
+    public Optional<String> pause() {
+        try {
+            return Optional.of(new String(client.getData().forPath(PAUSE), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new Unavailable("cannot read " + PAUSE, e);
+        }
+    }
+
+    /** Replaces the cluster's pause state: the newest pause or resume wins, as in a journal. */
+    public void pause(String json) {
+        byte[] data = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            try {
+                client.setData().forPath(PAUSE, data);
+            } catch (KeeperException.NoNodeException e) {
+                client.create().creatingParentsIfNeeded().forPath(PAUSE, data);
+            }
+        } catch (KeeperException.NodeExistsException e) {
+            pause(json); // created by another agent meanwhile: set it
+        } catch (Exception e) {
+            throw new Unavailable("cannot write " + PAUSE, e);
+        }
     }
 
     private static byte[] bytes(ClusterRun run) throws IOException {

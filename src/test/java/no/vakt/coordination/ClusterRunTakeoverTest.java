@@ -34,6 +34,9 @@ import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.NewFailover;
 import no.vakt.journal.StepOutcome;
+import no.vakt.maintenance.Actor;
+import no.vakt.maintenance.Maintenance;
+import no.vakt.maintenance.PauseStore;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -99,6 +102,57 @@ class ClusterRunTakeoverTest {
                 return StepResult.ok(n + " by " + agent);
             }
         }).toList();
+    }
+
+    /** The example config as agent {@code agent} sees it; its API on an address of this test's range, where no daemon is. */
+    private Path agentConfig(String chroot, String agent) throws java.io.IOException {
+        Path cfg = dir.resolve(agent + ".yml");
+        Files.writeString(cfg, Files.readString(Path.of("examples/vakt.yml")).replace("listen: 127.0.0.1:8787",
+                "listen: 127.0.160.7:8787") + "\ncoordination:\n  zookeeper: \"" + servers.connectString() + "\"\n  chroot: "
+                + chroot + "\n  agent: " + agent + "\n");
+        return cfg;
+    }
+
+    /** The cluster's pause state over {@code link}, as vakt run shares it. */
+    private static PauseStore shared(CuratorFramework link) {
+        ZooKeeperRuns runs = new ZooKeeperRuns(link);
+        return new PauseStore() {
+            @Override
+            public java.util.Optional<String> latest() {
+                return runs.pause();
+            }
+
+            @Override
+            public void write(String json) {
+                runs.pause(json);
+            }
+        };
+    }
+
+    @Test
+    void aPauseSetThroughOneAgentHoldsOnAnotherAndAResumeThroughAnyEndsIt() throws Exception {
+        String chroot = "/vakt/pause";
+        // oslo pauses without a daemon: its journal and ZooKeeper.
+        no.vakt.testing.Cli paused = no.vakt.testing.Cli.run("pause", "--config", agentConfig(chroot, "oslo").toString(),
+                "--journal", dir.resolve("oslo.db").toString(), "--for", "10m", "--reason", "db upgrade");
+        assertThat(paused.exitCode()).as(paused.err()).isZero();
+        assertThat(paused.out()).contains("and to ZooKeeper");
+        try (Journal oslo = new Journal(dir.resolve("oslo.db"), CLOCK);
+                Journal bergen = new Journal(dir.resolve("bergen.db"), CLOCK);
+                CuratorFramework link = client(chroot)) {
+            Maintenance onBergen = new Maintenance(bergen, "shop", CLOCK).share(shared(link));
+            assertThat(onBergen.active()).hasValueSatisfying(p -> {
+                assertThat(p.reason()).isEqualTo("db upgrade");
+                assertThat(p.until()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(9)));
+            });
+            // Without coordination a journal is its own record, as before agents.
+            assertThat(new Maintenance(bergen, "shop", CLOCK).active()).isEmpty();
+
+            assertThat(onBergen.resume(new Actor("bob", null))).isPresent();
+            String cluster = no.vakt.config.ConfigLoader.load(Path.of("examples/vakt.yml")).cluster();
+            assertThat(new Maintenance(oslo, cluster, CLOCK).active()).as("oslo's journal alone").isPresent();
+            assertThat(new Maintenance(oslo, cluster, CLOCK).share(shared(link)).active()).as("the cluster's").isEmpty();
+        }
     }
 
     @Test
@@ -180,9 +234,7 @@ class ClusterRunTakeoverTest {
                 assertThat(bergen.unfinishedFailover()).isEmpty();
 
                 // vakt history on oslo's host shows the cluster's record, bergen's steps included, before its journal.
-                Path cfg = dir.resolve("vakt.yml");
-                Files.writeString(cfg, Files.readString(Path.of("examples/vakt.yml")) + "\ncoordination:\n  zookeeper: \""
-                        + servers.connectString() + "\"\n  chroot: " + chroot + "\n  agent: oslo\n");
+                Path cfg = agentConfig(chroot, "oslo");
                 no.vakt.testing.Cli text = no.vakt.testing.Cli.run("history", "--config", cfg.toString(), "--journal",
                         dir.resolve("oslo.db").toString());
                 assertThat(text.exitCode()).as(text.err()).isZero();
