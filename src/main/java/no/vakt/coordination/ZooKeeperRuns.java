@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import no.vakt.journal.JournalJson;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -31,6 +32,7 @@ public final class ZooKeeperRuns {
     static final String ARCHIVE = "/runs";
     static final String RUN = ARCHIVE + "/run-";
     static final String PAUSE = "/pause";
+    static final String LAST_PROMOTION = "/run/last-promotion";
     /** Finished runs kept under {@code /runs}: the history's length, not an audit log (each journal is). */
     public static final int KEEP = 50;
     private static final ObjectMapper JSON = JournalJson.mapper()
@@ -136,10 +138,14 @@ public final class ZooKeeperRuns {
         }
     }
 
-    /** Appends a finished run to {@code /runs} and drops the oldest beyond {@link #KEEP}. */
+    /**
+     * Appends a finished run to {@code /runs} and drops the oldest beyond {@link #KEEP}; one that promoted a
+     * standby also sets {@code /run/last-promotion}, so the cooldown is one read when a failover is planned.
+     */
     public void archive(ClusterRun run) {
         if (run.running()) throw new IllegalArgumentException("run " + run.key() + " is still running");
         try {
+            if (run.ending().promoted()) setOrCreate(LAST_PROMOTION, run.endedAt().toString());
             client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(RUN, bytes(run));
             List<String> names = new ArrayList<>(client.getChildren().forPath(ARCHIVE));
             names.sort(Comparator.naturalOrder());
@@ -184,10 +190,23 @@ public final class ZooKeeperRuns {
         }
     }
 
-    /** When the cluster's newest failover that promoted a standby ended: the cooldown counts from it. */
+    /**
+     * When the cluster's newest failover that promoted a standby ended: the cooldown counts from it. Two reads: the
+     * archived mark, and the current run (its holder may have died before archiving it).
+     */
     public Optional<Instant> lastPromotionEnd() {
-        return history(KEEP).stream().filter(r -> r.ending().promoted()).map(ClusterRun::endedAt)
-                .max(Comparator.naturalOrder());
+        Optional<Instant> archived;
+        try {
+            archived = Optional.of(Instant.parse(new String(client.getData().forPath(LAST_PROMOTION),
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (KeeperException.NoNodeException e) {
+            archived = Optional.empty();
+        } catch (Exception e) {
+            throw new Unavailable("cannot read " + LAST_PROMOTION, e);
+        }
+        Optional<Instant> current = current().map(Versioned::run).filter(r -> !r.running() && r.ending().promoted())
+                .map(ClusterRun::endedAt);
+        return Stream.of(archived, current).flatMap(Optional::stream).max(Comparator.naturalOrder());
     }
 
     /** The newest pause or resume set through any agent (the JSON the maintenance package wrote); empty when none. */
@@ -203,17 +222,24 @@ public final class ZooKeeperRuns {
 
     /** Replaces the cluster's pause state: the newest pause or resume wins, as in a journal. */
     public void pause(String json) {
-        byte[] data = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
-            try {
-                client.setData().forPath(PAUSE, data);
-            } catch (KeeperException.NoNodeException e) {
-                client.create().creatingParentsIfNeeded().forPath(PAUSE, data);
-            }
-        } catch (KeeperException.NodeExistsException e) {
-            pause(json); // created by another agent meanwhile: set it
+            setOrCreate(PAUSE, json);
         } catch (Exception e) {
             throw new Unavailable("cannot write " + PAUSE, e);
+        }
+    }
+
+    /** The newest value wins (no compare-and-set): for state people set, not for the run a leader holds. */
+    private void setOrCreate(String path, String value) throws Exception {
+        byte[] data = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            client.setData().forPath(path, data);
+        } catch (KeeperException.NoNodeException e) {
+            try {
+                client.create().creatingParentsIfNeeded().forPath(path, data);
+            } catch (KeeperException.NodeExistsException raced) {
+                client.setData().forPath(path, data); // created by another agent meanwhile
+            }
         }
     }
 
