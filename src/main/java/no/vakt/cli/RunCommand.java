@@ -97,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
         if (cfg.coordinationSection().isPresent()) coordinator.awaitLeader(cfg.coordinationSection().get().connectionTimeout());
         if (gate.mayAct("resume an interrupted failover")) watch.resumeUnfinished().ifPresent(r -> recovered(r, print));
         java.util.Optional<AuthorityGained> adoption = coordinator.runs().map(zk -> AuthorityGained.start(coordinator::mayAct,
-                () -> watch.resumeUnfinished().ifPresent(r -> recovered(r, print)), Duration.ofMillis(250)));
+                runner::leftUnfinished, () -> watch.resumeUnfinished().ifPresent(r -> recovered(r, print)), Duration.ofMillis(250)));
         var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
                 .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
                 .primaryReadOnly(monitor::primaryReadOnlyWarning).coordination(coordinator::status)

@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an action each time this agent gains authority (and at start if it has it): with agents, crash recovery
- * of a failover the previous leader left running ({@link ClusterRuns}). It watches the coordinator's non-blocking
- * answer on its own thread, so a takeover is noticed within {@code every}, whatever the monitor is doing.
+ * Runs an action each time this agent gains authority (and at start if it has it), and again at most every
+ * {@link #AGAIN} polls while it holds authority and {@code pending} says there is something left: with agents, crash
+ * recovery of a failover the previous leader left running ({@link ClusterRuns}), or one this agent stopped because
+ * ZooKeeper did not take a step. It watches the coordinator's non-blocking answer on its own thread, so a
+ * takeover is noticed within {@code every}, whatever the monitor is doing.
  */
 public final class AuthorityGained implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorityGained.class);
@@ -20,14 +22,19 @@ public final class AuthorityGained implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** How soon, in polls, the action runs again while authority holds and something is pending (5 s at 250 ms). */
+    static final int AGAIN = 20;
     private boolean had;
+    private long lastRun;
 
-    private AuthorityGained(BooleanSupplier authority, Runnable action, Duration every) {
+    private AuthorityGained(BooleanSupplier authority, BooleanSupplier pending, Runnable action, Duration every) {
         thread.scheduleWithFixedDelay(() -> {
             boolean has = authority.getAsBoolean();
             boolean gained = has && !had;
             had = has;
-            if (!gained) return;
+            boolean again = has && !gained && System.nanoTime() - lastRun >= every.toNanos() * AGAIN && pending.getAsBoolean();
+            if (!gained && !again) return;
+            lastRun = System.nanoTime();
             try {
                 action.run();
             } catch (RuntimeException e) {
@@ -37,8 +44,8 @@ public final class AuthorityGained implements AutoCloseable {
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public static AuthorityGained start(BooleanSupplier authority, Runnable action, Duration every) {
-        return new AuthorityGained(authority, action, every);
+    public static AuthorityGained start(BooleanSupplier authority, BooleanSupplier pending, Runnable action, Duration every) {
+        return new AuthorityGained(authority, pending, action, every);
     }
 
     @Override

@@ -320,6 +320,14 @@ public final class FailoverRunner {
         }
     }
 
+    /**
+     * A failover is unfinished in the journal and nothing in this process runs one: with agents, a run this agent
+     * stopped because ZooKeeper did not take a step or another agent held it, to settle while it has authority.
+     */
+    public boolean leftUnfinished() {
+        return !acting.isLocked() && journal.unfinishedFailover().isPresent();
+    }
+
     /** The newest end of a failover that promoted a standby: the journal's, or with agents the cluster's if later. */
     private Optional<Instant> lastFailoverEnd() {
         Optional<Instant> local = journal.lastFailoverEnd();
@@ -342,8 +350,11 @@ public final class FailoverRunner {
         acting.lock();
         try {
             ClusterRuns cluster = clusterRuns;
-            // With agents the cluster's record decides first: a run another agent left is imported into this journal.
-            Optional<StepRecorder> recorder = cluster == null ? Optional.of(StepRecorder.NONE) : cluster.forRecovery();
+            // With agents the cluster's record decides first: a run another agent left is imported into this journal
+            // (not while another live process still runs this journal's row: that one is left to it, below).
+            boolean leftToOwner = journal.unfinishedFailover().flatMap(this::activeOwner).isPresent();
+            Optional<StepRecorder> recorder = cluster == null || leftToOwner ? Optional.of(StepRecorder.NONE)
+                    : cluster.forRecovery();
             return recorder.isEmpty() ? Optional.empty() : recover(recorder.get());
         } finally {
             acting.unlock();
