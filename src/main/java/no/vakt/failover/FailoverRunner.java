@@ -90,7 +90,7 @@ public final class FailoverRunner {
     private volatile OldPrimaryDoor oldPrimaryDoor = OldPrimaryDoor.NONE;
     /** With agents: the cluster's record of failovers in ZooKeeper; null for a single monitor (the journal only). */
     private volatile ClusterRuns clusterRuns;
-    /** One failover at a time in this process: a run started by the monitor or an operator, or crash recovery. */
+    /** With agents, one failover at a time in this process: a run started here, or the adoption of another agent's. */
     private final java.util.concurrent.locks.ReentrantLock acting = new java.util.concurrent.locks.ReentrantLock();
 
     /**
@@ -306,12 +306,20 @@ public final class FailoverRunner {
                 Instant lastWrite = prepared.primaryLastWrite();
                 ClusterRuns cluster = clusterRuns;
                 ExecutionResult result;
-                acting.lock();
-                try {
-                    result = executor(Optional.ofNullable(lastWrite), prepared.observation(),
-                            cluster == null ? StepRecorder.NONE : cluster.fresh()).start(plan, lastWrite);
-                } finally {
-                    acting.unlock();
+                if (cluster == null) {
+                    result = executor(Optional.ofNullable(lastWrite), prepared.observation(), StepRecorder.NONE)
+                            .start(plan, lastWrite);
+                } else {
+                    // Never wait behind the adoption of another agent's run: this plan would be stale after it.
+                    if (!acting.tryLock()) {
+                        throw new IllegalStateException("a failover (or the adoption of one) already runs in this agent");
+                    }
+                    try {
+                        result = executor(Optional.ofNullable(lastWrite), prepared.observation(), cluster.fresh())
+                                .start(plan, lastWrite);
+                    } finally {
+                        acting.unlock();
+                    }
                 }
                 afterRun(result, plan.cluster());
                 return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *       promotion ends it ABORTED, with every later step run and the new primary named.
  * </ul>
  *
+ * <p>With agents a {@link StepRecorder} writes the run to ZooKeeper once each step's start is journaled (before
+ * it acts) and once its result is: a step the record does not take does not run before the point of no return,
+ * and a write refused because another agent holds the run stops this engine at once (the run stays running here).
+ *
  * <p>An interrupted thread (an orderly shutdown in the middle of a run) is treated like a crash: the step
  * is journaled as failed with "interrupted", the run stays running for recovery on the next start, and
  * the interrupt flag is restored.
@@ -237,8 +241,8 @@ public final class PlanExecutor {
 
     /**
      * The cluster's record refused this step (another agent holds the run) or, before the point of no return,
-     * could not take it: the step does not run and the run stays running here; the agent that holds the run
-     * (or this one, once it may act again) resumes it from the cluster's record, as crash recovery does.
+     * could not take it: the step does not run and the run stays running here. The agent that holds the run
+     * resumes it from the cluster's record through crash recovery, which also ends this row (see ClusterRuns).
      */
     private ExecutionResult leftToCluster(StepContext ctx, Journal.StepStart start, StepId name, String why,
             boolean promoted) {
