@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import no.vakt.config.CoordinationConfig;
 import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
@@ -52,15 +54,18 @@ public final class HistoryCommand implements Callable<Integer> {
         List<FailoverRecord> failovers = read.failovers();
         List<JournalEvent> events = read.events();
         long epoch = read.epoch();
+        Optional<ClusterHistory> cluster = coordination().map(k -> ClusterHistory.read(k, limit));
         if (json.on) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("journal", file.toString());
             doc.put("current_epoch", epoch);
+            cluster.ifPresent(c -> c.json(doc));
             doc.put("failovers", HistoryJson.failovers(failovers));
             doc.put("events", events);
             out.println(JournalJson.pretty(doc));
             return ExitCodes.OK;
         }
+        cluster.ifPresent(c -> c.print(out));
         out.println("Journal " + file + (Files.exists(file) ? "" : " (none yet)") + "; epoch " + epoch);
         out.println("Failovers (newest first): " + (failovers.isEmpty() ? "none" : ""));
         for (FailoverRecord f : failovers) {
@@ -79,6 +84,19 @@ public final class HistoryCommand implements Callable<Integer> {
             out.printf("  %s %-15s %s%s%n", e.at(), e.kind().label(), e.node() == null ? "" : e.node() + ": ", e.summary());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The config's {@code coordination:} section; empty without one, and when the config does not load (the journal
+     * stays readable with a broken config, as before agents).
+     */
+    private Optional<CoordinationConfig> coordination() {
+        if (!Files.exists(config.path())) return Optional.empty();
+        try {
+            return config.load().coordinationSection();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private record Read(List<FailoverRecord> failovers, List<JournalEvent> events, long epoch) {}

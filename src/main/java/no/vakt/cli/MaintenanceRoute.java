@@ -94,10 +94,25 @@ final class MaintenanceRoute {
         }
         Path file = config.journal();
         Done done;
+        String where = "written to the journal " + file;
         try (Journal journal = new Journal(file, clock)) {
-            done = direct.apply(new Maintenance(journal, cfg.cluster(), clock));
+            Maintenance local = new Maintenance(journal, cfg.cluster(), clock);
+            Optional<no.vakt.config.CoordinationConfig> agents = cfg.coordinationSection();
+            if (agents.isPresent()) {
+                // With agents the pause is the cluster's: written to ZooKeeper too, so the leader honours it.
+                try {
+                    done = no.vakt.coordination.ZooKeeperRuns.using(agents.get(),
+                            zk -> direct.apply(local.share(new SharedPause(zk))));
+                    where += " and to ZooKeeper";
+                } catch (no.vakt.coordination.ZooKeeperRuns.Unavailable e) {
+                    done = direct.apply(new Maintenance(journal, cfg.cluster(), clock));
+                    where += " only (ZooKeeper: " + e.getMessage() + ")";
+                }
+            } else {
+                done = direct.apply(local);
+            }
         }
-        config.out().println(done.line("written to the journal " + file + ": " + ((Direct) route).why()));
+        config.out().println(done.line(where + ": " + ((Direct) route).why()));
         return ExitCodes.OK;
     }
 

@@ -11,6 +11,8 @@ import no.vakt.coordination.Coordinator;
 import no.vakt.coordination.LocalCoordinator;
 import no.vakt.coordination.ZooKeeperCoordinator;
 import no.vakt.failover.ActingGate;
+import no.vakt.failover.AuthorityGained;
+import no.vakt.failover.ClusterRuns;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.FailoverWatch;
 import no.vakt.failover.Monitor;
@@ -83,16 +85,23 @@ public final class RunCommand implements Callable<Integer> {
                 TrafficRetry.Backoff.DEFAULT, gate);
         FailoverRunner runner = watch.runner();
         Monitor monitor = watch.monitor();
+        // With agents each failover is recorded in ZooKeeper before each step, and the leader resumes one another
+        // agent left running (docs/ha.md).
+        // The pause too: set through any agent, honoured by the leader.
+        coordinator.runs().ifPresent(zk -> {
+            runner.clusterRuns(new ClusterRuns(zk, cfg.coordinationSection().get().agent(), journal, clock));
+            watch.maintenance().share(new SharedPause(zk));
+        });
         // A failover a crash left half-done is finished or safely stopped before watching again (by the agent
-        // with authority only: resuming another agent's failover from ZooKeeper is still to build).
+        // with authority only; with agents, again whenever this agent becomes the leader).
         if (cfg.coordinationSection().isPresent()) coordinator.awaitLeader(cfg.coordinationSection().get().connectionTimeout());
-        if (gate.mayAct("resume an interrupted failover")) watch.resumeUnfinished().ifPresent(r -> print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
-                ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
-                : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
-                        : " (failover " + r.record().id() + " " + r.record().label() + ")")));
+        if (gate.mayAct("resume an interrupted failover")) watch.resumeUnfinished().ifPresent(r -> recovered(r, print));
+        java.util.Optional<AuthorityGained> adoption = coordinator.runs().map(zk -> AuthorityGained.start(coordinator::mayAct,
+                runner::leftUnfinished, () -> watch.resumeUnfinished().ifPresent(r -> recovered(r, print)), Duration.ofMillis(250)));
         var webBuilder = VaktServer.builder(cfg, journal, clock).runner(runner).traffic(traffic)
                 .errantDir(no.vakt.cluster.VaktFiles.errantDir(config.path()))
-                .primaryReadOnly(monitor::primaryReadOnlyWarning).coordination(coordinator::status);
+                .primaryReadOnly(monitor::primaryReadOnlyWarning).coordination(coordinator::status)
+                .maintenance(watch.maintenance());
         files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
         files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
         VaktServer web = webBuilder.build();
@@ -121,6 +130,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            adoption.ifPresent(AuthorityGained::close);
             web.close();
             drills.ifPresent(no.vakt.drill.DrillScheduler::close);
             watch.close(); // the traffic retry, then the monitor
@@ -132,6 +142,13 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static void recovered(FailoverRunner.Recovery r, java.util.function.Consumer<String> print) {
+        print.accept(r.plan().action() == RecoveryAction.LEFT_TO_OWNER
+                ? "WARNING: failover " + r.plan().failoverId() + " is not adopted: " + r.plan().reason()
+                : "recovered an interrupted failover: " + r.plan().action() + (r.record() == null ? ""
+                        : " (failover " + r.record().id() + " " + r.record().label() + ")"));
     }
 
     /** Without {@code coordination:} the single monitor, with authority while it holds the journal's cluster lock. */

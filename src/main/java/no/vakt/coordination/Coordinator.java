@@ -34,6 +34,11 @@ public interface Coordinator extends AutoCloseable {
      */
     EpochUpdate advanceEpoch(long expected, long next);
 
+    /** The cluster's failovers in the coordination service ({@code /run/current}, {@code /runs}); empty in local mode. */
+    default java.util.Optional<ZooKeeperRuns> runs() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -55,6 +55,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private final PersistentNode self;
     private final CuratorCache participants;
     private final DistributedAtomicLong epoch;
+    private final ZooKeeperRuns runs;
     /** Leader look-ups block (a ZooKeeper read): they run here, never on a caller's thread. */
     private final ExecutorService lookups;
     private final AtomicReference<Session> session;
@@ -72,6 +73,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.self = new PersistentNode(client, CreateMode.EPHEMERAL, false, AGENTS + "/" + config.agent(), describe(false));
         this.participants = CuratorCache.build(client, LEADER);
         this.epoch = new DistributedAtomicLong(client, EPOCH, Curators.retries());
+        this.runs = new ZooKeeperRuns(client);
         this.lookups = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vakt-coordination");
             t.setDaemon(true);
@@ -187,6 +189,11 @@ public final class ZooKeeperCoordinator implements Coordinator {
         } catch (Exception e) {
             return new EpochUpdate.Unavailable("ZooKeeper did not answer: " + e);
         }
+    }
+
+    @Override
+    public java.util.Optional<ZooKeeperRuns> runs() {
+        return java.util.Optional.of(runs);
     }
 
     private void setLeader(String agent) {

@@ -39,6 +39,7 @@ import no.vakt.failover.plan.RecoveryPlanner;
 import no.vakt.failover.plan.Refusal;
 import no.vakt.failover.plan.StandbySnapshot;
 import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepRecorder;
 import no.vakt.failover.plan.Trigger;
 import no.vakt.failover.steps.OldPrimaryDoor;
 import no.vakt.failover.steps.OldPrimaryReachability;
@@ -87,6 +88,10 @@ public final class FailoverRunner {
     private final OperatorCommands commands;
     private volatile Runnable trafficPendingListener = () -> { };
     private volatile OldPrimaryDoor oldPrimaryDoor = OldPrimaryDoor.NONE;
+    /** With agents: the cluster's record of failovers in ZooKeeper; null for a single monitor (the journal only). */
+    private volatile ClusterRuns clusterRuns;
+    /** With agents, one failover at a time in this process: a run started here, or the adoption of another agent's. */
+    private final java.util.concurrent.locks.ReentrantLock acting = new java.util.concurrent.locks.ReentrantLock();
 
     /**
      * What asks for the failover.
@@ -217,6 +222,14 @@ public final class FailoverRunner {
         this.oldPrimaryDoor = door == null ? OldPrimaryDoor.NONE : door;
     }
 
+    /**
+     * With agents: record each failover in ZooKeeper before each step, honour the cluster's cooldown, and let
+     * crash recovery adopt a failover another agent left running ({@link ClusterRuns}).
+     */
+    public void clusterRuns(ClusterRuns runs) {
+        this.clusterRuns = runs;
+    }
+
     /** Observes and plans; changes nothing. */
     public Prepared prepare(Request request) {
         Observation obs = observe(request);
@@ -235,7 +248,7 @@ public final class FailoverRunner {
                 .mode(config.policy().failover())
                 .trigger(request.trigger())
                 .now(obs.at())
-                .lastFailoverEnd(journal.lastFailoverEnd().orElse(null))
+                .lastFailoverEnd(lastFailoverEnd().orElse(null))
                 .cooldown(config.policy().cooldown())
                 .maxApplyWait(config.policy().maxApplyWait())
                 .primaryHealth(obs.health())
@@ -291,12 +304,45 @@ public final class FailoverRunner {
                                 + ", epoch " + plan.newEpoch() + "); the outcome follows",
                         AlertKind.FAILOVER_STARTED, plan.toNode()));
                 Instant lastWrite = prepared.primaryLastWrite();
-                ExecutionResult result = executor(Optional.ofNullable(lastWrite), prepared.observation()).start(plan, lastWrite);
+                ClusterRuns cluster = clusterRuns;
+                ExecutionResult result;
+                if (cluster == null) {
+                    result = executor(Optional.ofNullable(lastWrite), prepared.observation(), StepRecorder.NONE)
+                            .start(plan, lastWrite);
+                } else {
+                    // Never wait behind the adoption of another agent's run: this plan would be stale after it.
+                    if (!acting.tryLock()) {
+                        throw new IllegalStateException("a failover (or the adoption of one) already runs in this agent");
+                    }
+                    try {
+                        result = executor(Optional.ofNullable(lastWrite), prepared.observation(), cluster.fresh())
+                                .start(plan, lastWrite);
+                    } finally {
+                        acting.unlock();
+                    }
+                }
                 afterRun(result, plan.cluster());
                 return new Outcome(plan, result, journal.failover(result.failoverId()).orElse(null));
             }
             default -> throw new AssertionError(plan.decision());
         }
+    }
+
+    /**
+     * A failover is unfinished in the journal and nothing in this process runs one: with agents, a run this agent
+     * stopped because ZooKeeper did not take a step or another agent held it, to settle while it has authority.
+     */
+    public boolean leftUnfinished() {
+        return !acting.isLocked() && journal.unfinishedFailover().isPresent();
+    }
+
+    /** The newest end of a failover that promoted a standby: the journal's, or with agents the cluster's if later. */
+    private Optional<Instant> lastFailoverEnd() {
+        Optional<Instant> local = journal.lastFailoverEnd();
+        ClusterRuns cluster = clusterRuns;
+        if (cluster == null) return local;
+        Optional<Instant> shared = cluster.lastPromotionEnd();
+        return local.isEmpty() ? shared : shared.filter(s -> s.isAfter(local.get())).or(() -> local);
     }
 
     public Outcome run(Request request) {
@@ -309,6 +355,21 @@ public final class FailoverRunner {
      * Empty when nothing was left running. The daemon calls this at start.
      */
     public Optional<Recovery> resumeUnfinished() {
+        acting.lock();
+        try {
+            ClusterRuns cluster = clusterRuns;
+            // With agents the cluster's record decides first: a run another agent left is imported into this journal
+            // (not while another live process still runs this journal's row: that one is left to it, below).
+            boolean leftToOwner = journal.unfinishedFailover().flatMap(this::activeOwner).isPresent();
+            Optional<StepRecorder> recorder = cluster == null || leftToOwner ? Optional.of(StepRecorder.NONE)
+                    : cluster.forRecovery();
+            return recorder.isEmpty() ? Optional.empty() : recover(recorder.get());
+        } finally {
+            acting.unlock();
+        }
+    }
+
+    private Optional<Recovery> recover(StepRecorder recorder) {
         Optional<FailoverRecord> running = journal.unfinishedFailover();
         if (running.isEmpty()) return Optional.empty();
         FailoverRecord f = running.get();
@@ -350,7 +411,7 @@ public final class FailoverRunner {
                 + ": " + plan.action() + (plan.resumeFrom() == null ? "" : " " + plan.resumeFrom()),
                 Map.of("reason", plan.reason(), "fenced", plan.fenceFirst()));
         // The bound the interrupted run checked against, not "now": the crash must not count as data loss.
-        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()), null);
+        PlanExecutor executor = executor(journal.primaryLastWrite(f.id()), null, recorder);
         ExecutionResult result = null;
         if (plan.action() == RecoveryAction.RESUME_FROM) {
             result = executor.resume(f, plan.resumeFrom());
@@ -436,7 +497,7 @@ public final class FailoverRunner {
     }
 
     /** @param observation the look that planned this run (null: crash recovery, nothing known before it) */
-    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat, Observation observation) {
+    private PlanExecutor executor(Optional<Instant> primaryLastHeartbeat, Observation observation, StepRecorder recorder) {
         StepNodes nodes = new StepNodes(config, inspector);
         var checks = config.policy().checks();
         OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
@@ -444,7 +505,7 @@ public final class FailoverRunner {
             known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswer(), observation.at());
         }
         return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor));
+                () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor), recorder);
     }
 
     /** The sink journals it (the dispatcher of the commands). */

@@ -88,6 +88,11 @@ public final class FailoverWatch implements AutoCloseable {
         return monitor;
     }
 
+    /** The pause automatic failover honours (with agents shared through ZooKeeper: {@link Maintenance#share}). */
+    public Maintenance maintenance() {
+        return maintenance;
+    }
+
     /** Finishes or safely stops a failover a crash left running; call before {@link #start()}. */
     public Optional<FailoverRunner.Recovery> resumeUnfinished() {
         return runner.resumeUnfinished();

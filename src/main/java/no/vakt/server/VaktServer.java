@@ -91,7 +91,7 @@ public final class VaktServer implements Closeable {
         // The commands the page and the answers name: the runner's (vakt run: its --config and --journal).
         OperatorCommands commands = b.commands != null ? b.commands
                 : b.runner != null ? b.runner.commands() : OperatorCommands.NONE;
-        Maintenance maintenance = new Maintenance(journal, config.cluster(), b.clock);
+        Maintenance maintenance = b.maintenance != null ? b.maintenance : new Maintenance(journal, config.cluster(), b.clock);
         this.view = new LiveView(config, sampler, new JournalFacts(journal, config.cluster(), b.clock), b.fileSync, b.clock,
                 commands, maintenance::active);
         this.access = new Access(serverConfig.tokenSecret(), serverConfig.readTokenSecret(), serverConfig.address().host());
@@ -475,6 +475,7 @@ public final class VaktServer implements Closeable {
         private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
         private Supplier<Optional<String>> primaryReadOnly = Optional::empty;
         private Supplier<Optional<no.vakt.coordination.CoordinatorStatus>> coordination = Optional::empty;
+        private Maintenance maintenance;
         private OperatorCommands commands;
         private Duration statusPeriod = STATUS_PERIOD;
         private java.nio.file.Path errantDir;
@@ -524,6 +525,12 @@ public final class VaktServer implements Closeable {
          * warnings, as {@code vakt status --json} gives them from the status file.
          */
         /** Who may act ({@code vakt run}'s coordinator): {@code /api/status} shows it under {@code coordination}. */
+        /** The daemon's pause (with agents shared through ZooKeeper); default: this journal's. */
+        public Builder maintenance(Maintenance m) {
+            this.maintenance = m;
+            return this;
+        }
+
         public Builder coordination(Supplier<no.vakt.coordination.CoordinatorStatus> s) {
             this.coordination = () -> Optional.of(s.get());
             return this;

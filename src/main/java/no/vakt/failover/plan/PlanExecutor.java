@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *       promotion ends it ABORTED, with every later step run and the new primary named.
  * </ul>
  *
+ * <p>With agents a {@link StepRecorder} writes the run to ZooKeeper once each step's start is journaled (before
+ * it acts) and once its result is: a step the record does not take does not run before the point of no return,
+ * and a write refused because another agent holds the run stops this engine at once (the run stays running here).
+ *
  * <p>An interrupted thread (an orderly shutdown in the middle of a run) is treated like a crash: the step
  * is journaled as failed with "interrupted", the run stays running for recovery on the next start, and
  * the interrupt flag is restored.
@@ -41,15 +45,26 @@ public final class PlanExecutor {
 
     private final Journal journal;
     private final StepPlan plan;
+    private final StepRecorder recorder;
 
     /** A failover's executor: {@code steps} must provide every {@link StepName} exactly once. */
     public PlanExecutor(Journal journal, List<FailoverStep> steps) {
-        this(journal, StepPlan.failover(steps));
+        this(journal, StepPlan.failover(steps), StepRecorder.NONE);
+    }
+
+    /** As {@link #PlanExecutor(Journal, List)}, recording each step also where {@code recorder} says (agents: ZooKeeper). */
+    public PlanExecutor(Journal journal, List<FailoverStep> steps, StepRecorder recorder) {
+        this(journal, StepPlan.failover(steps), recorder);
     }
 
     public PlanExecutor(Journal journal, StepPlan plan) {
+        this(journal, plan, StepRecorder.NONE);
+    }
+
+    public PlanExecutor(Journal journal, StepPlan plan, StepRecorder recorder) {
         this.journal = journal;
         this.plan = plan;
+        this.recorder = recorder;
     }
 
     /** Starts a planned failover: journals it, then runs every step. The plan must say PROCEED. */
@@ -104,14 +119,23 @@ public final class PlanExecutor {
             throw new IllegalArgumentException("RESUME_FROM runs steps: use resume()");
         }
         journal.closeInterruptedSteps(running.id(), "interrupted: vakt stopped during this step");
+        FailoverEnding ending;
+        String summary;
         switch (decision.action()) {
-            case MARK_COMPLETED -> journal.finishFailover(running.id(), FailoverEnding.COMPLETED,
-                    "completed before the crash; recovery: " + decision.reason());
-            case ABORT_SAFELY -> journal.finishFailover(running.id(), FailoverEnding.aborted(promoted(running)),
-                    "stopped by crash recovery: " + decision.reason());
+            case MARK_COMPLETED -> {
+                ending = FailoverEnding.COMPLETED;
+                summary = "completed before the crash; recovery: " + decision.reason();
+            }
+            case ABORT_SAFELY -> {
+                ending = FailoverEnding.aborted(promoted(running));
+                summary = "stopped by crash recovery: " + decision.reason();
+            }
             case RESUME_FROM -> throw new AssertionError("checked above");
             case LEFT_TO_OWNER -> throw new IllegalArgumentException("failover " + running.id() + " is left to its owner");
+            default -> throw new AssertionError(decision.action());
         }
+        journal.finishFailover(running.id(), ending, summary);
+        recorder.ended(StepContext.of(running), ending, summary);
     }
 
     private ExecutionResult run(StepContext ctx, int from, boolean promotedBefore) {
@@ -131,6 +155,11 @@ public final class PlanExecutor {
                 hooks.notRun(name, start.problem());
                 return abortUnjournaled(ctx, name, "its start could not be journaled (" + start.problem() + ")", false);
             }
+            StepRecorder.Recording before = recorder.beforeStep(ctx, name);
+            if (before.state() == StepRecorder.Recorded.TAKEN_OVER
+                    || (before.state() == StepRecorder.Recorded.UNAVAILABLE && !promoted)) {
+                return leftToCluster(ctx, start, name, before.detail(), promoted);
+            }
             StepResult result;
             try {
                 result = step.execute(ctx);
@@ -148,6 +177,13 @@ public final class PlanExecutor {
             }
             boolean journaled = journal.stepFinishedOrLater(start, result.outcome(), result.detail());
             hooks.ended(name, result, journaled);
+            StepRecorder.Recording after = recorder.afterStep(ctx, name, result);
+            if (after.state() == StepRecorder.Recorded.TAKEN_OVER) {
+                LOG.warn("failover {}: {} is held by another agent now ({}); this one stops", ctx.failoverId(),
+                        name.name(), after.detail());
+                return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, after.detail(),
+                        promoted || (result.outcome() != StepOutcome.FAILED && name.name().equals(pointOfNoReturn)), false);
+            }
             boolean isPointOfNoReturn = name.name().equals(pointOfNoReturn);
             if (result.outcome() != StepOutcome.FAILED) {
                 if (isPointOfNoReturn) promoted = true;
@@ -159,7 +195,7 @@ public final class PlanExecutor {
             String detail = name.name() + " failed" + (result.detail() == null ? "" : ": " + result.detail());
             if (!promoted) {
                 String summary = withUndo(detail, isPointOfNoReturn);
-                journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
+                finish(ctx, FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
                 return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, summary, false, false);
             }
             // Past the point of no return: note it and run the remaining steps (BUMP_EPOCH above all).
@@ -177,15 +213,15 @@ public final class PlanExecutor {
             String detail = String.join("; ", failures) + (trafficProblem == null ? "" : "; traffic: " + trafficProblem)
                     + "; " + ctx.toNode() + " was promoted (past the point of no return), so the later steps ran"
                     + (left.isBlank() ? "" : "; " + left);
-            journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_AFTER_PROMOTION, detail);
+            finish(ctx, FailoverEnding.ABORTED_AFTER_PROMOTION, detail);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, firstFailure, detail, true, false);
         }
         if (trafficProblem != null) {
             String summary = ExecutionResult.TRAFFIC_PENDING_SUMMARY + changed + "; " + trafficProblem;
-            journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED_TRAFFIC_PENDING, summary);
+            finish(ctx, FailoverEnding.COMPLETED_TRAFFIC_PENDING, summary);
             return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, summary, true, true);
         }
-        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.COMPLETED, changed);
+        finish(ctx, FailoverEnding.COMPLETED, changed);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
     }
 
@@ -194,8 +230,27 @@ public final class PlanExecutor {
         String detail = withUndo(name.name() + ": the journal cannot be written, " + why + "; stopped before the promotion",
                 pointOfNoReturnTried);
         LOG.error("failover {}: {}", ctx.failoverId(), detail);
-        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, detail);
+        finish(ctx, FailoverEnding.ABORTED_BEFORE_PROMOTION, detail);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, detail, false, false);
+    }
+
+    private void finish(StepContext ctx, FailoverEnding ending, String summary) {
+        journal.finishFailoverOrLater(ctx.failoverId(), ending, summary);
+        recorder.ended(ctx, ending, summary);
+    }
+
+    /**
+     * The cluster's record refused this step (another agent holds the run) or, before the point of no return,
+     * could not take it: the step does not run and the run stays running here. The agent that holds the run
+     * resumes it from the cluster's record through crash recovery, which also ends this row (see ClusterRuns).
+     */
+    private ExecutionResult leftToCluster(StepContext ctx, Journal.StepStart start, StepId name, String why,
+            boolean promoted) {
+        String detail = "not run: " + why;
+        journal.stepFinishedOrLater(start, StepOutcome.FAILED, detail);
+        plan.hooks().notRun(name, why);
+        LOG.warn("failover {}: {} {}; left running for the agent that holds the run", ctx.failoverId(), name.name(), detail);
+        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, detail, promoted, false);
     }
 
     private String withUndo(String detail, boolean pointOfNoReturnTried) {
