@@ -25,16 +25,18 @@ public final class AuthorityGained implements AutoCloseable {
     /** How soon, in polls, the action runs again while authority holds and something is pending (5 s at 250 ms). */
     static final int AGAIN = 20;
     private boolean had;
-    private long lastRun;
+    /** Polls since the action last ran: counted, not timed, so a slow machine stretches the spacing, never shrinks it. */
+    private int sinceRun;
 
     private AuthorityGained(BooleanSupplier authority, BooleanSupplier pending, Runnable action, Duration every) {
         thread.scheduleWithFixedDelay(() -> {
             boolean has = authority.getAsBoolean();
             boolean gained = has && !had;
             had = has;
-            boolean again = has && !gained && System.nanoTime() - lastRun >= every.toNanos() * AGAIN && pending.getAsBoolean();
+            sinceRun++;
+            boolean again = has && !gained && sinceRun >= AGAIN && pending.getAsBoolean();
             if (!gained && !again) return;
-            lastRun = System.nanoTime();
+            sinceRun = 0;
             try {
                 action.run();
             } catch (RuntimeException e) {
