@@ -3,6 +3,8 @@ package no.vakt.failover;
 import java.io.Closeable;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,7 @@ import no.vakt.db.KeptSession;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.failover.detect.PrimaryProbe;
+import no.vakt.failover.detect.SuspectReprobe;
 import no.vakt.replication.SemiSyncState;
 
 /**
@@ -97,6 +100,69 @@ public final class NodeProber implements Closeable {
                 return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
             }
         });
+    }
+
+    /** One probe of the primary and when it started. */
+    public record TimedPrimarySample(java.time.Instant at, PrimarySample sample) {}
+
+    /**
+     * The probes of the primary one tick makes ({@link SuspectReprobe}): the first at once, each next one
+     * {@code spacing} after the previous one started, unless an earlier one answered by then. Returns them in
+     * start order, each awaited within its deadline, up to and including the first that succeeded (a success
+     * resets the detector's count, so what a later overlapping probe says adds nothing).
+     */
+    public List<TimedPrimarySample> probePrimary(Node node, SuspectReprobe plan, java.time.Clock clock) {
+        List<java.time.Instant> started = new ArrayList<>(plan.probes());
+        List<Future<PrimarySample>> probes = new ArrayList<>(plan.probes());
+        long first = System.nanoTime();
+        for (int i = 0; i < plan.probes(); i++) {
+            if (i > 0 && !waitUnanswered(probes, first + plan.spacing().toNanos() * i)) break;
+            started.add(clock.instant());
+            probes.add(probePrimary(node));
+        }
+        List<TimedPrimarySample> out = new ArrayList<>(probes.size());
+        for (int i = 0; i < probes.size(); i++) {
+            PrimarySample sample = awaitPrimary(probes.get(i));
+            out.add(new TimedPrimarySample(started.get(i), sample));
+            if (sample.probe().ok()) break;
+        }
+        return out;
+    }
+
+    /**
+     * Waits until {@code dueNanos} (System.nanoTime) for the next probe's start; false when a probe answered
+     * meanwhile or the thread was interrupted (the monitor is closing): no further probe then.
+     */
+    private static boolean waitUnanswered(List<Future<PrimarySample>> probes, long dueNanos) {
+        Future<PrimarySample> latest = probes.get(probes.size() - 1);
+        try {
+            long left = dueNanos - System.nanoTime();
+            if (left > 0 && !latest.isDone()) {
+                try {
+                    latest.get(left, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // Still waiting, or failed: the decision below reads what is done.
+                }
+            }
+            for (Future<PrimarySample> f : probes) {
+                if (f.isDone() && !f.isCancelled() && answered(f)) return false;
+            }
+            left = dueNanos - System.nanoTime();
+            if (left > 0) TimeUnit.NANOSECONDS.sleep(left); // the latest failed early (refused): keep the spacing
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean answered(Future<PrimarySample> done) {
+        try {
+            return done.get().probe().ok();
+        } catch (ExecutionException | InterruptedException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -296,6 +296,15 @@ class MonitorTest {
         }
         assertThat(detected).as("fault to failed probe %d; failed ticks started %s ms apart", failures,
                 failedTickGaps).isLessThan(interval.plus(timeout).multipliedBy(failures));
+        // Once suspect, the monitor probes the missing failures in the next tick, overlapping a quarter
+        // interval apart (SuspectReprobe): the verdict comes in the second failed tick, not the F-th.
+        List<MonitorTick> toVerdict = new java.util.ArrayList<>();
+        for (MonitorTick t : failed) {
+            toVerdict.add(t);
+            if (t.health() != PrimaryHealth.SUSPECT) break;
+        }
+        assertThat(toVerdict).extracting(MonitorTick::health).as("failed ticks up to the verdict")
+                .containsExactly(PrimaryHealth.SUSPECT, third.to());
         assertThat(lines).anyMatch(l -> l.contains("HEALTHY -> SUSPECT"));
     }
 
