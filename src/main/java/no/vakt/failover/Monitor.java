@@ -122,6 +122,8 @@ public final class Monitor implements Closeable {
     private java.time.Instant nextRetryAt;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
+    /** How long the last probe of the primary took: one that waited out its timeout starts quick re-probes. */
+    private Duration lastProbeTook = Duration.ZERO;
 
     /**
      * @param out receives one line per state change (the command prints them); must not block
@@ -254,7 +256,8 @@ public final class Monitor implements Closeable {
         if (lifecycle.get() != Lifecycle.STARTED) return;
         if (roles == null) resolveRoles();
         LiveRoles r = roles;
-        SuspectReprobe reprobe = SuspectReprobe.next(detector.consecutiveFailures(), detectorConfig, checks.interval());
+        SuspectReprobe reprobe = SuspectReprobe.next(detector.consecutiveFailures(), detectorConfig, checks.interval(),
+                lastProbeTook, checks.timeout());
         // Re-probing a suspect primary, the standby is inspected after the probes: its witness is then as
         // recent as the last failure it confirms (inspected with the first, its silence would be too young).
         boolean standbyLast = reprobe.probes() > 1;
@@ -268,6 +271,7 @@ public final class Monitor implements Closeable {
         NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
         NodeProber.PrimarySample primary = probes.get(probes.size() - 1).sample();
         java.time.Instant at = probes.get(probes.size() - 1).at();
+        lastProbeTook = probes.get(probes.size() - 1).took();
         if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
         if (!primary.probe().ok()) opener.seenDown(r.primary().name());
         checkHeartbeatPeriod(standby.heartbeatPeriod());

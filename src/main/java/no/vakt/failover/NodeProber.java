@@ -83,27 +83,29 @@ public final class NodeProber implements Closeable {
 
     /** Starts a probe of the primary: a fresh connection and one query. */
     public Future<PrimarySample> probePrimary(Node node) {
-        return submit(() -> {
-            try (DbSession db = inspector.open(node)) {
-                Map<String, String> variables = new java.util.HashMap<>();
-                Map<String, String> status = new java.util.HashMap<>();
-                String readOnly = null;
-                for (Map<String, String> row : db.rows(PRIMARY_QUERY)) {
-                    String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
-                    String value = row.get("VARIABLE_VALUE");
-                    if (name.equals("read_only")) readOnly = value;
-                    else (name.endsWith("_enabled") ? variables : status).put(name, value);
-                }
-                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
-                        variables.isEmpty() ? null : SemiSyncState.of(variables, status));
-            } catch (SQLException e) {
-                return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
-            }
-        });
+        return submit(() -> primarySample(node));
     }
 
-    /** One probe of the primary and when it started. */
-    public record TimedPrimarySample(java.time.Instant at, PrimarySample sample) {}
+    private PrimarySample primarySample(Node node) {
+        try (DbSession db = inspector.open(node)) {
+            Map<String, String> variables = new java.util.HashMap<>();
+            Map<String, String> status = new java.util.HashMap<>();
+            String readOnly = null;
+            for (Map<String, String> row : db.rows(PRIMARY_QUERY)) {
+                String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
+                String value = row.get("VARIABLE_VALUE");
+                if (name.equals("read_only")) readOnly = value;
+                else (name.endsWith("_enabled") ? variables : status).put(name, value);
+            }
+            return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
+                    variables.isEmpty() ? null : SemiSyncState.of(variables, status));
+        } catch (SQLException e) {
+            return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
+        }
+    }
+
+    /** One probe of the primary, when it started and how long it took (its deadline when it missed that). */
+    public record TimedPrimarySample(java.time.Instant at, PrimarySample sample, Duration took) {}
 
     /**
      * The probes of the primary one tick makes ({@link SuspectReprobe}): the first at once, each next one
@@ -112,19 +114,26 @@ public final class NodeProber implements Closeable {
      * resets the detector's count, so what a later overlapping probe says adds nothing).
      */
     public List<TimedPrimarySample> probePrimary(Node node, SuspectReprobe plan, java.time.Clock clock) {
+        List<Future<TimedPrimarySample>> probes = new ArrayList<>(plan.probes());
         List<java.time.Instant> started = new ArrayList<>(plan.probes());
-        List<Future<PrimarySample>> probes = new ArrayList<>(plan.probes());
         long first = System.nanoTime();
         for (int i = 0; i < plan.probes(); i++) {
             if (i > 0 && !waitUnanswered(probes, first + plan.spacing().toNanos() * i)) break;
-            started.add(clock.instant());
-            probes.add(probePrimary(node));
+            java.time.Instant at = clock.instant();
+            started.add(at);
+            probes.add(submit(() -> {
+                long t0 = System.nanoTime();
+                PrimarySample sample = primarySample(node);
+                return new TimedPrimarySample(at, sample, Duration.ofNanos(System.nanoTime() - t0));
+            }));
         }
         List<TimedPrimarySample> out = new ArrayList<>(probes.size());
         for (int i = 0; i < probes.size(); i++) {
-            PrimarySample sample = awaitPrimary(probes.get(i));
-            out.add(new TimedPrimarySample(started.get(i), sample));
-            if (sample.probe().ok()) break;
+            java.time.Instant at = started.get(i);
+            TimedPrimarySample sample = await(probes.get(i), deadline(),
+                    e -> new TimedPrimarySample(at, new PrimarySample(PrimaryProbe.failed(e), null), deadline()));
+            out.add(sample);
+            if (sample.sample().probe().ok()) break;
         }
         return out;
     }
@@ -133,8 +142,8 @@ public final class NodeProber implements Closeable {
      * Waits until {@code dueNanos} (System.nanoTime) for the next probe's start; false when a probe answered
      * meanwhile or the thread was interrupted (the monitor is closing): no further probe then.
      */
-    private static boolean waitUnanswered(List<Future<PrimarySample>> probes, long dueNanos) {
-        Future<PrimarySample> latest = probes.get(probes.size() - 1);
+    private static boolean waitUnanswered(List<Future<TimedPrimarySample>> probes, long dueNanos) {
+        Future<TimedPrimarySample> latest = probes.get(probes.size() - 1);
         try {
             long left = dueNanos - System.nanoTime();
             if (left > 0 && !latest.isDone()) {
@@ -144,7 +153,7 @@ public final class NodeProber implements Closeable {
                     // Still waiting, or failed: the decision below reads what is done.
                 }
             }
-            for (Future<PrimarySample> f : probes) {
+            for (Future<TimedPrimarySample> f : probes) {
                 if (f.isDone() && !f.isCancelled() && answered(f)) return false;
             }
             left = dueNanos - System.nanoTime();
@@ -156,11 +165,13 @@ public final class NodeProber implements Closeable {
         }
     }
 
-    private static boolean answered(Future<PrimarySample> done) {
+    private static boolean answered(Future<TimedPrimarySample> done) {
         try {
-            return done.get().probe().ok();
-        } catch (ExecutionException | InterruptedException e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return done.get().sample().probe().ok();
+        } catch (ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }

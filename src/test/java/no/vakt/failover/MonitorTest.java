@@ -224,9 +224,15 @@ class MonitorTest {
     void aKilledPrimaryIsDownOnceWithTheEvidenceJournaled() throws Exception {
         VaktConfig config = replicatingPair(false);
         startMonitor(config);
+        List<MonitorTick> ticks = new CopyOnWriteArrayList<>();
+        monitor.onTick(ticks::add);
 
         pair.primary.kill();
         await("down").atMost(Duration.ofSeconds(8)).until(() -> monitor.health() == PrimaryHealth.DOWN);
+        // Refused at once, nothing waited out a timeout: one probe per tick, no quick re-probes
+        // (SuspectReprobe), so a restart gets the same failures x interval as before.
+        assertThat(ticks.stream().filter(t -> !t.primary().ok()).takeWhile(t -> t.health() != PrimaryHealth.DOWN).count())
+                .as("failed ticks before DOWN").isEqualTo(2);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> trigger.down.size() == 1);
         Transition down = trigger.down.get(0);
         assertThat(down.from()).isEqualTo(PrimaryHealth.SUSPECT);
