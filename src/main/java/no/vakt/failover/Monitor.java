@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon behind {@code vakt run}: every {@code checks.interval} it probes the live primary and
- * inspects the standby, feeds the {@link Detector}, and on every change of state prints a line, logs it,
+ * inspects the standby (a suspect primary whose probe waited out its timeout: the missing failures in one tick,
+ * overlapping, the standby after them: {@link SuspectReprobe}), feeds the {@link Detector}, and on every change
+ * of state prints a line, logs it,
  * journals it with its evidence and tells the {@link FailoverTrigger}. It also writes the heartbeat on
  * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe, and
  * read without waiting on that thread: {@link HeartbeatLoop}).
