@@ -126,6 +126,7 @@ public final class Monitor implements Closeable {
     private Duration warnedHeartbeatPeriod;
     /** How long the last probe of the primary took: one that waited out its timeout starts quick re-probes. */
     private Duration lastProbeTook = Duration.ZERO;
+    private volatile FailoverRunner.MonitorNoAnswer primaryNoAnswer;
 
     /**
      * @param out receives one line per state change (the command prints them); must not block
@@ -198,6 +199,14 @@ public final class Monitor implements Closeable {
     /** The detector's current verdict on the live primary. */
     public PrimaryHealth health() {
         return health;
+    }
+
+    /**
+     * The latest probe of the live primary, when it failed at the connection level (refused, reset, connect
+     * timeout); empty when it answered or failed otherwise. Read by the failover this monitor's verdict starts.
+     */
+    public Optional<FailoverRunner.MonitorNoAnswer> primaryNoAnswer() {
+        return Optional.ofNullable(primaryNoAnswer);
     }
 
     /** The live roles, null before the first tick. */
@@ -274,6 +283,9 @@ public final class Monitor implements Closeable {
         NodeProber.PrimarySample primary = probes.get(probes.size() - 1).sample();
         java.time.Instant at = probes.get(probes.size() - 1).at();
         lastProbeTook = probes.get(probes.size() - 1).took();
+        // Before the detector's verdict: a failover it starts plans with this instead of asking again.
+        primaryNoAnswer = primary.noAnswer() == null ? null
+                : new FailoverRunner.MonitorNoAnswer(r.primary().name(), primary.noAnswer(), clock.instant());
         if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
         if (!primary.probe().ok()) opener.seenDown(r.primary().name());
         checkHeartbeatPeriod(standby.heartbeatPeriod());

@@ -23,6 +23,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.failover.detect.PrimaryProbe;
 import no.vakt.failover.detect.SuspectReprobe;
+import no.vakt.failover.steps.StepNodes;
 import no.vakt.replication.SemiSyncState;
 
 /**
@@ -41,11 +42,17 @@ public final class NodeProber implements Closeable {
 
     /**
      * One probe of the primary: its outcome and, when it answered, whether it is read_only and its side of
-     * semi-sync replication (null when not read: the probe itself never fails for it).
+     * semi-sync replication (null when not read: the probe itself never fails for it); {@code noAnswer}: the
+     * error with its SQLState when it failed at the connection level (08xxx: refused, reset, connect timeout),
+     * else null (it answered, or reported an error itself, or missed the deadline).
      */
-    public record PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync) {
+    public record PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync, String noAnswer) {
+        public PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync) {
+            this(probe, readOnly, semiSync, null);
+        }
+
         public PrimarySample(PrimaryProbe probe, Boolean readOnly) {
-            this(probe, readOnly, null);
+            this(probe, readOnly, null, null);
         }
     }
 
@@ -100,7 +107,7 @@ public final class NodeProber implements Closeable {
             return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
                     variables.isEmpty() ? null : SemiSyncState.of(variables, status));
         } catch (SQLException e) {
-            return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
+            return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null, null, StepNodes.noAnswer(e));
         }
     }
 
