@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
@@ -92,6 +93,16 @@ public final class FailoverRunner {
     private volatile ClusterRuns clusterRuns;
     /** With agents, one failover at a time in this process: a run started here, or the adoption of another agent's. */
     private final java.util.concurrent.locks.ReentrantLock acting = new java.util.concurrent.locks.ReentrantLock();
+    private volatile Supplier<Optional<MonitorNoAnswer>> monitorNoAnswer = Optional::empty;
+
+    /**
+     * The monitor's latest probe of {@code node} failed at the connection level ({@code error} with its
+     * SQLState) and ended at {@code at}; a later probe that answered clears it.
+     */
+    public record MonitorNoAnswer(String node, String error, Instant at) {}
+
+    /** Who found the old primary silent when the plan takes the monitor's probe instead of looking again. */
+    static final String MONITORS_PROBE = "the monitor's probe";
 
     /**
      * What asks for the failover.
@@ -123,9 +134,12 @@ public final class FailoverRunner {
      * Both nodes as seen before planning; epochs are null when the node has none or does not answer.
      * {@code primaryNoAnswer}: the connection-level failure (SQLState 08xxx) of the look at the primary, null
      * when it answered or failed otherwise; the run's FENCE_OLD_PRIMARY relies on it instead of waiting again.
+     * {@code primaryNoAnswerAt} and {@code primaryNoAnswerBy}: when and by whom (the plan's look, or the monitor's
+     * probe that made the verdict).
      */
     public record Observation(Instant at, NodeState primary, Long primaryEpoch, NodeState standby, Long standbyEpoch,
-            PrimaryHealth health, String healthEvidence, String primaryNoAnswer) {
+            PrimaryHealth health, String healthEvidence, String primaryNoAnswer, Instant primaryNoAnswerAt,
+            String primaryNoAnswerBy) {
         public Node primaryNode() {
             return primary.node();
         }
@@ -228,6 +242,14 @@ public final class FailoverRunner {
      */
     public void clusterRuns(ClusterRuns runs) {
         this.clusterRuns = runs;
+    }
+
+    /**
+     * The monitor's latest no-answer from the live primary ({@link FailoverWatch} wires it): a failover started
+     * by its verdict takes it instead of looking at that primary again (see {@link #justFailed}). Must not block.
+     */
+    public void monitorNoAnswer(Supplier<Optional<MonitorNoAnswer>> latest) {
+        this.monitorNoAnswer = latest == null ? Optional::empty : latest;
     }
 
     /** Observes and plans; changes nothing. */
@@ -502,7 +524,8 @@ public final class FailoverRunner {
         var checks = config.policy().checks();
         OldPrimaryReachability known = new OldPrimaryReachability(clock, checks.interval(), checks.timeout());
         if (observation != null && observation.primaryNoAnswer() != null) {
-            known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswer(), observation.at());
+            known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswerBy(),
+                    observation.primaryNoAnswer(), observation.primaryNoAnswerAt());
         }
         return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
                 () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor), recorder);
@@ -515,8 +538,9 @@ public final class FailoverRunner {
 
     private Observation observe(Request request) {
         Node justFailed = justFailed(request);
-        Seen a = look(config.primary(), justFailed);
-        Seen b = look(config.standby(), justFailed);
+        Optional<MonitorNoAnswer> monitorSaw = justFailed == null ? Optional.empty() : freshNoAnswer(justFailed);
+        Seen a = look(config.primary(), justFailed, monitorSaw);
+        Seen b = look(config.standby(), justFailed, monitorSaw);
         Node livePrimary = request.roles() != null ? request.roles().primary()
                 : LiveRoles.settle(a.state(), a.epoch(), b.state(), b.epoch(), journal.epochHolder().orElse(null));
         Seen p = livePrimary.equals(a.state().node()) ? a : b;
@@ -535,11 +559,31 @@ public final class FailoverRunner {
             health = d.state();
             evidence = d.lastEvidence();
         }
-        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence, p.noAnswer());
+        return new Observation(at, p.state(), p.epoch(), s.state(), s.epoch(), health, evidence, p.noAnswer(),
+                p.noAnswerAt(), p.lookedBy());
     }
 
-    /** @param noAnswer the connection-level failure, null when the node answered or failed otherwise */
-    private record Seen(NodeState state, Long epoch, String noAnswer) {}
+    /**
+     * @param noAnswer the connection-level failure, null when the node answered or failed otherwise
+     * @param noAnswerAt when it was found; {@code lookedBy}: by whom
+     */
+    private record Seen(NodeState state, Long epoch, String noAnswer, Instant noAnswerAt, String lookedBy) {}
+
+    /**
+     * The monitor's no-answer from {@code node}, when its latest probe failed so at most {@code checks.interval}
+     * ago: nothing newer is known about that node than this (the monitor would have cleared it).
+     */
+    private Optional<MonitorNoAnswer> freshNoAnswer(Node node) {
+        Optional<MonitorNoAnswer> m;
+        try {
+            m = monitorNoAnswer.get();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return m.filter(n -> n.node().equals(node.name()) && !n.at().isAfter(now)
+                && Duration.between(n.at(), now).compareTo(config.policy().checks().interval()) <= 0);
+    }
 
     /** How far back the journal is searched for the monitor's DOWN event: one outage's worth of events. */
     private static final int DOWN_EVENT_SEARCH = 200;
@@ -579,23 +623,32 @@ public final class FailoverRunner {
         return failed && request.roles() != null ? request.roles().primary() : null;
     }
 
-    private Seen look(Node node, Node justFailed) {
-        boolean briefly = justFailed != null && justFailed.name().equals(node.name());
-        return lookWith(node, briefly ? briefInspector : inspector);
+    /**
+     * The primary the monitor just lost is not asked again when the monitor's own latest probe found it not
+     * answering within the last interval (a black hole costs the plan no wait at all); PROMOTE_STANDBY still
+     * re-checks it before the standby becomes writable. Otherwise it is looked at briefly.
+     */
+    private Seen look(Node node, Node justFailed, Optional<MonitorNoAnswer> monitorSaw) {
+        boolean failed = justFailed != null && justFailed.name().equals(node.name());
+        if (failed && monitorSaw.isPresent()) {
+            MonitorNoAnswer m = monitorSaw.get();
+            return new Seen(NodeState.unreachable(node, m.error()), null, m.error(), m.at(), MONITORS_PROBE);
+        }
+        return lookWith(node, failed ? briefInspector : inspector);
     }
 
     private Seen look(Node node) {
         return lookWith(node, inspector);
     }
 
-    private static Seen lookWith(Node node, NodeInspector inspector) {
+    private Seen lookWith(Node node, NodeInspector inspector) {
         try (DbSession db = inspector.open(node)) {
             NodeState state = inspector.inspect(node, db);
             long epoch = NodeOperations.epoch(db);
-            return new Seen(state, epoch == 0 ? null : epoch, null);
+            return new Seen(state, epoch == 0 ? null : epoch, null, null, null);
         } catch (SQLException e) {
-            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null,
-                    StepNodes.connectionLost(e) ? Errors.describe(e) + " [SQLState " + e.getSQLState() + "]" : null);
+            return new Seen(NodeState.unreachable(node, Errors.describe(e)), null, StepNodes.noAnswer(e), clock.instant(),
+                    OldPrimaryReachability.PLANS_LOOK);
         }
     }
 

@@ -34,6 +34,7 @@ import no.vakt.failover.detect.FailoverTrigger;
 import no.vakt.failover.detect.MonitorTick;
 import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.failover.detect.StandbyProbe;
+import no.vakt.failover.detect.SuspectReprobe;
 import no.vakt.failover.detect.Transition;
 import no.vakt.failover.plan.NodeView;
 import no.vakt.failover.plan.ReturningPrimaryPolicy;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon behind {@code vakt run}: every {@code checks.interval} it probes the live primary and
- * inspects the standby, feeds the {@link Detector}, and on every change of state prints a line, logs it,
+ * inspects the standby (a suspect primary whose probe waited out its timeout: the missing failures in one tick,
+ * overlapping, the standby after them: {@link SuspectReprobe}), feeds the {@link Detector}, and on every change
+ * of state prints a line, logs it,
  * journals it with its evidence and tells the {@link FailoverTrigger}. It also writes the heartbeat on
  * the live primary ({@link HeartbeatWriter}, on its own thread so a slow write never delays a probe, and
  * read without waiting on that thread: {@link HeartbeatLoop}).
@@ -121,6 +124,9 @@ public final class Monitor implements Closeable {
     private java.time.Instant nextRetryAt;
     private String lastRoleAlert;
     private Duration warnedHeartbeatPeriod;
+    /** How long the last probe of the primary took: one that waited out its timeout starts quick re-probes. */
+    private Duration lastProbeTook = Duration.ZERO;
+    private volatile FailoverRunner.MonitorNoAnswer primaryNoAnswer;
 
     /**
      * @param out receives one line per state change (the command prints them); must not block
@@ -195,6 +201,14 @@ public final class Monitor implements Closeable {
         return health;
     }
 
+    /**
+     * The latest probe of the live primary, when it failed at the connection level (refused, reset, connect
+     * timeout); empty when it answered or failed otherwise. Read by the failover this monitor's verdict starts.
+     */
+    public Optional<FailoverRunner.MonitorNoAnswer> primaryNoAnswer() {
+        return Optional.ofNullable(primaryNoAnswer);
+    }
+
     /** The live roles, null before the first tick. */
     public LiveRoles roles() {
         return roles;
@@ -253,19 +267,37 @@ public final class Monitor implements Closeable {
         if (lifecycle.get() != Lifecycle.STARTED) return;
         if (roles == null) resolveRoles();
         LiveRoles r = roles;
-        java.time.Instant at = clock.instant();
-        Future<NodeProber.PrimarySample> p = prober.probePrimary(r.primary());
-        Future<NodeProber.StandbySample> s = prober.inspectStandby(r.standby());
-        NodeProber.PrimarySample primary = prober.awaitPrimary(p);
+        SuspectReprobe reprobe = SuspectReprobe.next(detector.consecutiveFailures(), detectorConfig, checks.interval(),
+                lastProbeTook, checks.timeout());
+        // Re-probing a suspect primary, the standby is inspected after the probes: its witness is then as
+        // recent as the last failure it confirms (inspected with the first, its silence would be too young).
+        boolean standbyLast = reprobe.probes() > 1;
+        Future<NodeProber.StandbySample> s = standbyLast ? null : prober.inspectStandby(r.standby());
+        java.time.Instant standbyAt = clock.instant();
+        List<NodeProber.TimedPrimarySample> probes = prober.probePrimary(r.primary(), reprobe, clock);
+        if (standbyLast) {
+            standbyAt = clock.instant();
+            s = prober.inspectStandby(r.standby());
+        }
         NodeProber.StandbySample standby = prober.awaitStandby(s, r.standby());
+        NodeProber.PrimarySample primary = probes.get(probes.size() - 1).sample();
+        java.time.Instant at = probes.get(probes.size() - 1).at();
+        lastProbeTook = probes.get(probes.size() - 1).took();
+        // Before the detector's verdict: a failover it starts plans with this instead of asking again.
+        primaryNoAnswer = primary.noAnswer() == null ? null
+                : new FailoverRunner.MonitorNoAnswer(r.primary().name(), primary.noAnswer(), clock.instant());
         if (Boolean.FALSE.equals(primary.readOnly())) opener.seenWritable(r.primary().name(), at);
         if (!primary.probe().ok()) opener.seenDown(r.primary().name());
         checkHeartbeatPeriod(standby.heartbeatPeriod());
-        Long age = standby.state().reachable() ? receiveAge.observe(at, standby.fingerprint()) : null;
+        Long age = standby.state().reachable() ? receiveAge.observe(standbyAt, standby.fingerprint()) : null;
         if (!standby.state().reachable()) receiveAge.reset();
-        Optional<Transition> t = detector.observe(
-                new ClusterObservation(at, primary.probe(),
-                        StandbyProbe.from(standby.state(), age).withHeartbeatPeriod(standby.heartbeatPeriod())));
+        StandbyProbe witness = StandbyProbe.from(standby.state(), age).withHeartbeatPeriod(standby.heartbeatPeriod());
+        Optional<Transition> t = Optional.empty();
+        for (NodeProber.TimedPrimarySample probe : probes) {
+            // In start order; at most the last one changes the state (the probes stop at the first success).
+            Optional<Transition> one = detector.observe(new ClusterObservation(probe.at(), probe.sample().probe(), witness));
+            if (one.isPresent()) t = one;
+        }
         health = detector.state();
         // Published before the trigger runs, so observers see DOWN while a failover is under way.
         publish(new MonitorTick(at, r, health, primary.probe(), primary.readOnly(), standby.state(),

@@ -3,6 +3,8 @@ package no.vakt.failover;
 import java.io.Closeable;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,8 @@ import no.vakt.db.KeptSession;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.failover.detect.PrimaryProbe;
+import no.vakt.failover.detect.SuspectReprobe;
+import no.vakt.failover.steps.StepNodes;
 import no.vakt.replication.SemiSyncState;
 
 /**
@@ -38,11 +42,17 @@ public final class NodeProber implements Closeable {
 
     /**
      * One probe of the primary: its outcome and, when it answered, whether it is read_only and its side of
-     * semi-sync replication (null when not read: the probe itself never fails for it).
+     * semi-sync replication (null when not read: the probe itself never fails for it); {@code noAnswer}: the
+     * error with its SQLState when it failed at the connection level (08xxx: refused, reset, connect timeout),
+     * else null (it answered, or reported an error itself, or missed the deadline).
      */
-    public record PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync) {
+    public record PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync, String noAnswer) {
+        public PrimarySample(PrimaryProbe probe, Boolean readOnly, SemiSyncState semiSync) {
+            this(probe, readOnly, semiSync, null);
+        }
+
         public PrimarySample(PrimaryProbe probe, Boolean readOnly) {
-            this(probe, readOnly, null);
+            this(probe, readOnly, null, null);
         }
     }
 
@@ -80,23 +90,97 @@ public final class NodeProber implements Closeable {
 
     /** Starts a probe of the primary: a fresh connection and one query. */
     public Future<PrimarySample> probePrimary(Node node) {
-        return submit(() -> {
-            try (DbSession db = inspector.open(node)) {
-                Map<String, String> variables = new java.util.HashMap<>();
-                Map<String, String> status = new java.util.HashMap<>();
-                String readOnly = null;
-                for (Map<String, String> row : db.rows(PRIMARY_QUERY)) {
-                    String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
-                    String value = row.get("VARIABLE_VALUE");
-                    if (name.equals("read_only")) readOnly = value;
-                    else (name.endsWith("_enabled") ? variables : status).put(name, value);
-                }
-                return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
-                        variables.isEmpty() ? null : SemiSyncState.of(variables, status));
-            } catch (SQLException e) {
-                return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null);
+        return submit(() -> primarySample(node));
+    }
+
+    private PrimarySample primarySample(Node node) {
+        try (DbSession db = inspector.open(node)) {
+            Map<String, String> variables = new java.util.HashMap<>();
+            Map<String, String> status = new java.util.HashMap<>();
+            String readOnly = null;
+            for (Map<String, String> row : db.rows(PRIMARY_QUERY)) {
+                String name = String.valueOf(row.get("VARIABLE_NAME")).toLowerCase(java.util.Locale.ROOT);
+                String value = row.get("VARIABLE_VALUE");
+                if (name.equals("read_only")) readOnly = value;
+                else (name.endsWith("_enabled") ? variables : status).put(name, value);
             }
-        });
+            return new PrimarySample(PrimaryProbe.succeeded(), readOnly == null ? null : NodeState.readOnly(readOnly),
+                    variables.isEmpty() ? null : SemiSyncState.of(variables, status));
+        } catch (SQLException e) {
+            return new PrimarySample(PrimaryProbe.failed(Errors.describe(e)), null, null, StepNodes.noAnswer(e));
+        }
+    }
+
+    /** One probe of the primary, when it started and how long it took (its deadline when it missed that). */
+    public record TimedPrimarySample(java.time.Instant at, PrimarySample sample, Duration took) {}
+
+    /**
+     * The probes of the primary one tick makes ({@link SuspectReprobe}): the first at once, each next one
+     * {@code spacing} after the previous one started, unless an earlier one answered by then. Returns them in
+     * start order, each awaited within its deadline, up to and including the first that succeeded (a success
+     * resets the detector's count, so what a later overlapping probe says adds nothing).
+     */
+    public List<TimedPrimarySample> probePrimary(Node node, SuspectReprobe plan, java.time.Clock clock) {
+        List<Future<TimedPrimarySample>> probes = new ArrayList<>(plan.probes());
+        List<java.time.Instant> started = new ArrayList<>(plan.probes());
+        long first = System.nanoTime();
+        for (int i = 0; i < plan.probes(); i++) {
+            if (i > 0 && !waitUnanswered(probes, first + plan.spacing().toNanos() * i)) break;
+            java.time.Instant at = clock.instant();
+            started.add(at);
+            probes.add(submit(() -> {
+                long t0 = System.nanoTime();
+                PrimarySample sample = primarySample(node);
+                return new TimedPrimarySample(at, sample, Duration.ofNanos(System.nanoTime() - t0));
+            }));
+        }
+        List<TimedPrimarySample> out = new ArrayList<>(probes.size());
+        for (int i = 0; i < probes.size(); i++) {
+            java.time.Instant at = started.get(i);
+            TimedPrimarySample sample = await(probes.get(i), deadline(),
+                    e -> new TimedPrimarySample(at, new PrimarySample(PrimaryProbe.failed(e), null), deadline()));
+            out.add(sample);
+            if (sample.sample().probe().ok()) break;
+        }
+        return out;
+    }
+
+    /**
+     * Waits until {@code dueNanos} (System.nanoTime) for the next probe's start; false when a probe answered
+     * meanwhile or the thread was interrupted (the monitor is closing): no further probe then.
+     */
+    private static boolean waitUnanswered(List<Future<TimedPrimarySample>> probes, long dueNanos) {
+        Future<TimedPrimarySample> latest = probes.get(probes.size() - 1);
+        try {
+            long left = dueNanos - System.nanoTime();
+            if (left > 0 && !latest.isDone()) {
+                try {
+                    latest.get(left, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // Still waiting, or failed: the decision below reads what is done.
+                }
+            }
+            for (Future<TimedPrimarySample> f : probes) {
+                if (f.isDone() && !f.isCancelled() && answered(f)) return false;
+            }
+            left = dueNanos - System.nanoTime();
+            if (left > 0) TimeUnit.NANOSECONDS.sleep(left); // the latest failed early (refused): keep the spacing
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean answered(Future<TimedPrimarySample> done) {
+        try {
+            return done.get().sample().probe().ok();
+        } catch (ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillNetnsTest {
-    private static final String PREFIX = "vkd-t-";
-    private static final int OCTET = 200;
+    /** Overridable (-Dvakt.test.netns.prefix=..., -Dvakt.test.netns.octet=...) so two runs can share a machine. */
+    private static final String PREFIX = System.getProperty("vakt.test.netns.prefix", "vkd-t-");
+    private static final int OCTET = Integer.getInteger("vakt.test.netns.octet", 200);
     private Path dir;
     private Path config;
 
@@ -77,11 +78,12 @@ class DrillNetnsTest {
     @Order(1)
     void theLabRunsEachSiteInItsNamespaceWithAWebServer() throws Exception {
         LabNetns n = LabNetns.of(new LabLayout(dir));
-        assertThat(n.namespace(LabSite.OSLO)).isEqualTo("vkd-t-oslo");
+        assertThat(n.namespace(LabSite.OSLO)).isEqualTo(PREFIX + "oslo");
         assertThat(n.healthy(LabSite.OSLO)).isTrue();
         assertThat(n.healthy(LabSite.BERGEN)).isTrue();
-        assertThat(Files.readString(config)).contains("health-url: http://10.246.200.11/health")
-                .contains("source-address: 10.246.200.12").contains("load-source-address: 10.246.200.3");
+        String net = "10.246." + OCTET + ".";
+        assertThat(Files.readString(config)).contains("health-url: http://" + net + "11/health")
+                .contains("source-address: " + net + "12").contains("load-source-address: " + net + "3");
         Cli check = Cli.run("check", "--config", config.toString());
         assertThat(check.exitCode()).as(check.out()).isZero();
     }

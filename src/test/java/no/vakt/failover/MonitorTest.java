@@ -224,9 +224,15 @@ class MonitorTest {
     void aKilledPrimaryIsDownOnceWithTheEvidenceJournaled() throws Exception {
         VaktConfig config = replicatingPair(false);
         startMonitor(config);
+        List<MonitorTick> ticks = new CopyOnWriteArrayList<>();
+        monitor.onTick(ticks::add);
 
         pair.primary.kill();
         await("down").atMost(Duration.ofSeconds(8)).until(() -> monitor.health() == PrimaryHealth.DOWN);
+        // Refused at once, nothing waited out a timeout: one probe per tick, no quick re-probes
+        // (SuspectReprobe), so a restart gets the same failures x interval as before.
+        assertThat(ticks.stream().filter(t -> !t.primary().ok()).takeWhile(t -> t.health() != PrimaryHealth.DOWN).count())
+                .as("failed ticks before DOWN").isEqualTo(2);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> trigger.down.size() == 1);
         Transition down = trigger.down.get(0);
         assertThat(down.from()).isEqualTo(PrimaryHealth.SUSPECT);
@@ -296,6 +302,15 @@ class MonitorTest {
         }
         assertThat(detected).as("fault to failed probe %d; failed ticks started %s ms apart", failures,
                 failedTickGaps).isLessThan(interval.plus(timeout).multipliedBy(failures));
+        // Once suspect, the monitor probes the missing failures in the next tick, overlapping a quarter
+        // interval apart (SuspectReprobe): the verdict comes in the second failed tick, not the F-th.
+        List<MonitorTick> toVerdict = new java.util.ArrayList<>();
+        for (MonitorTick t : failed) {
+            toVerdict.add(t);
+            if (t.health() != PrimaryHealth.SUSPECT) break;
+        }
+        assertThat(toVerdict).extracting(MonitorTick::health).as("failed ticks up to the verdict")
+                .containsExactly(PrimaryHealth.SUSPECT, third.to());
         assertThat(lines).anyMatch(l -> l.contains("HEALTHY -> SUSPECT"));
     }
 

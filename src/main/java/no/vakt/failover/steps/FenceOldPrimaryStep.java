@@ -16,7 +16,8 @@ import no.vakt.failover.plan.StepResult;
  * that command is the only fence, so its failure fails the step and stops the failover; when SQL
  * fencing worked, a failing command is reported and the step still succeeds.
  *
- * <p>It asks the old primary with the full connect timeout, unless the plan's look just found it not
+ * <p>It asks the old primary with the full connect timeout, unless the plan (its look, or the monitor's probe
+ * it took instead) just found it not
  * answering (then not at all while that finding is fresh, else within the short re-check bound). What it finds (no answer at the connection level, or an
  * answer) goes to the run's {@link OldPrimaryReachability}, so the later steps do not wait on a
  * black-holed old primary again.

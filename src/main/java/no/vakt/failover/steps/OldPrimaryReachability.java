@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import no.vakt.db.Errors;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
 
@@ -76,6 +75,10 @@ public final class OldPrimaryReachability {
     private final Duration trustFor;
     private final Duration recheckBound;
     private NoAnswer finding;
+    /** Who made a finding of {@link #BEFORE_RUN}, for {@link #describe}. */
+    private String beforeRunBy = PLANS_LOOK;
+
+    public static final String PLANS_LOOK = "the plan's look";
 
     /**
      * @param trustFor how long a finding is relied on without asking again; the promotion uses
@@ -138,7 +141,7 @@ public final class OldPrimaryReachability {
             return false;
         }
         finding = new NoAnswer(ctx.failoverId(), ctx.fromNode(), step,
-                Errors.describe(e) + " [SQLState " + e.getSQLState() + "]", clock.instant());
+                StepNodes.describeWithState(e), clock.instant());
         return true;
     }
 
@@ -148,7 +151,16 @@ public final class OldPrimaryReachability {
      * while that is at most {@code trustFor} old. Call before the run starts.
      */
     public synchronized void foundBeforeRun(String node, String error, Instant at) {
+        foundBeforeRun(node, PLANS_LOOK, error, at);
+    }
+
+    /**
+     * As {@link #foundBeforeRun(String, String, Instant)}, found by {@code lookedBy} ("the monitor's probe":
+     * the failed probe that made the verdict, when the plan took it instead of looking again).
+     */
+    public synchronized void foundBeforeRun(String node, String lookedBy, String error, Instant at) {
         finding = new NoAnswer(BEFORE_RUN, node, null, error, at);
+        beforeRunBy = lookedBy;
     }
 
     /** The old primary answered: whatever was known about it no longer holds. */
@@ -159,7 +171,7 @@ public final class OldPrimaryReachability {
     /** "FENCE_OLD_PRIMARY found it not answering 12 ms ago (error)", for a step's journal detail. */
     public synchronized String describe(NoAnswer f) {
         long ms = Math.max(0, Duration.between(f.at(), clock.instant()).toMillis());
-        return (f.foundBy() == null ? "the plan's look" : f.foundBy().name()) + " found it not answering " + ms
+        return (f.foundBy() == null ? beforeRunBy : f.foundBy().name()) + " found it not answering " + ms
                 + " ms ago (" + f.error() + ")";
     }
 }

@@ -37,7 +37,7 @@ public final class PromotionSteps {
                 new OldPrimaryReachability(clock, checks.interval(), checks.timeout()));
     }
 
-    /** @param known what this run knows about the old primary before it starts (the plan's look) */
+    /** @param known what this run knows about the old primary before it starts (the plan's look, or the monitor's probe it took) */
     public static List<FailoverStep> create(VaktConfig config, StepNodes nodes, Journal journal, Clock clock,
             AlertSink alerts, TrafficSwitch traffic, FileSyncDirector files,
             Supplier<Optional<Instant>> primaryLastHeartbeat, OperatorCommands commands, OldPrimaryReachability known) {

@@ -103,4 +103,13 @@ public final class StepNodes {
         String state = e.getSQLState();
         return state != null && state.startsWith("08");
     }
+
+    /** The error with its SQLState when it is a {@link #connectionLost} failure, else null (the node answered). */
+    public static String noAnswer(SQLException e) {
+        return connectionLost(e) ? describeWithState(e) : null;
+    }
+
+    static String describeWithState(SQLException e) {
+        return Errors.describe(e) + " [SQLState " + e.getSQLState() + "]";
+    }
 }
