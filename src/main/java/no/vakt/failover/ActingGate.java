@@ -42,6 +42,17 @@ public final class ActingGate {
         return false;
     }
 
+    /**
+     * The gate before each step of a failover or switchover: with agents, authority before every step and the
+     * epoch's compare-and-set in ZooKeeper before the promotion; without (a single monitor) open, as before.
+     */
+    public no.vakt.failover.plan.StepGate steps() {
+        if (coordinator == null || coordinator.status().mode() == CoordinatorStatus.Mode.LOCAL) {
+            return no.vakt.failover.plan.StepGate.OPEN;
+        }
+        return new AuthorityStepGate(coordinator);
+    }
+
     private void say(String line) {
         LOG.warn(line);
         try {

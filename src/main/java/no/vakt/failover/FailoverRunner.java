@@ -87,6 +87,7 @@ public final class FailoverRunner {
     private final OperatorCommands commands;
     private volatile Runnable trafficPendingListener = () -> { };
     private volatile OldPrimaryDoor oldPrimaryDoor = OldPrimaryDoor.NONE;
+    private volatile no.vakt.failover.plan.StepGate stepGate = no.vakt.failover.plan.StepGate.OPEN;
 
     /**
      * What asks for the failover.
@@ -217,6 +218,19 @@ public final class FailoverRunner {
         this.oldPrimaryDoor = door == null ? OldPrimaryDoor.NONE : door;
     }
 
+    /**
+     * Asked before each step of the runs this runner starts or resumes; agents: authority and the epoch's
+     * compare-and-set in ZooKeeper ({@link ActingGate#steps()}). Default: open.
+     */
+    public void stepGate(no.vakt.failover.plan.StepGate gate) {
+        this.stepGate = gate == null ? no.vakt.failover.plan.StepGate.OPEN : gate;
+    }
+
+    /** The gate this runner's runs ask; a switchover in the same daemon asks it too. */
+    public no.vakt.failover.plan.StepGate stepGate() {
+        return stepGate;
+    }
+
     /** Observes and plans; changes nothing. */
     public Prepared prepare(Request request) {
         Observation obs = observe(request);
@@ -227,7 +241,7 @@ public final class FailoverRunner {
         }
         if (lastWritten.isEmpty() && !obs.primary().reachable()) lastWritten = journaledLastWrite(obs.primaryNode().name());
         // The fencing token only grows: never plan an epoch a node already holds.
-        long epoch = Math.max(journal.currentEpoch(),
+        long epoch = Math.max(Math.max(journal.currentEpoch(), stepGate.clusterEpoch().orElse(0)),
                 Math.max(orZero(obs.primaryEpoch()), orZero(obs.standbyEpoch())));
         PlanInput input = PlanInput.builder()
                 .cluster(config.cluster())
@@ -443,8 +457,8 @@ public final class FailoverRunner {
         if (observation != null && observation.primaryNoAnswer() != null) {
             known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswer(), observation.at());
         }
-        return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor));
+        return new PlanExecutor(journal, no.vakt.failover.plan.StepPlan.failover(PromotionSteps.create(config, nodes, journal,
+                clock, alerts, traffic, files, () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor)), stepGate);
     }
 
     /** The sink journals it (the dispatcher of the commands). */

@@ -69,6 +69,7 @@ public final class FailoverWatch implements AutoCloseable {
         this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands, gate);
         self[0] = monitor;
         runner.oldPrimaryDoor(monitor::guardOldPrimary);
+        runner.stepGate(gate.steps());
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
             TrafficRetry retry = new TrafficRetry(configured, journal,
                     TrafficRetry.fromServers(config), alerts, clock, retryBackoff, out, gate);
