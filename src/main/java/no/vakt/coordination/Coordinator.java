@@ -34,6 +34,20 @@ public interface Coordinator extends AutoCloseable {
      */
     EpochUpdate advanceEpoch(long expected, long next);
 
+    /**
+     * Publishes this agent's latest look at the primary for the leader's quorum (ZooKeeper:
+     * {@code /observations/AGENT}); never blocks. The single monitor has nobody to tell.
+     */
+    default void publish(PrimaryObservation observation) {}
+
+    /**
+     * The connected agents and their observations, for {@link QuorumVerdict}; empty for the single monitor,
+     * which decides alone. Never blocks (read from caches).
+     */
+    default java.util.Optional<AgentViews> agentViews() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -53,6 +53,11 @@ public final class ActingGate {
         return new AuthorityStepGate(coordinator);
     }
 
+    /** Quorum detection with agents (their observations through the coordinator); none for the single monitor. */
+    PrimaryQuorum quorum(java.time.Clock clock, no.vakt.config.Checks checks) {
+        return coordinator == null ? PrimaryQuorum.NONE : new PrimaryQuorum(coordinator, clock, PrimaryQuorum.maxAge(checks));
+    }
+
     private void say(String line) {
         LOG.warn(line);
         try {

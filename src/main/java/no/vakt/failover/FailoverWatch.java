@@ -63,10 +63,12 @@ public final class FailoverWatch implements AutoCloseable {
         Monitor[] self = new Monitor[1];
         this.maintenance = new Maintenance(journal, config.cluster(), clock);
         this.out = out;
+        PrimaryQuorum quorum = gate.quorum(clock, config.policy().checks());
         AutomaticFailover trigger = new AutomaticFailover(config, runner,
                 new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out,
-                maintenance::active, alerts, gate);
+                maintenance::active, alerts, gate, quorum);
         this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands, gate);
+        monitor.publishTicksTo(quorum::publish);
         self[0] = monitor;
         runner.oldPrimaryDoor(monitor::guardOldPrimary);
         runner.stepGate(gate.steps());

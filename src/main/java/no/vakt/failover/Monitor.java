@@ -107,6 +107,8 @@ public final class Monitor implements Closeable {
     private final PrimaryOpener opener;
     private final ActingGate gate;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
+    /** The agents' quorum (FailoverWatch): every tick's look is published, apart from {@link #onTick}'s listener. */
+    private volatile Consumer<MonitorTick> quorumListener = tick -> {};
     private ReplicationWatch replication;
 
     // Confined to the scheduler thread, except the volatile views for callers.
@@ -188,6 +190,11 @@ public final class Monitor implements Closeable {
      */
     public void onTick(Consumer<MonitorTick> listener) {
         this.tickListener = listener;
+    }
+
+    /** Every tick also goes to the agents' quorum ({@link PrimaryQuorum#publish}). */
+    void publishTicksTo(Consumer<MonitorTick> listener) {
+        this.quorumListener = listener;
     }
 
     /** The detector's current verdict on the live primary. */
@@ -681,10 +688,12 @@ public final class Monitor implements Closeable {
     }
 
     private void publish(MonitorTick tick) {
-        try {
-            tickListener.accept(tick);
-        } catch (RuntimeException e) {
-            LOG.warn("a tick listener failed: {}", e.toString());
+        for (Consumer<MonitorTick> listener : List.of(quorumListener, tickListener)) {
+            try {
+                listener.accept(tick);
+            } catch (RuntimeException e) {
+                LOG.warn("a tick listener failed: {}", e.toString());
+            }
         }
     }
 
