@@ -26,6 +26,14 @@ public interface Coordinator extends AutoCloseable {
     OptionalLong epoch();
 
     /**
+     * The epoch as last seen in the coordination service, from a cache kept by a watch: never blocks, so the
+     * monitor's tick may ask. Empty when none is known (the single monitor: the journal holds it).
+     */
+    default OptionalLong knownEpoch() {
+        return OptionalLong.empty();
+    }
+
+    /**
      * Moves the epoch from {@code expected} to {@code next} only if nobody moved it since (compare-and-set);
      * blocking, within the coordinator's deadline. Callers hold authority; the compare-and-set is what
      * stops a leader that lost it without knowing yet.

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agents' observations of the primary in ZooKeeper: this agent's own under {@code /observations/AGENT}
  * (ephemeral, re-created on a new session, written at each monitor tick), and caches of everyone's and of
- * who is connected ({@code /agents}), so the leader reads them without a ZooKeeper round trip.
+ * who is connected ({@code /agents}) and of the epoch, so the leader reads them without a ZooKeeper round trip.
  */
 final class ObservationBoard implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ObservationBoard.class);
@@ -31,6 +31,8 @@ final class ObservationBoard implements Closeable {
     private final String agent;
     private final CuratorCache observations;
     private final CuratorCache agents;
+    /** The epoch node, as {@code DistributedAtomicLong} writes it (8 bytes, big-endian). */
+    private final CuratorCache epoch;
     /** Created at the first publish: a node with no observation yet would say nothing. */
     private final AtomicReference<PersistentNode> own = new AtomicReference<>();
 
@@ -39,11 +41,21 @@ final class ObservationBoard implements Closeable {
         this.agent = agent;
         this.observations = CuratorCache.build(client, OBSERVATIONS);
         this.agents = CuratorCache.build(client, ZooKeeperCoordinator.AGENTS);
+        this.epoch = CuratorCache.build(client, ZooKeeperCoordinator.EPOCH, CuratorCache.Options.SINGLE_NODE_CACHE);
     }
 
     void start() {
         observations.start();
         agents.start();
+        epoch.start();
+    }
+
+    /** The epoch as last seen (a watch keeps it); empty before it was ever written or read. */
+    java.util.OptionalLong knownEpoch() {
+        return epoch.get(ZooKeeperCoordinator.EPOCH).map(ChildData::getData)
+                .filter(d -> d != null && d.length == Long.BYTES)
+                .map(d -> java.util.OptionalLong.of(java.nio.ByteBuffer.wrap(d).getLong()))
+                .orElse(java.util.OptionalLong.empty());
     }
 
     /** Best effort and never blocking: the node is written in the background, re-created after a new session. */
@@ -94,6 +106,7 @@ final class ObservationBoard implements Closeable {
     public void close() {
         observations.close();
         agents.close();
+        epoch.close();
         PersistentNode node = own.getAndSet(null);
         if (node != null) closeQuietly(node);
     }

@@ -200,6 +200,11 @@ public final class ZooKeeperCoordinator implements Coordinator {
     }
 
     @Override
+    public OptionalLong knownEpoch() {
+        return closed.get() ? OptionalLong.empty() : board.knownEpoch();
+    }
+
+    @Override
     public java.util.Optional<AgentViews> agentViews() {
         return java.util.Optional.of(board.views());
     }

@@ -53,6 +53,19 @@ public final class ActingGate {
         return new AuthorityStepGate(coordinator);
     }
 
+    /** Whether this agent has authority now, without saying anything (the heartbeat asks at each write). */
+    boolean authorityNow() {
+        return coordinator == null || coordinator.mayAct();
+    }
+
+    /**
+     * The epoch the coordination service last showed (ZooKeeper's, from its watch; never blocks), 0 when none:
+     * an agent whose journal is behind it still keeps a returning old primary fenced.
+     */
+    long knownEpoch() {
+        return coordinator == null ? 0 : coordinator.knownEpoch().orElse(0);
+    }
+
     /** Quorum detection with agents (their observations through the coordinator); none for the single monitor. */
     PrimaryQuorum quorum(java.time.Clock clock, no.vakt.config.Checks checks) {
         return coordinator == null ? PrimaryQuorum.NONE : new PrimaryQuorum(coordinator, clock, PrimaryQuorum.maxAge(checks));

@@ -161,6 +161,7 @@ public final class Monitor implements Closeable {
         this.doorFence = new DoorFence(config.cluster(), journal, alerts, clock, out);
         this.opener = new PrimaryOpener(config.cluster(), config.primary().name(), journal, alerts, clock, out,
                 prober.inspector());
+        opener.clusterEpoch(gate::knownEpoch);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
@@ -614,11 +615,12 @@ public final class Monitor implements Closeable {
         }
     }
 
+    /** The journal's epoch, or ZooKeeper's when higher (another agent failed over: this journal is behind). */
     private long journalEpoch() {
         try {
-            return journal.currentEpoch();
+            return Math.max(journal.currentEpoch(), gate.knownEpoch());
         } catch (RuntimeException e) {
-            return 0;
+            return gate.knownEpoch();
         }
     }
 
@@ -644,7 +646,7 @@ public final class Monitor implements Closeable {
         replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures(), commands,
                 lastFailoverCameFrom(next));
         stopHeartbeatInBackground();
-        heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock);
+        heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock, gate::authorityNow);
         String line;
         if (previous == null) {
             line = "monitoring " + next + " every " + checks.interval().toMillis() + " ms (timeout "

@@ -144,6 +144,9 @@ class AgentQuorumTest {
                 assertThat(leader.clusterEpoch()).hasValue(0);
                 assertThat(leader.beforeStep(StepName.PROMOTE_STANDBY, run5, false)).isEqualTo(StepGate.Verdict.GO);
                 assertThat(bergen.epoch()).hasValue(5);
+                // Every agent's watch sees it without asking: a returning old primary stays fenced, file sync waits.
+                await().atMost(Duration.ofSeconds(5)).until(() -> bergen.knownEpoch().equals(java.util.OptionalLong.of(5)));
+                assertThat(new ActingGate(bergen, line -> {}).knownEpoch()).isEqualTo(5);
                 // The same epoch again (a resumed or a rival run): refused, nothing promoted for it twice.
                 assertThat(leader.beforeStep(StepName.PROMOTE_STANDBY, run5, false))
                         .isEqualTo(new StepGate.Verdict.Stop("the epoch in ZooKeeper is 5, not below this run's 5: another agent moved it"));
