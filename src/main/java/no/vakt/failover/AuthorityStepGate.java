@@ -38,7 +38,9 @@ final class AuthorityStepGate implements StepGate {
             return new Verdict.Stop("the epoch in ZooKeeper moved from " + r.expected() + " to " + r.actual()
                     + " meanwhile: another agent acts");
         }
-        if (u instanceof EpochUpdate.Unavailable n) return new Verdict.Stop("the epoch could not be advanced in ZooKeeper: " + n.why());
+        if (u instanceof EpochUpdate.Unavailable n) {
+            return new Verdict.Stop("the epoch could not be advanced in ZooKeeper: " + n.why());
+        }
         return Verdict.GO;
     }
 

@@ -172,7 +172,7 @@ public final class AutomaticFailover implements FailoverTrigger {
             return true;
         }
         String line = "primary " + primary + " DOWN for this agent, but no quorum of agents: " + v.get().describe(primary)
-                + "; no failover while the others still reach it";
+                + "; no failover until a majority lost it";
         if (!line.equals(quorumSaid)) {
             quorumSaid = line;
             LOG.warn(line);

@@ -55,7 +55,8 @@ public final class FileSync implements AutoCloseable {
     }
 
     public FileSyncDirector director() {
-        return service == null ? new LoggingFileSyncDirector() : new JournalFileSyncDirector(journal, config, d -> service.apply(here.apply(d)));
+        return service == null ? new LoggingFileSyncDirector()
+                : new JournalFileSyncDirector(journal, config, d -> service.apply(here.apply(d)));
     }
 
     /** The running service, for status and metrics; empty without file sync. */

@@ -107,8 +107,8 @@ class AgentQuorumTest {
                 trigger.primaryDown(roles, down);
                 assertThat(out).noneMatch(l -> l.startsWith("failover"));
                 assertThat(out).contains("primary oslo-db DOWN for this agent, but no quorum of agents: 1 of 3 connected agents"
-                        + " lost oslo-db (oslo); 2 needed; still reached by bergen, witness; no failover while the others"
-                        + " still reach it");
+                        + " lost oslo-db (oslo); 2 needed; still reached by bergen, witness; no failover until a majority"
+                        + " lost it");
                 assertThat(trigger.retryWanted()).isFalse();
                 assertThat(journal.unfinishedFailover()).isEmpty();
                 assertThat(journal.lastFailoverEnd()).isEmpty();
@@ -149,7 +149,8 @@ class AgentQuorumTest {
                 assertThat(new ActingGate(bergen, line -> {}).knownEpoch()).isEqualTo(5);
                 // The same epoch again (a resumed or a rival run): refused, nothing promoted for it twice.
                 assertThat(leader.beforeStep(StepName.PROMOTE_STANDBY, run5, false))
-                        .isEqualTo(new StepGate.Verdict.Stop("the epoch in ZooKeeper is 5, not below this run's 5: another agent moved it"));
+                        .isEqualTo(new StepGate.Verdict.Stop("the epoch in ZooKeeper is 5, not below this run's 5:"
+                                + " another agent moved it"));
                 // Past the promotion no compare-and-set: the steps after it run while authority holds.
                 assertThat(leader.beforeStep(StepName.BUMP_EPOCH, run5, true)).isEqualTo(StepGate.Verdict.GO);
                 assertThat(oslo.epoch()).hasValue(5);
