@@ -80,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
         // The one check before any action starts: the coordinator's authority (docs/ha.md).
         ActingGate gate = new ActingGate(coordinator, print);
         var traffic = TrafficSwitches.fromConfig(cfg, journal, alerts, clock, config.path());
-        FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print);
+        FileSync files = FileSync.forDaemon(cfg, journal, config.path(), clock, alerts, print,
+                cfg.coordinationSection().isPresent() ? coordinator : null);
         FailoverWatch watch = new FailoverWatch(cfg, config.path(), journal, clock, alerts, traffic, files.director(), print,
                 TrafficRetry.Backoff.DEFAULT, gate);
         FailoverRunner runner = watch.runner();

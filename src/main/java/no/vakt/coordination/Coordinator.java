@@ -26,6 +26,14 @@ public interface Coordinator extends AutoCloseable {
     OptionalLong epoch();
 
     /**
+     * The epoch as last seen in the coordination service, from a cache kept by a watch: never blocks, so the
+     * monitor's tick may ask. Empty when none is known (the single monitor: the journal holds it).
+     */
+    default OptionalLong knownEpoch() {
+        return OptionalLong.empty();
+    }
+
+    /**
      * Moves the epoch from {@code expected} to {@code next} only if nobody moved it since (compare-and-set);
      * blocking, within the coordinator's deadline. Callers hold authority; the compare-and-set is what
      * stops a leader that lost it without knowing yet.
@@ -36,6 +44,20 @@ public interface Coordinator extends AutoCloseable {
 
     /** The cluster's failovers in the coordination service ({@code /run/current}, {@code /runs}); empty in local mode. */
     default java.util.Optional<ZooKeeperRuns> runs() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Publishes this agent's latest look at the primary for the leader's quorum (ZooKeeper:
+     * {@code /observations/AGENT}); never blocks. The single monitor has nobody to tell.
+     */
+    default void publish(PrimaryObservation observation) {}
+
+    /**
+     * The connected agents and their observations, for {@link QuorumVerdict}; empty for the single monitor,
+     * which decides alone. Never blocks (read from caches).
+     */
+    default java.util.Optional<AgentViews> agentViews() {
         return java.util.Optional.empty();
     }
 

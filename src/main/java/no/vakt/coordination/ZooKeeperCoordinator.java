@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /leader}: a {@link LeaderLatch} per cluster, each agent taking part under its name;</li>
  *   <li>{@code /agents/NAME}: each agent's ephemeral node ({@link PersistentNode}, re-created on a new session)
  *       with its name and role;</li>
+ *   <li>{@code /observations/NAME}: each agent's latest look at the primary ({@link ObservationBoard}), for
+ *       the leader's {@link QuorumVerdict};</li>
  *   <li>{@code /epoch}: the cluster epoch, the fencing token, moved only by versioned compare-and-set
  *       ({@link DistributedAtomicLong}).</li>
  * </ul>
@@ -56,6 +58,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private final CuratorCache participants;
     private final DistributedAtomicLong epoch;
     private final ZooKeeperRuns runs;
+    private final ObservationBoard board;
     /** Leader look-ups block (a ZooKeeper read): they run here, never on a caller's thread. */
     private final ExecutorService lookups;
     private final AtomicReference<Session> session;
@@ -74,6 +77,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.participants = CuratorCache.build(client, LEADER);
         this.epoch = new DistributedAtomicLong(client, EPOCH, Curators.retries());
         this.runs = new ZooKeeperRuns(client);
+        this.board = new ObservationBoard(client, config.agent());
         this.lookups = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vakt-coordination");
             t.setDaemon(true);
@@ -122,6 +126,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         }
         self.start();
         participants.start();
+        board.start();
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -196,6 +201,21 @@ public final class ZooKeeperCoordinator implements Coordinator {
         return java.util.Optional.of(runs);
     }
 
+    @Override
+    public void publish(PrimaryObservation observation) {
+        if (!closed.get()) board.publish(observation);
+    }
+
+    @Override
+    public OptionalLong knownEpoch() {
+        return closed.get() ? OptionalLong.empty() : board.knownEpoch();
+    }
+
+    @Override
+    public java.util.Optional<AgentViews> agentViews() {
+        return java.util.Optional.of(board.views());
+    }
+
     private void setLeader(String agent) {
         leader.set(agent);
         if (agent != null) leaderKnown.countDown();
@@ -250,6 +270,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         live.set(false);
         lookups.shutdownNow();
         participants.close();
+        board.close();
         closeQuietly(self);
         closeQuietly(latch);
         client.close();

@@ -42,6 +42,35 @@ public final class ActingGate {
         return false;
     }
 
+    /**
+     * The gate before each step of a failover or switchover: with agents, authority before every step and the
+     * epoch's compare-and-set in ZooKeeper before the promotion; without (a single monitor) open, as before.
+     */
+    public no.vakt.failover.plan.StepGate steps() {
+        if (coordinator == null || coordinator.status().mode() == CoordinatorStatus.Mode.LOCAL) {
+            return no.vakt.failover.plan.StepGate.OPEN;
+        }
+        return new AuthorityStepGate(coordinator);
+    }
+
+    /** Whether this agent has authority now, without saying anything (the heartbeat asks at each write). */
+    boolean authorityNow() {
+        return coordinator == null || coordinator.mayAct();
+    }
+
+    /**
+     * The epoch the coordination service last showed (ZooKeeper's, from its watch; never blocks), 0 when none:
+     * an agent whose journal is behind it still keeps a returning old primary fenced.
+     */
+    long knownEpoch() {
+        return coordinator == null ? 0 : coordinator.knownEpoch().orElse(0);
+    }
+
+    /** Quorum detection with agents (their observations through the coordinator); none for the single monitor. */
+    PrimaryQuorum quorum(java.time.Clock clock, no.vakt.config.Checks checks) {
+        return coordinator == null ? PrimaryQuorum.NONE : new PrimaryQuorum(coordinator, clock, PrimaryQuorum.maxAge(checks));
+    }
+
     private void say(String line) {
         LOG.warn(line);
         try {

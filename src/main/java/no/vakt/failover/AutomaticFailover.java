@@ -43,6 +43,13 @@ public final class AutomaticFailover implements FailoverTrigger {
     /** A DOWN came while this agent had no authority: when it gets it with the primary still DOWN, it fails over. */
     private volatile boolean deferredByAuthority;
     private final ActingGate gate;
+    private final PrimaryQuorum quorum;
+    /** A DOWN came without a majority of the agents losing the primary: it fails over once they do (still DOWN). */
+    private volatile boolean deferredByQuorum;
+    /** The primary of the last DOWN, for the quorum asked in {@link #retryWanted()}. */
+    private volatile String downPrimary;
+    /** The last "no quorum" line printed, so a waiting DOWN says it once per change, not every tick. */
+    private volatile String quorumSaid;
 
     /**
      * @param pause the maintenance pause in force now, read at each DOWN
@@ -58,6 +65,14 @@ public final class AutomaticFailover implements FailoverTrigger {
     public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
             Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out,
             Supplier<Optional<Pause>> pause, AlertSink sink, ActingGate gate) {
+        this(config, runner, alerts, lastHeartbeatWritten, out, pause, sink, gate, PrimaryQuorum.NONE);
+    }
+
+    /** @param quorum with agents: a DOWN fails over only when a majority of the connected agents lost the primary too */
+    public AutomaticFailover(VaktConfig config, FailoverRunner runner, FailoverTrigger alerts,
+            Supplier<Instant> lastHeartbeatWritten, java.util.function.Consumer<String> out,
+            Supplier<Optional<Pause>> pause, AlertSink sink, ActingGate gate, PrimaryQuorum quorum) {
+        this.quorum = quorum;
         this.gate = gate;
         this.config = config;
         this.runner = runner;
@@ -82,8 +97,13 @@ public final class AutomaticFailover implements FailoverTrigger {
             return;
         }
         alerts.primaryDown(roles, evidence);
+        downPrimary = roles.primary().name();
         if (!gate.mayAct("failover from " + roles.primary().name())) {
             deferredByAuthority = true;
+            return;
+        }
+        if (!quorumLost(downPrimary)) {
+            deferredByQuorum = true;
             return;
         }
         runFailover(roles);
@@ -91,8 +111,9 @@ public final class AutomaticFailover implements FailoverTrigger {
 
     @Override
     public boolean retryWanted() {
-        return (abortedBeforePromotion || deferredByAuthority || (deferredByPause && pausedNow().isEmpty()))
-                && gate.mayAct("failover");
+        return (abortedBeforePromotion || deferredByAuthority || deferredByQuorum
+                || (deferredByPause && pausedNow().isEmpty()))
+                && gate.mayAct("failover") && (downPrimary == null || quorumLost(downPrimary));
     }
 
     @Override
@@ -106,10 +127,17 @@ public final class AutomaticFailover implements FailoverTrigger {
             deferredByAuthority = true;
             return;
         }
+        downPrimary = roles.primary().name();
+        if (!quorumLost(downPrimary)) {
+            deferredByQuorum = true;
+            return;
+        }
         String why = deferredByAuthority ? "this agent has authority now" : deferredByPause ? "the maintenance pause ended"
+                : deferredByQuorum ? "a majority of the agents lost it too"
                 : "the last attempt stopped before the promotion";
         deferredByPause = false;
         deferredByAuthority = false;
+        deferredByQuorum = false;
         out.accept("failover: retrying, " + why + " and " + roles.primary().name() + " is still DOWN");
         runFailover(roles);
     }
@@ -130,6 +158,27 @@ public final class AutomaticFailover implements FailoverTrigger {
             LOG.error("failover could not run: {}", e.getMessage(), e);
             out.accept("failover could not run: " + e.getMessage());
         }
+    }
+
+    /**
+     * With agents: whether a majority of the connected agents lost {@code primary} too (the detector's DOWN,
+     * the standby's confirmation, is this agent's alone). Says once per change why a DOWN waits. Without
+     * agents: true.
+     */
+    private boolean quorumLost(String primary) {
+        Optional<no.vakt.coordination.QuorumVerdict> v = quorum.onDown(primary);
+        if (v.isEmpty() || v.get().down()) {
+            quorumSaid = null;
+            return true;
+        }
+        String line = "primary " + primary + " DOWN for this agent, but no quorum of agents: " + v.get().describe(primary)
+                + "; no failover until a majority lost it";
+        if (!line.equals(quorumSaid)) {
+            quorumSaid = line;
+            LOG.warn(line);
+            out.accept(line);
+        }
+        return false;
     }
 
     /** An unreadable journal must not block a failover: it counts as not paused (and is logged). */

@@ -103,6 +103,7 @@ public final class FailoverRunner {
 
     /** Who found the old primary silent when the plan takes the monitor's probe instead of looking again. */
     static final String MONITORS_PROBE = "the monitor's probe";
+    private volatile no.vakt.failover.plan.StepGate stepGate = no.vakt.failover.plan.StepGate.OPEN;
 
     /**
      * What asks for the failover.
@@ -252,6 +253,19 @@ public final class FailoverRunner {
         this.monitorNoAnswer = latest == null ? Optional::empty : latest;
     }
 
+    /**
+     * Asked before each step of the runs this runner starts or resumes; agents: authority and the epoch's
+     * compare-and-set in ZooKeeper ({@link ActingGate#steps()}). Default: open.
+     */
+    public void stepGate(no.vakt.failover.plan.StepGate gate) {
+        this.stepGate = gate == null ? no.vakt.failover.plan.StepGate.OPEN : gate;
+    }
+
+    /** The gate this runner's runs ask; a switchover in the same daemon asks it too. */
+    public no.vakt.failover.plan.StepGate stepGate() {
+        return stepGate;
+    }
+
     /** Observes and plans; changes nothing. */
     public Prepared prepare(Request request) {
         Observation obs = observe(request);
@@ -262,7 +276,7 @@ public final class FailoverRunner {
         }
         if (lastWritten.isEmpty() && !obs.primary().reachable()) lastWritten = journaledLastWrite(obs.primaryNode().name());
         // The fencing token only grows: never plan an epoch a node already holds.
-        long epoch = Math.max(journal.currentEpoch(),
+        long epoch = Math.max(Math.max(journal.currentEpoch(), stepGate.clusterEpoch().orElse(0)),
                 Math.max(orZero(obs.primaryEpoch()), orZero(obs.standbyEpoch())));
         PlanInput input = PlanInput.builder()
                 .cluster(config.cluster())
@@ -527,8 +541,8 @@ public final class FailoverRunner {
             known.foundBeforeRun(observation.primaryNode().name(), observation.primaryNoAnswerBy(),
                     observation.primaryNoAnswer(), observation.primaryNoAnswerAt());
         }
-        return new PlanExecutor(journal, PromotionSteps.create(config, nodes, journal, clock, alerts, traffic, files,
-                () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor), recorder);
+        return new PlanExecutor(journal, no.vakt.failover.plan.StepPlan.failover(PromotionSteps.create(config, nodes, journal,
+                clock, alerts, traffic, files, () -> primaryLastHeartbeat, commands, known, oldPrimaryDoor)), stepGate, recorder);
     }
 
     /** The sink journals it (the dispatcher of the commands). */

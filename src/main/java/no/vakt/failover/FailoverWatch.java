@@ -63,13 +63,16 @@ public final class FailoverWatch implements AutoCloseable {
         Monitor[] self = new Monitor[1];
         this.maintenance = new Maintenance(journal, config.cluster(), clock);
         this.out = out;
+        PrimaryQuorum quorum = gate.quorum(clock, config.policy().checks());
         AutomaticFailover trigger = new AutomaticFailover(config, runner,
                 new AlertingFailoverTrigger(config.cluster(), alerts, commands), () -> self[0].lastHeartbeatWritten(), out,
-                maintenance::active, alerts, gate);
+                maintenance::active, alerts, gate, quorum);
         this.monitor = new Monitor(config, journal, trigger, alerts, clock, out, commands, gate);
+        monitor.publishTicksTo(quorum::publish);
         self[0] = monitor;
         runner.oldPrimaryDoor(monitor::guardOldPrimary);
         runner.monitorNoAnswer(monitor::primaryNoAnswer);
+        runner.stepGate(gate.steps());
         if (traffic instanceof ConfiguredTrafficSwitch configured) {
             TrafficRetry retry = new TrafficRetry(configured, journal,
                     TrafficRetry.fromServers(config), alerts, clock, retryBackoff, out, gate);

@@ -24,11 +24,13 @@ final class HeartbeatLoop implements Closeable {
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final HeartbeatWriter writer;
+    private final java.util.function.BooleanSupplier mayWrite;
     private final ScheduledExecutorService thread;
     private volatile Instant lastWrite;
 
-    private HeartbeatLoop(HeartbeatWriter writer) {
+    private HeartbeatLoop(HeartbeatWriter writer, java.util.function.BooleanSupplier mayWrite) {
         this.writer = writer;
+        this.mayWrite = mayWrite;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vakt-heartbeat");
             t.setDaemon(true);
@@ -36,10 +38,13 @@ final class HeartbeatLoop implements Closeable {
         });
     }
 
-    /** Starts writing on {@code node} every {@code interval}. */
-    static HeartbeatLoop start(Node node, Duration interval, Clock clock) {
+    /**
+     * Starts writing on {@code node} every {@code interval}, each time only if {@code mayWrite} (with agents:
+     * only the one with authority writes, so the row has one writer and one clock).
+     */
+    static HeartbeatLoop start(Node node, Duration interval, Clock clock, java.util.function.BooleanSupplier mayWrite) {
         // Not started: this loop calls writeOnce(), so the writer's own scheduler never runs.
-        HeartbeatLoop loop = new HeartbeatLoop(HeartbeatWriter.forNode(node, interval, clock));
+        HeartbeatLoop loop = new HeartbeatLoop(HeartbeatWriter.forNode(node, interval, clock), mayWrite);
         loop.thread.scheduleWithFixedDelay(loop::writeQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return loop;
     }
@@ -51,6 +56,7 @@ final class HeartbeatLoop implements Closeable {
 
     private void writeQuietly() {
         try {
+            if (!mayWrite.getAsBoolean()) return;
             if (writer.writeOnce() == HeartbeatWriter.Outcome.WRITTEN) {
                 // Only this thread writes, so the writer's lock is free here: the exact time it recorded.
                 lastWrite = writer.stats().lastWrite();

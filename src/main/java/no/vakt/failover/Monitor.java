@@ -110,6 +110,8 @@ public final class Monitor implements Closeable {
     private final PrimaryOpener opener;
     private final ActingGate gate;
     private volatile Consumer<MonitorTick> tickListener = tick -> {};
+    /** The agents' quorum (FailoverWatch): every tick's look is published, apart from {@link #onTick}'s listener. */
+    private volatile Consumer<MonitorTick> quorumListener = tick -> {};
     private ReplicationWatch replication;
 
     // Confined to the scheduler thread, except the volatile views for callers.
@@ -165,6 +167,7 @@ public final class Monitor implements Closeable {
         this.doorFence = new DoorFence(config.cluster(), no.vakt.db.FenceLocks.exemptUsers(config), journal, alerts, clock, out);
         this.opener = new PrimaryOpener(config.cluster(), config.primary().name(), journal, alerts, clock, out,
                 prober.inspector());
+        opener.clusterEpoch(gate::knownEpoch);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vakt-monitor");
             t.setDaemon(true);
@@ -194,6 +197,11 @@ public final class Monitor implements Closeable {
      */
     public void onTick(Consumer<MonitorTick> listener) {
         this.tickListener = listener;
+    }
+
+    /** Every tick also goes to the agents' quorum ({@link PrimaryQuorum#publish}). */
+    void publishTicksTo(Consumer<MonitorTick> listener) {
+        this.quorumListener = listener;
     }
 
     /** The detector's current verdict on the live primary. */
@@ -634,11 +642,12 @@ public final class Monitor implements Closeable {
         }
     }
 
+    /** The journal's epoch, or ZooKeeper's when higher (another agent failed over: this journal is behind). */
     private long journalEpoch() {
         try {
-            return journal.currentEpoch();
+            return Math.max(journal.currentEpoch(), gate.knownEpoch());
         } catch (RuntimeException e) {
-            return 0;
+            return gate.knownEpoch();
         }
     }
 
@@ -664,7 +673,7 @@ public final class Monitor implements Closeable {
         replication = new ReplicationWatch(config.cluster(), config.objectives().rpo(), checks.failures(), commands,
                 lastFailoverCameFrom(next));
         stopHeartbeatInBackground();
-        heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock);
+        heartbeat = HeartbeatLoop.start(next.primary(), config.replication().heartbeatInterval(), clock, gate::authorityNow);
         String line;
         if (previous == null) {
             line = "monitoring " + next + " every " + checks.interval().toMillis() + " ms (timeout "
@@ -708,10 +717,12 @@ public final class Monitor implements Closeable {
     }
 
     private void publish(MonitorTick tick) {
-        try {
-            tickListener.accept(tick);
-        } catch (RuntimeException e) {
-            LOG.warn("a tick listener failed: {}", e.toString());
+        for (Consumer<MonitorTick> listener : List.of(quorumListener, tickListener)) {
+            try {
+                listener.accept(tick);
+            } catch (RuntimeException e) {
+                LOG.warn("a tick listener failed: {}", e.toString());
+            }
         }
     }
 

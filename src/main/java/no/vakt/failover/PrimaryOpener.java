@@ -41,10 +41,16 @@ final class PrimaryOpener {
     private final Clock clock;
     private final Consumer<String> out;
     private final NodeInspector inspector;
+    /** ZooKeeper's epoch with agents (0 without): a journal behind it does not make a stale primary rightful. */
+    private volatile java.util.function.LongSupplier clusterEpoch = () -> 0;
     private String lastWait;
     /** Per node, when the monitor last saw it writable (its clock): a start after that means a restart. */
     private final Map<String, java.time.Instant> seenWritable = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PrimaryOpenPolicy.Verdict last;
+
+    void clusterEpoch(java.util.function.LongSupplier epoch) {
+        this.clusterEpoch = epoch;
+    }
 
     PrimaryOpener(String cluster, String configPrimary, Journal journal, AlertSink alerts, Clock clock,
             Consumer<String> out, NodeInspector inspector) {
@@ -144,7 +150,7 @@ final class PrimaryOpener {
         running = journal.unfinishedFailover();
         lastCompleted = journal.failovers(10).stream().filter(FailoverRecord::promoted).findFirst();
         holder = journal.epochHolder();
-        long journalEpoch = journal.currentEpoch();
+        long journalEpoch = Math.max(journal.currentEpoch(), clusterEpoch.getAsLong());
         pause = new Maintenance(journal, cluster, clock).active().map(Pause::describe);
         return new PrimaryOpenPolicy.Facts(primary, standby, epochOf(primary), epochOf(standby), journalEpoch, holder,
                 configPrimary, running, lastCompleted, pause, setWhileRunning(primary.node()));

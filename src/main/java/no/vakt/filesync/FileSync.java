@@ -22,8 +22,12 @@ public final class FileSync implements AutoCloseable {
     private final AlertSink alerts;
     private final Consumer<String> print;
     private final FileSyncService service;
+    /** With agents, what this agent pushes of a direction ({@link AgentDirection#here}); else every direction. */
+    private final java.util.function.UnaryOperator<SyncDirection> here;
 
-    private FileSync(VaktConfig config, Journal journal, AlertSink alerts, Consumer<String> print, FileSyncService service) {
+    private FileSync(VaktConfig config, Journal journal, AlertSink alerts, Consumer<String> print, FileSyncService service,
+            java.util.function.UnaryOperator<SyncDirection> here) {
+        this.here = here;
         this.config = config;
         this.journal = journal;
         this.alerts = alerts;
@@ -33,14 +37,26 @@ public final class FileSync implements AutoCloseable {
 
     public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
             Consumer<String> print) {
+        return forDaemon(config, journal, configFile, clock, alerts, print, null);
+    }
+
+    /**
+     * @param coordinator with agents: only the agent on the source's host pushes ({@link AgentDirection});
+     *     null (the single monitor): this process pushes as the journal and the servers say
+     */
+    public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
+            Consumer<String> print, no.vakt.coordination.Coordinator coordinator) {
+        java.util.function.Supplier<SyncDirection> live = LiveDirection.of(config, journal, clock, print);
+        AgentDirection agent = coordinator == null ? null
+                : new AgentDirection(config, coordinator.status().agent(), live, coordinator::knownEpoch);
         FileSyncService s = !config.files().enabled() ? null
-                : new FileSyncService(config, configFile, LiveDirection.of(config, journal, clock, print), clock, alerts,
-                        print, false);
-        return new FileSync(config, journal, alerts, print, s);
+                : new FileSyncService(config, configFile, agent == null ? live : agent, clock, alerts, print, false);
+        return new FileSync(config, journal, alerts, print, s, agent == null ? d -> d : agent::here);
     }
 
     public FileSyncDirector director() {
-        return service == null ? new LoggingFileSyncDirector() : new JournalFileSyncDirector(journal, config, service::apply);
+        return service == null ? new LoggingFileSyncDirector()
+                : new JournalFileSyncDirector(journal, config, d -> service.apply(here.apply(d)));
     }
 
     /** The running service, for status and metrics; empty without file sync. */

@@ -103,7 +103,10 @@ public final class FileSyncService implements AutoCloseable {
         stopSyncs();
         current = d;
         if (d.paused()) {
-            note = d.source() + " is the source; no target until `vakt rejoin " + config.peerOf(node(d.source())).name() + "`";
+            // Held by AgentDirection: another agent pushes (or none until this one's journal catches up).
+            note = d.reason().startsWith(AgentDirection.ELSEWHERE)
+                    ? d.reason().substring(AgentDirection.ELSEWHERE.length() + 2)
+                    : d.source() + " is the source; no target until `vakt rejoin " + config.peerOf(node(d.source())).name() + "`";
             print.accept("file sync paused: " + note);
             return;
         }

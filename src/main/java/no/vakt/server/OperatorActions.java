@@ -134,6 +134,7 @@ final class OperatorActions {
             Switchover.Result r;
             try (PrintWriter out = new PrintWriter(text)) {
                 r = new Switchover(journal, traffic, clock, config.policy().checks().timeout().plusSeconds(2), commands)
+                        .gated(runner == null ? null : runner.stepGate())
                         .run(config, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
             }
             Map<String, Object> body = new LinkedHashMap<>();

@@ -23,9 +23,10 @@ import java.util.stream.Stream;
  * Real ZooKeeper servers for tests: each a separate JVM ({@code QuorumPeerMain} from the test classpath's
  * ZooKeeper artifact) with a generated zoo.cfg on free loopback ports, 1 (standalone) or 3 (an ensemble).
  * {@link #kill(int)} is SIGKILL; {@link #start(int)} brings a server back on the same ports and data.
+ * Public for the failover tests that run agents against them.
  * {@link #close()} kills them all and removes the data, and a shutdown hook does so if a test run dies first.
  */
-final class ZooKeeperServers implements AutoCloseable {
+public final class ZooKeeperServers implements AutoCloseable {
     /** The servers grant session timeouts of 2 to 20 ticks: 1 s to 10 s. */
     static final int TICK_MS = 500;
     private static final Duration READY = Duration.ofSeconds(30);
@@ -69,7 +70,7 @@ final class ZooKeeperServers implements AutoCloseable {
     }
 
     /** Starts {@code count} servers under {@code dir} and waits until they serve (an ensemble: a leader elected). */
-    static ZooKeeperServers start(Path dir, int count) throws IOException, InterruptedException {
+    public static ZooKeeperServers start(Path dir, int count) throws IOException, InterruptedException {
         ZooKeeperServers s = new ZooKeeperServers(dir, count);
         Runtime.getRuntime().addShutdownHook(s.hook);
         try {
@@ -83,7 +84,7 @@ final class ZooKeeperServers implements AutoCloseable {
     }
 
     /** The client connect string of all servers. */
-    String connectString() {
+    public String connectString() {
         return java.util.Arrays.stream(clientPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     }
 

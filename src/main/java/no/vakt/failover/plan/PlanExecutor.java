@@ -46,6 +46,7 @@ public final class PlanExecutor {
     private final Journal journal;
     private final StepPlan plan;
     private final StepRecorder recorder;
+    private final StepGate gate;
 
     /** A failover's executor: {@code steps} must provide every {@link StepName} exactly once. */
     public PlanExecutor(Journal journal, List<FailoverStep> steps) {
@@ -58,13 +59,27 @@ public final class PlanExecutor {
     }
 
     public PlanExecutor(Journal journal, StepPlan plan) {
-        this(journal, plan, StepRecorder.NONE);
+        this(journal, plan, StepGate.OPEN, StepRecorder.NONE);
     }
 
     public PlanExecutor(Journal journal, StepPlan plan, StepRecorder recorder) {
+        this(journal, plan, StepGate.OPEN, recorder);
+    }
+
+    /** @param gate asked before each step (agents: the coordinator's authority, docs/ha.md) */
+    public PlanExecutor(Journal journal, StepPlan plan, StepGate gate) {
+        this(journal, plan, gate, StepRecorder.NONE);
+    }
+
+    /**
+     * @param gate asked before each step (agents: the coordinator's authority and the epoch, docs/ha.md)
+     * @param recorder writes each step where the cluster keeps its runs (agents: ZooKeeper)
+     */
+    public PlanExecutor(Journal journal, StepPlan plan, StepGate gate, StepRecorder recorder) {
         this.journal = journal;
         this.plan = plan;
-        this.recorder = recorder;
+        this.gate = gate == null ? StepGate.OPEN : gate;
+        this.recorder = recorder == null ? StepRecorder.NONE : recorder;
     }
 
     /** Starts a planned failover: journals it, then runs every step. The plan must say PROCEED. */
@@ -147,6 +162,10 @@ public final class PlanExecutor {
         String trafficProblem = null;
         for (FailoverStep step : plan.steps().subList(from, plan.steps().size())) {
             StepId name = step.name();
+            if (gate(ctx, name, promoted) instanceof StepGate.Verdict.Stop stop) {
+                hooks.notRun(name, stop.reason());
+                return stopped(ctx, name, stop.reason(), promoted);
+            }
             // A journal that cannot be written (disk full, lock held past its timeout) must not abort the run
             // outside this handling: before the point of no return nothing runs without a durable start; after
             // it every step runs and what could not be journaled is kept and written once the journal is back.
@@ -223,6 +242,32 @@ public final class PlanExecutor {
         }
         finish(ctx, FailoverEnding.COMPLETED, changed);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.COMPLETED, null, null, promoted, false);
+    }
+
+    private StepGate.Verdict gate(StepContext ctx, StepId name, boolean promoted) {
+        try {
+            return gate.beforeStep(name, ctx, promoted);
+        } catch (RuntimeException e) {
+            // Authority that cannot be confirmed is not authority.
+            return new StepGate.Verdict.Stop("the step gate failed: " + e);
+        }
+    }
+
+    /**
+     * The gate said stop: before the point of no return the run aborts as a failed step does (undo included);
+     * after it, it stays RUNNING for the agent with authority (or crash recovery), nothing more done here.
+     */
+    private ExecutionResult stopped(StepContext ctx, StepId name, String reason, boolean promoted) {
+        String detail = name.name() + " not run: " + reason;
+        if (promoted) {
+            LOG.warn("failover {}: {}; {} is promoted, the rest is left to the agent with authority", ctx.failoverId(),
+                    detail, ctx.toNode());
+            return new ExecutionResult(ctx.failoverId(), FailoverOutcome.RUNNING, name, detail, true, false);
+        }
+        String summary = withUndo(detail + "; stopped before the promotion", false);
+        LOG.warn("failover {}: {}", ctx.failoverId(), summary);
+        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
+        return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, summary, false, false);
     }
 
     /** Before the point of no return without a durable journal: stop and undo, nothing irreversible happened. */

@@ -89,6 +89,7 @@ public final class Switchover {
     private final TrafficSwitch traffic;
     private final Clock clock;
     private final Duration connectTimeout;
+    private no.vakt.failover.plan.StepGate gate = no.vakt.failover.plan.StepGate.OPEN;
 
     public Switchover(Journal journal, TrafficSwitch traffic, Clock clock, Duration connectTimeout) {
         this(journal, traffic, clock, connectTimeout, OperatorCommands.NONE);
@@ -102,6 +103,12 @@ public final class Switchover {
         this.traffic = traffic;
         this.clock = clock;
         this.connectTimeout = connectTimeout;
+    }
+
+    /** Asked before each step (agents: authority, and the epoch's compare-and-set before the promotion). */
+    public Switchover gated(no.vakt.failover.plan.StepGate stepGate) {
+        this.gate = stepGate == null ? no.vakt.failover.plan.StepGate.OPEN : stepGate;
+        return this;
     }
 
     public Result run(VaktConfig config, Options options, PrintWriter out) throws Exception {
@@ -138,7 +145,8 @@ public final class Switchover {
         // The catch-up wait runs inside one statement: the socket timeout must outlast it.
         NodeInspector sessions = new NodeInspector(connectTimeout.plus(options.catchUpTimeout()).plusSeconds(5));
         try (DbSession oldDb = sessions.open(from); DbSession newDb = sessions.open(to)) {
-            long epoch = Math.max(journal.currentEpoch(), Math.max(NodeOperations.epoch(oldDb), NodeOperations.epoch(newDb))) + 1;
+            long epoch = Math.max(Math.max(journal.currentEpoch(), gate.clusterEpoch().orElse(0)),
+                    Math.max(NodeOperations.epoch(oldDb), NodeOperations.epoch(newDb))) + 1;
             long id;
             try {
                 id = journal.beginFailover(new NewFailover(config.cluster(), from.name(), to.name(), MODE, "operator", epoch));
@@ -151,7 +159,7 @@ public final class Switchover {
             SwitchoverState state = new SwitchoverState(config, from, to, oldDb, newDb);
             SwitchoverHooks hooks = new SwitchoverHooks(state, out, clock, commands);
             StepContext ctx = new StepContext(id, config.cluster(), from.name(), to.name(), epoch, true);
-            ExecutionResult r = new PlanExecutor(journal, plan(state, hooks, probe, replPassword, options)).run(ctx);
+            ExecutionResult r = new PlanExecutor(journal, plan(state, hooks, probe, replPassword, options), gate).run(ctx);
             return report(r, state, hooks, ctx, out);
         }
     }

@@ -86,10 +86,14 @@ class StepPlanTest {
     }
 
     private ExecutionResult run() {
+        return run(StepGate.OPEN);
+    }
+
+    private ExecutionResult run(StepGate gate) {
         StepPlan plan = new StepPlan(List.of(step(StepName.FENCE_OLD_PRIMARY), step(StepName.APPLY_RELAY_LOG),
                 step(StepName.PROMOTE_STANDBY), step(Own.REPOINT), step(StepName.BUMP_EPOCH)), StepName.PROMOTE_STANDBY, hooks);
         long id = journal.beginFailover(new NewFailover("test", "db-oslo", "db-bergen", "switchover", "operator", 3));
-        return new PlanExecutor(journal, plan).run(new StepContext(id, "test", "db-oslo", "db-bergen", 3, true));
+        return new PlanExecutor(journal, plan, gate).run(new StepContext(id, "test", "db-oslo", "db-bergen", 3, true));
     }
 
     @Test
@@ -102,6 +106,44 @@ class StepPlanTest {
         assertThat(f.ending()).isEqualTo(FailoverEnding.COMPLETED);
         assertThat(printed).hasSize(5).contains("REPOINT: OK REPOINT done");
         assertThat(undone).isEmpty();
+    }
+
+    /** A gate that says stop from {@code at} on, as an agent that loses its authority there. */
+    private static StepGate stopFrom(StepId at) {
+        boolean[] lost = {false};
+        return (step, ctx, promoted) -> {
+            lost[0] |= step.name().equals(at.name());
+            return lost[0] ? new StepGate.Verdict.Stop("agent oslo has no authority") : StepGate.Verdict.GO;
+        };
+    }
+
+    @Test
+    void aGateThatStopsBeforeThePointOfNoReturnAbortsAndUndoesWithoutRunningTheStep() {
+        ExecutionResult r = run(stopFrom(StepName.PROMOTE_STANDBY));
+        assertThat(executed).containsExactly("FENCE_OLD_PRIMARY", "APPLY_RELAY_LOG");
+        assertThat(undone).containsExactly(false);
+        assertThat(r.outcome()).isEqualTo(FailoverOutcome.ABORTED);
+        assertThat(r.promoted()).isFalse();
+        assertThat(r.stoppedAt()).isEqualTo(StepName.PROMOTE_STANDBY);
+        FailoverRecord f = journal.failover(r.failoverId()).orElseThrow();
+        assertThat(f.ending()).isEqualTo(FailoverEnding.ABORTED_BEFORE_PROMOTION);
+        assertThat(f.summary()).isEqualTo("PROMOTE_STANDBY not run: agent oslo has no authority; stopped before the promotion;"
+                + " fence lifted");
+        assertThat(f.steps()).extracting(StepRecord::name).containsExactly("FENCE_OLD_PRIMARY", "APPLY_RELAY_LOG");
+    }
+
+    @Test
+    void aGateThatStopsAfterThePointOfNoReturnLeavesTheRunRunningForTheNextLeader() {
+        ExecutionResult r = run(stopFrom(Own.REPOINT));
+        assertThat(executed).containsExactly("FENCE_OLD_PRIMARY", "APPLY_RELAY_LOG", "PROMOTE_STANDBY");
+        assertThat(undone).isEmpty();
+        assertThat(r.outcome()).isEqualTo(FailoverOutcome.RUNNING);
+        assertThat(r.promoted()).isTrue();
+        assertThat(r.stoppedAt()).isEqualTo(Own.REPOINT);
+        FailoverRecord f = journal.failover(r.failoverId()).orElseThrow();
+        assertThat(f.outcome()).as("resumable: by the next leader, or crash recovery of this journal")
+                .isEqualTo(FailoverOutcome.RUNNING);
+        assertThat(f.steps()).extracting(StepRecord::name).containsExactly("FENCE_OLD_PRIMARY", "APPLY_RELAY_LOG", "PROMOTE_STANDBY");
     }
 
     @Test

@@ -1,0 +1,47 @@
+package no.vakt.filesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import no.vakt.config.ConfigLoader;
+import no.vakt.config.VaktConfig;
+import org.junit.jupiter.api.Test;
+
+/** With agents only the agent on the source's host pushes, and not while its journal is behind ZooKeeper's epoch. */
+class AgentDirectionTest {
+    private static final VaktConfig CONFIG = ConfigLoader.parse(Path.of("vakt.yml"), """
+            cluster: shop
+            sites:
+              - name: oslo
+                country: NO
+                nodes: [{name: oslo-db, role: primary, mysql: {host: 127.0.0.1, port: 1, user: vakt, password-env: PW}}]
+              - name: bergen
+                country: NO
+                nodes: [{name: bergen-db, role: standby, mysql: {host: 127.0.0.1, port: 2, user: vakt, password-env: PW}}]
+            replication: {user: repl, password-env: PW, databases: [shop]}
+            """);
+    private static final SyncDirection OSLO_TO_BERGEN = new SyncDirection("oslo-db", "bergen-db", 4, "initial");
+
+    @Test
+    void theAgentNamedLikeTheSourcesSiteOrNodePushes() {
+        assertThat(AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, OptionalLong.of(4))).isEqualTo(OSLO_TO_BERGEN);
+        assertThat(AgentDirection.decide(CONFIG, "oslo-db", OSLO_TO_BERGEN, OptionalLong.empty())).isEqualTo(OSLO_TO_BERGEN);
+    }
+
+    @Test
+    void anyOtherAgentHoldsAndSaysWhy() {
+        for (String agent : new String[] {"bergen", "witness"}) {
+            SyncDirection d = AgentDirection.decide(CONFIG, agent, OSLO_TO_BERGEN, OptionalLong.of(4));
+            assertThat(d.paused()).isTrue();
+            assertThat(d.reason()).isEqualTo("elsewhere: oslo-db is the source; its host's agent pushes, not agent " + agent);
+        }
+    }
+
+    @Test
+    void theSourcesAgentHoldsWhileZooKeepersEpochIsAheadOfItsDirection() {
+        SyncDirection d = AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, OptionalLong.of(5));
+        assertThat(d.paused()).isTrue();
+        assertThat(d.reason()).startsWith("elsewhere: this agent's direction is of epoch 4, ZooKeeper's epoch is 5");
+    }
+}
