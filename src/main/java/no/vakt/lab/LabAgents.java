@@ -159,6 +159,21 @@ public final class LabAgents {
         return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
     }
 
+    /** Polls (bounded) until exactly one agent leads. */
+    public Optional<String> awaitLeader(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            Optional<String> leader = leader();
+            if (leader.isPresent() || System.nanoTime() > deadline) return leader;
+            try {
+                Thread.sleep(250); // polling other processes: nothing to wait on instead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
     /** The {@code coordination} object of the agent's /api/status; empty when it does not answer in a second. */
     public Optional<JsonNode> coordination(String member) {
         try {
