@@ -128,6 +128,12 @@ public final class LabAgents {
         for (String m : MEMBERS) agent(m).awaitDashboard(agents.get(m), api(m));
     }
 
+    /** Starts a member's agent again on its config and journal (after a kill or a stop); waits for its dashboard. */
+    public void startAgent(String member) throws IOException, InterruptedException {
+        LabMonitor a = agent(member);
+        a.awaitDashboard(a.launch(configFile(member)), api(member));
+    }
+
     /** Stops the agents first (so none acts on the servers going away), then the ZooKeeper servers. */
     public List<String> down() throws IOException {
         List<String> done = new ArrayList<>();

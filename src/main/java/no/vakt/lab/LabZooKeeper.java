@@ -119,7 +119,8 @@ public final class LabZooKeeper {
     public void awaitServing(Duration max) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            if (running().isEmpty()) throw new IOException("ZooKeeper server " + self.id() + " exited: " + tail());
+            // Any command: right after the launch the process may still be `ip netns exec`, not yet java.
+            if (Daemons.fromPidFile(pidFile(), c -> true, true).isEmpty()) throw new IOException("ZooKeeper server " + self.id() + " exited: " + tail());
             if (mode().isPresent()) return;
             Thread.sleep(200); // polling a starting process: nothing to wait on instead
         }
