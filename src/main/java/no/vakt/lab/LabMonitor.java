@@ -87,7 +87,9 @@ public final class LabMonitor {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long until = System.nanoTime() + START_LIMIT.toNanos();
         while (System.nanoTime() < until) {
-            if (!p.isAlive()) throw new IOException("vakt run exited; see " + logFile());
+            if (!p.isAlive()) {
+                throw new IOException("vakt run exited; see " + logFile() + ":\n" + String.join("\n", Daemons.tail(logFile(), 5)));
+            }
             try {
                 HttpResponse<Void> r = BoundedHttp.send(http, HttpRequest.newBuilder(dashboard.resolve("/api/status"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding(), Duration.ofSeconds(2));

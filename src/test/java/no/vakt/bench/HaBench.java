@@ -36,15 +36,14 @@ public final class HaBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final LabAgents agents;
-    private final LabNetns netns;
+    /** Read after lab up: the namespaces' names are recorded by it. */
+    private LabAgents agents;
+    private LabNetns netns;
     private final PrintWriter out = new PrintWriter(System.out, true);
     private int logs;
 
     private HaBench(Path dir) {
         this.dir = dir;
-        this.agents = LabAgents.of(new LabLayout(dir));
-        this.netns = LabNetns.of(new LabLayout(dir));
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,6 +67,8 @@ public final class HaBench {
             out.println("lab up --agents FAILED: see " + dir.resolve("bench-logs"));
             return 1;
         }
+        agents = LabAgents.of(new LabLayout(dir));
+        netns = LabNetns.of(new LabLayout(dir));
         // Back-to-back failovers: only the cooldown is shortened (as bench/block-ports does); the agents restart on it.
         for (Path f : Stream.concat(Stream.of(config()), LabAgents.MEMBERS.stream().map(agents::configFile)).toList()) {
             Files.writeString(f, Files.readString(f).replace("cooldown: 1m", "cooldown: 2s"));
