@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
+import no.vakt.lab.LabAgents;
 import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabMonitor;
 import picocli.CommandLine.Command;
@@ -44,6 +46,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bergen-address", hidden = true)
     String bergenAddress;
 
+    @Option(names = "--agents", description = "As root: the agents lab (vakt lab up --netns --agents: ZooKeeper and a"
+            + " vakt run agent in oslo, bergen and witness); the drill's failover is the leading agent's (docs/ha.md)")
+    boolean agents;
+
     @Option(names = "--no-netns", hidden = true, description = "Loopback lab even as root (tests)")
     boolean noNetns;
 
@@ -56,23 +62,29 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Agents elect within a session timeout or two of starting. */
+    private static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         String cfg = new LabLayout(dir).configFile().toString();
         String dirFlag = dir.equals(LabLayout.DEFAULT_DIR) ? "" : " --dir " + dir;
-        List<List<String>> steps = List.of(
-                labUp(),
-                List.of("replicate", "--config", cfg),
-                List.of("heartbeat", "--config", cfg, "--duration", "3s"),
-                List.of("status", "--config", cfg),
-                List.of("check", "--config", cfg),
+        if (agents && !netns()) {
+            throw new UsageException("--agents needs network namespaces: " + no.vakt.lab.LabNetns.unavailableReason()
+                    .orElse("not with --no-netns or --oslo-address"));
+        }
+        List<Supplier<List<String>>> steps = List.of(
+                this::labUp,
+                () -> List.of("replicate", "--config", cfg),
+                () -> List.of("heartbeat", "--config", cfg, "--duration", "3s"),
+                () -> List.of("status", "--config", cfg),
+                () -> List.of("check", "--config", cfg),
                 // The war game: a real fault, Vakt's monitor fails over, RTO/RPO measured, then back as it was.
-                List.of("drill", "--config", cfg, "--fault", netns() ? "block-ports" : "kill-db", "--rejoin", "--switch-back",
-                        "--discard-errant"));
+                () -> drill(cfg));
         int failed = -1;
         for (int i = 0; i < steps.size() && failed < 0; i++) {
-            List<String> step = steps.get(i);
+            List<String> step = steps.get(i).get();
             out.printf("%n==> [%d/%d] vakt %s%n", i + 1, steps.size(), String.join(" ", step));
             out.flush();
             int code = run(step);
@@ -89,7 +101,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         if (failed < 0) out.println("The demo ran every step.");
-        if (!stop && failed < 0) startDashboard(out, cfg);
+        if (!stop && failed < 0 && !agents) startDashboard(out, cfg);
+        if (!stop && agents) {
+            LabAgents a = LabAgents.of(new LabLayout(dir));
+            out.printf("The agents' dashboards: %s (token: %s)%n", LabAgents.MEMBERS.stream().map(m -> a.api(m).toString())
+                    .collect(java.util.stream.Collectors.joining(" ")), new LabLayout(dir).secretsDir().resolve("api.token"));
+        }
         if (!stop) {
             out.println("The lab is still running. Try:");
             out.printf("  ./vakt status --config %s --watch%n", cfg);
@@ -122,12 +139,33 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /**
+     * Block-ports with namespaces, kill-db otherwise. With agents the leading agent fails over, so the drill
+     * watches (--monitor external) through that agent's config and journal, chosen when the drill starts.
+     */
+    private List<String> drill(String cfg) {
+        List<String> args = new ArrayList<>(List.of("drill", "--config", cfg, "--fault", netns() ? "block-ports" : "kill-db",
+                "--rejoin", "--switch-back", "--discard-errant"));
+        if (!agents) return args;
+        LabAgents a = LabAgents.of(new LabLayout(dir));
+        String leader = a.awaitLeader(LEADER_WAIT).orElseThrow(() -> new IllegalStateException(
+                "no agent leads after " + LEADER_WAIT.toSeconds() + " s: see vakt lab status" + dirFlag()));
+        args.set(2, a.configFile(leader).toString());
+        args.addAll(List.of("--journal", a.journal(leader).toString(), "--monitor", "external"));
+        return args;
+    }
+
+    private String dirFlag() {
+        return dir.equals(LabLayout.DEFAULT_DIR) ? "" : " --dir " + dir;
+    }
+
     private List<String> labUp() {
         List<String> args = new ArrayList<>(List.of("lab", "up", "--dir", dir.toString(), "--no-hints"));
         if (port != null) args.addAll(List.of("--port", port.toString()));
         if (osloAddress != null) args.addAll(List.of("--oslo-address", osloAddress));
         if (bergenAddress != null) args.addAll(List.of("--bergen-address", bergenAddress));
         if (netns()) args.add("--netns");
+        if (agents) args.add("--agents");
         if (netns() && netnsPrefix != null) args.addAll(List.of("--netns-prefix", netnsPrefix));
         if (netns() && netnsOctet != null) args.addAll(List.of("--netns-octet", netnsOctet.toString()));
         return args;

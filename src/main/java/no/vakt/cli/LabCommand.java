@@ -11,6 +11,7 @@ import no.vakt.config.ConfigLoader;
 import no.vakt.config.VaktConfig;
 import no.vakt.lab.Binaries;
 import no.vakt.lab.Lab;
+import no.vakt.lab.LabAgents;
 import no.vakt.lab.LabLayout;
 import no.vakt.lab.LabNetns;
 import no.vakt.lab.LabPower;
@@ -87,6 +88,11 @@ public final class LabCommand extends CommandGroup {
                 + " server (root only): drills can then block ports and cut sites off (see vakt drill)")
         boolean netns;
 
+        @Option(names = "--agents", description = "With --netns (root): a third namespace, witness, and in each of oslo,"
+                + " bergen and witness a ZooKeeper server (a 3-server ensemble) and a vakt run agent coordinated through it"
+                + " (docs/ha.md, docs/lab.md)")
+        boolean agents;
+
         // Tests use their own namespace names (vkd-...) and subnet 10.246.N.0/24.
         @Option(names = "--netns-prefix", hidden = true, defaultValue = LabNetns.DEFAULT_PREFIX)
         String netnsPrefix;
@@ -102,6 +108,7 @@ public final class LabCommand extends CommandGroup {
         public Integer call() throws Exception {
             if (port < 1 || port > 65535) throw new UsageException("--port must be between 1 and 65535");
             boolean withTls = tls != null ? tls : Binaries.find("openssl").isPresent();
+            if (agents && !netns) throw new UsageException("--agents needs --netns (network namespaces, root only)");
             Lab lab = dir.lab();
             LabSettings settings = new LabSettings(osloAddress, bergenAddress, port, withTls, semiSync);
             if (netns) {
@@ -111,13 +118,14 @@ public final class LabCommand extends CommandGroup {
                 LabNetns n = LabNetns.configure(lab.layout(), netnsPrefix, netnsOctet);
                 settings = new LabSettings(n.address(LabSite.OSLO), n.address(LabSite.BERGEN), port, withTls, semiSync, true);
             }
-            Lab.UpReport report = lab.up(settings, stonith);
+            Lab.UpReport report = lab.up(settings, stonith, agents);
             PrintWriter out = dir.out();
             LabLayout layout = lab.layout();
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s%s)%n", layout.dir(), withTls ? "on" : "off",
                     semiSync ? "on" : "off", netns ? ", network namespaces " + LabNetns.of(layout).namespace(LabSite.OSLO)
                             + " and " + LabNetns.of(layout).namespace(LabSite.BERGEN) : "");
             printSites(out, report.sites());
+            if (agents) printAgents(out, LabAgents.of(layout));
             out.println(report.dns().line());
             if (report.seeded()) out.println("  demo database shop (customers, orders) created on oslo");
             out.printf("  secrets: %s/ (files 0600; admin user %s, replication user %s)%n", layout.secretsDir(),
@@ -189,6 +197,8 @@ public final class LabCommand extends CommandGroup {
             out.printf("Vakt lab in %s (TLS %s, semi-sync %s)%n", dir.dir, settings.get().tls() ? "on" : "off",
                     settings.get().semiSync() ? "on" : "off");
             printSites(out, sites);
+            LabAgents agents = LabAgents.of(lab.layout());
+            if (settings.get().netns() && agents.configured()) printAgents(out, agents);
             if (Files.exists(config) && sites.stream().anyMatch(Lab.SiteReport::running)) out.println(liveRoles(config));
             out.println(new no.vakt.lab.LabDns(lab.layout()).status().line());
             out.printf("  config:  %s%s%n", config, Files.exists(config) ? "" : " (missing: run ./vakt lab up)");
@@ -256,6 +266,20 @@ public final class LabCommand extends CommandGroup {
         } catch (ConfigException e) {
             return "  live:    not read: " + e.getMessage().lines().findFirst().orElse("the config is invalid");
         }
+    }
+
+    /** One line per agent: its ZooKeeper server (pid, mode) and its agent (pid, leader or follower, session). */
+    static void printAgents(PrintWriter out, LabAgents agents) {
+        for (LabAgents.AgentReport a : agents.status()) {
+            String zk = a.zooKeeperPid() == null ? "zookeeper not running" : "zookeeper pid " + a.zooKeeperPid() + " " + a.zooKeeperMode();
+            String agent = a.agentPid() == null ? "agent not running" : "agent pid " + a.agentPid() + " " + a.role()
+                    + (a.session() == null ? "" : " (session " + a.session() + ")");
+            out.println(String.format("  %-7s %-8s %-21s %s; %s", a.member(), "agent", a.address() + ":" + LabAgents.API_PORT,
+                    zk, agent));
+        }
+        out.printf("  agents:  configs %s, dashboards http://ADDRESS:%d/, leader %s%n",
+                agents.configFile(LabAgents.MEMBERS.get(0)).resolveSibling("agent-NAME.yml"), LabAgents.API_PORT,
+                agents.leader().orElse("not agreed"));
     }
 
     static void printSites(PrintWriter out, List<Lab.SiteReport> sites) {

@@ -42,14 +42,21 @@ public final class BindServer {
     private final int port;
     private final String zone;
     private final String keyName;
+    private final List<String> alsoListenOn;
 
     /** @param zone absolute, like {@code lab.vakt.test.} */
     public BindServer(Path home, String address, int port, String zone, String keyName) {
+        this(home, address, port, zone, keyName, List.of());
+    }
+
+    /** @param alsoListenOn further addresses on the same port (the agents lab's bridge, for agents in namespaces) */
+    public BindServer(Path home, String address, int port, String zone, String keyName, List<String> alsoListenOn) {
         this.home = home.toAbsolutePath();
         this.address = address;
         this.port = port;
         this.zone = zone.endsWith(".") ? zone : zone + ".";
         this.keyName = keyName;
+        this.alsoListenOn = List.copyOf(alsoListenOn);
     }
 
     public String address() {
@@ -191,7 +198,8 @@ public final class BindServer {
                 + "include \"" + keyFile() + "\";\n"
                 + "options {\n"
                 + "  directory \"" + dir + "\";\n"
-                + "  listen-on port " + port + " { " + address + "; };\n"
+                + "  listen-on port " + port + " { " + address + "; " + alsoListenOn.stream().map(a -> a + "; ")
+                        .collect(java.util.stream.Collectors.joining()) + "};\n"
                 + "  listen-on-v6 { none; };\n"
                 // BIND binds with SO_REUSEPORT by default: a second named on the same port would share its
                 // queries silently instead of failing to start.

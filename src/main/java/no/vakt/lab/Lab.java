@@ -45,7 +45,8 @@ public final class Lab {
      * direction or roles. {@code --purge} removes these and nothing else.
      */
     private static final List<String> OWNED = List.of("oslo", "bergen", "secrets", "tls", "vakt.yml", "vakt.yml.generated",
-            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log", "ssh", ".vakt");
+            "lab.properties", ".gitignore", "dns", "netns.properties", "run.pid", "run.log", "ssh", ".vakt",
+            "agents", "agent-oslo.yml", "agent-bergen.yml", "agent-witness.yml");
 
     private final LabLayout layout;
 
@@ -84,6 +85,15 @@ public final class Lab {
 
     /** As {@link #up(LabSettings)}; with {@code stonith} the config fences an old primary by powering it off ({@link LabPower}). */
     public UpReport up(LabSettings requested, boolean stonith) throws IOException, SQLException {
+        return up(requested, stonith, false);
+    }
+
+    /**
+     * As {@link #up(LabSettings, boolean)}; with {@code agents} (namespaces only) also a ZooKeeper server and a
+     * {@code vakt run} agent in each of oslo, bergen and witness ({@link LabAgents}).
+     */
+    public UpReport up(LabSettings requested, boolean stonith, boolean agents) throws IOException, SQLException {
+        if (agents && !requested.netns()) throw new LabException("--agents needs --netns (root): each agent in its site's namespace");
         Optional<LabSettings> recorded = settings();
         List<LabSite> running = new ArrayList<>();
         for (LabSite site : LabSite.values()) {
@@ -151,6 +161,14 @@ public final class Lab {
         Path keptEdits = keepEdits(yaml);
         Files.writeString(layout.configFile(), yaml);
         Files.writeString(layout.generatedConfigFile(), yaml);
+        if (agents) {
+            try {
+                LabAgents.of(layout).up(yaml);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the agents started", e);
+            }
+        }
         return new UpReport(requested, sites, seeded, layout.configFile(), dns, keptEdits);
     }
 
@@ -189,6 +207,7 @@ public final class Lab {
     public List<SiteReport> down(boolean purge) throws IOException {
         LabSettings settings = settings().orElse(LabSettings.defaults());
         new LabMonitor(layout).stop(); // the demo's background vakt run, before the servers it watches
+        if (settings.netns()) LabAgents.of(layout).down(); // the agents too, and their ZooKeeper servers
         Map<LabSite, Optional<ProcessHandle>> processes = new LinkedHashMap<>();
         for (LabSite site : LabSite.values()) {
             MariaDbServer server = server(site, settings);

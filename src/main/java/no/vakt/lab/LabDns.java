@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -86,13 +87,13 @@ public final class LabDns {
         if (!report.running()) return config;
         if (!config.contains("traffic: []\n")) throw new IllegalStateException("the lab template no longer renders traffic: []");
         String entry = "traffic:\n"
-                + "  # app." + ZONE + " follows the primary: a failover repoints it (dig @" + ADDRESS + " -p " + report.port()
+                + "  # app." + ZONE + " follows the primary: a failover repoints it (dig @" + address() + " -p " + report.port()
                 + " app." + ZONE + ")\n"
                 + "  - type: rfc2136\n"
                 + "    zone: " + ZONE + "\n"
                 + "    record: " + RECORD + "\n"
                 + "    ttl: " + TTL_SECONDS + "s\n"
-                + "    server: " + ADDRESS + ":" + report.port() + "\n"
+                + "    server: " + address() + ":" + report.port() + "\n"
                 + "    key-file: " + layout.relative(home().resolve("tsig.key")) + "\n";
         return config.replace("traffic: []\n", entry);
     }
@@ -104,7 +105,7 @@ public final class LabDns {
     public String withDrillService(String config, Report report, int mysqlPort) {
         if (!report.running()) return config;
         String service = "  service: {name: " + RECORD + "." + ZONE.substring(0, ZONE.length() - 1) + ", dns-server: "
-                + ADDRESS + ":" + report.port() + ", port: " + mysqlPort + "}\n";
+                + address() + ":" + report.port() + ", port: " + mysqlPort + "}\n";
         return config.contains("\ndrills:\n") ? config.replace("\ndrills:\n", "\ndrills:\n" + service)
                 : config + "drills:\n" + service;
     }
@@ -122,7 +123,7 @@ public final class LabDns {
     }
 
     private BindServer create() throws IOException {
-        int port = BindServer.freePort(ADDRESS, PREFERRED_PORT);
+        int port = BindServer.freePort(address(), PREFERRED_PORT);
         Files.createDirectories(home());
         Properties p = new Properties();
         p.setProperty("port", Integer.toString(port));
@@ -133,6 +134,26 @@ public final class LabDns {
     }
 
     private BindServer bind(int port) {
-        return new BindServer(home(), ADDRESS, port, ZONE, KEY_NAME);
+        Optional<String> bridge = bridgeAddress();
+        return bridge.isPresent() ? new BindServer(home(), bridge.get(), port, ZONE, KEY_NAME, List.of(ADDRESS))
+                : new BindServer(home(), ADDRESS, port, ZONE, KEY_NAME);
+    }
+
+    /** Where the configs send updates and queries (and the zone's NS points): the bridge in a --netns lab. */
+    private String address() {
+        return bridgeAddress().orElse(ADDRESS);
+    }
+
+    /**
+     * In a --netns lab the bridge's address first (127.0.0.1 too): agents in the namespaces (lab up --agents)
+     * switch traffic from there, and the host's 127.0.0.1 is not theirs.
+     */
+    private Optional<String> bridgeAddress() {
+        try {
+            Optional<LabSettings> s = LabSettings.read(layout.settingsFile());
+            return s.isPresent() && s.get().netns() ? Optional.of(LabNetns.of(layout).monitorAddress()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }

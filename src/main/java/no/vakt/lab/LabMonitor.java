@@ -23,18 +23,29 @@ public final class LabMonitor {
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
 
-    private final LabLayout layout;
+    private final Path pidFile;
+    private final Path logFile;
+    private final List<String> launcher;
+    private final List<String> extraArgs;
 
     public LabMonitor(LabLayout layout) {
-        this.layout = layout;
+        this(layout.dir().resolve("run.pid"), layout.dir().resolve("run.log"), List.of(), List.of());
+    }
+
+    /** A {@code vakt run} started through {@code launcher} (a namespace's) with {@code extraArgs} (an agent's journal). */
+    LabMonitor(Path pidFile, Path logFile, List<String> launcher, List<String> extraArgs) {
+        this.pidFile = pidFile;
+        this.logFile = logFile;
+        this.launcher = List.copyOf(launcher);
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     public Path pidFile() {
-        return layout.dir().resolve("run.pid");
+        return pidFile;
     }
 
     public Path logFile() {
-        return layout.dir().resolve("run.log");
+        return logFile;
     }
 
     /** The running monitor, if its pid file names a live {@code vakt run} process. */
@@ -49,21 +60,41 @@ public final class LabMonitor {
     public long start(Path config, URI dashboard) throws IOException, InterruptedException {
         Optional<ProcessHandle> existing = running();
         if (existing.isPresent()) return existing.get().pid();
+        ProcessHandle p = launch(config);
+        awaitDashboard(p, dashboard);
+        return p.pid();
+    }
+
+    /** Starts {@code vakt run} without waiting (the agents start together); the running one when there is one. */
+    ProcessHandle launch(Path config) throws IOException {
+        Optional<ProcessHandle> existing = running();
+        if (existing.isPresent()) return existing.get();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), "no.vakt.cli.Main",
-                "run", "--config", config.toAbsolutePath().toString()))
+        List<String> cmd = new java.util.ArrayList<>(launcher);
+        cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "no.vakt.cli.Main",
+                "run", "--config", config.toAbsolutePath().toString()));
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         Files.writeString(pidFile(), p.pid() + "\n");
+        return p.toHandle();
+    }
+
+    /** Waits (bounded) until {@code dashboard} answers /api/status; throws when {@code p} exits first. */
+    void awaitDashboard(ProcessHandle p, URI dashboard) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long until = System.nanoTime() + START_LIMIT.toNanos();
         while (System.nanoTime() < until) {
-            if (!p.isAlive()) throw new IOException("vakt run exited with " + p.exitValue() + "; see " + logFile());
+            if (!p.isAlive()) {
+                throw new IOException("vakt run exited; see " + logFile() + ":\n" + String.join("\n", Daemons.tail(logFile(), 5)));
+            }
             try {
                 HttpResponse<Void> r = BoundedHttp.send(http, HttpRequest.newBuilder(dashboard.resolve("/api/status"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding(), Duration.ofSeconds(2));
-                if (r.statusCode() == 200) return p.pid();
+                // 401: it answers, but reads from another address (an agent's in its namespace) need the token.
+                if (r.statusCode() == 200 || r.statusCode() == 401) return;
             } catch (IOException notYet) {
                 // not listening yet
             }

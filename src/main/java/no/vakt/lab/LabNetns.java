@@ -36,6 +36,8 @@ public final class LabNetns {
     public static final String DEFAULT_PREFIX = "vakt-";
     public static final int DEFAULT_OCTET = 1;
     public static final int WEB_PORT = 80;
+    /** The third namespace of an agents lab ({@code lab up --agents}): a ZooKeeper server and an agent, no database. */
+    public static final String WITNESS = "witness";
     static final String CHAIN_IN = "VAKT-DRILL-IN";
     static final String CHAIN_OUT = "VAKT-DRILL-OUT";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
@@ -101,20 +103,43 @@ public final class LabNetns {
         return prefix + site.siteName();
     }
 
+    /** The namespace of a lab member by name: a site's, or the witness's ({@link #WITNESS}). */
+    public String namespace(String member) {
+        return prefix + member;
+    }
+
     String bridge() {
         return prefix + "br";
     }
 
     String hostVeth(LabSite site) {
-        return prefix + site.siteName().charAt(0) + "h";
+        return hostVeth(site.siteName());
+    }
+
+    private String hostVeth(String member) {
+        return prefix + member.charAt(0) + "h";
     }
 
     public String siteVeth(LabSite site) {
-        return prefix + site.siteName().charAt(0) + "n";
+        return siteVeth(site.siteName());
+    }
+
+    /** The member's end of its veth, inside its namespace. */
+    public String siteVeth(String member) {
+        return prefix + member.charAt(0) + "n";
     }
 
     public String address(LabSite site) {
         return "10.246." + octet + "." + (site == LabSite.OSLO ? 11 : 12);
+    }
+
+    /** The address of a member by name: a site's, or the witness's (.13). */
+    public String address(String member) {
+        return member.equals(WITNESS) ? "10.246." + octet + ".13" : address(LabSite.valueOf(member.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    public List<String> launcher(String member) {
+        return List.of("ip", "netns", "exec", namespace(member));
     }
 
     /** Where the monitor's connections come from (the bridge's first address). */
@@ -171,31 +196,41 @@ public final class LabNetns {
             if (runStatus(concat(List.of("iptables", "-C"), forwardRule())) != 0) {
                 run(concat(List.of("iptables", "-I"), forwardRule()));
             }
-            for (LabSite site : LabSite.values()) siteUp(site);
+            for (LabSite site : LabSite.values()) memberUp(site.siteName());
         } catch (IOException | RuntimeException e) {
             downQuietly();
             throw e;
         }
     }
 
-    private void siteUp(LabSite site) throws IOException {
-        String ns = namespace(site);
+    /** Adds the witness's namespace to a lab that is up (for {@code --agents}); safe to repeat. */
+    public void witnessUp() throws IOException {
+        try {
+            memberUp(WITNESS);
+        } catch (IOException | RuntimeException e) {
+            downQuietly();
+            throw e;
+        }
+    }
+
+    private void memberUp(String member) throws IOException {
+        String ns = namespace(member);
         if (run(List.of("ip", "netns", "list")).lines().noneMatch(l -> l.split(" ")[0].equals(ns))) {
             run(List.of("ip", "netns", "add", ns));
         }
-        if (!linkExists(hostVeth(site))) {
-            run(List.of("ip", "link", "add", hostVeth(site), "type", "veth", "peer", "name", siteVeth(site)));
-            run(List.of("ip", "link", "set", siteVeth(site), "netns", ns));
-            run(List.of("ip", "link", "set", hostVeth(site), "master", bridge()));
-            run(List.of("ip", "link", "set", hostVeth(site), "up"));
-            inNs(site, "ip", "addr", "add", address(site) + "/24", "dev", siteVeth(site));
-            inNs(site, "ip", "link", "set", siteVeth(site), "up");
-            inNs(site, "ip", "link", "set", "lo", "up");
+        if (!linkExists(hostVeth(member))) {
+            run(List.of("ip", "link", "add", hostVeth(member), "type", "veth", "peer", "name", siteVeth(member)));
+            run(List.of("ip", "link", "set", siteVeth(member), "netns", ns));
+            run(List.of("ip", "link", "set", hostVeth(member), "master", bridge()));
+            run(List.of("ip", "link", "set", hostVeth(member), "up"));
+            inNs(member, "ip", "addr", "add", address(member) + "/24", "dev", siteVeth(member));
+            inNs(member, "ip", "link", "set", siteVeth(member), "up");
+            inNs(member, "ip", "link", "set", "lo", "up");
         }
         for (String[] c : new String[][] {{CHAIN_IN, "INPUT"}, {CHAIN_OUT, "OUTPUT"}}) {
             if (runStatus(List.of("ip", "netns", "exec", ns, "iptables", "-L", c[0], "-n")) != 0) {
-                inNs(site, "iptables", "-N", c[0]);
-                inNs(site, "iptables", "-I", c[1], "-j", c[0]);
+                inNs(member, "iptables", "-N", c[0]);
+                inNs(member, "iptables", "-I", c[1], "-j", c[0]);
             }
         }
     }
@@ -208,6 +243,9 @@ public final class LabNetns {
             if (runStatus(List.of("ip", "netns", "del", namespace(site))) == 0) done.add("deleted namespace " + namespace(site));
             runStatus(List.of("ip", "link", "del", hostVeth(site))); // normally gone with the namespace
         }
+        // The witness of an agents lab (its ZooKeeper server and agent are stopped before).
+        if (runStatus(List.of("ip", "netns", "del", namespace(WITNESS))) == 0) done.add("deleted namespace " + namespace(WITNESS));
+        runStatus(List.of("ip", "link", "del", hostVeth(WITNESS)));
         if (runStatus(List.of("ip", "link", "del", bridge())) == 0) done.add("deleted bridge " + bridge());
         // Bounded: one rule is inserted per up; a few more cover ups that were interrupted and repeated.
         for (int i = 0; i < 10 && runStatus(concat(List.of("iptables", "-D"), forwardRule())) == 0; i++) {
@@ -334,24 +372,33 @@ public final class LabNetns {
 
     /** Adds the rules to the site's drill chains: {@code in} to INPUT's, {@code out} to OUTPUT's. */
     public void addRules(LabSite site, List<List<String>> in, List<List<String>> out) throws IOException {
-        for (List<String> r : in) inNs(site, concat(List.of("iptables", "-A", CHAIN_IN), r));
-        for (List<String> r : out) inNs(site, concat(List.of("iptables", "-A", CHAIN_OUT), r));
+        addRules(site.siteName(), in, out);
+    }
+
+    /** As {@link #addRules(LabSite, List, List)} in a member's namespace by name (a site or the witness). */
+    public void addRules(String member, List<List<String>> in, List<List<String>> out) throws IOException {
+        for (List<String> r : in) inNs(member, concat(List.of("iptables", "-A", CHAIN_IN), r));
+        for (List<String> r : out) inNs(member, concat(List.of("iptables", "-A", CHAIN_OUT), r));
     }
 
     /** Removes every drill rule of the site (both chains flushed). */
     public void clearRules(LabSite site) throws IOException {
-        inNs(site, "iptables", "-F", CHAIN_IN);
-        inNs(site, "iptables", "-F", CHAIN_OUT);
+        clearRules(site.siteName());
+    }
+
+    public void clearRules(String member) throws IOException {
+        inNs(member, "iptables", "-F", CHAIN_IN);
+        inNs(member, "iptables", "-F", CHAIN_OUT);
     }
 
     // ---- processes ----
 
-    private void inNs(LabSite site, String... cmd) throws IOException {
-        inNs(site, List.of(cmd));
+    private void inNs(String member, String... cmd) throws IOException {
+        inNs(member, List.of(cmd));
     }
 
-    private void inNs(LabSite site, List<String> cmd) throws IOException {
-        run(concat(List.of("ip", "netns", "exec", namespace(site)), cmd));
+    private void inNs(String member, List<String> cmd) throws IOException {
+        run(concat(launcher(member), cmd));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
