@@ -1,10 +1,9 @@
 package no.vakt.coordination;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code /leader}: a {@link LeaderLatch} per cluster, each agent taking part under its name;</li>
  *   <li>{@code /agents/NAME}: each agent's ephemeral node ({@link PersistentNode}, re-created on a new session)
- *       with its name and role;</li>
+ *       with its name, role and API address (where followers forward operator actions); a cache of all of
+ *       them feeds {@link #status()};</li>
  *   <li>{@code /epoch}: the cluster epoch, the fencing token, moved only by versioned compare-and-set
  *       ({@link DistributedAtomicLong}).</li>
  * </ul>
@@ -44,7 +44,6 @@ public final class ZooKeeperCoordinator implements Coordinator {
     static final String LEADER = "/leader";
     static final String AGENTS = "/agents";
     static final String EPOCH = "/epoch";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Session(SessionState state, Instant since) {}
 
@@ -54,6 +53,10 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private final LeaderLatch latch;
     private final PersistentNode self;
     private final CuratorCache participants;
+    /** Every agent's node and the epoch, kept by watches so that {@link #status()} reads them without blocking. */
+    private final CuratorCache agents;
+    private final CuratorCache epochNode;
+    private final AtomicReference<String> api = new AtomicReference<>();
     private final DistributedAtomicLong epoch;
     /** Leader look-ups block (a ZooKeeper read): they run here, never on a caller's thread. */
     private final ExecutorService lookups;
@@ -71,6 +74,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.latch = new LeaderLatch(client, LEADER, config.agent(), LeaderLatch.CloseMode.SILENT);
         this.self = new PersistentNode(client, CreateMode.EPHEMERAL, false, AGENTS + "/" + config.agent(), describe(false));
         this.participants = CuratorCache.build(client, LEADER);
+        this.agents = CuratorCache.build(client, AGENTS);
+        this.epochNode = CuratorCache.build(client, EPOCH);
         this.epoch = new DistributedAtomicLong(client, EPOCH, Curators.retries());
         this.lookups = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vakt-coordination");
@@ -120,6 +125,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         }
         self.start();
         participants.start();
+        agents.start();
+        epochNode.start();
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -159,7 +166,22 @@ public final class ZooKeeperCoordinator implements Coordinator {
             reason = "not the leader" + (who == null ? " (leader not known yet)" : "; the leader is " + who);
         }
         return new CoordinatorStatus(CoordinatorStatus.Mode.ZOOKEEPER, config.agent(), who,
-                open ? s.state() : SessionState.CLOSED, s.since(), leading, reason);
+                open ? s.state() : SessionState.CLOSED, s.since(), leading, reason, open ? agentList() : List.of(),
+                open ? epochNode.get(EPOCH).map(d -> AgentNodes.epoch(d.getData())).orElse(null) : null);
+    }
+
+    /** The cached {@code /agents/NAME} nodes, by name (the cache holds {@code /agents} itself too). */
+    private List<CoordinatorStatus.Agent> agentList() {
+        return agents.stream().filter(d -> d.getPath().startsWith(AGENTS + "/"))
+                .map(d -> AgentNodes.read(d.getPath().substring(AGENTS.length() + 1), d.getData()))
+                .sorted(Comparator.comparing(CoordinatorStatus.Agent::name)).toList();
+    }
+
+    /** Publishes this agent's API address in its node, so followers can forward operator actions to it when it leads. */
+    @Override
+    public void advertise(String apiUrl) {
+        api.set(apiUrl);
+        publishSelf();
     }
 
     @Override
@@ -226,15 +248,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     }
 
     private byte[] describe(boolean leading) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("agent", config.agent());
-        m.put("role", leading ? "leader" : "follower");
-        m.put("since", clock.instant().toString());
-        try {
-            return JSON.writeValueAsBytes(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return AgentNodes.describe(config.agent(), leading, api.get(), clock.instant());
     }
 
     @Override
@@ -243,6 +257,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         live.set(false);
         lookups.shutdownNow();
         participants.close();
+        agents.close();
+        epochNode.close();
         closeQuietly(self);
         closeQuietly(latch);
         client.close();
