@@ -67,4 +67,24 @@ public record CoordinatorStatus(
         }).toList());
         return m;
     }
+
+    /** The lines {@code vakt status} prints under its table: who leads, the epoch, each agent and its role. */
+    public String text() {
+        StringBuilder b = new StringBuilder("\ncoordination: ").append(mode.name().toLowerCase(java.util.Locale.ROOT))
+                .append(", leader ").append(leader == null ? "unknown" : leader);
+        if (mode == Mode.ZOOKEEPER) b.append(", epoch in ZooKeeper ").append(epoch == null ? "unknown" : epoch);
+        b.append('\n');
+        if (!agents.isEmpty()) {
+            int w = Math.max(5, agents.stream().mapToInt(a -> a.name().length()).max().orElse(5));
+            b.append(String.format("  %-" + w + "s  %-8s  %-25s  %s%n", "AGENT", "ROLE", "SINCE", "API"));
+            for (Agent a : agents) {
+                b.append(String.format("  %-" + w + "s  %-8s  %-25s  %s%n", a.name(), a.role() == null ? "?" : a.role(),
+                        a.since() == null ? "?" : a.since(), a.api() == null ? "-" : a.api()));
+            }
+        }
+        b.append("  this agent (").append(agent).append("): session ").append(session);
+        if (sessionSince != null) b.append(" since ").append(sessionSince);
+        b.append("; ").append(reason).append('\n');
+        return b.toString();
+    }
 }

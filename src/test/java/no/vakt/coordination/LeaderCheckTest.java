@@ -26,6 +26,7 @@ import no.vakt.journal.Journal;
 import no.vakt.lab.LabConfigTemplate;
 import no.vakt.maintenance.Maintenance;
 import no.vakt.server.VaktServer;
+import no.vakt.testing.Cli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,14 @@ class LeaderCheckTest {
                 .contains("vakt_coordination_session_state{cluster=\"shop\",state=\"CONNECTED\"} 1.0")
                 .contains("vakt_coordination_session_state{cluster=\"shop\",state=\"SUSPENDED\"} 0.0");
         assertThat(text(oslo, "metrics")).contains("vakt_coordination_authority{cluster=\"shop\"} 1.0");
+        // vakt status with the same config plus coordination: names the agents and ZooKeeper's epoch under its table.
+        Path yml = Files.writeString(dir.resolve("agents.yml"), Files.readString(dir.resolve("vakt.yml"))
+                + "coordination:\n  zookeeper: \"" + zk.connectString() + "\"\n  agent: bergen\n");
+        Cli status = Cli.run("status", "--config", yml.toString(), "--journal", dir.resolve("cli.db").toString());
+        assertThat(status.out()).contains("coordination: zookeeper, leader oslo, epoch in ZooKeeper 7")
+                .containsPattern("(?m)^  oslo +leader +\\S+ +" + java.util.regex.Pattern.quote(oslo.server().url()) + "$")
+                .containsPattern("(?m)^  bergen +follower ")
+                .contains("this agent (bergen): session CONNECTED");
 
         // A pause sent to the follower runs on the leader: the leader's journal has it, the follower's not.
         HttpResponse<String> paused = post(bergen, "api/pause", "{\"for\": \"10m\", \"reason\": \"leader-check\"}", null);
@@ -144,7 +153,7 @@ class LeaderCheckTest {
         String yaml = new LabConfigTemplate("shop", host, freePort(host), host, freePort(host), "vakt",
                 dir.resolve("admin.pw"), "repl", dir.resolve("repl.pw"), List.of("shop"), "manual", null, false, host)
                 .render().replace("timeout: 1s", "timeout: 500ms");
-        return ConfigLoader.parse(dir.resolve("vakt.yml"), yaml);
+        return ConfigLoader.load(Files.writeString(dir.resolve("vakt.yml"), yaml));
     }
 
     private static JsonNode get(Agent a, String path) throws Exception {
