@@ -285,7 +285,11 @@ public final class VaktServer implements Closeable {
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
             }
-            case "/api/metrics-summary" -> json(ex, 200, ApiViews.summary(view, access.tokenConfigured()));
+            case "/api/metrics-summary" -> {
+                Map<String, Object> summary = ApiViews.summary(view, access.tokenConfigured());
+                coordination.get().ifPresent(c -> summary.put("coordination", c.json()));
+                json(ex, 200, summary);
+            }
             case "/api/lag" -> {
                 Integer minutes = intParam(ex.getRequestURI(), "minutes", 15, 1, 15);
                 if (minutes == null) {

@@ -78,6 +78,10 @@ class LeaderCheckTest {
             assertThat(c.path("agents").findValuesAsText("name")).containsExactly("bergen", "oslo");
             assertThat(c.path("agents").findValuesAsText("api")).containsExactly(bergen.server().url(), oslo.server().url());
         });
+        // The dashboard's source has the same part.
+        JsonNode summary = get(bergen, "api/metrics-summary").path("coordination");
+        assertThat(summary.path("leader").asText()).isEqualTo("oslo");
+        assertThat(summary.path("agents").findValuesAsText("role")).containsExactly("follower", "leader");
         String metrics = text(bergen, "metrics");
         assertThat(metrics).contains("vakt_coordination_authority{cluster=\"shop\"} 0.0")
                 .contains("vakt_coordination_agents{cluster=\"shop\"} 2.0")
