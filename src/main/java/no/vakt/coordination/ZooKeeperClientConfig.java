@@ -8,6 +8,7 @@ import javax.security.auth.login.Configuration;
 import no.vakt.config.CoordinationConfig;
 import no.vakt.config.SecretRef;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.X509Util;
 
 /**
  * The ZooKeeper client's properties for a {@code coordination:} section's {@code tls:} and {@code sasl:}:
@@ -45,6 +46,9 @@ final class ZooKeeperClientConfig {
             Jaas.install();
             z.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "true");
             z.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, section);
+            // ZooKeeper 3.9's FIPS mode (on by default) refuses DIGEST-MD5 with only a warning: the login would
+            // silently never happen. The servers need zookeeper.fips-mode=false for it too (docs/ha.md).
+            z.setProperty(X509Util.FIPS_MODE_PROPERTY, "false");
         }
         return z;
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code coordination:} section's TLS and SASL as the ZooKeeper client's own per-client properties and JAAS
- * entry. (No TLS ZooKeeper server runs in this test: see docs/ha.md.)
+ * entry; {@code ZooKeeperTlsTest} and {@code ZooKeeperSaslTest} connect to real servers with them.
  */
 class ZooKeeperClientConfigTest {
     @TempDir
@@ -42,6 +42,7 @@ class ZooKeeperClientConfigTest {
         assertThat(z.getProperty("zookeeper.ssl.keyStore.location")).isEqualTo(dir.resolve("agent.p12").toString());
         assertThat(z.getProperty("zookeeper.ssl.keyStore.password")).isEqualTo("st0re");
         assertThat(z.getProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY)).isEqualTo("true");
+        assertThat(z.getProperty("zookeeper.fips-mode")).as("FIPS mode refuses DIGEST-MD5").isEqualTo("false");
 
         // The section is this process's own; the JVM-wide JAAS lookup answers it with the digest login.
         String section = z.getProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY);
