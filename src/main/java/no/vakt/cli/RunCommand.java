@@ -122,6 +122,8 @@ public final class RunCommand implements Callable<Integer> {
             web.startForRun(print);
             // The CLI's promote, switchover, rejoin and traffic apply find this daemon's API here (no secret).
             if (web.address() != null) lock.advertise(web.url());
+            // Other agents forward operator actions to this address while this agent leads (docs/ha.md).
+            if (web.address() != null) coordinator.advertise(web.url());
             files.start();
             if (duration != null) {
                 monitor.awaitClosed(duration);

@@ -60,8 +60,9 @@ import picocli.CommandLine.Option;
             "  bytes_sent, deletes, rsync_failures, push_failures, directories[];",
             "  maintenance (vakt pause, from the journal): paused, since, until,",
             "  remaining_ms, reason, by, token_role;",
-            "  coordination: mode (local|zookeeper), agent, leader, session, session_since,",
-            "  authority, reason (docs/ha.md)"})
+            "  coordination: mode (local|zookeeper), agent, leader, leader_api, session,",
+            "  session_since, authority, reason, epoch (in ZooKeeper), agents[] (name, role,",
+            "  api, since) (docs/ha.md)"})
 public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -108,7 +109,9 @@ public final class StatusCommand implements Callable<Integer> {
             if (pause.isPresent()) last = last.withFirstWarning(MaintenanceJson.warning(pause.get()));
             if (clear) out.print(CLEAR_SCREEN);
             else if (watch && !json.on && i > 0) out.println();
-            out.print(render(cfg, last, files, now, pause, json.on ? coordination(cfg, journalPath) : null));
+            // The table names the agents only with coordination: (the look connects to ZooKeeper, within its timeout).
+            boolean look = json.on || cfg.coordinationSection().isPresent();
+            out.print(render(cfg, last, files, now, pause, look ? coordination(cfg, journalPath) : null));
             if (watch && !json.on) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
             out.flush();
             if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
@@ -118,7 +121,10 @@ public final class StatusCommand implements Callable<Integer> {
 
     private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now,
             Optional<Pause> pause, CoordinatorStatus coordination) {
-        if (!json.on) return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now);
+        if (!json.on) {
+            return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now)
+                    + (coordination == null ? "" : coordination.text());
+        }
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
         if (node instanceof ObjectNode o) {
             o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, now)));

@@ -62,6 +62,17 @@ final class ConfigValidator {
         if (k.agent().isEmpty() || !NAME.matcher(k.agent()).matches()) {
             p.add("coordination.agent", "expected this agent's name (letters, digits, '-', '_', '.'); got '" + k.agent() + "'");
         }
+        if (k.tls() != null) {
+            readable("coordination.tls.truststore", k.tls().truststore(), p);
+            readable("coordination.tls.keystore", k.tls().keystore(), p);
+            readable("coordination.tls.password-file", k.tls().passwordFile(), p);
+        }
+        if (k.sasl() != null) readable("coordination.sasl.password-file", k.sasl().passwordFile(), p);
+    }
+
+    /** A file the coordinator reads when it connects: missing or unreadable is said now, by field. */
+    private static void readable(String field, java.nio.file.Path file, ConfigLoader.Problems p) {
+        if (file != null && !java.nio.file.Files.isReadable(file)) p.add(field, "cannot read " + file);
     }
 
     private static void objectives(Objectives o, ConfigLoader.Problems p) {

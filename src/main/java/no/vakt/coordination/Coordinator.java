@@ -22,6 +22,12 @@ public interface Coordinator extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Publishes where this agent's API answers, so that another agent's API can forward an operator action to
+     * it while it leads (docs/ha.md). Nothing to publish in local mode.
+     */
+    default void advertise(String apiUrl) {}
+
     /** The cluster epoch (the fencing token) as the coordination service holds it; empty when it cannot say. */
     OptionalLong epoch();
 

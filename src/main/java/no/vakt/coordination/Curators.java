@@ -6,7 +6,10 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 
-/** The Curator client of a {@code coordination:} section: its ensemble, chroot and timeouts. Not started. */
+/**
+ * The Curator client of a {@code coordination:} section: its ensemble, chroot, timeouts, and TLS/SASL
+ * ({@link ZooKeeperClientConfig}). Not started.
+ */
 final class Curators {
     private Curators() {}
 
@@ -17,6 +20,7 @@ final class Curators {
                 .sessionTimeoutMs(Math.toIntExact(config.sessionTimeout().toMillis()))
                 .connectionTimeoutMs(Math.toIntExact(config.connectionTimeout().toMillis()))
                 .retryPolicy(retries())
+                .zkClientConfig(ZooKeeperClientConfig.of(config))
                 .build();
     }
 

@@ -1,10 +1,9 @@
 package no.vakt.coordination;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code /leader}: a {@link LeaderLatch} per cluster, each agent taking part under its name;</li>
  *   <li>{@code /agents/NAME}: each agent's ephemeral node ({@link PersistentNode}, re-created on a new session)
- *       with its name and role;</li>
+ *       with its name, role and API address (where followers forward operator actions); a cache of all of
+ *       them feeds {@link #status()};</li>
  *   <li>{@code /observations/NAME}: each agent's latest look at the primary ({@link ObservationBoard}), for
  *       the leader's {@link QuorumVerdict};</li>
  *   <li>{@code /epoch}: the cluster epoch, the fencing token, moved only by versioned compare-and-set
@@ -46,7 +46,6 @@ public final class ZooKeeperCoordinator implements Coordinator {
     static final String LEADER = "/leader";
     static final String AGENTS = "/agents";
     static final String EPOCH = "/epoch";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Session(SessionState state, Instant since) {}
 
@@ -56,6 +55,10 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private final LeaderLatch latch;
     private final PersistentNode self;
     private final CuratorCache participants;
+    /** Every agent's node and the epoch, kept by watches so that {@link #status()} reads them without blocking. */
+    private final CuratorCache agents;
+    private final CuratorCache epochNode;
+    private final AtomicReference<String> api = new AtomicReference<>();
     private final DistributedAtomicLong epoch;
     private final ZooKeeperRuns runs;
     private final ObservationBoard board;
@@ -75,6 +78,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.latch = new LeaderLatch(client, LEADER, config.agent(), LeaderLatch.CloseMode.SILENT);
         this.self = new PersistentNode(client, CreateMode.EPHEMERAL, false, AGENTS + "/" + config.agent(), describe(false));
         this.participants = CuratorCache.build(client, LEADER);
+        this.agents = CuratorCache.build(client, AGENTS);
+        this.epochNode = CuratorCache.build(client, EPOCH);
         this.epoch = new DistributedAtomicLong(client, EPOCH, Curators.retries());
         this.runs = new ZooKeeperRuns(client);
         this.board = new ObservationBoard(client, config.agent());
@@ -127,6 +132,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         self.start();
         participants.start();
         board.start();
+        agents.start();
+        epochNode.start();
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -166,7 +173,22 @@ public final class ZooKeeperCoordinator implements Coordinator {
             reason = "not the leader" + (who == null ? " (leader not known yet)" : "; the leader is " + who);
         }
         return new CoordinatorStatus(CoordinatorStatus.Mode.ZOOKEEPER, config.agent(), who,
-                open ? s.state() : SessionState.CLOSED, s.since(), leading, reason);
+                open ? s.state() : SessionState.CLOSED, s.since(), leading, reason, open ? agentList() : List.of(),
+                open ? epochNode.get(EPOCH).map(d -> AgentNodes.epoch(d.getData())).orElse(null) : null);
+    }
+
+    /** The cached {@code /agents/NAME} nodes, by name (the cache holds {@code /agents} itself too). */
+    private List<CoordinatorStatus.Agent> agentList() {
+        return agents.stream().filter(d -> d.getPath().startsWith(AGENTS + "/"))
+                .map(d -> AgentNodes.read(d.getPath().substring(AGENTS.length() + 1), d.getData()))
+                .sorted(Comparator.comparing(CoordinatorStatus.Agent::name)).toList();
+    }
+
+    /** Publishes this agent's API address in its node, so followers can forward operator actions to it when it leads. */
+    @Override
+    public void advertise(String apiUrl) {
+        api.set(apiUrl);
+        publishSelf();
     }
 
     @Override
@@ -253,15 +275,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
     }
 
     private byte[] describe(boolean leading) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("agent", config.agent());
-        m.put("role", leading ? "leader" : "follower");
-        m.put("since", clock.instant().toString());
-        try {
-            return JSON.writeValueAsBytes(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return AgentNodes.describe(config.agent(), leading, api.get(), clock.instant());
     }
 
     @Override
@@ -271,6 +285,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         lookups.shutdownNow();
         participants.close();
         board.close();
+        agents.close();
+        epochNode.close();
         closeQuietly(self);
         closeQuietly(latch);
         client.close();

@@ -68,13 +68,19 @@ public final class DaemonClient {
 
     /** POSTs {@code body} as JSON to {@code path} (e.g. {@code api/switchover}); {@code timeout} bounds the whole call. */
     public Reply post(String path, Map<String, ?> body, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+        return forward(path, JSON.writeValueAsBytes(body), timeout, Map.of());
+    }
+
+    /** POSTs a JSON body as it came (a follower hands an operator action to the leader), with extra headers. */
+    Reply forward(String path, byte[] json, Duration timeout, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                .build();
-        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+        headers.forEach(b::header);
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         JsonNode doc;
         try {
             doc = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());

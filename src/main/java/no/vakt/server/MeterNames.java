@@ -87,4 +87,14 @@ public final class MeterNames {
     public static final String PAUSE_REMAINING = "vakt.pause.remaining.seconds";
     /** {@code vakt_alert_deliveries_total{channel,outcome}}: journaled alerts by delivery channel and outcome. */
     public static final String ALERT_DELIVERIES = "vakt.alert.deliveries";
+    /** {@code vakt_coordination_authority}: 1 while this agent may act (the leader on a live session, or the single monitor). */
+    public static final String COORDINATION_AUTHORITY = "vakt.coordination.authority";
+    /** {@code vakt_coordination_session_state{state}}: 1 for this agent's ZooKeeper session state now (LOCAL without agents). */
+    public static final String COORDINATION_SESSION_STATE = "vakt.coordination.session.state";
+    /** {@code vakt_coordination_session_since_timestamp_seconds}: when the session entered that state. */
+    public static final String COORDINATION_SESSION_SINCE = "vakt.coordination.session.since.timestamp.seconds";
+    /** {@code vakt_coordination_agents}: agents with a live node in ZooKeeper, as this agent sees them; NaN without agents. */
+    public static final String COORDINATION_AGENTS = "vakt.coordination.agents";
+    /** {@code vakt_coordination_epoch}: the cluster epoch as ZooKeeper holds it; NaN when unknown or without agents. */
+    public static final String COORDINATION_EPOCH = "vakt.coordination.epoch";
 }

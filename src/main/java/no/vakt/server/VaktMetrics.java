@@ -8,8 +8,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import no.vakt.coordination.CoordinatorStatus;
+import no.vakt.coordination.SessionState;
 import no.vakt.config.Node;
 import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.journal.FailoverOutcome;
@@ -33,8 +37,11 @@ final class VaktMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Set<JournalFacts.AlertDelivery> alertKeys = new HashSet<>();
 
-    VaktMetrics(LiveView view) {
+    private final Supplier<Optional<CoordinatorStatus>> coordination;
+
+    VaktMetrics(LiveView view, Supplier<Optional<CoordinatorStatus>> coordination) {
         this.view = view;
+        this.coordination = coordination;
         registry.config().commonTags("cluster", view.config.cluster());
         for (Node node : view.config.nodes()) nodeMeters(node);
         for (PrimaryHealth h : PrimaryHealth.values()) {
@@ -64,6 +71,31 @@ final class VaktMetrics {
         gauge(MeterNames.PAUSE_REMAINING, v -> v.pause().map(p -> p.remaining(v.clock.instant()).toMillis() / 1000.0).orElse(0.0),
                 "seconds until the maintenance pause ends by itself, 0 when not paused");
         if (view.fileSyncConfigured()) fileSyncMeters();
+        coordinationMeters();
+    }
+
+    /** Who may act: this agent's authority, its ZooKeeper session, the agents it sees and ZooKeeper's epoch. */
+    private void coordinationMeters() {
+        coordinationGauge(MeterNames.COORDINATION_AUTHORITY, c -> c.authority() ? 1 : 0,
+                "1 while this agent may act: the leader on a live ZooKeeper session, or the single monitor");
+        for (SessionState s : SessionState.values()) {
+            Gauge.builder(MeterNames.COORDINATION_SESSION_STATE, coordination,
+                            k -> k.get().map(c -> c.session() == s ? 1.0 : 0.0).orElse(Double.NaN))
+                    .tag("state", s.name()).description("1 for this agent's ZooKeeper session state now").register(registry);
+        }
+        coordinationGauge(MeterNames.COORDINATION_SESSION_SINCE,
+                c -> c.sessionSince() == null ? Double.NaN : c.sessionSince().toEpochMilli() / 1000.0,
+                "when the session entered its state");
+        coordinationGauge(MeterNames.COORDINATION_AGENTS,
+                c -> c.mode() == CoordinatorStatus.Mode.ZOOKEEPER ? c.agents().size() : Double.NaN,
+                "agents with a live node in ZooKeeper, as this agent sees them");
+        coordinationGauge(MeterNames.COORDINATION_EPOCH, c -> c.epoch() == null ? Double.NaN : c.epoch(),
+                "the cluster epoch as ZooKeeper holds it");
+    }
+
+    private void coordinationGauge(String meter, ToDoubleFunction<CoordinatorStatus> f, String help) {
+        Gauge.builder(meter, coordination, k -> k.get().map(f::applyAsDouble).orElse(Double.NaN))
+                .description(help).register(registry);
     }
 
     /**

@@ -74,6 +74,7 @@ public final class VaktServer implements Closeable {
     private final OperatorActions actions;
     private final VaktMetrics metrics;
     private final MaintenanceActions maintenanceActions;
+    private final LeaderCheck leaderCheck;
     private final DashboardFiles files = new DashboardFiles();
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private HttpServer http;
@@ -96,9 +97,10 @@ public final class VaktServer implements Closeable {
                 commands, maintenance::active);
         this.access = new Access(serverConfig.tokenSecret(), serverConfig.readTokenSecret(), serverConfig.address().host());
         this.actions = new OperatorActions(config, journal, b.runner, b.traffic, b.clock, view::approval, commands);
-        this.metrics = new VaktMetrics(view);
+        this.metrics = new VaktMetrics(view, coordination);
         this.errantDir = b.errantDir;
         this.maintenanceActions = new MaintenanceActions(maintenance, view);
+        this.leaderCheck = new LeaderCheck(serverConfig);
         view.primaryReadOnly(b.primaryReadOnly);
     }
 
@@ -223,7 +225,25 @@ public final class VaktServer implements Closeable {
                 deny(ex, denied.get());
                 return;
             }
-            post(ex, path);
+            byte[] raw;
+            JsonNode body;
+            try {
+                raw = rawBody(ex);
+                body = body(raw);
+            } catch (IllegalArgumentException e) {
+                json(ex, 400, OperatorActions.error("bad_request", e.getMessage()));
+                return;
+            }
+            // The leader-check: with agents, only the one with authority acts; the others hand the call to it.
+            var who = coordination.get().orElse(null);
+            if (LeaderCheck.elsewhere(who)) {
+                LeaderCheck.Answer a = leaderCheck.route(who, path, raw, body,
+                        ex.getRequestHeaders().getFirst(LeaderCheck.FORWARDED_BY));
+                if (a.forwardedTo() != null) ex.getResponseHeaders().set(LeaderCheck.FORWARDED_TO, a.forwardedTo());
+                json(ex, a.status(), a.body());
+                return;
+            }
+            post(ex, path, body);
             return;
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -265,7 +285,11 @@ public final class VaktServer implements Closeable {
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
             }
-            case "/api/metrics-summary" -> json(ex, 200, ApiViews.summary(view, access.tokenConfigured()));
+            case "/api/metrics-summary" -> {
+                Map<String, Object> summary = ApiViews.summary(view, access.tokenConfigured());
+                coordination.get().ifPresent(c -> summary.put("coordination", c.json()));
+                json(ex, 200, summary);
+            }
             case "/api/lag" -> {
                 Integer minutes = intParam(ex.getRequestURI(), "minutes", 15, 1, 15);
                 if (minutes == null) {
@@ -293,14 +317,7 @@ public final class VaktServer implements Closeable {
         }
     }
 
-    private void post(HttpExchange ex, String path) throws IOException {
-        JsonNode body;
-        try {
-            body = body(ex);
-        } catch (IllegalArgumentException e) {
-            json(ex, 400, OperatorActions.error("bad_request", e.getMessage()));
-            return;
-        }
+    private void post(HttpExchange ex, String path, JsonNode body) throws IOException {
         String client = ex.getRemoteAddress().getAddress().getHostAddress();
         ActionResult r;
         switch (path) {
@@ -396,12 +413,16 @@ public final class VaktServer implements Closeable {
         return null;
     }
 
-    private static JsonNode body(HttpExchange ex) throws IOException {
+    private static byte[] rawBody(HttpExchange ex) throws IOException {
         byte[] bytes;
         try (InputStream in = ex.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
         }
         if (bytes.length > MAX_BODY) throw new IllegalArgumentException("the request body is larger than " + MAX_BODY + " bytes");
+        return bytes;
+    }
+
+    private static JsonNode body(byte[] bytes) {
         if (bytes.length == 0) return JSON.createObjectNode();
         try {
             JsonNode n = JSON.readTree(bytes);
@@ -410,6 +431,8 @@ public final class VaktServer implements Closeable {
             return n;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("the request body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the request body is not JSON: " + e.getMessage()); // bytes in memory: no I/O
         }
     }
 

@@ -123,4 +123,52 @@ class CoordinationConfigTest {
                 """)).extracting(ConfigProblem::field)
                 .containsExactlyInAnyOrder("coordination.session-timeout", "coordination.quorum");
     }
+
+    @Test
+    void tlsAndSaslAreReadWithTheirSecretsByReference() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "x");
+        Files.writeString(dir.resolve("agent.pem"), "x");
+        Files.writeString(dir.resolve("tls.pass"), "x");
+        Files.writeString(dir.resolve("zk.pass"), "s3cret\n");
+        CoordinationConfig c = load("""
+                coordination:
+                  zookeeper: "h1:2281"
+                  tls: {truststore: %s, keystore: %s, password-file: %s}
+                  sasl: {user: vakt, password-file: %s}
+                """.formatted(dir.resolve("ca.pem"), dir.resolve("agent.pem"), dir.resolve("tls.pass"),
+                dir.resolve("zk.pass"))).coordinationSection().orElseThrow();
+        assertThat(c.tls()).isEqualTo(new CoordinationConfig.ZooKeeperTls(dir.resolve("ca.pem"), dir.resolve("agent.pem"),
+                dir.resolve("tls.pass")));
+        assertThat(c.sasl().user()).isEqualTo("vakt");
+        assertThat(c.sasl().passwordSecret().resolve()).isEqualTo("s3cret");
+    }
+
+    @Test
+    void anInlinePasswordAMissingTruststoreAndUnreadableFilesAreNamedByLineWithoutTheSecret() {
+        List<ConfigProblem> inline = problems("""
+                coordination:
+                  zookeeper: "h1:2281"
+                  sasl:
+                    user: vakt
+                    password: hunter2
+                """);
+        assertThat(inline).extracting(ConfigProblem::field).containsExactly("coordination.sasl");
+        assertThat(inline.get(0).message()).contains("by reference only").doesNotContain("hunter2");
+        assertThat(inline.get(0).line()).isEqualTo(BASE.split("\n").length + 3);
+
+        assertThat(problems("""
+                coordination:
+                  zookeeper: "h1:2281"
+                  tls: {keystore: a.pem}
+                """)).extracting(ConfigProblem::field).containsExactly("coordination.tls");
+        List<ConfigProblem> missing = problems("""
+                coordination:
+                  zookeeper: "h1:2281"
+                  tls: {truststore: /nonexistent/ca.pem}
+                  sasl: {user: vakt, password-file: /nonexistent/zk.pass}
+                """);
+        assertThat(missing).extracting(ConfigProblem::field)
+                .containsExactly("coordination.tls.truststore", "coordination.sasl.password-file");
+        assertThat(missing.get(0).line()).isEqualTo(BASE.split("\n").length + 3);
+    }
 }

@@ -34,10 +34,12 @@ public final class ZooKeeperServers implements AutoCloseable {
     private final Path dir;
     private final int[] clientPorts;
     private final Process[] processes;
+    private final List<String> jvmOptions;
     private final Thread hook = new Thread(this::killAll, "zookeeper-servers-cleanup");
 
-    private ZooKeeperServers(Path dir, int count) throws IOException {
+    private ZooKeeperServers(Path dir, int count, String extraConfig, List<String> jvmOptions) throws IOException {
         this.dir = dir;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.clientPorts = new int[count];
         this.processes = new Process[count];
         int[] quorum = new int[count];
@@ -57,7 +59,8 @@ public final class ZooKeeperServers implements AutoCloseable {
                     .append("clientPort=").append(clientPorts[i]).append('\n')
                     .append("clientPortAddress=127.0.0.1\n")
                     .append("admin.enableServer=false\n")
-                    .append("4lw.commands.whitelist=ruok,srvr\n");
+                    .append("4lw.commands.whitelist=ruok,srvr\n")
+                    .append(extraConfig);
             if (count > 1) {
                 Files.writeString(home.resolve("data/myid"), String.valueOf(i + 1));
                 for (int j = 0; j < count; j++) {
@@ -71,7 +74,18 @@ public final class ZooKeeperServers implements AutoCloseable {
 
     /** Starts {@code count} servers under {@code dir} and waits until they serve (an ensemble: a leader elected). */
     public static ZooKeeperServers start(Path dir, int count) throws IOException, InterruptedException {
-        ZooKeeperServers s = new ZooKeeperServers(dir, count);
+        return start(dir, count, "");
+    }
+
+    /** As {@link #start(Path, int)}, with {@code extraConfig} (zoo.cfg lines, e.g. a secureClientPort) in every server's zoo.cfg. */
+    static ZooKeeperServers start(Path dir, int count, String extraConfig) throws IOException, InterruptedException {
+        return start(dir, count, extraConfig, List.of());
+    }
+
+    /** With {@code jvmOptions} on each server's command line too (e.g. its JAAS file for SASL). */
+    static ZooKeeperServers start(Path dir, int count, String extraConfig, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        ZooKeeperServers s = new ZooKeeperServers(dir, count, extraConfig, jvmOptions);
         Runtime.getRuntime().addShutdownHook(s.hook);
         try {
             for (int i = 0; i < count; i++) s.launch(i);
@@ -107,7 +121,9 @@ public final class ZooKeeperServers implements AutoCloseable {
         Path home = dir.resolve("zk" + (i + 1));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dzookeeper.jmx.log4j.disable=true", "-cp", System.getProperty("java.class.path"),
+                "-Dzookeeper.jmx.log4j.disable=true"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain", home.resolve("zoo.cfg").toString()));
         processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile())).start();
@@ -148,7 +164,7 @@ public final class ZooKeeperServers implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -51,6 +51,10 @@ class DashboardBrowserTest {
                 wait.until(d -> lag(d) != null && lag(d) < 1000);
                 // A warning of the start (the heartbeat writer's first rows, file sync starting) clears by itself.
                 wait.until(d -> "ALL GOOD".equals(text(d, "#banner-title")));
+                // Without coordination: the agents panel names the single monitor, which acts (it holds the lock).
+                assertThat(attr(page, "#agents", "data-mode")).isEqualTo("local");
+                assertThat(attr(page, "#agents", "data-authority")).isEqualTo("true");
+                assertThat(text(page, "#agents")).contains("single monitor").contains("holding the journal's cluster lock");
 
                 // The standby stops applying: heartbeats queue in its relay log and the measured lag grows.
                 TestPair.sql(pair.standby, "STOP SLAVE SQL_THREAD");

@@ -63,7 +63,7 @@ class MetricsAndSamplerTest {
                 StatusSampler sampler = new StatusSampler(cfg, CLOCK, Duration.ofHours(1), Optional::empty)) {
             JournalFacts facts = new JournalFacts(journal, cfg.cluster(), CLOCK);
             LiveView view = new LiveView(cfg, sampler, facts, null, CLOCK, commands);
-            PrometheusMeterRegistry registry = new VaktMetrics(view).registry();
+            PrometheusMeterRegistry registry = new VaktMetrics(view, Optional::empty).registry();
 
             assertThat(registry.get(MeterNames.TRAFFIC_PENDING).gauge().value()).isZero();
             assertThat(registry.get(MeterNames.FAILOVERS_TRAFFIC_PENDING).functionCounter().count()).isZero();

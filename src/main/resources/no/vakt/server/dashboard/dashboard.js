@@ -402,6 +402,42 @@
     if (f.detail) box.appendChild(el('div', 'filesync-detail', f.detail));
   }
 
+  // ---- agents: who may act (the single monitor, or the agents ZooKeeper coordinates) ----
+
+  function renderAgents(s) {
+    var box = $('agents'), c = s.coordination;
+    clear(box);
+    if (!c) return;
+    box.setAttribute('data-mode', c.mode);
+    box.setAttribute('data-authority', String(c.authority));
+    var live = c.session === 'LOCAL' || c.session === 'CONNECTED' || c.session === 'RECONNECTED';
+    var facts = el('div', 'agents-facts');
+    facts.appendChild(fact('this agent', c.agent + (c.authority ? ' · acts' : ' · does not act'), c.authority ? 'ok' : ''));
+    facts.appendChild(fact('leader', c.leader || 'unknown', c.leader ? '' : 'bad'));
+    if (c.mode === 'zookeeper') {
+      facts.appendChild(fact('ZooKeeper session', c.session + (c.session_since ? ' since ' + clock(c.session_since) : ''),
+        live ? 'ok' : 'bad'));
+      facts.appendChild(fact('epoch in ZooKeeper', c.epoch === null || c.epoch === undefined ? '–' : String(c.epoch)));
+    }
+    box.appendChild(facts);
+    if (c.mode !== 'zookeeper') {
+      box.appendChild(el('div', 'agents-detail muted', 'single monitor (no coordination: section): ' + c.reason));
+      return;
+    }
+    var list = el('ul', 'agent-list');
+    (c.agents || []).forEach(function (a) {
+      var li = el('li', 'agent');
+      li.setAttribute('data-agent', a.name);
+      li.appendChild(el('span', 'badge ' + (a.name === c.leader ? 'badge-ok' : 'badge-muted'),
+        a.name === c.leader ? 'LEADER' : (a.role || '?').toUpperCase()));
+      li.appendChild(el('span', 'agent-name', ' ' + a.name + (a.name === c.agent ? ' (this one)' : '')));
+      if (a.api) li.appendChild(el('span', 'muted', ' ' + a.api));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    box.appendChild(el('div', 'agents-detail', c.reason));
+  }
+
   // ---- timeline ----
 
   var KIND_CLASS = { 'failover-step': 'badge-bad', 'alert': 'badge-warn', 'operator-action': 'badge-accent',
@@ -450,6 +486,7 @@
         renderSites(r[0]);
         renderObjectives(r[0]);
         renderFileSync(r[0]);
+        renderAgents(r[0]);
         renderLag(r[1]);
         renderTimeline(r[2]);
         setConnection(true, 'live \u00b7 ' + clock(r[0].generated_at));
