@@ -42,6 +42,7 @@ import no.vakt.journal.Journal;
 import no.vakt.replication.HeartbeatWriter;
 import no.vakt.roles.LiveRole;
 import no.vakt.roles.LiveRoles;
+import no.vakt.warmup.WarmupLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +116,7 @@ public final class Monitor implements Closeable {
     private volatile Thread loopThread;
     private Detector detector;
     private volatile HeartbeatLoop heartbeat;
+    private volatile WarmupLoop warmup;
     private volatile java.time.Instant lastHeartbeat;
     private boolean downReported;
     private int failoverRetries;
@@ -179,6 +181,7 @@ public final class Monitor implements Closeable {
             throw new IllegalStateException("the monitor was already " + lifecycle.get().name().toLowerCase());
         }
         loop.start();
+        warmup = WarmupLoop.start(config.warmup(), clock, this::roles, () -> gate.mayAct("warm the standby"), this::emit);
         return this;
     }
 
@@ -230,6 +233,7 @@ public final class Monitor implements Closeable {
             }
         }
         stopHeartbeat();
+        if (warmup != null) warmup.close();
         doorFence.close();
         prober.close();
         if (before == Lifecycle.STARTED) {
