@@ -11,7 +11,7 @@ import java.util.List;
  * @param table the table
  * @param index the index name as InnoDB reports it ({@code PRIMARY} for the clustered index)
  * @param column the index's first column, an integer column (the only kind translated: docs/warm.md)
- * @param pages the resident page numbers of this index on the primary, sorted, root excluded
+ * @param pages the young (read more than once) resident page numbers of this index on the primary, sorted, root excluded
  * @param firstPage the page of the index's first key (the lowest leaf), resident because the reader touched it
  * @param lastPage the page of the index's last key
  * @param minKey the index's lowest key

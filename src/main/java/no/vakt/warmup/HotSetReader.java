@@ -32,7 +32,7 @@ final class HotSetReader {
             + " AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')"
             + " AND s.TABLE_SCHEMA NOT IN ('mysql', 'sys', 'performance_schema', 'information_schema', ?)"
             + " ORDER BY t.DATA_LENGTH + t.INDEX_LENGTH DESC LIMIT " + MAX_INDEXES;
-    private static final String PAGES = "SELECT TABLE_NAME, INDEX_NAME, PAGE_NUMBER"
+    private static final String PAGES = "SELECT TABLE_NAME, INDEX_NAME, PAGE_NUMBER, IS_OLD"
             + " FROM information_schema.INNODB_BUFFER_PAGE WHERE PAGE_TYPE = 'INDEX' AND TABLE_NAME IS NOT NULL";
     private static final String ROOTS = "SELECT t.NAME AS T, i.NAME AS I, i.PAGE_NO AS P"
             + " FROM information_schema.INNODB_SYS_INDEXES i JOIN information_schema.INNODB_SYS_TABLES t"
@@ -61,24 +61,36 @@ final class HotSetReader {
         }
         long started = System.nanoTime();
         Map<String, TreeSet<Long>> pages = new HashMap<>();
+        Map<String, TreeSet<Long>> young = new HashMap<>();
         int resident = 0;
         for (Map<String, String> p : primary.rows(PAGES)) {
             resident++;
             String key = unquote(p.get("TABLE_NAME")) + "." + p.get("INDEX_NAME");
-            if (keys.containsKey(key)) pages.computeIfAbsent(key, k -> new TreeSet<>()).add(Long.parseLong(p.get("PAGE_NUMBER")));
+            if (!keys.containsKey(key)) continue;
+            long page = Long.parseLong(p.get("PAGE_NUMBER"));
+            pages.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
+            // Hot means young: a page read once (a scan, a crawler, the MIN/MAX above) enters the old sublist
+            // and is made young only when read again after innodb_old_blocks_time.
+            // MariaDB 10.11 says 0/1, MySQL NO/YES.
+            if ("0".equals(p.get("IS_OLD")) || "NO".equals(p.get("IS_OLD"))) young.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
         }
         long scanMillis = (System.nanoTime() - started) / 1_000_000;
         List<HotIndex> out = new ArrayList<>();
         for (Map<String, String> c : candidates) {
             String key = id(c);
             TreeSet<Long> ps = pages.get(key);
-            if (ps == null) continue;
+            TreeSet<Long> hot = young.get(key);
+            if (ps == null || hot == null) continue;
             Long root = roots.get(key);
-            if (root != null) ps.remove(root);
-            if (ps.size() < MIN_PAGES) continue;
+            if (root != null) {
+                ps.remove(root);
+                hot.remove(root);
+            }
+            if (hot.size() < MIN_PAGES) continue;
             long[] k = keys.get(key);
+            // The span from every resident page (the first and last leaf were just read, so they are old).
             out.add(new HotIndex(c.get("TABLE_SCHEMA"), c.get("TABLE_NAME"), c.get("INDEX_NAME"), c.get("COLUMN_NAME"),
-                    List.copyOf(ps), ps.first(), ps.last(), k[0], k[1]));
+                    List.copyOf(hot), ps.first(), ps.last(), k[0], k[1]));
         }
         return new Sample(out, scanMillis, resident);
     }

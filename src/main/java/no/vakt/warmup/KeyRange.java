@@ -11,4 +11,12 @@ public record KeyRange(String schema, String table, String index, String column,
         if (from > to) throw new IllegalArgumentException("empty range " + from + ".." + to);
         cost = Math.max(1, cost);
     }
+
+    /** The first part of this range that costs about {@code pages}: what a budget that ends inside it still reads. */
+    KeyRange cut(long pages) {
+        if (pages >= cost) return this;
+        long span = to - from + 1;
+        long keep = Math.max(1, (long) ((double) span * pages / cost));
+        return new KeyRange(schema, table, index, column, from, from + keep - 1, hotPages, pages);
+    }
 }

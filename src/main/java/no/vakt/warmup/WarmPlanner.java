@@ -3,6 +3,8 @@ package no.vakt.warmup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Translates the primary's hot pages into key ranges that mean the same on the standby. Pure.
@@ -11,14 +13,19 @@ import java.util.List;
  * key order (auto-increment keys, a mariadb-dump load) fill the index's pages in page-number order, so a
  * page at 40 % of the page span holds keys near 40 % of the key span. Other indexes' extents interleave in
  * the file, which shifts a page's estimate by a few per cent of the key span (measured: 2-5 %, docs/warm.md);
- * each range is widened by {@link #MARGIN} of the span to cover that. Pages within {@link #GAP} of each other
- * become one range, so a hot region is read as one scan, not as many point reads.
+ * each range is widened by {@link #MARGIN} of the span to cover that. Only dense extents count
+ * ({@link #DENSE}), and neighbouring dense extents become one range, so a hot region is read as one scan.
  */
 public final class WarmPlanner {
     /** Share of the key span added on each side of a range: the measured placement error, rounded up. */
     static final double MARGIN = 0.01;
-    /** Pages this close merge into one range: one extent (64 pages), the unit InnoDB allocates. */
-    static final long GAP = 64;
+    /** Pages are grouped by extent (64 pages of 16 KiB), the unit InnoDB allocates to an index. */
+    static final long EXTENT = 64;
+    /**
+     * An extent is hot with at least this many of its pages resident (a quarter): below that its pages are
+     * single rows read once; a quarter of the cold tail's random reads rarely land in one extent.
+     */
+    static final int DENSE = 16;
 
     private WarmPlanner() {}
 
@@ -34,33 +41,42 @@ public final class WarmPlanner {
         long left = pageBudget;
         for (KeyRange r : all) {
             if (left <= 0) break;
-            out.add(r);
+            out.add(r.cost() <= left ? r : r.cut(left));
             left -= r.cost();
         }
         return out;
     }
 
-    /** One index's hot pages as merged, widened key ranges. */
+    /** One index's hot pages as merged, widened key ranges: dense extents only. */
     static List<KeyRange> ranges(HotIndex h) {
         List<KeyRange> out = new ArrayList<>();
         long pageSpan = h.lastPage() - h.firstPage();
         long keySpan = h.maxKey() - h.minKey();
         if (pageSpan <= 0 || keySpan < 0 || h.pages().isEmpty()) return out;
         long margin = (long) Math.ceil(keySpan * MARGIN);
-        long start = -1;
-        long end = -1;
-        int count = 0;
+        TreeMap<Long, List<Long>> extents = new TreeMap<>();
         for (long p : h.pages()) {
             if (p < h.firstPage() || p > h.lastPage()) continue; // non-leaf pages outside the leaf span
-            if (start >= 0 && p - end <= GAP) {
-                end = p;
-                count++;
-                continue;
+            extents.computeIfAbsent(p / EXTENT, e -> new ArrayList<>()).add(p);
+        }
+        long start = -1;
+        long end = -1;
+        long lastExtent = Long.MIN_VALUE;
+        int count = 0;
+        for (Map.Entry<Long, List<Long>> e : extents.entrySet()) {
+            List<Long> ps = e.getValue();
+            // A page or two of an extent is a row read once (a search, a crawler), not a hot region.
+            if (ps.size() < DENSE) continue;
+            if (start >= 0 && e.getKey() == lastExtent + 1) {
+                end = ps.get(ps.size() - 1);
+                count += ps.size();
+            } else {
+                if (start >= 0) out.add(range(h, start, end, count, margin));
+                start = ps.get(0);
+                end = ps.get(ps.size() - 1);
+                count = ps.size();
             }
-            if (start >= 0) out.add(range(h, start, end, count, margin));
-            start = p;
-            end = p;
-            count = 1;
+            lastExtent = e.getKey();
         }
         if (start >= 0) out.add(range(h, start, end, count, margin));
         return merged(h, out);
