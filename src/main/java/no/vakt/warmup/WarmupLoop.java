@@ -31,10 +31,13 @@ public final class WarmupLoop implements Closeable {
     private final Supplier<LiveRoles> roles;
     private final BooleanSupplier mayAct;
     private final Consumer<String> out;
+    private final Consumer<WarmupResult> onResult;
     private final ScheduledExecutorService thread;
     private final Object refreshing = new Object();
 
-    private WarmupLoop(Warmup warmup, Supplier<LiveRoles> roles, BooleanSupplier mayAct, Consumer<String> out) {
+    private WarmupLoop(Warmup warmup, Supplier<LiveRoles> roles, BooleanSupplier mayAct, Consumer<String> out,
+            Consumer<WarmupResult> onResult) {
+        this.onResult = onResult;
         this.warmup = warmup;
         this.roles = roles;
         this.mayAct = mayAct;
@@ -51,17 +54,17 @@ public final class WarmupLoop implements Closeable {
      * started has settled nothing yet). Null when warming is disabled.
      */
     public static WarmupLoop start(WarmupConfig config, Clock clock, Supplier<LiveRoles> roles, BooleanSupplier mayAct,
-            Consumer<String> out) {
+            Consumer<String> out, Consumer<WarmupResult> onResult) {
         if (!config.enabled()) return null;
-        WarmupLoop loop = new WarmupLoop(new Warmup(config, clock, Sleeper.REAL), roles, mayAct, out);
+        WarmupLoop loop = new WarmupLoop(new Warmup(config, clock, Sleeper.REAL), roles, mayAct, out, onResult);
         long ms = config.interval().toMillis();
         loop.thread.scheduleWithFixedDelay(loop::refreshQuietly, ms, ms, TimeUnit.MILLISECONDS);
         return loop;
     }
 
     /** The last refresh in this process, if any. */
-    public static Optional<WarmupResult> latest() {
-        return Optional.ofNullable(LATEST.get());
+    public static Optional<Warmth> latest() {
+        return Optional.ofNullable(LATEST.get()).map(Warmth::of);
     }
 
     /** One refresh now, on the caller's thread (never two at once); empty when it may not act or failed. */
@@ -73,6 +76,7 @@ public final class WarmupLoop implements Closeable {
                 WarmupResult result = warmup.refresh(r.primary(), r.standby());
                 LATEST.set(result);
                 say(result.summary());
+                onResult.accept(result);
                 return Optional.of(result);
             } catch (java.sql.SQLException e) {
                 say("warmup of " + r.standby().name() + " failed: " + e.getMessage());
