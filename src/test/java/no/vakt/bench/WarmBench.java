@@ -66,8 +66,12 @@ public final class WarmBench implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".vakt/bench-warm", description = "Where the servers live")
     Path dir;
 
-    /** Share of reads that go to the hot set; the rest fall anywhere. */
-    private static final double HOT_SHARE = 0.95;
+    @Option(names = "--hot-share", defaultValue = "0.95", description = "Share of reads that go to the hot set; the rest fall anywhere")
+    double hotShare;
+
+    @Option(names = "--pages-per-second", defaultValue = "1000",
+            description = "warmup.pages-per-second: a second's reads must fit the 64 MiB pool's old sublist (~1500 pages)")
+    int pagesPerSecond;
     /** Hot product bands: start as a share of the id space, each {@link #BAND} wide. */
     private static final double[] BANDS = {0.07, 0.31, 0.55, 0.82};
     private static final double BAND = 0.015;
@@ -126,8 +130,8 @@ public final class WarmBench implements Callable<Integer> {
         writer.start();
         Lag lag = new Lag(w);
         lag.start();
-        Reads steady = Reads.start(p, threads, rate, products, sessions);
-        Warmup warmup = new Warmup(new WarmupConfig(true, Duration.ofSeconds(10), 6000, 2000, Duration.ofSeconds(1)),
+        Reads steady = Reads.start(p, threads, rate, products, sessions, hotShare);
+        Warmup warmup = new Warmup(new WarmupConfig(true, Duration.ofSeconds(10), 6000, pagesPerSecond, Duration.ofSeconds(1)),
                 Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
         List<WarmupResult> refreshes = new ArrayList<>();
         long steadyEnd = System.nanoTime() + steadySeconds * 1_000_000_000L;
@@ -146,17 +150,24 @@ public final class WarmBench implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+        long pr0 = status(p, "Innodb_buffer_pool_reads");
+        Thread.sleep(10_000);
+        long primaryReads10 = status(p, "Innodb_buffer_pool_reads") - pr0;
         List<long[]> steadySamples = steady.stop();
         long steadyP99 = p99(steadySamples, steadySamples.isEmpty() ? 0 : steadySamples.get(steadySamples.size() - 1)[0] - 30_000_000_000L, Long.MAX_VALUE);
         writing.set(false);
         writer.join();
         lag.stop();
+        System.out.printf(Locale.ROOT, "primary, steady: %d physical reads in its last 10 s (the cold tail's floor)%n",
+                primaryReads10);
         System.out.printf(Locale.ROOT, "primary, steady (last 30 s): read p99 %.2f ms; W's replication lag at most %.2f s"
                 + " during warmup refreshes, %.2f s over the whole run%n", steadyP99 / 1e6, lagDuringWarm, lag.overall());
         // Both standbys have applied everything: compare only their buffer pools.
         p.kill();
         Result warm = afterPromotion("W (warmed)", w, steadyP99);
         Result cold = afterPromotion("C (cold)", c, steadyP99);
+        System.out.printf(Locale.ROOT, "hot share %.2f; reads above the primary's floor in the first 10 s: warm %d, cold %d%n",
+                hotShare, warm.reads10 - primaryReads10, cold.reads10 - primaryReads10);
         System.out.printf(Locale.ROOT, "physical reads in the first 10 s: warm %d, cold %d: %.1f %% fewer (goal >= 90 %%)%n",
                 warm.reads10, cold.reads10, 100.0 * (cold.reads10 - warm.reads10) / Math.max(1, cold.reads10));
         System.out.printf(Locale.ROOT, "physical reads in the first 60 s: warm %d, cold %d: %.1f %% fewer%n",
@@ -170,7 +181,7 @@ public final class WarmBench implements Callable<Integer> {
         s.rootExecute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
         long r0 = status(s, "Innodb_buffer_pool_reads");
         long start = System.nanoTime();
-        Reads reads = Reads.start(s, threads, rate, products, sessions);
+        Reads reads = Reads.start(s, threads, rate, products, sessions, hotShare);
         Thread.sleep(10_000);
         long r10 = status(s, "Innodb_buffer_pool_reads");
         Thread.sleep(Math.max(0, afterSeconds - 10) * 1000L);
@@ -301,17 +312,17 @@ public final class WarmBench implements Callable<Integer> {
         private final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         private final List<Thread> threads = new ArrayList<>();
 
-        static Reads start(MariaDbServer s, int n, int rate, int products, int sessions) {
+        static Reads start(MariaDbServer s, int n, int rate, int products, int sessions, double hotShare) {
             Reads r = new Reads();
             for (int i = 0; i < n; i++) {
-                Thread t = new Thread(() -> r.loop(s, rate, products, sessions), "reader-" + i);
+                Thread t = new Thread(() -> r.loop(s, rate, products, sessions, hotShare), "reader-" + i);
                 r.threads.add(t);
                 t.start();
             }
             return r;
         }
 
-        private void loop(MariaDbServer s, int rate, int products, int sessions) {
+        private void loop(MariaDbServer s, int rate, int products, int sessions, double hotShare) {
             long period = 1_000_000_000L / rate;
             try (Connection conn = connect(s, 10_000);
                     PreparedStatement product = conn.prepareStatement("SELECT name, price, descr FROM shop.product WHERE id = ?");
@@ -319,7 +330,7 @@ public final class WarmBench implements Callable<Integer> {
                 long next = System.nanoTime();
                 while (on.get()) {
                     ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                    boolean hot = rnd.nextDouble() < HOT_SHARE;
+                    boolean hot = rnd.nextDouble() < hotShare;
                     PreparedStatement ps;
                     long id;
                     if (rnd.nextInt(4) == 0) {
