@@ -33,7 +33,7 @@ class ArchitectureTest {
             List.of("db"),
             List.of("roles"),
             List.of("alert", "maintenance", "coordination"),
-            List.of("replication", "traffic", "filesync"),
+            List.of("replication", "traffic", "filesync", "warmup"),
             List.of("status"),
             List.of("failover.detect"),
             List.of("failover.plan"),

@@ -30,6 +30,7 @@ import no.vakt.status.StatusProbe;
 import no.vakt.status.StatusReport;
 import no.vakt.status.StatusTable;
 import no.vakt.traffic.TrafficState;
+import no.vakt.warmup.Warmth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,7 +63,9 @@ import picocli.CommandLine.Option;
             "  remaining_ms, reason, by, token_role;",
             "  coordination: mode (local|zookeeper), agent, leader, leader_api, session,",
             "  session_since, authority, reason, epoch (in ZooKeeper), agents[] (name, role,",
-            "  api, since) (docs/ha.md)"})
+            "  api, since) (docs/ha.md);",
+            "  warmup (null before vakt run's first warmup refresh): at, standby, warmth,",
+            "  pages_asked, physical_reads (docs/warm.md)"})
 public final class StatusCommand implements Callable<Integer> {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
@@ -111,7 +114,8 @@ public final class StatusCommand implements Callable<Integer> {
             else if (watch && !json.on && i > 0) out.println();
             // The table names the agents only with coordination: (the look connects to ZooKeeper, within its timeout).
             boolean look = json.on || cfg.coordinationSection().isPresent();
-            out.print(render(cfg, last, files, now, pause, look ? coordination(cfg, journalPath) : null));
+            out.print(render(cfg, last, files, now, pause, look ? coordination(cfg, journalPath) : null,
+                    warmth(cfg, journalPath)));
             if (watch && !json.on) out.printf("(every %s; Ctrl-C to stop)%n", Durations.format(every));
             out.flush();
             if (i + 1 < reports && !pause(every.minusNanos(System.nanoTime() - started))) break;
@@ -120,15 +124,17 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private String render(VaktConfig cfg, StatusReport report, Optional<FileSyncSnapshot> files, Instant now,
-            Optional<Pause> pause, CoordinatorStatus coordination) {
+            Optional<Pause> pause, CoordinatorStatus coordination, Optional<Warmth> warmth) {
         if (!json.on) {
             return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now)
+                    + warmth.map(w -> w.line(now) + System.lineSeparator()).orElse("")
                     + (coordination == null ? "" : coordination.text());
         }
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
         if (node instanceof ObjectNode o) {
             o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, now)));
             o.set("coordination", StatusJson.mapper().valueToTree(coordination.json()));
+            o.set("warmup", StatusJson.mapper().valueToTree(warmth.orElse(null)));
         }
         return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
     }
@@ -163,6 +169,15 @@ public final class StatusCommand implements Callable<Integer> {
             config.err().println("vakt status: " + e.getMessage() + "; a pending traffic switch or a"
                     + " maintenance pause would not be shown");
             return new FromJournal(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** The standby's warmth at vakt run's last warmup refresh (docs/warm.md); empty without one. */
+    private Optional<Warmth> warmth(VaktConfig cfg, Path file) {
+        try {
+            return Journal.readIfPresent(file, clock, j -> Warmth.latest(j, cfg.cluster()), Optional.empty());
+        } catch (JournalException e) {
+            return Optional.empty(); // fromJournal already said the journal is unreadable
         }
     }
 

@@ -43,6 +43,9 @@ import no.vakt.journal.Journal;
 import no.vakt.replication.HeartbeatWriter;
 import no.vakt.roles.LiveRole;
 import no.vakt.roles.LiveRoles;
+import no.vakt.warmup.Warmth;
+import no.vakt.warmup.WarmupLoop;
+import no.vakt.warmup.WarmupResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +123,7 @@ public final class Monitor implements Closeable {
     private volatile Thread loopThread;
     private Detector detector;
     private volatile HeartbeatLoop heartbeat;
+    private volatile WarmupLoop warmup;
     private volatile java.time.Instant lastHeartbeat;
     private boolean downReported;
     private int failoverRetries;
@@ -188,6 +192,8 @@ public final class Monitor implements Closeable {
             throw new IllegalStateException("the monitor was already " + lifecycle.get().name().toLowerCase());
         }
         loop.start();
+        warmup = WarmupLoop.start(config.warmup(), clock, this::roles, () -> gate.mayAct("warm the standby"), this::emit,
+                this::journalWarmup);
         return this;
     }
 
@@ -252,6 +258,7 @@ public final class Monitor implements Closeable {
             }
         }
         stopHeartbeat();
+        if (warmup != null) warmup.close();
         doorFence.close();
         prober.close();
         if (before == Lifecycle.STARTED) {
@@ -713,6 +720,14 @@ public final class Monitor implements Closeable {
         } catch (RuntimeException e) {
             // Watching matters more than the record: log and keep going.
             LOG.error("could not journal '{}': {}", summary, e.getMessage());
+        }
+    }
+
+    private void journalWarmup(WarmupResult r) {
+        try {
+            Warmth.record(journal, config.cluster(), r);
+        } catch (RuntimeException e) {
+            LOG.error("could not journal a warmup: {}", e.getMessage());
         }
     }
 

@@ -23,7 +23,9 @@ public enum EventKind {
     /** File sync changed direction (source and target node), or paused until a rejoin. */
     FILE_SYNC("file-sync"),
     /** Maintenance mode: automatic failover paused (until, reason, by, token_role) or resumed (see no.vakt.maintenance). */
-    MAINTENANCE("maintenance");
+    MAINTENANCE("maintenance"),
+    /** A warmup refresh of the standby's buffer pool: warmth, pages read, cost (see no.vakt.warmup). */
+    WARMUP("warmup");
 
     private final String label;
 

@@ -83,6 +83,8 @@ public final class MeterNames {
     public static final String OBJECTIVE_RPO = "vakt.objective.rpo.seconds";
     /** {@code vakt_paused}: 1 while maintenance mode (vakt pause) holds automatic failover back, else 0. */
     public static final String PAUSED = "vakt.paused";
+    public static final String STANDBY_WARMTH = "vakt.standby.warmth";
+    public static final String STANDBY_WARMTH_REFRESHED = "vakt.standby.warmth.refreshed";
     /** {@code vakt_pause_remaining_seconds}: until the pause ends by itself; 0 when not paused. */
     public static final String PAUSE_REMAINING = "vakt.pause.remaining.seconds";
     /** {@code vakt_alert_deliveries_total{channel,outcome}}: journaled alerts by delivery channel and outcome. */

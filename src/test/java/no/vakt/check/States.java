@@ -45,6 +45,10 @@ final class States {
         v.put("read_only", readOnly ? "ON" : "OFF");
         v.put("gtid_strict_mode", "ON");
         v.put("skip_name_resolve", "ON");
+        v.put("innodb_buffer_pool_dump_at_shutdown", "ON");
+        v.put("innodb_buffer_pool_load_at_startup", "ON");
+        v.put("innodb_buffer_pool_size", Long.toString(8L << 30));
+        v.put("innodb_buffer_pool_dump_pct", "100");
         v.put("rpl_semi_sync_master_enabled", "OFF");
         v.put("rpl_semi_sync_slave_enabled", "OFF");
         v.put("replicate_do_db", "");

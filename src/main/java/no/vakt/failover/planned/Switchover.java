@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import no.vakt.cluster.OperatorCommands;
+import no.vakt.cluster.Sleeper;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 import no.vakt.db.DbSession;
@@ -29,6 +30,7 @@ import no.vakt.journal.JournalException;
 import no.vakt.journal.NewFailover;
 import no.vakt.replication.ChangeMaster;
 import no.vakt.traffic.TrafficSwitch;
+import no.vakt.warmup.Warmup;
 
 /**
  * A planned, zero-data-loss role swap of a healthy pair: fence the primary, wait until the standby
@@ -141,6 +143,7 @@ public final class Switchover {
             return new Result(Outcome.DRY_RUN, from.name(), to.name(), null, 0, "dry run");
         }
 
+        prewarm(config, from, to, out);
         String replPassword = config.replication().secret().resolve();
         // The catch-up wait runs inside one statement: the socket timeout must outlast it.
         NodeInspector sessions = new NodeInspector(connectTimeout.plus(options.catchUpTimeout()).plusSeconds(5));
@@ -161,6 +164,21 @@ public final class Switchover {
             StepContext ctx = new StepContext(id, config.cluster(), from.name(), to.name(), epoch, true);
             ExecutionResult r = new PlanExecutor(journal, plan(state, hooks, probe, replPassword, options), gate).run(ctx);
             return report(r, state, hooks, ctx, out);
+        }
+    }
+
+    /**
+     * One warmup refresh before the roles change, so the new primary serves the shop's reads from memory
+     * (docs/warm.md). Bounded by the section's budget and pace; a failure only says so: warmth is not safety.
+     */
+    private void prewarm(VaktConfig config, Node from, Node to, PrintWriter out) {
+        if (!config.warmup().enabled()) return;
+        try {
+            out.println(new Warmup(config.warmup(), clock, Sleeper.REAL).refresh(from, to).summary());
+        } catch (SQLException e) {
+            out.println("warmup before the switchover failed (going on cold): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -224,6 +224,10 @@
     $('kpi-failover').className = 'kpi' + (last && last.outcome === 'aborted' ? ' bad'
       : s.traffic && s.traffic.pending ? ' warn' : '');
     $('epoch-value').textContent = String(s.epoch);
+    // Share of the primary's hot set resident on the standby at the last warmup refresh (docs/warm.md).
+    var w = s.warmup;
+    $('warmth-value').textContent = w ? Math.round(w.warmth * 100) + ' %' : '\u2013';
+    $('warmth-sub').textContent = w ? w.standby + ', refreshed ' + ago(w.at) : 'no refresh yet';
   }
 
   // ---- sites and nodes ----
