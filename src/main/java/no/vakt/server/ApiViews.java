@@ -16,7 +16,6 @@ import no.vakt.maintenance.MaintenanceJson;
 import no.vakt.maintenance.Pause;
 import no.vakt.status.NodeStatus;
 import no.vakt.traffic.TrafficState;
-import no.vakt.warmup.WarmupLoop;
 
 /** The JSON documents of the read API, built from the {@link LiveView}; snake_case keys like {@code vakt status --json}. */
 final class ApiViews {
@@ -60,7 +59,7 @@ final class ApiViews {
         m.put("traffic", traffic(v, facts.trafficPending()));
         m.put("last_drill", facts.lastDrill().map(d -> drill(v, d)).orElse(null));
         m.put("file_sync", fileSync(v));
-        m.put("warmup", WarmupLoop.latest().map(w -> Map.of("at", w.at().toString(), "standby", w.standby(),
+        m.put("warmup", facts.lastWarmth().map(w -> Map.of("at", w.at().toString(), "standby", w.standby(),
                 "warmth", w.warmth())).orElse(null));
         Map<String, Long> deliveries = new LinkedHashMap<>();
         facts.alertDeliveries().forEach((k, n) -> deliveries.put(k.label(), n));

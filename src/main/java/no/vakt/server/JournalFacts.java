@@ -45,10 +45,15 @@ public final class JournalFacts {
      * @param failoversTrafficPending failovers and switchovers that ended "completed, traffic pending"
      *     ({@link FailoverEnding#COMPLETED_TRAFFIC_PENDING}): how they ended, whether or not a retry moved traffic since;
      *     they are counted as {@code COMPLETED} in {@code failovers} too
+     * @param warmth the standby's warmth at the last warmup refresh journaled for this cluster; null before one
      */
     public record Facts(Instant readAt, Map<FailoverOutcome, Long> failovers, FailoverRecord lastFinishedFailover,
             FailoverRecord runningFailover, List<DrillResult> drills, Map<AlertDelivery, Long> alertDeliveries, long epoch,
-            TrafficState.Pending trafficPending, long failoversTrafficPending) {
+            TrafficState.Pending trafficPending, long failoversTrafficPending, no.vakt.warmup.Warmth warmth) {
+
+        public Optional<no.vakt.warmup.Warmth> lastWarmth() {
+            return Optional.ofNullable(warmth);
+        }
 
         public Optional<DrillResult> lastDrill() {
             return drills.isEmpty() ? Optional.empty() : Optional.of(drills.get(drills.size() - 1));
@@ -118,7 +123,8 @@ public final class JournalFacts {
         List<DrillResult> drills = journal.history(EventKind.DRILL, DRILLS).stream().map(DrillResult::from).toList();
         return new Facts(now, journal.failoverCounts(), finished, running, drills, Map.copyOf(alertCounts),
                 journal.currentEpoch(), TrafficState.pending(journal, cluster).orElse(null),
-                journal.endingCounts().getOrDefault(FailoverEnding.COMPLETED_TRAFFIC_PENDING, 0L));
+                journal.endingCounts().getOrDefault(FailoverEnding.COMPLETED_TRAFFIC_PENDING, 0L),
+                no.vakt.warmup.Warmth.latest(journal, cluster).orElse(null));
     }
 
     private void follow() {

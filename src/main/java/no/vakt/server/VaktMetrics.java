@@ -19,7 +19,6 @@ import no.vakt.failover.detect.PrimaryHealth;
 import no.vakt.journal.FailoverOutcome;
 import no.vakt.status.NodeStatus;
 import no.vakt.warmup.Warmth;
-import no.vakt.warmup.WarmupLoop;
 
 /**
  * {@code /metrics}: gauges that read the {@link LiveView} when scraped (nothing is pushed or copied), in
@@ -72,9 +71,9 @@ final class VaktMetrics {
         gauge(MeterNames.PAUSED, v -> v.pause().isPresent() ? 1 : 0, "1 while automatic failover is paused (vakt pause)");
         gauge(MeterNames.PAUSE_REMAINING, v -> v.pause().map(p -> p.remaining(v.clock.instant()).toMillis() / 1000.0).orElse(0.0),
                 "seconds until the maintenance pause ends by itself, 0 when not paused");
-        gauge(MeterNames.STANDBY_WARMTH, v -> WarmupLoop.latest().map(Warmth::warmth).orElse(Double.NaN),
+        gauge(MeterNames.STANDBY_WARMTH, v -> v.journal.get().lastWarmth().map(Warmth::warmth).orElse(Double.NaN),
                 "share of the primary's hot set resident on the standby at the last warmup refresh (docs/warm.md)");
-        gauge(MeterNames.STANDBY_WARMTH_REFRESHED, v -> WarmupLoop.latest().map(w -> w.at().toEpochMilli() / 1000.0)
+        gauge(MeterNames.STANDBY_WARMTH_REFRESHED, v -> v.journal.get().lastWarmth().map(w -> w.at().toEpochMilli() / 1000.0)
                 .orElse(Double.NaN), "when the standby was last warmed, seconds since the epoch");
         if (view.fileSyncConfigured()) fileSyncMeters();
         coordinationMeters();

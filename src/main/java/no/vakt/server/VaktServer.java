@@ -281,6 +281,8 @@ public final class VaktServer implements Closeable {
                         o.set("warnings", StatusJson.mapper().valueToTree(warnings));
                         o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, view.clock.instant())));
                         coordination.get().ifPresent(c -> o.set("coordination", StatusJson.mapper().valueToTree(c.json())));
+                        // As vakt status --json: the last warmup refresh from the journal, null before one.
+                        o.set("warmup", StatusJson.mapper().valueToTree(view.journal.get().lastWarmth().orElse(null)));
                     }
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }

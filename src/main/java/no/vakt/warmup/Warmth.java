@@ -23,10 +23,6 @@ import no.vakt.journal.JournalEvent;
  */
 public record Warmth(Instant at, String standby, double warmth, long pagesAsked, long physicalReads) {
 
-    static Warmth of(WarmupResult r) {
-        return new Warmth(r.at(), r.standby(), r.warmth(), r.pagesAsked(), r.physicalReads());
-    }
-
     /** Journals one refresh; the journal's own failures are the caller's to log. */
     public static void record(Journal journal, String cluster, WarmupResult r) {
         Map<String, Object> d = new LinkedHashMap<>();

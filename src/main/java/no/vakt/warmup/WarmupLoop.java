@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -24,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarmupLoop implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmupLoop.class);
-    /** The last refresh of any loop in this process, for the metrics and the dashboard (one monitor per process). */
-    private static final AtomicReference<WarmupResult> LATEST = new AtomicReference<>();
 
     private final Warmup warmup;
     private final Supplier<LiveRoles> roles;
@@ -62,11 +59,6 @@ public final class WarmupLoop implements Closeable {
         return loop;
     }
 
-    /** The last refresh in this process, if any. */
-    public static Optional<Warmth> latest() {
-        return Optional.ofNullable(LATEST.get()).map(Warmth::of);
-    }
-
     /** One refresh now, on the caller's thread (never two at once); empty when it may not act or failed. */
     public Optional<WarmupResult> refreshNow() {
         synchronized (refreshing) {
@@ -74,7 +66,6 @@ public final class WarmupLoop implements Closeable {
             if (r == null || !mayAct.getAsBoolean()) return Optional.empty();
             try {
                 WarmupResult result = warmup.refresh(r.primary(), r.standby());
-                LATEST.set(result);
                 say(result.summary());
                 onResult.accept(result);
                 return Optional.of(result);
