@@ -23,7 +23,8 @@ public record VaktConfig(
         AlertsConfig alerts,
         ServerConfig server,
         DrillsConfig drills,
-        CoordinationConfig coordination) {
+        CoordinationConfig coordination,
+        BackupConfig backup) {
 
     public VaktConfig {
         production = production != null && production;
@@ -35,6 +36,7 @@ public record VaktConfig(
         alerts = alerts != null ? alerts : AlertsConfig.NONE;
         server = server != null ? server : ServerConfig.DEFAULT;
         drills = drills != null ? drills : DrillsConfig.NONE;
+        backup = backup != null ? backup : BackupConfig.NONE;
         if (coordination != null && cluster != null) coordination = coordination.withDefaultChroot(cluster);
     }
 
