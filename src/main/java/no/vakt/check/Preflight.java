@@ -13,6 +13,7 @@ public final class Preflight {
      */
     public static final List<Rule> RULES = List.of(
             PlacementRules::jurisdictions,
+            PlacementRules::backupRepository,
             AccountRules::secrets,
             ServerRules::reachability,
             RoleRules::liveRoles,

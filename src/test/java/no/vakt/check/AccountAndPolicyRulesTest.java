@@ -98,6 +98,14 @@ class AccountAndPolicyRulesTest {
                 "country: NO", "country: SE"));
         assertThat(PlacementRules.jurisdictions(norwayOnly, null)).extracting(Finding::node, Finding::severity)
                 .contains(tuple("bergen-db", Severity.ERROR));
+
+        assertThat(PlacementRules.backupRepository(config, null)).as("no backup section").isEmpty();
+        VaktConfig repoInUs = config(t -> t + "backup:\n  repository: {path: /var/backups/vakt, country: US}\n");
+        assertThat(PlacementRules.backupRepository(repoInUs, null)).extracting(Finding::node, Finding::severity)
+                .containsExactly(tuple("backup repository", Severity.ERROR));
+        VaktConfig repoInSweden = config(t -> t + "backup:\n  repository: {path: /var/backups/vakt, country: SE}\n");
+        assertThat(PlacementRules.backupRepository(repoInSweden, null)).extracting(Finding::severity)
+                .containsExactly(Severity.OK);
     }
 
     @Test
