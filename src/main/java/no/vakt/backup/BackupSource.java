@@ -18,13 +18,18 @@ public final class BackupSource {
      * @return empty when neither answers
      */
     public static java.util.Optional<Choice> choose(NodeState a, NodeState b) {
-        NodeState primary = LiveRoles.settle(a, null, b, null, null).equals(a.node()) ? a : b;
+        NodeState primary = livePrimary(a, b);
         NodeState standby = primary == a ? b : a;
         if (healthyStandby(standby)) return java.util.Optional.of(new Choice(standby, "standby", ""));
         if (!primary.reachable()) return java.util.Optional.empty();
         String why = !standby.reachable() ? "the standby " + standby.node().name() + " does not answer"
                 : "the standby " + standby.node().name() + " is not replicating cleanly (" + LiveRole.of(standby).label() + ")";
         return java.util.Optional.of(new Choice(primary, "primary", "taken from the primary: " + why));
+    }
+
+    /** The live primary of the two, settled from the servers as everywhere else ({@link LiveRoles#settle}). */
+    public static NodeState livePrimary(NodeState a, NodeState b) {
+        return LiveRoles.settle(a, null, b, null, null).equals(a.node()) ? a : b;
     }
 
     private static boolean healthyStandby(NodeState s) {

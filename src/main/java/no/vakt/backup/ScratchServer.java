@@ -93,8 +93,9 @@ public final class ScratchServer {
         h.ifPresent(p -> Daemons.stop(p, grace));
     }
 
-    static void prepareHome(Path home) throws IOException {
-        if (Files.exists(home.resolve("data"))) throw new IOException(home.resolve("data") + " exists: restore into a new directory");
+    /** Never over an earlier restore or anything else: the data directory must be new. */
+    public static void prepareHome(Path home) throws IOException, BackupFailedException {
+        if (Files.exists(home.resolve("data"))) throw new BackupFailedException(home.resolve("data") + " exists: restore into a new directory");
         Files.createDirectories(home);
     }
 }

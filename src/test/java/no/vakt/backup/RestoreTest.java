@@ -10,8 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.cluster.Sleeper;
-import no.vakt.config.Node;
-import no.vakt.db.NodeInspector;
+import no.vakt.testing.Cli;
 import no.vakt.testing.Loopback;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.AfterAll;
@@ -37,39 +36,36 @@ class RestoreTest {
 
     @Test
     void restoreBeforeADropTableBringsBackTheTableWithEveryRowWrittenBeforeIt() throws Exception {
+        String cfg = lab.pair.configFile.toString();
         TestPair.sql(lab.pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
                 "INSERT INTO shop.orders VALUES (1, 'apple'), (2, 'pear')");
-        Manifest base = lab.take();
+        Cli take = Cli.run("backup", "take", "-c", cfg);
+        assertThat(take.exitCode()).as(take.out() + take.err()).isZero();
+        assertThat(take.out()).contains("taken from the primary: the standby bergen-db", "at GTID 0-1-3");
         TestPair.sql(lab.pair.primary, "INSERT INTO shop.orders VALUES (3, 'plum')", "INSERT INTO shop.orders VALUES (4, 'fig')",
                 "UPDATE shop.orders SET item = 'kiwi' WHERE id = 1");
-        Node primary = lab.config.primary();
-        String password = primary.mysql().secret().resolve();
-        BinlogArchive archive = new BinlogArchive(lab.repository, new NodeInspector(Duration.ofSeconds(5)), Clock.systemUTC(),
-                Duration.ofSeconds(30));
-        archive.sync(primary, password);
+        assertThat(Cli.run("backup", "archive", "-c", cfg).exitCode()).isZero();
         TestPair.sql(lab.pair.primary, "USE shop", "DROP TABLE orders", "CREATE TABLE shop.after_drop (id INT PRIMARY KEY)");
-        BinlogArchive.Synced last = archive.sync(primary, password);
-        assertThat(last.gtidCovered()).isEqualTo("0-1-8");
-        assertThat(ArchiveLag.of(last, last.coveredAt().plusMillis(300)).lag()).isEqualTo(Duration.ofMillis(300));
+        Cli archived = Cli.run("backup", "archive", "-c", cfg);
+        assertThat(archived.out()).contains("archive: oslo-db mysql-bin.000001", "up to GTID 0-1-8");
 
-        ScratchServer scratch = new ScratchServer(lab.pair.dir.resolve("r1"), Clock.systemUTC(), Sleeper.REAL);
-        ScratchServer.prepareHome(lab.pair.dir.resolve("r1"));
-        Restore.Outcome out = new Restore(lab.repository, Duration.ofSeconds(60))
-                .run(base, primary.name(), new RestoreTarget.Before("DROP TABLE orders"), scratch);
-
-        assertThat(out.leftOut()).hasValueSatisfying(c -> {
-            assertThat(c.gtid()).isEqualTo("0-1-7");
-            assertThat(c.matched()).contains("DROP TABLE", "orders");
-        });
+        Path into = lab.pair.dir.resolve("r1");
         String host = "127.0.190.5";
-        scratch.startServing(host, Loopback.freePort(host), Duration.ofSeconds(30));
+        Cli restore = Cli.run("restore", "-c", cfg, "--into", into.toString(), "--before", "DROP TABLE orders",
+                "--host", host, "--port", Integer.toString(Loopback.freePort(host)));
+        ScratchServer scratch = new ScratchServer(into, Clock.systemUTC(), Sleeper.REAL);
         try (Connection c = scratch.connect()) {
+            assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
+            assertThat(restore.out()).contains("stopped before transaction 0-1-7: DROP TABLE `orders`", "mariadbd runs on " + host);
             assertThat(rows(c, "SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
                     .containsExactly("1:kiwi", "2:pear", "3:plum", "4:fig");
             assertThat(rows(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'after_drop'")).containsExactly("0");
         } finally {
             scratch.stop(Duration.ofSeconds(30));
         }
+        Cli again = Cli.run("restore", "-c", cfg, "--into", into.toString());
+        assertThat(again.exitCode()).as("never over an earlier restore").isEqualTo(1);
+        assertThat(again.out()).contains("exists: restore into a new directory");
     }
 
     private static List<String> rows(Connection c, String sql) throws Exception {
