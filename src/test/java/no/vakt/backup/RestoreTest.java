@@ -35,7 +35,7 @@ class RestoreTest {
     }
 
     @Test
-    void restoreBeforeADropTableBringsBackTheTableWithEveryRowWrittenBeforeIt() throws Exception {
+    void restoreBeforeADropTableBringsBackEveryRowWrittenBeforeItAndToAGtidStopsThere() throws Exception {
         String cfg = lab.pair.configFile.toString();
         TestPair.sql(lab.pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
                 "INSERT INTO shop.orders VALUES (1, 'apple'), (2, 'pear')");
@@ -62,6 +62,17 @@ class RestoreTest {
             assertThat(rows(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'after_drop'")).containsExactly("0");
         } finally {
             scratch.stop(Duration.ofSeconds(30));
+        }
+        Path toGtid = lab.pair.dir.resolve("r2");
+        Cli second = Cli.run("restore", "-c", cfg, "--into", toGtid.toString(), "--to-gtid", "0-1-5",
+                "--host", host, "--port", Integer.toString(Loopback.freePort(host)));
+        ScratchServer atGtid = new ScratchServer(toGtid, Clock.systemUTC(), Sleeper.REAL);
+        try (Connection c = atGtid.connect()) {
+            assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+            assertThat(rows(c, "SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
+                    .as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig");
+        } finally {
+            atGtid.stop(Duration.ofSeconds(30));
         }
         Cli again = Cli.run("restore", "-c", cfg, "--into", into.toString());
         assertThat(again.exitCode()).as("never over an earlier restore").isEqualTo(1);
