@@ -2,6 +2,7 @@ package no.vakt.check;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReadOnlyBypass;
@@ -27,6 +28,8 @@ import no.vakt.db.ReadOnlyBypass;
  *     null when not read
  * @param readOnlyBypass per node name, the unlocked accounts that can write while read_only=ON; a node is absent
  *     when they were not read
+ * @param backupTool what {@code mariadb-backup --version} printed here, empty when it is not installed; null when
+ *     not looked at (no backup: section)
  */
 public record Observations(
         NodeState primary,
@@ -39,7 +42,16 @@ public record Observations(
         no.vakt.filesync.FileSyncObservation files,
         RoleEvidence roles,
         List<TableEngine> nonTransactionalTables,
-        Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass) {
+        Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
+        Optional<String> backupTool) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles,
+            List<TableEngine> nonTransactionalTables, Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
+                nonTransactionalTables, readOnlyBypass, null);
+    }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,

@@ -109,6 +109,23 @@ class AccountAndPolicyRulesTest {
     }
 
     @Test
+    void backupToolOnlyWithABackupSectionAndOnlyTheServersVersion() {
+        VaktConfig withBackup = config(t -> t + "backup:\n  repository: {path: /var/backups/vakt, country: NO}\n");
+        var base = States.healthy(withBackup);
+        java.util.function.Function<java.util.Optional<String>, Observations> seen = tool -> new Observations(base.primary(),
+                base.standby(), null, null, null, null, List.of(), null, null, null, null, tool);
+        assertThat(BackupRules.tool(config, seen.apply(java.util.Optional.empty()))).as("no backup: section").isEmpty();
+        assertThat(BackupRules.tool(withBackup, seen.apply(null))).as("not looked at").isEmpty();
+        assertThat(BackupRules.tool(withBackup, seen.apply(java.util.Optional.of("mariadb-backup based on MariaDB server 10.11.19-MariaDB"))))
+                .extracting(Finding::severity).containsExactly(Severity.OK, Severity.OK);
+        assertThat(BackupRules.tool(withBackup, seen.apply(java.util.Optional.of("mariadb-backup based on MariaDB server 10.6.1-MariaDB"))))
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(tuple("backup-tool", Severity.ERROR), tuple("backup-tool", Severity.ERROR));
+        assertThat(BackupRules.tool(withBackup, seen.apply(java.util.Optional.empty()))).first()
+                .satisfies(f -> assertThat(f.message()).contains("not installed", "apt-get install mariadb-backup"));
+    }
+
+    @Test
     void hostPatterns() {
         assertThat(HostPattern.matches("%", "10.0.0.1")).isTrue();
         assertThat(HostPattern.matches("10.0.0.%", "10.0.0.1")).isTrue();
