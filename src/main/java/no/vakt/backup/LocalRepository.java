@@ -86,6 +86,19 @@ public final class LocalRepository implements Repository {
     }
 
     @Override
+    public void delete(String key) throws IOException {
+        Path p = file(key);
+        Files.deleteIfExists(p);
+        Path dir = p.getParent();
+        // A backup's directory goes with its last file.
+        if (!dir.equals(root) && Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isEmpty()) Files.delete(dir);
+            }
+        }
+    }
+
+    @Override
     public String describe() {
         return root.toString();
     }

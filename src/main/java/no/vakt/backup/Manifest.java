@@ -68,6 +68,12 @@ public record Manifest(
         }
     }
 
+    /** Removes the backup: the manifest first, so a half-removed backup is no longer listed as finished. */
+    public void delete(Repository repo) throws IOException {
+        repo.delete(key(id));
+        for (StoredFile f : files) repo.delete(f.key());
+    }
+
     /** Every finished base backup, oldest first (ids sort by time). */
     public static List<Manifest> all(Repository repo) throws IOException {
         List<Manifest> out = new java.util.ArrayList<>();

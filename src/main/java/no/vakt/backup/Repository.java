@@ -23,6 +23,9 @@ public interface Repository {
 
     long size(String key) throws IOException;
 
+    /** Removes {@code key}; nothing when it is not there. */
+    void delete(String key) throws IOException;
+
     /** Where it is, for messages and the jurisdiction check. */
     String describe();
 }

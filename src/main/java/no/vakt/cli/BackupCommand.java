@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /** {@code vakt backup take|list|verify|archive} (docs/backup.md). */
 @Command(name = "backup", header = "Take, list and verify base backups; archive the binlogs", mixinStandardHelpOptions = true,
         description = "Base backups and the binlog archive in backup.repository (docs/backup.md).",
-        subcommands = {BackupCommand.Take.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class, BackupCommand.Archive.class})
+        subcommands = {BackupCommand.Take.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class, BackupCommand.Archive.class,
+            BackupCommand.Prune.class})
 public final class BackupCommand extends CommandGroup {
     @Command(name = "take", mixinStandardHelpOptions = true,
             description = "Takes a base backup with mariadb-backup from the standby (from the primary when the standby does not"
@@ -152,6 +153,31 @@ public final class BackupCommand extends CommandGroup {
 
         private static String describe(ArchiveLag lag) {
             return lag.archivedAnything() ? Durations.format(lag.lag()) : "unknown (nothing archived yet)";
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Removes the base backups backup.retention lets go: all but the newest keep, unless younger than days.")
+    static final class Prune implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--dry-run", description = "Only list what would be removed.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws Exception {
+            VaktConfig cfg = config.load();
+            Repository repo = BackupSetup.repository(cfg);
+            List<Manifest> expired = no.vakt.backup.Retention.expired(Manifest.all(repo), BackupSetup.section(cfg).retention(),
+                    Clock.systemUTC().instant());
+            PrintWriter out = config.out();
+            for (Manifest m : expired) {
+                if (!dryRun) m.delete(repo);
+                out.println((dryRun ? "would remove " : "removed ") + m.id() + " (" + m.finishedAt() + ")");
+            }
+            if (expired.isEmpty()) out.println("Nothing to remove: retention keeps every backup.");
+            return ExitCodes.OK;
         }
     }
 

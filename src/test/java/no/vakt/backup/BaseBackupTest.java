@@ -52,6 +52,10 @@ class BaseBackupTest {
         }
         assertThatThrownBy(() -> new BackupVerifier(lab.repository, lab.backup.timeout()).verify(m, lab.scratch()))
                 .isInstanceOf(BackupFailedException.class).hasMessageContaining("does not match its manifest");
+
+        m.delete(lab.repository);
+        assertThat(Manifest.all(lab.repository)).isEmpty();
+        assertThat(lab.repository.root().resolve("base")).isEmptyDirectory();
     }
 
     @Test
