@@ -35,7 +35,7 @@ class RestoreTest {
     }
 
     @Test
-    void restoreBeforeADropTableBringsBackEveryRowWrittenBeforeItAndToAGtidStopsThere() throws Exception {
+    void restoreBeforeADropTableBringsBackEveryRowWrittenBeforeItToAGtidAndToATimeStopThere() throws Exception {
         String cfg = lab.pair.configFile.toString();
         TestPair.sql(lab.pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
                 "INSERT INTO shop.orders VALUES (1, 'apple'), (2, 'pear')");
@@ -45,7 +45,9 @@ class RestoreTest {
         TestPair.sql(lab.pair.primary, "INSERT INTO shop.orders VALUES (3, 'plum')", "INSERT INTO shop.orders VALUES (4, 'fig')",
                 "UPDATE shop.orders SET item = 'kiwi' WHERE id = 1");
         assertThat(Cli.run("backup", "archive", "-c", cfg).exitCode()).isZero();
-        TestPair.sql(lab.pair.primary, "USE shop", "DROP TABLE orders", "CREATE TABLE shop.after_drop (id INT PRIMARY KEY)");
+        // The last statement carries a timestamp in 2030 (the session's), so --to-time can stop before it without waiting.
+        TestPair.sql(lab.pair.primary, "USE shop", "DROP TABLE orders", "SET timestamp = UNIX_TIMESTAMP('2030-01-01 00:00:00')",
+                "CREATE TABLE shop.after_drop (id INT PRIMARY KEY)");
         Cli archived = Cli.run("backup", "archive", "-c", cfg);
         assertThat(archived.out()).contains("archive: oslo-db mysql-bin.000001", "up to GTID 0-1-8");
 
@@ -73,6 +75,17 @@ class RestoreTest {
                     .as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig");
         } finally {
             atGtid.stop(Duration.ofSeconds(30));
+        }
+        Path toTime = lab.pair.dir.resolve("r3");
+        Cli third = Cli.run("restore", "-c", cfg, "--into", toTime.toString(), "--to-time", "2029-06-01T00:00:00Z",
+                "--host", host, "--port", Integer.toString(Loopback.freePort(host)));
+        ScratchServer atTime = new ScratchServer(toTime, Clock.systemUTC(), Sleeper.REAL);
+        try (Connection c = atTime.connect()) {
+            assertThat(third.exitCode()).as(third.out() + third.err()).isZero();
+            assertThat(rows(c, "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables"
+                    + " WHERE table_schema = 'shop'")).as("the drop is before the time, the 2030 table after it").containsExactly((String) null);
+        } finally {
+            atTime.stop(Duration.ofSeconds(30));
         }
         Cli again = Cli.run("restore", "-c", cfg, "--into", into.toString());
         assertThat(again.exitCode()).as("never over an earlier restore").isEqualTo(1);
