@@ -51,52 +51,52 @@ class RestoreTest {
         Cli archived = Cli.run("backup", "archive", "-c", cfg);
         assertThat(archived.out()).contains("archive: oslo-db mysql-bin.000001", "up to GTID 0-1-8");
 
+        Restored before = restore("r1", "--before", "DROP TABLE orders");
+        assertThat(before.cli().out()).contains("stopped before transaction 0-1-7: DROP TABLE `orders`", "mariadbd runs on " + HOST);
+        assertThat(before.rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id", "SELECT COUNT(*) FROM information_schema.tables"
+                + " WHERE table_name = 'after_drop'")).containsExactly("1:kiwi", "2:pear", "3:plum", "4:fig", "0");
+
+        assertThat(restore("r2", "--to-gtid", "0-1-5").rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
+                .as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig");
+
+        assertThat(restore("r3", "--to-time", "2029-06-01T00:00:00Z").rows("SELECT GROUP_CONCAT(table_name ORDER BY table_name)"
+                + " FROM information_schema.tables WHERE table_schema = 'shop'"))
+                .as("the drop is before the time, the 2030 table after it").containsExactly((String) null);
+
         Path into = lab.pair.dir.resolve("r1");
-        String host = "127.0.190.5";
-        Cli restore = Cli.run("restore", "-c", cfg, "--into", into.toString(), "--before", "DROP TABLE orders",
-                "--host", host, "--port", Integer.toString(Loopback.freePort(host)));
-        ScratchServer scratch = new ScratchServer(into, Clock.systemUTC(), Sleeper.REAL);
-        try (Connection c = scratch.connect()) {
-            assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
-            assertThat(restore.out()).contains("stopped before transaction 0-1-7: DROP TABLE `orders`", "mariadbd runs on " + host);
-            assertThat(rows(c, "SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
-                    .containsExactly("1:kiwi", "2:pear", "3:plum", "4:fig");
-            assertThat(rows(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'after_drop'")).containsExactly("0");
-        } finally {
-            scratch.stop(Duration.ofSeconds(30));
-        }
-        Path toGtid = lab.pair.dir.resolve("r2");
-        Cli second = Cli.run("restore", "-c", cfg, "--into", toGtid.toString(), "--to-gtid", "0-1-5",
-                "--host", host, "--port", Integer.toString(Loopback.freePort(host)));
-        ScratchServer atGtid = new ScratchServer(toGtid, Clock.systemUTC(), Sleeper.REAL);
-        try (Connection c = atGtid.connect()) {
-            assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
-            assertThat(rows(c, "SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
-                    .as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig");
-        } finally {
-            atGtid.stop(Duration.ofSeconds(30));
-        }
-        Path toTime = lab.pair.dir.resolve("r3");
-        Cli third = Cli.run("restore", "-c", cfg, "--into", toTime.toString(), "--to-time", "2029-06-01T00:00:00Z",
-                "--host", host, "--port", Integer.toString(Loopback.freePort(host)));
-        ScratchServer atTime = new ScratchServer(toTime, Clock.systemUTC(), Sleeper.REAL);
-        try (Connection c = atTime.connect()) {
-            assertThat(third.exitCode()).as(third.out() + third.err()).isZero();
-            assertThat(rows(c, "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables"
-                    + " WHERE table_schema = 'shop'")).as("the drop is before the time, the 2030 table after it").containsExactly((String) null);
-        } finally {
-            atTime.stop(Duration.ofSeconds(30));
-        }
         Cli again = Cli.run("restore", "-c", cfg, "--into", into.toString());
         assertThat(again.exitCode()).as("never over an earlier restore").isEqualTo(1);
         assertThat(again.out()).contains("exists: restore into a new directory");
     }
 
-    private static List<String> rows(Connection c, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet r = c.createStatement().executeQuery(sql)) {
-            while (r.next()) out.add(r.getString(1));
+    private static final String HOST = "127.0.190.5";
+
+    /** {@code vakt restore --into DIR TARGET...} onto a free port, and the server it left running. */
+    private static Restored restore(String dir, String... target) {
+        Path into = lab.pair.dir.resolve(dir);
+        List<String> args = new ArrayList<>(List.of("restore", "-c", lab.pair.configFile.toString(), "--into", into.toString(),
+                "--host", HOST, "--port", Integer.toString(Loopback.freePort(HOST))));
+        args.addAll(List.of(target));
+        return new Restored(Cli.run(args.toArray(String[]::new)), new ScratchServer(into, Clock.systemUTC(), Sleeper.REAL));
+    }
+
+    private record Restored(Cli cli, ScratchServer server) {
+        /** The first column of each query's rows, in order; then the server is stopped. */
+        List<String> rows(String... queries) throws Exception {
+            List<String> out = new ArrayList<>();
+            try {
+                assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
+                try (Connection c = server.connect()) {
+                    for (String sql : queries) {
+                        try (ResultSet r = c.createStatement().executeQuery(sql)) {
+                            while (r.next()) out.add(r.getString(1));
+                        }
+                    }
+                }
+            } finally {
+                server.stop(Duration.ofSeconds(30));
+            }
+            return out;
         }
-        return out;
     }
 }
