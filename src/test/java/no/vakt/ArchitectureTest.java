@@ -34,6 +34,7 @@ class ArchitectureTest {
             List.of("roles"),
             List.of("alert", "maintenance", "coordination"),
             List.of("replication", "traffic", "filesync", "warmup"),
+            List.of("backup"),
             List.of("status"),
             List.of("failover.detect"),
             List.of("failover.plan"),

@@ -2,6 +2,7 @@ package no.vakt.check;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import no.vakt.db.NodeState;
 import no.vakt.db.ReadOnlyBypass;
@@ -28,6 +29,8 @@ import no.vakt.db.ReadOnlyBypass;
  * @param readOnlyBypass per node name, the unlocked accounts that can write while read_only=ON; a node is absent
  *     when they were not read
  * @param adminAccounts per node name, Vakt's own account there and what it lacks; a node is absent when not read
+ * @param backupTool what {@code mariadb-backup --version} printed here, empty when it is not installed; null when
+ *     not looked at (no backup: section)
  */
 public record Observations(
         NodeState primary,
@@ -41,14 +44,15 @@ public record Observations(
         RoleEvidence roles,
         List<TableEngine> nonTransactionalTables,
         Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
-        Map<String, AdminAccount> adminAccounts) {
+        Map<String, AdminAccount> adminAccounts,
+        Optional<String> backupTool) {
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
             List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles,
             List<TableEngine> nonTransactionalTables, Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass) {
         this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
-                nonTransactionalTables, readOnlyBypass, null);
+                nonTransactionalTables, readOnlyBypass, null, null);
     }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,

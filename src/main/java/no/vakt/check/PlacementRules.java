@@ -7,7 +7,7 @@ import no.vakt.config.Jurisdictions;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
 
-/** Where the data may live: every node inside the allowed jurisdictions. Needs no server. */
+/** Where the data may live: every node and the backup repository inside the allowed jurisdictions. Needs no server. */
 final class PlacementRules {
     private PlacementRules() {}
 
@@ -28,6 +28,21 @@ final class PlacementRules {
             }
         }
         return out;
+    }
+
+    /** The backup repository holds a full copy of the data: the same rule as a node's, under its own name. */
+    static List<Finding> backupRepository(VaktConfig config, Observations o) {
+        if (!config.backup().configured()) return List.of();
+        List<String> allowed = config.policy().jurisdictions();
+        String country = config.backup().repository().country();
+        String where = "backup repository";
+        if (country != null && Jurisdictions.expand(allowed).contains(country.toUpperCase(java.util.Locale.ROOT))) {
+            return List.of(Finding.ok("jurisdiction", where, "in " + country + ", allowed by " + allowed));
+        }
+        return List.of(Finding.error("jurisdiction", where, "the backup repository is in " + country
+                        + ", outside the allowed jurisdictions " + allowed + ": the backups would be stored there",
+                "move backup.repository to a place in " + allowed + ", or, only if your legal basis allows it, add "
+                        + country + " to policy.jurisdictions"));
     }
 
     /** The live role when the probe settled it, else the config's (this rule needs no server). */

@@ -13,6 +13,8 @@ public final class Preflight {
      */
     public static final List<Rule> RULES = List.of(
             PlacementRules::jurisdictions,
+            PlacementRules::backupRepository,
+            BackupRules::tool,
             AccountRules::secrets,
             ServerRules::reachability,
             RoleRules::liveRoles,

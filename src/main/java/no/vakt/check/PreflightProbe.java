@@ -81,7 +81,20 @@ public final class PreflightProbe {
         return new Observations(primary.state, standby.state, primary.replicationHosts, standby.replicationHosts,
                 result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
                 new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables,
-                readOnlyBypass(primary, standby), adminAccounts(primary, standby));
+                readOnlyBypass(primary, standby), adminAccounts(primary, standby),
+                config.backup().configured() ? backupTool() : null);
+    }
+
+    /** mariadb-backup's --version here; empty when it is not installed or does not answer. */
+    private static Optional<String> backupTool() {
+        try {
+            return no.vakt.backup.ToolVersion.observe();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** The journal breaks a tie only: when neither or both nodes are writable and replicate from nobody. */

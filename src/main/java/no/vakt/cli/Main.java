@@ -28,6 +28,8 @@ import picocli.CommandLine;
             DrillCommand.class,
             AlertCommand.class,
             SyncCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
             PauseCommand.class,
             ResumeCommand.class,
             CommandLine.HelpCommand.class

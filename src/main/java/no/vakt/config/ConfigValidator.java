@@ -31,7 +31,31 @@ final class ConfigValidator {
                     + thisNode + "'");
         }
         c.coordinationSection().ifPresent(k -> coordination(k, p));
+        if (c.backup().configured()) backup(c.backup(), p);
         return p.list();
+    }
+
+    private static void backup(BackupConfig b, ConfigLoader.Problems p) {
+        BackupConfig.Repository r = b.repository();
+        if (r.type() != BackupConfig.RepositoryType.LOCAL) {
+            p.add("backup.repository.type", "only local repositories are built so far (ssh and s3 are not yet)");
+        }
+        if (r.path() == null) p.add("backup.repository.path", "expected the repository's directory");
+        if (r.country() == null) {
+            p.add("backup.repository.country", "expected the country code where the repository's copies live (for example NO)");
+        } else if (!Jurisdictions.isCountryCode(r.country())) {
+            p.add("backup.repository.country", countryExpected(r.country()));
+        }
+        if (b.schedule() != null) {
+            try {
+                CronSchedule.parse(b.schedule());
+            } catch (IllegalArgumentException e) {
+                p.add("backup.schedule", e.getMessage());
+            }
+        }
+        if (b.retention().keep() < 1) p.add("backup.retention.keep", "expected a whole number of at least 1");
+        if (b.retention().days() < 0) p.add("backup.retention.days", "expected a whole number of days, 0 or more");
+        if (b.timeout().isZero() || b.timeout().isNegative()) p.add("backup.timeout", "expected a positive duration");
     }
 
     /** ZooKeeper's own path rules, kept simple: absolute, no empty, "." or ".." segment, no trailing slash. */

@@ -24,7 +24,8 @@ public record VaktConfig(
         ServerConfig server,
         DrillsConfig drills,
         CoordinationConfig coordination,
-        WarmupConfig warmup) {
+        WarmupConfig warmup,
+        BackupConfig backup) {
 
     public VaktConfig {
         production = production != null && production;
@@ -37,6 +38,7 @@ public record VaktConfig(
         server = server != null ? server : ServerConfig.DEFAULT;
         drills = drills != null ? drills : DrillsConfig.NONE;
         warmup = warmup != null ? warmup : WarmupConfig.DEFAULT;
+        backup = backup != null ? backup : BackupConfig.NONE;
         if (coordination != null && cluster != null) coordination = coordination.withDefaultChroot(cluster);
     }
 

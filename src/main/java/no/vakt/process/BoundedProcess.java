@@ -32,27 +32,38 @@ public final class BoundedProcess {
      * @param env added to this process's environment
      * @param stdin written to the program's standard input, then closed; null: the input is /dev/null
      * @param mergeStderr standard error joins standard output (one stream, in the order written)
+     * @param stdinFile the program reads this file as its input (streams of any size); null: {@code stdin} applies
+     * @param stdoutFile the program's whole output goes to this file, kept (a backup stream); null: bounded, then deleted
      */
-    public record Request(List<String> argv, Map<String, String> env, byte[] stdin, boolean mergeStderr, Duration timeout) {
+    public record Request(List<String> argv, Map<String, String> env, byte[] stdin, boolean mergeStderr, Duration timeout,
+            Path stdinFile, Path stdoutFile) {
         public Request {
             argv = List.copyOf(argv);
             env = Map.copyOf(env);
         }
 
         public static Request of(List<String> argv, Duration timeout) {
-            return new Request(argv, Map.of(), null, false, timeout);
+            return new Request(argv, Map.of(), null, false, timeout, null, null);
         }
 
         public Request withEnv(Map<String, String> more) {
-            return new Request(argv, more, stdin, mergeStderr, timeout);
+            return new Request(argv, more, stdin, mergeStderr, timeout, stdinFile, stdoutFile);
         }
 
         public Request withStdin(byte[] bytes) {
-            return new Request(argv, env, bytes, mergeStderr, timeout);
+            return new Request(argv, env, bytes, mergeStderr, timeout, stdinFile, stdoutFile);
         }
 
         public Request mergingStderr() {
-            return new Request(argv, env, stdin, true, timeout);
+            return new Request(argv, env, stdin, true, timeout, stdinFile, stdoutFile);
+        }
+
+        public Request readingFrom(Path file) {
+            return new Request(argv, env, null, mergeStderr, timeout, file, stdoutFile);
+        }
+
+        public Request writingTo(Path file) {
+            return new Request(argv, env, stdin, mergeStderr, timeout, stdinFile, file);
         }
     }
 
@@ -80,10 +91,11 @@ public final class BoundedProcess {
      * @throws IOException when the output files cannot be made or read (the program did or did not run)
      */
     public static Result run(Request request) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("vakt-proc-", ".out");
+        Path out = request.stdoutFile() != null ? null : Files.createTempFile("vakt-proc-", ".out");
         Path err = null;
         try {
-            ProcessBuilder pb = new ProcessBuilder(request.argv()).redirectOutput(out.toFile());
+            ProcessBuilder pb = new ProcessBuilder(request.argv())
+                    .redirectOutput(out != null ? out.toFile() : request.stdoutFile().toFile());
             pb.environment().putAll(request.env());
             if (request.mergeStderr()) {
                 pb.redirectErrorStream(true);
@@ -91,7 +103,11 @@ public final class BoundedProcess {
                 err = Files.createTempFile("vakt-proc-", ".err");
                 pb.redirectError(err.toFile());
             }
-            if (request.stdin() == null) pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (request.stdinFile() != null) {
+                pb.redirectInput(request.stdinFile().toFile());
+            } else if (request.stdin() == null) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
             Process p;
             try {
                 p = pb.start();

@@ -98,6 +98,31 @@ class AccountAndPolicyRulesTest {
                 "country: NO", "country: SE"));
         assertThat(PlacementRules.jurisdictions(norwayOnly, null)).extracting(Finding::node, Finding::severity)
                 .contains(tuple("bergen-db", Severity.ERROR));
+
+        assertThat(PlacementRules.backupRepository(config, null)).as("no backup section").isEmpty();
+        VaktConfig repoInUs = config(t -> t + "backup:\n  repository: {path: /var/backups/vakt, country: US}\n");
+        assertThat(PlacementRules.backupRepository(repoInUs, null)).extracting(Finding::node, Finding::severity)
+                .containsExactly(tuple("backup repository", Severity.ERROR));
+        VaktConfig repoInSweden = config(t -> t + "backup:\n  repository: {path: /var/backups/vakt, country: SE}\n");
+        assertThat(PlacementRules.backupRepository(repoInSweden, null)).extracting(Finding::severity)
+                .containsExactly(Severity.OK);
+    }
+
+    @Test
+    void backupToolOnlyWithABackupSectionAndOnlyTheServersVersion() {
+        VaktConfig withBackup = config(t -> t + "backup:\n  repository: {path: /var/backups/vakt, country: NO}\n");
+        var base = States.healthy(withBackup);
+        java.util.function.Function<java.util.Optional<String>, Observations> seen = tool -> new Observations(base.primary(),
+                base.standby(), null, null, null, null, List.of(), null, null, null, null, null, tool);
+        assertThat(BackupRules.tool(config, seen.apply(java.util.Optional.empty()))).as("no backup: section").isEmpty();
+        assertThat(BackupRules.tool(withBackup, seen.apply(null))).as("not looked at").isEmpty();
+        assertThat(BackupRules.tool(withBackup, seen.apply(java.util.Optional.of("mariadb-backup based on MariaDB server 10.11.19-MariaDB"))))
+                .extracting(Finding::severity).containsExactly(Severity.OK, Severity.OK);
+        assertThat(BackupRules.tool(withBackup, seen.apply(java.util.Optional.of("mariadb-backup based on MariaDB server 10.6.1-MariaDB"))))
+                .extracting(Finding::id, Finding::severity)
+                .containsExactly(tuple("backup-tool", Severity.ERROR), tuple("backup-tool", Severity.ERROR));
+        assertThat(BackupRules.tool(withBackup, seen.apply(java.util.Optional.empty()))).first()
+                .satisfies(f -> assertThat(f.message()).contains("not installed", "apt-get install mariadb-backup"));
     }
 
     @Test

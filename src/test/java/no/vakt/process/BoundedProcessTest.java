@@ -50,6 +50,19 @@ class BoundedProcessTest {
     }
 
     @Test
+    void aStreamLargerThanWhatIsKeptGoesWholeFromAFileToAFileThatStays() throws Exception {
+        byte[] big = new byte[3 * BoundedProcess.KEEP_BYTES];
+        java.util.Arrays.fill(big, (byte) 'v');
+        Path in = Files.write(tmp.resolve("in"), big);
+        Path out = tmp.resolve("out");
+        var r = (BoundedProcess.Finished) BoundedProcess.run(BoundedProcess.Request.of(List.of("cat"), LONG)
+                .readingFrom(in).writingTo(out));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout().tail()).isEmpty();
+        assertThat(Files.readAllBytes(out)).isEqualTo(big);
+    }
+
+    @Test
     void aLongOutputKeepsItsStartAndItsEndWithinTheBound() throws Exception {
         var r = (BoundedProcess.Finished) sh("echo FIRST; head -c 300000 /dev/zero | tr '\\0' x; echo; echo LAST", LONG);
         assertThat(r.stdout().head()).startsWith("FIRST\n").hasSize(BoundedProcess.KEEP_BYTES);

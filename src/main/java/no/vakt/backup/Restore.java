@@ -1,0 +1,117 @@
+package no.vakt.backup;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.vakt.process.BoundedProcess;
+import no.vakt.process.Programs;
+
+/**
+ * {@code vakt restore}: the base backup unpacked and prepared into a new data directory, a mariadbd
+ * started on it, and the archived binlogs replayed from the backup's GTID position to the target
+ * ({@link RestoreTarget}). The replay goes through {@code mariadb-binlog} to SQL text, then the
+ * {@code mariadb} client over the scratch server's socket.
+ */
+public final class Restore {
+    private static final DateTimeFormatter UTC_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final Repository repository;
+    private final Duration timeout;
+
+    public Restore(Repository repository, Duration timeout) {
+        this.repository = repository;
+        this.timeout = timeout;
+    }
+
+    /** What was restored: the backup, up to where, and (for --before) the transaction left out. */
+    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut) {}
+
+    /**
+     * Restores backup {@code base} plus the archive of {@code archiveNode} into {@code server}'s new data
+     * directory; the server is left stopped.
+     */
+    public Outcome run(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
+        new Unpacker(repository, timeout).unpackPrepared(base, server.dataDir());
+        Path work = Files.createTempDirectory(server.dataDir().getParent(), "vakt-replay-");
+        try {
+            List<Path> binlogs = fetchArchive(archiveNode, work);
+            Path sql = work.resolve("replay.sql");
+            Optional<StopBefore.Cut> cut = Optional.empty();
+            if (!binlogs.isEmpty()) {
+                decode(base, target, binlogs, sql);
+                if (target instanceof RestoreTarget.Before b) {
+                    cut = Optional.of(cutBefore(sql, b.fragment()));
+                }
+            }
+            server.startForReplay(timeout);
+            try {
+                if (!binlogs.isEmpty()) {
+                    Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
+                            "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
+                }
+            } finally {
+                server.stop(timeout);
+            }
+            return new Outcome(base.id(), target, cut);
+        } finally {
+            BaseBackup.deleteTree(work);
+        }
+    }
+
+    private List<Path> fetchArchive(String node, Path work) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String key : repository.list(BinlogArchive.prefix(node))) {
+            Path to = work.resolve(key.substring(key.lastIndexOf('/') + 1));
+            try (var in = repository.open(key)) {
+                Files.copy(in, to);
+            }
+            out.add(to);
+        }
+        return out;
+    }
+
+    /** The archived events after the backup's position, up to the target, as SQL text. */
+    private void decode(Manifest base, RestoreTarget target, List<Path> binlogs, Path sql)
+            throws IOException, InterruptedException, BackupFailedException {
+        List<String> argv = new ArrayList<>(List.of(Programs.require("mariadb-binlog", "mariadb-client"), "--no-defaults", "--verbose"));
+        if (!base.gtidEnd().isEmpty()) argv.add("--start-position=" + base.gtidEnd());
+        if (target instanceof RestoreTarget.ToTime t) argv.add("--stop-datetime=" + UTC_DATETIME.format(t.time()));
+        if (target instanceof RestoreTarget.ToGtid g) argv.add("--stop-position=" + g.gtid());
+        for (Path p : binlogs) argv.add(p.toString());
+        // --stop-datetime is read in the local time zone: UTC here, as the instant was formatted.
+        Tools.run("mariadb-binlog (decoding the archive)", BoundedProcess.Request.of(argv, timeout)
+                .withEnv(Map.of("TZ", "UTC")).writingTo(sql));
+    }
+
+    /** Keeps the SQL text before the matching transaction. */
+    private static StopBefore.Cut cutBefore(Path sql, String fragment) throws IOException, BackupFailedException {
+        StopBefore.Cut cut;
+        try (BufferedReader r = Files.newBufferedReader(sql, StandardCharsets.UTF_8)) {
+            cut = StopBefore.find(r.lines().iterator(), fragment).orElseThrow(() -> new BackupFailedException(
+                    "no event after the backup matches \"" + fragment + "\": nothing to stop before"));
+        }
+        Path kept = sql.resolveSibling("kept.sql");
+        try (BufferedReader r = Files.newBufferedReader(sql, StandardCharsets.UTF_8);
+                BufferedWriter w = Files.newBufferedWriter(kept, StandardCharsets.UTF_8)) {
+            for (long i = 0; i < cut.line(); i++) {
+                w.write(r.readLine());
+                w.newLine();
+            }
+            // The text was cut between two events: close what mariadb-binlog would have closed at its end.
+            w.write("ROLLBACK /*!*/;\nDELIMITER ;\n");
+        }
+        Files.move(kept, sql, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return cut;
+    }
+}

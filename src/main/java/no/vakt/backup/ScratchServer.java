@@ -1,0 +1,101 @@
+package no.vakt.backup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import no.vakt.cluster.Sleeper;
+import no.vakt.process.Daemons;
+import no.vakt.process.Programs;
+
+/**
+ * A mariadbd the restore starts on a restored data directory. First {@link #startForReplay} (socket only,
+ * no grant checks: the binlog replay needs rights no application account has), then {@link #startServing}
+ * on host:port with the restored accounts, left running for the operator.
+ */
+public final class ScratchServer {
+    private final Path home;
+    private final Path dataDir;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public ScratchServer(Path home, Clock clock, Sleeper sleeper) {
+        this.home = home;
+        this.dataDir = home.resolve("data");
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path socket() {
+        return home.resolve("s.sock");
+    }
+
+    public Path pidFile() {
+        return home.resolve("mariadbd.pid");
+    }
+
+    void startForReplay(Duration timeout) throws IOException, InterruptedException, BackupFailedException {
+        start(List.of("--skip-grant-tables", "--skip-networking"), timeout);
+    }
+
+    public void startServing(String host, int port, Duration timeout) throws IOException, InterruptedException, BackupFailedException {
+        start(List.of("--bind-address=" + host, "--port=" + port), timeout);
+    }
+
+    private void start(List<String> mode, Duration timeout) throws IOException, InterruptedException, BackupFailedException {
+        List<String> argv = new ArrayList<>(List.of(Programs.require("mariadbd", "mariadb-server"), "--no-defaults",
+                "--datadir=" + dataDir, "--socket=" + socket(), "--pid-file=" + pidFile(), "--log-error=" + home.resolve("error.log"),
+                "--server-id=4000", "--skip-log-bin", "--skip-slave-start"));
+        if ("root".equals(System.getProperty("user.name"))) argv.add("--user=root");
+        argv.addAll(mode);
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("mariadbd.out").toFile())).start();
+        Instant deadline = clock.instant().plus(timeout);
+        while (clock.instant().isBefore(deadline)) {
+            if (!p.isAlive()) {
+                throw new BackupFailedException("mariadbd on the restored data exited with " + p.exitValue() + ": "
+                        + String.join(" | ", Daemons.tail(home.resolve("error.log"), 3)));
+            }
+            if (answers()) return;
+            sleeper.sleep(Duration.ofMillis(50));
+        }
+        p.destroyForcibly();
+        throw new BackupFailedException("mariadbd on the restored data did not answer within " + timeout.toSeconds() + " s");
+    }
+
+    private boolean answers() {
+        try (Connection c = connect()) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** As root over the socket (during the replay no grants are checked). */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://localhost/?localSocket=" + socket() + "&connectTimeout=2000", "root", "");
+    }
+
+    public void stop(Duration grace) {
+        Optional<ProcessHandle> h = Daemons.fromPidFile(pidFile(), c -> c.contains("mariadbd"), true);
+        h.ifPresent(p -> Daemons.stop(p, grace));
+    }
+
+    /** Never over an earlier restore or anything else: the data directory must be new. */
+    public static void prepareHome(Path home) throws IOException, BackupFailedException {
+        if (Files.exists(home.resolve("data"))) throw new BackupFailedException(home.resolve("data") + " exists: restore into a new directory");
+        Files.createDirectories(home);
+    }
+}

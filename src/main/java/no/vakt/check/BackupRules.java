@@ -1,0 +1,28 @@
+package no.vakt.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import no.vakt.backup.ToolVersion;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeState;
+
+/** With a backup: section, the tool that takes the backups must be here and be each server's version. */
+final class BackupRules {
+    private BackupRules() {}
+
+    static List<Finding> tool(VaktConfig config, Observations o) {
+        if (!config.backup().configured() || o == null || o.backupTool() == null) return List.of();
+        List<Finding> out = new ArrayList<>();
+        for (NodeState s : o.nodes().filter(NodeState::reachable).toList()) {
+            ToolVersion.Verdict v = ToolVersion.judge(o.backupTool(), s.version());
+            Optional<String> problem = ToolVersion.problem(v);
+            out.add(problem.isEmpty()
+                    ? Finding.ok("backup-tool", s.node().name(), ToolVersion.PROGRAM + " " + ((ToolVersion.Matches) v).version()
+                            + " matches the server")
+                    : Finding.error("backup-tool", s.node().name(), problem.get(),
+                            "apt-get install " + ToolVersion.PACKAGE + " (the server's version) on the host that runs vakt backup"));
+        }
+        return out;
+    }
+}

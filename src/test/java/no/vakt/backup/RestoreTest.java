@@ -1,0 +1,102 @@
+package no.vakt.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import no.vakt.cluster.Sleeper;
+import no.vakt.testing.Cli;
+import no.vakt.testing.Loopback;
+import no.vakt.testing.TestPair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mistake replication cannot undo: rows written, the table dropped, more written after. A restore of
+ * the base backup plus the binlog archive to just before the DROP brings the table back with every row.
+ */
+class RestoreTest {
+    private static BackupLab lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = new BackupLab("127.0.190.3", "127.0.190.4");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (lab != null) lab.close();
+    }
+
+    @Test
+    void restoreBeforeADropTableBringsBackEveryRowWrittenBeforeItToAGtidAndToATimeStopThere() throws Exception {
+        String cfg = lab.pair.configFile.toString();
+        TestPair.sql(lab.pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
+                "INSERT INTO shop.orders VALUES (1, 'apple'), (2, 'pear')");
+        Cli take = Cli.run("backup", "take", "-c", cfg);
+        assertThat(take.exitCode()).as(take.out() + take.err()).isZero();
+        assertThat(take.out()).contains("taken from the primary: the standby bergen-db", "at GTID 0-1-3");
+        TestPair.sql(lab.pair.primary, "INSERT INTO shop.orders VALUES (3, 'plum')", "INSERT INTO shop.orders VALUES (4, 'fig')",
+                "UPDATE shop.orders SET item = 'kiwi' WHERE id = 1");
+        assertThat(Cli.run("backup", "archive", "-c", cfg).exitCode()).isZero();
+        // The last statement carries a timestamp in 2030 (the session's), so --to-time can stop before it without waiting.
+        TestPair.sql(lab.pair.primary, "USE shop", "DROP TABLE orders", "SET timestamp = UNIX_TIMESTAMP('2030-01-01 00:00:00')",
+                "CREATE TABLE shop.after_drop (id INT PRIMARY KEY)");
+        Cli archived = Cli.run("backup", "archive", "-c", cfg);
+        assertThat(archived.out()).contains("archive: oslo-db mysql-bin.000001", "up to GTID 0-1-8");
+
+        Restored before = restore("r1", "--before", "DROP TABLE orders");
+        assertThat(before.cli().out()).contains("stopped before transaction 0-1-7: DROP TABLE `orders`", "mariadbd runs on " + HOST);
+        assertThat(before.rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id", "SELECT COUNT(*) FROM information_schema.tables"
+                + " WHERE table_name = 'after_drop'")).containsExactly("1:kiwi", "2:pear", "3:plum", "4:fig", "0");
+
+        assertThat(restore("r2", "--to-gtid", "0-1-5").rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
+                .as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig");
+
+        assertThat(restore("r3", "--to-time", "2029-06-01T00:00:00Z").rows("SELECT GROUP_CONCAT(table_name ORDER BY table_name)"
+                + " FROM information_schema.tables WHERE table_schema = 'shop'"))
+                .as("the drop is before the time, the 2030 table after it").containsExactly((String) null);
+
+        Path into = lab.pair.dir.resolve("r1");
+        Cli again = Cli.run("restore", "-c", cfg, "--into", into.toString());
+        assertThat(again.exitCode()).as("never over an earlier restore").isEqualTo(1);
+        assertThat(again.out()).contains("exists: restore into a new directory");
+    }
+
+    private static final String HOST = "127.0.190.5";
+
+    /** {@code vakt restore --into DIR TARGET...} onto a free port, and the server it left running. */
+    private static Restored restore(String dir, String... target) {
+        Path into = lab.pair.dir.resolve(dir);
+        List<String> args = new ArrayList<>(List.of("restore", "-c", lab.pair.configFile.toString(), "--into", into.toString(),
+                "--host", HOST, "--port", Integer.toString(Loopback.freePort(HOST))));
+        args.addAll(List.of(target));
+        return new Restored(Cli.run(args.toArray(String[]::new)), new ScratchServer(into, Clock.systemUTC(), Sleeper.REAL));
+    }
+
+    private record Restored(Cli cli, ScratchServer server) {
+        /** The first column of each query's rows, in order; then the server is stopped. */
+        List<String> rows(String... queries) throws Exception {
+            List<String> out = new ArrayList<>();
+            try {
+                assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
+                try (Connection c = server.connect()) {
+                    for (String sql : queries) {
+                        try (ResultSet r = c.createStatement().executeQuery(sql)) {
+                            while (r.next()) out.add(r.getString(1));
+                        }
+                    }
+                }
+            } finally {
+                server.stop(Duration.ofSeconds(30));
+            }
+            return out;
+        }
+    }
+}
