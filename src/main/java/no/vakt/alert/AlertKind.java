@@ -45,6 +45,9 @@ public enum AlertKind {
     FILE_SYNC_BEHIND("file-sync-behind"),
     FILE_SYNC_DELETE_GUARD("file-sync-delete-guard"),
     FILE_SYNC_CAUGHT_UP("file-sync-caught-up", "file-sync-behind"),
+    /** An agent without a live ZooKeeper session for longer than the connection timeout: it takes no action. */
+    COORDINATION_LOST("coordination-lost"),
+    COORDINATION_BACK("coordination-back", "coordination-lost"),
     DRILL_RESULT("drill-result"),
     /** {@code vakt alert test}. */
     TEST("test"),

@@ -12,6 +12,7 @@ import no.vakt.coordination.LocalCoordinator;
 import no.vakt.coordination.ZooKeeperCoordinator;
 import no.vakt.failover.ActingGate;
 import no.vakt.failover.AuthorityGained;
+import no.vakt.failover.CoordinationAlerts;
 import no.vakt.failover.ClusterRuns;
 import no.vakt.failover.FailoverRunner;
 import no.vakt.failover.FailoverWatch;
@@ -106,7 +107,13 @@ public final class RunCommand implements Callable<Integer> {
         files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
         files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
         VaktServer web = webBuilder.build();
-        monitor.onTick(web::observe);
+        // With agents: an alert when this agent has no ZooKeeper session (it acts on nothing then), and when it is back.
+        CoordinationAlerts zkAlerts = new CoordinationAlerts(coordinator::status, alerts, cfg.cluster(), clock,
+                cfg.coordinationSection().map(c -> c.connectionTimeout()).orElse(Duration.ZERO));
+        monitor.onTick(tick -> {
+            web.observe(tick);
+            zkAlerts.check();
+        });
         // SIGTERM / Ctrl-C: stop probing and finish the current tick, then deliver queued alerts (bounded),
         // before the JVM exits.
         Thread hook = new Thread(() -> {
