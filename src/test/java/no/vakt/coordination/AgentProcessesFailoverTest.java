@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +34,17 @@ import org.junit.jupiter.api.Test;
  * named like their sites) on the same config. A kill -9 of the primary's mariadbd gives exactly one failover, run
  * by the leading agent (oslo's); the new source's agent (bergen's) takes over the file sync direction from the
  * cluster's record although its own journal never saw the failover. A kill -9 of the leading agent's JVM then
- * gives bergen's agent the authority within the session timeout, with no second failover.
+ * gives bergen's agent the authority within the session timeout, with no second failover; a rejoin of the old
+ * primary through bergen's agent turns the files the other way (bergen-db -> oslo-db).
  */
 class AgentProcessesFailoverTest {
     private static final Duration SESSION = Duration.ofSeconds(3);
     // This test's loopback range (127.0.200.x-127.0.209.x); the pid spreads parallel JVMs over it.
     private static final int OCTET = 200 + (int) (ProcessHandle.current().pid() % 10);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "e2e-" + Long.toHexString(System.nanoTime());
+    /** Each agent's API address. */
+    private static final Map<String, String> API = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     void oneFailoverTheNewSourcesAgentTakesTheFilesAndTheOtherAgentTakesOverAfterAKill() throws Exception {
@@ -99,6 +108,28 @@ class AgentProcessesFailoverTest {
                 await("still one failover").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                         .until(() -> ZooKeeperRuns.history(cc, 10).size() == 1);
                 assertThat(fileSync(bergen).get("source")).isEqualTo("bergen-db");
+
+                // The old primary back and rejoined through bergen's agent: files flow bergen -> oslo from there.
+                pair.primary.start();
+                // The leader fences the returning old primary first (read-only, its sessions killed); then the rejoin.
+                await("oslo-db fenced by bergen's agent").atMost(Duration.ofSeconds(30))
+                        .until(() -> inspector.inspect(pair.config().primary()).readOnly());
+                List<String> answers = new ArrayList<>();
+                await("oslo-db rejoined through bergen's agent").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                    URI.create("http://" + API.get("bergen") + "/api/rejoin"))
+                                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(60))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"node\": \"oslo-db\", \"discard_errant\": true}"))
+                                    .build(), HttpResponse.BodyHandlers.ofString());
+                            answers.add(r.statusCode() + " " + r.body());
+                            return r.statusCode() == 200;
+                        });
+                System.out.println("rejoin answers: " + answers);
+                await("bergen's agent pushes to oslo-db").atMost(Duration.ofSeconds(15)).until(() -> {
+                    Map<?, ?> s = fileSync(bergen);
+                    return "bergen-db".equals(s.get("source")) && "oslo-db".equals(s.get("target")) && s.get("note") == null;
+                });
             } finally {
                 agents.forEach(Process::destroyForcibly);
             }
@@ -114,10 +145,16 @@ class AgentProcessesFailoverTest {
         String api = "127.0.%d.%d".formatted(OCTET, agent.equals("oslo") ? 13 : 14);
         String files = "files:\n  directories:\n    - path: oslo/uploads\n      target: bergen/uploads\n"
                 + "  ssh:\n    user: " + System.getProperty("user.name") + "\n    port: " + Loopback.freePort(api) + "\n";
+        API.put(agent, api + ":" + Loopback.freePort(api));
+        Path token = pair.dir.resolve("secrets/api.token");
+        if (!Files.exists(token)) {
+            Files.writeString(token, TOKEN + "\n");
+            Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        }
         String yaml = base.replace("files: {}\n", files)
                 + "coordination:\n  zookeeper: \"" + zk.connectString() + "\"\n  chroot: " + chroot + "\n"
                 + "  session-timeout: " + SESSION.toSeconds() + "s\n  connection-timeout: 2s\n  agent: " + agent + "\n"
-                + "server:\n  listen: " + api + ":" + Loopback.freePort(api) + "\n";
+                + "server:\n  listen: " + API.get(agent) + "\n  token-file: " + token + "\n";
         Path file = dir.resolve("vakt.yml");
         Files.writeString(file, yaml);
         return file;
