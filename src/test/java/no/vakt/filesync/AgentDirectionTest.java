@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** With agents only the agent on the source's host pushes, and not while its journal is behind ZooKeeper's epoch. */
 class AgentDirectionTest {
-    private static final VaktConfig CONFIG = ConfigLoader.parse(Path.of("vakt.yml"), """
+    /** Two sites, oslo (the primary) and bergen, without files: (the tests of this package add theirs). */
+    static final String PAIR = """
             cluster: shop
             sites:
               - name: oslo
@@ -21,7 +22,8 @@ class AgentDirectionTest {
                 country: NO
                 nodes: [{name: bergen-db, role: standby, mysql: {host: 127.0.0.1, port: 2, user: vakt, password-env: PW}}]
             replication: {user: repl, password-env: PW, databases: [shop]}
-            """);
+            """;
+    private static final VaktConfig CONFIG = ConfigLoader.parse(Path.of("vakt.yml"), PAIR);
     private static final SyncDirection OSLO_TO_BERGEN = new SyncDirection("oslo-db", "bergen-db", 4, "initial");
     private static final Optional<SyncDirection> NO_RECORD = Optional.empty();
     /** The cluster's record of a failover another agent ran: bergen-db promoted at epoch 5. */

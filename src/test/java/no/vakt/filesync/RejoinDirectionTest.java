@@ -15,16 +15,7 @@ import org.junit.jupiter.api.Test;
  * journal, and a rejoin journaled at the journal's old epoch would stay behind the cluster's record (docs/ha.md).
  */
 class RejoinDirectionTest {
-    private static final VaktConfig CONFIG = ConfigLoader.parse(Path.of("vakt.yml"), """
-            cluster: shop
-            sites:
-              - name: oslo
-                country: NO
-                nodes: [{name: oslo-db, role: primary, mysql: {host: 127.0.0.1, port: 1, user: vakt, password-env: PW}}]
-              - name: bergen
-                country: NO
-                nodes: [{name: bergen-db, role: standby, mysql: {host: 127.0.0.1, port: 2, user: vakt, password-env: PW}}]
-            replication: {user: repl, password-env: PW, databases: [shop]}
+    private static final VaktConfig CONFIG = ConfigLoader.parse(Path.of("vakt.yml"), AgentDirectionTest.PAIR + """
             files:
               directories:
                 - path: oslo/uploads
