@@ -209,6 +209,16 @@ public final class ZooKeeperRuns {
         return Stream.of(archived, current).flatMap(Optional::stream).max(Comparator.naturalOrder());
     }
 
+    /**
+     * The cluster's newest finished run that promoted a standby (its new primary and epoch are the file sync
+     * direction every agent follows). One read when it is the current run (after a failover it is); else the archive
+     * too, so callers ask only when the epoch moved.
+     */
+    public Optional<ClusterRun> lastPromotion() {
+        Optional<ClusterRun> now = current().map(Versioned::run).filter(r -> !r.running() && r.ending().promoted());
+        return now.isPresent() ? now : history(KEEP).stream().filter(r -> r.ending().promoted()).findFirst();
+    }
+
     /** The newest pause or resume set through any agent (the JSON the maintenance package wrote); empty when none. */
     public Optional<String> pause() {
         try {

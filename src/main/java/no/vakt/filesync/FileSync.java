@@ -47,11 +47,20 @@ public final class FileSync implements AutoCloseable {
     public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
             Consumer<String> print, no.vakt.coordination.Coordinator coordinator) {
         java.util.function.Supplier<SyncDirection> live = LiveDirection.of(config, journal, clock, print);
-        AgentDirection agent = coordinator == null ? null
-                : new AgentDirection(config, coordinator.status().agent(), live, coordinator::knownEpoch);
+        AgentDirection agent = coordinator == null ? null : new AgentDirection(config, coordinator.status().agent(), live,
+                coordinator::knownEpoch, clusterDirection(coordinator, clock, print));
         FileSyncService s = !config.files().enabled() ? null
                 : new FileSyncService(config, configFile, agent == null ? live : agent, clock, alerts, print, false);
         return new FileSync(config, journal, alerts, print, s, agent == null ? d -> d : agent::here);
+    }
+
+    /** The direction the cluster's record sets; none without ZooKeeper's runs. */
+    private static java.util.function.LongFunction<Optional<SyncDirection>> clusterDirection(
+            no.vakt.coordination.Coordinator coordinator, Clock clock, Consumer<String> print) {
+        return coordinator.runs().<java.util.function.LongFunction<Optional<SyncDirection>>>map(runs -> {
+            ClusterDirection record = new ClusterDirection(runs::lastPromotion, clock, print);
+            return record::atLeast;
+        }).orElse(epoch -> Optional.empty());
     }
 
     public FileSyncDirector director() {

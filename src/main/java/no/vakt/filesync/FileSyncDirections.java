@@ -42,7 +42,9 @@ public final class FileSyncDirections {
      */
     public static boolean record(Journal journal, VaktConfig config, SyncDirection d) {
         SyncDirection now = current(journal, config);
-        boolean same = now.source().equals(d.source()) && java.util.Objects.equals(now.target(), d.target());
+        // A newer epoch is recorded even the same way round: with agents, the epoch decides which direction is in force.
+        boolean same = now.source().equals(d.source()) && java.util.Objects.equals(now.target(), d.target())
+                && now.epoch() >= d.epoch();
         if (!same) append(journal, config, d);
         learnLayout(journal, config);
         return !same;
@@ -81,9 +83,17 @@ public final class FileSyncDirections {
      * peer to NODE. Does nothing when the config has no {@code files:} directories.
      */
     public static boolean afterRejoin(Journal journal, VaktConfig config, Node rejoined) {
+        return afterRejoin(journal, config, rejoined, 0);
+    }
+
+    /**
+     * @param primaryEpoch the epoch the primary's database holds: with agents, a failover another agent ran is not in
+     *     this journal, and the rejoin's direction must be as new as that failover's to be in force (docs/ha.md)
+     */
+    public static boolean afterRejoin(Journal journal, VaktConfig config, Node rejoined, long primaryEpoch) {
         if (!config.files().enabled()) return false;
-        SyncDirection now = current(journal, config);
-        return record(journal, config, new SyncDirection(config.peerOf(rejoined).name(), rejoined.name(), now.epoch(), "rejoin"));
+        long epoch = Math.max(current(journal, config).epoch(), primaryEpoch);
+        return record(journal, config, new SyncDirection(config.peerOf(rejoined).name(), rejoined.name(), epoch, "rejoin"));
     }
 
     /**

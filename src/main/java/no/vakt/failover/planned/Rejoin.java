@@ -74,10 +74,12 @@ public final class Rejoin {
         if (r.isPresent() && LivePair.repliesFrom(r.get(), peer) && r.get().ioThreadRunning() && r.get().sqlThreadRunning()
                 && mine.readOnly()) {
             out.println(node.name() + " already replicates from " + peer.name() + ": nothing to do");
-            try (DbSession db = inspector.open(node)) {
+            long theirEpoch;
+            try (DbSession db = inspector.open(node); DbSession primaryDb = inspector.open(peer)) {
                 unlockFenced(db, node, out);
+                theirEpoch = NodeOperations.epoch(primaryDb);
             }
-            filesFollow(config, node, out);
+            filesFollow(config, node, out, theirEpoch);
             return new Result(Outcome.ALREADY_REPLICA, "already a replica", null, null);
         }
 
@@ -144,7 +146,7 @@ public final class Rejoin {
                         + " in " + file + ". Re-seed with `vakt replicate --overwrite` for an identical copy.");
             }
             record(config, node, "rejoin of " + node.name() + ": " + summary, details(peer, errant, file, "rejoined"));
-            filesFollow(config, node, out);
+            filesFollow(config, node, out, theirEpoch);
             return new Result(Outcome.REJOINED, summary, errant, file);
         }
     }
@@ -153,8 +155,8 @@ public final class Rejoin {
      * Only a node that follows the primary again may receive its files: from now on they flow to it. Here,
      * not in each caller, so the CLI, the API and a drill's restore all leave file sync pointing the same way.
      */
-    private void filesFollow(VaktConfig config, Node node, PrintWriter out) {
-        if (FileSyncDirections.afterRejoin(journal, config, node)) {
+    private void filesFollow(VaktConfig config, Node node, PrintWriter out, long primaryEpoch) {
+        if (FileSyncDirections.afterRejoin(journal, config, node, primaryEpoch)) {
             out.println("file sync: now " + config.peerOf(node).name() + " -> " + node.name());
         }
     }
