@@ -26,8 +26,9 @@ final class FencingRules {
                 + " failover runs is fenced over SQL only, and can take writes for a few milliseconds when it resumes";
         String fix = "set policy.fence-command to a STONITH program (power the host off through IPMI, the hypervisor"
                 + " or the cloud API; docs/failover.md)";
-        return List.of(p.failover() == FailoverMode.AUTOMATIC
-                ? Finding.warning("fence-command", null, message, fix)
-                : Finding.info("fence-command", null, message + "; " + fix));
+        if (p.failover() == FailoverMode.AUTOMATIC) return List.of(Finding.warning("fence-command", null, message, fix));
+        // A person promotes: they can power the old primary off first. Not a problem of the config, so OK.
+        return List.of(Finding.ok("fence-command", null, "failover is " + p.failover().label() + ": when the old primary"
+                + " does not answer, power it off before vakt promote (or set policy.fence-command)"));
     }
 }

@@ -45,8 +45,10 @@ class FencingRulesTest {
     }
 
     @Test
-    void manualFailoverWithoutAFenceCommandIsOnlyInformation() throws Exception {
-        assertThat(only("policy: {failover: manual}\n").severity()).isEqualTo(Severity.INFO);
+    void manualFailoverWithoutAFenceCommandIsLeftToThePersonWhoPromotes() throws Exception {
+        Finding f = only("policy: {failover: manual}\n");
+        assertThat(f.severity()).isEqualTo(Severity.OK);
+        assertThat(f.message()).contains("power it off before vakt promote");
     }
 
     @Test
