@@ -88,7 +88,7 @@ final class DirectorySync implements Closeable {
     private TreeWatcher watcher;
     private ReceiverClient client;
     private volatile boolean closed;
-    /** A planned hand-over: the pusher sends what is pending, then stops ({@link #flushAndClose}). */
+    /** A planned hand-over: the pusher sends what is pending, then stops ({@link #startFlush}). */
     private volatile boolean flushing;
     private boolean watching;
     private volatile boolean rootWatched;
@@ -756,20 +756,23 @@ final class DirectorySync implements Closeable {
     }
 
     /**
-     * For a planned hand-over (the target becomes the source): pushes the changes still pending, at most
-     * for {@code max}, then closes. Without this an upload stored on the old primary's site in its last
-     * moment as source (waiting out the coalesce, or in a push that close() interrupts) reached neither the
-     * new source nor survived there: the new direction's start-up reconcile mirrors it away.
+     * For a planned hand-over (the target becomes the source): the pusher sends the changes still pending,
+     * then stops; {@link #awaitFlush} waits for it, then {@link #close}. Without this an upload stored on the
+     * old primary's site in its last moment as source (waiting out the coalesce, or in a push that close()
+     * interrupts) reached neither site in the end: the new direction's start-up reconcile mirrors it away.
      */
-    void flushAndClose(Duration max) {
+    void startFlush() {
         flushing = true;
         pending.wake();
+    }
+
+    /** After {@link #startFlush}: waits at most {@code max} for the pusher to finish its last pushes. */
+    void awaitFlush(Duration max) {
         try {
-            pusher.join(max.toMillis());
+            pusher.join(Math.max(1, max.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        close();
     }
 
     /** Pusher only: pending paths pushed without coalescing and without a reconcile (which could delete on the new source). */

@@ -102,7 +102,7 @@ public final class FileSyncService implements AutoCloseable {
     public synchronized void apply(SyncDirection d) {
         if (closed || d.equals(current)) return;
         boolean wasRunning = !syncs.isEmpty();
-        if (wasRunning && isSwap(current, d)) syncs.forEach(s -> s.flushAndClose(HANDOVER_FLUSH));
+        if (wasRunning && isSwap(current, d)) flushAll();
         stopSyncs();
         current = d;
         if (d.paused()) {
@@ -142,6 +142,13 @@ public final class FileSyncService implements AutoCloseable {
         print.accept("file sync " + (wasRunning ? "switched: " : "started: ") + d.source() + " -> " + d.target() + " ("
                 + syncs.size() + " director" + (syncs.size() == 1 ? "y" : "ies")
                 + (refused.isEmpty() ? "" : ", " + refused.size() + " REFUSED") + ", " + ssh.display() + ")");
+    }
+
+    /** Every directory's last pushes at once, all within {@link #HANDOVER_FLUSH}. */
+    private void flushAll() {
+        syncs.forEach(DirectorySync::startFlush);
+        long end = System.nanoTime() + HANDOVER_FLUSH.toNanos();
+        syncs.forEach(s -> s.awaitFlush(java.time.Duration.ofNanos(end - System.nanoTime())));
     }
 
     /**
