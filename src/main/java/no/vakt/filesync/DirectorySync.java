@@ -58,6 +58,8 @@ final class DirectorySync implements Closeable {
      * is not a blip: the directory reads as failing (dashboard banner, status).
      */
     static final int FAILING_AFTER = 3;
+    /** Pushes in a hand-over's flush: files written meanwhile get a second one, large files a rsync round. */
+    private static final int FLUSH_ROUNDS = 3;
     /**
      * While deletions are held back, a changed source is re-checked by a dry run of the whole tree (about a
      * second per 100,000 files here): at most every 10 s, and at most a tenth of the pusher's time, so
@@ -86,6 +88,8 @@ final class DirectorySync implements Closeable {
     private TreeWatcher watcher;
     private ReceiverClient client;
     private volatile boolean closed;
+    /** A planned hand-over: the pusher sends what is pending, then stops ({@link #startFlush}). */
+    private volatile boolean flushing;
     private boolean watching;
     private volatile boolean rootWatched;
     private volatile String state = "starting";
@@ -239,6 +243,10 @@ final class DirectorySync implements Closeable {
         // Ends when closed; every wait below is bounded so close() is noticed within a second.
         while (!closed) {
             try {
+                if (flushing) {
+                    flush();
+                    return;
+                }
                 Instant now = clock.instant();
                 Instant due = lastReconcile == null ? null : lastReconcile.plus(config.fullSyncInterval());
                 if (due != null && !now.isBefore(due)) pending.requestCheck("full-sync-interval");
@@ -246,7 +254,7 @@ final class DirectorySync implements Closeable {
                     recheckDue = null;
                     pending.requestCheck("delete guard re-check");
                 }
-                if (!pending.awaitWork(Duration.ofSeconds(1))) continue;
+                if (!pending.awaitWork(Duration.ofSeconds(1)) || flushing) continue;
                 PendingChanges.Reconcile rec = pending.takeReconcile();
                 if (rec != null) {
                     try {
@@ -744,6 +752,43 @@ final class DirectorySync implements Closeable {
             lastError = "watching " + source + " failed: " + e.getMessage() + "; relying on reconciles";
             log.accept("file sync " + lastError);
             pending.requestReconcile("watch failed", clock.instant());
+        }
+    }
+
+    /**
+     * For a planned hand-over (the target becomes the source): the pusher sends the changes still pending,
+     * then stops; {@link #awaitFlush} waits for it, then {@link #close}. Without this an upload stored on the
+     * old primary's site in its last moment as source (waiting out the coalesce, or in a push that close()
+     * interrupts) reached neither site in the end: the new direction's start-up reconcile mirrors it away.
+     */
+    void startFlush() {
+        flushing = true;
+        pending.wake();
+    }
+
+    /** After {@link #startFlush}: waits at most {@code max} for the pusher to finish its last pushes. */
+    void awaitFlush(Duration max) {
+        try {
+            pusher.join(Math.max(1, max.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Pusher only: pending paths pushed without coalescing and without a reconcile (which could delete on the new source). */
+    private void flush() throws InterruptedException {
+        for (int round = 0; round < FLUSH_ROUNDS && !closed; round++) {
+            PendingChanges.Batch batch = pending.drain();
+            if (batch.paths().isEmpty()) return;
+            try {
+                push(batch.paths());
+                pending.done();
+            } catch (IOException | RuntimeException e) {
+                pending.restore(batch.paths(), batch.oldest());
+                log.accept("file sync " + source + ": hand-over push failed: " + e.getMessage() + "; "
+                        + pending.size() + " change(s) left to the new direction's reconcile");
+                return;
+            }
         }
     }
 

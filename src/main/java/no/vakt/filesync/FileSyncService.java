@@ -48,6 +48,8 @@ public final class FileSyncService implements AutoCloseable {
     private final AlertSink alerts;
     private final Consumer<String> print;
     private final boolean guardDisabled;
+    /** How long a switchover's direction change waits for the old source's pending pushes. */
+    static final java.time.Duration HANDOVER_FLUSH = java.time.Duration.ofSeconds(3);
     private final List<DirectorySync> syncs = new ArrayList<>();
     private final List<DirectoryStatus> refused = new ArrayList<>();
     private final java.util.Set<String> alertedRefusals = new java.util.HashSet<>();
@@ -100,6 +102,7 @@ public final class FileSyncService implements AutoCloseable {
     public synchronized void apply(SyncDirection d) {
         if (closed || d.equals(current)) return;
         boolean wasRunning = !syncs.isEmpty();
+        if (wasRunning && isSwap(current, d)) flushAll();
         stopSyncs();
         current = d;
         if (d.paused()) {
@@ -139,6 +142,23 @@ public final class FileSyncService implements AutoCloseable {
         print.accept("file sync " + (wasRunning ? "switched: " : "started: ") + d.source() + " -> " + d.target() + " ("
                 + syncs.size() + " director" + (syncs.size() == 1 ? "y" : "ies")
                 + (refused.isEmpty() ? "" : ", " + refused.size() + " REFUSED") + ", " + ssh.display() + ")");
+    }
+
+    /** Every directory's last pushes at once, all within {@link #HANDOVER_FLUSH}. */
+    private void flushAll() {
+        syncs.forEach(DirectorySync::startFlush);
+        long end = System.nanoTime() + HANDOVER_FLUSH.toNanos();
+        syncs.forEach(s -> s.awaitFlush(java.time.Duration.ofNanos(end - System.nanoTime())));
+    }
+
+    /**
+     * Both nodes stay, the roles turn (a switchover): the old source's last changes still go to the node
+     * that becomes the source. Not after a failover (paused; the old primary's late files are errant and
+     * its site may be unreachable).
+     */
+    static boolean isSwap(SyncDirection before, SyncDirection after) {
+        return before != null && !before.paused() && !after.paused()
+                && after.source().equals(before.target()) && after.target().equals(before.source());
     }
 
     /**

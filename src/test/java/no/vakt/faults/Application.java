@@ -124,15 +124,10 @@ final class Application implements AutoCloseable {
         return writer.acks().stream().filter(a -> !present.contains(a.seq())).count();
     }
 
-    /** Uploads missing on either site. */
+    /** Uploads missing on either site, each counted once (one lost from both sites is one upload lost). */
     long uploadsMissing() {
-        long missing = 0;
-        for (String name : uploads()) {
-            for (LabSite site : LabSite.values()) {
-                if (!Files.exists(lab.uploads(site).resolve(name))) missing++;
-            }
-        }
-        return missing;
+        return uploads().stream().filter(name -> java.util.Arrays.stream(LabSite.values())
+                .anyMatch(site -> !Files.exists(lab.uploads(site).resolve(name)))).count();
     }
 
     /** An upload the row makes itself (a large one, say), counted like the shop's own. */

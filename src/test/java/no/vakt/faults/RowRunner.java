@@ -157,7 +157,7 @@ final class RowRunner {
         return lab.latestFailover().filter(f -> f.id() > before);
     }
 
-    private static String node(FaultLab lab, LabSite site) {
+    static String node(FaultLab lab, LabSite site) {
         return lab.cfg().nodes().stream().filter(n -> n.mysql().host().equals(lab.server(site).host())).findFirst()
                 .orElseThrow().name();
     }

@@ -3,9 +3,11 @@ package no.vakt.faults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import no.vakt.filesync.StatusFile;
 import no.vakt.lab.LabSite;
 import no.vakt.testing.Cli;
 
@@ -102,6 +104,23 @@ final class VaktRows {
 
         @Override
         public void remove(FaultLab lab, LabSite primary) {}
+
+        /**
+         * Uploads are counted only once vakt run's file sync has turned (its status names the new source and
+         * the new direction's first reconcile ran) and more uploads went to the new primary's site: else the
+         * row could end before the hand-over it is meant to test (uploads lost there went uncounted).
+         */
+        @Override
+        public void verify(FaultLab lab, Application app, List<String> violations, RowRunner.Notes notes) {
+            String source = RowRunner.node(lab, lab.writableSite().orElseThrow());
+            Path status = StatusFile.forConfig(lab.config());
+            boolean turned = RowRunner.await(Duration.ofSeconds(20), () -> StatusFile.read(status).map(s -> source.equals(s.source())
+                    && !s.directories().isEmpty() && s.directories().stream().allMatch(d -> d.lastReconcile() != null)).orElse(false));
+            if (!turned) violations.add("file sync did not turn to " + source + " within 20 s");
+            int before = app.uploads().size();
+            RowRunner.await(Duration.ofSeconds(10), () -> app.uploads().size() >= before + 10);
+            RowRunner.await(Duration.ofSeconds(20), () -> app.uploadsMissing() == 0);
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ public final class FilesSection {
     public static String yaml(Sshd sshd, String extra) {
         StringBuilder files = new StringBuilder("files:\n  directories:\n");
         files.append("    - path: oslo/uploads\n      target: bergen/uploads\n");
-        files.append("  coalesce: 50ms\n");
+        if (extra == null || !extra.contains("coalesce:")) files.append("  coalesce: 50ms\n");
         files.append("  ssh:\n    user: ").append(System.getProperty("user.name")).append('\n');
         files.append("    identity-file: ssh/client_ed25519\n    port: ").append(sshd.port()).append('\n');
         files.append("    known-hosts-file: ssh/known_hosts\n");
