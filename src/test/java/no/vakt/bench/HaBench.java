@@ -89,9 +89,9 @@ public final class HaBench {
         quorumLost();
         isolateOslo();
         rto(drills);
-        out.println("needs issue 15's later parts (zka/zkb): kill -9 of the leader during each failover step and after a"
-                + " failover (resume from ZooKeeper), quorum detection across agents, the epoch in ZooKeeper keeping a"
-                + " returning oslo fenced, the quorum-lost alert.");
+        out.println("not measured yet (issue 15): kill -9 of the leader during each failover step and after a"
+                + " failover (resume from ZooKeeper), the epoch in ZooKeeper keeping a"
+                + " returning oslo fenced.");
         return 0;
     }
 
@@ -247,7 +247,7 @@ public final class HaBench {
             Path log = dir.resolve("agents").resolve(m).resolve("agent.log");
             if (Files.exists(log)) {
                 try (Stream<String> lines = Files.lines(log)) {
-                    n += lines.filter(l -> l.contains("ALERT")).count();
+                    n += lines.filter(l -> l.contains("lost ZooKeeper")).count(); // the coordination-lost alert, as logged
                 }
             }
         }
