@@ -62,18 +62,26 @@ public final class TestPair implements AutoCloseable {
         return dir.resolve("secrets/admin.password");
     }
 
-    /** Restarts a server with changed my.cnf options (null value removes the option). */
+    /**
+     * Restarts a server with changed my.cnf options (null value removes the option). Changes accumulate
+     * over several restarts of the same server. The replacement shares the home and pid file, so
+     * closing the pair stops it through {@code primary}/{@code standby} as well.
+     */
     public MariaDbServer restartWith(MariaDbServer server, Map<String, String> changes) throws IOException {
         server.stop();
-        Map<String, String> opts = new LinkedHashMap<>(server == primary ? primaryOptions : standbyOptions);
+        boolean isPrimary = server.name().equals(primary.name());
+        Map<String, String> opts = new LinkedHashMap<>(isPrimary ? primaryOptions : standbyOptions);
         changes.forEach((k, v) -> {
             if (v == null) opts.remove(k);
             else opts.put(k, v);
         });
+        if (isPrimary) primaryOptions = opts;
+        else standbyOptions = opts;
         MariaDbServer replacement = new MariaDbServer(server.name(), server.home(), server.host(), server.port(), opts);
         replacement.start();
         return replacement;
     }
+
 
     private Map<String, String> primaryOptions;
     private Map<String, String> standbyOptions;
