@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,8 +36,11 @@ public final class Restore {
         this.timeout = timeout;
     }
 
-    /** What was restored: the backup, up to where, and (for --before) the transaction left out. */
-    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut) {}
+    /**
+     * What was restored: the backup, up to where, (for --before) the transaction left out, and the GTID
+     * position the restored server holds (its {@code gtid_slave_pos}).
+     */
+    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut, String gtidPosition) {}
 
     /**
      * Restores backup {@code base} plus the archive of {@code archiveNode} into {@code server}'s new data
@@ -42,30 +48,69 @@ public final class Restore {
      */
     public Outcome run(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
             throws IOException, InterruptedException, BackupFailedException {
+        Outcome o = runKeepingServer(base, archiveNode, target, server);
+        server.stop(timeout);
+        return o;
+    }
+
+    /** As {@link #run}, the server left running for the replay (socket only, no grants): the restore drill's compare. */
+    public Outcome runKeepingServer(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
         new Unpacker(repository, timeout).unpackPrepared(base, server.dataDir());
+        server.startForReplay(timeout);
+        try {
+            Replayed r = replay(archiveNode, base.gtidEnd(), target, server);
+            return new Outcome(base.id(), target, r.cut(), r.position());
+        } catch (IOException | BackupFailedException | RuntimeException e) {
+            server.stop(timeout);
+            throw e;
+        }
+    }
+
+    /**
+     * Replays more of the archive into a server {@link #runKeepingServer} left running, from where it stands
+     * ({@code from}) up to {@code to} inclusive; the new position.
+     */
+    public String catchUp(String archiveNode, String from, String to, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
+        return replay(archiveNode, from, new RestoreTarget.ToGtid(to), server).position();
+    }
+
+    private record Replayed(Optional<StopBefore.Cut> cut, String position) {}
+
+    private Replayed replay(String archiveNode, String from, RestoreTarget target, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
         Path work = Files.createTempDirectory(server.dataDir().getParent(), "vakt-replay-");
         try {
             List<Path> binlogs = fetchArchive(archiveNode, work);
+            if (binlogs.isEmpty()) {
+                setSlavePos(server, from);
+                return new Replayed(Optional.empty(), from);
+            }
             Path sql = work.resolve("replay.sql");
+            decode(from, target, binlogs, sql);
             Optional<StopBefore.Cut> cut = Optional.empty();
-            if (!binlogs.isEmpty()) {
-                decode(base, target, binlogs, sql);
-                if (target instanceof RestoreTarget.Before b) {
-                    cut = Optional.of(cutBefore(sql, b.fragment()));
-                }
+            if (target instanceof RestoreTarget.Before b) cut = Optional.of(cutBefore(sql, b.fragment()));
+            String position;
+            try (BufferedReader r = Files.newBufferedReader(sql, StandardCharsets.UTF_8)) {
+                position = ReplayedPosition.of(from, r.lines().iterator(), Long.MAX_VALUE);
             }
-            server.startForReplay(timeout);
-            try {
-                if (!binlogs.isEmpty()) {
-                    Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
-                            "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
-                }
-            } finally {
-                server.stop(timeout);
-            }
-            return new Outcome(base.id(), target, cut);
+            Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
+                    "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
+            setSlavePos(server, position);
+            return new Replayed(cut, position);
         } finally {
             BaseBackup.deleteTree(work);
+        }
+    }
+
+    /** The replay ran without a binary log: the server learns its position here, so it can replicate from it. */
+    private static void setSlavePos(ScratchServer server, String position) throws BackupFailedException {
+        try (Connection c = server.connect(); PreparedStatement s = c.prepareStatement("SET GLOBAL gtid_slave_pos = ?")) {
+            s.setString(1, position);
+            s.execute();
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot set gtid_slave_pos = '" + position + "' on the restored server: " + e.getMessage());
         }
     }
 
@@ -82,10 +127,10 @@ public final class Restore {
     }
 
     /** The archived events after the backup's position, up to the target, as SQL text. */
-    private void decode(Manifest base, RestoreTarget target, List<Path> binlogs, Path sql)
+    private void decode(String from, RestoreTarget target, List<Path> binlogs, Path sql)
             throws IOException, InterruptedException, BackupFailedException {
         List<String> argv = new ArrayList<>(List.of(Programs.require("mariadb-binlog", "mariadb-client"), "--no-defaults", "--verbose"));
-        if (!base.gtidEnd().isEmpty()) argv.add("--start-position=" + base.gtidEnd());
+        if (!from.isEmpty()) argv.add("--start-position=" + from);
         if (target instanceof RestoreTarget.ToTime t) argv.add("--stop-datetime=" + UTC_DATETIME.format(t.time()));
         if (target instanceof RestoreTarget.ToGtid g) argv.add("--stop-position=" + g.gtid());
         for (Path p : binlogs) argv.add(p.toString());

@@ -89,6 +89,8 @@ public final class RestoreCommand implements Callable<Integer> {
             server.startServing(host, port, section.timeout());
             out.println("restore: backup " + o.backupId() + " + the archive of " + node + " restored into " + home
                     + "; mariadbd runs on " + host + ":" + port + " (pid file " + server.pidFile() + ")");
+            out.println("restore: gtid_slave_pos is " + (o.gtidPosition().isEmpty() ? "empty" : o.gtidPosition())
+                    + ": vakt replicate can make it a replica from there");
             return ExitCodes.OK;
         } catch (BackupFailedException e) {
             out.println("restore: failed: " + e.getMessage());

@@ -51,13 +51,13 @@ class RestoreTest {
         Cli archived = Cli.run("backup", "archive", "-c", cfg);
         assertThat(archived.out()).contains("archive: oslo-db mysql-bin.000001", "up to GTID 0-1-8");
 
-        Restored before = restore("r1", "--before", "DROP TABLE orders");
+        Restored before = restore("r1", "--before", "DROP TABLE shop.orders");
         assertThat(before.cli().out()).contains("stopped before transaction 0-1-7: DROP TABLE `orders`", "mariadbd runs on " + HOST);
         assertThat(before.rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id", "SELECT COUNT(*) FROM information_schema.tables"
-                + " WHERE table_name = 'after_drop'")).containsExactly("1:kiwi", "2:pear", "3:plum", "4:fig", "0");
+                + " WHERE table_name = 'after_drop'", "SELECT @@gtid_slave_pos")).containsExactly("1:kiwi", "2:pear", "3:plum", "4:fig", "0", "0-1-6");
 
-        assertThat(restore("r2", "--to-gtid", "0-1-5").rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
-                .as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig");
+        assertThat(restore("r2", "--to-gtid", "0-1-5").rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id",
+                "SELECT @@gtid_slave_pos")).as("up to the second insert, before the update").containsExactly("1:apple", "2:pear", "3:plum", "4:fig", "0-1-5");
 
         assertThat(restore("r3", "--to-time", "2029-06-01T00:00:00Z").rows("SELECT GROUP_CONCAT(table_name ORDER BY table_name)"
                 + " FROM information_schema.tables WHERE table_schema = 'shop'"))
