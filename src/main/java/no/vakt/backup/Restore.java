@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -37,10 +38,12 @@ public final class Restore {
     }
 
     /**
-     * What was restored: the backup, up to where, (for --before) the transaction left out, and the GTID
-     * position the restored server holds (its {@code gtid_slave_pos}).
+     * What was restored: the backup, up to where, (for --before) the transaction left out, the GTID
+     * position the restored server holds (its {@code gtid_slave_pos}), and the commit time of the newest
+     * transaction it holds (the backup's end when the archive added none).
      */
-    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut, String gtidPosition) {}
+    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut, String gtidPosition,
+            Instant newestTransaction) {}
 
     /**
      * Restores backup {@code base} plus the archive of {@code archiveNode} into {@code server}'s new data
@@ -60,7 +63,8 @@ public final class Restore {
         server.startForReplay(timeout);
         try {
             Replayed r = replay(archiveNode, base.gtidEnd(), target, server);
-            return new Outcome(base.id(), target, r.cut(), r.position());
+            Instant newest = r.newestEvent() != null ? r.newestEvent() : base.finishedAt();
+            return new Outcome(base.id(), target, r.cut(), r.position(), newest);
         } catch (IOException | BackupFailedException | RuntimeException e) {
             server.stop(timeout);
             throw e;
@@ -76,7 +80,7 @@ public final class Restore {
         return replay(archiveNode, from, new RestoreTarget.ToGtid(to), server).position();
     }
 
-    private record Replayed(Optional<StopBefore.Cut> cut, String position) {}
+    private record Replayed(Optional<StopBefore.Cut> cut, String position, Instant newestEvent) {}
 
     private Replayed replay(String archiveNode, String from, RestoreTarget target, ScratchServer server)
             throws IOException, InterruptedException, BackupFailedException {
@@ -85,20 +89,20 @@ public final class Restore {
             List<Path> binlogs = fetchArchive(archiveNode, work);
             if (binlogs.isEmpty()) {
                 setSlavePos(server, from);
-                return new Replayed(Optional.empty(), from);
+                return new Replayed(Optional.empty(), from, null);
             }
             Path sql = work.resolve("replay.sql");
             decode(from, target, binlogs, sql);
             Optional<StopBefore.Cut> cut = Optional.empty();
             if (target instanceof RestoreTarget.Before b) cut = Optional.of(cutBefore(sql, b.fragment()));
-            String position;
+            ReplayedPosition.Point point;
             try (BufferedReader r = Files.newBufferedReader(sql, StandardCharsets.UTF_8)) {
-                position = ReplayedPosition.of(from, r.lines().iterator(), Long.MAX_VALUE);
+                point = ReplayedPosition.of(from, r.lines().iterator(), Long.MAX_VALUE);
             }
             Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
                     "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
-            setSlavePos(server, position);
-            return new Replayed(cut, position);
+            setSlavePos(server, point.gtids());
+            return new Replayed(cut, point.gtids(), point.newestEvent());
         } finally {
             BaseBackup.deleteTree(work);
         }
@@ -112,6 +116,17 @@ public final class Restore {
         } catch (SQLException e) {
             throw new BackupFailedException("cannot set gtid_slave_pos = '" + position + "' on the restored server: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whose archived binlogs go with {@code base}: its own node's when archived (or nothing is), else the only
+     * archived node; several others need the operator to name one.
+     */
+    public String archiveNodeFor(Manifest base) throws IOException, BackupFailedException {
+        List<String> nodes = repository.list("binlog").stream().map(k -> k.substring("binlog/".length())).toList();
+        if (nodes.contains(base.node()) || nodes.isEmpty()) return base.node();
+        if (nodes.size() == 1) return nodes.get(0);
+        throw new BackupFailedException("the archive holds binlogs of " + nodes + ": name one with --archive-node");
     }
 
     private List<Path> fetchArchive(String node, Path work) throws IOException {

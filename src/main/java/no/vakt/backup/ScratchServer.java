@@ -93,6 +93,12 @@ public final class ScratchServer {
         h.ifPresent(p -> Daemons.stop(p, grace));
     }
 
+    /** Stops the server and removes everything under its home: a drill's restore is thrown away. */
+    public void discard(Duration grace) throws IOException {
+        stop(grace);
+        BaseBackup.deleteTree(home);
+    }
+
     /** Never over an earlier restore or anything else: the data directory must be new. */
     public static void prepareHome(Path home) throws IOException, BackupFailedException {
         if (Files.exists(home.resolve("data"))) throw new BackupFailedException(home.resolve("data") + " exists: restore into a new directory");

@@ -78,13 +78,14 @@ public final class RestoreCommand implements Callable<Integer> {
         Repository repo = BackupSetup.repository(cfg);
         Manifest base = BackupCommand.pick(repo, backupId);
         RestoreTarget to = target == null ? new RestoreTarget.Latest() : target.resolve();
-        String node = archiveNode != null ? archiveNode : archiveOf(repo, base);
         PrintWriter out = config.out();
+        Restore restore = new Restore(repo, section.timeout());
         Path home = into.toAbsolutePath();
         ScratchServer server = new ScratchServer(home, Clock.systemUTC(), Sleeper.REAL);
         try {
+            String node = archiveNode != null ? archiveNode : restore.archiveNodeFor(base);
             ScratchServer.prepareHome(home);
-            Restore.Outcome o = new Restore(repo, section.timeout()).run(base, node, to, server);
+            Restore.Outcome o = restore.run(base, node, to, server);
             o.leftOut().ifPresent(c -> out.println("restore: stopped before transaction " + c.gtid() + ": " + c.matched()));
             server.startServing(host, port, section.timeout());
             out.println("restore: backup " + o.backupId() + " + the archive of " + node + " restored into " + home
@@ -98,11 +99,5 @@ public final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    private static String archiveOf(Repository repo, Manifest base) throws java.io.IOException {
-        List<String> nodes = repo.list("binlog").stream().map(k -> k.substring("binlog/".length())).toList();
-        if (nodes.contains(base.node()) || nodes.isEmpty()) return base.node();
-        if (nodes.size() == 1) return nodes.get(0);
-        throw new UsageException("the archive holds binlogs of " + nodes + ": name one with --archive-node");
-    }
 
 }

@@ -2,6 +2,7 @@ package no.vakt.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,9 +59,13 @@ class StopBeforeTest {
 
     @Test
     void theReplayedPositionIsTheStartAdvancedByEveryGtidBeforeTheCut() {
-        assertThat(ReplayedPosition.of("0-1-3,1-2-9", TEXT.iterator(), Long.MAX_VALUE)).isEqualTo("0-1-6,1-2-9");
-        assertThat(ReplayedPosition.of("0-1-3", TEXT.iterator(), 8)).as("cut before 0-1-6").isEqualTo("0-1-5");
-        assertThat(ReplayedPosition.of("", List.<String>of().iterator(), Long.MAX_VALUE)).isEmpty();
+        assertThat(ReplayedPosition.of("0-1-3,1-2-9", TEXT.iterator(), Long.MAX_VALUE))
+                .isEqualTo(new ReplayedPosition.Point("0-1-6,1-2-9", Instant.parse("2026-12-07T11:13:56Z")));
+        assertThat(ReplayedPosition.of("0-1-3", TEXT.iterator(), 8)).as("cut before 0-1-6")
+                .isEqualTo(new ReplayedPosition.Point("0-1-5", Instant.parse("2026-12-07T11:13:55Z")));
+        assertThat(ReplayedPosition.of("", List.of("#261207  9:01:02 server id 1  end_log_pos 1 CRC32 0x1 \tGTID 2-1-7").iterator(),
+                Long.MAX_VALUE)).isEqualTo(new ReplayedPosition.Point("2-1-7", Instant.parse("2026-12-07T09:01:02Z")));
+        assertThat(ReplayedPosition.of("0-1-3", List.<String>of().iterator(), Long.MAX_VALUE)).isEqualTo(new ReplayedPosition.Point("0-1-3", null));
     }
 
     @Test
