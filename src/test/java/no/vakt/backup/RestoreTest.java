@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import no.vakt.drill.RestoreDrill;
 import no.vakt.journal.Journal;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -117,6 +118,47 @@ class RestoreTest {
         Cli diverged = Cli.run("drill", "--restore", "-c", cfg, "--journal", journal.toString(), "--report", lab.pair.dir.resolve("rd2").toString());
         assertThat(diverged.exitCode()).isEqualTo(1);
         assertThat(diverged.out()).contains("(restore): FAILED", "shop.stock differs from the standby: same row count, CHECKSUM TABLE differs");
+    }
+
+    /**
+     * After the second test (the pair replicates, the archive reaches the first drill's standby position). A new
+     * host: binary log and server id of its own. In place: refused while the standby replicates, then, stopped,
+     * its data replaced by the restore (the row changed on it alone is gone), and vakt replicate carries on from
+     * the restored gtid_slave_pos.
+     */
+    @Test
+    @Order(3)
+    void aNewHostGetsItsOwnBinlogAndInPlaceReplacesAStoppedStandbysDataWhichThenReplicates() throws Exception {
+        String cfg = lab.pair.configFile.toString();
+        assertThat(restore("r4", "--new-host", "--server-id", "77").rows("SELECT @@server_id", "SELECT @@log_bin"))
+                .containsExactly("77", "1");
+        assertThat(lab.pair.dir.resolve("r4/my.cnf")).content().contains("server-id=77", "log-bin=");
+
+        String datadir = lab.pair.standby.dataDir().toString();
+        Cli live = Cli.run("restore", "-c", cfg, "--in-place", "bergen-db", "--datadir", datadir, "--yes-replace-data");
+        assertThat(live.exitCode()).isEqualTo(1);
+        assertThat(live.out()).contains("bergen-db is replicating: stop it first");
+        lab.pair.standby.stop();
+        Cli unconfirmed = Cli.run("restore", "-c", cfg, "--in-place", "bergen-db", "--datadir", datadir);
+        assertThat(unconfirmed.exitCode()).isEqualTo(2);
+        assertThat(unconfirmed.err() + unconfirmed.out()).contains("add --yes-replace-data");
+        Cli done = Cli.run("restore", "-c", cfg, "--in-place", "bergen-db", "--datadir", datadir, "--yes-replace-data");
+        assertThat(done.exitCode()).as(done.out() + done.err()).isZero();
+        assertThat(done.out()).contains("bergen-db's data replaced (gtid_slave_pos 0-1-", "moved the old data aside");
+        lab.pair.standby.start();
+        assertThat(query(lab.pair.standby, "SELECT n FROM shop.stock WHERE id = 3")).as("the standby-only change is gone").isEqualTo("30");
+
+        Cli replicate = Cli.run("replicate", "-c", cfg);
+        assertThat(replicate.exitCode()).as(replicate.out() + replicate.err()).isZero();
+        TestPair.sql(lab.pair.primary, "INSERT INTO shop.stock VALUES (5, 50)");
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> "50".equals(query(lab.pair.standby, "SELECT MAX(n) FROM shop.stock")));
+    }
+
+    private static String query(no.vakt.lab.MariaDbServer server, String sql) throws Exception {
+        try (Connection c = server.rootConnection(); ResultSet r = c.createStatement().executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        }
     }
 
     private static final String HOST = "127.0.190.5";
