@@ -66,7 +66,8 @@ final class TableChecks {
             Table s = standby.get(t);
             Table r = restored.get(t);
             String why = s == null ? "only on the restored server" : r == null ? "missing on the restored server"
-                    : s.rows() != r.rows() ? (r.rows() - s.rows()) + " rows" : !java.util.Objects.equals(s.checksum(), r.checksum())
+                    : s.rows() > r.rows() ? (s.rows() - r.rows()) + " rows missing"
+                    : s.rows() < r.rows() ? (r.rows() - s.rows()) + " rows more" : !java.util.Objects.equals(s.checksum(), r.checksum())
                     ? "same row count, CHECKSUM TABLE differs" : "";
             out.add(new Compared(t, s == null ? null : s.rows(), r == null ? null : r.rows(), why.isEmpty(), why));
         }
