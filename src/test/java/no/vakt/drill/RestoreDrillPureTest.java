@@ -32,4 +32,18 @@ class RestoreDrillPureTest {
                         org.assertj.core.groups.Tuple.tuple("shop.d", "missing on the restored server"),
                         org.assertj.core.groups.Tuple.tuple("shop.e", "only on the restored server"));
     }
+
+    @Test
+    void theRestoreScheduleIsReadAndNeedsABackupRepository() {
+        String base = new no.vakt.lab.LabConfigTemplate("t", "127.0.0.1", 3306, "127.0.0.2", 3306, "vakt", java.nio.file.Path.of("a"),
+                "repl", java.nio.file.Path.of("b"), java.util.List.of("shop"), "automatic", null, false, "127.0.0.1").render();
+        java.nio.file.Path file = java.nio.file.Path.of("/tmp/vakt-restore-schedule-test.yml");
+        no.vakt.config.VaktConfig cfg = no.vakt.config.ConfigLoader.parse(file, base + "drills:\n  restore-schedule: \"0 4 * * SAT\"\n");
+        assertThat(cfg.drills().restoreSchedule()).isEqualTo("0 4 * * SAT");
+        java.util.List<String> said = new java.util.ArrayList<>();
+        assertThat(DrillScheduler.startRestoreFor(cfg, file, null, java.time.Clock.systemUTC(), null, null, said::add)).isEmpty();
+        assertThat(said).singleElement().asString().contains("no backup: section");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> no.vakt.config.ConfigLoader.parse(file,
+                base + "drills:\n  restore-schedule: \"0 25 * * *\"\n")).hasMessageContaining("restore-schedule");
+    }
 }
