@@ -65,7 +65,7 @@ public final class Restore {
             Replayed r = replay(archiveNode, base.gtidEnd(), target, server);
             Instant newest = r.newestEvent() != null ? r.newestEvent() : base.finishedAt();
             return new Outcome(base.id(), target, r.cut(), r.position(), newest);
-        } catch (IOException | BackupFailedException | RuntimeException e) {
+        } catch (IOException | BackupFailedException | InterruptedException | RuntimeException e) {
             server.stop(timeout);
             throw e;
         }
