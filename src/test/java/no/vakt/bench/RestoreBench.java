@@ -150,6 +150,9 @@ public final class RestoreBench implements Callable<Integer> {
                     d / p >= 5 ? "MET" : "NOT MET", lostNothing ? "yes" : "NO");
             System.out.printf("load average at the end: %s (2 cores shared with other jobs)%n", loadAverage());
             return lostNothing && d / p >= 5 ? 0 : 1;
+        } finally {
+            MariaDbServer.deleteTree(home.resolve("repo"));
+            Files.deleteIfExists(home.resolve("shop.sql.gz"));
         }
     }
 
@@ -291,7 +294,7 @@ public final class RestoreBench implements Callable<Integer> {
                 long wanted = want.rows.get(t);
                 if (have < 0) lost.add(t + ": the table (" + wanted + " rows)");
                 else if (have < wanted) lost.add(t + ": " + (wanted - have) + " rows");
-                else if (have > wanted) lost.add(t + ": " + (have - wanted) + " rows from after it (not lost, but not stopped before it)");
+                else if (have > wanted) lost.add(t + ": +" + (have - wanted) + " rows from after it");
                 else if (!checksums.get(t).equals(want.checksums.get(t))) lost.add(t + ": checksum differs");
             }
             return lost.isEmpty() ? NOTHING_LOST : String.join(", ", lost);
