@@ -111,6 +111,8 @@ class RestoreTest {
             assertThat(j.history(RestoreDrill.EVENT, 5)).singleElement()
                     .satisfies(e -> assertThat(e.details().path("passed").asBoolean()).isTrue());
         }
+        Cli history = Cli.run("drill", "--history", "-c", cfg, "--journal", journal.toString());
+        assertThat(history.out()).contains("restore", "passed", lab.pair.dir.resolve("rd1").toString());
         assertThat(lab.pair.standby.rootConnection().createStatement().executeQuery("SHOW SLAVE STATUS"))
                 .satisfies(r -> assertThat(r.next() && "Yes".equals(r.getString("Slave_SQL_Running"))).as("SQL thread running again").isTrue());
 
