@@ -1,9 +1,12 @@
 package no.vakt.backup;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -84,6 +87,9 @@ public final class InPlaceRestore {
         if (restoring && !Files.isDirectory(dataDir.resolve("mysql"))) {
             throw new BackupFailedException(dataDir + " is not a MariaDB data directory (no mysql/): name the node's datadir");
         }
+        if (Files.isDirectory(dataDir) && inUse(dataDir)) {
+            throw new BackupFailedException("a mariadbd has " + dataDir + " open (ibdata1 is locked): stop it first");
+        }
         if (step == Step.RESTART_RESTORE) BaseBackup.deleteTree(staging);
         if (restoring) {
             Files.createDirectories(staging);
@@ -133,6 +139,19 @@ public final class InPlaceRestore {
         if (!Files.exists(m)) return Optional.empty();
         String[] parts = Files.readString(m).strip().split(" ", 2);
         return parts.length == 2 && Files.isDirectory(Path.of(parts[1])) ? Optional.of(Path.of(parts[1])) : Optional.empty();
+    }
+
+    /**
+     * InnoDB holds an fcntl lock on ibdata1 while it runs; Java's FileLock is the same kind of lock, so this finds
+     * a server the node check missed (one that did not let Vakt in, or another instance on the same files).
+     */
+    private static boolean inUse(Path dataDir) throws IOException {
+        Path ibdata = dataDir.resolve("ibdata1");
+        if (!Files.exists(ibdata)) return false;
+        try (FileChannel ch = FileChannel.open(ibdata, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock()) {
+            return lock == null;
+        }
     }
 
     /** mariadbd runs as the data's owner (mysql); the restore ran as whoever ran vakt. */

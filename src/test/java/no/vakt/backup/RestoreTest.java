@@ -1,6 +1,7 @@
 package no.vakt.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -140,6 +141,8 @@ class RestoreTest {
         Cli live = Cli.run("restore", "-c", cfg, "--in-place", "bergen-db", "--datadir", datadir, "--yes-replace-data");
         assertThat(live.exitCode()).isEqualTo(1);
         assertThat(live.out()).contains("bergen-db is replicating: stop it first");
+        assertThatThrownBy(() -> new InPlaceRestore(Path.of(datadir), Clock.systemUTC()).begin()).as("even past the node check")
+                .hasMessageContaining("ibdata1 is locked");
         lab.pair.standby.stop();
         Cli unconfirmed = Cli.run("restore", "-c", cfg, "--in-place", "bergen-db", "--datadir", datadir);
         assertThat(unconfirmed.exitCode()).isEqualTo(2);
