@@ -32,7 +32,8 @@ public final class BackupSource {
         return LiveRoles.settle(a, null, b, null, null).equals(a.node()) ? a : b;
     }
 
-    private static boolean healthyStandby(NodeState s) {
+    /** A standby that replicates with both threads running and no error. */
+    public static boolean healthyStandby(NodeState s) {
         return LiveRole.of(s) == LiveRole.STANDBY && s.replica().isPresent() && s.replica().get().ioThreadRunning()
                 && s.replica().get().sqlThreadRunning() && s.replica().get().lastError().isEmpty();
     }

@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -33,8 +37,13 @@ public final class Restore {
         this.timeout = timeout;
     }
 
-    /** What was restored: the backup, up to where, and (for --before) the transaction left out. */
-    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut) {}
+    /**
+     * What was restored: the backup, up to where, (for --before) the transaction left out, the GTID
+     * position the restored server holds (its {@code gtid_slave_pos}), and the commit time of the newest
+     * transaction it holds (the backup's end when the archive added none).
+     */
+    public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut, String gtidPosition,
+            Instant newestTransaction) {}
 
     /**
      * Restores backup {@code base} plus the archive of {@code archiveNode} into {@code server}'s new data
@@ -42,31 +51,82 @@ public final class Restore {
      */
     public Outcome run(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
             throws IOException, InterruptedException, BackupFailedException {
+        Outcome o = runKeepingServer(base, archiveNode, target, server);
+        server.stop(timeout);
+        return o;
+    }
+
+    /** As {@link #run}, the server left running for the replay (socket only, no grants): the restore drill's compare. */
+    public Outcome runKeepingServer(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
         new Unpacker(repository, timeout).unpackPrepared(base, server.dataDir());
+        server.startForReplay(timeout);
+        try {
+            Replayed r = replay(archiveNode, base.gtidEnd(), target, server);
+            Instant newest = r.newestEvent() != null ? r.newestEvent() : base.finishedAt();
+            return new Outcome(base.id(), target, r.cut(), r.position(), newest);
+        } catch (IOException | BackupFailedException | InterruptedException | RuntimeException e) {
+            server.stop(timeout);
+            throw e;
+        }
+    }
+
+    /**
+     * Replays more of the archive into a server {@link #runKeepingServer} left running, from where it stands
+     * ({@code from}) up to {@code to} inclusive; the new position.
+     */
+    public String catchUp(String archiveNode, String from, String to, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
+        return replay(archiveNode, from, new RestoreTarget.ToGtid(to), server).position();
+    }
+
+    private record Replayed(Optional<StopBefore.Cut> cut, String position, Instant newestEvent) {}
+
+    private Replayed replay(String archiveNode, String from, RestoreTarget target, ScratchServer server)
+            throws IOException, InterruptedException, BackupFailedException {
         Path work = Files.createTempDirectory(server.dataDir().getParent(), "vakt-replay-");
         try {
             List<Path> binlogs = fetchArchive(archiveNode, work);
+            if (binlogs.isEmpty()) {
+                setSlavePos(server, from);
+                return new Replayed(Optional.empty(), from, null);
+            }
             Path sql = work.resolve("replay.sql");
+            decode(from, target, binlogs, sql);
             Optional<StopBefore.Cut> cut = Optional.empty();
-            if (!binlogs.isEmpty()) {
-                decode(base, target, binlogs, sql);
-                if (target instanceof RestoreTarget.Before b) {
-                    cut = Optional.of(cutBefore(sql, b.fragment()));
-                }
+            if (target instanceof RestoreTarget.Before b) cut = Optional.of(cutBefore(sql, b.fragment()));
+            ReplayedPosition.Point point;
+            try (BufferedReader r = Files.newBufferedReader(sql, StandardCharsets.UTF_8)) {
+                point = ReplayedPosition.of(from, r.lines().iterator(), Long.MAX_VALUE);
             }
-            server.startForReplay(timeout);
-            try {
-                if (!binlogs.isEmpty()) {
-                    Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
-                            "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
-                }
-            } finally {
-                server.stop(timeout);
-            }
-            return new Outcome(base.id(), target, cut);
+            Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
+                    "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
+            setSlavePos(server, point.gtids());
+            return new Replayed(cut, point.gtids(), point.newestEvent());
         } finally {
             BaseBackup.deleteTree(work);
         }
+    }
+
+    /** The replay ran without a binary log: the server learns its position here, so it can replicate from it. */
+    private static void setSlavePos(ScratchServer server, String position) throws BackupFailedException {
+        try (Connection c = server.connect(); PreparedStatement s = c.prepareStatement("SET GLOBAL gtid_slave_pos = ?")) {
+            s.setString(1, position);
+            s.execute();
+        } catch (SQLException e) {
+            throw new BackupFailedException("cannot set gtid_slave_pos = '" + position + "' on the restored server: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whose archived binlogs go with {@code base}: its own node's when archived (or nothing is), else the only
+     * archived node; several others need the operator to name one.
+     */
+    public String archiveNodeFor(Manifest base) throws IOException, BackupFailedException {
+        List<String> nodes = repository.list("binlog").stream().map(k -> k.substring("binlog/".length())).toList();
+        if (nodes.contains(base.node()) || nodes.isEmpty()) return base.node();
+        if (nodes.size() == 1) return nodes.get(0);
+        throw new BackupFailedException("the archive holds binlogs of " + nodes + ": name one with --archive-node");
     }
 
     private List<Path> fetchArchive(String node, Path work) throws IOException {
@@ -82,10 +142,10 @@ public final class Restore {
     }
 
     /** The archived events after the backup's position, up to the target, as SQL text. */
-    private void decode(Manifest base, RestoreTarget target, List<Path> binlogs, Path sql)
+    private void decode(String from, RestoreTarget target, List<Path> binlogs, Path sql)
             throws IOException, InterruptedException, BackupFailedException {
         List<String> argv = new ArrayList<>(List.of(Programs.require("mariadb-binlog", "mariadb-client"), "--no-defaults", "--verbose"));
-        if (!base.gtidEnd().isEmpty()) argv.add("--start-position=" + base.gtidEnd());
+        if (!from.isEmpty()) argv.add("--start-position=" + from);
         if (target instanceof RestoreTarget.ToTime t) argv.add("--stop-datetime=" + UTC_DATETIME.format(t.time()));
         if (target instanceof RestoreTarget.ToGtid g) argv.add("--stop-position=" + g.gtid());
         for (Path p : binlogs) argv.add(p.toString());

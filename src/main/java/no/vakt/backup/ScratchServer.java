@@ -54,12 +54,43 @@ public final class ScratchServer {
         start(List.of("--bind-address=" + host, "--port=" + port), timeout);
     }
 
+    /**
+     * As a node of its own on a new host: a binary log and the given server id (it can replicate and be
+     * replicated from), its options in {@code my.cnf} in the home so it restarts the same way
+     * ({@code mariadbd --defaults-file=HOME/my.cnf}).
+     */
+    public void startAsNewHost(String host, int port, int serverId, Duration timeout)
+            throws IOException, InterruptedException, BackupFailedException {
+        List<String> options = new ArrayList<>(base(serverId, false));
+        options.addAll(List.of("--bind-address=" + host, "--port=" + port, "--log-bin=" + home.resolve("binlog").resolve("mysql-bin"),
+                "--binlog-format=ROW", "--log-slave-updates", "--relay-log=" + home.resolve("binlog").resolve("relay-bin")));
+        Files.createDirectories(home.resolve("binlog"));
+        StringBuilder cnf = new StringBuilder("# written by vakt restore --new-host\n[mysqld]\n");
+        for (String o : options) cnf.append(o.substring(2)).append('\n');
+        Files.writeString(myCnf(), cnf.toString());
+        launch(List.of(Programs.require("mariadbd", "mariadb-server"), "--defaults-file=" + myCnf()), timeout);
+    }
+
+    public Path myCnf() {
+        return home.resolve("my.cnf");
+    }
+
+    private List<String> base(int serverId, boolean noBinlog) {
+        List<String> o = new ArrayList<>(List.of("--datadir=" + dataDir, "--socket=" + socket(), "--pid-file=" + pidFile(),
+                "--log-error=" + home.resolve("error.log"), "--server-id=" + serverId, "--skip-slave-start"));
+        if (noBinlog) o.add("--skip-log-bin");
+        if ("root".equals(System.getProperty("user.name"))) o.add("--user=root");
+        return o;
+    }
+
     private void start(List<String> mode, Duration timeout) throws IOException, InterruptedException, BackupFailedException {
-        List<String> argv = new ArrayList<>(List.of(Programs.require("mariadbd", "mariadb-server"), "--no-defaults",
-                "--datadir=" + dataDir, "--socket=" + socket(), "--pid-file=" + pidFile(), "--log-error=" + home.resolve("error.log"),
-                "--server-id=4000", "--skip-log-bin", "--skip-slave-start"));
-        if ("root".equals(System.getProperty("user.name"))) argv.add("--user=root");
+        List<String> argv = new ArrayList<>(List.of(Programs.require("mariadbd", "mariadb-server"), "--no-defaults"));
+        argv.addAll(base(4000, true));
         argv.addAll(mode);
+        launch(argv, timeout);
+    }
+
+    private void launch(List<String> argv, Duration timeout) throws IOException, InterruptedException, BackupFailedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("mariadbd.out").toFile())).start();
         Instant deadline = clock.instant().plus(timeout);
@@ -91,6 +122,12 @@ public final class ScratchServer {
     public void stop(Duration grace) {
         Optional<ProcessHandle> h = Daemons.fromPidFile(pidFile(), c -> c.contains("mariadbd"), true);
         h.ifPresent(p -> Daemons.stop(p, grace));
+    }
+
+    /** Stops the server and removes everything under its home: a drill's restore is thrown away. */
+    public void discard(Duration grace) throws IOException {
+        stop(grace);
+        BaseBackup.deleteTree(home);
     }
 
     /** Never over an earlier restore or anything else: the data directory must be new. */

@@ -10,6 +10,7 @@ import no.vakt.config.VaktConfig;
 import no.vakt.drill.Drill;
 import no.vakt.drill.DrillHistory;
 import no.vakt.drill.Drills;
+import no.vakt.drill.RestoreDrill;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalJson;
 import no.vakt.lab.LabLayout;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Option;
                     + " to a running vakt run.",
             "Fault kinds: kill-db, stop-db (any lab or ssh-reachable node); block-ports, partition-monitor,"
                     + " isolate-primary (the lab with --netns, as root). Without --config the lab's config is used when"
-                    + " there is no other."},
+                    + " there is no other.",
+            "--restore: a restore drill (docs/backup.md): no fault, no failover; the standby's SQL thread pauses while it"
+                    + " is compared."},
         footer = {"", "Exit codes: 0 the drill passed (or --history), 1 it failed or was refused, 2 bad config or usage."})
 public final class DrillCommand implements Callable<Integer> {
     @Mixin
@@ -59,6 +62,14 @@ public final class DrillCommand implements Callable<Integer> {
             + " (saved to .vakt/errant/ first)")
     boolean discardErrant;
 
+    @Option(names = "--restore", description = "A restore drill instead: the newest backup + the binlog archive into a scratch"
+            + " server, compared with the standby at the same GTID; restore time and data age against the objectives")
+    boolean restore;
+
+    @Option(names = "--scratch", paramLabel = "DIR", description = "With --restore: where the scratch server's data goes"
+            + " (default: in the report directory); removed after the drill")
+    Path scratch;
+
     @Option(names = "--history", description = "List past drills from the journal instead of running one (with --json: machine-readable)")
     boolean history;
 
@@ -83,6 +94,12 @@ public final class DrillCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (json.on) throw new UsageException("--json goes with --history");
+        if (restore) {
+            return config.withAlerts(Clock.systemUTC(), (c, journal, alerts) -> new RestoreDrill(c, configPath,
+                    BackupSetup.repository(c), journal, Clock.systemUTC(), alerts, out)
+                    .run(new RestoreDrill.Options(reportDir, scratch)).passed() ? ExitCodes.OK : ExitCodes.FAILED);
+        }
+        if (scratch != null) throw new UsageException("--scratch goes with --restore");
         if (switchBack && !rejoin) throw new UsageException("--switch-back needs --rejoin (the old primary must replicate first)");
         if (discardErrant && !rejoin) throw new UsageException("--discard-errant goes with --rejoin");
         String kind = fault != null ? fault : cfg.drills().fault();

@@ -29,13 +29,32 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 restored and running, 1 failed, 2 bad config or usage."})
 public final class RestoreCommand implements Callable<Integer> {
     @Mixin
-    ConfigOption config;
+    ConfigAndJournal config;
 
     @Option(names = "--backup", paramLabel = "ID", description = "The base backup (default: the newest).")
     String backupId;
 
-    @Option(names = "--into", paramLabel = "DIR", required = true, description = "A new directory for the restored server (its data, socket, log).")
+    @Option(names = "--into", paramLabel = "DIR", description = "A new directory for the restored server (its data, socket, log);"
+            + " not with --in-place.")
     Path into;
+
+    @Option(names = "--new-host", description = "On a new machine (run there, the repository reachable): the server gets a binary"
+            + " log and --server-id, and DIR/my.cnf to restart it with, ready for vakt replicate.")
+    boolean newHost;
+
+    @Option(names = "--server-id", paramLabel = "N", description = "With --new-host: its server_id (unique in the cluster).")
+    Integer serverId;
+
+    @Option(names = "--in-place", paramLabel = "NODE", description = "Replace NODE's data directory (--datadir) with the restore;"
+            + " refused while NODE's mariadbd answers. Needs --yes-replace-data.")
+    String inPlace;
+
+    @Option(names = "--datadir", paramLabel = "DIR", description = "With --in-place: NODE's data directory (the old data is kept"
+            + " beside it as DIR.vakt-old-TIME).")
+    Path datadir;
+
+    @Option(names = "--yes-replace-data", description = "Confirms --in-place.")
+    boolean replaceConfirmed;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Where it listens (default: ${DEFAULT-VALUE}).")
     String host;
@@ -78,17 +97,29 @@ public final class RestoreCommand implements Callable<Integer> {
         Repository repo = BackupSetup.repository(cfg);
         Manifest base = BackupCommand.pick(repo, backupId);
         RestoreTarget to = target == null ? new RestoreTarget.Latest() : target.resolve();
-        String node = archiveNode != null ? archiveNode : archiveOf(repo, base);
         PrintWriter out = config.out();
+        Restore restore = new Restore(repo, section.timeout());
+        if (inPlace != null) return InPlace.run(this, cfg, restore, base, to, out);
+        if (into == null) throw new UsageException("--into DIR is required (or --in-place NODE --datadir DIR)");
+        if (newHost != (serverId != null)) throw new UsageException("--new-host and --server-id go together");
         Path home = into.toAbsolutePath();
         ScratchServer server = new ScratchServer(home, Clock.systemUTC(), Sleeper.REAL);
         try {
+            String node = archiveNode != null ? archiveNode : restore.archiveNodeFor(base);
             ScratchServer.prepareHome(home);
-            Restore.Outcome o = new Restore(repo, section.timeout()).run(base, node, to, server);
+            Restore.Outcome o = restore.run(base, node, to, server);
             o.leftOut().ifPresent(c -> out.println("restore: stopped before transaction " + c.gtid() + ": " + c.matched()));
-            server.startServing(host, port, section.timeout());
+            if (newHost) {
+                server.startAsNewHost(host, port, serverId, section.timeout());
+            } else {
+                server.startServing(host, port, section.timeout());
+            }
             out.println("restore: backup " + o.backupId() + " + the archive of " + node + " restored into " + home
                     + "; mariadbd runs on " + host + ":" + port + " (pid file " + server.pidFile() + ")");
+            out.println("restore: gtid_slave_pos is " + (o.gtidPosition().isEmpty() ? "empty" : o.gtidPosition())
+                    + ": vakt replicate can make it a replica from there");
+            if (newHost) out.println("restore: a new host: restart it with mariadbd --defaults-file=" + server.myCnf()
+                    + "; add it to vakt.yml as a node, then vakt replicate");
             return ExitCodes.OK;
         } catch (BackupFailedException e) {
             out.println("restore: failed: " + e.getMessage());
@@ -96,11 +127,5 @@ public final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    private static String archiveOf(Repository repo, Manifest base) throws java.io.IOException {
-        List<String> nodes = repo.list("binlog").stream().map(k -> k.substring("binlog/".length())).toList();
-        if (nodes.contains(base.node()) || nodes.isEmpty()) return base.node();
-        if (nodes.size() == 1) return nodes.get(0);
-        throw new UsageException("the archive holds binlogs of " + nodes + ": name one with --archive-node");
-    }
 
 }

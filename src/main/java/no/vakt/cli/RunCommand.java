@@ -124,6 +124,8 @@ public final class RunCommand implements Callable<Integer> {
         // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
         var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts,
                 LabNetworkFaults::forConfig, print);
+        var restoreDrills = no.vakt.drill.DrillScheduler.startRestoreFor(cfg, config.path(), journal, clock, alerts,
+                cfg.backup().configured() ? BackupSetup.repository(cfg) : null, print);
         try {
             watch.start(); // the monitor, and the retry of a traffic switch left pending
             web.startForRun(print);
@@ -143,6 +145,7 @@ public final class RunCommand implements Callable<Integer> {
             adoption.ifPresent(AuthorityGained::close);
             web.close();
             drills.ifPresent(no.vakt.drill.DrillScheduler::close);
+            restoreDrills.ifPresent(no.vakt.drill.DrillScheduler::close);
             watch.close(); // the traffic retry, then the monitor
             files.close();
             try {

@@ -15,6 +15,7 @@ import no.vakt.cluster.HostPort;
  *   timeout: 60s                 # how long a drill waits for the failover and the first write after it
  *   allow-production: false
  *   load-source-address: 10.246.1.3  # the load's own address (the lab with --netns writes it)
+ *   restore-schedule: "0 4 * * SAT"   # vakt run starts a restore drill then (vakt drill --restore)
  * </pre>
  *
  * @param service the name the application connects to; absent: the load goes to the live primary
@@ -28,8 +29,9 @@ public record DrillsConfig(
         Integer writeRate,
         Duration timeout,
         Boolean allowProduction,
-        String loadSourceAddress) {
-    public static final DrillsConfig NONE = new DrillsConfig(null, null, null, null, null, null, null);
+        String loadSourceAddress,
+        String restoreSchedule) {
+    public static final DrillsConfig NONE = new DrillsConfig(null, null, null, null, null, null, null, null);
 
     public DrillsConfig {
         fault = fault != null ? fault : FaultKind.KILL_DB.label();
@@ -43,6 +45,7 @@ public record DrillsConfig(
         if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("timeout: expected a positive duration");
         allowProduction = allowProduction != null && allowProduction;
         if (schedule != null) CronSchedule.parse(schedule); // fails with what is wrong in the expression
+        if (restoreSchedule != null) CronSchedule.parse(restoreSchedule);
     }
 
     /**

@@ -8,7 +8,10 @@ import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
 
-/** Past drills, from the journal's {@code drill} events. */
+/**
+ * Past drills, from the journal's {@code drill} events and {@code restore-drill} events (fault "restore": the
+ * restore time in the RTO column, the data age in the RPO ms column).
+ */
 public final class DrillHistory {
     /** How far back the journal is read: a year of daily drills between the monitor's state changes. */
     private static final int SCAN = 20_000;
@@ -22,8 +25,13 @@ public final class DrillHistory {
     public static List<Entry> read(Journal journal) {
         List<Entry> out = new ArrayList<>();
         for (JournalEvent e : journal.history(SCAN)) {
-            if (e.kind() != EventKind.DRILL) continue;
             JsonNode d = e.details();
+            if (e.kind() == RestoreDrill.EVENT) {
+                out.add(new Entry(e.at(), e.cluster(), "restore", d.path("passed").asBoolean(false), d.path("restore_ms").asLong(),
+                        0, d.path("data_age_ms").asLong(0), d.path("report_dir").asText(null), e.summary()));
+                continue;
+            }
+            if (e.kind() != EventKind.DRILL) continue;
             out.add(new Entry(e.at(), e.cluster(), d.path("fault").asText(null), d.path("passed").asBoolean(false),
                     d.path("rto_ms").isNumber() ? d.path("rto_ms").asLong() : null, d.path("rpo_rows").asLong(0),
                     d.path("rpo_ms").asLong(0), d.path("report_dir").asText(null), e.summary()));

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertSink;
+import no.vakt.backup.Repository;
 import no.vakt.config.CronSchedule;
 import no.vakt.config.VaktConfig;
 import no.vakt.journal.Journal;
@@ -83,6 +84,28 @@ public final class DrillScheduler implements AutoCloseable {
         s.start();
         out.accept("drills: " + config.drills().fault() + " scheduled \"" + config.drills().schedule() + "\", next at "
                 + s.next());
+        return Optional.of(s);
+    }
+
+    /**
+     * {@code drills.restore-schedule}: a {@link RestoreDrill} at each matching minute, production included (it
+     * fails nothing over; the standby's SQL thread pauses while it is compared). Empty without a schedule, or
+     * without a backup repository (said once).
+     */
+    public static Optional<DrillScheduler> startRestoreFor(VaktConfig config, Path configFile, Journal journal, Clock clock,
+            AlertSink alerts, Repository repository, Consumer<String> out) {
+        String cron = config.drills().restoreSchedule();
+        if (cron == null) return Optional.empty();
+        if (repository == null) {
+            out.accept("drills: restore-schedule is set but there is no backup: section; no restore drills");
+            return Optional.empty();
+        }
+        PrintWriter writer = new PrintWriter(new LineWriter(l -> out.accept("restore drill: " + l)), true);
+        Launcher launcher = () -> new RestoreDrill(config, configFile, repository, journal, clock, alerts, writer)
+                .run(new RestoreDrill.Options(null, null));
+        DrillScheduler s = new DrillScheduler(CronSchedule.parse(cron), clock, ZoneId.systemDefault(), launcher, out);
+        s.start();
+        out.accept("drills: restore drill scheduled \"" + cron + "\", next at " + s.next());
         return Optional.of(s);
     }
 

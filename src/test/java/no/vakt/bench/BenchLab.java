@@ -21,11 +21,13 @@ final class BenchLab implements AutoCloseable {
     }
 
     /** Purges whatever an earlier run left in {@code dir}, then brings up a lab there; quiet. */
-    static BenchLab up(Path dir, String osloAddress, String bergenAddress) {
+    static BenchLab up(Path dir, String osloAddress, String bergenAddress, String... more) {
         BenchLab lab = new BenchLab(dir);
         lab.close();
-        int code = vakt("lab", "up", "--dir", dir.toString(), "--no-hints", "--oslo-address", osloAddress,
-                "--bergen-address", bergenAddress);
+        List<String> args = new ArrayList<>(List.of("lab", "up", "--dir", dir.toString(), "--no-hints", "--oslo-address", osloAddress,
+                "--bergen-address", bergenAddress));
+        args.addAll(List.of(more));
+        int code = vakt(args.toArray(String[]::new));
         if (code != 0) {
             lab.close();
             throw new IllegalStateException("lab up failed (exit " + code + ")");
