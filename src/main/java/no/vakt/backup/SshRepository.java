@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import no.vakt.filesync.SshTarget;
 import no.vakt.process.BoundedProcess;
 
@@ -28,6 +31,7 @@ public final class SshRepository implements Repository {
     private final SshTarget target;
     private final String root;
     private final Duration transfer;
+    private final Set<String> made = ConcurrentHashMap.newKeySet();
 
     /** @param root the repository's absolute directory on the host; @param transfer the deadline of one file's copy */
     public SshRepository(SshTarget target, String root, Duration transfer) {
@@ -62,16 +66,27 @@ public final class SshRepository implements Repository {
                 closed = true;
                 try {
                     super.close();
-                    String dir = path.substring(0, path.lastIndexOf('/'));
-                    run(List.of("mkdir", "-p", "-m", "700", "--", dir), SMALL, null, null);
+                    makeDirs(path.substring(0, path.lastIndexOf('/')));
                     run(List.of("dd", "of=" + path + ".part", "bs=1M", "status=none", "conv=fsync"), transfer, spool, null);
-                    run(List.of("chmod", "600", "--", path + ".part"), SMALL, null, null);
                     run(List.of("mv", "-f", "--", path + ".part", path), SMALL, null, null);
                 } finally {
                     Files.deleteIfExists(spool);
                 }
             }
         };
+    }
+
+    /**
+     * Every directory from the root down, owner-only (so the files in them need no mode of their own), in one
+     * call, once per directory in this process: each ssh call costs a handshake.
+     */
+    private void makeDirs(String dir) throws IOException {
+        if (made.contains(dir)) return;
+        List<String> argv = new ArrayList<>(List.of("mkdir", "-p", "-m", "700", "--", root));
+        for (int i = dir.indexOf('/', root.length() + 1); i > 0; i = dir.indexOf('/', i + 1)) argv.add(dir.substring(0, i));
+        if (!dir.equals(root)) argv.add(dir);
+        run(argv, SMALL, null, null);
+        made.add(dir);
     }
 
     @Override
@@ -107,7 +122,7 @@ public final class SshRepository implements Repository {
     public List<String> list(String prefix) throws IOException {
         // One level under the prefix, relative to the root, in one call.
         int depth = prefix.isEmpty() ? 1 : prefix.split("/").length + 1;
-        List<String> argv = new java.util.ArrayList<>(List.of("find", root, "-mindepth", Integer.toString(depth),
+        List<String> argv = new ArrayList<>(List.of("find", root, "-mindepth", Integer.toString(depth),
                 "-maxdepth", Integer.toString(depth)));
         if (!prefix.isEmpty()) argv.addAll(List.of("-path", path(prefix) + "/*"));
         argv.addAll(List.of("!", "-name", "*.part", "-printf", "%P\\n"));
@@ -137,6 +152,7 @@ public final class SshRepository implements Repository {
         String dir = path.substring(0, path.lastIndexOf('/'));
         // A backup's directory goes with its last file, as in the local repository.
         if (!dir.equals(root)) {
+            made.remove(dir);
             BoundedProcess.Finished f = finished(List.of("rmdir", "--ignore-fail-on-non-empty", "--", dir), SMALL, null, null);
             if (f.exitCode() == 255) throw failure(f); // gone already is fine; ssh failing is not
         }
