@@ -82,7 +82,8 @@ public final class PreflightProbe {
                 result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
                 new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables,
                 readOnlyBypass(primary, standby), adminAccounts(primary, standby),
-                config.backup().configured() ? backupTool() : null);
+                config.backup().configured() ? backupTool() : null,
+                config.backup().configured() ? no.vakt.backup.RepositoryProbe.probe(config.backup(), System.getenv()) : null);
     }
 
     /** mariadb-backup's --version here; empty when it is not installed or does not answer. */
