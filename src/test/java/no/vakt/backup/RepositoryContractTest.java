@@ -68,6 +68,19 @@ class RepositoryContractTest {
         return Stream.of(Named.of("local", local), Named.of("ssh", ssh), Named.of("s3", s3repo));
     }
 
+    @org.junit.jupiter.api.Test
+    void aWrongS3SecretOrAnUnknownSshHostIsAnErrorThatNamesThePlaceNotTheSecret() throws Exception {
+        Repository wrong = Repositories.open(new BackupConfig(s3Config(), null, null, null, null),
+                Map.of("AWS_ACCESS_KEY_ID", S3Proxy.IDENTITY, "AWS_SECRET_ACCESS_KEY", "wrong-secret-1234"));
+        assertThatThrownBy(() -> wrong.list("base")).hasMessageContaining("s3://vakt/shop/one")
+                .hasMessageNotContaining("wrong-secret-1234").hasMessageNotContaining(S3Proxy.CREDENTIAL);
+        assertThatThrownBy(() -> Repositories.open(new BackupConfig(s3Config(), null, null, null, null), Map.of()))
+                .hasMessageContaining("AWS_ACCESS_KEY_ID");
+        BackupConfig.Repository r = sshConfig(dir.resolve("remote"), "127.0.65.1");
+        Repository noHostKey = Repositories.open(new BackupConfig(r, null, null, null, null), Map.of());
+        assertThatThrownBy(() -> noHostKey.list("base")).hasMessageContaining("ssh failed");
+    }
+
     @ParameterizedTest
     @MethodSource("repositories")
     void filesAppearWholeListOneLevelAndGoWithTheirDirectory(Repository repo) throws Exception {
