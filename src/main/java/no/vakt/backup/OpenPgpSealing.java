@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
@@ -164,10 +163,5 @@ final class OpenPgpSealing {
                 stored.close();
             }
         }
-    }
-
-    /** Forgets the passphrase (best effort: the JVM may hold copies of the file's text). */
-    void forget() {
-        Arrays.fill(passphrase, '\0');
     }
 }

@@ -2,7 +2,6 @@ package no.vakt.backup;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import no.vakt.config.BackupConfig;
 import no.vakt.config.SshSettings;
@@ -32,7 +31,4 @@ public final class Repositories {
         SshSettings settings = new SshSettings(r.user(), r.identityFile(), r.port(), r.knownHostsFile(), null);
         return new SshTarget("backup repository", r.user(), r.host(), settings, (Path) null);
     }
-
-    /** The deadline of one small call, for probes. */
-    static final Duration PROBE = Duration.ofSeconds(30);
 }

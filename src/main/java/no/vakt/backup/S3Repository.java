@@ -3,7 +3,6 @@ package no.vakt.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -187,9 +186,6 @@ public final class S3Repository implements Repository, AutoCloseable {
             } catch (SdkException e) {
                 abort();
                 throw new IOException("s3://" + bucket + "/" + key + ": upload failed: " + e.getMessage(), e);
-            } catch (UncheckedIOException e) {
-                abort();
-                throw e.getCause();
             }
         }
 
