@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole cycle against S3 (s3proxy) with encryption, through the commands: take, archive, list, verify,
  * prune, and a restore that reads every file back from the bucket, decrypted. What is in the bucket is
- * OpenPGP, never the plain stream, the manifest or the binlogs.
+ * OpenPGP, never the plain stream, the manifest or the binlogs. Then the same pair against a directory
+ * over ssh (a private sshd): take, archive, restore.
  */
-class S3EncryptedRestoreTest {
+class RemoteRestoreTest {
     private static final String HOST = "127.0.65.4";
     private static Path dir;
     private static S3Proxy s3;
     private static BackupLab lab;
+    private static no.vakt.lab.Sshd sshd;
+    private static String s3Section;
 
     @BeforeAll
     static void start() throws Exception {
@@ -40,19 +43,22 @@ class S3EncryptedRestoreTest {
         Path cred = dir.resolve("aws.cred");
         Files.writeString(cred, "[vakt]\naws_access_key_id = " + S3Proxy.IDENTITY + "\naws_secret_access_key = " + S3Proxy.CREDENTIAL + "\n");
         Files.writeString(dir.resolve("pass"), "a passphrase for the 3 AM operator\n");
-        lab = new BackupLab("127.0.65.2", "127.0.65.3", "  repository: {type: s3, bucket: shop-backups, prefix: vakt/shop, region: us-east-1,"
+        s3Section = "  repository: {type: s3, bucket: shop-backups, prefix: vakt/shop, region: us-east-1,"
                 + " endpoint: \"" + s3.endpoint() + "\", credentials-file: " + cred + ", profile: vakt, country: NO}\n"
-                + "  encryption: {passphrase-file: " + dir.resolve("pass") + "}\n");
+                + "  encryption: {passphrase-file: " + dir.resolve("pass") + "}\n";
+        lab = new BackupLab("127.0.65.2", "127.0.65.3", s3Section);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (lab != null) lab.close();
         if (s3 != null) s3.close();
+        if (sshd != null) sshd.stop();
     }
 
     @Test
     void takeArchiveVerifyAndRestoreThroughAnEncryptedBucket() throws Exception {
+        useSection(s3Section);
         String cfg = lab.pair.configFile.toString();
         TestPair.sql(lab.pair.primary, "CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
                 "INSERT INTO shop.orders VALUES (1, 'apple'), (2, 'pear')");
@@ -76,20 +82,53 @@ class S3EncryptedRestoreTest {
         assertThat(verify.out()).as(verify.out() + verify.err()).contains("backup " + id + ": checksums match and it prepares: restorable");
         assertThat(Cli.run("backup", "prune", "--dry-run", "-c", cfg).out()).contains("Nothing to remove");
 
-        Path into = lab.pair.dir.resolve("r1");
-        Cli restore = Cli.run("restore", "-c", cfg, "--into", into.toString(), "--host", HOST, "--port",
+        assertThat(restored("r1", "shop")).as("the backup plus the archive, read back from the bucket")
+                .containsExactly("1:kiwi", "2:pear", "3:plum");
+    }
+
+    @Test
+    void takeArchiveAndRestoreThroughADirectoryOverSsh() throws Exception {
+        sshd = new no.vakt.lab.Sshd(dir.resolve("ssh"), List.of("127.0.65.6"), Loopback.freePort("127.0.65.6"));
+        sshd.start();
+        String section = "  repository: {type: ssh, host: 127.0.65.6, port: " + sshd.port() + ", user: " + System.getProperty("user.name")
+                + ", path: " + dir.resolve("far") + ", identity-file: " + sshd.clientKey() + ", known-hosts-file: " + sshd.knownHosts()
+                + ", country: NO}\n";
+        useSection(section);
+        String cfg = lab.pair.configFile.toString();
+        TestPair.sql(lab.pair.primary, "CREATE DATABASE far", "CREATE TABLE far.t (id INT PRIMARY KEY, v VARCHAR(20))",
+                "INSERT INTO far.t VALUES (1, 'one')");
+        Cli take = Cli.run("backup", "take", "-c", cfg);
+        assertThat(take.exitCode()).as(take.out() + take.err()).isZero();
+        TestPair.sql(lab.pair.primary, "INSERT INTO far.t VALUES (2, 'two')");
+        Cli archive = Cli.run("backup", "archive", "-c", cfg);
+        assertThat(archive.exitCode()).as(archive.out() + archive.err()).isZero();
+        assertThat(Files.list(dir.resolve("far/base")).toList()).as("one backup directory on the far side").hasSize(1);
+        assertThat(restored("r2", "far")).containsExactly("1:one", "2:two");
+    }
+
+    /** The config's backup: section, in place of the last test's. */
+    private static void useSection(String section) throws java.io.IOException {
+        lab.pair.rewriteConfig(t -> t.substring(0, t.indexOf("backup:\n") + "backup:\n".length()) + section + "  timeout: 60s\n");
+    }
+
+    /** {@code vakt restore --into DIR} (latest), then the rows of DB's one table, the server stopped. */
+    private static List<String> restored(String name, String db) throws Exception {
+        Path into = lab.pair.dir.resolve(name);
+        Cli restore = Cli.run("restore", "-c", lab.pair.configFile.toString(), "--into", into.toString(), "--host", HOST, "--port",
                 Integer.toString(Loopback.freePort(HOST)));
         ScratchServer server = new ScratchServer(into, Clock.systemUTC(), Sleeper.REAL);
         List<String> rows = new ArrayList<>();
         try {
             assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
+            String table = db.equals("shop") ? "shop.orders" : db + ".t";
+            String value = db.equals("shop") ? "item" : "v";
             try (Connection c = server.connect(); ResultSet r = c.createStatement()
-                    .executeQuery("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id")) {
+                    .executeQuery("SELECT CONCAT(id, ':', " + value + ") FROM " + table + " ORDER BY id")) {
                 while (r.next()) rows.add(r.getString(1));
             }
         } finally {
             server.stop(Duration.ofSeconds(30));
         }
-        assertThat(rows).as("the backup plus the archive, read back from the bucket").containsExactly("1:kiwi", "2:pear", "3:plum");
+        return rows;
     }
 }
