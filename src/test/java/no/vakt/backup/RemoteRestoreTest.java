@@ -38,7 +38,7 @@ class RemoteRestoreTest {
     @BeforeAll
     static void start() throws Exception {
         dir = TestDirs.create("s3e");
-        s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")), "127.0.65.5");
+        s3 = S3Proxy.shared();
         S3Env.createBucket(s3.endpoint(), "shop-backups");
         Path cred = dir.resolve("aws.cred");
         Files.writeString(cred, "[vakt]\naws_access_key_id = " + S3Proxy.IDENTITY + "\naws_secret_access_key = " + S3Proxy.CREDENTIAL + "\n");
@@ -52,7 +52,6 @@ class RemoteRestoreTest {
     @AfterAll
     static void stop() throws Exception {
         if (lab != null) lab.close();
-        if (s3 != null) s3.close();
         if (sshd != null) sshd.stop();
     }
 

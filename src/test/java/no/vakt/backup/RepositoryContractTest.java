@@ -41,7 +41,7 @@ class RepositoryContractTest {
         String address = "127.0.65." + (10 + ProcessHandle.current().pid() % 200);
         sshd = new Sshd(dir.resolve("ssh"), List.of(address), Loopback.freePort(address));
         sshd.start();
-        s3 = S3Proxy.start(Files.createDirectories(dir.resolve("s3")), address);
+        s3 = S3Proxy.shared();
         local = new LocalRepository(dir.resolve("local"));
         ssh = Repositories.open(new BackupConfig(sshConfig(dir.resolve("remote"), address), null, null, null, null), Map.of());
         s3repo = Repositories.open(new BackupConfig(s3Config(), null, null, null, null), S3Env.of());
@@ -60,7 +60,6 @@ class RepositoryContractTest {
 
     @AfterAll
     static void stop() {
-        if (s3 != null) s3.close();
         if (sshd != null) sshd.stop();
     }
 

@@ -63,6 +63,20 @@ public final class S3Proxy implements AutoCloseable {
         return proxy;
     }
 
+    private static S3Proxy shared;
+
+    /**
+     * One server for every test class of this JVM (its start costs seconds), on 127.0.65.5; stopped when the
+     * JVM exits. Tests keep apart by bucket.
+     */
+    public static synchronized S3Proxy shared() throws IOException {
+        if (shared == null) {
+            shared = start(TestDirs.create("s3p"), "127.0.65.5");
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "s3proxy-stop"));
+        }
+        return shared;
+    }
+
     public URI endpoint() {
         return endpoint;
     }
