@@ -76,7 +76,8 @@ class RemoteRestoreTest {
             }
         }
         Cli list = Cli.run("backup", "list", "-c", cfg);
-        assertThat(list.out()).contains(id);
+        assertThat(list.out()).contains(id, "openpgp");
+        assertThat(take.out()).contains("bytes stored (openpgp)");
         Cli verify = Cli.run("backup", "verify", "-c", cfg);
         assertThat(verify.out()).as(verify.out() + verify.err()).contains("backup " + id + ": checksums match and it prepares: restorable");
         assertThat(Cli.run("backup", "prune", "--dry-run", "-c", cfg).out()).contains("Nothing to remove");
