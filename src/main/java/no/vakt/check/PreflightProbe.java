@@ -211,6 +211,17 @@ public final class PreflightProbe {
                         + config.alerts().nameOf(i), null));
             }
         }
+        if (config.backup().configured()) {
+            // Readable by the owner only, like the passwords: either opens every backup.
+            if (config.backup().encryption() != null && config.backup().encryption().passphraseFile() != null) {
+                uses.computeIfAbsent(SecretRef.ofFile(config.backup().encryption().passphraseFile()), r -> new ArrayList<>())
+                        .add(new Use("backup passphrase", null));
+            }
+            if (config.backup().repository().credentialsFile() != null) {
+                uses.computeIfAbsent(SecretRef.ofFile(config.backup().repository().credentialsFile()), r -> new ArrayList<>())
+                        .add(new Use("S3 credentials of the backup repository", null));
+            }
+        }
         List<SecretObservation> out = new ArrayList<>();
         uses.forEach((ref, list) -> {
             String unreadable = null;

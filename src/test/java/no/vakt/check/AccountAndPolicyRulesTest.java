@@ -144,6 +144,9 @@ class AccountAndPolicyRulesTest {
         assertThat(check.apply(underAFile)).extracting(Finding::severity).containsExactly(Severity.ERROR);
         assertThat(check.apply(noPassphrase)).first().satisfies(f -> assertThat(f.message()).contains(dir.resolve("missing").toString()));
         assertThat(BackupRules.repository(config, null)).as("no backup: section").isEmpty();
+        java.nio.file.Files.setPosixFilePermissions(dir.resolve("pass"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(PreflightProbe.secrets(good)).filteredOn(s -> s.purpose().startsWith("backup passphrase")).singleElement()
+                .satisfies(s -> assertThat(s.permissionProblem()).contains("readable by group/others"));
     }
 
     @Test
