@@ -30,6 +30,14 @@ final class StoredStream {
         try (OutputStream packed = compression == Compression.GZIP ? new GZIPOutputStream(target, 1 << 16) : target;
                 OutputStream out = new DigestOutputStream(packed, plain)) {
             Files.copy(from, out);
+        } catch (IOException e) {
+            // Closing published what was written (a stream cannot tell a failed writer from a finished one): remove it.
+            try {
+                repo.delete(key);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
         return new Manifest.StoredFile(key, repo.size(key), hex(stored), hex(plain));
     }
