@@ -76,6 +76,13 @@ class OpenPgpSealingTest {
     }
 
     @Test
+    void aStreamThatFailsOnItsWayIsNotLeftInTheRepository() {
+        assertThatThrownBy(() -> StoredStream.store(dir.resolve("gone.xb"), sealed, "base/2/backup.xb.gz", Compression.GZIP))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(plain.exists("base/2/backup.xb.gz")).isFalse();
+    }
+
+    @Test
     void plainGpgDecryptsWhatVaktStored() throws Exception {
         assumeThat(Programs.find("gpg")).as("gpg installed").isPresent();
         byte[] data = "INSERT INTO orders VALUES (1);\n".repeat(5000).getBytes(StandardCharsets.UTF_8);
