@@ -67,7 +67,7 @@ public final class BaseBackup {
             Manifest.StoredFile stored = StoredStream.store(stream, repository, key, config.compression());
             Manifest m = new Manifest(id, node.name(), source.role(), source.note(), started, clock.instant(), state.version(),
                     ToolVersion.observe().map(String::strip).orElse(""), state.gtidCurrentPos().toString(), gtidEnd, compression,
-                    Files.size(stream), List.of(stored));
+                    Files.size(stream), List.of(stored), repository instanceof SealedRepository ? OpenPgpSealing.NAME : "none");
             m.write(repository);
             return m;
         } finally {

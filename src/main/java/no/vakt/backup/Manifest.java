@@ -21,6 +21,7 @@ import java.util.List;
  * @param gtidStart the server's gtid_current_pos when the backup began
  * @param gtidEnd the GTID position the backup holds (mariadb-backup's "GTID of the last change"): the archive replays from here
  * @param streamBytes the xbstream's size before compression
+ * @param encryption none, or openpgp (every file of the repository is then an OpenPGP message)
  */
 public record Manifest(
         String id,
@@ -35,15 +36,31 @@ public record Manifest(
         String gtidEnd,
         String compression,
         long streamBytes,
-        List<StoredFile> files) {
+        List<StoredFile> files,
+        String encryption) {
     public static final String NAME = "manifest.json";
 
     public Manifest {
         files = List.copyOf(files);
+        encryption = encryption != null ? encryption : "none";
     }
 
-    /** One file of the backup in the repository, with the SHA-256 of its stored bytes. */
-    public record StoredFile(String key, long bytes, String sha256) {}
+    public Manifest(String id, String node, String sourceRole, String note, Instant startedAt, Instant finishedAt,
+            String serverVersion, String toolVersion, String gtidStart, String gtidEnd, String compression,
+            long streamBytes, List<StoredFile> files) {
+        this(id, node, sourceRole, note, startedAt, finishedAt, serverVersion, toolVersion, gtidStart, gtidEnd, compression,
+                streamBytes, files, "none");
+    }
+
+    /**
+     * One file of the backup in the repository, with the SHA-256 of its stored bytes (encrypted, when the
+     * repository encrypts) and of the plain stream they hold (null in manifests written before it was recorded).
+     */
+    public record StoredFile(String key, long bytes, String sha256, String plainSha256) {
+        public StoredFile(String key, long bytes, String sha256) {
+            this(key, bytes, sha256, null);
+        }
+    }
 
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())

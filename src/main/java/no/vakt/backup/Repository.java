@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Where base backups and the binlog archive are kept, by key ({@code base/ID/manifest.json},
- * {@code binlog/mysql-bin.000003}). An interface so a remote host over ssh and S3-compatible storage can
- * take the local directory's place; only {@link LocalRepository} exists so far.
+ * {@code binlog/mysql-bin.000003}): {@link LocalRepository}, {@link SshRepository}, {@link S3Repository}, each
+ * optionally encrypted by a {@link SealedRepository}; {@link Repositories#open} builds the configured one.
  */
 public interface Repository {
     /** What is written becomes visible under {@code key} only when the stream is closed whole. */

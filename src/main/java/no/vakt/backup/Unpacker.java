@@ -39,7 +39,12 @@ final class Unpacker {
         Files.createDirectories(dataDir);
         Path stream = Files.createTempFile(dataDir.getParent(), "vakt-stream-", ".xb");
         try {
-            StoredStream.fetch(repository, m.files().get(0), m.compression(), stream);
+            Manifest.StoredFile f = m.files().get(0);
+            String plain = StoredStream.fetch(repository, f, m.compression(), stream);
+            if (f.plainSha256() != null && !plain.equals(f.plainSha256())) {
+                throw new BackupFailedException(f.key() + " unpacks to other bytes than recorded: SHA-256 " + plain
+                        + ", recorded " + f.plainSha256());
+            }
             Tools.run("mbstream -x", BoundedProcess.Request.of(
                     List.of(Programs.require("mbstream", ToolVersion.PACKAGE), "-x", "-C", dataDir.toString()), timeout)
                     .readingFrom(stream));

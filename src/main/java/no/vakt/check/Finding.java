@@ -15,6 +15,7 @@ import java.util.Objects;
  * <tr><th>id</th><th>severities</th><th>checks</th></tr>
  * <tr><td>jurisdiction</td><td>OK, ERROR</td><td>the node's (and the backup repository's) country is inside policy.jurisdictions</td></tr>
  * <tr><td>backup-tool</td><td>OK, ERROR</td><td>with a backup: section, mariadb-backup is installed and the server's version</td></tr>
+ * <tr><td>backup-repository</td><td>OK, ERROR</td><td>with a backup: section, the repository takes a probe file (written, read back, removed)</td></tr>
  * <tr><td>secret-unreadable</td><td>ERROR</td><td>a password file or variable can be read</td></tr>
  * <tr><td>secret-permissions</td><td>WARNING</td><td>a password file is not readable by group/others</td></tr>
  * <tr><td>reachable</td><td>OK, ERROR</td><td>Vakt can log in to the node (the error says why not)</td></tr>

@@ -31,6 +31,7 @@ import no.vakt.db.ReadOnlyBypass;
  * @param adminAccounts per node name, Vakt's own account there and what it lacks; a node is absent when not read
  * @param backupTool what {@code mariadb-backup --version} printed here, empty when it is not installed; null when
  *     not looked at (no backup: section)
+ * @param backupRepository whether the backup repository took a probe file; null when not looked at
  */
 public record Observations(
         NodeState primary,
@@ -45,7 +46,17 @@ public record Observations(
         List<TableEngine> nonTransactionalTables,
         Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
         Map<String, AdminAccount> adminAccounts,
-        Optional<String> backupTool) {
+        Optional<String> backupTool,
+        no.vakt.backup.RepositoryProbe.Result backupRepository) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles,
+            List<TableEngine> nonTransactionalTables, Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
+            Map<String, AdminAccount> adminAccounts, Optional<String> backupTool) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
+                nonTransactionalTables, readOnlyBypass, adminAccounts, backupTool, null);
+    }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,

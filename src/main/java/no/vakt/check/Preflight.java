@@ -15,6 +15,7 @@ public final class Preflight {
             PlacementRules::jurisdictions,
             PlacementRules::backupRepository,
             BackupRules::tool,
+            BackupRules::repository,
             AccountRules::secrets,
             ServerRules::reachability,
             RoleRules::liveRoles,

@@ -82,7 +82,8 @@ public final class PreflightProbe {
                 result, secrets, TrafficProbe.observe(config), no.vakt.filesync.FileSyncProbe.observe(config),
                 new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables,
                 readOnlyBypass(primary, standby), adminAccounts(primary, standby),
-                config.backup().configured() ? backupTool() : null);
+                config.backup().configured() ? backupTool() : null,
+                config.backup().configured() ? no.vakt.backup.RepositoryProbe.probe(config.backup(), System.getenv()) : null);
     }
 
     /** mariadb-backup's --version here; empty when it is not installed or does not answer. */
@@ -208,6 +209,17 @@ public final class PreflightProbe {
             for (var s : config.alerts().channels().get(i).secrets()) {
                 uses.computeIfAbsent(s.ref(), r -> new ArrayList<>()).add(new Use(s.purpose() + " of alert channel "
                         + config.alerts().nameOf(i), null));
+            }
+        }
+        if (config.backup().configured()) {
+            // Readable by the owner only, like the passwords: either opens every backup.
+            if (config.backup().encryption() != null && config.backup().encryption().passphraseFile() != null) {
+                uses.computeIfAbsent(SecretRef.ofFile(config.backup().encryption().passphraseFile()), r -> new ArrayList<>())
+                        .add(new Use("backup passphrase", null));
+            }
+            if (config.backup().repository().credentialsFile() != null) {
+                uses.computeIfAbsent(SecretRef.ofFile(config.backup().repository().credentialsFile()), r -> new ArrayList<>())
+                        .add(new Use("S3 credentials of the backup repository", null));
             }
         }
         List<SecretObservation> out = new ArrayList<>();

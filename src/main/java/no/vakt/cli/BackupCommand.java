@@ -53,7 +53,8 @@ public final class BackupCommand extends CommandGroup {
                 Manifest m = new BaseBackup(BackupSetup.section(cfg), BackupSetup.repository(cfg), Clock.systemUTC())
                         .take(c, c.state().node().mysql().secret().resolve());
                 out.println("backup: " + m.id() + " from " + m.node() + " (" + m.sourceRole() + ") at GTID " + m.gtidEnd() + ", "
-                        + m.files().get(0).bytes() + " bytes stored, " + Durations.format(Duration.between(m.startedAt(), m.finishedAt())));
+                        + m.files().get(0).bytes() + " bytes stored" + (m.encryption().equals("none") ? "" : " (" + m.encryption() + ")") + ", "
+                        + Durations.format(Duration.between(m.startedAt(), m.finishedAt())));
                 return ExitCodes.OK;
             } catch (BackupFailedException e) {
                 out.println("backup: failed: " + e.getMessage());
@@ -73,8 +74,8 @@ public final class BackupCommand extends CommandGroup {
             PrintWriter out = config.out();
             if (all.isEmpty()) out.println("No base backups yet: vakt backup take.");
             for (Manifest m : all) {
-                out.printf("%-17s %-12s %-8s GTID %-20s %12d bytes  %s%n", m.id(), m.node(), m.sourceRole(), m.gtidEnd(),
-                        m.files().get(0).bytes(), m.finishedAt());
+                out.printf("%-17s %-12s %-8s GTID %-20s %12d bytes  %s  %s%n", m.id(), m.node(), m.sourceRole(), m.gtidEnd(),
+                        m.files().get(0).bytes(), m.finishedAt(), m.encryption());
             }
             return ExitCodes.OK;
         }

@@ -1,7 +1,7 @@
 package no.vakt.cli;
 
 import java.time.Duration;
-import no.vakt.backup.LocalRepository;
+import no.vakt.backup.Repositories;
 import no.vakt.backup.Repository;
 import no.vakt.config.BackupConfig;
 import no.vakt.config.VaktConfig;
@@ -18,7 +18,11 @@ final class BackupSetup {
     }
 
     static Repository repository(VaktConfig cfg) {
-        return new LocalRepository(section(cfg).repository().path());
+        try {
+            return Repositories.open(section(cfg), System.getenv());
+        } catch (java.io.IOException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static NodeInspector inspector(VaktConfig cfg) {

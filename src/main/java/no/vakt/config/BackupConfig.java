@@ -10,9 +10,10 @@ import java.time.Duration;
  * <pre>
  * backup:
  *   repository:
- *     type: local                 # a directory on this host; ssh and s3 are not built yet
- *     path: /var/backups/vakt
+ *     type: local                 # a directory on this host; or ssh (host, user, port, identity-file,
+ *     path: /var/backups/vakt     #   known-hosts-file) or s3 (bucket, prefix, region, endpoint, credentials-file)
  *     country: NO                 # where the copies live: checked against policy.jurisdictions
+ *   encryption: {passphrase-file: /etc/vakt/backup.pass}   # optional: OpenPGP, plain gpg decrypts it
  *   schedule: "0 2 * * *"         # a base backup then (not run by vakt run yet)
  *   retention: {keep: 7, days: 14}
  *   compression: gzip             # or none
@@ -20,9 +21,13 @@ import java.time.Duration;
  * </pre>
  */
 public record BackupConfig(Repository repository, String schedule, Retention retention, Compression compression,
-        Duration timeout) {
+        Duration timeout, Encryption encryption) {
     /** Without the section: no repository, nothing to take or archive. */
-    public static final BackupConfig NONE = new BackupConfig(null, null, null, null, null);
+    public static final BackupConfig NONE = new BackupConfig(null, null, null, null, null, null);
+
+    public BackupConfig(Repository repository, String schedule, Retention retention, Compression compression, Duration timeout) {
+        this(repository, schedule, retention, compression, timeout, null);
+    }
 
     public BackupConfig {
         retention = retention != null ? retention : Retention.DEFAULT;
@@ -34,12 +39,29 @@ public record BackupConfig(Repository repository, String schedule, Retention ret
         return repository != null;
     }
 
-    /** Where backups and the binlog archive go; only {@code local} exists so far. */
-    public record Repository(RepositoryType type, Path path, String country) {
+    /**
+     * Where backups and the binlog archive go. {@code path} is the directory (local, or on the ssh host); the
+     * ssh keys are those of {@code files.ssh}; the s3 keys name a bucket, an optional key prefix, the region, an
+     * endpoint for S3-compatible storage (path-style addressing then, unless {@code path-style: false}) and a
+     * credentials file in the AWS format (else the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables).
+     */
+    public record Repository(RepositoryType type, Path path, String country, String host, Integer port, String user,
+            Path identityFile, Path knownHostsFile, String bucket, String prefix, String region, java.net.URI endpoint,
+            Path credentialsFile, String profile, Boolean pathStyle) {
         public Repository {
             type = type != null ? type : RepositoryType.LOCAL;
+            prefix = prefix != null ? prefix : "";
+            profile = profile != null ? profile : "default";
+            pathStyle = pathStyle != null ? pathStyle : endpoint != null;
+        }
+
+        public Repository(RepositoryType type, Path path, String country) {
+            this(type, path, country, null, null, null, null, null, null, null, null, null, null, null, null);
         }
     }
+
+    /** Backups encrypted with OpenPGP (symmetric, AES-256) under the first line of this file. */
+    public record Encryption(Path passphraseFile) {}
 
     public enum RepositoryType {
         @JsonProperty("local") LOCAL,

@@ -37,10 +37,10 @@ final class ConfigValidator {
 
     private static void backup(BackupConfig b, ConfigLoader.Problems p) {
         BackupConfig.Repository r = b.repository();
-        if (r.type() != BackupConfig.RepositoryType.LOCAL) {
-            p.add("backup.repository.type", "only local repositories are built so far (ssh and s3 are not yet)");
+        BackupRepositoryValidator.validate(r, p);
+        if (b.encryption() != null && b.encryption().passphraseFile() == null) {
+            p.add("backup.encryption.passphrase-file", "expected the file whose first line is the passphrase");
         }
-        if (r.path() == null) p.add("backup.repository.path", "expected the repository's directory");
         if (r.country() == null) {
             p.add("backup.repository.country", "expected the country code where the repository's copies live (for example NO)");
         } else if (!Jurisdictions.isCountryCode(r.country())) {

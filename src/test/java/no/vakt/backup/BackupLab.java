@@ -16,9 +16,15 @@ final class BackupLab implements AutoCloseable {
     final BackupConfig backup;
 
     BackupLab(String primaryHost, String standbyHost) throws Exception {
+        this(primaryHost, standbyHost, null);
+    }
+
+    /** @param section the backup: section's lines after {@code backup:}; null: a local repository in the pair's directory */
+    BackupLab(String primaryHost, String standbyHost, String section) throws Exception {
         pair = TestPair.builder().hosts(primaryHost, standbyHost).start();
         repository = new LocalRepository(pair.dir.resolve("repo"));
-        pair.rewriteConfig(t -> t + "backup:\n  repository: {path: " + repository.root() + ", country: NO}\n  timeout: 60s\n");
+        String lines = section != null ? section : "  repository: {path: " + repository.root() + ", country: NO}\n";
+        pair.rewriteConfig(t -> t + "backup:\n" + lines + "  timeout: 60s\n");
         config = pair.config();
         backup = config.backup();
     }

@@ -126,6 +126,30 @@ class AccountAndPolicyRulesTest {
     }
 
     @Test
+    void backupRepositoryIsProbedByWritingAFileThroughTheEncryption(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("pass"), "s3cret-passphrase\n");
+        java.nio.file.Files.writeString(dir.resolve("a-file"), "");
+        VaktConfig good = config(t -> t + "backup:\n  repository: {path: " + dir.resolve("repo") + ", country: NO}\n"
+                + "  encryption: {passphrase-file: " + dir.resolve("pass") + "}\n");
+        VaktConfig underAFile = config(t -> t + "backup:\n  repository: {path: " + dir.resolve("a-file/repo") + ", country: NO}\n");
+        VaktConfig noPassphrase = config(t -> t + "backup:\n  repository: {path: " + dir.resolve("repo") + ", country: NO}\n"
+                + "  encryption: {passphrase-file: " + dir.resolve("missing") + "}\n");
+        var base = States.healthy(good);
+        java.util.function.Function<VaktConfig, List<Finding>> check = c -> BackupRules.repository(c, new Observations(base.primary(),
+                base.standby(), null, null, null, null, List.of(), null, null, null, null, null, null,
+                no.vakt.backup.RepositoryProbe.probe(c.backup(), java.util.Map.of())));
+        assertThat(check.apply(good)).extracting(Finding::id, Finding::severity).containsExactly(tuple("backup-repository", Severity.OK));
+        assertThat(java.nio.file.Files.list(dir.resolve("repo"))).as("the probe file removed").isEmpty();
+        assertThat(check.apply(underAFile)).extracting(Finding::severity).containsExactly(Severity.ERROR);
+        assertThat(check.apply(noPassphrase)).first().satisfies(f -> assertThat(f.message()).contains(dir.resolve("missing").toString()));
+        assertThat(BackupRules.repository(config, null)).as("no backup: section").isEmpty();
+        java.nio.file.Files.setPosixFilePermissions(dir.resolve("pass"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(PreflightProbe.secrets(good)).filteredOn(s -> s.purpose().startsWith("backup passphrase")).singleElement()
+                .satisfies(s -> assertThat(s.permissionProblem()).contains("readable by group/others"));
+    }
+
+    @Test
     void hostPatterns() {
         assertThat(HostPattern.matches("%", "10.0.0.1")).isTrue();
         assertThat(HostPattern.matches("10.0.0.%", "10.0.0.1")).isTrue();

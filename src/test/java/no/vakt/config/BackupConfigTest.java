@@ -42,6 +42,37 @@ class BackupConfigTest {
     }
 
     @Test
+    void sshAndS3RepositoriesAndEncryptionTakeTheirOwnKeys() throws Exception {
+        BackupConfig ssh = load("""
+                backup:
+                  repository: {type: ssh, host: vault.example.no, port: 2222, user: vakt, path: /srv/vakt, country: NO,
+                               identity-file: keys/id, known-hosts-file: keys/known}
+                  encryption: {passphrase-file: backup.pass}
+                """).backup();
+        assertThat(ssh.repository().identityFile()).isEqualTo(dir.resolve("keys/id"));
+        assertThat(ssh.repository().port()).isEqualTo(2222);
+        assertThat(ssh.encryption().passphraseFile()).isEqualTo(dir.resolve("backup.pass"));
+        BackupConfig s3 = load("""
+                backup:
+                  repository: {type: s3, bucket: shop-backups, prefix: vakt/shop, region: eu-north-1, country: SE,
+                               endpoint: "https://s3.example.se", credentials-file: aws.cred}
+                """).backup();
+        assertThat(s3.repository().pathStyle()).as("path-style when an endpoint is given").isTrue();
+        assertThat(s3.repository().profile()).isEqualTo("default");
+        assertThat(problems("""
+                backup:
+                  repository: {type: ssh, path: /srv/vakt, country: NO, bucket: b}
+                  encryption: {}
+                """)).extracting(ConfigProblem::field).containsExactly("backup.repository.host", "backup.repository.bucket",
+                "backup.encryption.passphrase-file");
+        assertThat(problems("""
+                backup:
+                  repository: {type: s3, bucket: Shop_Backups, region: eu-north-1, country: NO, path: /x, endpoint: "ftp://x"}
+                """)).extracting(ConfigProblem::field).containsExactly("backup.repository.bucket", "backup.repository.endpoint",
+                "backup.repository.path");
+    }
+
+    @Test
     void eachWrongFieldIsNamedWithItsLine() {
         List<ConfigProblem> p = problems("""
                 backup:
@@ -49,7 +80,7 @@ class BackupConfigTest {
                   schedule: "99 * * * *"
                   retention: {keep: 0, days: -1}
                 """);
-        assertThat(p).extracting(ConfigProblem::field).containsExactly("backup.repository.type", "backup.repository.path",
+        assertThat(p).extracting(ConfigProblem::field).containsExactly("backup.repository.bucket", "backup.repository.region",
                 "backup.repository.country", "backup.schedule", "backup.retention.keep", "backup.retention.days");
         int sectionLine = CoordinationConfigTest.BASE.split("\n").length + 1;
         assertThat(p.get(0).line()).isEqualTo(sectionLine + 1);
