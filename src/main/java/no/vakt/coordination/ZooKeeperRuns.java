@@ -84,6 +84,11 @@ public final class ZooKeeperRuns {
         }
     }
 
+    /** The cluster's file sync direction, watched from now on; the caller closes it. */
+    public SharedDirection direction() {
+        return new SharedDirection(client);
+    }
+
     public Optional<Versioned> current() {
         try {
             Stat stat = new Stat();
