@@ -69,7 +69,7 @@ public final class FileSync implements AutoCloseable {
     private static java.util.function.LongFunction<Optional<SyncDirection>> clusterDirection(
             no.vakt.coordination.Coordinator coordinator, Clock clock, Consumer<String> print) {
         return coordinator.runs().<java.util.function.LongFunction<Optional<SyncDirection>>>map(runs -> {
-            ClusterDirection record = new ClusterDirection(runs::lastPromotion, clock, print);
+            ClusterDirection record = new ClusterDirection(runs::lastPromotionNow, clock, print);
             return record::atLeast;
         }).orElse(epoch -> Optional.empty());
     }
