@@ -52,20 +52,37 @@ final class ClusterClaim implements AutoCloseable {
      */
     static int run(Path journal, String command, VaktConfig cfg, Api api, PrintWriter out, Local local) throws Exception {
         try (ClusterClaim claim = take(journal, command)) {
+            if (claim.daemon == null && api != null && cfg.coordinationSection().isPresent()) return toLeader(cfg, api, out, command);
             if (claim.daemon == null) return local.run();
             if (api == null) throw new ClusterLock.HeldException(ClusterLock.fileFor(journal), claim.daemon);
-            return claim.handOver(cfg, api, out);
+            return handOver(cfg, api, out, claim.daemon.describe() + " holds this cluster", claim.daemon.api());
         }
     }
 
     /**
-     * Hands the action to the daemon: POSTs the body to its API path with the config's admin token and
+     * With agents and no agent on this host: the action goes to the leading agent, never run beside it (it would act
+     * without the cluster's authority, its run unknown to ZooKeeper and to the other agents' file sync).
+     */
+    private static int toLeader(VaktConfig cfg, Api api, PrintWriter out, String command) throws IOException, InterruptedException {
+        LeaderForward.Target t = LeaderForward.find(cfg.coordinationSection().get(), java.time.Clock.systemUTC());
+        if (t.refusal() != null) {
+            out.println(command + " refused: with coordination: only the leading agent acts, and " + t.refusal()
+                    + "; nothing was done (start the agents, or wait for a leader)");
+            out.flush();
+            return ExitCodes.FAILED;
+        }
+        return handOver(cfg, api, out, "agent " + t.leader() + " leads this cluster", t.url());
+    }
+
+    /**
+     * Hands the action to the daemon (or the leading agent): POSTs the body to its API path with the config's admin token and
      * prints what it did. Exit 0 only for a 200 that left no traffic pending (as the CLI's own run).
      */
-    private int handOver(VaktConfig cfg, Api api, PrintWriter out) throws IOException, InterruptedException {
-        out.println(daemon.describe() + " holds this cluster: handing the action to it (" + daemon.api() + ")");
+    private static int handOver(VaktConfig cfg, Api api, PrintWriter out, String who, String url)
+            throws IOException, InterruptedException {
+        out.println(who + ": handing the action to it (" + url + ")");
         out.flush();
-        DaemonClient.Reply r = DaemonClient.of(cfg.server(), daemon.api()).post(api.path(), api.body(), api.timeout());
+        DaemonClient.Reply r = DaemonClient.of(cfg.server(), url).post(api.path(), api.body(), api.timeout());
         String output = r.text("output");
         if (output != null) out.print(output.endsWith("\n") || output.isEmpty() ? output : output + "\n");
         String message = r.text("message");

@@ -104,14 +104,20 @@ public final class DrillCommand implements Callable<Integer> {
         if (discardErrant && !rejoin) throw new UsageException("--discard-errant goes with --rejoin");
         String kind = fault != null ? fault : cfg.drills().fault();
         Clock clock = Clock.systemUTC();
+        if (cfg.coordinationSection().isPresent() && monitor == Drill.MonitorMode.OWN) {
+            // With agents only the leader acts: a drill's own monitor would fail over beside it (docs/ha.md).
+            throw new UsageException("with coordination: the agents fail over, not the drill: use --monitor external"
+                    + " (the drill's rejoin and switch-back go to the leading agent)");
+        }
         // With its own monitor the drill fails over itself: it holds the cluster, and refuses beside vakt run. With
         // --monitor external the running vakt run (which holds it) does the acting.
         // Queued alerts (the drill's result among them) go out before the journal closes, the lock last.
         try (no.vakt.journal.ClusterLock lock = monitor == Drill.MonitorMode.OWN
                 ? no.vakt.journal.ClusterLock.acquire(journalPath, "vakt drill") : null) {
             return config.withAlerts(clock, (c, journal, alerts) -> {
-                Drill.Outcome outcome = Drills.create(c, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig)
-                        .run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
+                Drill drill = Drills.create(c, configPath, journal, clock, out, alerts, LabNetworkFaults::forConfig);
+                if (c.coordinationSection().isPresent()) drill.throughLeader(LeaderForward.forDrill(c, clock));
+                Drill.Outcome outcome = drill.run(new Drill.Options(kind, reportDir, production, false, monitor, rejoin, switchBack, discardErrant));
                 out.flush();
                 return outcome.refused() || !outcome.report().passed() ? ExitCodes.FAILED : ExitCodes.OK;
             });

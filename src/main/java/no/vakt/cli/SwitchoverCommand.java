@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
                 + " traffic is switched and the epoch raised; every step is journaled. Roles are read from the"
                 + " servers (the writable node that replicates from nobody is the primary), not from the config's"
                 + " role: fields, so running it twice returns to the original layout. If the standby does not catch"
-                + " up within --timeout the fence is lifted and the old primary stays primary.",
+                + " up within --timeout the fence is lifted and the old primary stays primary. With coordination: (agents)"
+                + " it runs in the leading agent: handed to this host's agent, or to the leader found in ZooKeeper.",
         footer = {"", "Exit codes: 0 switched (or --dry-run), 1 refused or aborted, or switched with traffic pending"
                 + " (the roles are swapped but the traffic switch failed: vakt run retries it, vakt traffic apply runs"
                 + " it by hand), 2 bad config or usage."})

@@ -30,32 +30,30 @@ final class ObservationBoard implements Closeable {
     private final CuratorFramework client;
     private final String agent;
     private final CuratorCache observations;
+    /** The coordinator's caches (one per ZooKeeper path): read here, started and closed by it. */
     private final CuratorCache agents;
     /** The epoch node, as {@code DistributedAtomicLong} writes it (8 bytes, big-endian). */
     private final CuratorCache epoch;
     /** Created at the first publish: a node with no observation yet would say nothing. */
     private final AtomicReference<PersistentNode> own = new AtomicReference<>();
 
-    ObservationBoard(CuratorFramework client, String agent) {
+    /** @param agents the cache of {@code /agents} and @param epoch the cache of {@code /epoch}, owned by the caller */
+    ObservationBoard(CuratorFramework client, String agent, CuratorCache agents, CuratorCache epoch) {
         this.client = client;
         this.agent = agent;
         this.observations = CuratorCache.build(client, OBSERVATIONS);
-        this.agents = CuratorCache.build(client, ZooKeeperCoordinator.AGENTS);
-        this.epoch = CuratorCache.build(client, ZooKeeperCoordinator.EPOCH, CuratorCache.Options.SINGLE_NODE_CACHE);
+        this.agents = agents;
+        this.epoch = epoch;
     }
 
     void start() {
         observations.start();
-        agents.start();
-        epoch.start();
     }
 
     /** The epoch as last seen (a watch keeps it); empty before it was ever written or read. */
     java.util.OptionalLong knownEpoch() {
-        return epoch.get(ZooKeeperCoordinator.EPOCH).map(ChildData::getData)
-                .filter(d -> d != null && d.length == Long.BYTES)
-                .map(d -> java.util.OptionalLong.of(java.nio.ByteBuffer.wrap(d).getLong()))
-                .orElse(java.util.OptionalLong.empty());
+        return epoch.get(ZooKeeperCoordinator.EPOCH).map(d -> AgentNodes.epoch(d.getData()))
+                .map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty());
     }
 
     /** Best effort and never blocking: the node is written in the background, re-created after a new session. */
@@ -105,8 +103,6 @@ final class ObservationBoard implements Closeable {
     @Override
     public void close() {
         observations.close();
-        agents.close();
-        epoch.close();
         PersistentNode node = own.getAndSet(null);
         if (node != null) closeQuietly(node);
     }

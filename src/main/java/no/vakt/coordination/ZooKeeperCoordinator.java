@@ -82,7 +82,8 @@ public final class ZooKeeperCoordinator implements Coordinator {
         this.epochNode = CuratorCache.build(client, EPOCH);
         this.epoch = new DistributedAtomicLong(client, EPOCH, Curators.retries());
         this.runs = new ZooKeeperRuns(client);
-        this.board = new ObservationBoard(client, config.agent());
+        // One cache per path: the board's quorum reads the same /agents and /epoch caches as the status.
+        this.board = new ObservationBoard(client, config.agent(), agents, epochNode);
         this.lookups = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vakt-coordination");
             t.setDaemon(true);
@@ -131,9 +132,9 @@ public final class ZooKeeperCoordinator implements Coordinator {
         }
         self.start();
         participants.start();
-        board.start();
         agents.start();
         epochNode.start();
+        board.start();
     }
 
     private void onConnectionState(ConnectionState state) {

@@ -84,6 +84,11 @@ public final class ZooKeeperRuns {
         }
     }
 
+    /** The cluster's file sync direction, watched from now on; the caller closes it. */
+    public SharedDirection direction() {
+        return new SharedDirection(client);
+    }
+
     public Optional<Versioned> current() {
         try {
             Stat stat = new Stat();
@@ -210,13 +215,22 @@ public final class ZooKeeperRuns {
     }
 
     /**
-     * The cluster's newest finished run that promoted a standby (its new primary and epoch are the file sync
-     * direction every agent follows). One read when it is the current run (after a failover it is); else the archive
-     * too, so callers ask only when the epoch moved.
+     * @param run the newest finished run that promoted a standby
+     * @param underWay a run is under way now: the record may change when it ends
      */
-    public Optional<ClusterRun> lastPromotion() {
-        Optional<ClusterRun> now = current().map(Versioned::run).filter(r -> !r.running() && r.ending().promoted());
-        return now.isPresent() ? now : history(KEEP).stream().filter(r -> r.ending().promoted()).findFirst();
+    public record Promotion(Optional<ClusterRun> run, boolean underWay) {}
+
+    /**
+     * The cluster's newest finished run that promoted a standby (its new primary and epoch are the file sync
+     * direction every agent falls back on), and whether a run is under way: one read then (the finished runs are not read,
+     * the answer would be stale when it ends), one read when the current run is the newest promotion, else the archive.
+     */
+    public Promotion lastPromotionNow() {
+        Optional<ClusterRun> now = current().map(Versioned::run);
+        if (now.isPresent() && now.get().running()) return new Promotion(Optional.empty(), true);
+        Optional<ClusterRun> promoted = now.filter(r -> r.ending().promoted());
+        return new Promotion(promoted.isPresent() ? promoted
+                : history(KEEP).stream().filter(r -> r.ending().promoted()).findFirst(), false);
     }
 
     /** The newest pause or resume set through any agent (the JSON the maintenance package wrote); empty when none. */

@@ -1,5 +1,6 @@
 package no.vakt.drill;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -113,6 +114,8 @@ public final class Drill {
     private final List<String> restore = new ArrayList<>();
     /** Why file sync was not in step before the fault; null when it was (or there is no file sync). */
     private String filesBeforeFault;
+    /** With agents: the leading agent runs the rejoin and switch-back; null: this process does. */
+    private LeaderApi leader;
 
     public Drill(VaktConfig config, Path configFile, Journal journal, Clock clock, Environment env, PrintWriter out) {
         this.config = config;
@@ -123,6 +126,12 @@ public final class Drill {
         this.out = out;
         this.adminTimeout = config.policy().checks().timeout().plusSeconds(2);
         this.inspector = new NodeInspector(adminTimeout);
+    }
+
+    /** With agents: the rejoin and switch-back go to the leading agent's API instead of running here. */
+    public Drill throughLeader(LeaderApi leaderApi) {
+        this.leader = leaderApi;
+        return this;
     }
 
     public Outcome run(Options o) throws Exception {
@@ -550,6 +559,10 @@ public final class Drill {
     }
 
     private void rejoinAndSwitchBack(Node oldPrimary, Options o) {
+        if (leader != null) {
+            rejoinAndSwitchBackByLeader(oldPrimary, o);
+            return;
+        }
         try {
             Rejoin.Result r = new Rejoin(journal, clock, adminTimeout, VaktFiles.errantDir(configFile), Duration.ofMinutes(5))
                     .run(config, oldPrimary, new Rejoin.Options(o.discardErrant(), Duration.ofSeconds(30)), indented());
@@ -570,6 +583,37 @@ public final class Drill {
             say(sl);
         } catch (Exception e) {
             String line = "rejoin/switch back failed: " + e.getMessage();
+            restore.add(line);
+            say(line);
+        }
+    }
+
+    /** As {@link #rejoinAndSwitchBack}, run by the leading agent through its API (with agents). */
+    private void rejoinAndSwitchBackByLeader(Node oldPrimary, Options o) {
+        try {
+            LeaderApi.Answer r = leader.post("api/rejoin", java.util.Map.of("node", oldPrimary.name(), "discard_errant",
+                    o.discardErrant(), "wait", "30000ms"), Duration.ofMinutes(6));
+            String outcome = r.text("outcome");
+            String line = "rejoin " + oldPrimary.name() + " by the leading agent: " + (outcome == null ? "HTTP " + r.status()
+                    : outcome) + (r.text("detail") == null ? "" : " (" + r.text("detail") + ")")
+                    + (outcome == null && r.text("message") != null ? ": " + r.text("message") : "");
+            restore.add(line);
+            mark(clock.instant(), "restore", line);
+            say(line);
+            boolean rejoined = r.status() == 200 && (Rejoin.Outcome.REJOINED.name().equals(outcome)
+                    || Rejoin.Outcome.ALREADY_REPLICA.name().equals(outcome));
+            if (!rejoined || !o.switchBack()) return;
+            LeaderApi.Answer s = leader.post("api/switchover", java.util.Map.of("timeout", "10000ms", "dry_run", false),
+                    Duration.ofMinutes(6));
+            JsonNode window = s.body().get("write_unavailable_ms");
+            String sl = "switch back " + s.text("from") + " -> " + s.text("to") + " by the leading agent: "
+                    + (s.text("outcome") == null ? "HTTP " + s.status() + ": " + s.text("message") : s.text("outcome"))
+                    + (window == null || window.isNull() ? "" : " (writes unavailable " + window.asLong() + " ms)");
+            restore.add(sl);
+            mark(clock.instant(), "restore", sl);
+            say(sl);
+        } catch (Exception e) {
+            String line = "rejoin/switch back through the leading agent failed: " + e.getMessage();
             restore.add(line);
             say(line);
         }

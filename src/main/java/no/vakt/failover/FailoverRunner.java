@@ -261,6 +261,27 @@ public final class FailoverRunner {
         this.stepGate = gate == null ? no.vakt.failover.plan.StepGate.OPEN : gate;
     }
 
+    /** A planned run (a switchover) in this daemon, given the gate and the recorder a failover of this runner gets. */
+    @FunctionalInterface
+    public interface PlannedRun<T> {
+        T run(no.vakt.failover.plan.StepGate gate, StepRecorder recorder) throws Exception;
+    }
+
+    /**
+     * Runs {@code run} as this runner's one run: never beside a failover or the adoption of one, and with agents
+     * recorded in ZooKeeper like a failover (docs/ha.md). Holding the run also keeps the takeover poll
+     * ({@link #leftUnfinished}) from taking this process's own switchover for one a crash left.
+     */
+    public <T> T planned(PlannedRun<T> run) throws Exception {
+        if (!acting.tryLock()) throw new IllegalStateException("a failover (or the adoption of one) already runs in this agent");
+        try {
+            ClusterRuns cluster = clusterRuns;
+            return run.run(stepGate, cluster == null ? StepRecorder.NONE : cluster.fresh());
+        } finally {
+            acting.unlock();
+        }
+    }
+
     /** The gate this runner's runs ask; a switchover in the same daemon asks it too. */
     public no.vakt.failover.plan.StepGate stepGate() {
         return stepGate;

@@ -6,6 +6,7 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
+import no.vakt.coordination.SharedDirection;
 
 /**
  * File sync with agents (docs/ha.md): the direction follows the cluster's record, not only this agent's journal
@@ -23,20 +24,27 @@ public final class AgentDirection implements Supplier<SyncDirection> {
     private final VaktConfig config;
     private final String agent;
     private final Supplier<SyncDirection> journaled;
+    private final Supplier<Optional<SharedDirection.Direction>> mine;
+    private final SharedDirection shared;
     private final Supplier<OptionalLong> clusterEpoch;
     private final LongFunction<Optional<SyncDirection>> cluster;
 
     /**
      * @param journaled the direction as this agent's journal and the servers say ({@link LiveDirection})
+     * @param mine this journal's newest direction with its time, offered to the cluster when newer than the cluster's
+     * @param shared the cluster's direction in ZooKeeper; null: none (only the runs' record)
      * @param clusterEpoch ZooKeeper's epoch as last seen (never blocking)
-     * @param cluster the direction the cluster's record sets, asked only when ZooKeeper's epoch (the argument) is
-     *     ahead of the journaled one
+     * @param cluster the direction the cluster's record of runs sets, asked only when ZooKeeper's epoch (the
+     *     argument) is ahead of both directions above (a run under way, or an agent that died before publishing)
      */
-    AgentDirection(VaktConfig config, String agent, Supplier<SyncDirection> journaled, Supplier<OptionalLong> clusterEpoch,
+    AgentDirection(VaktConfig config, String agent, Supplier<SyncDirection> journaled,
+            Supplier<Optional<SharedDirection.Direction>> mine, SharedDirection shared, Supplier<OptionalLong> clusterEpoch,
             LongFunction<Optional<SyncDirection>> cluster) {
         this.config = config;
         this.agent = agent;
         this.journaled = journaled;
+        this.mine = mine;
+        this.shared = shared;
         this.clusterEpoch = clusterEpoch;
         this.cluster = cluster;
     }
@@ -48,19 +56,30 @@ public final class AgentDirection implements Supplier<SyncDirection> {
 
     /** {@code d} as this agent applies it: a failover's or rejoin's direction goes through the same rule. */
     public SyncDirection here(SyncDirection d) {
+        Optional<SharedDirection.Direction> own = mine.get();
+        Optional<SharedDirection.Direction> there = shared == null ? Optional.empty() : shared.current();
+        // This agent decided the newest direction (its journal's is newer than the cluster's): every agent must follow it.
+        if (shared != null) own.filter(m -> there.isEmpty() || SharedDirection.ORDER.compare(m, there.get()) > 0)
+                .ifPresent(shared::offer);
+        Optional<SyncDirection> sharedNow = there
+                .filter(t -> own.isEmpty() || SharedDirection.ORDER.compare(t, own.get()) >= 0)
+                .map(t -> new SyncDirection(t.source(), t.target(), t.epoch(), t.reason() + " (by agent " + t.agent() + ")"));
+        long known = Math.max(d.epoch(), sharedNow.map(SyncDirection::epoch).orElse(0L));
         OptionalLong epoch = clusterEpoch.get();
-        Optional<SyncDirection> record = epoch.isPresent() && epoch.getAsLong() > d.epoch()
+        Optional<SyncDirection> record = epoch.isPresent() && epoch.getAsLong() > known
                 ? cluster.apply(epoch.getAsLong()) : Optional.empty();
-        return decide(config, agent, d, record, epoch);
+        return decide(config, agent, d, sharedNow, record, epoch);
     }
 
     /**
-     * Pure: the direction in force is the journaled one, or the cluster record's when that is of a newer epoch; it
-     * is returned when this agent pushes it, else held with a text that says why.
+     * Pure: the direction in force is the cluster's shared one when it is not older than the journaled one (a rejoin
+     * another agent ran keeps the failover's epoch), else the journaled one; the runs' record replaces it when of a
+     * newer epoch. It is returned when this agent pushes it, else held with a text that says why.
      */
-    static SyncDirection decide(VaktConfig config, String agent, SyncDirection journaled, Optional<SyncDirection> record,
-            OptionalLong clusterEpoch) {
-        SyncDirection d = record.filter(r -> r.epoch() > journaled.epoch()).orElse(journaled);
+    static SyncDirection decide(VaktConfig config, String agent, SyncDirection journaled, Optional<SyncDirection> shared,
+            Optional<SyncDirection> record, OptionalLong clusterEpoch) {
+        SyncDirection base = shared.filter(s -> s.epoch() >= journaled.epoch()).orElse(journaled);
+        SyncDirection d = record.filter(r -> r.epoch() > base.epoch()).orElse(base);
         Optional<Node> source = config.node(d.source());
         boolean here = source.isPresent() && (agent.equals(source.get().name())
                 || agent.equals(config.siteOf(source.get()).name()));

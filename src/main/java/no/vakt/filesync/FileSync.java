@@ -9,6 +9,7 @@ import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
 import no.vakt.cluster.Severity;
 import no.vakt.config.VaktConfig;
+import no.vakt.coordination.SharedDirection;
 import no.vakt.journal.Journal;
 
 /**
@@ -25,9 +26,12 @@ public final class FileSync implements AutoCloseable {
     /** With agents, what this agent pushes of a direction ({@link AgentDirection#here}); else every direction. */
     private final java.util.function.UnaryOperator<SyncDirection> here;
 
+    private final SharedDirection shared;
+
     private FileSync(VaktConfig config, Journal journal, AlertSink alerts, Consumer<String> print, FileSyncService service,
-            java.util.function.UnaryOperator<SyncDirection> here) {
+            java.util.function.UnaryOperator<SyncDirection> here, SharedDirection shared) {
         this.here = here;
+        this.shared = shared;
         this.config = config;
         this.journal = journal;
         this.alerts = alerts;
@@ -47,18 +51,25 @@ public final class FileSync implements AutoCloseable {
     public static FileSync forDaemon(VaktConfig config, Journal journal, Path configFile, Clock clock, AlertSink alerts,
             Consumer<String> print, no.vakt.coordination.Coordinator coordinator) {
         java.util.function.Supplier<SyncDirection> live = LiveDirection.of(config, journal, clock, print);
-        AgentDirection agent = coordinator == null ? null : new AgentDirection(config, coordinator.status().agent(), live,
-                coordinator::knownEpoch, clusterDirection(coordinator, clock, print));
-        FileSyncService s = !config.files().enabled() ? null
-                : new FileSyncService(config, configFile, agent == null ? live : agent, clock, alerts, print, false);
-        return new FileSync(config, journal, alerts, print, s, agent == null ? d -> d : agent::here);
+        if (coordinator == null || !config.files().enabled()) {
+            FileSyncService s = !config.files().enabled() ? null
+                    : new FileSyncService(config, configFile, live, clock, alerts, print, false);
+            return new FileSync(config, journal, alerts, print, s, d -> d, null);
+        }
+        String name = coordinator.status().agent();
+        // The cluster's direction, watched: the source's agent follows a direction another agent journaled (docs/ha.md).
+        SharedDirection shared = coordinator.runs().map(no.vakt.coordination.ZooKeeperRuns::direction).orElse(null);
+        AgentDirection agent = new AgentDirection(config, name, live, () -> FileSyncDirections.stamped(journal, config, name),
+                shared, coordinator::knownEpoch, clusterDirection(coordinator, clock, print));
+        FileSyncService s = new FileSyncService(config, configFile, agent, clock, alerts, print, false);
+        return new FileSync(config, journal, alerts, print, s, agent::here, shared);
     }
 
     /** The direction the cluster's record sets; none without ZooKeeper's runs. */
     private static java.util.function.LongFunction<Optional<SyncDirection>> clusterDirection(
             no.vakt.coordination.Coordinator coordinator, Clock clock, Consumer<String> print) {
         return coordinator.runs().<java.util.function.LongFunction<Optional<SyncDirection>>>map(runs -> {
-            ClusterDirection record = new ClusterDirection(runs::lastPromotion, clock, print);
+            ClusterDirection record = new ClusterDirection(runs::lastPromotionNow, clock, print);
             return record::atLeast;
         }).orElse(epoch -> Optional.empty());
     }
@@ -95,5 +106,6 @@ public final class FileSync implements AutoCloseable {
     @Override
     public void close() {
         if (service != null) service.close();
+        if (shared != null) shared.close();
     }
 }

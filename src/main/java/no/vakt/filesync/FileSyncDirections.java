@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import no.vakt.config.Node;
 import no.vakt.config.VaktConfig;
+import no.vakt.coordination.SharedDirection;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
@@ -23,9 +24,19 @@ public final class FileSyncDirections {
     }
 
     public static SyncDirection current(Journal journal, VaktConfig config) {
-        Optional<JournalEvent> e = journal.latest(EventKind.FILE_SYNC, config.cluster());
-        if (e.isEmpty()) return initial(config);
-        JsonNode d = e.get().details();
+        return journal.latest(EventKind.FILE_SYNC, config.cluster()).map(e -> of(e, config)).orElseGet(() -> initial(config));
+    }
+
+    /** With agents: the newest direction this journal holds, with when it was journaled; empty without one. */
+    static Optional<SharedDirection.Direction> stamped(Journal journal, VaktConfig config, String agent) {
+        return journal.latest(EventKind.FILE_SYNC, config.cluster()).map(e -> {
+            SyncDirection d = of(e, config);
+            return new SharedDirection.Direction(d.source(), d.target(), d.epoch(), d.reason(), e.at(), agent);
+        });
+    }
+
+    private static SyncDirection of(JournalEvent e, VaktConfig config) {
+        JsonNode d = e.details();
         String source = d.path("source").asText(null);
         String target = d.path("target").isNull() || d.path("target").isMissingNode() ? null : d.path("target").asText();
         if (source == null || config.node(source).isEmpty() || target != null && config.node(target).isEmpty()) {

@@ -133,9 +133,12 @@ final class OperatorActions {
             StringWriter text = new StringWriter();
             Switchover.Result r;
             try (PrintWriter out = new PrintWriter(text)) {
-                r = new Switchover(journal, traffic, clock, config.policy().checks().timeout().plusSeconds(2), commands)
-                        .gated(runner == null ? null : runner.stepGate())
-                        .run(config, new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun), out);
+                Switchover.Options options = new Switchover.Options(timeout, Duration.ofSeconds(30), dryRun);
+                Switchover s = new Switchover(journal, traffic, clock, config.policy().checks().timeout().plusSeconds(2),
+                        commands);
+                // The daemon's one run: gated and, with agents, recorded in ZooKeeper like its failovers.
+                r = runner == null ? s.run(config, options, out)
+                        : runner.planned((gate, recorder) -> s.gated(gate).recorded(recorder).run(config, options, out));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("outcome", r.outcome().name());

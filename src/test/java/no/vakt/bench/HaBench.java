@@ -26,11 +26,12 @@ import no.vakt.status.StatusProbe;
  * bench/ha: the proofs of issue 15 on the agents lab ({@code vakt lab up --netns --agents}, root): an election,
  * kill -9 of the leading agent, monitor-only partitions, ZooKeeper quorum lost and back, the whole oslo site
  * isolated, and block-ports RTO with the agents next to the single monitor on the same lab. Prints one line per
- * figure; every wait is bounded. Usage: HaBench DIR DRILLS.
+ * figure; every wait is bounded. Usage: HaBench DIR DRILLS [NETNS-PREFIX OCTET].
  */
 public final class HaBench {
-    private static final String PREFIX = "va-";
-    private static final int OCTET = 82;
+    /** The namespaces' prefix and the 10.246.OCTET subnet: bench/ha's own unless given (a second lab beside it). */
+    private static String prefix = "va-";
+    private static int octet = 82;
     /** No failover may happen in this window (the checks need 3 s to call the primary DOWN). */
     private static final Duration QUIET = Duration.ofSeconds(12);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +50,10 @@ public final class HaBench {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : ".vakt/bench-ha").toAbsolutePath();
         int drills = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        if (args.length > 3) {
+            prefix = args[2];
+            octet = Integer.parseInt(args[3]);
+        }
         HaBench b = new HaBench(dir);
         int code = 1;
         try {
@@ -62,8 +67,8 @@ public final class HaBench {
     private int run(int drills) throws Exception {
         vakt("down", "lab", "down", "--dir", dir.toString(), "--purge");
         long t0 = System.nanoTime();
-        if (vakt("up", "lab", "up", "--dir", dir.toString(), "--netns", "--agents", "--netns-prefix", PREFIX, "--netns-octet",
-                Integer.toString(OCTET), "--no-tls", "--no-hints") != 0) {
+        if (vakt("up", "lab", "up", "--dir", dir.toString(), "--netns", "--agents", "--netns-prefix", prefix, "--netns-octet",
+                Integer.toString(octet), "--no-tls", "--no-hints") != 0) {
             out.println("lab up --agents FAILED: see " + dir.resolve("bench-logs"));
             return 1;
         }

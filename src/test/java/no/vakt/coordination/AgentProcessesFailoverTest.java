@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
  * named like their sites) on the same config. A kill -9 of the primary's mariadbd gives exactly one failover, run
  * by the leading agent (oslo's); the new source's agent (bergen's) takes over the file sync direction from the
  * cluster's record although its own journal never saw the failover. A kill -9 of the leading agent's JVM then
- * gives bergen's agent the authority within the session timeout, with no second failover; a rejoin of the old
- * primary through bergen's agent turns the files the other way (bergen-db -> oslo-db).
+ * gives bergen's agent the authority within the session timeout, with no second failover. The direction is the
+ * cluster's, not the acting agent's journal's: a rejoin run by oslo's agent turns bergen's agent's files towards
+ * oslo-db, and a switchover from the CLI of a host without an agent (forwarded to the leader, bergen's) is recorded in
+ * ZooKeeper and makes oslo's agent push.
  */
 class AgentProcessesFailoverTest {
     private static final Duration SESSION = Duration.ofSeconds(3);
@@ -47,7 +49,7 @@ class AgentProcessesFailoverTest {
     private static final Map<String, String> API = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
-    void oneFailoverTheNewSourcesAgentTakesTheFilesAndTheOtherAgentTakesOverAfterAKill() throws Exception {
+    void oneFailoverARejoinAndASwitchoverTheFilesFollowTheClusterWhicheverAgentActs() throws Exception {
         List<Process> agents = new ArrayList<>();
         try (ZooKeeperServers zk = ZooKeeperServers.start(TestDirs.create("zk-"), 1);
                 TestPair pair = TestPair.builder().hosts("127.0.%d.11".formatted(OCTET), "127.0.%d.12".formatted(OCTET))
@@ -96,6 +98,15 @@ class AgentProcessesFailoverTest {
                 await("oslo's agent no longer pushes").atMost(Duration.ofSeconds(15)).until(() ->
                         "bergen-db is the source; its host's agent pushes, not agent oslo".equals(fileSync(oslo).get("note")));
 
+                // The old primary back: oslo's agent (the leader, not the new source's) fences it, and the rejoin runs
+                // there; bergen's agent, whose journal never saw the rejoin, pushes to oslo-db from the cluster's direction.
+                pair.primary.start();
+                await("oslo-db fenced by oslo's agent").atMost(Duration.ofSeconds(30))
+                        .until(() -> inspector.inspect(pair.config().primary()).readOnly());
+                rejoin("oslo");
+                await("bergen's agent pushes to oslo-db after a rejoin another agent ran").atMost(Duration.ofSeconds(15))
+                        .until(() -> pushes(bergen, "bergen-db", "oslo-db"));
+
                 long leaderKilled = System.nanoTime();
                 osloAgent.destroyForcibly();
                 assertThat(osloAgent.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -109,31 +120,51 @@ class AgentProcessesFailoverTest {
                         .until(() -> ZooKeeperRuns.history(cc, 10).size() == 1);
                 assertThat(fileSync(bergen).get("source")).isEqualTo("bergen-db");
 
-                // The old primary back and rejoined through bergen's agent: files flow bergen -> oslo from there.
-                pair.primary.start();
-                // The leader fences the returning old primary first (read-only, its sessions killed); then the rejoin.
-                await("oslo-db fenced by bergen's agent").atMost(Duration.ofSeconds(30))
-                        .until(() -> inspector.inspect(pair.config().primary()).readOnly());
-                List<String> answers = new ArrayList<>();
-                await("oslo-db rejoined through bergen's agent").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> {
-                            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                    URI.create("http://" + API.get("bergen") + "/api/rejoin"))
-                                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(60))
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"node\": \"oslo-db\", \"discard_errant\": true}"))
-                                    .build(), HttpResponse.BodyHandlers.ofString());
-                            answers.add(r.statusCode() + " " + r.body());
-                            return r.statusCode() == 200;
-                        });
-                System.out.println("rejoin answers: " + answers);
-                await("bergen's agent pushes to oslo-db").atMost(Duration.ofSeconds(15)).until(() -> {
-                    Map<?, ?> s = fileSync(bergen);
-                    return "bergen-db".equals(s.get("source")) && "oslo-db".equals(s.get("target")) && s.get("note") == null;
-                });
+                // oslo's agent back as a follower; a switchover from an operator's host without an agent goes to the
+                // leader (bergen's) and is the cluster's run: oslo's agent, the new source's, pushes although its own
+                // journal never saw the switchover.
+                start(oslo, agents);
+                await("oslo's agent follows").atMost(Duration.ofSeconds(30)).until(() -> role(observer, "oslo").equals("follower"));
+                Path operator = agentConfig(pair, base, zk, chroot, "operator");
+                no.vakt.testing.Cli cli = no.vakt.testing.Cli.run("switchover", "--config", operator.toString());
+                assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
+                assertThat(cli.out()).contains("agent bergen leads this cluster: handing the action to it");
+                List<ClusterRun> runs = ZooKeeperRuns.history(cc, 10);
+                assertThat(runs).hasSize(2);
+                assertThat(runs.get(0).mode()).isEqualTo("switchover");
+                assertThat(runs.get(0).agent()).isEqualTo("bergen");
+                assertThat(runs.get(0).toNode()).isEqualTo("oslo-db");
+                assertThat(runs.get(0).epoch()).isGreaterThan(run.epoch());
+                await("oslo's agent pushes to bergen-db after the switchover").atMost(Duration.ofSeconds(15))
+                        .until(() -> pushes(oslo, "oslo-db", "bergen-db"));
+                await("bergen's agent no longer pushes").atMost(Duration.ofSeconds(15)).until(() ->
+                        "oslo-db is the source; its host's agent pushes, not agent bergen".equals(fileSync(bergen).get("note")));
             } finally {
                 agents.forEach(Process::destroyForcibly);
             }
         }
+    }
+
+    /** A rejoin of oslo-db through {@code agent}'s API, asked again until it answers 200 (the fence may come first). */
+    private static void rejoin(String agent) {
+        List<String> answers = new ArrayList<>();
+        await("oslo-db rejoined through " + agent + "'s agent").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://" + API.get(agent) + "/api/rejoin"))
+                            .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"node\": \"oslo-db\", \"discard_errant\": true}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    answers.add(r.statusCode() + " " + r.body());
+                    return r.statusCode() == 200;
+                });
+        System.out.println("rejoin answers: " + answers);
+    }
+
+    /** Whether the agent's file sync pushes {@code source} -> {@code target} (not held, not paused). */
+    private static boolean pushes(Path config, String source, String target) {
+        Map<?, ?> s = fileSync(config);
+        return source.equals(s.get("source")) && target.equals(s.get("target")) && s.get("note") == null;
     }
 
     /** The pair's config for one agent: its own directory (journal, status), ZooKeeper, its name and API address. */

@@ -32,14 +32,14 @@ class AgentDirectionTest {
 
     @Test
     void theAgentNamedLikeTheSourcesSiteOrNodePushes() {
-        assertThat(AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, NO_RECORD, OptionalLong.of(4))).isEqualTo(OSLO_TO_BERGEN);
-        assertThat(AgentDirection.decide(CONFIG, "oslo-db", OSLO_TO_BERGEN, NO_RECORD, OptionalLong.empty())).isEqualTo(OSLO_TO_BERGEN);
+        assertThat(AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, NO_RECORD, NO_RECORD, OptionalLong.of(4))).isEqualTo(OSLO_TO_BERGEN);
+        assertThat(AgentDirection.decide(CONFIG, "oslo-db", OSLO_TO_BERGEN, NO_RECORD, NO_RECORD, OptionalLong.empty())).isEqualTo(OSLO_TO_BERGEN);
     }
 
     @Test
     void anyOtherAgentHoldsAndSaysWhy() {
         for (String agent : new String[] {"bergen", "witness"}) {
-            SyncDirection d = AgentDirection.decide(CONFIG, agent, OSLO_TO_BERGEN, NO_RECORD, OptionalLong.of(4));
+            SyncDirection d = AgentDirection.decide(CONFIG, agent, OSLO_TO_BERGEN, NO_RECORD, NO_RECORD, OptionalLong.of(4));
             assertThat(d.paused()).isTrue();
             assertThat(d.reason()).isEqualTo("elsewhere: oslo-db is the source; its host's agent pushes, not agent " + agent);
         }
@@ -47,20 +47,20 @@ class AgentDirectionTest {
 
     @Test
     void theSourcesAgentHoldsWhileZooKeepersEpochIsAheadOfTheDirection() {
-        SyncDirection d = AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, NO_RECORD, OptionalLong.of(5));
+        SyncDirection d = AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, NO_RECORD, NO_RECORD, OptionalLong.of(5));
         assertThat(d.paused()).isTrue();
         assertThat(d.reason()).startsWith("elsewhere: the direction is of epoch 4, ZooKeeper's epoch is 5");
     }
 
     @Test
     void theClusterRecordOfANewerEpochIsTheDirectionOnTheNewSourcesAgent() {
-        assertThat(AgentDirection.decide(CONFIG, "bergen", OSLO_TO_BERGEN, BERGEN_PROMOTED, OptionalLong.of(5)))
+        assertThat(AgentDirection.decide(CONFIG, "bergen", OSLO_TO_BERGEN, NO_RECORD, BERGEN_PROMOTED, OptionalLong.of(5)))
                 .isEqualTo(BERGEN_PROMOTED.get());
     }
 
     @Test
     void theOldSourcesAgentHoldsOnceTheClusterRecordMovedTheSource() {
-        SyncDirection d = AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, BERGEN_PROMOTED, OptionalLong.of(5));
+        SyncDirection d = AgentDirection.decide(CONFIG, "oslo", OSLO_TO_BERGEN, NO_RECORD, BERGEN_PROMOTED, OptionalLong.of(5));
         assertThat(d.source()).isEqualTo("bergen-db");
         assertThat(d.reason()).isEqualTo("elsewhere: bergen-db is the source; its host's agent pushes, not agent oslo");
     }
@@ -69,12 +69,23 @@ class AgentDirectionTest {
     void theJournalsDirectionOfTheRecordsEpochWinsOverTheRecord() {
         // A rejoin journaled on this agent after the failover: files flow back to the rejoined node.
         SyncDirection rejoined = new SyncDirection("bergen-db", "oslo-db", 5, "rejoin");
-        assertThat(AgentDirection.decide(CONFIG, "bergen", rejoined, BERGEN_PROMOTED, OptionalLong.of(5))).isEqualTo(rejoined);
+        assertThat(AgentDirection.decide(CONFIG, "bergen", rejoined, NO_RECORD, BERGEN_PROMOTED, OptionalLong.of(5))).isEqualTo(rejoined);
+    }
+
+    @Test
+    void theClustersSharedDirectionOfTheSameEpochWinsOverThisJournal() {
+        // A rejoin another agent ran after the failover: this (the source's) agent journaled only the failover's pause.
+        SyncDirection rejoined = new SyncDirection("bergen-db", "oslo-db", 5, "rejoin (by agent oslo)");
+        assertThat(AgentDirection.decide(CONFIG, "bergen", BERGEN_PROMOTED.get(), Optional.of(rejoined), NO_RECORD,
+                OptionalLong.of(5))).isEqualTo(rejoined);
+        // An older shared direction (this agent's own journal is ahead, being published) does not.
+        assertThat(AgentDirection.decide(CONFIG, "bergen", rejoined, Optional.of(OSLO_TO_BERGEN), NO_RECORD,
+                OptionalLong.of(5))).isEqualTo(rejoined);
     }
 
     @Test
     void noAgentPushesWhileZooKeepersEpochIsAheadOfTheRecord() {
-        SyncDirection d = AgentDirection.decide(CONFIG, "bergen", OSLO_TO_BERGEN, BERGEN_PROMOTED, OptionalLong.of(6));
+        SyncDirection d = AgentDirection.decide(CONFIG, "bergen", OSLO_TO_BERGEN, NO_RECORD, BERGEN_PROMOTED, OptionalLong.of(6));
         assertThat(d.paused()).isTrue();
         assertThat(d.reason()).startsWith("elsewhere: the direction is of epoch 5, ZooKeeper's epoch is 6");
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import no.vakt.coordination.ClusterRun;
+import no.vakt.coordination.ZooKeeperRuns;
 import no.vakt.journal.FailoverEnding;
 import no.vakt.testing.ManualClock;
 import org.junit.jupiter.api.Test;
@@ -37,22 +38,40 @@ class ClusterDirectionTest {
     }
 
     @Test
-    void readsAgainOnlyWhileBehindTheEpochAskedAndAtMostEveryRetry() {
+    void readsAgainOnlyWhileARunIsUnderWayAndAtMostEveryRetry() {
         ManualClock clock = new ManualClock(T0);
         AtomicInteger reads = new AtomicInteger();
-        AtomicReference<Optional<ClusterRun>> record = new AtomicReference<>(Optional.empty());
+        AtomicReference<ZooKeeperRuns.Promotion> record = new AtomicReference<>(new ZooKeeperRuns.Promotion(Optional.empty(), true));
         ClusterDirection d = new ClusterDirection(() -> {
             reads.incrementAndGet();
             return record.get();
         }, clock, m -> {});
 
         assertThat(d.atLeast(5)).isEmpty(); // the failover is under way: not in the record yet
-        record.set(Optional.of(run("automatic", 5)));
+        record.set(new ZooKeeperRuns.Promotion(Optional.of(run("automatic", 5)), false));
         assertThat(d.atLeast(5)).as("within the retry interval").isEmpty();
         clock.advance(ClusterDirection.RETRY);
         assertThat(d.atLeast(5)).map(SyncDirection::epoch).contains(5L);
         clock.advance(Duration.ofMinutes(1));
         assertThat(d.atLeast(5)).map(SyncDirection::epoch).contains(5L);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aRecordBehindTheEpochAfterTheRunEndedIsReadOncePerEpoch() {
+        // A run moved the epoch to 6 and stopped before promoting: the newest promotion stays the one of epoch 5.
+        ManualClock clock = new ManualClock(T0);
+        AtomicInteger reads = new AtomicInteger();
+        ClusterDirection d = new ClusterDirection(() -> {
+            reads.incrementAndGet();
+            return new ZooKeeperRuns.Promotion(Optional.of(run("automatic", 5)), false);
+        }, clock, m -> {});
+        for (int i = 0; i < 10; i++) {
+            assertThat(d.atLeast(6)).map(SyncDirection::epoch).contains(5L);
+            clock.advance(ClusterDirection.RETRY);
+        }
+        assertThat(reads).as("no re-read until the epoch moves").hasValue(1);
+        assertThat(d.atLeast(7)).map(SyncDirection::epoch).contains(5L);
         assertThat(reads).hasValue(2);
     }
 
@@ -63,7 +82,7 @@ class ClusterDirectionTest {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         ClusterDirection d = new ClusterDirection(() -> {
             if (failure.get() != null) throw failure.get();
-            return Optional.of(run("automatic", 5));
+            return new ZooKeeperRuns.Promotion(Optional.of(run("automatic", 5)), false);
         }, clock, said::add);
         assertThat(d.atLeast(5)).isPresent();
         failure.set(new IllegalStateException("connection loss"));

@@ -92,6 +92,7 @@ public final class Switchover {
     private final Clock clock;
     private final Duration connectTimeout;
     private no.vakt.failover.plan.StepGate gate = no.vakt.failover.plan.StepGate.OPEN;
+    private no.vakt.failover.plan.StepRecorder recorder = no.vakt.failover.plan.StepRecorder.NONE;
 
     public Switchover(Journal journal, TrafficSwitch traffic, Clock clock, Duration connectTimeout) {
         this(journal, traffic, clock, connectTimeout, OperatorCommands.NONE);
@@ -110,6 +111,15 @@ public final class Switchover {
     /** Asked before each step (agents: authority, and the epoch's compare-and-set before the promotion). */
     public Switchover gated(no.vakt.failover.plan.StepGate stepGate) {
         this.gate = stepGate == null ? no.vakt.failover.plan.StepGate.OPEN : stepGate;
+        return this;
+    }
+
+    /**
+     * Where each step is recorded besides the journal (agents: the cluster's run in ZooKeeper, as for a failover, so
+     * every agent's file sync follows the switchover and a new leader resumes one its predecessor left).
+     */
+    public Switchover recorded(no.vakt.failover.plan.StepRecorder stepRecorder) {
+        this.recorder = stepRecorder == null ? no.vakt.failover.plan.StepRecorder.NONE : stepRecorder;
         return this;
     }
 
@@ -162,7 +172,8 @@ public final class Switchover {
             SwitchoverState state = new SwitchoverState(config, from, to, oldDb, newDb);
             SwitchoverHooks hooks = new SwitchoverHooks(state, out, clock, commands);
             StepContext ctx = new StepContext(id, config.cluster(), from.name(), to.name(), epoch, true);
-            ExecutionResult r = new PlanExecutor(journal, plan(state, hooks, probe, replPassword, options), gate).run(ctx);
+            ExecutionResult r = new PlanExecutor(journal, plan(state, hooks, probe, replPassword, options), gate, recorder)
+                    .run(ctx);
             return report(r, state, hooks, ctx, out);
         }
     }
