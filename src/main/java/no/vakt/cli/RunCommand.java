@@ -122,10 +122,12 @@ public final class RunCommand implements Callable<Integer> {
         }, "vakt-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         // drills.schedule: scheduled war games, failed over by this monitor (no-op without a schedule).
+        // With agents only the leading one runs them.
         var drills = no.vakt.drill.DrillScheduler.startFor(cfg, config.path(), journal, clock, alerts,
-                LabNetworkFaults::forConfig, print);
+                LabNetworkFaults::forConfig, print).map(d -> d.onlyWhen(() -> gate.mayAct("scheduled drill")));
         var restoreDrills = no.vakt.drill.DrillScheduler.startRestoreFor(cfg, config.path(), journal, clock, alerts,
-                cfg.backup().configured() ? BackupSetup.repository(cfg) : null, print);
+                cfg.backup().configured() ? BackupSetup.repository(cfg) : null, print)
+                .map(d -> d.onlyWhen(() -> gate.mayAct("scheduled restore drill")));
         try {
             watch.start(); // the monitor, and the retry of a traffic switch left pending
             web.startForRun(print);

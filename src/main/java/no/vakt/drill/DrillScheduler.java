@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import no.vakt.alert.AlertSink;
 import no.vakt.backup.Repository;
@@ -41,6 +42,8 @@ public final class DrillScheduler implements AutoCloseable {
     private final Launcher launcher;
     private final Consumer<String> out;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** With agents only the leader runs scheduled drills: one drill per cluster, not one per agent. */
+    private volatile BooleanSupplier mayLaunch = () -> true;
     private Instant next;
     private Thread thread;
 
@@ -113,11 +116,21 @@ public final class DrillScheduler implements AutoCloseable {
         return next;
     }
 
+    /** Launches a due drill only while this holds (the agent's authority); a due drill skipped is said once. */
+    public DrillScheduler onlyWhen(BooleanSupplier mayLaunch) {
+        this.mayLaunch = mayLaunch;
+        return this;
+    }
+
     /** One look at the clock: launches when due and moves to the next time; true when it launched. */
     boolean tick() {
         Instant now = clock.instant();
         if (now.isBefore(next)) return false;
         next = schedule.next(ZonedDateTime.ofInstant(now, zone)).toInstant();
+        if (!mayLaunch.getAsBoolean()) {
+            out.accept("drills: scheduled drill left to the leading agent (next at " + next + ")");
+            return false;
+        }
         out.accept("drills: scheduled drill starting (next at " + next + ")");
         try {
             launcher.launch();

@@ -47,6 +47,25 @@ class DrillSchedulerTest {
     }
 
     @Test
+    void anAgentWithoutAuthorityLeavesTheDueDrillToTheLeader() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-04T02:59:00Z"));
+        AtomicInteger launched = new AtomicInteger();
+        List<String> lines = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(false);
+        DrillScheduler s = new DrillScheduler(CronSchedule.parse("0 3 * * *"), clock, ZoneOffset.UTC,
+                launched::incrementAndGet, lines::add).onlyWhen(leads::get);
+        clock.set(Instant.parse("2026-01-04T03:00:00Z"));
+        assertThat(s.tick()).isFalse();
+        assertThat(launched).hasValue(0);
+        assertThat(s.next()).isEqualTo(Instant.parse("2026-01-05T03:00:00Z"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("left to the leading agent"));
+        leads.set(true);
+        clock.set(Instant.parse("2026-01-05T03:00:10Z"));
+        assertThat(s.tick()).isTrue();
+        assertThat(launched).hasValue(1);
+    }
+
+    @Test
     void productionNeedsAllowProduction() {
         String base = new LabConfigTemplate("t", "127.0.0.1", 3306, "127.0.0.2", 3306, "vakt", java.nio.file.Path.of("a"),
                 "repl", java.nio.file.Path.of("b"), List.of("shop"), "automatic", null, false, "127.0.0.1").render();
