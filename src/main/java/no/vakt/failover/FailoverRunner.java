@@ -261,6 +261,13 @@ public final class FailoverRunner {
         this.stepGate = gate == null ? no.vakt.failover.plan.StepGate.OPEN : gate;
     }
 
+    /** A planned run was refused because this runner already runs one: try again when it ends (HTTP 409). */
+    public static final class Busy extends IllegalStateException {
+        Busy(String message) {
+            super(message);
+        }
+    }
+
     /** A planned run (a switchover) in this daemon, given the gate and the recorder a failover of this runner gets. */
     @FunctionalInterface
     public interface PlannedRun<T> {
@@ -273,7 +280,7 @@ public final class FailoverRunner {
      * ({@link #leftUnfinished}) from taking this process's own switchover for one a crash left.
      */
     public <T> T planned(PlannedRun<T> run) throws Exception {
-        if (!acting.tryLock()) throw new IllegalStateException("a failover (or the adoption of one) already runs in this agent");
+        if (!acting.tryLock()) throw new Busy("a failover (or the adoption of one) already runs in this agent");
         try {
             ClusterRuns cluster = clusterRuns;
             return run.run(stepGate, cluster == null ? StepRecorder.NONE : cluster.fresh());

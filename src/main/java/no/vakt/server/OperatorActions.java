@@ -299,6 +299,9 @@ final class OperatorActions {
         }
         try {
             return work.run();
+        } catch (no.vakt.failover.FailoverRunner.Busy e) {
+            journal(client, null, "operator (API): " + action + " refused: " + e.getMessage(), Map.of("action", action));
+            return new ActionResult(409, error("busy", e.getMessage() + "; try again when it ends"));
         } catch (Exception e) {
             LOG.error("operator action {} failed: {}", action, e.toString(), e);
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
