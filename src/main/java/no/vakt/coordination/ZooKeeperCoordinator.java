@@ -134,6 +134,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         board.start();
         agents.start();
         epochNode.start();
+        runs.watchPause();
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -287,6 +288,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         board.close();
         agents.close();
         epochNode.close();
+        runs.close();
         closeQuietly(self);
         closeQuietly(latch);
         client.close();
