@@ -59,6 +59,7 @@ public final class HaBench {
         try {
             code = b.run(drills, r -> rows.contains("all") || rows.contains(r));
         } finally {
+            b.keepAgentLogs();
             b.vakt("down", "lab", "down", "--dir", dir.toString(), "--purge");
         }
         System.exit(code);
@@ -93,8 +94,9 @@ public final class HaBench {
         if (row.test("cut-zk")) leaderCutFromZooKeeper();
         if (row.test("step-kills")) new HaStepKills(this).run();
         if (row.test("quorum")) quorumLost();
-        if (row.test("isolate")) new HaIsolation(this).run();
+        // The RTO rows before the isolation: its switch-back has left the file sync direction behind before.
         if (row.test("rto")) rto(drills);
+        if (row.test("isolate")) new HaIsolation(this).run();
         return 0;
     }
 
@@ -155,6 +157,19 @@ public final class HaBench {
             out.print(s.changes());
         }
         out.printf("  %s's agent log, coordination lines: %s%n", old, agentLogLines(old, "coordination:", 8));
+    }
+
+    /** The agents' logs next to the commands' (the lab's directory is purged at the end). */
+    private void keepAgentLogs() {
+        for (String m : LabAgents.MEMBERS) {
+            Path log = dir.resolve("agents").resolve(m).resolve("agent.log");
+            try {
+                if (Files.exists(log)) Files.copy(log, dir.resolveSibling(dir.getFileName() + "-logs").resolve("agent-" + m + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                out.println("cannot keep " + log + ": " + e.getMessage());
+            }
+        }
     }
 
     AuthoritySampler sampler() {
@@ -221,6 +236,7 @@ public final class HaBench {
         }
         out.printf("RTO block-ports, median of %d: agents %s, single monitor %s (goal < 4000 ms; agents no worse)%n", n,
                 median(withAgents), median(single));
+        for (String m : LabAgents.MEMBERS) agents.startAgent(m); // the rows after this one need them
     }
 
     // ---- helpers ----

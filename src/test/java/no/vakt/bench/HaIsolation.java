@@ -82,7 +82,8 @@ final class HaIsolation {
         long end = System.nanoTime() + WATCH.toNanos();
         while (System.nanoTime() < end) {
             samples++;
-            if ("ON".equals(variable("read_only"))) readOnly++;
+            String ro = variable("read_only");
+            if ("1".equals(ro) || "ON".equals(ro)) readOnly++;
             rows.add(epochRow());
             switch (probeWrite(password)) {
                 case 1 -> accepted++;
