@@ -32,7 +32,7 @@ final class StepHold {
         }
         String at = want.size() > 2 ? want.get(2) : "before";
         if (want.size() < 2 || !want.get(0).equals(agent) || !want.get(1).equals(step) || !at.equals(when)) return;
-        LOG.warn("test hold: agent {} holds {} {} it acts, up to {} s", agent, when, step, MAX.toSeconds());
+        LOG.warn("test hold: agent {} holds in {} ({} it acts), up to {} s", agent, step, when, MAX.toSeconds());
         try {
             Thread.sleep(MAX.toMillis());
         } catch (InterruptedException e) {

@@ -16,14 +16,15 @@ import no.vakt.roles.LivePrimaries;
 import no.vakt.status.StatusProbe;
 
 /**
- * bench/ha: kill -9 of the leading agent before a failover, during each of its steps and right after it. The
+ * bench/ha: kill -9 of the leading agent before a failover, during each of its steps (and in PROMOTE_STANDBY once
+ * it acted, its result not yet recorded), and right after it. The
  * primary's database port is blocked (as block-ports does) so that the agents fail over; the agents hold in the step
  * the hold file names (test-only, {@code VAKT_TEST_STEP_HOLD}, set by bench/ha), where the bench kills the holder.
  * Each row: who took authority and when, how the run ended and who ended it, the most agents with authority and the
  * most writable servers seen in one sample. Between rows the old primary rejoins, so the rows alternate direction.
  */
 final class HaStepKills {
-    private enum When { BEFORE, DURING, AFTER }
+    private enum When { BEFORE, DURING, ACTED, AFTER }
 
     private static final Duration RUN_END = Duration.ofSeconds(60);
     private final HaBench b;
@@ -40,6 +41,8 @@ final class HaStepKills {
         }
         row(When.BEFORE, null);
         for (StepName step : StepName.values()) row(When.DURING, step);
+        // The point of no return done but its result not yet in ZooKeeper: the adopter must find it promoted.
+        row(When.ACTED, StepName.PROMOTE_STANDBY);
         row(When.AFTER, null);
     }
 
@@ -47,6 +50,7 @@ final class HaStepKills {
         String label = switch (when) {
             case BEFORE -> "before the failover (primary blocked 1 s)";
             case DURING -> "during " + step.name();
+            case ACTED -> "in " + step.name() + " after it acted (its result not yet in ZooKeeper)";
             case AFTER -> "right after the failover";
         };
         Optional<String> primaryNode = primaries().single();
@@ -61,7 +65,7 @@ final class HaStepKills {
         String before = HaZooKeeper.currentRun(b.agents).map(v -> v.run().key()).orElse("");
         long epochBefore = HaZooKeeper.epoch(b.agents);
         int holds = b.agentLogLines(old, "test hold:", 1000).size();
-        if (when == When.DURING) Files.writeString(hold, old + " " + step.name() + " before\n");
+        if (step != null) Files.writeString(hold, old + " " + step.name() + (when == When.ACTED ? " after\n" : " before\n"));
         String outcome;
         try (AuthoritySampler s = b.sampler()) {
             HaBench.await(Duration.ofSeconds(3), () -> !s.samples().isEmpty());
@@ -70,7 +74,7 @@ final class HaStepKills {
                     List.of(List.of("-p", "tcp", "--sport", "3306", "-j", "DROP")));
             boolean reached = switch (when) {
                 case BEFORE -> pause(Duration.ofSeconds(1)); // inside the 3 s the checks need to call it DOWN
-                case DURING -> HaBench.await(Duration.ofSeconds(40), () -> logLines(old) > holds);
+                case DURING, ACTED -> HaBench.await(Duration.ofSeconds(40), () -> logLines(old) > holds);
                 case AFTER -> HaBench.await(RUN_END, () -> ended(before).isPresent());
             };
             long killed = s.now();
