@@ -135,6 +135,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         agents.start();
         epochNode.start();
         board.start();
+        runs.watchPause();
     }
 
     private void onConnectionState(ConnectionState state) {
@@ -288,6 +289,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
         board.close();
         agents.close();
         epochNode.close();
+        runs.close();
         closeQuietly(self);
         closeQuietly(latch);
         client.close();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import no.vakt.journal.JournalJson;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -53,9 +54,31 @@ public final class ZooKeeperRuns {
     public record Versioned(ClusterRun run, int version) {}
 
     private final CuratorFramework client;
+    /**
+     * The agent's copy of {@code /pause}, kept by a watch: {@link #pause()} is read on every status request and tick,
+     * and a read over a connection that just died blocks until the client notices (2/3 of the session timeout) and
+     * then for all the retries, so a cut-off agent's /api/status would not answer. Null for a command's client.
+     */
+    private volatile CuratorCache pauseCache;
+    /** Until the watched copy has its first load, {@link #pause()} reads ZooKeeper (a pause set must not be missed). */
+    private volatile boolean pauseLoaded;
 
     public ZooKeeperRuns(CuratorFramework client) {
         this.client = client;
+    }
+
+    /** From now on {@link #pause()} answers from a watched copy, without blocking (the daemon's agent). */
+    void watchPause() {
+        CuratorCache c = CuratorCache.build(client, PAUSE);
+        c.listenable().addListener(org.apache.curator.framework.recipes.cache.CuratorCacheListener.builder()
+                .forInitialized(() -> pauseLoaded = true).build());
+        c.start();
+        pauseCache = c;
+    }
+
+    void close() {
+        CuratorCache c = pauseCache;
+        if (c != null) c.close();
     }
 
     /**
@@ -235,6 +258,10 @@ public final class ZooKeeperRuns {
 
     /** The newest pause or resume set through any agent (the JSON the maintenance package wrote); empty when none. */
     public Optional<String> pause() {
+        CuratorCache cache = pauseCache;
+        if (cache != null && pauseLoaded) {
+            return cache.get(PAUSE).map(d -> new String(d.getData(), java.nio.charset.StandardCharsets.UTF_8));
+        }
         try {
             return Optional.of(new String(client.getData().forPath(PAUSE), java.nio.charset.StandardCharsets.UTF_8));
         } catch (KeeperException.NoNodeException e) {

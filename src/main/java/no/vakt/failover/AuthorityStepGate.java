@@ -4,6 +4,7 @@ import java.util.OptionalLong;
 import no.vakt.coordination.Coordinator;
 import no.vakt.coordination.CoordinatorStatus;
 import no.vakt.coordination.EpochUpdate;
+import no.vakt.coordination.ZooKeeperRuns;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepGate;
 import no.vakt.failover.plan.StepId;
@@ -29,6 +30,7 @@ final class AuthorityStepGate implements StepGate {
         if (promoted || !step.name().equals(StepName.PROMOTE_STANDBY.name())) return Verdict.GO;
         OptionalLong now = coordinator.epoch();
         if (now.isEmpty()) return new Verdict.Stop("the epoch in ZooKeeper cannot be read: no promotion without it");
+        if (now.getAsLong() == ctx.newEpoch() && movedByThisRun(s.agent(), ctx)) return Verdict.GO;
         if (now.getAsLong() >= ctx.newEpoch()) {
             return new Verdict.Stop("the epoch in ZooKeeper is " + now.getAsLong() + ", not below this run's "
                     + ctx.newEpoch() + ": another agent moved it");
@@ -42,6 +44,23 @@ final class AuthorityStepGate implements StepGate {
             return new Verdict.Stop("the epoch could not be advanced in ZooKeeper: " + n.why());
         }
         return Verdict.GO;
+    }
+
+    /**
+     * Whether the epoch in ZooKeeper is at this run's because this run moved it: the agent that held the run died
+     * (or lost the answer) between the compare-and-set and the promotion, and this agent adopted the run. The
+     * cluster's record says so: it is running, held by this agent under this journal id, at this epoch. Another
+     * run could not have moved the epoch to this value: a run begins only when none is running, and it plans
+     * above the epoch in ZooKeeper. (Two adopters cannot both pass: the step's record is a compare-and-set too.)
+     */
+    private boolean movedByThisRun(String agent, StepContext ctx) {
+        try {
+            return coordinator.runs().flatMap(ZooKeeperRuns::current).map(ZooKeeperRuns.Versioned::run)
+                    .filter(r -> r.running() && agent.equals(r.agent()) && r.localId(agent) == ctx.failoverId()
+                            && r.epoch() == ctx.newEpoch()).isPresent();
+        } catch (ZooKeeperRuns.Unavailable e) {
+            return false;
+        }
     }
 
     @Override

@@ -54,14 +54,20 @@ public final class ClusterRunRecorder implements StepRecorder {
     public synchronized Recording beforeStep(StepContext ctx, StepId step) {
         if (run == null) {
             // The journal's row already holds this step's start: the first write carries it.
-            return begin(ctx);
+            return held(begin(ctx), step);
         }
-        return write(run.withStep(new ClusterRun.Step(step.name(), agent, clock.instant(), null, null, null)));
+        return held(write(run.withStep(new ClusterRun.Step(step.name(), agent, clock.instant(), null, null, null))), step);
+    }
+
+    private Recording held(Recording r, StepId step) {
+        if (r.state() == Recorded.RECORDED) StepHold.at(agent, step.name(), "before");
+        return r;
     }
 
     @Override
     public synchronized Recording afterStep(StepContext ctx, StepId step, StepResult result) {
         if (run == null) return new Recording(Recorded.UNAVAILABLE, "the run is not in ZooKeeper");
+        StepHold.at(agent, step.name(), "after");
         return write(run.stepEnded(step.name(), clock.instant(), result.outcome(), result.detail()));
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import no.vakt.config.CoordinationConfig;
+import no.vakt.failover.ActingGate;
 import no.vakt.failover.ClusterRuns;
 import no.vakt.failover.plan.ExecutionResult;
 import no.vakt.failover.plan.FailoverStep;
@@ -26,6 +27,7 @@ import no.vakt.failover.plan.RecoveryPlan;
 import no.vakt.failover.plan.RecoveryPlanner;
 import no.vakt.failover.plan.StepContext;
 import no.vakt.failover.plan.StepName;
+import no.vakt.failover.plan.StepPlan;
 import no.vakt.failover.plan.StepRecorder;
 import no.vakt.failover.plan.StepResult;
 import no.vakt.journal.FailoverEnding;
@@ -247,6 +249,63 @@ class ClusterRunTakeoverTest {
                 var doc = no.vakt.journal.JournalJson.mapper().readTree(json.out());
                 assertThat(doc.get("cluster_failovers").get(0).get("key").asText()).isEqualTo(run.key());
                 assertThat(doc.get("cluster_failovers").get(0).get("ending").asText()).isEqualTo("completed");
+            }
+        }
+    }
+
+    @Test
+    void anAdopterPromotesWhenTheDeadLeaderHadMovedTheEpochAndAStopBeforeThePromotionEndsTheClusterRecord() throws Exception {
+        String chroot = "/vakt/epoch-moved";
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch inPromote = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Journal oslo = new Journal(dir.resolve("oslo.db"), CLOCK);
+                Journal bergen = new Journal(dir.resolve("bergen.db"), CLOCK);
+                CuratorFramework osloLink = client(chroot);
+                ZooKeeperCoordinator osloAgent = ZooKeeperCoordinator.start(config(chroot, "oslo"), CLOCK)) {
+            await().atMost(Duration.ofSeconds(10)).until(osloAgent::mayAct);
+            try (ZooKeeperCoordinator bergenAgent = ZooKeeperCoordinator.start(config(chroot, "bergen"), CLOCK)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> "oslo".equals(bergenAgent.status().leader()));
+
+                // oslo's gate moves the epoch to 1 for the promotion; oslo dies in PROMOTE_STANDBY (bench/ha's kill -9).
+                ClusterRuns osloRuns = new ClusterRuns(new ZooKeeperRuns(osloLink), "oslo", oslo, CLOCK);
+                long id = oslo.beginFailover(new NewFailover("shop", "db-oslo", "db-bergen", "automatic", "automatic-detection", 1));
+                StepContext ctx = new StepContext(id, "shop", "db-oslo", "db-bergen", 1, true);
+                CompletableFuture<ExecutionResult> osloRun = CompletableFuture.supplyAsync(() -> new PlanExecutor(oslo,
+                        StepPlan.failover(steps("oslo", ran, StepName.PROMOTE_STANDBY, inPromote, release)),
+                        new ActingGate(osloAgent, line -> { }).steps(), osloRuns.fresh()).run(ctx));
+                assertThat(inPromote.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(bergenAgent.epoch()).hasValue(1);
+                osloAgent.close();
+                await().atMost(SESSION.plusSeconds(3)).until(bergenAgent::mayAct);
+
+                // bergen adopts the run: the epoch at the run's is this run's doing, so bergen promotes and finishes.
+                StepRecorder recorder = new ClusterRuns(bergenAgent.runs().orElseThrow(), "bergen", bergen, CLOCK).forRecovery()
+                        .orElseThrow();
+                FailoverRecord adopted = bergen.unfinishedFailover().orElseThrow();
+                ExecutionResult end = new PlanExecutor(bergen, StepPlan.failover(steps("bergen", ran, null, null, null)),
+                        new ActingGate(bergenAgent, line -> { }).steps(), recorder).resume(adopted, StepName.PROMOTE_STANDBY);
+                assertThat(end.outcome()).as(end.detail()).isEqualTo(FailoverOutcome.COMPLETED);
+                assertThat(ran).contains("bergen PROMOTE_STANDBY", "bergen BUMP_EPOCH");
+                assertThat(bergenAgent.epoch()).hasValue(1);
+                release.countDown();
+                assertThat(osloRun.get(20, TimeUnit.SECONDS).outcome()).isEqualTo(FailoverOutcome.RUNNING);
+
+                // A run whose epoch another agent passed stops before the promotion, and the cluster's record ends
+                // with it: left running it would refuse every later failover.
+                assertThat(bergenAgent.advanceEpoch(1, 3)).isInstanceOf(EpochUpdate.Advanced.class);
+                long next = bergen.beginFailover(new NewFailover("shop", "db-bergen", "db-oslo", "automatic",
+                        "automatic-detection", 2));
+                ExecutionResult stopped = new PlanExecutor(bergen, StepPlan.failover(steps("bergen", ran, null, null, null)),
+                        new ActingGate(bergenAgent, line -> { }).steps(),
+                        new ClusterRuns(bergenAgent.runs().orElseThrow(), "bergen", bergen, CLOCK).fresh())
+                        .run(new StepContext(next, "shop", "db-bergen", "db-oslo", 2, true));
+                assertThat(stopped.outcome()).isEqualTo(FailoverOutcome.ABORTED);
+                assertThat(stopped.detail()).contains("another agent moved it");
+                ClusterRun record = bergenAgent.runs().orElseThrow().current().orElseThrow().run();
+                assertThat(record.key()).startsWith("bergen/" + next + "@");
+                assertThat(record.running()).isFalse();
+                assertThat(record.ending()).isEqualTo(FailoverEnding.ABORTED_BEFORE_PROMOTION);
             }
         }
     }

@@ -266,7 +266,9 @@ public final class PlanExecutor {
         }
         String summary = withUndo(detail + "; stopped before the promotion", false);
         LOG.warn("failover {}: {}", ctx.failoverId(), summary);
-        journal.finishFailoverOrLater(ctx.failoverId(), FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
+        // The cluster's record ends too: left running, it refused every later failover (it names this agent, which
+        // would adopt it, and stop at the same gate, again and again).
+        finish(ctx, FailoverEnding.ABORTED_BEFORE_PROMOTION, summary);
         return new ExecutionResult(ctx.failoverId(), FailoverOutcome.ABORTED, name, summary, false, false);
     }
 
