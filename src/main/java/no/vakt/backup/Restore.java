@@ -7,11 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import no.vakt.process.BoundedProcess;
 import no.vakt.process.Programs;
@@ -23,8 +19,6 @@ import no.vakt.process.Programs;
  * {@code mariadb} client over the scratch server's socket.
  */
 public final class Restore {
-    private static final DateTimeFormatter UTC_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-
     private final Repository repository;
     private final Duration timeout;
 
@@ -37,26 +31,25 @@ public final class Restore {
     public record Outcome(String backupId, RestoreTarget target, Optional<StopBefore.Cut> leftOut) {}
 
     /**
-     * Restores backup {@code base} plus the archive of {@code archiveNode} into {@code server}'s new data
-     * directory; the server is left stopped.
+     * Restores backup {@code base} plus the archive into {@code server}'s new data directory; the server is left
+     * stopped. The archive is {@code archiveNode}'s alone when named, else stitched across the nodes ({@link ArchiveReplay}).
      */
     public Outcome run(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
             throws IOException, InterruptedException, BackupFailedException {
         new Unpacker(repository, timeout).unpackPrepared(base, server.dataDir());
         Path work = Files.createTempDirectory(server.dataDir().getParent(), "vakt-replay-");
         try {
-            List<Path> binlogs = fetchArchive(archiveNode, work);
             Path sql = work.resolve("replay.sql");
             Optional<StopBefore.Cut> cut = Optional.empty();
-            if (!binlogs.isEmpty()) {
-                decode(base, target, binlogs, sql);
+            boolean replay = new ArchiveReplay(repository, timeout).decode(base, archiveNode, target, work, sql);
+            if (replay) {
                 if (target instanceof RestoreTarget.Before b) {
                     cut = Optional.of(cutBefore(sql, b.fragment()));
                 }
             }
             server.startForReplay(timeout);
             try {
-                if (!binlogs.isEmpty()) {
+                if (replay) {
                     Tools.run("mariadb (binlog replay)", BoundedProcess.Request.of(List.of(Programs.require("mariadb", "mariadb-client"),
                             "--no-defaults", "--socket=" + server.socket(), "--user=root", "--binary-mode"), timeout).readingFrom(sql));
                 }
@@ -67,31 +60,6 @@ public final class Restore {
         } finally {
             BaseBackup.deleteTree(work);
         }
-    }
-
-    private List<Path> fetchArchive(String node, Path work) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (String key : repository.list(BinlogArchive.prefix(node))) {
-            Path to = work.resolve(key.substring(key.lastIndexOf('/') + 1));
-            try (var in = repository.open(key)) {
-                Files.copy(in, to);
-            }
-            out.add(to);
-        }
-        return out;
-    }
-
-    /** The archived events after the backup's position, up to the target, as SQL text. */
-    private void decode(Manifest base, RestoreTarget target, List<Path> binlogs, Path sql)
-            throws IOException, InterruptedException, BackupFailedException {
-        List<String> argv = new ArrayList<>(List.of(Programs.require("mariadb-binlog", "mariadb-client"), "--no-defaults", "--verbose"));
-        if (!base.gtidEnd().isEmpty()) argv.add("--start-position=" + base.gtidEnd());
-        if (target instanceof RestoreTarget.ToTime t) argv.add("--stop-datetime=" + UTC_DATETIME.format(t.time()));
-        if (target instanceof RestoreTarget.ToGtid g) argv.add("--stop-position=" + g.gtid());
-        for (Path p : binlogs) argv.add(p.toString());
-        // --stop-datetime is read in the local time zone: UTC here, as the instant was formatted.
-        Tools.run("mariadb-binlog (decoding the archive)", BoundedProcess.Request.of(argv, timeout)
-                .withEnv(Map.of("TZ", "UTC")).writingTo(sql));
     }
 
     /** Keeps the SQL text before the matching transaction. */

@@ -43,8 +43,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "3307", description = "Its port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--archive-node", paramLabel = "NODE", description = "Whose archived binlogs to replay (default: the backup's node when"
-            + " archived, else the only archived node).")
+    @Option(names = "--archive-node", paramLabel = "NODE", description = "Replay only this node's archived binlogs (default: the archive"
+            + " stitched across failovers; for an archive without binlog-timeline.json the backup's node, else the only one).")
     String archiveNode;
 
     @ArgGroup(exclusive = true)
@@ -78,7 +78,9 @@ public final class RestoreCommand implements Callable<Integer> {
         Repository repo = BackupSetup.repository(cfg);
         Manifest base = BackupCommand.pick(repo, backupId);
         RestoreTarget to = target == null ? new RestoreTarget.Latest() : target.resolve();
-        String node = archiveNode != null ? archiveNode : archiveOf(repo, base);
+        // Without --archive-node the stitched archive (binlog-timeline.json), else the one node's (older archives).
+        String node = archiveNode != null ? archiveNode
+                : no.vakt.backup.ArchiveTimeline.read(repo).isPresent() ? null : archiveOf(repo, base);
         PrintWriter out = config.out();
         Path home = into.toAbsolutePath();
         ScratchServer server = new ScratchServer(home, Clock.systemUTC(), Sleeper.REAL);
@@ -87,7 +89,7 @@ public final class RestoreCommand implements Callable<Integer> {
             Restore.Outcome o = new Restore(repo, section.timeout()).run(base, node, to, server);
             o.leftOut().ifPresent(c -> out.println("restore: stopped before transaction " + c.gtid() + ": " + c.matched()));
             server.startServing(host, port, section.timeout());
-            out.println("restore: backup " + o.backupId() + " + the archive of " + node + " restored into " + home
+            out.println("restore: backup " + o.backupId() + " + the archive" + (node == null ? "" : " of " + node) + " restored into " + home
                     + "; mariadbd runs on " + host + ":" + port + " (pid file " + server.pidFile() + ")");
             return ExitCodes.OK;
         } catch (BackupFailedException e) {
