@@ -66,18 +66,18 @@ final class ArchiveReplay {
     }
 
     /**
-     * Decodes into {@code sql} what the restore replays: {@code onlyNode}'s archive when named, else the stitched
-     * timeline (or, for an archive from before there was one, the only node's). False when there is nothing.
+     * Decodes into {@code sql} what the restore replays after GTID position {@code from}: {@code onlyNode}'s archive
+     * when named (an archive from before there was a timeline), else the stitched timeline. False when there is nothing.
      */
-    boolean decode(Manifest base, String onlyNode, RestoreTarget target, Path work, Path sql)
+    boolean decode(String from, String onlyNode, RestoreTarget target, Path work, Path sql)
             throws IOException, InterruptedException, BackupFailedException {
-        ArchiveTimeline timeline = onlyNode != null ? single(onlyNode)
-                : ArchiveTimeline.read(repository).orElseGet(() -> single(base.node()));
+        ArchiveTimeline timeline = onlyNode != null ? single(onlyNode) : ArchiveTimeline.read(repository).orElse(null);
+        if (timeline == null) throw new BackupFailedException("no binlog-timeline.json in " + repository.describe() + ": name the node");
         Map<String, List<Path>> fetched = new HashMap<>();
         boolean any = false;
         try (OutputStream out = Files.newOutputStream(sql)) {
             int n = 0;
-            for (Piece p : plan(timeline, base.gtidEnd(), target)) {
+            for (Piece p : plan(timeline, from, target)) {
                 List<Path> files = fetched.containsKey(p.node()) ? fetched.get(p.node()) : fetch(p.node(), work);
                 fetched.put(p.node(), files);
                 if (files.isEmpty()) continue;
@@ -92,7 +92,7 @@ final class ArchiveReplay {
     }
 
     private static ArchiveTimeline single(String node) {
-        return new ArchiveTimeline(List.of(new ArchiveTimeline.Segment(node, "")), "", null);
+        return new ArchiveTimeline(List.of(new ArchiveTimeline.Segment(node, "")), "", null, "", null);
     }
 
     private List<Path> fetch(String node, Path work) throws IOException {

@@ -16,10 +16,12 @@ import java.util.Optional;
  *
  * @param coveredGtid every transaction up to this position is archived (a lower bound: the seam for the next node)
  * @param coveredAt the primary had committed no more than {@code coveredGtid} at this instant: the lag's base
+ * @param problem the last gap or divergence found, one sentence; empty when none was
+ * @param problemAt when it was found: a base backup finished after it makes restores whole again
  */
-public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instant coveredAt) {
+public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instant coveredAt, String problem, Instant problemAt) {
     public static final String KEY = "binlog-timeline.json";
-    public static final ArchiveTimeline EMPTY = new ArchiveTimeline(List.of(), "", null);
+    public static final ArchiveTimeline EMPTY = new ArchiveTimeline(List.of(), "", null, "", null);
 
     /** @param after the GTID position this node's part begins after; empty for the first segment */
     public record Segment(String node, String after) {}
@@ -27,6 +29,16 @@ public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instan
     public ArchiveTimeline {
         segments = List.copyOf(segments);
         coveredGtid = coveredGtid == null ? "" : coveredGtid;
+        problem = problem == null ? "" : problem;
+    }
+
+    /** A gap or divergence no base backup has healed yet: a restore from an older backup cannot replay across it. */
+    public boolean brokenSince(Instant newestBackup) {
+        return !problem.isEmpty() && (newestBackup == null || newestBackup.isBefore(problemAt));
+    }
+
+    public ArchiveTimeline broken(String why, Instant at) {
+        return new ArchiveTimeline(segments, coveredGtid, coveredAt, why, at);
     }
 
     public Optional<String> currentNode() {
@@ -38,11 +50,11 @@ public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instan
         if (currentNode().filter(node::equals).isPresent()) return this;
         List<Segment> s = new ArrayList<>(segments);
         s.add(new Segment(node, segments.isEmpty() ? "" : coveredGtid));
-        return new ArchiveTimeline(s, coveredGtid, coveredAt);
+        return new ArchiveTimeline(s, coveredGtid, coveredAt, problem, problemAt);
     }
 
     public ArchiveTimeline covered(String gtid, Instant at) {
-        return new ArchiveTimeline(segments, gtid, at);
+        return new ArchiveTimeline(segments, gtid, at, problem, problemAt);
     }
 
     public static Optional<ArchiveTimeline> read(Repository repo) throws IOException {

@@ -124,6 +124,7 @@ public final class ContinuousArchive implements AutoCloseable {
             first = ((ResumePoint.Start) start).file();
         }
         timeline = timeline.following(primary.name());
+        if (state.broken()) timeline = timeline.broken(why, clock.instant());
         timeline.write(repository);
         coverage.clear();
         stream = BinlogStream.start(primary, password, first, streamDir(primary.name()), rollover);

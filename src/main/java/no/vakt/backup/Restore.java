@@ -41,7 +41,7 @@ public final class Restore {
         try {
             Path sql = work.resolve("replay.sql");
             Optional<StopBefore.Cut> cut = Optional.empty();
-            boolean replay = new ArchiveReplay(repository, timeout).decode(base, archiveNode, target, work, sql);
+            boolean replay = new ArchiveReplay(repository, timeout).decode(base.gtidEnd(), archiveNode, target, work, sql);
             if (replay) {
                 if (target instanceof RestoreTarget.Before b) {
                     cut = Optional.of(cutBefore(sql, b.fragment()));

@@ -181,7 +181,8 @@ public final class BackupCommand extends CommandGroup {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = "Removes the base backups backup.retention lets go: all but the newest keep, unless younger than days.")
+            description = "Removes the base backups backup.retention lets go (all but the newest keep, unless younger than days),"
+                    + " then the archived binlogs older than the oldest backup kept.")
     static final class Prune implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -193,14 +194,10 @@ public final class BackupCommand extends CommandGroup {
         public Integer call() throws Exception {
             VaktConfig cfg = config.load();
             Repository repo = BackupSetup.repository(cfg);
-            List<Manifest> expired = no.vakt.backup.Retention.expired(Manifest.all(repo), BackupSetup.section(cfg).retention(),
-                    Clock.systemUTC().instant());
             PrintWriter out = config.out();
-            for (Manifest m : expired) {
-                if (!dryRun) m.delete(repo);
-                out.println((dryRun ? "would remove " : "removed ") + m.id() + " (" + m.finishedAt() + ")");
-            }
-            if (expired.isEmpty()) out.println("Nothing to remove: retention keeps every backup.");
+            List<String> removed = no.vakt.backup.ArchivePrune.run(repo, BackupSetup.section(cfg).retention(), Clock.systemUTC().instant(), dryRun);
+            for (String r : removed) out.println((dryRun ? "would remove " : "removed ") + r);
+            if (removed.isEmpty()) out.println("Nothing to remove: retention keeps every backup.");
             return ExitCodes.OK;
         }
     }

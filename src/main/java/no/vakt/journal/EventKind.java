@@ -20,6 +20,8 @@ public enum EventKind {
     TRAFFIC("traffic"),
     /** A war-game drill ended; details: rto_ms, rpo_rows, rpo_ms, passed, fault, report_dir (see no.vakt.drill). */
     DRILL("drill"),
+    /** A restore drill ended; details: passed, restore_ms, data_age_ms, backup_id, tables, report_dir (see no.vakt.drill.RestoreDrill). */
+    RESTORE_DRILL("restore-drill"),
     /** File sync changed direction (source and target node), or paused until a rejoin. */
     FILE_SYNC("file-sync"),
     /** Maintenance mode: automatic failover paused (until, reason, by, token_role) or resumed (see no.vakt.maintenance). */
