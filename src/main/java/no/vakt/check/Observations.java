@@ -31,6 +31,8 @@ import no.vakt.db.ReadOnlyBypass;
  * @param adminAccounts per node name, Vakt's own account there and what it lacks; a node is absent when not read
  * @param backupTool what {@code mariadb-backup --version} printed here, empty when it is not installed; null when
  *     not looked at (no backup: section)
+ * @param backups the repository's newest backup and archive, and the journal's last restore drill; null when not
+ *     looked at (no backup: section)
  */
 public record Observations(
         NodeState primary,
@@ -45,7 +47,23 @@ public record Observations(
         List<TableEngine> nonTransactionalTables,
         Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
         Map<String, AdminAccount> adminAccounts,
-        Optional<String> backupTool) {
+        Optional<String> backupTool,
+        no.vakt.backup.BackupObservation backups) {
+
+    public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
+            List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
+            List<TrafficObservation> traffic, no.vakt.filesync.FileSyncObservation files, RoleEvidence roles,
+            List<TableEngine> nonTransactionalTables, Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
+            Map<String, AdminAccount> adminAccounts, Optional<String> backupTool) {
+        this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
+                nonTransactionalTables, readOnlyBypass, adminAccounts, backupTool, null);
+    }
+
+    /** The same with what the repository and the journal say about the backups. */
+    public Observations withBackups(no.vakt.backup.BackupObservation b) {
+        return new Observations(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files,
+                roles, nonTransactionalTables, readOnlyBypass, adminAccounts, backupTool, b);
+    }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
