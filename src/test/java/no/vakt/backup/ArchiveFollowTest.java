@@ -96,6 +96,12 @@ class ArchiveFollowTest {
             assertThat(s.detail()).contains("purged before they were archived");
             assertThat(broken).singleElement().extracting(ArchiveStatus::state).isEqualTo(ArchiveStatus.State.GAP);
         }
+        // The gap is in the repository: vakt check and vakt status say it; no restore was drilled (no journal).
+        Cli check = Cli.run("check", "-c", lab.pair.configFile.toString(), "--no-canary", "--json");
+        assertThat(check.out()).contains("\"backup-archive\"", "the binlog archive is broken since", "\"restore-drill\"",
+                "no restore was ever drilled");
+        Cli status = Cli.run("status", "-c", lab.pair.configFile.toString());
+        assertThat(status.out()).contains("Binlog archive: broken from bergen-db", "WARNING: binlog archive broken: bergen-db's oldest binlog");
     }
 
     /** A writer inserts a row every 50 ms while the archive ticks every 200 ms; the lag of each round. */
