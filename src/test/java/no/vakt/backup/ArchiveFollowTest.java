@@ -54,6 +54,21 @@ class ArchiveFollowTest {
         assertThat(base.sourceRole()).isEqualTo("standby");
 
         NodeInspector inspector = new NodeInspector(Duration.ofSeconds(5));
+        // vakt run's keeper archives only while its agent may act.
+        AtomicBoolean leads = new AtomicBoolean();
+        List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (BackupKeeper keeper = BackupKeeper.startFor(lab.config, lab.repository, () -> lab.config.primary(), leads::get,
+                alert -> {}, Clock.systemUTC(), said::add).orElseThrow()) {
+            Thread.sleep(1500); // two rounds, to show it does nothing while it does not lead
+            assertThat(keeper.archiveStatus().state()).isEqualTo(ArchiveStatus.State.IDLE);
+            assertThat(lab.repository.list("binlog")).isEmpty();
+            leads.set(true);
+            String at = gtid(lab.pair.primary);
+            await("the leader's keeper archives up to " + at).atMost(Duration.ofSeconds(30)).until(() ->
+                    keeper.archiveStatus().state() == ArchiveStatus.State.STREAMING
+                            && GtidPosition.parse(keeper.archiveStatus().coveredGtid()).contains(GtidPosition.parse(at)));
+        }
+        assertThat(said).anyMatch(l -> l.startsWith("backup: archive streaming from oslo-db"));
         List<ArchiveStatus> broken = new ArrayList<>();
         AtomicInteger id = new AtomicInteger(1);
         try (ContinuousArchive archive = new ContinuousArchive(lab.repository, inspector, Clock.systemUTC(), Duration.ofMinutes(5), broken::add)) {
