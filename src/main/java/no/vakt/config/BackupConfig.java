@@ -13,7 +13,7 @@ import java.time.Duration;
  *     type: local                 # a directory on this host; ssh and s3 are not built yet
  *     path: /var/backups/vakt
  *     country: NO                 # where the copies live: checked against policy.jurisdictions
- *   schedule: "0 2 * * *"         # a base backup then (not run by vakt run yet)
+ *   schedule: "0 2 * * *"         # vakt run takes a base backup then, and prunes
  *   retention: {keep: 7, days: 14}
  *   compression: gzip             # or none
  *   timeout: 1h                   # one mariadb-backup run, one prepare, one restore step
