@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class ArchiveFollowTest {
     private static final String HOST = "127.0.64.3";
     private static BackupLab lab;
+    private static int lastOnOslo;
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,6 +79,7 @@ class ArchiveFollowTest {
                     + lags.stream().sorted().toList().get(lags.size() / 2).toMillis() + " ms; load " + loadAverage());
             assertThat(archive.status().state()).isEqualTo(ArchiveStatus.State.STREAMING);
             assertThat(archive.status().node()).isEqualTo("oslo-db");
+            lastOnOslo = id.get();
 
             Cli switchover = Cli.run("switchover", "--config", lab.pair.configFile.toString());
             assertThat(switchover.exitCode()).as(switchover.out() + switchover.err()).isZero();
@@ -95,6 +97,8 @@ class ArchiveFollowTest {
         assertThat(restore("r1").rows("SELECT id FROM shop.orders ORDER BY id")).as("every row, across the seam").isEqualTo(expected);
         String seam = timeline.segments().get(1).after();
         System.out.println("seam " + seam + ", rows " + expected.size());
+        assertThat(restore("r2", "--to-gtid", seam).rows("SELECT id FROM shop.orders ORDER BY id"))
+                .as("to the seam: the old primary's rows only").isEqualTo(ids(1, lastOnOslo));
 
         // A purge before the archive saw it: the binlogs are flushed and purged with the archive stopped.
         // The server keeps the files its binlog checkpoint still needs: flushed and purged until only the newest is left.
