@@ -54,6 +54,16 @@ class ArchiveFollowTest {
         Manifest base = lab.take();
         assertThat(base.sourceRole()).isEqualTo("standby");
 
+        // vakt run keeps the archive (the single monitor has authority while it holds the journal's lock).
+        lab.pair.rewriteConfig(y -> y + "server:\n  listen: 127.0.64.1:" + Loopback.freePort("127.0.64.1") + "\n");
+        Cli run = Cli.run("run", "-c", lab.pair.configFile.toString(), "--duration", "5s");
+        assertThat(run.out()).as(run.out() + run.err()).contains("backup: archiving the live primary's binlogs into",
+                "backup: archive streaming from oslo-db");
+        assertThat(ArchiveTimeline.read(lab.repository).orElseThrow().segments()).extracting(ArchiveTimeline.Segment::node)
+                .containsExactly("oslo-db");
+        lab.repository.delete(ArchiveTimeline.KEY);
+        for (String f : lab.repository.list(BinlogArchive.prefix("oslo-db"))) lab.repository.delete(f);
+
         NodeInspector inspector = new NodeInspector(Duration.ofSeconds(5));
         // vakt run's keeper archives only while its agent may act.
         AtomicBoolean leads = new AtomicBoolean();
