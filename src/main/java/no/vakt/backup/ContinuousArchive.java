@@ -98,7 +98,13 @@ public final class ContinuousArchive implements AutoCloseable {
             try (ResultSet r = s.executeQuery("SHOW BINARY LOGS")) {
                 while (r.next()) names.add(r.getString(1));
             }
-            for (String f : names) binlogs.add(new ResumePoint.ServerBinlog(f, startsAfter(s, f)));
+            // From the newest back to the first that begins inside the archive: a server may keep thousands of binlogs.
+            GtidPosition have = GtidPosition.parse(timeline.coveredGtid());
+            for (int i = names.size() - 1; i >= 0; i--) {
+                String starts = have.isEmpty() && i > 0 ? "" : startsAfter(s, names.get(i));
+                binlogs.add(0, new ResumePoint.ServerBinlog(names.get(i), starts));
+                if (!have.isEmpty() && have.contains(GtidPosition.parse(starts))) break;
+            }
         }
         if (binlogs.isEmpty()) {
             set(status.with(ArchiveStatus.State.RESTARTING, primary.name() + " has no binary log (log_bin is off)"));
