@@ -91,11 +91,6 @@ public final class BackupKeeper implements AutoCloseable {
         }
     }
 
-    /** The next scheduled base backup; null without backup.schedule. */
-    public Instant nextBackup() {
-        return nextBackup;
-    }
-
     private void loop() {
         ArchiveStatus.State said = null;
         while (running) {
