@@ -49,6 +49,10 @@ public enum AlertKind {
     COORDINATION_LOST("coordination-lost"),
     COORDINATION_BACK("coordination-back", "coordination-lost"),
     DRILL_RESULT("drill-result"),
+    /** The binlog archive has a gap or diverged from the new primary: restores cannot replay across it (no.vakt.backup). */
+    BACKUP_ARCHIVE_BROKEN("backup-archive-broken"),
+    /** A scheduled base backup failed (no.vakt.backup). */
+    BACKUP_FAILED("backup-failed"),
     /** {@code vakt alert test}. */
     TEST("test"),
     OTHER("other");

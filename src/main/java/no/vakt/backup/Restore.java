@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import no.vakt.process.BoundedProcess;
 import no.vakt.process.Programs;
@@ -27,8 +26,6 @@ import no.vakt.process.Programs;
  * {@code mariadb} client over the scratch server's socket.
  */
 public final class Restore {
-    private static final DateTimeFormatter UTC_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-
     private final Repository repository;
     private final Duration timeout;
 
@@ -46,8 +43,8 @@ public final class Restore {
             Instant newestTransaction) {}
 
     /**
-     * Restores backup {@code base} plus the archive of {@code archiveNode} into {@code server}'s new data
-     * directory; the server is left stopped.
+     * Restores backup {@code base} plus the archive into {@code server}'s new data directory; the server is left
+     * stopped. The archive is {@code archiveNode}'s alone when named, else stitched across the nodes ({@link ArchiveReplay}).
      */
     public Outcome run(Manifest base, String archiveNode, RestoreTarget target, ScratchServer server)
             throws IOException, InterruptedException, BackupFailedException {
@@ -86,13 +83,11 @@ public final class Restore {
             throws IOException, InterruptedException, BackupFailedException {
         Path work = Files.createTempDirectory(server.dataDir().getParent(), "vakt-replay-");
         try {
-            List<Path> binlogs = fetchArchive(archiveNode, work);
-            if (binlogs.isEmpty()) {
+            Path sql = work.resolve("replay.sql");
+            if (!new ArchiveReplay(repository, timeout).decode(from, archiveNode, target, work, sql)) {
                 setSlavePos(server, from);
                 return new Replayed(Optional.empty(), from, null);
             }
-            Path sql = work.resolve("replay.sql");
-            decode(from, target, binlogs, sql);
             Optional<StopBefore.Cut> cut = Optional.empty();
             if (target instanceof RestoreTarget.Before b) cut = Optional.of(cutBefore(sql, b.fragment()));
             ReplayedPosition.Point point;
@@ -119,39 +114,16 @@ public final class Restore {
     }
 
     /**
-     * Whose archived binlogs go with {@code base}: its own node's when archived (or nothing is), else the only
-     * archived node; several others need the operator to name one.
+     * Whose archived binlogs go with {@code base}: null for the archive stitched across the nodes (a
+     * binlog-timeline.json, {@link ArchiveReplay}); else its own node's when archived (or nothing is), else the
+     * only archived node; several others need the operator to name one.
      */
     public String archiveNodeFor(Manifest base) throws IOException, BackupFailedException {
+        if (ArchiveTimeline.read(repository).isPresent()) return null; // the stitched archive
         List<String> nodes = repository.list("binlog").stream().map(k -> k.substring("binlog/".length())).toList();
         if (nodes.contains(base.node()) || nodes.isEmpty()) return base.node();
         if (nodes.size() == 1) return nodes.get(0);
         throw new BackupFailedException("the archive holds binlogs of " + nodes + ": name one with --archive-node");
-    }
-
-    private List<Path> fetchArchive(String node, Path work) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (String key : repository.list(BinlogArchive.prefix(node))) {
-            Path to = work.resolve(key.substring(key.lastIndexOf('/') + 1));
-            try (var in = repository.open(key)) {
-                Files.copy(in, to);
-            }
-            out.add(to);
-        }
-        return out;
-    }
-
-    /** The archived events after the backup's position, up to the target, as SQL text. */
-    private void decode(String from, RestoreTarget target, List<Path> binlogs, Path sql)
-            throws IOException, InterruptedException, BackupFailedException {
-        List<String> argv = new ArrayList<>(List.of(Programs.require("mariadb-binlog", "mariadb-client"), "--no-defaults", "--verbose"));
-        if (!from.isEmpty()) argv.add("--start-position=" + from);
-        if (target instanceof RestoreTarget.ToTime t) argv.add("--stop-datetime=" + UTC_DATETIME.format(t.time()));
-        if (target instanceof RestoreTarget.ToGtid g) argv.add("--stop-position=" + g.gtid());
-        for (Path p : binlogs) argv.add(p.toString());
-        // --stop-datetime is read in the local time zone: UTC here, as the instant was formatted.
-        Tools.run("mariadb-binlog (decoding the archive)", BoundedProcess.Request.of(argv, timeout)
-                .withEnv(Map.of("TZ", "UTC")).writingTo(sql));
     }
 
     /** Keeps the SQL text before the matching transaction. */

@@ -32,6 +32,8 @@ import no.vakt.db.ReadOnlyBypass;
  * @param backupTool what {@code mariadb-backup --version} printed here, empty when it is not installed; null when
  *     not looked at (no backup: section)
  * @param backupRepository whether the backup repository took a probe file; null when not looked at
+ * @param backups the repository's newest backup and archive, and the journal's last restore drill; null when not
+ *     looked at (no backup: section)
  */
 public record Observations(
         NodeState primary,
@@ -47,7 +49,8 @@ public record Observations(
         Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
         Map<String, AdminAccount> adminAccounts,
         Optional<String> backupTool,
-        no.vakt.backup.RepositoryProbe.Result backupRepository) {
+        no.vakt.backup.RepositoryProbe.Result backupRepository,
+        no.vakt.backup.BackupObservation backups) {
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,
             List<String> standbyReplicationHosts, CanaryResult canary, List<SecretObservation> secrets,
@@ -55,7 +58,13 @@ public record Observations(
             List<TableEngine> nonTransactionalTables, Map<String, List<ReadOnlyBypass.Bypass>> readOnlyBypass,
             Map<String, AdminAccount> adminAccounts, Optional<String> backupTool) {
         this(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files, roles,
-                nonTransactionalTables, readOnlyBypass, adminAccounts, backupTool, null);
+                nonTransactionalTables, readOnlyBypass, adminAccounts, backupTool, null, null);
+    }
+
+    /** The same with what the repository and the journal say about the backups. */
+    public Observations withBackups(no.vakt.backup.BackupObservation b) {
+        return new Observations(primary, standby, primaryReplicationHosts, standbyReplicationHosts, canary, secrets, traffic, files,
+                roles, nonTransactionalTables, readOnlyBypass, adminAccounts, backupTool, backupRepository, b);
     }
 
     public Observations(NodeState primary, NodeState standby, List<String> primaryReplicationHosts,

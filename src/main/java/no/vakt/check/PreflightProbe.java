@@ -83,7 +83,7 @@ public final class PreflightProbe {
                 new RoleEvidence(primary.epoch, standby.epoch, holder), primary.nonTransactionalTables,
                 readOnlyBypass(primary, standby), adminAccounts(primary, standby),
                 config.backup().configured() ? backupTool() : null,
-                config.backup().configured() ? no.vakt.backup.RepositoryProbe.probe(config.backup(), System.getenv()) : null);
+                config.backup().configured() ? no.vakt.backup.RepositoryProbe.probe(config.backup(), System.getenv()) : null, null);
     }
 
     /** mariadb-backup's --version here; empty when it is not installed or does not answer. */

@@ -4,10 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import no.vakt.backup.ArchiveLag;
+import no.vakt.backup.ArchiveStatus;
+import no.vakt.backup.ContinuousArchive;
 import no.vakt.backup.BackupFailedException;
 import no.vakt.backup.BackupSource;
 import no.vakt.backup.BackupVerifier;
@@ -114,8 +117,8 @@ public final class BackupCommand extends CommandGroup {
 
     @Command(name = "archive", mixinStandardHelpOptions = true,
             description = "Copies the live primary's binary logs into the repository (mariadb-binlog --read-from-remote-server"
-                    + " --raw). Once, or with --follow every --every until Ctrl-C, following the live primary after a failover;"
-                    + " a failed round is reported and retried.",
+                    + " --raw). Once, or with --follow as a stream (--stop-never) until Ctrl-C: restarted when it ends, following"
+                    + " the live primary after a failover from the last archived GTID, a purge gap reported.",
             footer = {"", "Exit codes: 0 archived, 1 failed, 2 bad config or usage."})
     static final class Archive implements Callable<Integer> {
         @Mixin
@@ -124,7 +127,7 @@ public final class BackupCommand extends CommandGroup {
         @Option(names = "--follow", description = "Keep archiving until Ctrl-C.")
         boolean follow;
 
-        @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1s", description = "Between rounds with --follow (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1s", description = "How often --follow checks the roles and measures the lag (default: ${DEFAULT-VALUE}).")
         Duration every;
 
         @Override
@@ -132,24 +135,45 @@ public final class BackupCommand extends CommandGroup {
             VaktConfig cfg = config.load();
             PrintWriter out = config.out();
             Clock clock = Clock.systemUTC();
+            if (follow) return follow(cfg, out, clock);
             BinlogArchive archive = new BinlogArchive(BackupSetup.repository(cfg), BackupSetup.inspector(cfg), clock,
                     BackupSetup.section(cfg).timeout());
-            BinlogArchive.Synced last = null;
-            do {
-                NodeState[] states = BackupSetup.observe(cfg);
-                NodeState primary = BackupSource.livePrimary(states[0], states[1]);
-                try {
-                    last = archive.sync(primary.node(), primary.node().mysql().secret().resolve());
-                    out.println("archive: " + last.node() + " " + String.join(", ", last.files()) + " up to GTID " + last.gtidCovered()
-                            + "; lag " + Durations.format(ArchiveLag.of(last, clock.instant()).lag()));
-                } catch (BackupFailedException e) {
-                    out.println("archive: round failed, lag " + describe(ArchiveLag.of(last, clock.instant())) + ": " + e.getMessage());
-                    if (!follow) return ExitCodes.FAILED;
-                }
-                out.flush();
-                if (follow) Thread.sleep(DurationConverter.positive("--every", every).toMillis());
-            } while (follow);
+            NodeState[] states = BackupSetup.observe(cfg);
+            NodeState primary = BackupSource.livePrimary(states[0], states[1]);
+            try {
+                BinlogArchive.Synced last = archive.sync(primary.node(), primary.node().mysql().secret().resolve());
+                out.println("archive: " + last.node() + " " + String.join(", ", last.files()) + " up to GTID " + last.gtidCovered()
+                        + "; lag " + Durations.format(ArchiveLag.of(last, clock.instant()).lag()));
+            } catch (BackupFailedException e) {
+                out.println("archive: failed: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
             return ExitCodes.OK;
+        }
+
+        /** The stream (mariadb-binlog --stop-never) kept running from the live primary until Ctrl-C; a line per change. */
+        private int follow(VaktConfig cfg, PrintWriter out, Clock clock) throws Exception {
+            Duration round = DurationConverter.positive("--every", every);
+            try (ContinuousArchive archive = new ContinuousArchive(BackupSetup.repository(cfg), BackupSetup.inspector(cfg), clock,
+                    BackupSetup.section(cfg).timeout(), s -> {})) {
+                String said = "";
+                Instant lagSaid = Instant.MIN;
+                while (true) {
+                    NodeState[] states = BackupSetup.observe(cfg);
+                    NodeState primary = BackupSource.livePrimary(states[0], states[1]);
+                    ArchiveStatus s = archive.tick(primary.node(), primary.node().mysql().secret().resolve());
+                    String now = s.state() + " " + s.node() + " " + s.detail();
+                    if (!now.equals(said) || Duration.between(lagSaid, clock.instant()).toSeconds() >= 60) {
+                        out.println("archive: " + s.state().name().toLowerCase() + " from " + s.node() + ", lag "
+                                + describe(s.lag(clock.instant())) + " (GTID " + s.coveredGtid() + ")"
+                                + (s.detail().isEmpty() ? "" : ": " + s.detail()));
+                        out.flush();
+                        said = now;
+                        lagSaid = clock.instant();
+                    }
+                    Thread.sleep(round.toMillis());
+                }
+            }
         }
 
         private static String describe(ArchiveLag lag) {
@@ -158,7 +182,8 @@ public final class BackupCommand extends CommandGroup {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = "Removes the base backups backup.retention lets go: all but the newest keep, unless younger than days.")
+            description = "Removes the base backups backup.retention lets go (all but the newest keep, unless younger than days),"
+                    + " then the archived binlogs older than the oldest backup kept.")
     static final class Prune implements Callable<Integer> {
         @Mixin
         ConfigOption config;
@@ -170,14 +195,10 @@ public final class BackupCommand extends CommandGroup {
         public Integer call() throws Exception {
             VaktConfig cfg = config.load();
             Repository repo = BackupSetup.repository(cfg);
-            List<Manifest> expired = no.vakt.backup.Retention.expired(Manifest.all(repo), BackupSetup.section(cfg).retention(),
-                    Clock.systemUTC().instant());
             PrintWriter out = config.out();
-            for (Manifest m : expired) {
-                if (!dryRun) m.delete(repo);
-                out.println((dryRun ? "would remove " : "removed ") + m.id() + " (" + m.finishedAt() + ")");
-            }
-            if (expired.isEmpty()) out.println("Nothing to remove: retention keeps every backup.");
+            List<String> removed = no.vakt.backup.ArchivePrune.run(repo, BackupSetup.section(cfg).retention(), Clock.systemUTC().instant(), dryRun);
+            for (String r : removed) out.println((dryRun ? "would remove " : "removed ") + r);
+            if (removed.isEmpty()) out.println("Nothing to remove: retention keeps every backup.");
             return ExitCodes.OK;
         }
     }

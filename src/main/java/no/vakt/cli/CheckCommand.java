@@ -57,6 +57,7 @@ public final class CheckCommand implements Callable<Integer> {
         Path journal = config.journal();
         Observations observations = new PreflightProbe(inspector, new CanaryProbe(inspector, Clock.systemUTC()),
                 () -> lastPromoted(journal)).observe(c, bound);
+        if (c.backup().configured()) observations = observations.withBackups(backups(c, journal));
         CheckReport report = CheckReport.of(c, observations);
         var out = config.out();
         if (json.on) {
@@ -85,6 +86,24 @@ public final class CheckCommand implements Callable<Integer> {
             config.err().println("vakt check: " + e.getMessage() + "; the live roles are settled"
                     + " without the journal's last promotion");
             return Optional.empty();
+        }
+    }
+
+    /** The repository's newest backup and archive, the journal's last restore drill (read, never created). */
+    private no.vakt.backup.BackupObservation backups(VaktConfig c, Path journal) {
+        Clock clock = Clock.systemUTC();
+        java.time.Instant drill = null;
+        try {
+            drill = Journal.readIfPresent(journal, clock, j -> j.latest(no.vakt.journal.EventKind.RESTORE_DRILL, c.cluster())
+                    .map(e -> e.at()), Optional.<java.time.Instant>empty()).orElse(null);
+        } catch (JournalException e) {
+            config.err().println("vakt check: " + e.getMessage() + "; the last restore drill is not known");
+        }
+        try {
+            return no.vakt.backup.BackupObservation.read(BackupSetup.repository(c), drill, clock.instant());
+        } catch (java.io.IOException e) {
+            config.err().println("vakt check: cannot read the backup repository: " + e.getMessage());
+            return null;
         }
     }
 

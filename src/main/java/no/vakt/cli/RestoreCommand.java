@@ -62,8 +62,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "3307", description = "Its port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--archive-node", paramLabel = "NODE", description = "Whose archived binlogs to replay (default: the backup's node when"
-            + " archived, else the only archived node).")
+    @Option(names = "--archive-node", paramLabel = "NODE", description = "Replay only this node's archived binlogs (default: the archive"
+            + " stitched across failovers; for an archive without binlog-timeline.json the backup's node, else the only one).")
     String archiveNode;
 
     @ArgGroup(exclusive = true)
@@ -114,7 +114,7 @@ public final class RestoreCommand implements Callable<Integer> {
             } else {
                 server.startServing(host, port, section.timeout());
             }
-            out.println("restore: backup " + o.backupId() + " + the archive of " + node + " restored into " + home
+            out.println("restore: backup " + o.backupId() + " + the archive" + (node == null ? "" : " of " + node) + " restored into " + home
                     + "; mariadbd runs on " + host + ":" + port + " (pid file " + server.pidFile() + ")");
             out.println("restore: gtid_slave_pos is " + (o.gtidPosition().isEmpty() ? "empty" : o.gtidPosition())
                     + ": vakt replicate can make it a replica from there");

@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int coordinated(VaktConfig cfg, Journal journal, AlertDispatcher alerts, ClusterLock lock, Duration duration,
-            Clock clock) throws InterruptedException {
+            Clock clock) throws InterruptedException, java.io.IOException {
         // Resources close in reverse: the coordinator gives up its leadership before the alerts and the journal close.
         try (Coordinator coordinator = coordinator(cfg, lock, clock)) {
             return watch(cfg, journal, alerts, lock, coordinator, duration, clock);
@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int watch(VaktConfig cfg, Journal journal, AlertDispatcher alerts, ClusterLock lock, Coordinator coordinator,
-            Duration duration, Clock clock) throws InterruptedException {
+            Duration duration, Clock clock) throws InterruptedException, java.io.IOException {
         PrintWriter out = config.out();
         java.util.function.Consumer<String> print = Logging.events(out);
         cfg.coordinationSection().ifPresent(k -> print.accept("coordination: ZooKeeper " + k.zookeeper() + k.chroot()
@@ -106,6 +106,11 @@ public final class RunCommand implements Callable<Integer> {
                 .maintenance(watch.maintenance());
         files.service().ifPresent(sync -> webBuilder.fileSyncStatus(() -> java.util.Optional.of(sync.snapshot())));
         files.service().ifPresent(sync -> webBuilder.fileSync(() -> FileSyncBacklog.of(sync.snapshot())));
+        // backup: the binlog archive of the live primary and backup.schedule, by the agent with authority (docs/backup.md).
+        var backups = no.vakt.backup.BackupKeeper.startFor(cfg, cfg.backup().configured() ? BackupSetup.repository(cfg) : null,
+                () -> monitor.roles() == null ? null : monitor.roles().primary(), () -> gate.mayAct("archive the binlogs"), alerts,
+                clock, print);
+        backups.ifPresent(k -> webBuilder.backup(() -> k.view(clock.instant())));
         VaktServer web = webBuilder.build();
         // With agents: an alert when this agent has no ZooKeeper session (it acts on nothing then), and when it is back.
         CoordinationAlerts zkAlerts = new CoordinationAlerts(coordinator::status, alerts, cfg.cluster(), clock,
@@ -145,6 +150,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         } finally {
             adoption.ifPresent(AuthorityGained::close);
+            backups.ifPresent(no.vakt.backup.BackupKeeper::close);
             web.close();
             drills.ifPresent(no.vakt.drill.DrillScheduler::close);
             restoreDrills.ifPresent(no.vakt.drill.DrillScheduler::close);

@@ -16,6 +16,7 @@ import no.vakt.coordination.CoordinatorStatus;
 import no.vakt.coordination.SessionState;
 import no.vakt.coordination.ZooKeeperLook;
 import no.vakt.db.NodeState;
+import no.vakt.backup.BackupView;
 import no.vakt.filesync.FileSyncSnapshot;
 import no.vakt.filesync.FileSyncStatusView;
 import no.vakt.filesync.StatusFile;
@@ -128,6 +129,7 @@ public final class StatusCommand implements Callable<Integer> {
         if (!json.on) {
             return StatusTable.render(report) + FileSyncStatusView.text(cfg, files, now)
                     + warmth.map(w -> w.line(now) + System.lineSeparator()).orElse("")
+                    + backup(cfg, now).map(b -> String.join(System.lineSeparator(), b.lines(now)) + System.lineSeparator()).orElse("")
                     + (coordination == null ? "" : coordination.text());
         }
         var node = FileSyncStatusView.withJson(StatusJson.mapper().valueToTree(report), cfg, files, now);
@@ -135,6 +137,7 @@ public final class StatusCommand implements Callable<Integer> {
             o.set(MaintenanceJson.KEY, StatusJson.mapper().valueToTree(MaintenanceJson.of(pause, now)));
             o.set("coordination", StatusJson.mapper().valueToTree(coordination.json()));
             o.set("warmup", StatusJson.mapper().valueToTree(warmth.orElse(null)));
+            o.set("backup", StatusJson.mapper().valueToTree(backup(cfg, now).map(BackupView::json).orElse(null)));
         }
         return (watch ? node.toString() : node.toPrettyString()) + System.lineSeparator();
     }
@@ -169,6 +172,17 @@ public final class StatusCommand implements Callable<Integer> {
             config.err().println("vakt status: " + e.getMessage() + "; a pending traffic switch or a"
                     + " maintenance pause would not be shown");
             return new FromJournal(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** The newest base backup and the archive's lag, as the repository records them (docs/backup.md); empty without backup:. */
+    private Optional<BackupView> backup(VaktConfig cfg, Instant now) {
+        if (!cfg.backup().configured()) return Optional.empty();
+        try {
+            return Optional.of(BackupView.of(BackupSetup.repository(cfg), Optional.empty(), now));
+        } catch (java.io.IOException e) {
+            config.err().println("vakt status: cannot read the backup repository: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -14,7 +14,7 @@ import java.time.Duration;
  *     path: /var/backups/vakt     #   known-hosts-file) or s3 (bucket, prefix, region, endpoint, credentials-file)
  *     country: NO                 # where the copies live: checked against policy.jurisdictions
  *   encryption: {passphrase-file: /etc/vakt/backup.pass}   # optional: OpenPGP, plain gpg decrypts it
- *   schedule: "0 2 * * *"         # a base backup then (not run by vakt run yet)
+ *   schedule: "0 2 * * *"         # vakt run takes a base backup then, and prunes
  *   retention: {keep: 7, days: 14}
  *   compression: gzip             # or none
  *   timeout: 1h                   # one mariadb-backup run, one prepare, one restore step

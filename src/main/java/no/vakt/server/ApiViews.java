@@ -59,6 +59,7 @@ final class ApiViews {
         m.put("traffic", traffic(v, facts.trafficPending()));
         m.put("last_drill", facts.lastDrill().map(d -> drill(v, d)).orElse(null));
         m.put("file_sync", fileSync(v));
+        m.put("backup", v.backup().map(no.vakt.backup.BackupView::json).orElse(null));
         m.put("warmup", facts.lastWarmth().map(w -> Map.of("at", w.at().toString(), "standby", w.standby(),
                 "warmth", w.warmth())).orElse(null));
         Map<String, Long> deliveries = new LinkedHashMap<>();

@@ -62,6 +62,32 @@ final class LiveView {
         return primaryReadOnly.get();
     }
 
+    /** The backups (vakt run with backup:): the archive's keeper and the repository; empty without. */
+    private volatile Supplier<Optional<no.vakt.backup.BackupView>> backup = Optional::empty;
+    private volatile CachedBackup cachedBackup;
+
+    private record CachedBackup(Optional<no.vakt.backup.BackupView> view, long atNanos) {}
+
+    void backup(Supplier<Optional<no.vakt.backup.BackupView>> source) {
+        this.backup = source;
+    }
+
+    /** The backups' view, read at most once a second: a scrape asks for several meters at once. */
+    Optional<no.vakt.backup.BackupView> backup() {
+        CachedBackup c = cachedBackup;
+        long now = System.nanoTime();
+        if (c != null && now - c.atNanos() < 1_000_000_000L) return c.view();
+        Optional<no.vakt.backup.BackupView> v;
+        try {
+            v = backup.get();
+        } catch (RuntimeException e) {
+            LOG.warn("backup status unavailable: {}", e.toString());
+            v = Optional.empty();
+        }
+        cachedBackup = new CachedBackup(v, now);
+        return v;
+    }
+
     void observe(MonitorTick tick) {
         lastTick = tick;
         lag.add(LagSample.of(tick));

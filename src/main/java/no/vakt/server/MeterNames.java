@@ -83,6 +83,12 @@ public final class MeterNames {
     public static final String OBJECTIVE_RPO = "vakt.objective.rpo.seconds";
     /** {@code vakt_paused}: 1 while maintenance mode (vakt pause) holds automatic failover back, else 0. */
     public static final String PAUSED = "vakt.paused";
+    /** {@code vakt_backup_archive_lag_seconds}: since the binlog archive last held all the primary had committed; NaN before. */
+    public static final String BACKUP_ARCHIVE_LAG = "vakt.backup.archive.lag.seconds";
+    /** {@code vakt_backup_archive_broken}: 1 while the archive has a gap or diverged and no newer base backup heals it. */
+    public static final String BACKUP_ARCHIVE_BROKEN = "vakt.backup.archive.broken";
+    /** {@code vakt_backup_newest_seconds}: when the newest base backup finished, seconds since the epoch; NaN when none. */
+    public static final String BACKUP_NEWEST = "vakt.backup.newest.seconds";
     public static final String STANDBY_WARMTH = "vakt.standby.warmth";
     public static final String STANDBY_WARMTH_REFRESHED = "vakt.standby.warmth.refreshed";
     /** {@code vakt_pause_remaining_seconds}: until the pause ends by itself; 0 when not paused. */

@@ -76,7 +76,18 @@ final class VaktMetrics {
         gauge(MeterNames.STANDBY_WARMTH_REFRESHED, v -> v.journal.get().lastWarmth().map(w -> w.at().toEpochMilli() / 1000.0)
                 .orElse(Double.NaN), "when the standby was last warmed, seconds since the epoch");
         if (view.fileSyncConfigured()) fileSyncMeters();
+        if (view.config.backup().configured()) backupMeters();
         coordinationMeters();
+    }
+
+    /** The backups (docs/backup.md): the archive's lag and whether it is broken, the newest base backup. */
+    private void backupMeters() {
+        gauge(MeterNames.BACKUP_ARCHIVE_LAG, v -> v.backup().map(b -> b.lagMs() == null ? Double.NaN : b.lagMs() / 1000.0)
+                .orElse(Double.NaN), "since the binlog archive last held everything the primary had committed");
+        gauge(MeterNames.BACKUP_ARCHIVE_BROKEN, v -> v.backup().map(b -> b.broken() ? 1.0 : 0.0).orElse(Double.NaN),
+                "1 while the binlog archive has a gap or diverged (restores from older backups cannot cross it)");
+        gauge(MeterNames.BACKUP_NEWEST, v -> v.backup().map(b -> b.newestBackupAt() == null ? Double.NaN
+                : b.newestBackupAt().toEpochMilli() / 1000.0).orElse(Double.NaN), "when the newest base backup finished");
     }
 
     /** Who may act: this agent's authority, its ZooKeeper session, the agents it sees and ZooKeeper's epoch. */

@@ -102,6 +102,7 @@ public final class VaktServer implements Closeable {
         this.maintenanceActions = new MaintenanceActions(maintenance, view);
         this.leaderCheck = new LeaderCheck(serverConfig);
         view.primaryReadOnly(b.primaryReadOnly);
+        view.backup(b.backup);
     }
 
     public static Builder builder(VaktConfig config, Journal journal, Clock clock) {
@@ -283,6 +284,7 @@ public final class VaktServer implements Closeable {
                         coordination.get().ifPresent(c -> o.set("coordination", StatusJson.mapper().valueToTree(c.json())));
                         // As vakt status --json: the last warmup refresh from the journal, null before one.
                         o.set("warmup", StatusJson.mapper().valueToTree(view.journal.get().lastWarmth().orElse(null)));
+                        o.set("backup", StatusJson.mapper().valueToTree(view.backup().map(no.vakt.backup.BackupView::json).orElse(null)));
                     }
                     send(ex, 200, "application/json", StatusJson.mapper().writeValueAsBytes(doc), false);
                 }
@@ -499,6 +501,7 @@ public final class VaktServer implements Closeable {
         private Supplier<FileSyncBacklog> fileSync;
         private Supplier<Optional<FileSyncSnapshot>> fileSyncStatus = Optional::empty;
         private Supplier<Optional<String>> primaryReadOnly = Optional::empty;
+        private Supplier<Optional<no.vakt.backup.BackupView>> backup = Optional::empty;
         private Supplier<Optional<no.vakt.coordination.CoordinatorStatus>> coordination = Optional::empty;
         private Maintenance maintenance;
         private OperatorCommands commands;
@@ -558,6 +561,12 @@ public final class VaktServer implements Closeable {
 
         public Builder coordination(Supplier<no.vakt.coordination.CoordinatorStatus> s) {
             this.coordination = () -> Optional.of(s.get());
+            return this;
+        }
+
+        /** The backups: newest base backup and the archive's lag (vakt run with backup:). */
+        public Builder backup(Supplier<Optional<no.vakt.backup.BackupView>> s) {
+            this.backup = s;
             return this;
         }
 

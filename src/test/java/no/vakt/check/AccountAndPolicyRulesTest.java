@@ -138,7 +138,7 @@ class AccountAndPolicyRulesTest {
         var base = States.healthy(good);
         java.util.function.Function<VaktConfig, List<Finding>> check = c -> BackupRules.repository(c, new Observations(base.primary(),
                 base.standby(), null, null, null, null, List.of(), null, null, null, null, null, null,
-                no.vakt.backup.RepositoryProbe.probe(c.backup(), java.util.Map.of())));
+                no.vakt.backup.RepositoryProbe.probe(c.backup(), java.util.Map.of()), null));
         assertThat(check.apply(good)).extracting(Finding::id, Finding::severity).containsExactly(tuple("backup-repository", Severity.OK));
         assertThat(java.nio.file.Files.list(dir.resolve("repo"))).as("the probe file removed").isEmpty();
         assertThat(check.apply(underAFile)).extracting(Finding::severity).containsExactly(Severity.ERROR);

@@ -56,6 +56,23 @@ class MetricsAndSamplerTest {
     }
 
     @Test
+    void backupMetersShowTheArchiveLagAndABreak() throws Exception {
+        VaktConfig cfg = config("files: {}\nbackup:\n  repository: {path: " + dir.resolve("repo") + ", country: NO}\n");
+        try (Journal journal = new Journal(dir.resolve("j.db"), CLOCK);
+                StatusSampler sampler = new StatusSampler(cfg, CLOCK, Duration.ofHours(1), Optional::empty)) {
+            LiveView view = new LiveView(cfg, sampler, new JournalFacts(journal, cfg.cluster(), CLOCK), null, CLOCK,
+                    OperatorCommands.of(dir.resolve("vakt.yml"), null));
+            view.backup(() -> Optional.of(new no.vakt.backup.BackupView("gap", "oslo-db", 1500L, "0-1-5", CLOCK.instant(),
+                    "oslo-db's oldest binlog begins after GTID 0-1-9", "20261207T020000Z", java.time.Instant.ofEpochSecond(1000))));
+            PrometheusMeterRegistry registry = new VaktMetrics(view, Optional::empty).registry();
+            assertThat(registry.get(MeterNames.BACKUP_ARCHIVE_LAG).gauge().value()).isEqualTo(1.5);
+            assertThat(registry.get(MeterNames.BACKUP_ARCHIVE_BROKEN).gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get(MeterNames.BACKUP_NEWEST).gauge().value()).isEqualTo(1000.0);
+            assertThat(registry.scrape()).contains("vakt_backup_archive_lag_seconds{cluster=\"shop\"} 1.5");
+        }
+    }
+
+    @Test
     void trafficPendingMetersFollowTheJournal() throws Exception {
         VaktConfig cfg = config("files: {}\n");
         OperatorCommands commands = OperatorCommands.of(dir.resolve("vakt.yml"), null);

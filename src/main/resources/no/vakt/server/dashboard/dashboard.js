@@ -228,6 +228,12 @@
     var w = s.warmup;
     $('warmth-value').textContent = w ? Math.round(w.warmth * 100) + ' %' : '\u2013';
     $('warmth-sub').textContent = w ? w.standby + ', refreshed ' + ago(w.at) : 'no refresh yet';
+    // The binlog archive's lag and the newest base backup (docs/backup.md); null without a backup: section.
+    var b = s.backup;
+    $('archive-value').textContent = b && b.lag_ms !== null ? msText(b.lag_ms) : '\u2013';
+    $('archive-sub').textContent = !b ? 'no backup: section' : b.problem ? 'BROKEN: ' + b.problem
+      : (b.state + (b.node ? ' from ' + b.node : '') + (b.newest_backup_at ? ', backup ' + ago(b.newest_backup_at) : ', no base backup'));
+    $('kpi-archive').className = 'kpi' + (b && b.problem ? ' bad' : b && (b.lag_ms === null || b.lag_ms > 10000) ? ' warn' : '');
   }
 
   // ---- sites and nodes ----

@@ -1,0 +1,92 @@
+package no.vakt.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The archive's pure decisions: where a stream resumes, what a restore decodes across seams, what prune removes. */
+class ArchiveStitchTest {
+    private static final ArchiveTimeline TWO_NODES = new ArchiveTimeline(List.of(new ArchiveTimeline.Segment("oslo", ""),
+            new ArchiveTimeline.Segment("bergen", "0-1-50")), "0-2-80", Instant.EPOCH, "", null);
+
+    @Test
+    void aRestoreDecodesEachNodeBetweenItsSeamsAndStopsInTheSegmentOfItsGtid() {
+        assertThat(ArchiveReplay.plan(TWO_NODES, "0-1-10", new RestoreTarget.Latest())).containsExactly(
+                new ArchiveReplay.Piece("oslo", "0-1-10", "0-1-50"), new ArchiveReplay.Piece("bergen", "0-1-50", ""));
+        assertThat(ArchiveReplay.plan(TWO_NODES, "0-1-60", new RestoreTarget.Latest())).as("a backup after the seam needs only bergen")
+                .containsExactly(new ArchiveReplay.Piece("bergen", "0-1-60", ""));
+        assertThat(ArchiveReplay.plan(TWO_NODES, "0-1-10", new RestoreTarget.ToGtid("0-1-30")))
+                .containsExactly(new ArchiveReplay.Piece("oslo", "0-1-10", "0-1-30"));
+        assertThat(ArchiveReplay.plan(TWO_NODES, "0-1-10", new RestoreTarget.ToGtid("0-2-70"))).containsExactly(
+                new ArchiveReplay.Piece("oslo", "0-1-10", "0-1-50"), new ArchiveReplay.Piece("bergen", "0-1-50", "0-2-70"));
+        assertThat(ArchiveReplay.later(no.vakt.cluster.GtidPosition.parse("0-1-5,1-1-9"), no.vakt.cluster.GtidPosition.parse("0-2-7")))
+                .isEqualTo("0-2-7,1-1-9");
+    }
+
+    @Test
+    void theStreamResumesAtTheNewestBinlogBeginningInsideTheArchiveElseItIsAGap() {
+        List<ResumePoint.ServerBinlog> onServer = List.of(new ResumePoint.ServerBinlog("b.000003", "0-1-40"),
+                new ResumePoint.ServerBinlog("b.000004", "0-1-50,0-2-55"), new ResumePoint.ServerBinlog("b.000005", "0-2-90"));
+        assertThat(ResumePoint.choose("bergen", onServer, "")).isEqualTo(new ResumePoint.Start("b.000003"));
+        assertThat(ResumePoint.choose("bergen", onServer, "0-2-60")).isEqualTo(new ResumePoint.Start("b.000004"));
+        assertThat(ResumePoint.choose("bergen", onServer, "0-1-30")).isInstanceOfSatisfying(ResumePoint.Gap.class,
+                g -> assertThat(g.describe()).contains("b.000003 begins after GTID 0-1-40", "archive ends at 0-1-30"));
+    }
+
+    @Test
+    void pruneRemovesFilesWhoseSuccessorBeginsInsideTheOldestKeptBackupNeverTheNewest() {
+        assertThat(ArchivePrune.removable(List.of("", "0-1-10", "0-1-20", "0-1-30"), "0-1-25")).containsExactly(0, 1);
+        assertThat(ArchivePrune.removable(List.of("", "0-1-10"), "0-1-99")).containsExactly(0);
+        assertThat(ArchivePrune.removable(List.of("", "0-1-10", "", "0-1-30"), "0-1-99")).as("unreadable: kept from there")
+                .containsExactly(0);
+        assertThat(ArchivePrune.removable(List.of("", "0-1-10"), "")).isEmpty();
+    }
+
+    @Test
+    void coverageAdvancesToTheNewestSampleTheArchiveHolds() {
+        ArchiveCoverage c = new ArchiveCoverage();
+        c.add(new ArchiveCoverage.Sample("b.1", 100, "0-1-1", Instant.ofEpochSecond(1)));
+        c.add(new ArchiveCoverage.Sample("b.1", 200, "0-1-2", Instant.ofEpochSecond(2)));
+        c.add(new ArchiveCoverage.Sample("b.2", 50, "0-1-3", Instant.ofEpochSecond(3)));
+        assertThat(c.advance(f -> f.equals("b.1") ? 150 : -1)).map(ArchiveCoverage.Sample::gtid).contains("0-1-1");
+        assertThat(c.advance(f -> f.equals("b.1") ? 150 : -1)).isEmpty();
+        assertThat(c.advance(f -> f.equals("b.1") ? 300 : 60)).map(ArchiveCoverage.Sample::gtid).contains("0-1-3");
+    }
+
+    @Test
+    void theGtidListIsReadFromTheBinlogsHeader() throws Exception {
+        // Magic, a 19-byte header of an event of another type (size 19 + 2), then a Gtid_list event with two GTIDs.
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0xfe, 'b', 'i', 'n'});
+        b.write(header(15, 21));
+        b.write(new byte[2]);
+        b.write(header(163, 19 + 4 + 32));
+        b.write(le(2, 4));
+        b.write(le(0, 4));
+        b.write(le(1, 4));
+        b.write(le(65, 8));
+        b.write(le(0, 4));
+        b.write(le(2, 4));
+        b.write(le(95, 8));
+        assertThat(BinlogHeader.startsAfter(new ByteArrayInputStream(b.toByteArray()))).isEqualTo("0-1-65,0-2-95");
+        assertThat(BackupView.of(new LocalRepository(java.nio.file.Files.createTempDirectory("v")), Optional.empty(), Instant.EPOCH).state())
+                .isEqualTo("none");
+    }
+
+    private static byte[] header(int type, long size) {
+        byte[] h = new byte[19];
+        h[4] = (byte) type;
+        System.arraycopy(le(size, 4), 0, h, 9, 4);
+        return h;
+    }
+
+    private static byte[] le(long v, int n) {
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) out[i] = (byte) (v >>> (8 * i));
+        return out;
+    }
+}
