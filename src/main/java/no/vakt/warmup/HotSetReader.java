@@ -59,28 +59,15 @@ final class HotSetReader {
             String[] t = r.get("T").split("/", 2);
             if (t.length == 2) roots.put(t[0] + "." + t[1] + "." + r.get("I"), Long.parseLong(r.get("P")));
         }
-        long started = System.nanoTime();
-        Map<String, TreeSet<Long>> pages = new HashMap<>();
-        Map<String, TreeSet<Long>> young = new HashMap<>();
-        int resident = 0;
-        for (Map<String, String> p : primary.rows(PAGES)) {
-            resident++;
-            String key = unquote(p.get("TABLE_NAME")) + "." + p.get("INDEX_NAME");
-            if (!keys.containsKey(key)) continue;
-            long page = Long.parseLong(p.get("PAGE_NUMBER"));
-            pages.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
-            // Hot means young: a page read once (a scan, a crawler, the MIN/MAX above) enters the old sublist
-            // and is made young only when read again after innodb_old_blocks_time.
-            // MariaDB 10.11 says 0/1, MySQL NO/YES.
-            if ("0".equals(p.get("IS_OLD")) || "NO".equals(p.get("IS_OLD"))) young.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
-        }
-        long scanMillis = (System.nanoTime() - started) / 1_000_000;
+        Scan scan = scan(primary);
+        Map<String, TreeSet<Long>> pages = scan.pages();
+        Map<String, TreeSet<Long>> young = scan.young();
         List<HotIndex> out = new ArrayList<>();
         for (Map<String, String> c : candidates) {
             String key = id(c);
             TreeSet<Long> ps = pages.get(key);
             TreeSet<Long> hot = young.get(key);
-            if (ps == null || hot == null) continue;
+            if (ps == null || hot == null || !keys.containsKey(key)) continue;
             Long root = roots.get(key);
             if (root != null) {
                 ps.remove(root);
@@ -92,7 +79,32 @@ final class HotSetReader {
             out.add(new HotIndex(c.get("TABLE_SCHEMA"), c.get("TABLE_NAME"), c.get("INDEX_NAME"), c.get("COLUMN_NAME"),
                     List.copyOf(hot), ps.first(), ps.last(), k[0], k[1]));
         }
-        return new Sample(out, scanMillis, resident);
+        return new Sample(KeyCalibrator.calibrate(primary, out, pages), scan.millis(), scan.resident());
+    }
+
+    /** The pool's index pages by index ({@code schema.table.index}), all and young, and the scan's cost. */
+    record Scan(Map<String, TreeSet<Long>> pages, Map<String, TreeSet<Long>> young, int resident, long millis) {}
+
+    static Scan scan(DbSession primary) throws SQLException {
+        long started = System.nanoTime();
+        Map<String, TreeSet<Long>> pages = new HashMap<>();
+        Map<String, TreeSet<Long>> young = new HashMap<>();
+        int resident = 0;
+        for (Map<String, String> p : primary.rows(PAGES)) {
+            resident++;
+            String key = unquote(p.get("TABLE_NAME")) + "." + p.get("INDEX_NAME");
+            long page = Long.parseLong(p.get("PAGE_NUMBER"));
+            pages.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
+            // Hot means young: a page read once (a scan, a crawler, the MIN/MAX above) enters the old sublist
+            // and is made young only when read again after innodb_old_blocks_time.
+            // MariaDB 10.11 says 0/1, MySQL NO/YES.
+            if ("0".equals(p.get("IS_OLD")) || "NO".equals(p.get("IS_OLD"))) young.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
+        }
+        return new Scan(pages, young, resident, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    static String id(HotIndex h) {
+        return h.schema() + "." + h.table() + "." + h.index();
     }
 
     private static String id(Map<String, String> c) {

@@ -52,6 +52,11 @@ public final class Warmup {
                 Duration.between(started, ended), pass.skipped(), pass.pauses(), pass.stoppedForLag());
     }
 
+    /** The ranges a refresh would read now, without reading them (bench/warm --diagnose compares them with the truth). */
+    public List<KeyRange> plan(DbSession primary) throws SQLException {
+        return WarmPlanner.plan(HotSetReader.read(primary).indexes(), config.pagesPerRefresh());
+    }
+
     private static long[] counters(DbSession s) throws SQLException {
         Map<String, String> st = s.globalStatus("Innodb_buffer_pool_read%");
         return new long[] {Long.parseLong(st.get("innodb_buffer_pool_reads")),
