@@ -31,6 +31,8 @@ public record HotIndex(
         long firstPage, long lastPage, long minKey, long maxKey, List<Anchor> anchors) {
     /** Keys per page between two anchors, as a multiple of the index's average, beyond which one of them is wrong. */
     static final double MAX_DENSITY = 3;
+    /** Anchors kept per index: refreshes add some each time; beyond this many, more add nothing. */
+    static final int MAX_ANCHORS = 256;
 
     /** A page of the index on the primary and a key it holds. */
     public record Anchor(long page, long key) {}
@@ -45,8 +47,11 @@ public record HotIndex(
         this(schema, table, index, column, pages, firstPage, lastPage, minKey, maxKey, List.of());
     }
 
+    /** These anchors and the newly observed ones, contradictions dropped, at most {@link #MAX_ANCHORS}. */
     HotIndex withAnchors(List<Anchor> observed) {
-        return new HotIndex(schema, table, index, column, pages, firstPage, lastPage, minKey, maxKey, observed);
+        List<Anchor> all = new ArrayList<>(observed);
+        all.addAll(anchors);
+        return new HotIndex(schema, table, index, column, pages, firstPage, lastPage, minKey, maxKey, all);
     }
 
     /** How many of this index's pages are resident on the primary. */
@@ -112,7 +117,20 @@ public record HotIndex(
         }
         List<Anchor> out = new ArrayList<>();
         for (int i = best; i >= 0; i = prev[i]) out.add(0, a.get(i));
-        return List.copyOf(dense(out, firstPage, lastPage, minKey, maxKey));
+        return List.copyOf(thinned(dense(out, firstPage, lastPage, minKey, maxKey)));
+    }
+
+    /** At most {@link #MAX_ANCHORS}: the one closest to both its neighbours goes first (it adds the least). */
+    private static List<Anchor> thinned(List<Anchor> in) {
+        List<Anchor> a = new ArrayList<>(in);
+        while (a.size() > MAX_ANCHORS) {
+            int drop = 1;
+            for (int i = 1; i < a.size() - 1; i++) {
+                if (a.get(i + 1).page() - a.get(i - 1).page() < a.get(drop + 1).page() - a.get(drop - 1).page()) drop = i;
+            }
+            a.remove(drop);
+        }
+        return a;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +29,7 @@ import no.vakt.db.DbSession;
 final class KeyCalibrator {
     /** Probes spread evenly over an index's span. */
     static final int EVEN = 16;
-    /** Probes beyond each edge of a hot run, as shares of the key span: the uncalibrated error is up to 2 %. */
+    /** Probes beyond each edge of a hot run, as shares of the key span (each jittered 0.5-1.5x): the uncalibrated error is up to 2 %. */
     static final double[] EDGE = {0.0025, 0.0075, 0.015, 0.025};
     /** Probes per refresh, at most. */
     static final int MAX_PROBES = 400;
@@ -44,10 +45,24 @@ final class KeyCalibrator {
     /** The hot indexes with anchors where the probes found them; unchanged if the server cannot say. */
     static List<HotIndex> calibrate(DbSession primary, List<HotIndex> hot, Map<String, TreeSet<Long>> before)
             throws SQLException {
+        List<Probe> probes;
+        try {
+            probes = probe(primary, hot);
+        } catch (SQLException e) {
+            // No ANALYZE FORMAT=JSON (MySQL, MariaDB before 10.9): the first and last leaf alone, a wider margin.
+            return hot;
+        }
+        if (probes.stream().noneMatch(Probe::read)) return hot;
+        return anchored(primary, hot, before, probes);
+    }
+
+    /** One point lookup per probe key, within {@link #MAX_PROBES}. */
+    private static List<Probe> probe(DbSession primary, List<HotIndex> hot) throws SQLException {
+        Random random = new Random();
         List<Probe> probes = new ArrayList<>();
         int budget = MAX_PROBES;
         for (HotIndex h : hot) {
-            List<Long> keys = probeKeys(h);
+            List<Long> keys = probeKeys(h, random);
             if (keys.size() > budget) break;
             budget -= keys.size();
             for (long k : keys) {
@@ -58,7 +73,12 @@ final class KeyCalibrator {
                 probes.add(new Probe(h, k, m.find() && Long.parseLong(m.group(1)) > 0));
             }
         }
-        if (probes.stream().noneMatch(Probe::read)) return hot;
+        return probes;
+    }
+
+    /** The new pages since {@code before}, paired with the probes that read. */
+    private static List<HotIndex> anchored(DbSession primary, List<HotIndex> hot, Map<String, TreeSet<Long>> before,
+            List<Probe> probes) throws SQLException {
         Map<String, TreeSet<Long>> after = HotSetReader.scan(primary).pages();
         List<HotIndex> out = new ArrayList<>();
         for (HotIndex h : hot) {
@@ -72,20 +92,21 @@ final class KeyCalibrator {
         return out;
     }
 
-    /** Keys spread over the span and just outside each hot run, in the index's current (uncalibrated) map. */
-    static List<Long> probeKeys(HotIndex h) {
+    /** Keys spread over the span and just outside each hot run (jittered), in the index's current map. */
+    static List<Long> probeKeys(HotIndex h, Random random) {
         List<WarmPlanner.Run> runs = WarmPlanner.runs(h);
         TreeSet<Long> keys = new TreeSet<>();
         if (runs.isEmpty()) return List.of();
         long span = h.lastPage() - h.firstPage();
         long keySpan = h.maxKey() - h.minKey();
-        for (int i = 0; i < EVEN; i++) keys.add(h.keyAt(h.firstPage() + Math.round(span * (i + 0.5) / EVEN)));
+        // Jittered: the same keys again would find the pages the last refresh's probes left resident.
+        for (int i = 0; i < EVEN; i++) keys.add(h.keyAt(h.firstPage() + Math.round(span * (i + random.nextDouble()) / EVEN)));
         for (WarmPlanner.Run r : runs) {
             long lo = h.keyAt(r.first());
             long hi = h.keyAt(r.last());
             for (double d : EDGE) {
-                keys.add(lo - Math.round(keySpan * d));
-                keys.add(hi + Math.round(keySpan * d));
+                keys.add(lo - Math.round(keySpan * d * (0.5 + random.nextDouble())));
+                keys.add(hi + Math.round(keySpan * d * (0.5 + random.nextDouble())));
             }
         }
         return List.copyOf(keys.subSet(h.minKey(), false, h.maxKey(), false));
