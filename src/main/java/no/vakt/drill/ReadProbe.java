@@ -52,9 +52,11 @@ public final class ReadProbe implements AutoCloseable {
     private void loop() {
         long next = System.nanoTime();
         while (thread.running()) {
+            // A (re)connect is the RTO's business, not read latency: it is not timed; a failed one is a failed read.
+            boolean up = connected();
             Instant at = clock.instant();
             long t = System.nanoTime();
-            boolean ok = read();
+            boolean ok = up && read();
             TimeToWarm.Sample s = new TimeToWarm.Sample(at, Duration.ofNanos(System.nanoTime() - t), ok);
             synchronized (this) {
                 samples.add(s);
@@ -67,9 +69,18 @@ public final class ReadProbe implements AutoCloseable {
         close(connection);
     }
 
+    private boolean connected() {
+        if (connection != null) return true;
+        try {
+            connection = LoadWriter.open(resolver, account, timeout, sourceAddress).connection();
+            return true;
+        } catch (SQLException | IOException e) {
+            return false;
+        }
+    }
+
     private boolean read() {
         try {
-            if (connection == null) connection = LoadWriter.open(resolver, account, timeout, sourceAddress).connection();
             try (PreparedStatement ps = connection.prepareStatement(
                     "SELECT MAX(seq) FROM " + DrillAccount.TABLE + " WHERE drill_id = ?")) {
                 ps.setString(1, drillId);
@@ -78,7 +89,7 @@ public final class ReadProbe implements AutoCloseable {
                 }
             }
             return true;
-        } catch (SQLException | IOException e) {
+        } catch (SQLException e) {
             close(connection);
             connection = null;
             return false;
