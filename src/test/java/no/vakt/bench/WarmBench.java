@@ -76,6 +76,9 @@ public final class WarmBench implements Callable<Integer> {
             + " read from disk by where its key lies (band and position in it, recent sessions, the cold tail)")
     boolean diagnose;
 
+    @Option(names = "--cold-first", description = "Promote C before W")
+    boolean coldFirst;
+
     /** Hot product bands: start as a share of the id space, each {@link #BAND} wide. */
     private static final double[] BANDS = {0.07, 0.31, 0.55, 0.82};
     private static final double BAND = 0.015;
@@ -177,8 +180,13 @@ public final class WarmBench implements Callable<Integer> {
                 + " during warmup refreshes, %.2f s over the whole run%n", steadyP99 / 1e6, lagDuringWarm, lag.overall());
         // Both standbys have applied everything: compare only their buffer pools.
         p.kill();
-        Result warm = afterPromotion("W (warmed)", w, steadyP99);
-        Result cold = afterPromotion("C (cold)", c, steadyP99);
+        List<long[]> baseline = new ArrayList<>();
+        for (long[] x : steadySamples) if (x[0] >= steadySamples.get(steadySamples.size() - 1)[0] - 30_000_000_000L) baseline.add(x);
+        // The first promoted right after the kill, the second a minute later: --cold-first swaps them, so that
+        // an order effect on latency (the kill's aftermath on a shared machine) shows as such.
+        Result cold = coldFirst ? afterPromotion("C (cold)", c, steadyP99, baseline) : null;
+        Result warm = afterPromotion("W (warmed)", w, steadyP99, baseline);
+        if (!coldFirst) cold = afterPromotion("C (cold)", c, steadyP99, baseline);
         System.out.printf(Locale.ROOT, "hot share %.2f; reads above the primary's floor in the first 10 s: warm %d, cold %d%n",
                 hotShare, warm.reads10 - primaryReads10, cold.reads10 - primaryReads10);
         System.out.printf(Locale.ROOT, "physical reads in the first 10 s: warm %d, cold %d: %.1f %% fewer (goal >= 90 %%)%n",
@@ -190,7 +198,7 @@ public final class WarmBench implements Callable<Integer> {
 
     record Result(long reads10, long reads60) {}
 
-    private Result afterPromotion(String label, MariaDbServer s, long steadyP99) throws Exception {
+    private Result afterPromotion(String label, MariaDbServer s, long steadyP99, List<long[]> baseline) throws Exception {
         s.rootExecute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
         long r0 = status(s, "Innodb_buffer_pool_reads");
         long start = System.nanoTime();
@@ -205,17 +213,26 @@ public final class WarmBench implements Callable<Integer> {
         long p1 = p99(samples, start, start + sec);
         long p10 = p99(samples, start, start + 10 * sec);
         long p60 = p99(samples, start, start + afterSeconds * sec);
-        // Time to warm: the end of the last one-second window whose p99 is above 1.5x the primary's.
-        long warmAt = 0;
-        for (int i = 0; i < afterSeconds; i++) {
-            if (p99(samples, start + i * sec, start + (i + 1) * sec) > 1.5 * steadyP99) warmAt = i + 1;
-        }
+        // Time to warm as the drill decides it (TimeToWarm): 3 one-second windows in a row within 1.5x the
+        // primary's steady p99 (its last 30 s before the kill are the "before the fault").
+        List<no.vakt.drill.TimeToWarm.Sample> timed = new ArrayList<>();
+        long origin = baseline.isEmpty() ? start : baseline.get(0)[0];
+        for (long[] x : baseline) timed.add(sample(x, origin));
+        for (long[] x : samples) timed.add(sample(x, origin));
+        java.time.Instant promoted = java.time.Instant.EPOCH.plusNanos(start - origin);
+        String warmAt = no.vakt.drill.TimeToWarm.decide(timed, promoted, promoted,
+                promoted.plusSeconds(afterSeconds), Duration.ofSeconds(afterSeconds)).map(no.vakt.drill.TimeToWarm::describe)
+                .orElse("undecided");
         System.out.printf(Locale.ROOT, "%s promoted: physical reads %d in 10 s, %d in %d s; read p99 %.2f ms in the"
                         + " first second (%.1fx the primary's), %.2f ms in 10 s, %.2f ms in %d s; %d reads; time to warm"
-                        + " (p99 back within 1.5x) %d s%n",
+                        + " %s%n",
                 label, r10 - r0, r60 - r0, afterSeconds, p1 / 1e6, (double) p1 / steadyP99, p10 / 1e6, p60 / 1e6,
                 afterSeconds, samples.size(), warmAt);
         return new Result(r10 - r0, r60 - r0);
+    }
+
+    private static no.vakt.drill.TimeToWarm.Sample sample(long[] x, long origin) {
+        return new no.vakt.drill.TimeToWarm.Sample(java.time.Instant.EPOCH.plusNanos(x[0] - origin), Duration.ofNanos(x[1]), true);
     }
 
     /** Nearest-rank p99 of the latencies of samples started in [from, to); 0 without samples. */

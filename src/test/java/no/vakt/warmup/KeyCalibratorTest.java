@@ -46,6 +46,13 @@ class KeyCalibratorTest {
     }
 
     @Test
+    void anchorsFromEarlierRefreshesStayBesideTheNewOnes() {
+        Anchor earlier = new Anchor(truePage(20_000), 20_000);
+        Anchor now = new Anchor(truePage(70_000), 70_000);
+        assertThat(index(List.of(), List.of(earlier)).withAnchors(List.of(now)).anchors()).containsExactly(earlier, now);
+    }
+
+    @Test
     void probesAreAlignedWithTheNewPagesInOrderAndAStrayPageIsSkipped() {
         HotIndex bare = index(List.of(), List.of());
         List<Long> keys = List.of(10_000L, 30_000L, 30_500L, 70_000L);
