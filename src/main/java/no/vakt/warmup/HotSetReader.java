@@ -15,7 +15,8 @@ import no.vakt.db.VaktSchema;
  *
  * <p>Cost: INNODB_BUFFER_PAGE copies one row per page of the whole pool whatever the WHERE clause says (the
  * server fills the table before filtering), under each pool chunk's mutex in turn; measured 8 ms for a
- * 64 MiB pool here, so roughly 1 s per 8 GiB: once per refresh (minutes apart), never more.
+ * 64 MiB pool here, so roughly 1 s per 8 GiB: twice per refresh (minutes apart; the second finds the pages
+ * {@link KeyCalibrator}'s probes brought in), never more.
  */
 final class HotSetReader {
     /** Indexes read per refresh, at most: each costs two index dives on the primary. */
