@@ -57,7 +57,7 @@ public final class Warmup {
         long hotPages = hot.indexes().stream().mapToLong(HotIndex::hotPages).sum();
         Instant ended = clock.instant();
         return new WarmupResult(ended, primaryName, standbyName, hot.indexes().size(), hotPages, ranges.size(),
-                pass.pagesAsked(), after[0] - before[0], after[1] - before[1], hot.scanMillis(),
+                pass.pagesAsked(), after[0] - before[0], pass.firstReadRequests(), hot.scanMillis(),
                 Duration.between(started, ended), pass.skipped(), pass.pauses(), pass.stoppedForLag());
     }
 
