@@ -16,11 +16,13 @@ import no.vakt.cluster.HostPort;
  *   allow-production: false
  *   load-source-address: 10.246.1.3  # the load's own address (the lab with --netns writes it)
  *   restore-schedule: "0 4 * * SAT"   # vakt run starts a restore drill then (vakt drill --restore)
+ *   warm-window: 60s             # how long after the promotion "time to warm" is watched, at most
  * </pre>
  *
  * @param service the name the application connects to; absent: the load goes to the live primary
  * @param loadSourceAddress the local address the load connects from, so partition-monitor, which cuts
  *     the monitor's address only, leaves the "application" connected; absent: the system picks
+ * @param warmWindow how long the drill watches the service's reads after the promotion for "time to warm"
  */
 public record DrillsConfig(
         ServiceConfig service,
@@ -30,8 +32,9 @@ public record DrillsConfig(
         Duration timeout,
         Boolean allowProduction,
         String loadSourceAddress,
-        String restoreSchedule) {
-    public static final DrillsConfig NONE = new DrillsConfig(null, null, null, null, null, null, null, null);
+        String restoreSchedule,
+        Duration warmWindow) {
+    public static final DrillsConfig NONE = new DrillsConfig(null, null, null, null, null, null, null, null, null);
 
     public DrillsConfig {
         fault = fault != null ? fault : FaultKind.KILL_DB.label();
@@ -44,6 +47,8 @@ public record DrillsConfig(
         timeout = timeout != null ? timeout : Duration.ofSeconds(60);
         if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("timeout: expected a positive duration");
         allowProduction = allowProduction != null && allowProduction;
+        warmWindow = warmWindow != null ? warmWindow : Duration.ofSeconds(60);
+        if (warmWindow.isZero() || warmWindow.isNegative()) throw new IllegalArgumentException("warm-window: expected a positive duration");
         if (schedule != null) CronSchedule.parse(schedule); // fails with what is wrong in the expression
         if (restoreSchedule != null) CronSchedule.parse(restoreSchedule);
     }

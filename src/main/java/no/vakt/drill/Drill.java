@@ -76,6 +76,8 @@ public final class Drill {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(400);
     /** How long file sync may take to bring the standby in step before the fault: a start-up reconcile included. */
     private static final Duration FILES_IN_STEP = Duration.ofSeconds(30);
+    /** The read probe's pace: 10 reads a second give a p99 per second for "time to warm". */
+    private static final Duration PROBE_PERIOD = Duration.ofMillis(100);
     /** After recovery the load runs this much longer, so the report shows writes flowing again. */
     private static final Duration TAIL = Duration.ofMillis(500);
 
@@ -217,6 +219,8 @@ public final class Drill {
         boolean faultRemoved = false;
         LoadWriter writer = null;
         HealthReader reader = null;
+        ReadProbe probe = null;
+        TimeToWarm timeToWarm = TimeToWarm.noPromotion();
         Observer observer = null;
         try {
             DrillAccount account;
@@ -232,6 +236,8 @@ public final class Drill {
             monitor.start(Duration.ofSeconds(15));
             writer = new LoadWriter(resolver, account, drillId, rate, Duration.ofMillis(1000), clock,
                     config.drills().loadSourceAddress()).start();
+            probe = new ReadProbe(resolver, account, drillId, PROBE_PERIOD, Duration.ofMillis(1000), clock,
+                    config.drills().loadSourceAddress()).start();
             if (healthUrl != null && resolver.throughServiceName()) {
                 reader = new HealthReader(resolver, healthUrl, Duration.ofMillis(200), Duration.ofMillis(1000), clock).start();
             } else {
@@ -243,6 +249,7 @@ public final class Drill {
             else filesBeforeFault = awaitFilesInStep(standby);
             mark(clock.instant(), "load", "load started: " + rate + " rows/s through " + resolver.describe());
             awaitWarmUp(writer, rate);
+            awaitReadBaseline(probe);
 
             long baseline = lastJournalId();
             faultAt = clock.instant();
@@ -253,6 +260,10 @@ public final class Drill {
             observer = new Observer(kind, oldPrimary, standby, resolver, writer, reader, faultAt, baseline, startedAt);
             failover = observer.run(timeout);
             endedObservation = clock.instant();
+            if (failover != null && failover.outcome() == FailoverOutcome.COMPLETED && observer.promotedAt() != null) {
+                timeToWarm = awaitWarm(probe, faultAt, observer.promotedAt());
+            }
+            probe.close();
             writer.close();
             if (reader != null) reader.close();
             monitor.close();
@@ -283,6 +294,7 @@ public final class Drill {
         } finally {
             if (writer != null) writer.close();
             if (reader != null) reader.close();
+            if (probe != null) probe.close();
             monitor.close();
             if (!faultRemoved) {
                 try {
@@ -301,7 +313,7 @@ public final class Drill {
         DrillReport report = new DrillReport(drillId, config.cluster(), kind.label(), fault.describe(), startedAt, faultAt,
                 clock.instant(), m.passed(), oldPrimary.name(),
                 failover != null && failover.outcome() == FailoverOutcome.COMPLETED ? failover.toNode() : oldPrimary.name(),
-                failover == null ? null : failover.id(), resolver.describe(), rate, m, List.copyOf(timeline),
+                failover == null ? null : failover.id(), resolver.describe(), rate, m, timeToWarm, List.copyOf(timeline),
                 List.copyOf(skipped), List.copyOf(restore), configFile.toAbsolutePath().toString(), sha256(configFile),
                 VaktVersion.get(), versions, reportDir.toAbsolutePath().toString());
         ReportWriter.write(report, reportDir);
@@ -347,6 +359,10 @@ public final class Drill {
         d.put("failover_expected", m.failoverExpected());
         d.put("failover_happened", m.failoverHappened());
         d.put("failover_id", r.failoverId());
+        if (r.timeToWarm() != null) {
+            d.put("time_to_warm", r.timeToWarm().outcome().name());
+            d.put("time_to_warm_ms", r.timeToWarm().after() == null ? null : r.timeToWarm().after().toMillis());
+        }
         d.put("report_dir", r.reportDir());
         return d;
     }
@@ -509,6 +525,11 @@ public final class Drill {
 
         Instant filesSeen() {
             return files;
+        }
+
+        /** When the standby was seen writable and replicating from nobody; null if never. */
+        Instant promotedAt() {
+            return readOnlyOff;
         }
 
         String filesProblem() {
@@ -748,6 +769,33 @@ public final class Drill {
         }
         return "the drill's canary file did not reach " + standby.name() + "'s site within " + FILES_IN_STEP.toSeconds()
                 + " s before the fault (" + last + "): file sync is not keeping the standby in step (vakt status)";
+    }
+
+    /** Reads before the fault for the p99 that "time to warm" compares with; bounded, a drill without them says so. */
+    private void awaitReadBaseline(ReadProbe probe) throws InterruptedException {
+        Instant deadline = clock.instant().plusSeconds(5);
+        while (probe.samples().stream().filter(TimeToWarm.Sample::ok).count() < TimeToWarm.MIN_BASELINE
+                && clock.instant().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Watches the reads through the service after the promotion until they are back within 1.5x of their p99
+     * before the fault, or drills.warm-window passed (the load keeps running meanwhile, as a shop's would).
+     */
+    private TimeToWarm awaitWarm(ReadProbe probe, Instant faultAt, Instant promotedAt) throws InterruptedException {
+        Duration window = config.drills().warmWindow();
+        while (true) { // bounded: decide() answers once the window is over
+            Optional<TimeToWarm> t = TimeToWarm.decide(probe.samples(), faultAt, promotedAt, clock.instant(), window);
+            if (t.isPresent()) {
+                Instant at = t.get().after() != null ? promotedAt.plus(t.get().after()) : clock.instant();
+                mark(at, "warm", "time to warm: " + t.get().describe());
+                say("time to warm: " + t.get().describe());
+                return t.get();
+            }
+            Thread.sleep(TICK.toMillis());
+        }
     }
 
     private void awaitWarmUp(LoadWriter writer, int rate) throws InterruptedException {

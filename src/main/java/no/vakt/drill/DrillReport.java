@@ -18,6 +18,7 @@ import java.util.Map;
  * @param failoverId the journal's id of the failover the drill caused; null when none
  * @param skipped observations that could not be made, with why ("traffic switch: no drills.service configured")
  * @param restore what the restore did, one line per action
+ * @param timeToWarm promotion until the service's reads are back within 1.5x of their p99 before the fault
  */
 public record DrillReport(
         String drillId,
@@ -34,6 +35,7 @@ public record DrillReport(
         String service,
         int writeRate,
         Measurement measurement,
+        TimeToWarm timeToWarm,
         List<TimelineEvent> timeline,
         List<String> skipped,
         List<String> restore,
@@ -82,6 +84,7 @@ public record DrillReport(
         sb.append(", failover ").append(m.failoverHappened() ? "yes" : "no").append(m.failoverExpected() ? " (expected)"
                 : " (expected: none)");
         sb.append(", ").append(m.acked()).append(" writes acknowledged\n");
+        if (timeToWarm != null) sb.append("  time to warm: ").append(timeToWarm.describe()).append('\n');
         for (String r : m.reasons()) sb.append("  - ").append(r).append('\n');
         if (reportDir != null) sb.append("  report: ").append(reportDir).append("/report.html\n");
         return sb.toString();

@@ -142,6 +142,12 @@ public final class LoadWriter implements AutoCloseable {
 
     /** One connect attempt (on the connector's threads): resolves the service afresh. */
     private OverlappingConnector.Opened open() throws IOException, SQLException {
+        return open(resolver, account, timeout, sourceAddress);
+    }
+
+    /** A connection as the drill account to where the service resolves now; {@code timeout} bounds connect and reads. */
+    static OverlappingConnector.Opened open(ServiceResolver resolver, DrillAccount account, Duration timeout,
+            String sourceAddress) throws IOException, SQLException {
         InetSocketAddress to = resolver.resolve();
         String host = to.getAddress() != null ? to.getAddress().getHostAddress() : to.getHostString();
         long ms = Math.max(1, timeout.toMillis());

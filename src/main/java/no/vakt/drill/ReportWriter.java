@@ -115,7 +115,9 @@ public final class ReportWriter {
                 new String[] {"failover", m.failoverHappened() ? "yes" : "no", m.failoverExpected() ? "yes" : "no (must not)",
                     m.failoverHappened() == m.failoverExpected() ? "yes" : "NO"},
                 new String[] {"writes acknowledged", m.acked() + " (" + m.ackedBeforeFault() + " before the fault)", "-", "-"},
-                new String[] {"longest write gap after the fault", m.longestGapAfterFaultMs() + " ms", "-", "-"});
+                new String[] {"longest write gap after the fault", m.longestGapAfterFaultMs() + " ms", "-", "-"},
+                new String[] {"time to warm (promotion to reads within " + TimeToWarm.FACTOR + "x their p99 before the fault)",
+                    r.timeToWarm() == null ? "n/a" : r.timeToWarm().describe(), "-", "-"});
     }
 
     /** A hand-written SVG: a time axis, one row per event, the fault-to-recovery span shaded. */
@@ -174,7 +176,7 @@ public final class ReportWriter {
             case "fault" -> "#cf222e";
             case "detection" -> "#bc4c00";
             case "step", "failover" -> "#8250df";
-            case "traffic", "write", "read-only-off", "health", "files" -> "#1a7f37";
+            case "traffic", "write", "read-only-off", "health", "files", "warm" -> "#1a7f37";
             case "restore" -> "#0969da";
             default -> "#57606a";
         };

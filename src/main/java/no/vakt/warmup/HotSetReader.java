@@ -15,7 +15,8 @@ import no.vakt.db.VaktSchema;
  *
  * <p>Cost: INNODB_BUFFER_PAGE copies one row per page of the whole pool whatever the WHERE clause says (the
  * server fills the table before filtering), under each pool chunk's mutex in turn; measured 8 ms for a
- * 64 MiB pool here, so roughly 1 s per 8 GiB: once per refresh (minutes apart), never more.
+ * 64 MiB pool here, so roughly 1 s per 8 GiB: twice per refresh (minutes apart; the second finds the pages
+ * {@link KeyCalibrator}'s probes brought in), never more.
  */
 final class HotSetReader {
     /** Indexes read per refresh, at most: each costs two index dives on the primary. */
@@ -32,7 +33,7 @@ final class HotSetReader {
             + " AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')"
             + " AND s.TABLE_SCHEMA NOT IN ('mysql', 'sys', 'performance_schema', 'information_schema', ?)"
             + " ORDER BY t.DATA_LENGTH + t.INDEX_LENGTH DESC LIMIT " + MAX_INDEXES;
-    private static final String PAGES = "SELECT TABLE_NAME, INDEX_NAME, PAGE_NUMBER, IS_OLD"
+    private static final String PAGES = "SELECT SPACE, TABLE_NAME, INDEX_NAME, PAGE_NUMBER, IS_OLD"
             + " FROM information_schema.INNODB_BUFFER_PAGE WHERE PAGE_TYPE = 'INDEX' AND TABLE_NAME IS NOT NULL";
     private static final String ROOTS = "SELECT t.NAME AS T, i.NAME AS I, i.PAGE_NO AS P"
             + " FROM information_schema.INNODB_SYS_INDEXES i JOIN information_schema.INNODB_SYS_TABLES t"
@@ -43,7 +44,12 @@ final class HotSetReader {
     /** The primary's hot indexes, with how long the buffer pool scan took. */
     record Sample(List<HotIndex> indexes, long scanMillis, int residentPages) {}
 
-    static Sample read(DbSession primary) throws SQLException {
+    /**
+     * @param known anchors learned by earlier refreshes from this primary, by index and tablespace (a rebuilt
+     *     table has a new one); read and updated: a probe whose page is still resident from last time teaches
+     *     nothing new, so anchors accumulate over refreshes instead
+     */
+    static Sample read(DbSession primary, Map<String, List<HotIndex.Anchor>> known) throws SQLException {
         List<Map<String, String>> candidates = primary.rows(CANDIDATES, VaktSchema.NAME);
         Map<String, long[]> keys = new HashMap<>();
         for (Map<String, String> c : candidates) {
@@ -59,28 +65,15 @@ final class HotSetReader {
             String[] t = r.get("T").split("/", 2);
             if (t.length == 2) roots.put(t[0] + "." + t[1] + "." + r.get("I"), Long.parseLong(r.get("P")));
         }
-        long started = System.nanoTime();
-        Map<String, TreeSet<Long>> pages = new HashMap<>();
-        Map<String, TreeSet<Long>> young = new HashMap<>();
-        int resident = 0;
-        for (Map<String, String> p : primary.rows(PAGES)) {
-            resident++;
-            String key = unquote(p.get("TABLE_NAME")) + "." + p.get("INDEX_NAME");
-            if (!keys.containsKey(key)) continue;
-            long page = Long.parseLong(p.get("PAGE_NUMBER"));
-            pages.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
-            // Hot means young: a page read once (a scan, a crawler, the MIN/MAX above) enters the old sublist
-            // and is made young only when read again after innodb_old_blocks_time.
-            // MariaDB 10.11 says 0/1, MySQL NO/YES.
-            if ("0".equals(p.get("IS_OLD")) || "NO".equals(p.get("IS_OLD"))) young.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
-        }
-        long scanMillis = (System.nanoTime() - started) / 1_000_000;
+        Scan scan = scan(primary);
+        Map<String, TreeSet<Long>> pages = scan.pages();
+        Map<String, TreeSet<Long>> young = scan.young();
         List<HotIndex> out = new ArrayList<>();
         for (Map<String, String> c : candidates) {
             String key = id(c);
             TreeSet<Long> ps = pages.get(key);
             TreeSet<Long> hot = young.get(key);
-            if (ps == null || hot == null) continue;
+            if (ps == null || hot == null || !keys.containsKey(key)) continue;
             Long root = roots.get(key);
             if (root != null) {
                 ps.remove(root);
@@ -90,9 +83,40 @@ final class HotSetReader {
             long[] k = keys.get(key);
             // The span from every resident page (the first and last leaf were just read, so they are old).
             out.add(new HotIndex(c.get("TABLE_SCHEMA"), c.get("TABLE_NAME"), c.get("INDEX_NAME"), c.get("COLUMN_NAME"),
-                    List.copyOf(hot), ps.first(), ps.last(), k[0], k[1]));
+                    List.copyOf(hot), ps.first(), ps.last(), k[0], k[1],
+                    known.getOrDefault(key + "@" + scan.spaces().get(key), List.of())));
         }
-        return new Sample(out, scanMillis, resident);
+        List<HotIndex> calibrated = KeyCalibrator.calibrate(primary, out, pages);
+        for (HotIndex h : calibrated) known.put(id(h) + "@" + scan.spaces().get(id(h)), h.anchors());
+        return new Sample(calibrated, scan.millis(), scan.resident());
+    }
+
+    /** The pool's index pages by index ({@code schema.table.index}), all and young, and the scan's cost. */
+    record Scan(Map<String, TreeSet<Long>> pages, Map<String, TreeSet<Long>> young, Map<String, String> spaces,
+            int resident, long millis) {}
+
+    static Scan scan(DbSession primary) throws SQLException {
+        long started = System.nanoTime();
+        Map<String, TreeSet<Long>> pages = new HashMap<>();
+        Map<String, TreeSet<Long>> young = new HashMap<>();
+        Map<String, String> spaces = new HashMap<>();
+        int resident = 0;
+        for (Map<String, String> p : primary.rows(PAGES)) {
+            resident++;
+            String key = unquote(p.get("TABLE_NAME")) + "." + p.get("INDEX_NAME");
+            spaces.putIfAbsent(key, p.get("SPACE"));
+            long page = Long.parseLong(p.get("PAGE_NUMBER"));
+            pages.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
+            // Hot means young: a page read once (a scan, a crawler, the MIN/MAX above) enters the old sublist
+            // and is made young only when read again after innodb_old_blocks_time.
+            // MariaDB 10.11 says 0/1, MySQL NO/YES.
+            if ("0".equals(p.get("IS_OLD")) || "NO".equals(p.get("IS_OLD"))) young.computeIfAbsent(key, k -> new TreeSet<>()).add(page);
+        }
+        return new Scan(pages, young, spaces, resident, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    static String id(HotIndex h) {
+        return h.schema() + "." + h.table() + "." + h.index();
     }
 
     private static String id(Map<String, String> c) {

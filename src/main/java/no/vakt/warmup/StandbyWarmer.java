@@ -23,8 +23,12 @@ final class StandbyWarmer {
     /** Past innodb_old_blocks_time, so that the second read surely counts as a later one. */
     private static final long YOUNG_MARGIN_MS = 100;
 
-    /** What one pass did: pages asked for, pauses for lag, and whether it stopped for lag. */
-    record Pass(long pagesAsked, int batches, int skipped, int pauses, boolean stoppedForLag) {}
+    /**
+     * What one pass did: pages asked for, the standby's page reads (buffer pool read requests) during the first
+     * read of each batch (the second is a hit by design and would make any standby look half warm), pauses for
+     * lag, and whether it stopped for lag.
+     */
+    record Pass(long pagesAsked, long firstReadRequests, int batches, int skipped, int pauses, boolean stoppedForLag) {}
 
     private final DbSession standby;
     private final WarmupConfig config;
@@ -47,13 +51,14 @@ final class StandbyWarmer {
         int batches = 0;
         int pauses = 0;
         int skipped = 0;
+        long requests = 0;
         long pacedMillis = 1000 * BATCH_PAGES / config.pagesPerSecond();
         for (KeyRange r : ranges) {
             long span = r.to() - r.from() + 1;
             long step = Math.max(1, (long) ((double) span * BATCH_PAGES / r.cost()));
             for (long from = r.from(); from <= r.to(); from += step) {
                 while (lagging()) {
-                    if (++pauses > MAX_PAUSES) return new Pass(asked, batches, skipped, pauses, true);
+                    if (++pauses > MAX_PAUSES) return new Pass(asked, requests, batches, skipped, pauses, true);
                     sleeper.sleep(PAUSE);
                 }
                 long to = Math.min(r.to(), from + step - 1);
@@ -68,7 +73,9 @@ final class StandbyWarmer {
                 if (!"range".equals(standby.rows("EXPLAIN " + sql, from, to).get(0).get("type"))) {
                     skipped++;
                 } else {
+                    long before = readRequests();
                     standby.scalar(sql, from, to);
+                    requests += readRequests() - before;
                     again.add(new Batch(sql, from, to, System.nanoTime() + youngAfterNanos));
                     asked += Math.max(1, (long) ((double) r.cost() * (to - from + 1) / span));
                     batches++;
@@ -80,7 +87,11 @@ final class StandbyWarmer {
             }
         }
         readAgain(again, true);
-        return new Pass(asked, batches, skipped, pauses, false);
+        return new Pass(asked, requests, batches, skipped, pauses, false);
+    }
+
+    private long readRequests() throws SQLException {
+        return Long.parseLong(standby.globalStatus("Innodb_buffer_pool_read_requests").get("innodb_buffer_pool_read_requests"));
     }
 
     /** A batch read once, due for its second read at {@code dueNanos}. */

@@ -9,16 +9,20 @@ import java.util.TreeMap;
 /**
  * Translates the primary's hot pages into key ranges that mean the same on the standby. Pure.
  *
- * <p>A page's key is found by its position between the index's first and last leaf page: rows inserted in
- * key order (auto-increment keys, a mariadb-dump load) fill the index's pages in page-number order, so a
- * page at 40 % of the page span holds keys near 40 % of the key span. Other indexes' extents interleave in
- * the file, which shifts a page's estimate by a few per cent of the key span (measured: 2-5 %, docs/warm.md);
- * each range is widened by {@link #MARGIN} of the span to cover that. Only dense extents count
- * ({@link #DENSE}), and neighbouring dense extents become one range, so a hot region is read as one scan.
+ * <p>A page's key is found by its position between the nearest pages whose keys are known (the index's first
+ * and last leaf, and the anchors {@link KeyCalibrator} observed): rows inserted in key order (auto-increment
+ * keys, a mariadb-dump load) fill the index's pages in page-number order, so a page at 40 % of the way between
+ * two anchors holds keys near 40 % of the way between their keys. Other indexes' extents interleave in the
+ * file and shift that estimate: by up to 2 % of the key span between the first and last leaf alone, at most
+ * 0.4 % between anchors (measured, docs/warm.md); each range is widened by {@link #MARGIN} (anchored) or
+ * {@link #MARGIN_UNANCHORED} of the span to cover it. Only dense extents count ({@link #DENSE}), and
+ * neighbouring dense extents become one range, so a hot region is read as one scan.
  */
 public final class WarmPlanner {
-    /** Share of the key span added on each side of a range: the measured placement error, rounded up. */
-    static final double MARGIN = 0.01;
+    /** Share of the key span added on each side of a range: the measured placement error between anchors, rounded up. */
+    static final double MARGIN = 0.005;
+    /** The same for an index the calibration found no anchors in: the first and last leaf alone place a page worse. */
+    static final double MARGIN_UNANCHORED = 0.01;
     /** Pages are grouped by extent (64 pages of 16 KiB), the unit InnoDB allocates to an index. */
     static final long EXTENT = 64;
     /**
@@ -50,10 +54,20 @@ public final class WarmPlanner {
     /** One index's hot pages as merged, widened key ranges: dense extents only. */
     static List<KeyRange> ranges(HotIndex h) {
         List<KeyRange> out = new ArrayList<>();
-        long pageSpan = h.lastPage() - h.firstPage();
         long keySpan = h.maxKey() - h.minKey();
-        if (pageSpan <= 0 || keySpan < 0 || h.pages().isEmpty()) return out;
-        long margin = (long) Math.ceil(keySpan * MARGIN);
+        if (keySpan < 0) return out;
+        long margin = (long) Math.ceil(keySpan * (h.anchors().isEmpty() ? MARGIN_UNANCHORED : MARGIN));
+        for (Run r : runs(h)) out.add(range(h, r.first(), r.last(), r.pages(), margin));
+        return merged(h, out);
+    }
+
+    /** Hot pages from {@code first} to {@code last}: one or more neighbouring dense extents. */
+    record Run(long first, long last, int pages) {}
+
+    /** The index's dense extents, neighbours joined, in page order. */
+    static List<Run> runs(HotIndex h) {
+        List<Run> out = new ArrayList<>();
+        if (h.lastPage() - h.firstPage() <= 0 || h.pages().isEmpty()) return out;
         TreeMap<Long, List<Long>> extents = new TreeMap<>();
         for (long p : h.pages()) {
             if (p < h.firstPage() || p > h.lastPage()) continue; // non-leaf pages outside the leaf span
@@ -71,25 +85,20 @@ public final class WarmPlanner {
                 end = ps.get(ps.size() - 1);
                 count += ps.size();
             } else {
-                if (start >= 0) out.add(range(h, start, end, count, margin));
+                if (start >= 0) out.add(new Run(start, end, count));
                 start = ps.get(0);
                 end = ps.get(ps.size() - 1);
                 count = ps.size();
             }
             lastExtent = e.getKey();
         }
-        if (start >= 0) out.add(range(h, start, end, count, margin));
-        return merged(h, out);
-    }
-
-    static long keyAt(HotIndex h, long page) {
-        double q = (double) (page - h.firstPage()) / (h.lastPage() - h.firstPage());
-        return h.minKey() + Math.round(q * (h.maxKey() - h.minKey()));
+        if (start >= 0) out.add(new Run(start, end, count));
+        return out;
     }
 
     private static KeyRange range(HotIndex h, long startPage, long endPage, int pages, long margin) {
-        long from = Math.max(h.minKey(), keyAt(h, startPage) - margin);
-        long to = Math.min(h.maxKey(), keyAt(h, endPage) + margin);
+        long from = Math.max(h.minKey(), h.keyAt(startPage) - margin);
+        long to = Math.min(h.maxKey(), h.keyAt(endPage) + margin);
         return new KeyRange(h.schema(), h.table(), h.index(), h.column(), from, to, pages, cost(h, from, to));
     }
 
@@ -109,10 +118,9 @@ public final class WarmPlanner {
         return out;
     }
 
-    /** The index's leaf pages that hold {@code from..to}, by the same proportion. */
+    /** The index's pages that hold {@code from..to}, by the same interpolation. */
     static long cost(HotIndex h, long from, long to) {
-        double share = (double) (to - from + 1) / (h.maxKey() - h.minKey() + 1);
-        return (long) Math.ceil(share * (h.lastPage() - h.firstPage() + 1));
+        return h.pageAt(to) - h.pageAt(from) + 1;
     }
 
     /** Primary pages per page read: a range the primary holds densely is read first. */

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import no.vakt.cluster.Sleeper;
@@ -22,6 +23,9 @@ public final class Warmup {
     private final WarmupConfig config;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** Anchors learned from {@link #anchorsOf} (HotSetReader.read): another primary has another layout. */
+    private final Map<String, List<HotIndex.Anchor>> anchors = new HashMap<>();
+    private String anchorsOf;
 
     public Warmup(WarmupConfig config, Clock clock, Sleeper sleeper) {
         this.config = config;
@@ -40,7 +44,12 @@ public final class Warmup {
     public WarmupResult refresh(DbSession primary, DbSession standby, String primaryName, String standbyName)
             throws SQLException, InterruptedException {
         Instant started = clock.instant();
-        HotSetReader.Sample hot = HotSetReader.read(primary);
+        HotSetReader.Sample hot;
+        synchronized (anchors) {
+            if (!primaryName.equals(anchorsOf)) anchors.clear();
+            anchorsOf = primaryName;
+            hot = HotSetReader.read(primary, anchors);
+        }
         List<KeyRange> ranges = WarmPlanner.plan(hot.indexes(), config.pagesPerRefresh());
         long[] before = counters(standby);
         StandbyWarmer.Pass pass = new StandbyWarmer(standby, config, sleeper).read(ranges);
@@ -48,8 +57,15 @@ public final class Warmup {
         long hotPages = hot.indexes().stream().mapToLong(HotIndex::hotPages).sum();
         Instant ended = clock.instant();
         return new WarmupResult(ended, primaryName, standbyName, hot.indexes().size(), hotPages, ranges.size(),
-                pass.pagesAsked(), after[0] - before[0], after[1] - before[1], hot.scanMillis(),
+                pass.pagesAsked(), after[0] - before[0], pass.firstReadRequests(), hot.scanMillis(),
                 Duration.between(started, ended), pass.skipped(), pass.pauses(), pass.stoppedForLag());
+    }
+
+    /** The ranges a refresh would read now, without reading them (bench/warm --diagnose compares them with the truth). */
+    public List<KeyRange> plan(DbSession primary) throws SQLException {
+        synchronized (anchors) {
+            return WarmPlanner.plan(HotSetReader.read(primary, anchors).indexes(), config.pagesPerRefresh());
+        }
     }
 
     private static long[] counters(DbSession s) throws SQLException {

@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param ranges key ranges read on the standby
  * @param pagesAsked pages those ranges were estimated to hold (the budget counts these)
  * @param physicalReads Innodb_buffer_pool_reads on the standby during the pass: the cost on its disk
- * @param pageReads Innodb_buffer_pool_read_requests on the standby during the pass
+ * @param pageReads Innodb_buffer_pool_read_requests on the standby during the first read of each batch (the
+ *     second read is a hit by design)
  * @param scanMillis how long the primary's INNODB_BUFFER_PAGE scan took
  * @param took the whole refresh
  * @param skipped batches not read because the standby's optimizer would have scanned the whole index

@@ -72,6 +72,13 @@ public final class WarmBench implements Callable<Integer> {
     @Option(names = "--pages-per-second", defaultValue = "1000",
             description = "warmup.pages-per-second: a second's reads must fit the 64 MiB pool's old sublist (~1500 pages)")
     int pagesPerSecond;
+    @Option(names = "--diagnose", description = "Run the reads after promotion through ANALYZE and tally the pages each"
+            + " read from disk by where its key lies (band and position in it, recent sessions, the cold tail)")
+    boolean diagnose;
+
+    @Option(names = "--cold-first", description = "Promote C before W")
+    boolean coldFirst;
+
     /** Hot product bands: start as a share of the id space, each {@link #BAND} wide. */
     private static final double[] BANDS = {0.07, 0.31, 0.55, 0.82};
     private static final double BAND = 0.015;
@@ -93,9 +100,9 @@ public final class WarmBench implements Callable<Integer> {
         common.put("binlog-format", "ROW");
         common.put("gtid-strict-mode", "1");
         common.put("skip-name-resolve", "1");
-        MariaDbServer p = server("p", "127.0.182.1", 1, common, false);
-        MariaDbServer w = server("w", "127.0.182.2", 2, common, true);
-        MariaDbServer c = server("c", "127.0.182.3", 3, common, true);
+        MariaDbServer p = server("p", "127.0.63.1", 1, common, false);
+        MariaDbServer w = server("w", "127.0.63.2", 2, common, true);
+        MariaDbServer c = server("c", "127.0.63.3", 3, common, true);
         List<MariaDbServer> all = List.of(p, w, c);
         try {
             for (MariaDbServer s : all) {
@@ -130,7 +137,7 @@ public final class WarmBench implements Callable<Integer> {
         writer.start();
         Lag lag = new Lag(w);
         lag.start();
-        Reads steady = Reads.start(p, threads, rate, products, sessions, hotShare);
+        Reads steady = Reads.start(p, threads, rate, products, sessions, hotShare, false);
         Warmup warmup = new Warmup(new WarmupConfig(true, Duration.ofSeconds(10), 6000, pagesPerSecond, Duration.ofSeconds(1)),
                 Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
         List<WarmupResult> refreshes = new ArrayList<>();
@@ -150,6 +157,15 @@ public final class WarmBench implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+        if (diagnose) {
+            try (DbSession ps = root(p)) {
+                for (no.vakt.warmup.KeyRange r : warmup.plan(ps)) {
+                    double n = r.table().equals("product") ? products : sessions;
+                    System.out.printf(Locale.ROOT, "  planned now: %s.%s %.4f..%.4f of the ids (%d pages)%n", r.table(),
+                            r.index(), r.from() / n, r.to() / n, r.cost());
+                }
+            }
+        }
         long pr0 = status(p, "Innodb_buffer_pool_reads");
         Thread.sleep(10_000);
         long primaryReads10 = status(p, "Innodb_buffer_pool_reads") - pr0;
@@ -164,8 +180,13 @@ public final class WarmBench implements Callable<Integer> {
                 + " during warmup refreshes, %.2f s over the whole run%n", steadyP99 / 1e6, lagDuringWarm, lag.overall());
         // Both standbys have applied everything: compare only their buffer pools.
         p.kill();
-        Result warm = afterPromotion("W (warmed)", w, steadyP99);
-        Result cold = afterPromotion("C (cold)", c, steadyP99);
+        List<long[]> baseline = new ArrayList<>();
+        for (long[] x : steadySamples) if (x[0] >= steadySamples.get(steadySamples.size() - 1)[0] - 30_000_000_000L) baseline.add(x);
+        // The first promoted right after the kill, the second a minute later: --cold-first swaps them, so that
+        // an order effect on latency (the kill's aftermath on a shared machine) shows as such.
+        Result cold = coldFirst ? afterPromotion("C (cold)", c, steadyP99, baseline) : null;
+        Result warm = afterPromotion("W (warmed)", w, steadyP99, baseline);
+        if (!coldFirst) cold = afterPromotion("C (cold)", c, steadyP99, baseline);
         System.out.printf(Locale.ROOT, "hot share %.2f; reads above the primary's floor in the first 10 s: warm %d, cold %d%n",
                 hotShare, warm.reads10 - primaryReads10, cold.reads10 - primaryReads10);
         System.out.printf(Locale.ROOT, "physical reads in the first 10 s: warm %d, cold %d: %.1f %% fewer (goal >= 90 %%)%n",
@@ -177,13 +198,14 @@ public final class WarmBench implements Callable<Integer> {
 
     record Result(long reads10, long reads60) {}
 
-    private Result afterPromotion(String label, MariaDbServer s, long steadyP99) throws Exception {
+    private Result afterPromotion(String label, MariaDbServer s, long steadyP99, List<long[]> baseline) throws Exception {
         s.rootExecute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
         long r0 = status(s, "Innodb_buffer_pool_reads");
         long start = System.nanoTime();
-        Reads reads = Reads.start(s, threads, rate, products, sessions, hotShare);
+        Reads reads = Reads.start(s, threads, rate, products, sessions, hotShare, diagnose);
         Thread.sleep(10_000);
         long r10 = status(s, "Innodb_buffer_pool_reads");
+        if (diagnose) System.out.println("  " + label + ", pages read from disk in the first 10 s by where the key lies: " + reads.misses());
         Thread.sleep(Math.max(0, afterSeconds - 10) * 1000L);
         List<long[]> samples = reads.stop();
         long r60 = status(s, "Innodb_buffer_pool_reads");
@@ -191,17 +213,26 @@ public final class WarmBench implements Callable<Integer> {
         long p1 = p99(samples, start, start + sec);
         long p10 = p99(samples, start, start + 10 * sec);
         long p60 = p99(samples, start, start + afterSeconds * sec);
-        // Time to warm: the end of the last one-second window whose p99 is above 1.5x the primary's.
-        long warmAt = 0;
-        for (int i = 0; i < afterSeconds; i++) {
-            if (p99(samples, start + i * sec, start + (i + 1) * sec) > 1.5 * steadyP99) warmAt = i + 1;
-        }
+        // Time to warm as the drill decides it (TimeToWarm): 3 one-second windows in a row within 1.5x the
+        // primary's steady p99 (its last 30 s before the kill are the "before the fault").
+        List<no.vakt.drill.TimeToWarm.Sample> timed = new ArrayList<>();
+        long origin = baseline.isEmpty() ? start : baseline.get(0)[0];
+        for (long[] x : baseline) timed.add(sample(x, origin));
+        for (long[] x : samples) timed.add(sample(x, origin));
+        java.time.Instant promoted = java.time.Instant.EPOCH.plusNanos(start - origin);
+        String warmAt = no.vakt.drill.TimeToWarm.decide(timed, promoted, promoted,
+                promoted.plusSeconds(afterSeconds), Duration.ofSeconds(afterSeconds)).map(no.vakt.drill.TimeToWarm::describe)
+                .orElse("undecided");
         System.out.printf(Locale.ROOT, "%s promoted: physical reads %d in 10 s, %d in %d s; read p99 %.2f ms in the"
                         + " first second (%.1fx the primary's), %.2f ms in 10 s, %.2f ms in %d s; %d reads; time to warm"
-                        + " (p99 back within 1.5x) %d s%n",
+                        + " %s%n",
                 label, r10 - r0, r60 - r0, afterSeconds, p1 / 1e6, (double) p1 / steadyP99, p10 / 1e6, p60 / 1e6,
                 afterSeconds, samples.size(), warmAt);
         return new Result(r10 - r0, r60 - r0);
+    }
+
+    private static no.vakt.drill.TimeToWarm.Sample sample(long[] x, long origin) {
+        return new no.vakt.drill.TimeToWarm.Sample(java.time.Instant.EPOCH.plusNanos(x[0] - origin), Duration.ofNanos(x[1]), true);
     }
 
     /** Nearest-rank p99 of the latencies of samples started in [from, to); 0 without samples. */
@@ -311,9 +342,13 @@ public final class WarmBench implements Callable<Integer> {
         private final AtomicBoolean on = new AtomicBoolean(true);
         private final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         private final List<Thread> threads = new ArrayList<>();
+        private final java.util.concurrent.ConcurrentSkipListMap<String, AtomicLong> misses = new java.util.concurrent.ConcurrentSkipListMap<>();
+        private volatile boolean analyze;
+        private static final java.util.regex.Pattern READ = java.util.regex.Pattern.compile("\"pages_read_count\"\\s*:\\s*(\\d+)");
 
-        static Reads start(MariaDbServer s, int n, int rate, int products, int sessions, double hotShare) {
+        static Reads start(MariaDbServer s, int n, int rate, int products, int sessions, double hotShare, boolean analyze) {
             Reads r = new Reads();
+            r.analyze = analyze;
             for (int i = 0; i < n; i++) {
                 Thread t = new Thread(() -> r.loop(s, rate, products, sessions, hotShare), "reader-" + i);
                 r.threads.add(t);
@@ -325,8 +360,10 @@ public final class WarmBench implements Callable<Integer> {
         private void loop(MariaDbServer s, int rate, int products, int sessions, double hotShare) {
             long period = 1_000_000_000L / rate;
             try (Connection conn = connect(s, 10_000);
-                    PreparedStatement product = conn.prepareStatement("SELECT name, price, descr FROM shop.product WHERE id = ?");
-                    PreparedStatement session = conn.prepareStatement("SELECT user_id, data FROM shop.session WHERE id = ?")) {
+                    PreparedStatement product = conn.prepareStatement((analyze ? "ANALYZE FORMAT=JSON " : "")
+                            + "SELECT name, price, descr FROM shop.product WHERE id = ?");
+                    PreparedStatement session = conn.prepareStatement((analyze ? "ANALYZE FORMAT=JSON " : "")
+                            + "SELECT user_id, data FROM shop.session WHERE id = ?")) {
                 long next = System.nanoTime();
                 while (on.get()) {
                     ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -343,10 +380,13 @@ public final class WarmBench implements Callable<Integer> {
                     }
                     ps.setLong(1, id);
                     long t = System.nanoTime();
+                    String first = null;
                     try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) rs.getString(1);
+                        while (rs.next()) first = rs.getString(1);
                     }
                     samples.add(new long[] {t, System.nanoTime() - t});
+                    if (analyze && analyze(first) > 0) misses.computeIfAbsent(where(ps == session, hot, id, products, sessions),
+                            k -> new AtomicLong()).addAndGet(analyze(first));
                     next += period;
                     long wait = next - System.nanoTime();
                     if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -355,6 +395,31 @@ public final class WarmBench implements Callable<Integer> {
             } catch (SQLException | InterruptedException e) {
                 if (on.get()) System.out.println("reader stopped: " + e.getMessage());
             }
+        }
+
+        private static long analyze(String json) {
+            java.util.regex.Matcher m = READ.matcher(json == null ? "" : json);
+            long n = 0;
+            while (m.find()) n += Long.parseLong(m.group(1));
+            return n;
+        }
+
+        /** The region a read's key lies in: a band and its tenth (0 = the band's low edge), the recent sessions, the cold tail. */
+        private static String where(boolean isSession, boolean hot, long id, int products, int sessions) {
+            if (isSession) return hot ? "sessions-recent" : "sessions-cold";
+            if (!hot) return "products-cold";
+            for (int b = 0; b < BANDS.length; b++) {
+                double q = ((double) (id - 1) / products - BANDS[b]) / BAND;
+                if (q >= 0 && q < 1) return "band" + b + "-" + (int) (q * 10);
+            }
+            return "products-other";
+        }
+
+        /** Pages read from disk so far by region; resets the tally. */
+        String misses() {
+            StringBuilder b = new StringBuilder();
+            misses.forEach((k, v) -> b.append(k).append('=').append(v.getAndSet(0)).append(' '));
+            return b.toString().trim();
         }
 
         List<long[]> stop() throws InterruptedException {

@@ -45,7 +45,12 @@ class DrillKillTest {
             assertThat(r.get("new_primary").asText()).isEqualTo("bergen-db");
             assertThat(r.get("config_sha256").asText()).hasSize(64);
             assertThat(r.get("mariadb_versions").get("oslo-db").asText()).contains("MariaDB");
-            assertThat(kinds(r)).contains("fault", "detection", "step", "read-only-off", "write", "restore");
+            assertThat(kinds(r)).contains("fault", "detection", "step", "read-only-off", "write", "restore", "warm");
+            // Time to warm: the service's reads after the promotion against their p99 before the fault, decided.
+            JsonNode warm = r.get("time_to_warm");
+            assertThat(warm.get("outcome").asText()).as(all).isIn("WARM", "NOT_WARM_WITHIN");
+            assertThat(warm.get("baseline_p99_ms").asDouble()).isPositive();
+            assertThat(Files.readString(reportDir.resolve("report.md"))).contains("time to warm");
             for (String f : List.of("report.md", "report.html", "timeline.svg")) {
                 assertThat(reportDir.resolve(f)).isNotEmptyFile();
             }

@@ -28,7 +28,7 @@ class WarmupTranslationTest {
 
     @Test
     void theStandbyReadsWhatThePrimaryHoldsAndNothingElse() throws Exception {
-        try (TestPair pair = TestPair.builder().hosts("127.0.181.1", "127.0.181.2").databases("shop").start()) {
+        try (TestPair pair = TestPair.builder().hosts("127.0.63.11", "127.0.63.12").databases("shop").start()) {
             pair.primary.rootExecute("CREATE DATABASE shop", TABLE, "INSERT INTO shop.product SELECT seq, seq % 50,"
                     + " REPEAT('x', 300) FROM shop.seq_1_to_" + ROWS);
             // Another tablespace id and the rows in reverse order: the primary's page numbers mean nothing here.
