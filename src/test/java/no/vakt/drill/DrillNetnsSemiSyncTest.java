@@ -40,7 +40,7 @@ class DrillNetnsSemiSyncTest {
             Cli rep = Cli.run("replicate", "--config", config.toString());
             assertThat(rep.exitCode()).as(rep.out() + rep.err()).isZero();
             // Only the objective is loosened (a loaded CI machine): detection and promotion run at the defaults.
-            Files.writeString(config, Files.readString(config).replace("rto: 5m", "rto: 20s"));
+            Files.writeString(config, DrillTestSupport.warmWindow(Files.readString(config).replace("rto: 5m", "rto: 20s")));
 
             Path report = dir.resolve("report-block-ports");
             Cli cli = Cli.run("drill", "--config", config.toString(), "--fault", "block-ports", "--report",

@@ -54,8 +54,8 @@ class DrillNetnsTest {
         config = dir.resolve("vakt.yml");
         Cli rep = Cli.run("replicate", "--config", config.toString());
         assertThat(rep.exitCode()).as(rep.out() + rep.err()).isZero();
-        Files.writeString(config, Files.readString(config).replace("interval: 1s", "interval: 200ms")
-                .replace("timeout: 1s", "timeout: 500ms").replace("cooldown: 1m", "cooldown: 2s").replace("rto: 5m", "rto: 15s"));
+        Files.writeString(config, DrillTestSupport.warmWindow(Files.readString(config).replace("interval: 1s", "interval: 200ms")
+                .replace("timeout: 1s", "timeout: 500ms").replace("cooldown: 1m", "cooldown: 2s").replace("rto: 5m", "rto: 15s")));
     }
 
     @AfterAll

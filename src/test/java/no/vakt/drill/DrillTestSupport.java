@@ -31,7 +31,8 @@ final class DrillTestSupport {
                 .replace("cooldown: 1h", "cooldown: 2s").replace("rto: 5m", "rto: 15s")));
     }
 
-    private static String warmWindow(String yaml) {
+    /** A 10 s time-to-warm window: a drill on a loaded test machine need not watch reads for the default 60 s. */
+    static String warmWindow(String yaml) {
         return yaml.contains("\ndrills:\n") ? yaml.replace("\ndrills:\n", "\ndrills:\n  warm-window: 10s\n")
                 : yaml + (yaml.endsWith("\n") ? "" : "\n") + "drills:\n  warm-window: 10s\n";
     }
