@@ -86,12 +86,13 @@ final class StoredStream {
     }
 
     /**
-     * zstd at its default level with a worker per core (the stream is compressed in parallel, ~1 MiB jobs);
+     * zstd at its default level with a worker per core (the stream is compressed in parallel jobs);
      * gzip, kept for operators whose tools want it, at level 1: its one thread is the bottleneck of a take.
      */
     private static OutputStream pack(OutputStream to, Compression compression) throws IOException {
         return switch (compression) {
-            case ZSTD -> new ZstdOutputStreamNoFinalizer(to).setWorkers(Runtime.getRuntime().availableProcessors());
+            case ZSTD -> new ZstdOutputStreamNoFinalizer(to).setChecksum(true) // as the zstd tool writes: it checks on its own
+                    .setWorkers(Runtime.getRuntime().availableProcessors());
             case GZIP -> new GZIPOutputStream(to, BUFFER) {
                 {
                     def.setLevel(Deflater.BEST_SPEED);
