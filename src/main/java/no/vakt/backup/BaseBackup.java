@@ -62,8 +62,8 @@ public final class BaseBackup {
                     BoundedProcess.Request.of(argv, config.timeout()).writingTo(stream));
             String gtidEnd = lastGtid(f.stderr().tail()).orElseThrow(() -> new BackupFailedException(
                     "mariadb-backup did not report the backup's GTID position: " + Tools.lastLines(f.stderr().tail())));
-            String compression = config.compression() == BackupConfig.Compression.GZIP ? "gzip" : "none";
-            String key = "base/" + id + "/" + STREAM + (compression.equals("gzip") ? ".gz" : "");
+            String compression = StoredStream.name(config.compression());
+            String key = "base/" + id + "/" + STREAM + StoredStream.suffix(config.compression());
             Manifest.StoredFile stored = StoredStream.store(stream, repository, key, config.compression());
             Manifest m = new Manifest(id, node.name(), source.role(), source.note(), started, clock.instant(), state.version(),
                     ToolVersion.observe().map(String::strip).orElse(""), state.gtidCurrentPos().toString(), gtidEnd, compression,

@@ -21,10 +21,11 @@ import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPBEDataDecryptorFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPBEKeyEncryptionMethodGenerator;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.PGPDigestCalculatorProvider;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBEDataDecryptorFactoryBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBEKeyEncryptionMethodGenerator;
+import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 
 /**
  * OpenPGP symmetric encryption (RFC 4880: AES-256, integrity-protected, iterated and salted S2K) with Bouncy
@@ -58,11 +59,11 @@ final class OpenPgpSealing {
 
     /** Encrypts what is written into {@code stored}; closing finishes the packets and closes {@code stored}. */
     OutputStream seal(OutputStream stored) throws IOException {
-        PGPEncryptedDataGenerator enc = new PGPEncryptedDataGenerator(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+        PGPEncryptedDataGenerator enc = new PGPEncryptedDataGenerator(new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                 .setWithIntegrityPacket(true).setSecureRandom(random));
         try {
-            enc.addMethod(new BcPBEKeyEncryptionMethodGenerator(passphrase,
-                    new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA256), S2K_COUNT).setSecureRandom(random));
+            enc.addMethod(new JcePBEKeyEncryptionMethodGenerator(passphrase, digests().get(HashAlgorithmTags.SHA256), S2K_COUNT)
+                    .setSecureRandom(random));
             OutputStream encrypted = enc.open(stored, new byte[BUFFER]);
             PGPLiteralDataGenerator lit = new PGPLiteralDataGenerator();
             OutputStream literal = lit.open(encrypted, PGPLiteralData.BINARY, "", new Date(0), new byte[BUFFER]);
@@ -104,7 +105,7 @@ final class OpenPgpSealing {
             if (data == null) throw new IOException("the OpenPGP file is not encrypted with a passphrase");
             InputStream clear;
             try {
-                clear = data.getDataStream(new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider()));
+                clear = data.getDataStream(new JcePBEDataDecryptorFactoryBuilder(digests()).build(passphrase));
             } catch (PGPException e) {
                 throw new IOException("cannot decrypt: wrong passphrase or damaged file", e);
             }
@@ -117,6 +118,14 @@ final class OpenPgpSealing {
         } catch (PGPException e) {
             throw new IOException("cannot read the OpenPGP file: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JDK's own providers (no Bouncy Castle provider registered): their AES and SHA run on the CPU's AES-NI and
+     * SHA instructions, several times Bouncy Castle's pure-Java engines, which bounded a sealed take and restore.
+     */
+    private static PGPDigestCalculatorProvider digests() throws PGPException {
+        return new JcaPGPDigestCalculatorProviderBuilder().build();
     }
 
     /** The plaintext; at its end the MDC is verified. */

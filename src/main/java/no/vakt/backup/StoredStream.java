@@ -10,9 +10,13 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import no.vakt.config.BackupConfig.Compression;
 
 /**
@@ -20,16 +24,33 @@ import no.vakt.config.BackupConfig.Compression;
  * way: the SHA-256 of the stored bytes and of the plain stream; and back out, checked.
  */
 final class StoredStream {
+    private static final int BUFFER = 1 << 20;
+
     private StoredStream() {}
+
+    /** The manifest's name of {@code c}, which {@link #fetch} reads back. */
+    static String name(Compression c) {
+        return c.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The stored file's suffix, as the command-line tools expect it ({@code zstd -d}, {@code gunzip}). */
+    static String suffix(Compression c) {
+        return switch (c) {
+            case ZSTD -> ".zst";
+            case GZIP -> ".gz";
+            case NONE -> "";
+        };
+    }
 
     static Manifest.StoredFile store(Path from, Repository repo, String key, Compression compression) throws IOException {
         MessageDigest stored = sha256();
         MessageDigest plain = sha256();
         UnaryOperator<OutputStream> tap = o -> new DigestOutputStream(o, stored);
         OutputStream target = repo instanceof SealedRepository s ? s.create(key, tap) : tap.apply(repo.create(key));
-        try (OutputStream packed = compression == Compression.GZIP ? new GZIPOutputStream(target, 1 << 16) : target;
+        try (InputStream in = Files.newInputStream(from);
+                OutputStream packed = pack(target, compression);
                 OutputStream out = new DigestOutputStream(packed, plain)) {
-            Files.copy(from, out);
+            copy(in, out);
         } catch (IOException e) {
             // Closing published what was written (a stream cannot tell a failed writer from a finished one): remove it.
             try {
@@ -56,11 +77,45 @@ final class StoredStream {
     static String fetch(Repository repo, Manifest.StoredFile file, String compression, Path to) throws IOException {
         MessageDigest plain = sha256();
         try (InputStream raw = repo.open(file.key());
-                InputStream unpacked = "gzip".equals(compression) ? new GZIPInputStream(raw, 1 << 16) : raw;
-                InputStream in = new DigestInputStream(unpacked, plain)) {
-            Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                InputStream unpacked = unpack(raw, compression);
+                InputStream in = new DigestInputStream(unpacked, plain);
+                OutputStream out = Files.newOutputStream(to)) {
+            copy(in, out);
         }
         return hex(plain);
+    }
+
+    /**
+     * zstd at its default level with a worker per core (the stream is compressed in parallel jobs);
+     * gzip, kept for operators whose tools want it, at level 1: its one thread is the bottleneck of a take.
+     */
+    private static OutputStream pack(OutputStream to, Compression compression) throws IOException {
+        return switch (compression) {
+            case ZSTD -> new ZstdOutputStreamNoFinalizer(to).setChecksum(true) // as the zstd tool writes: it checks on its own
+                    .setWorkers(Runtime.getRuntime().availableProcessors());
+            case GZIP -> new GZIPOutputStream(to, BUFFER) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
+            case NONE -> to;
+        };
+    }
+
+    /** By the manifest's name, so that every backup taken before zstd (gzip) stays readable. */
+    private static InputStream unpack(InputStream raw, String compression) throws IOException {
+        return switch (compression) {
+            case "zstd" -> new ZstdInputStreamNoFinalizer(raw);
+            case "gzip" -> new GZIPInputStream(raw, BUFFER);
+            case "none" -> raw;
+            default -> throw new IOException("unknown compression \"" + compression + "\" (a newer Vakt's backup?)");
+        };
+    }
+
+    /** Large reads and writes: per-call costs (JNI, digests, the repository's stream) stay small. */
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        for (int n; (n = in.read(buf)) >= 0; ) out.write(buf, 0, n);
     }
 
     private static String hex(MessageDigest d) {

@@ -37,7 +37,9 @@ class BaseBackupTest {
         assertThat(m.note()).contains("standby bergen-db", "not replicating");
         assertThat(m.gtidEnd()).as("the server's position after the three statements").isEqualTo("0-1-3");
         assertThat(m.serverVersion()).startsWith("10.");
+        assertThat(m.compression()).isEqualTo("zstd");
         assertThat(m.files()).singleElement().satisfies(f -> {
+            assertThat(f.key()).endsWith("/backup.xb.zst");
             assertThat(f.sha256()).hasSize(64);
             assertThat(f.bytes()).isPositive().isLessThan(m.streamBytes());
         });

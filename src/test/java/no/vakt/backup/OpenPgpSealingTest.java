@@ -44,7 +44,7 @@ class OpenPgpSealingTest {
         new Random(7).nextBytes(data);
         Path from = dir.resolve("stream.xb");
         Files.write(from, data);
-        Manifest.StoredFile f = StoredStream.store(from, sealed, "base/1/backup.xb.gz", Compression.GZIP);
+        Manifest.StoredFile f = StoredStream.store(from, sealed, "base/1/backup.xb.zst", Compression.ZSTD);
 
         byte[] stored = Files.readAllBytes(plain.file(f.key()));
         assertThat(f.bytes()).isEqualTo(stored.length);
@@ -53,7 +53,7 @@ class OpenPgpSealingTest {
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(PASSPHRASE);
 
         Path back = dir.resolve("back.xb");
-        assertThat(StoredStream.fetch(sealed, f, "gzip", back)).isEqualTo(sha(data));
+        assertThat(StoredStream.fetch(sealed, f, "zstd", back)).isEqualTo(sha(data));
         assertThat(Files.readAllBytes(back)).isEqualTo(data);
     }
 

@@ -69,7 +69,7 @@ class RemoteRestoreTest {
 
         Repository raw = Repositories.open(new no.vakt.config.BackupConfig(lab.backup.repository(), null, null, null, null), Map.of());
         String id = raw.list("base").get(0).substring("base/".length());
-        for (String key : List.of(Manifest.key(id), "base/" + id + "/backup.xb.gz", raw.list("binlog/oslo-db").get(0))) {
+        for (String key : List.of(Manifest.key(id), "base/" + id + "/backup.xb.zst", raw.list("binlog/oslo-db").get(0))) {
             try (var in = raw.open(key)) {
                 // An OpenPGP symmetric-key session packet (tag 3, old or new format) opens every stored file.
                 assertThat(in.read()).as(key).isIn(0x8C, 0x8D, 0x8E, 0xC3);

@@ -37,7 +37,12 @@ class BackupConfigTest {
         assertThat(b.repository().path()).as("relative to the config file").isEqualTo(dir.resolve("repo"));
         assertThat(b.retention().keep()).isEqualTo(7);
         assertThat(b.retention().days()).isEqualTo(14);
-        assertThat(b.compression()).isEqualTo(BackupConfig.Compression.GZIP);
+        assertThat(b.compression()).isEqualTo(BackupConfig.Compression.ZSTD);
+        assertThat(load("""
+                backup:
+                  repository: {path: r, country: NO}
+                  compression: gzip
+                """).backup().compression()).as("older setups keep theirs").isEqualTo(BackupConfig.Compression.GZIP);
         assertThat(b.timeout()).isEqualTo(Duration.ofHours(1));
     }
 
@@ -88,7 +93,7 @@ class BackupConfigTest {
         assertThat(problems("""
                 backup:
                   repository: {path: r, country: NO}
-                  compression: zstd
+                  compression: lz4
                 """)).extracting(ConfigProblem::field).containsExactly("backup.compression");
     }
 }
