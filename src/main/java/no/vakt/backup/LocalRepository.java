@@ -41,7 +41,8 @@ public final class LocalRepository implements Repository {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         Files.deleteIfExists(part);
         Files.createFile(part, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return new FilterOutputStream(Files.newOutputStream(part)) {
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE);
+        return new FilterOutputStream(java.nio.channels.Channels.newOutputStream(channel)) {
             private boolean closed;
 
             @Override
@@ -53,10 +54,23 @@ public final class LocalRepository implements Repository {
             public void close() throws IOException {
                 if (closed) return;
                 closed = true;
-                super.close();
+                // On disk before it gets its name, and the name on disk before the caller goes on (the manifest
+                // is written last): a power cut never leaves a whole-looking file with lost blocks.
+                try (channel) {
+                    out.flush();
+                    channel.force(true);
+                }
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                syncDirectory(target.getParent());
             }
         };
+    }
+
+    /** fsync of a directory (Linux allows opening one for reading), so a rename in it survives a power cut. */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     @Override
