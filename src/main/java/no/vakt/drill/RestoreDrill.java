@@ -17,6 +17,7 @@ import java.util.Optional;
 import no.vakt.alert.Alert;
 import no.vakt.alert.AlertKind;
 import no.vakt.alert.AlertSink;
+import no.vakt.backup.ArchiveTimeline;
 import no.vakt.backup.BackupFailedException;
 import no.vakt.backup.BackupSource;
 import no.vakt.backup.BinlogArchive;
@@ -53,6 +54,11 @@ public final class RestoreDrill {
     public static final EventKind EVENT = EventKind.RESTORE_DRILL;
     /** How long the standby may take to reach the restored position: it replicates, so seconds; a minute is trouble. */
     private static final Duration STANDBY_CATCH_UP = Duration.ofSeconds(60);
+    /** A timeline covered this recently is kept by a running stream (vakt run's keeper writes it about once a second). */
+    static final Duration STREAM_CURRENT = Duration.ofSeconds(10);
+    /** How long the drill waits for that stream to archive the standby's held GTID: a few of its rounds. */
+    private static final Duration STREAM_WAIT = Duration.ofSeconds(10);
+    private static final Duration STREAM_POLL = Duration.ofMillis(200);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final VaktConfig config;
@@ -128,8 +134,8 @@ public final class RestoreDrill {
         } catch (SQLException | SecretRef.SecretUnavailableException e) {
             return refuse("cannot read the primary " + primary.node().name() + ": " + why(e));
         }
-        say("restore drill " + drillId + ": backup " + base.id() + " (" + base.node() + ", " + base.finishedAt() + ") + the archive of "
-                + archiveNode + " into a scratch server; then compared with " + standby.node().name() + " at the same GTID");
+        say("restore drill " + drillId + ": backup " + base.id() + " (" + base.node() + ", " + base.finishedAt() + ") + "
+                + describeArchive(archiveNode) + " into a scratch server; then compared with " + standby.node().name() + " at the same GTID");
 
         Path scratch = o.scratchDir() != null ? o.scratchDir().toAbsolutePath() : reportDir.resolve("scratch");
         ScratchServer server = new ScratchServer(scratch, clock, Sleeper.REAL);
@@ -200,12 +206,10 @@ public final class RestoreDrill {
                 String held = db.scalar("SELECT @@gtid_slave_pos").orElse("");
                 String at = restoredAt;
                 if (!GtidPosition.parse(restoredAt).contains(GtidPosition.parse(held))) {
-                    BinlogArchive.Synced synced = new BinlogArchive(repository, new NodeInspector(config.policy().checks().timeout()
-                            .plusSeconds(1)), clock, config.backup().timeout()).sync(primary, primaryPassword);
-                    notes.add("one archive round of " + primary.name() + " (" + synced.files().size() + " files) to reach " + held);
+                    archiveUpTo(held, primary, primaryPassword, notes);
                     at = restore.catchUp(archiveNode, restoredAt, held, server);
                     if (!GtidPosition.parse(at).equals(GtidPosition.parse(held))) {
-                        throw new BackupFailedException("the archive of " + archiveNode + " reaches " + at + ", not " + held
+                        throw new BackupFailedException(describeArchive(archiveNode) + " reaches " + at + ", not " + held
                                 + " where " + standby.name() + " stopped");
                     }
                     say("caught up the scratch server from " + restoredAt + " to " + held + ", where " + standby.name() + " stopped");
@@ -228,6 +232,50 @@ public final class RestoreDrill {
                 }
             }
         }
+    }
+
+    /**
+     * Brings the archive to {@code held}. A stream keeps it (vakt run, a current binlog-timeline.json): the drill
+     * waits for it, as a second writer into the same files would race it; else one archive round of the primary.
+     */
+    private void archiveUpTo(String held, Node primary, String primaryPassword, List<String> notes)
+            throws IOException, InterruptedException, BackupFailedException {
+        Optional<ArchiveTimeline> timeline = ArchiveTimeline.read(repository);
+        if (catchUpBy(timeline, clock.instant()) == CatchUp.ONE_ROUND) {
+            BinlogArchive.Synced synced = new BinlogArchive(repository, new NodeInspector(config.policy().checks().timeout()
+                    .plusSeconds(1)), clock, config.backup().timeout()).sync(primary, primaryPassword);
+            notes.add("one archive round of " + primary.name() + " (" + synced.files().size() + " files) to reach " + held);
+            return;
+        }
+        Instant deadline = clock.instant().plus(STREAM_WAIT);
+        Instant started = clock.instant();
+        while (!covers(timeline, held)) {
+            if (clock.instant().isAfter(deadline)) {
+                throw new BackupFailedException("the archive kept by the running stream did not reach " + held + " within "
+                        + STREAM_WAIT.toSeconds() + " s (it covers " + timeline.map(ArchiveTimeline::coveredGtid).orElse("") + ")");
+            }
+            Sleeper.REAL.sleep(STREAM_POLL);
+            timeline = ArchiveTimeline.read(repository);
+        }
+        notes.add("waited " + Duration.between(started, clock.instant()).toMillis() + " ms for the streamed archive to reach " + held);
+    }
+
+    /** How the drill brings the archive to the standby's held GTID. */
+    enum CatchUp { ONE_ROUND, WAIT_FOR_STREAM }
+
+    /** Pure. A timeline covered within {@link #STREAM_CURRENT} is kept by a running stream: wait for it, do not write. */
+    static CatchUp catchUpBy(Optional<ArchiveTimeline> timeline, Instant now) {
+        boolean streamed = timeline.map(ArchiveTimeline::coveredAt).filter(at -> !at.isBefore(now.minus(STREAM_CURRENT))).isPresent();
+        return streamed ? CatchUp.WAIT_FOR_STREAM : CatchUp.ONE_ROUND;
+    }
+
+    private static boolean covers(Optional<ArchiveTimeline> timeline, String gtid) {
+        return timeline.isPresent() && GtidPosition.parse(timeline.get().coveredGtid()).contains(GtidPosition.parse(gtid));
+    }
+
+    /** What the operator reads: a node's archive, or the stitched one (null: binlog-timeline.json's segments). */
+    static String describeArchive(String archiveNode) {
+        return archiveNode == null ? "the stitched archive (binlog-timeline.json)" : "the archive of " + archiveNode;
     }
 
     /**

@@ -100,7 +100,7 @@ public record RestoreDrillReport(
         StringBuilder sb = new StringBuilder("# Vakt restore drill ").append(drillId).append(": ").append(passed ? "PASSED" : "FAILED")
                 .append("\n\n");
         sb.append("Cluster `").append(cluster).append("`: backup `").append(backupId).append("` (").append(backupNode)
-                .append(", finished ").append(backupFinishedAt).append(") + the archive of ").append(archiveNode)
+                .append(", finished ").append(backupFinishedAt).append(") + ").append(RestoreDrill.describeArchive(archiveNode))
                 .append(", restored into a scratch server.  \n");
         sb.append("Started ").append(startedAt).append(", ended ").append(endedAt).append(". Primary at start: GTID `")
                 .append(primaryGtidAtStart).append("`; restored: `").append(restoredGtid).append("` (newest transaction ")
@@ -128,7 +128,7 @@ public record RestoreDrillReport(
         StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Vakt restore drill ")
                 .append(ReportWriter.esc(drillId)).append("</title></head><body>\n<h1>Vakt restore drill ").append(ReportWriter.esc(drillId))
                 .append(": ").append(passed ? "PASSED" : "FAILED").append("</h1>\n<p>Backup <code>").append(ReportWriter.esc(backupId))
-                .append("</code> + the archive of ").append(ReportWriter.esc(archiveNode)).append("; restored GTID <code>")
+                .append("</code> + ").append(ReportWriter.esc(RestoreDrill.describeArchive(archiveNode))).append("; restored GTID <code>")
                 .append(ReportWriter.esc(restoredGtid)).append("</code>.</p>\n<table border=\"1\"><tr><th>figure</th><th>measured</th>"
                 + "<th>objective</th><th>met</th></tr>");
         for (String[] row : figures()) {

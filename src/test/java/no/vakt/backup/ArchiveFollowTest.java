@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import no.vakt.cluster.GtidPosition;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The continuous archive on a real pair: streamed while a writer writes (the lag printed), kept across a
- * switchover from the last archived GTID, restored from the stitched archive with every row and no GTID gap;
- * then a purge before archiving is reported as a gap.
+ * switchover from the last archived GTID, a restore drill passing across the seam while it streams, restored from
+ * the stitched archive with every row and no GTID gap; then a purge before archiving is reported as a gap.
  */
 class ArchiveFollowTest {
     private static final String HOST = "127.0.64.3";
@@ -94,6 +96,19 @@ class ArchiveFollowTest {
             Cli switchover = Cli.run("switchover", "--config", lab.pair.configFile.toString());
             assertThat(switchover.exitCode()).as(switchover.out() + switchover.err()).isZero();
             keepArchivingWhileWriting(archive, inspector, lab.pair.standby, id, Duration.ofSeconds(2));
+            // A restore drill while the archive streams and the writer writes: the restore replays across the seam, and
+            // the drill waits for the stream to archive the standby's held GTID instead of writing into its files.
+            String cfg = lab.pair.rewriteConfig(t -> t.replace("rpo: 1s", "rpo: 1h")).toString();
+            CompletableFuture<Cli> drilling = CompletableFuture.supplyAsync(() -> Cli.run("drill", "--restore", "-c", cfg,
+                    "--journal", lab.pair.dir.resolve("drill-journal.db").toString(), "--report", lab.pair.dir.resolve("rd").toString()));
+            long t0 = System.nanoTime();
+            keepArchivingWhileWriting(archive, inspector, lab.pair.standby, id, drilling::isDone);
+            Cli drill = drilling.get();
+            System.out.println("restore drill while streaming: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            assertThat(drill.exitCode()).as(drill.out() + drill.err()).isZero();
+            assertThat(drill.out()).contains("the stitched archive (binlog-timeline.json)", "(restore): PASSED", "tables equal to oslo-db at GTID");
+            assertThat(lab.pair.dir.resolve("rd/report.md")).content().contains("for the streamed archive to reach")
+                    .doesNotContain("one archive round");
             String newPrimaryAt = gtid(lab.pair.standby);
             assertThat(archive.status().node()).isEqualTo("bergen-db");
             assertThat(GtidPosition.parse(archive.status().coveredGtid()).contains(GtidPosition.parse(newPrimaryAt)))
@@ -136,6 +151,13 @@ class ArchiveFollowTest {
     /** A writer inserts a row every 50 ms while the archive ticks every 200 ms; the lag of each round. */
     private static List<Duration> keepArchivingWhileWriting(ContinuousArchive archive, NodeInspector inspector, MariaDbServer writeTo,
             AtomicInteger id, Duration writing) throws Exception {
+        long end = System.nanoTime() + writing.toNanos();
+        return keepArchivingWhileWriting(archive, inspector, writeTo, id, () -> System.nanoTime() >= end);
+    }
+
+    /** As above, until {@code done}. */
+    private static List<Duration> keepArchivingWhileWriting(ContinuousArchive archive, NodeInspector inspector, MariaDbServer writeTo,
+            AtomicInteger id, BooleanSupplier done) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> {
             while (!stop.get()) {
@@ -148,10 +170,9 @@ class ArchiveFollowTest {
             }
         });
         List<Duration> lags = new ArrayList<>();
-        long end = System.nanoTime() + writing.toNanos();
         writer.start();
         try {
-            while (System.nanoTime() < end) {
+            while (!done.getAsBoolean()) {
                 tick(archive, inspector);
                 if (archive.status().coveredAt() != null) lags.add(archive.status().lag(Clock.systemUTC().instant()).lag());
                 Thread.sleep(200);

@@ -4,12 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import no.vakt.backup.ArchiveTimeline;
 import org.junit.jupiter.api.Test;
 
-/** The restore drill's decisions: data age, and two servers' tables compared. */
+/** The restore drill's decisions: data age, two servers' tables compared, how the archive is caught up. */
 class RestoreDrillPureTest {
     private static final Instant START = Instant.parse("2026-12-07T12:00:00Z");
+
+    @Test
+    void aCurrentTimelineMeansAStreamKeepsTheArchiveSoTheDrillWaitsElseItArchivesOneRound() {
+        ArchiveTimeline kept = new ArchiveTimeline(List.of(new ArchiveTimeline.Segment("oslo-db", "")), "0-1-40", START.minusSeconds(2), "", null);
+        assertThat(RestoreDrill.catchUpBy(Optional.of(kept), START)).isEqualTo(RestoreDrill.CatchUp.WAIT_FOR_STREAM);
+        assertThat(RestoreDrill.catchUpBy(Optional.of(kept), START.plus(RestoreDrill.STREAM_CURRENT).plusSeconds(3)))
+                .as("no stream has covered anything lately").isEqualTo(RestoreDrill.CatchUp.ONE_ROUND);
+        assertThat(RestoreDrill.catchUpBy(Optional.of(ArchiveTimeline.EMPTY), START)).as("never covered").isEqualTo(RestoreDrill.CatchUp.ONE_ROUND);
+        assertThat(RestoreDrill.catchUpBy(Optional.empty(), START)).as("no timeline").isEqualTo(RestoreDrill.CatchUp.ONE_ROUND);
+        assertThat(RestoreDrill.describeArchive(null)).isEqualTo("the stitched archive (binlog-timeline.json)");
+        assertThat(RestoreDrill.describeArchive("oslo-db")).isEqualTo("the archive of oslo-db");
+    }
 
     @Test
     void dataAgeIsZeroWhenTheRestoreHeldAllThePrimaryHadElseTheAgeOfItsNewestTransaction() {
