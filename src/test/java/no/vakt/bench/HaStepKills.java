@@ -44,6 +44,21 @@ final class HaStepKills {
         // The point of no return done but its result not yet in ZooKeeper: the adopter must find it promoted.
         row(When.ACTED, StepName.PROMOTE_STANDBY);
         row(When.AFTER, null);
+        osloPrimaryAgain();
+    }
+
+    /**
+     * The rows alternate direction: after an odd number of failovers bergen-db is the primary, and the rows after
+     * these (quorum, RTO drills, isolation) fault oslo-db as the config names it. A switchover through the leader.
+     */
+    private void osloPrimaryAgain() throws Exception {
+        if (primaries().single().filter(LabSite.OSLO.nodeName()::equals).isPresent()) return;
+        pause(Duration.ofSeconds(3)); // the cooldown (2 s)
+        String leader = b.agents.awaitLeader(Duration.ofSeconds(20)).orElse(LabSite.BERGEN.siteName());
+        int rc = b.vakt("switchover-to-oslo", "switchover", "--config", b.agents.configFile(leader).toString(),
+                "--journal", b.agents.journal(leader).toString());
+        b.out.printf("  switched back to oslo-db for the rows after these: %s; roles %s%n", rc == 0 ? "yes" : "NO (exit " + rc + ")",
+                primaries().roles());
     }
 
     private void row(When when, StepName step) throws Exception {
