@@ -28,6 +28,17 @@ final class DrillThread {
         running.set(false);
     }
 
+    /** Sleeps on the loop's thread; an interrupt ends the loop after this iteration. */
+    void sleepNanos(long nanos) {
+        if (nanos <= 0) return;
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            halt();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void close(Duration join) {
         running.set(false);
         Thread t = thread;

@@ -101,7 +101,7 @@ public final class LoadWriter implements AutoCloseable {
             next += period.toNanos();
             long now = System.nanoTime();
             if (next < now) next = now; // a slow attempt: skip the missed slots
-            sleepNanos(next - now);
+            thread.sleepNanos(next - now);
         }
         closeConnection();
     }
@@ -176,15 +176,6 @@ public final class LoadWriter implements AutoCloseable {
         connectedHost = null;
     }
 
-    private void sleepNanos(long nanos) {
-        if (nanos <= 0) return;
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            thread.halt();
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** Stops after the attempt in flight (bounded by the timeout). */
     @Override

@@ -64,7 +64,7 @@ public final class ReadProbe implements AutoCloseable {
             next += period.toNanos();
             long wait = next - System.nanoTime();
             if (wait < 0) next = System.nanoTime(); // a slow read: skip the missed slots
-            else sleep(wait);
+            else thread.sleepNanos(wait);
         }
         close(connection);
     }
@@ -105,14 +105,6 @@ public final class ReadProbe implements AutoCloseable {
         }
     }
 
-    private void sleep(long nanos) {
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            thread.halt();
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() {

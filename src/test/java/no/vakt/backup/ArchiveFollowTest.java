@@ -72,9 +72,9 @@ class ArchiveFollowTest {
         List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
         try (BackupKeeper keeper = BackupKeeper.startFor(lab.config, lab.repository, () -> lab.config.primary(), leads::get,
                 alert -> {}, Clock.systemUTC(), said::add).orElseThrow()) {
-            Thread.sleep(1500); // two rounds, to show it does nothing while it does not lead
-            assertThat(keeper.archiveStatus().state()).isEqualTo(ArchiveStatus.State.IDLE);
-            assertThat(lab.repository.list("binlog")).isEmpty();
+            // Two rounds and more: it does nothing while it does not lead.
+            await("the keeper stays idle while it does not lead").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> keeper.archiveStatus().state() == ArchiveStatus.State.IDLE && lab.repository.list("binlog").isEmpty());
             leads.set(true);
             String at = gtid(lab.pair.primary);
             await("the leader's keeper archives up to " + at).atMost(Duration.ofSeconds(30)).until(() ->
