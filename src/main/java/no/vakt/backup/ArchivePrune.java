@@ -49,18 +49,19 @@ public final class ArchivePrune {
         return out;
     }
 
-    /** The keys of archived binlogs older than {@code oldestKeptBackup}'s position, across every node. */
+    /** The keys of archived binlogs older than {@code oldestKeptBackup}'s position (chunks included), across every node. */
     public static List<String> expired(Repository repo, String oldestKeptBackup) throws IOException {
         List<String> out = new ArrayList<>();
-        for (String nodeDir : repo.list("binlog")) {
-            List<String> keys = repo.list(nodeDir);
+        ArchivedBinlogs archive = new ArchivedBinlogs(repo);
+        for (String node : archive.nodes()) {
+            List<ArchivedBinlogs.Stored> files = archive.files(node);
             List<String> starts = new ArrayList<>();
-            for (String k : keys) {
-                try (InputStream in = repo.open(k)) {
+            for (ArchivedBinlogs.Stored f : files) {
+                try (InputStream in = archive.open(f)) {
                     starts.add(BinlogHeader.startsAfter(in));
                 }
             }
-            for (int i : removable(starts, oldestKeptBackup)) out.add(keys.get(i));
+            for (int i : removable(starts, oldestKeptBackup)) out.addAll(files.get(i).keys());
         }
         return out;
     }

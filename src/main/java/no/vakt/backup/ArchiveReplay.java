@@ -98,11 +98,10 @@ final class ArchiveReplay {
     private List<Path> fetch(String node, Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("binlog-" + node));
         List<Path> out = new ArrayList<>();
-        for (String key : repository.list(BinlogArchive.prefix(node))) {
-            Path to = dir.resolve(key.substring(key.lastIndexOf('/') + 1));
-            try (var in = repository.open(key)) {
-                Files.copy(in, to);
-            }
+        ArchivedBinlogs archive = new ArchivedBinlogs(repository);
+        for (ArchivedBinlogs.Stored f : archive.files(node)) {
+            Path to = dir.resolve(f.name());
+            archive.copy(f, to);
             out.add(to);
         }
         return out;

@@ -1,7 +1,6 @@
 package no.vakt.backup;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -23,8 +22,8 @@ import no.vakt.replication.ClientToolTls;
 /**
  * The binlog archive: the live primary's binary logs copied byte for byte into the repository
  * ({@code binlog/NODE/mysql-bin.000007}) with {@code mariadb-binlog --read-from-remote-server --raw}, over
- * the replication protocol. Each {@link #sync} copies what is new since the last: the files not yet
- * archived and the active one again (it grew). Everything the primary had written when a sync began is
+ * the replication protocol. Each {@link #sync} copies what is new since the last, as the stream does
+ * ({@link SpoolUploader}): the files rotated since whole, the active one's new events as a chunk. Everything the primary had written when a sync began is
  * archived when it returns, which gives the lag ({@link ArchiveLag}).
  */
 public final class BinlogArchive {
@@ -43,8 +42,11 @@ public final class BinlogArchive {
     /** What one sync covered: every transaction the primary had committed at {@code coveredAt}. */
     public record Synced(String node, List<String> files, String gtidCovered, Instant coveredAt) {}
 
+    /** Where the whole (rotated) binlogs are; the active one's chunks are under {@link ArchiveChunk#PREFIX}. */
+    static final String PREFIX = "binlog";
+
     public static String prefix(String node) {
-        return "binlog/" + node;
+        return PREFIX + "/" + node;
     }
 
     /** Copies the primary's new binlog bytes into the repository. */
@@ -65,31 +67,28 @@ public final class BinlogArchive {
         }
         if (onServer.isEmpty()) throw new BackupFailedException(primary.name() + " has no binary log (log_bin is off)");
         String first = firstToFetch(onServer, archived(primary.name()));
-        Path scratch = Files.createTempDirectory("vakt-binlog-");
+        Path spool = Files.createTempDirectory("vakt-binlog-");
         try (ClientDefaultsFile auth = ClientDefaultsFile.write(primary.mysql().user(), password)) {
             List<String> argv = new ArrayList<>(List.of(Programs.require("mariadb-binlog", "mariadb-client"), auth.argument()));
             argv.addAll(ClientToolTls.arguments(primary.mysql().tls()));
             argv.addAll(List.of("--host=" + primary.mysql().host(), "--port=" + primary.mysql().port(), "--protocol=TCP",
-                    "--read-from-remote-server", "--raw", "--to-last-log", "--result-file=" + scratch + "/", first));
+                    "--read-from-remote-server", "--raw", "--to-last-log", "--result-file=" + spool + "/", first));
             Tools.run("mariadb-binlog --read-from-remote-server from " + primary.name(), BoundedProcess.Request.of(argv, timeout));
-            List<String> copied = new ArrayList<>();
-            for (String name : onServer.subList(onServer.indexOf(first), onServer.size())) {
-                Path got = scratch.resolve(name);
-                if (!Files.exists(got)) continue;
-                try (OutputStream out = repository.create(prefix(primary.name()) + "/" + name)) {
-                    Files.copy(got, out);
-                }
-                copied.add(name);
+            List<String> copied;
+            try (var s = Files.list(spool)) {
+                copied = s.map(p -> p.getFileName().toString()).sorted().toList();
             }
+            // The way the stream's spool goes up: rotated files whole, the active one's new events as a chunk.
+            new SpoolUploader(repository, primary.name(), spool).pass();
             return new Synced(primary.name(), copied, gtid, coveredAt);
         } finally {
-            BaseBackup.deleteTree(scratch);
+            BaseBackup.deleteTree(spool);
         }
     }
 
     /** The archived files of {@code node}'s binary log, in order. */
     public List<String> archived(String node) throws IOException {
-        return repository.list(prefix(node)).stream().map(k -> k.substring(k.lastIndexOf('/') + 1)).toList();
+        return new ArchivedBinlogs(repository).files(node).stream().map(ArchivedBinlogs.Stored::name).toList();
     }
 
     /**

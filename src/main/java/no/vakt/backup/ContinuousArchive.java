@@ -1,9 +1,6 @@
 package no.vakt.backup;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,7 +17,7 @@ import no.vakt.db.DbSession;
 import no.vakt.db.NodeInspector;
 
 /**
- * The continuous binlog archive: a {@link BinlogStream} from the live primary into {@code binlog/NODE/},
+ * The continuous binlog archive: a {@link SpooledStream} from the live primary into the repository,
  * restarted with the one retry policy when it ends, moved to the new primary after a failover or switchover
  * from the last archived GTID (the seam, in {@link ArchiveTimeline}), and measured: each {@link #tick} samples
  * the primary's binlog position and finds what the archive holds ({@link ArchiveCoverage}). Not thread-safe:
@@ -37,10 +34,11 @@ public final class ContinuousArchive implements AutoCloseable {
     private final Consumer<ArchiveStatus> problems;
     private final ArchiveCoverage coverage = new ArchiveCoverage();
     private ArchiveTimeline timeline;
-    private BinlogStream stream;
+    private SpooledStream stream;
     private int failures;
     private Instant nextStart = Instant.MIN;
     private Instant lastWritten = Instant.EPOCH;
+    private String writtenGtid;
     private volatile ArchiveStatus status = ArchiveStatus.IDLE;
 
     /**
@@ -132,8 +130,9 @@ public final class ContinuousArchive implements AutoCloseable {
         timeline = timeline.following(primary.name());
         if (state.broken()) timeline = timeline.broken(why, clock.instant());
         timeline.write(repository);
+        writtenGtid = timeline.coveredGtid();
         coverage.clear();
-        stream = BinlogStream.start(primary, password, first, streamDir(primary.name()), rollover);
+        stream = SpooledStream.start(repository, primary, password, first, rollover);
         ArchiveStatus next = new ArchiveStatus(state, primary.name(), timeline.coveredGtid(), timeline.coveredAt(), why);
         boolean newlyBroken = state.broken() && !status.state().broken();
         set(status.state().broken() && !state.broken() ? next.with(status.state(), status.detail()) : next);
@@ -150,39 +149,24 @@ public final class ContinuousArchive implements AutoCloseable {
                 if (r.next()) coverage.add(new ArchiveCoverage.Sample(r.getString(1), r.getLong(2), gtid, at));
             }
         }
-        String prefix = BinlogArchive.prefix(primary.name()) + "/";
-        var newest = coverage.advance(file -> archivedBytes(prefix + file));
-        if (newest.isEmpty()) return;
+        SpooledStream streaming = stream;
+        var newest = coverage.advance(streaming::archivedBytes);
+        String uploadProblem = streaming.uploadProblem();
+        if (newest.isEmpty()) {
+            if (!status.state().broken() && !uploadProblem.equals(status.detail())) set(status.with(status.state(), uploadProblem));
+            return;
+        }
         if (failures > 0) failures = 0;
         timeline = timeline.covered(newest.get().gtid(), newest.get().at());
         ArchiveStatus.State state = status.state().broken() ? status.state() : ArchiveStatus.State.STREAMING;
-        set(new ArchiveStatus(state, primary.name(), timeline.coveredGtid(), timeline.coveredAt(), state.broken() ? status.detail() : ""));
-        // The repository's copy of the position is for restores and other processes: at most once a second.
-        if (Duration.between(lastWritten, at).toMillis() >= 1000) {
+        set(new ArchiveStatus(state, primary.name(), timeline.coveredGtid(), timeline.coveredAt(), state.broken() ? status.detail() : uploadProblem));
+        // The repository's copy of the position is for restores and other processes: when it moved, at most once a
+        // second (a PUT each time on S3).
+        if (!timeline.coveredGtid().equals(writtenGtid) && Duration.between(lastWritten, at).toMillis() >= 1000) {
             timeline.write(repository);
             lastWritten = at;
+            writtenGtid = timeline.coveredGtid();
         }
-    }
-
-    private long archivedBytes(String key) {
-        try {
-            return repository.exists(key) ? repository.size(key) : -1;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    /**
-     * Where the stream writes: a local repository's own directory, so the bytes are archived as they arrive.
-     * Other repositories (ssh, S3) need a spool copied up as files grow: not built.
-     */
-    private Path streamDir(String node) throws IOException {
-        if (!(repository instanceof LocalRepository local)) {
-            throw new IOException("the continuous archive streams into a local repository only (" + repository.describe() + ")");
-        }
-        Path dir = local.file(BinlogArchive.prefix(node));
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return dir;
     }
 
     /** The GTID position a binlog begins after, from its Gtid_list event ("[0-1-5,1-2-3]"). */

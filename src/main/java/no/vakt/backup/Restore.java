@@ -120,7 +120,7 @@ public final class Restore {
      */
     public String archiveNodeFor(Manifest base) throws IOException, BackupFailedException {
         if (ArchiveTimeline.read(repository).isPresent()) return null; // the stitched archive
-        List<String> nodes = repository.list("binlog").stream().map(k -> k.substring("binlog/".length())).toList();
+        List<String> nodes = new ArchivedBinlogs(repository).nodes();
         if (nodes.contains(base.node()) || nodes.isEmpty()) return base.node();
         if (nodes.size() == 1) return nodes.get(0);
         throw new BackupFailedException("the archive holds binlogs of " + nodes + ": name one with --archive-node");

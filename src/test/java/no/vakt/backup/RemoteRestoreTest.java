@@ -1,6 +1,7 @@
 package no.vakt.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import no.vakt.cluster.GtidPosition;
 import no.vakt.cluster.Sleeper;
+import no.vakt.config.Node;
+import no.vakt.config.VaktConfig;
+import no.vakt.db.NodeInspector;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Loopback;
 import no.vakt.testing.S3Proxy;
@@ -23,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole cycle against S3 (s3proxy) with encryption, through the commands: take, archive, list, verify,
- * prune, and a restore that reads every file back from the bucket, decrypted. What is in the bucket is
- * OpenPGP, never the plain stream, the manifest or the binlogs. Then the same pair against a directory
- * over ssh (a private sshd): take, archive, restore.
+ * prune, the continuous archive streamed across a binlog rotation, and a restore that reads every file back
+ * from the bucket, decrypted. What is in the bucket is OpenPGP, never the plain stream, the manifest or the
+ * binlogs. Then the same pair against a directory over ssh (a private sshd): take, archive, stream, restore.
  */
 class RemoteRestoreTest {
     private static final String HOST = "127.0.65.4";
@@ -67,9 +72,13 @@ class RemoteRestoreTest {
         Cli archive = Cli.run("backup", "archive", "-c", cfg);
         assertThat(archive.exitCode()).as(archive.out() + archive.err()).isZero();
 
+        // Streamed too, across a rotation: the rotated binlog goes up whole, the active one as chunks.
+        streamWhileWriting("shop.orders", 4, 6);
         Repository raw = Repositories.open(new no.vakt.config.BackupConfig(lab.backup.repository(), null, null, null, null), Map.of());
         String id = raw.list("base").get(0).substring("base/".length());
-        for (String key : List.of(Manifest.key(id), "base/" + id + "/backup.xb.zst", raw.list("binlog/oslo-db").get(0))) {
+        String rotated = raw.list("binlog/oslo-db").get(0);
+        String active = raw.list(raw.list("binlog-chunks/oslo-db").get(0)).get(0);
+        for (String key : List.of(Manifest.key(id), "base/" + id + "/backup.xb.zst", rotated, active)) {
             try (var in = raw.open(key)) {
                 // An OpenPGP symmetric-key session packet (tag 3, old or new format) opens every stored file.
                 assertThat(in.read()).as(key).isIn(0x8C, 0x8D, 0x8E, 0xC3);
@@ -83,7 +92,7 @@ class RemoteRestoreTest {
         assertThat(Cli.run("backup", "prune", "--dry-run", "-c", cfg).out()).contains("Nothing to remove");
 
         assertThat(restored("r1", "shop")).as("the backup plus the archive, read back from the bucket")
-                .containsExactly("1:kiwi", "2:pear", "3:plum");
+                .containsExactly("1:kiwi", "2:pear", "3:plum", "4:s", "5:s", "6:s");
     }
 
     @Test
@@ -103,7 +112,35 @@ class RemoteRestoreTest {
         Cli archive = Cli.run("backup", "archive", "-c", cfg);
         assertThat(archive.exitCode()).as(archive.out() + archive.err()).isZero();
         assertThat(Files.list(dir.resolve("far/base")).toList()).as("one backup directory on the far side").hasSize(1);
-        assertThat(restored("r2", "far")).containsExactly("1:one", "2:two");
+        streamWhileWriting("far.t", 3, 4);
+        assertThat(restored("r2", "far")).containsExactly("1:one", "2:two", "3:s", "4:s");
+    }
+
+    /**
+     * The continuous archive into the configured repository while rows {@code from..to} are written, the binlog
+     * rotated halfway; returns once they are archived.
+     */
+    private static void streamWhileWriting(String table, int from, int to) throws Exception {
+        VaktConfig cfg = lab.pair.config();
+        Repository repo = Repositories.open(cfg.backup(), Map.of());
+        NodeInspector inspector = new NodeInspector(Duration.ofSeconds(5));
+        Node primary = cfg.primary();
+        try (ContinuousArchive archive = new ContinuousArchive(repo, inspector, Clock.systemUTC(), Duration.ofMinutes(5), s -> {})) {
+            archive.tick(primary, primary.mysql().secret().resolve());
+            for (int id = from; id <= to; id++) {
+                TestPair.sql(lab.pair.primary, "INSERT INTO " + table + " VALUES (" + id + ", 's')");
+                if (id == from) TestPair.sql(lab.pair.primary, "FLUSH BINARY LOGS");
+            }
+            String at;
+            try (Connection c = lab.pair.primary.rootConnection(); ResultSet r = c.createStatement().executeQuery("SELECT @@gtid_binlog_pos")) {
+                r.next();
+                at = r.getString(1);
+            }
+            await("streamed up to " + at).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    GtidPosition.parse(archive.tick(primary, primary.mysql().secret().resolve()).coveredGtid()).contains(GtidPosition.parse(at)));
+            assertThat(archive.status().state()).isEqualTo(ArchiveStatus.State.STREAMING);
+            assertThat(archive.status().detail()).isEmpty();
+        }
     }
 
     /** The config's backup: section, in place of the last test's. */
