@@ -49,8 +49,10 @@ public enum AlertKind {
     COORDINATION_LOST("coordination-lost"),
     COORDINATION_BACK("coordination-back", "coordination-lost"),
     DRILL_RESULT("drill-result"),
-    /** The binlog archive has a gap or diverged from the new primary: restores cannot replay across it (no.vakt.backup). */
+    /** The binlog archive has a gap: restores cannot replay across it (no.vakt.backup). */
     BACKUP_ARCHIVE_BROKEN("backup-archive-broken"),
+    /** The new primary lacks transactions the archive has from the old one: a failover lost them (no.vakt.backup). */
+    BACKUP_ARCHIVE_DIVERGED("backup-archive-diverged"),
     /** A scheduled base backup failed (no.vakt.backup). */
     BACKUP_FAILED("backup-failed"),
     /** {@code vakt alert test}. */

@@ -21,12 +21,15 @@ public record ArchiveStatus(State state, String node, String coveredGtid, Instan
         RESTARTING,
         /** Transactions were purged on the server before they were archived: restores across it lose them. */
         GAP,
-        /** The new primary lacks transactions the archive has from the old one (a failover lost them). */
+        /**
+         * The new primary lacks transactions the archive has from the old one (a failover lost them): the archive
+         * follows it from what it had ({@link Seam}), so restores stay whole; said once, then streaming.
+         */
         DIVERGED;
 
-        /** A gap or divergence: the archive cannot replay across it. */
+        /** A gap: the archive cannot replay across it. */
         public boolean broken() {
-            return this == GAP || this == DIVERGED;
+            return this == GAP;
         }
     }
 

@@ -45,12 +45,15 @@ public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instan
         return segments.isEmpty() ? Optional.empty() : Optional.of(segments.get(segments.size() - 1).node());
     }
 
-    /** The archive follows {@code node} from here: a new segment after what is covered, unless it already does. */
-    public ArchiveTimeline following(String node) {
+    /**
+     * The archive follows {@code node} from here: a new segment after {@code seam} ({@link Seam}: what is covered, or
+     * less when the node lacks some of it), which is then what is covered; nothing changes when it already does.
+     */
+    public ArchiveTimeline following(String node, String seam) {
         if (currentNode().filter(node::equals).isPresent()) return this;
         List<Segment> s = new ArrayList<>(segments);
-        s.add(new Segment(node, segments.isEmpty() ? "" : coveredGtid));
-        return new ArchiveTimeline(s, coveredGtid, coveredAt, problem, problemAt);
+        s.add(new Segment(node, segments.isEmpty() ? "" : seam));
+        return new ArchiveTimeline(s, segments.isEmpty() ? coveredGtid : seam, coveredAt, problem, problemAt);
     }
 
     public ArchiveTimeline covered(String gtid, Instant at) {

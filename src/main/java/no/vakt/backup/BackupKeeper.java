@@ -52,11 +52,20 @@ public final class BackupKeeper implements AutoCloseable {
         this.out = out;
         this.alerts = alerts;
         this.archive = new ContinuousArchive(repository, inspector, clock, config.backup().timeout(),
-                s -> alerts.send(new Alert(Severity.CRITICAL, config.cluster(), "binlog archive broken (" + s.state().name().toLowerCase() + ")",
-                        s.detail(), "vakt backup take: a base backup after the break makes restores whole again",
-                        AlertKind.BACKUP_ARCHIVE_BROKEN, s.node())));
+                s -> alerts.send(alert(config.cluster(), s)));
         this.schedule = config.backup().schedule() == null ? null : CronSchedule.parse(config.backup().schedule());
         this.nextBackup = schedule == null ? null : next(clock.instant());
+    }
+
+    /** A gap breaks the archive until a base backup; a divergence is told, the archive carrying on from the new primary. */
+    static Alert alert(String cluster, ArchiveStatus s) {
+        if (s.state() == ArchiveStatus.State.DIVERGED) {
+            return new Alert(Severity.WARNING, cluster, "binlog archive: the failover lost transactions", s.detail(),
+                    "compare the lost transactions (vakt restore --archive-node with --to-gtid) with what the shop expects",
+                    AlertKind.BACKUP_ARCHIVE_DIVERGED, s.node());
+        }
+        return new Alert(Severity.CRITICAL, cluster, "binlog archive broken (" + s.state().name().toLowerCase() + ")", s.detail(),
+                "vakt backup take: a base backup after the break makes restores whole again", AlertKind.BACKUP_ARCHIVE_BROKEN, s.node());
     }
 
     /**

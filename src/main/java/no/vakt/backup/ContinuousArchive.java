@@ -43,7 +43,7 @@ public final class ContinuousArchive implements AutoCloseable {
 
     /**
      * @param rollover the stream's deadline, after which it is restarted where it was (backup.timeout)
-     * @param problems told once per change into a broken state (a gap, a divergence): the alert
+     * @param problems told once per change into a broken state (a gap), and of each divergence: the alert
      */
     public ContinuousArchive(Repository repository, NodeInspector inspector, Clock clock, Duration rollover,
             Consumer<ArchiveStatus> problems) throws IOException {
@@ -89,15 +89,18 @@ public final class ContinuousArchive implements AutoCloseable {
 
     private void startOn(Node primary, String password, DbSession db) throws SQLException, IOException {
         List<ResumePoint.ServerBinlog> binlogs = new ArrayList<>();
-        String position;
+        boolean newNode = timeline.currentNode().filter(primary.name()::equals).isEmpty();
+        Seam seam;
         try (Statement s = db.connection().createStatement()) {
-            position = one(s, "SELECT @@gtid_binlog_pos");
+            String position = one(s, "SELECT @@gtid_binlog_pos");
+            String applied = one(s, "SELECT @@gtid_slave_pos");
+            seam = newNode ? Seam.choose(timeline.coveredGtid(), applied, position) : new Seam(timeline.coveredGtid(), List.of());
             List<String> names = new ArrayList<>();
             try (ResultSet r = s.executeQuery("SHOW BINARY LOGS")) {
                 while (r.next()) names.add(r.getString(1));
             }
             // From the newest back to the first that begins inside the archive: a server may keep thousands of binlogs.
-            GtidPosition have = GtidPosition.parse(timeline.coveredGtid());
+            GtidPosition have = GtidPosition.parse(seam.after());
             for (int i = names.size() - 1; i >= 0; i--) {
                 String starts = have.isEmpty() && i > 0 ? "" : startsAfter(s, names.get(i));
                 binlogs.add(0, new ResumePoint.ServerBinlog(names.get(i), starts));
@@ -108,17 +111,16 @@ public final class ContinuousArchive implements AutoCloseable {
             set(status.with(ArchiveStatus.State.RESTARTING, primary.name() + " has no binary log (log_bin is off)"));
             return;
         }
-        boolean newNode = timeline.currentNode().filter(primary.name()::equals).isEmpty();
-        String archived = timeline.coveredGtid();
         ArchiveStatus.State state = ArchiveStatus.State.STREAMING;
         String why = "";
-        List<GtidPosition.Gtid> lost = GtidPosition.parse(archived).beyond(GtidPosition.parse(position));
-        if (newNode && !lost.isEmpty()) {
+        if (!seam.lost().isEmpty()) {
             state = ArchiveStatus.State.DIVERGED;
-            why = "the new primary " + primary.name() + " (at " + position + ") lacks " + lost + " that the archive has from "
-                    + timeline.currentNode().orElse("?") + ": the failover lost them; a restore past the seam needs a new base backup";
+            String old = timeline.currentNode().orElse("?");
+            why = "the new primary " + primary.name() + " lacks " + seam.lost() + " that the archive has from " + old
+                    + ": the failover lost them; the archive follows " + primary.name() + " from GTID " + seam.after()
+                    + " (what it had), and the lost transactions stay in " + old + "'s archive past the seam";
         }
-        ResumePoint start = ResumePoint.choose(primary.name(), binlogs, archived);
+        ResumePoint start = ResumePoint.choose(primary.name(), binlogs, seam.after());
         String first;
         if (start instanceof ResumePoint.Gap g) {
             state = ArchiveStatus.State.GAP;
@@ -127,16 +129,17 @@ public final class ContinuousArchive implements AutoCloseable {
         } else {
             first = ((ResumePoint.Start) start).file();
         }
-        timeline = timeline.following(primary.name());
+        timeline = timeline.following(primary.name(), seam.after());
         if (state.broken()) timeline = timeline.broken(why, clock.instant());
         timeline.write(repository);
         writtenGtid = timeline.coveredGtid();
         coverage.clear();
         stream = SpooledStream.start(repository, primary, password, first, rollover);
         ArchiveStatus next = new ArchiveStatus(state, primary.name(), timeline.coveredGtid(), timeline.coveredAt(), why);
-        boolean newlyBroken = state.broken() && !status.state().broken();
+        // Said once: a gap when the archive becomes broken, a divergence when the archive moves to the new primary.
+        boolean tell = state == ArchiveStatus.State.DIVERGED || (state.broken() && !status.state().broken());
         set(status.state().broken() && !state.broken() ? next.with(status.state(), status.detail()) : next);
-        if (newlyBroken) problems.accept(status);
+        if (tell) problems.accept(next);
     }
 
     /** Samples the primary's position, then advances the archive's to the newest sample it now holds. */
@@ -153,7 +156,8 @@ public final class ContinuousArchive implements AutoCloseable {
         var newest = coverage.advance(streaming::archivedBytes);
         String uploadProblem = streaming.uploadProblem();
         if (newest.isEmpty()) {
-            if (!status.state().broken() && !uploadProblem.equals(status.detail())) set(status.with(status.state(), uploadProblem));
+            // A streaming archive's detail is why its uploads fail, if they do; other states keep theirs.
+            if (status.state() == ArchiveStatus.State.STREAMING && !uploadProblem.equals(status.detail())) set(status.with(status.state(), uploadProblem));
             return;
         }
         if (failures > 0) failures = 0;

@@ -221,26 +221,7 @@ class ArchiveFollowTest {
         return java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip();
     }
 
-    private static Restored restore(String dir, String... target) {
-        Path into = lab.pair.dir.resolve(dir);
-        List<String> args = new ArrayList<>(List.of("restore", "-c", lab.pair.configFile.toString(), "--into", into.toString(),
-                "--host", HOST, "--port", Integer.toString(Loopback.freePort(HOST))));
-        args.addAll(List.of(target));
-        return new Restored(Cli.run(args.toArray(String[]::new)), new ScratchServer(into, Clock.systemUTC(), Sleeper.REAL));
-    }
-
-    private record Restored(Cli cli, ScratchServer server) {
-        List<String> rows(String query) throws Exception {
-            List<String> out = new ArrayList<>();
-            try {
-                assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
-                try (Connection c = server.connect(); ResultSet r = c.createStatement().executeQuery(query)) {
-                    while (r.next()) out.add(r.getString(1));
-                }
-            } finally {
-                server.stop(Duration.ofSeconds(30));
-            }
-            return out;
-        }
+    private static BackupLab.Restored restore(String dir, String... target) {
+        return lab.restore(HOST, dir, target);
     }
 }

@@ -28,6 +28,28 @@ class ArchiveStitchTest {
     }
 
     @Test
+    void aFailoverThatLostTransactionsMovesTheSeamBackToWhatTheNewPrimaryHadApplied() {
+        assertThat(Seam.choose("0-1-50", "0-1-50", "0-1-50,0-2-60")).as("a clean switchover: what is archived")
+                .isEqualTo(new Seam("0-1-50", List.of()));
+        assertThat(Seam.choose("0-1-50", "0-1-70", "0-2-80")).as("the archive lagged: it resumes from what it has")
+                .isEqualTo(new Seam("0-1-50", List.of()));
+        // Promoted at 0-1-45 and already written 0-2-46..53: its binlog position alone would hide the loss.
+        Seam lost = Seam.choose("0-1-50,1-1-7", "0-1-45,1-1-7", "0-2-53,1-1-7");
+        assertThat(lost.after()).isEqualTo("0-1-45,1-1-7");
+        assertThat(lost.lost()).extracting(Object::toString).containsExactly("0-1-50");
+        assertThat(Seam.choose("0-1-50", "", "0-1-40")).as("never replicated: its binlog position").isEqualTo(
+                new Seam("0-1-40", List.of(new no.vakt.cluster.GtidPosition.Gtid(0, 1, 50))));
+
+        // The restore replays oslo up to the moved seam and bergen after it: the lost 0-1-46..50 are not replayed.
+        ArchiveTimeline t = new ArchiveTimeline(List.of(new ArchiveTimeline.Segment("oslo", "")), "0-1-50", Instant.EPOCH, "", null)
+                .following("bergen", lost.after());
+        assertThat(t.coveredGtid()).isEqualTo("0-1-45,1-1-7");
+        assertThat(ArchiveReplay.plan(t, "0-1-10", new RestoreTarget.Latest())).containsExactly(
+                new ArchiveReplay.Piece("oslo", "0-1-10", "0-1-45,1-1-7"), new ArchiveReplay.Piece("bergen", "0-1-45,1-1-7", ""));
+        assertThat(t.following("bergen", "0-9-9")).as("already following bergen").isSameAs(t);
+    }
+
+    @Test
     void theStreamResumesAtTheNewestBinlogBeginningInsideTheArchiveElseItIsAGap() {
         List<ResumePoint.ServerBinlog> onServer = List.of(new ResumePoint.ServerBinlog("b.000003", "0-1-40"),
                 new ResumePoint.ServerBinlog("b.000004", "0-1-50,0-2-55"), new ResumePoint.ServerBinlog("b.000005", "0-2-90"));
