@@ -18,13 +18,20 @@ import java.util.Optional;
  * @param coveredAt the primary had committed no more than {@code coveredGtid} at this instant: the lag's base
  * @param problem the last gap or divergence found, one sentence; empty when none was
  * @param problemAt when it was found: a base backup finished after it makes restores whole again
+ * @param streamedAt when the stream last wrote it (null: never, or only one-shot rounds): a current one means a
+ *     stream keeps the archive, and a drill waits for it rather than write into the same files
  */
-public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instant coveredAt, String problem, Instant problemAt) {
+public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instant coveredAt, String problem, Instant problemAt,
+        Instant streamedAt) {
     public static final String KEY = "binlog-timeline.json";
     public static final ArchiveTimeline EMPTY = new ArchiveTimeline(List.of(), "", null, "", null);
 
     /** @param after the GTID position this node's part begins after; empty for the first segment */
     public record Segment(String node, String after) {}
+
+    public ArchiveTimeline(List<Segment> segments, String coveredGtid, Instant coveredAt, String problem, Instant problemAt) {
+        this(segments, coveredGtid, coveredAt, problem, problemAt, null);
+    }
 
     public ArchiveTimeline {
         segments = List.copyOf(segments);
@@ -38,7 +45,7 @@ public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instan
     }
 
     public ArchiveTimeline broken(String why, Instant at) {
-        return new ArchiveTimeline(segments, coveredGtid, coveredAt, why, at);
+        return new ArchiveTimeline(segments, coveredGtid, coveredAt, why, at, streamedAt);
     }
 
     public Optional<String> currentNode() {
@@ -53,11 +60,26 @@ public record ArchiveTimeline(List<Segment> segments, String coveredGtid, Instan
         if (currentNode().filter(node::equals).isPresent()) return this;
         List<Segment> s = new ArrayList<>(segments);
         s.add(new Segment(node, segments.isEmpty() ? "" : seam));
-        return new ArchiveTimeline(s, segments.isEmpty() ? coveredGtid : seam, coveredAt, problem, problemAt);
+        return new ArchiveTimeline(s, segments.isEmpty() ? coveredGtid : seam, coveredAt, problem, problemAt, streamedAt);
+    }
+
+    /**
+     * After one archive round of {@code node} (a one-shot, not the stream) that copied everything it had written up to
+     * {@code gtid} at {@code at}: it follows {@code node} from {@code seam}, covered up to {@code gtid} unless it
+     * already was further.
+     */
+    ArchiveTimeline afterRound(String node, String seam, String gtid, Instant at) {
+        ArchiveTimeline t = following(node, seam);
+        return no.vakt.cluster.GtidPosition.parse(t.coveredGtid).contains(no.vakt.cluster.GtidPosition.parse(gtid)) ? t : t.covered(gtid, at);
     }
 
     public ArchiveTimeline covered(String gtid, Instant at) {
-        return new ArchiveTimeline(segments, gtid, at, problem, problemAt);
+        return new ArchiveTimeline(segments, gtid, at, problem, problemAt, streamedAt);
+    }
+
+    /** Written by the stream at {@code at}. */
+    ArchiveTimeline streamed(Instant at) {
+        return new ArchiveTimeline(segments, coveredGtid, coveredAt, problem, problemAt, at);
     }
 
     public static Optional<ArchiveTimeline> read(Repository repo) throws IOException {

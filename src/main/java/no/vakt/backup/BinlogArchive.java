@@ -54,10 +54,12 @@ public final class BinlogArchive {
         Instant coveredAt = clock.instant();
         List<String> onServer = new ArrayList<>();
         String gtid;
+        String applied;
         try (DbSession db = inspector.open(primary); Statement s = db.connection().createStatement()) {
-            try (ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+            try (ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos, @@gtid_slave_pos")) {
                 r.next();
                 gtid = r.getString(1);
+                applied = r.getString(2) == null ? "" : r.getString(2);
             }
             try (ResultSet r = s.executeQuery("SHOW BINARY LOGS")) {
                 while (r.next()) onServer.add(r.getString(1));
@@ -80,10 +82,23 @@ public final class BinlogArchive {
             }
             // The way the stream's spool goes up: rotated files whole, the active one's new events as a chunk.
             new SpoolUploader(repository, primary.name(), spool).pass();
+            extendTimeline(primary.name(), applied, gtid, coveredAt);
             return new Synced(primary.name(), copied, gtid, coveredAt);
         } finally {
             BaseBackup.deleteTree(spool);
         }
+    }
+
+    /**
+     * The round goes into binlog-timeline.json as the stream's would: after a failover, a new segment from the seam,
+     * so a restore (or a restore drill catching up) stitches it. An archive of several nodes from before timelines
+     * is left as it was: its restores name the node.
+     */
+    private void extendTimeline(String node, String applied, String gtid, Instant at) throws IOException {
+        java.util.Optional<ArchiveTimeline> read = ArchiveTimeline.read(repository);
+        if (read.isEmpty() && !List.of(node).containsAll(new ArchivedBinlogs(repository).nodes())) return;
+        ArchiveTimeline t = read.orElse(ArchiveTimeline.EMPTY);
+        t.afterRound(node, Seam.choose(t.coveredGtid(), applied, gtid).after(), gtid, at).write(repository);
     }
 
     /** The archived files of {@code node}'s binary log, in order. */

@@ -25,6 +25,8 @@ import no.vakt.db.NodeInspector;
  */
 public final class ContinuousArchive implements AutoCloseable {
     /** The restart backoff: 1 s doubling to 30 s, for as long as the stream keeps ending. */
+    /** How old the repository's position may get while nothing is written: well inside a drill's "current" (10 s). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(4);
     static final RetryPolicy RESTARTS = new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private final Repository repository;
@@ -131,8 +133,10 @@ public final class ContinuousArchive implements AutoCloseable {
         }
         timeline = timeline.following(primary.name(), seam.after());
         if (state.broken()) timeline = timeline.broken(why, clock.instant());
+        timeline = timeline.streamed(clock.instant());
         timeline.write(repository);
         writtenGtid = timeline.coveredGtid();
+        lastWritten = clock.instant();
         coverage.clear();
         stream = SpooledStream.start(repository, primary, password, first, rollover);
         ArchiveStatus next = new ArchiveStatus(state, primary.name(), timeline.coveredGtid(), timeline.coveredAt(), why);
@@ -165,8 +169,10 @@ public final class ContinuousArchive implements AutoCloseable {
         ArchiveStatus.State state = status.state().broken() ? status.state() : ArchiveStatus.State.STREAMING;
         set(new ArchiveStatus(state, primary.name(), timeline.coveredGtid(), timeline.coveredAt(), state.broken() ? status.detail() : uploadProblem));
         // The repository's copy of the position is for restores and other processes: when it moved, at most once a
-        // second (a PUT each time on S3).
-        if (!timeline.coveredGtid().equals(writtenGtid) && Duration.between(lastWritten, at).toMillis() >= 1000) {
+        // second (a PUT each time on S3), and every few seconds regardless, so a drill sees the stream is alive.
+        long sinceWritten = Duration.between(lastWritten, at).toMillis();
+        if ((!timeline.coveredGtid().equals(writtenGtid) && sinceWritten >= 1000) || sinceWritten >= HEARTBEAT.toMillis()) {
+            timeline = timeline.streamed(at);
             timeline.write(repository);
             lastWritten = at;
             writtenGtid = timeline.coveredGtid();

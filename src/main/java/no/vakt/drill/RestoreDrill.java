@@ -263,9 +263,9 @@ public final class RestoreDrill {
     /** How the drill brings the archive to the standby's held GTID. */
     enum CatchUp { ONE_ROUND, WAIT_FOR_STREAM }
 
-    /** Pure. A timeline covered within {@link #STREAM_CURRENT} is kept by a running stream: wait for it, do not write. */
+    /** Pure. A timeline the stream wrote within {@link #STREAM_CURRENT} is kept by a running stream: wait for it, do not write. */
     static CatchUp catchUpBy(Optional<ArchiveTimeline> timeline, Instant now) {
-        boolean streamed = timeline.map(ArchiveTimeline::coveredAt).filter(at -> !at.isBefore(now.minus(STREAM_CURRENT))).isPresent();
+        boolean streamed = timeline.map(ArchiveTimeline::streamedAt).filter(at -> !at.isBefore(now.minus(STREAM_CURRENT))).isPresent();
         return streamed ? CatchUp.WAIT_FOR_STREAM : CatchUp.ONE_ROUND;
     }
 

@@ -50,6 +50,20 @@ class ArchiveStitchTest {
     }
 
     @Test
+    void aOneShotRoundExtendsTheTimelineAsTheStreamWouldWithoutMovingItBack() {
+        Instant at = Instant.ofEpochSecond(100);
+        ArchiveTimeline first = ArchiveTimeline.EMPTY.afterRound("oslo", "", "0-1-20", at);
+        assertThat(first.segments()).containsExactly(new ArchiveTimeline.Segment("oslo", ""));
+        assertThat(first.coveredGtid()).isEqualTo("0-1-20");
+        // A stale timeline after a failover: the round of the new primary is a new segment, then what it copied.
+        ArchiveTimeline after = first.afterRound("bergen", "0-1-20", "0-2-31", at.plusSeconds(60));
+        assertThat(after.segments()).containsExactly(new ArchiveTimeline.Segment("oslo", ""), new ArchiveTimeline.Segment("bergen", "0-1-20"));
+        assertThat(after.coveredGtid()).isEqualTo("0-2-31");
+        assertThat(after.coveredAt()).isEqualTo(at.plusSeconds(60));
+        assertThat(after.afterRound("bergen", "", "0-2-25", at.plusSeconds(90))).as("a stream went further: kept").isEqualTo(after);
+    }
+
+    @Test
     void theStreamResumesAtTheNewestBinlogBeginningInsideTheArchiveElseItIsAGap() {
         List<ResumePoint.ServerBinlog> onServer = List.of(new ResumePoint.ServerBinlog("b.000003", "0-1-40"),
                 new ResumePoint.ServerBinlog("b.000004", "0-1-50,0-2-55"), new ResumePoint.ServerBinlog("b.000005", "0-2-90"));

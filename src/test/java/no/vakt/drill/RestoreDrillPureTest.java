@@ -16,8 +16,12 @@ class RestoreDrillPureTest {
 
     @Test
     void aCurrentTimelineMeansAStreamKeepsTheArchiveSoTheDrillWaitsElseItArchivesOneRound() {
-        ArchiveTimeline kept = new ArchiveTimeline(List.of(new ArchiveTimeline.Segment("oslo-db", "")), "0-1-40", START.minusSeconds(2), "", null);
+        ArchiveTimeline kept = new ArchiveTimeline(List.of(new ArchiveTimeline.Segment("oslo-db", "")), "0-1-40", START.minusSeconds(2), "", null,
+                START.minusSeconds(2));
         assertThat(RestoreDrill.catchUpBy(Optional.of(kept), START)).isEqualTo(RestoreDrill.CatchUp.WAIT_FOR_STREAM);
+        ArchiveTimeline byARound = new ArchiveTimeline(kept.segments(), "0-1-40", START.minusSeconds(2), "", null, null);
+        assertThat(RestoreDrill.catchUpBy(Optional.of(byARound), START)).as("a one-shot round wrote it: no stream to wait for")
+                .isEqualTo(RestoreDrill.CatchUp.ONE_ROUND);
         assertThat(RestoreDrill.catchUpBy(Optional.of(kept), START.plus(RestoreDrill.STREAM_CURRENT).plusSeconds(3)))
                 .as("no stream has covered anything lately").isEqualTo(RestoreDrill.CatchUp.ONE_ROUND);
         assertThat(RestoreDrill.catchUpBy(Optional.of(ArchiveTimeline.EMPTY), START)).as("never covered").isEqualTo(RestoreDrill.CatchUp.ONE_ROUND);
