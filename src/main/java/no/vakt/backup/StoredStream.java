@@ -42,13 +42,13 @@ final class StoredStream {
         };
     }
 
-    static Manifest.StoredFile store(Path from, Repository repo, String key, Compression compression) throws IOException {
+    /** Stores what {@code in} carries until its end (the caller closes it); a failure on either side removes the file. */
+    static Manifest.StoredFile store(InputStream in, Repository repo, String key, Compression compression) throws IOException {
         MessageDigest stored = sha256();
         MessageDigest plain = sha256();
         UnaryOperator<OutputStream> tap = o -> new DigestOutputStream(o, stored);
         OutputStream target = repo instanceof SealedRepository s ? s.create(key, tap) : tap.apply(repo.create(key));
-        try (InputStream in = Files.newInputStream(from);
-                OutputStream packed = pack(target, compression);
+        try (OutputStream packed = pack(target, compression);
                 OutputStream out = new DigestOutputStream(packed, plain)) {
             copy(in, out);
         } catch (IOException e) {

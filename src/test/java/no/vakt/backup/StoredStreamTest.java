@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +56,10 @@ class StoredStreamTest {
     @EnumSource(Compression.class)
     void eachCompressionComesBackWholeAndItsToolReadsIt(Compression c) throws Exception {
         String key = "base/1/backup.xb" + StoredStream.suffix(c);
-        Manifest.StoredFile f = StoredStream.store(from, repo, key, c);
+        Manifest.StoredFile f;
+        try (InputStream in = Files.newInputStream(from)) {
+            f = StoredStream.store(in, repo, key, c);
+        }
 
         byte[] stored = Files.readAllBytes(repo.file(key));
         assertThat(f.bytes()).isEqualTo(stored.length);
