@@ -223,6 +223,8 @@ public final class BoundedProcess {
         public InputStream stdout() {
             if (!request.pipeStdout()) throw new IllegalStateException("the request does not pipe its output");
             return new InputStream() {
+                private boolean ended;
+
                 @Override
                 public int read() throws IOException {
                     byte[] one = new byte[1];
@@ -231,8 +233,10 @@ public final class BoundedProcess {
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
+                    if (ended) return -1; // again, as streams do: finish() may have closed the pipe since
                     int n = pass(() -> process.getInputStream().read(b, off, len));
                     if (n < 0) cut(null); // a kill ends the pipe as an exit would
+                    ended = n < 0;
                     return n;
                 }
 

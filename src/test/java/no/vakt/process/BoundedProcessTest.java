@@ -112,6 +112,7 @@ class BoundedProcessTest {
             assertThat(f.exitCode()).isEqualTo(3);
             assertThat(f.stderr().tail()).isEqualTo("err\n");
             assertThat(f.stdout().tail()).as("the caller had it").isEmpty();
+            assertThat(out.read()).as("the end, again, after finish").isEqualTo(-1);
         }
         try (var r = BoundedProcess.start(BoundedProcess.Request.of(List.of("wc", "-c"), LONG).pipingStdin())) {
             r.stdin().write(new byte[5 << 20]);
