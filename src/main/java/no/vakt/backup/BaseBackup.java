@@ -92,15 +92,18 @@ public final class BaseBackup {
                 if (plain.failed) Tools.check(what, request, tool.finish());
                 throw e;
             }
-            boolean kept = false;
             try {
                 BoundedProcess.Finished f = Tools.check(what, request, tool.finish());
                 String gtidEnd = lastGtid(f.stderr().tail()).orElseThrow(() -> new BackupFailedException(
                         "mariadb-backup did not report the backup's GTID position: " + Tools.lastLines(f.stderr().tail())));
-                kept = true;
                 return new Taken(stored, plain.bytes, gtidEnd);
-            } finally {
-                if (!kept) repository.delete(key);
+            } catch (Exception e) {
+                try {
+                    repository.delete(key);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
             }
         }
     }

@@ -38,7 +38,14 @@ final class Unpacker {
                 got = StoredStream.fetch(repository, f, m.compression(), mbstream.stdin());
             } catch (IOException e) {
                 // Changed bytes fail the decoder, a failed mbstream breaks the pipe: name the cause, not the symptom.
-                checkSum(f, StoredStream.checksum(repository, f.key()));
+                String sum;
+                try {
+                    sum = StoredStream.checksum(repository, f.key());
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                    throw e;
+                }
+                checkSum(f, sum);
                 Tools.check("mbstream -x", extract, mbstream.finish());
                 throw e;
             }

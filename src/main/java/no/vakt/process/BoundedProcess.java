@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * open can delay nothing, and the files are deleted before this returns. A stream of any size (a backup)
  * goes through a pipe the caller reads or writes while the program runs ({@link #start}); standard error
  * still goes to a file, so a program that fills it cannot block on a reader that waits for its output.
+ * A pipe gives up one guarantee: a descendant that outlives the program (out of its tree) with the pipe open
+ * holds the reader until it closes it; the tools streamed (mariadb-backup, mbstream, ssh) leave none.
  */
 public final class BoundedProcess {
     /** Of each stream, at most this much of its start and of its end is kept: bounds memory, not the program. */
@@ -274,7 +276,10 @@ public final class BoundedProcess {
 
                 @Override
                 public void close() throws IOException {
-                    if (process != null) process.getOutputStream().close();
+                    pass(() -> { // flushes: the last bytes may break the pipe
+                        process.getOutputStream().close();
+                        return 0;
+                    });
                 }
             };
         }
