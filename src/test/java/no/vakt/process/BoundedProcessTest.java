@@ -153,9 +153,11 @@ class BoundedProcessTest {
                 assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the sleep child").isFalse());
 
         // Blocked in a read that an interrupt does not wake: the watch sees the interrupt and kills.
+        Path sleeper = tmp.resolve("sleeper.pid");
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
-            try (var r = BoundedProcess.start(BoundedProcess.Request.of(List.of("sleep", "60"), LONG).pipingStdout())) {
+            var quiet = BoundedProcess.Request.of(List.of("sh", "-c", "echo $$ > " + sleeper + "; exec sleep 60"), LONG);
+            try (var r = BoundedProcess.start(quiet.pipingStdout())) {
                 r.stdout().read();
                 thrown.complete(null);
             } catch (Throwable t) {
@@ -163,9 +165,12 @@ class BoundedProcessTest {
             }
         });
         reader.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> reader.getState() == Thread.State.RUNNABLE && hasWatch());
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(sleeper) && Files.size(sleeper) > 0 && hasWatch());
         reader.interrupt();
         assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
+        long killed = Long.parseLong(Files.readString(sleeper).strip());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).as("the interrupted reader's program").isFalse());
         await().atMost(Duration.ofSeconds(5)).until(() -> !hasWatch());
     }
 
