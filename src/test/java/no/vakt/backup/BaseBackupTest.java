@@ -81,7 +81,8 @@ class BaseBackupTest {
         Manifest fromStandby = new BaseBackup(new BackupConfig(null, null, null, BackupConfig.Compression.NONE, lab.backup.timeout()),
                 watched, Clock.systemUTC()).take(standby, standby.state().node().mysql().secret().resolve());
         assertThat(watched.toolAtFirstByte).as("mariadb-backup still running when the stream reached the repository").isNotNull();
-        assertThat(fromStandby.streamBytes()).as("a stream worth staging").isGreaterThan(4 * WORK_FILE_LIMIT);
+        assertThat(fromStandby.streamBytes()).as("a stream worth staging").isGreaterThan(4 * WORK_FILE_LIMIT)
+                .as("counted as it passed: uncompressed, the stored size").isEqualTo(fromStandby.files().get(0).bytes());
         assertThat(watched.largestWorkFile).as("its work directory holds only its own small files").isLessThan(WORK_FILE_LIMIT);
         assertThat(watched.workDir).doesNotExist();
         assertThat(fromStandby.node()).isEqualTo("bergen-db");
