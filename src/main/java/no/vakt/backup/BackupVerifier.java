@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code vakt backup verify}: the checksums, then a prepare on a scratch copy, which reads every page InnoDB needs. */
+/**
+ * {@code vakt backup verify}: one read of the stored file, checksummed as it unpacks into a scratch copy, then a
+ * prepare on that copy, which reads every page InnoDB needs.
+ */
 public final class BackupVerifier {
     private final Repository repository;
     private final Duration timeout;

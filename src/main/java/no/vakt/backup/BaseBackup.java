@@ -1,6 +1,8 @@
 package no.vakt.backup;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +24,8 @@ import no.vakt.replication.ClientToolTls;
 
 /**
  * Takes one base backup: {@code mariadb-backup --backup --stream=xbstream} against the chosen server
- * ({@link BackupSource}), the stream compressed and checksummed into the repository, then the manifest.
+ * ({@link BackupSource}), the stream compressed and checksummed into the repository as it comes (no local
+ * copy: the local disk needs no room for it, and compression overlaps the copy), then the manifest.
  * mariadb-backup copies InnoDB's files itself, so it runs on the chosen server's host (its data
  * directory must be readable here).
  */
@@ -49,29 +52,87 @@ public final class BaseBackup {
         Node node = state.node();
         Instant started = clock.instant();
         String id = ID.format(started);
-        Path scratch = Files.createTempDirectory("vakt-backup-");
+        // Only mariadb-backup's own temporary files: the stream itself goes straight into the repository.
+        Path work = Files.createTempDirectory("vakt-backup-");
         try (ClientDefaultsFile auth = ClientDefaultsFile.write(node.mysql().user(), password)) {
-            Path stream = scratch.resolve(STREAM);
             List<String> argv = new ArrayList<>(List.of(Programs.require(ToolVersion.PROGRAM, ToolVersion.PACKAGE), auth.argument()));
             argv.addAll(ClientToolTls.arguments(node.mysql().tls()));
-            argv.addAll(List.of("--backup", "--stream=xbstream", "--target-dir=" + scratch.resolve("work"),
+            argv.addAll(List.of("--backup", "--stream=xbstream", "--target-dir=" + work,
                     "--host=" + node.mysql().host(), "--port=" + node.mysql().port(), "--protocol=TCP"));
             if (source.role().equals("standby")) argv.add("--slave-info");
-            Files.createDirectories(scratch.resolve("work"));
-            BoundedProcess.Finished f = Tools.run("mariadb-backup --backup on " + node.name(),
-                    BoundedProcess.Request.of(argv, config.timeout()).writingTo(stream));
-            String gtidEnd = lastGtid(f.stderr().tail()).orElseThrow(() -> new BackupFailedException(
-                    "mariadb-backup did not report the backup's GTID position: " + Tools.lastLines(f.stderr().tail())));
             String compression = StoredStream.name(config.compression());
             String key = "base/" + id + "/" + STREAM + StoredStream.suffix(config.compression());
-            Manifest.StoredFile stored = StoredStream.store(stream, repository, key, config.compression());
+            Taken taken = stream("mariadb-backup --backup on " + node.name(), BoundedProcess.Request.of(argv, config.timeout()), key);
             Manifest m = new Manifest(id, node.name(), source.role(), source.note(), started, clock.instant(), state.version(),
-                    ToolVersion.observe().map(String::strip).orElse(""), state.gtidCurrentPos().toString(), gtidEnd, compression,
-                    Files.size(stream), List.of(stored), repository instanceof SealedRepository ? OpenPgpSealing.NAME : "none");
+                    ToolVersion.observe().map(String::strip).orElse(""), state.gtidCurrentPos().toString(), taken.gtidEnd(),
+                    compression, taken.plainBytes(), List.of(taken.stored()),
+                    repository instanceof SealedRepository ? OpenPgpSealing.NAME : "none");
             m.write(repository);
             return m;
         } finally {
-            deleteTree(scratch);
+            deleteTree(work);
+        }
+    }
+
+    private record Taken(Manifest.StoredFile stored, long plainBytes, String gtidEnd) {}
+
+    /**
+     * mariadb-backup's output stored as it comes. The stored file stays only when the tool exited 0 and named
+     * its GTID: a stream that ended because the tool failed looks whole.
+     */
+    private Taken stream(String what, BoundedProcess.Request request, String key)
+            throws IOException, InterruptedException, BackupFailedException {
+        try (BoundedProcess.Running tool = BoundedProcess.start(request.pipingStdout());
+                Tapped plain = new Tapped(tool.stdout())) {
+            Manifest.StoredFile stored;
+            try {
+                stored = StoredStream.store(plain, repository, key, config.compression());
+            } catch (IOException e) {
+                // A cut stream (deadline, interrupt) is the tool's failure; the repository's own stands as it is.
+                if (plain.failed) Tools.check(what, request, tool.finish());
+                throw e;
+            }
+            try {
+                BoundedProcess.Finished f = Tools.check(what, request, tool.finish());
+                String gtidEnd = lastGtid(f.stderr().tail()).orElseThrow(() -> new BackupFailedException(
+                        "mariadb-backup did not report the backup's GTID position: " + Tools.lastLines(f.stderr().tail())));
+                return new Taken(stored, plain.bytes, gtidEnd);
+            } catch (Exception e) {
+                try {
+                    repository.delete(key);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Counts the plain stream for the manifest, and tells a failed read from a failed write. */
+    private static final class Tapped extends FilterInputStream {
+        long bytes;
+        boolean failed;
+
+        Tapped(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                if (n > 0) bytes += n;
+                return n;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
         }
     }
 

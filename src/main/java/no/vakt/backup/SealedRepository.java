@@ -37,7 +37,12 @@ public final class SealedRepository implements Repository {
 
     @Override
     public InputStream open(String key) throws IOException {
-        InputStream in = stored.open(key);
+        return open(key, UnaryOperator.identity());
+    }
+
+    /** As {@link #open}, with {@code tap} between the stored file and the decryption (a checksum of what is stored). */
+    InputStream open(String key, UnaryOperator<InputStream> tap) throws IOException {
+        InputStream in = tap.apply(stored.open(key));
         try {
             return sealing.unseal(in);
         } catch (IOException e) {

@@ -3,13 +3,13 @@ package no.vakt.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.zip.Deflater;
@@ -42,13 +42,13 @@ final class StoredStream {
         };
     }
 
-    static Manifest.StoredFile store(Path from, Repository repo, String key, Compression compression) throws IOException {
+    /** Stores what {@code in} carries until its end (the caller closes it); a failure on either side removes the file. */
+    static Manifest.StoredFile store(InputStream in, Repository repo, String key, Compression compression) throws IOException {
         MessageDigest stored = sha256();
         MessageDigest plain = sha256();
         UnaryOperator<OutputStream> tap = o -> new DigestOutputStream(o, stored);
         OutputStream target = repo instanceof SealedRepository s ? s.create(key, tap) : tap.apply(repo.create(key));
-        try (InputStream in = Files.newInputStream(from);
-                OutputStream packed = pack(target, compression);
+        try (OutputStream packed = pack(target, compression);
                 OutputStream out = new DigestOutputStream(packed, plain)) {
             copy(in, out);
         } catch (IOException e) {
@@ -73,16 +73,27 @@ final class StoredStream {
         return hex(sha);
     }
 
-    /** Copies the stored file out, decrypted and decompressed, to {@code to}; returns the SHA-256 of what it wrote. */
-    static String fetch(Repository repo, Manifest.StoredFile file, String compression, Path to) throws IOException {
+    /** What one read of a stored file saw: the SHA-256 of its stored bytes and of the plain stream. */
+    record Fetched(String storedSha256, String plainSha256) {}
+
+    /** Copies the stored file out, decrypted and decompressed, to {@code to} (left open), both checksums on the one read. */
+    static Fetched fetch(Repository repo, Manifest.StoredFile file, String compression, OutputStream to) throws IOException {
+        MessageDigest stored = sha256();
         MessageDigest plain = sha256();
-        try (InputStream raw = repo.open(file.key());
+        List<InputStream> tapped = new ArrayList<>(1);
+        UnaryOperator<InputStream> tap = in -> {
+            InputStream t = new DigestInputStream(in, stored);
+            tapped.add(t);
+            return t;
+        };
+        try (InputStream raw = repo instanceof SealedRepository s ? s.open(file.key(), tap) : tap.apply(repo.open(file.key()));
                 InputStream unpacked = unpack(raw, compression);
-                InputStream in = new DigestInputStream(unpacked, plain);
-                OutputStream out = Files.newOutputStream(to)) {
-            copy(in, out);
+                InputStream in = new DigestInputStream(unpacked, plain)) {
+            copy(in, to);
+            // The checksum covers the whole file, also what the decoders had no use for.
+            tapped.get(0).transferTo(OutputStream.nullOutputStream());
         }
-        return hex(plain);
+        return new Fetched(hex(stored), hex(plain));
     }
 
     /**

@@ -10,7 +10,12 @@ final class Tools {
 
     static BoundedProcess.Finished run(String what, BoundedProcess.Request request)
             throws IOException, InterruptedException, BackupFailedException {
-        BoundedProcess.Result r = BoundedProcess.run(request);
+        return check(what, request, BoundedProcess.run(request));
+    }
+
+    /** How a run of {@code request} ended, as {@link #run} judges it. */
+    static BoundedProcess.Finished check(String what, BoundedProcess.Request request, BoundedProcess.Result r)
+            throws BackupFailedException {
         if (r instanceof BoundedProcess.CouldNotStart c) {
             throw new BackupFailedException(what + " could not start: " + c.cause().getMessage());
         }

@@ -9,9 +9,9 @@ import no.vakt.process.BoundedProcess;
 import no.vakt.process.Programs;
 
 /**
- * Turns a stored base backup back into a data directory: checksums first, then the stream
- * decompressed, {@code mbstream -x}, and {@code mariadb-backup --prepare} (the redo log applied), so
- * mariadbd can start on it.
+ * Turns a stored base backup back into a data directory: the stream decompressed into {@code mbstream -x}
+ * as it is read, its checksums, and {@code mariadb-backup --prepare} (the redo log applied), so mariadbd can
+ * start on it. Nothing is staged on the local disk but the data directory itself.
  */
 final class Unpacker {
     private final Repository repository;
@@ -22,36 +22,47 @@ final class Unpacker {
         this.timeout = timeout;
     }
 
-    /** Every stored file has its recorded size and SHA-256. */
-    void checkSums(Manifest m) throws IOException, BackupFailedException {
-        for (Manifest.StoredFile f : m.files()) {
-            if (!repository.exists(f.key())) throw new BackupFailedException(f.key() + " is missing from " + repository.describe());
-            String sum = StoredStream.checksum(repository, f.key());
-            if (repository.size(f.key()) != f.bytes() || !sum.equals(f.sha256())) {
-                throw new BackupFailedException(f.key() + " does not match its manifest: SHA-256 " + sum + ", recorded " + f.sha256());
-            }
-        }
-    }
-
-    /** Checks, unpacks and prepares backup {@code m} into {@code dataDir} (created; must not exist). */
+    /**
+     * Unpacks and prepares backup {@code m} into {@code dataDir} (created; must not exist). The stored file is read
+     * once: into {@code mbstream -x} and through both checksums, which are judged before the prepare.
+     */
     void unpackPrepared(Manifest m, Path dataDir) throws IOException, InterruptedException, BackupFailedException {
-        checkSums(m);
+        Manifest.StoredFile f = m.files().get(0);
+        if (!repository.exists(f.key())) throw new BackupFailedException(f.key() + " is missing from " + repository.describe());
         Files.createDirectories(dataDir);
-        Path stream = Files.createTempFile(dataDir.getParent(), "vakt-stream-", ".xb");
-        try {
-            Manifest.StoredFile f = m.files().get(0);
-            String plain = StoredStream.fetch(repository, f, m.compression(), stream);
-            if (f.plainSha256() != null && !plain.equals(f.plainSha256())) {
-                throw new BackupFailedException(f.key() + " unpacks to other bytes than recorded: SHA-256 " + plain
+        BoundedProcess.Request extract = BoundedProcess.Request.of(
+                List.of(Programs.require("mbstream", ToolVersion.PACKAGE), "-x", "-C", dataDir.toString()), timeout).pipingStdin();
+        try (BoundedProcess.Running mbstream = BoundedProcess.start(extract)) {
+            StoredStream.Fetched got;
+            try {
+                got = StoredStream.fetch(repository, f, m.compression(), mbstream.stdin());
+            } catch (IOException e) {
+                // Changed bytes fail the decoder, a failed mbstream breaks the pipe: name the cause, not the symptom.
+                String sum;
+                try {
+                    sum = StoredStream.checksum(repository, f.key());
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                    throw e;
+                }
+                checkSum(f, sum);
+                Tools.check("mbstream -x", extract, mbstream.finish());
+                throw e;
+            }
+            checkSum(f, got.storedSha256());
+            if (f.plainSha256() != null && !got.plainSha256().equals(f.plainSha256())) {
+                throw new BackupFailedException(f.key() + " unpacks to other bytes than recorded: SHA-256 " + got.plainSha256()
                         + ", recorded " + f.plainSha256());
             }
-            Tools.run("mbstream -x", BoundedProcess.Request.of(
-                    List.of(Programs.require("mbstream", ToolVersion.PACKAGE), "-x", "-C", dataDir.toString()), timeout)
-                    .readingFrom(stream));
-        } finally {
-            Files.deleteIfExists(stream);
+            Tools.check("mbstream -x", extract, mbstream.finish());
         }
         Tools.run("mariadb-backup --prepare", BoundedProcess.Request.of(List.of(
                 Programs.require(ToolVersion.PROGRAM, ToolVersion.PACKAGE), "--prepare", "--target-dir=" + dataDir), timeout));
+    }
+
+    private static void checkSum(Manifest.StoredFile f, String sum) throws BackupFailedException {
+        if (!sum.equals(f.sha256())) {
+            throw new BackupFailedException(f.key() + " does not match its manifest: SHA-256 " + sum + ", recorded " + f.sha256());
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,10 @@ class OpenPgpSealingTest {
         new Random(7).nextBytes(data);
         Path from = dir.resolve("stream.xb");
         Files.write(from, data);
-        Manifest.StoredFile f = StoredStream.store(from, sealed, "base/1/backup.xb.zst", Compression.ZSTD);
+        Manifest.StoredFile f;
+        try (InputStream in = Files.newInputStream(from)) {
+            f = StoredStream.store(in, sealed, "base/1/backup.xb.zst", Compression.ZSTD);
+        }
 
         byte[] stored = Files.readAllBytes(plain.file(f.key()));
         assertThat(f.bytes()).isEqualTo(stored.length);
@@ -52,9 +56,10 @@ class OpenPgpSealingTest {
         assertThat(f.plainSha256()).isEqualTo(sha(data));
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(PASSPHRASE);
 
-        Path back = dir.resolve("back.xb");
-        assertThat(StoredStream.fetch(sealed, f, "zstd", back)).isEqualTo(sha(data));
-        assertThat(Files.readAllBytes(back)).isEqualTo(data);
+        java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+        assertThat(StoredStream.fetch(sealed, f, "zstd", back)).as("the stored (encrypted) bytes' checksum on the same read")
+                .isEqualTo(new StoredStream.Fetched(sha(stored), sha(data)));
+        assertThat(back.toByteArray()).isEqualTo(data);
     }
 
     @Test
@@ -77,8 +82,14 @@ class OpenPgpSealingTest {
 
     @Test
     void aStreamThatFailsOnItsWayIsNotLeftInTheRepository() {
-        assertThatThrownBy(() -> StoredStream.store(dir.resolve("gone.xb"), sealed, "base/2/backup.xb.gz", Compression.GZIP))
-                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        InputStream cut = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(new byte[300_000]), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("cut on its way");
+            }
+        });
+        assertThatThrownBy(() -> StoredStream.store(cut, sealed, "base/2/backup.xb.gz", Compression.GZIP))
+                .isInstanceOf(IOException.class).hasMessage("cut on its way");
         assertThat(plain.exists("base/2/backup.xb.gz")).isFalse();
     }
 

@@ -2,11 +2,13 @@ package no.vakt.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -78,6 +80,21 @@ class RepositoryContractTest {
         BackupConfig.Repository r = sshConfig(dir.resolve("remote"), "127.0.65.1");
         Repository noHostKey = Repositories.open(new BackupConfig(r, null, null, null, null), Map.of());
         assertThatThrownBy(() -> noHostKey.list("base")).hasMessageContaining("ssh failed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void anSshCopyCutByItsDeadlineIsNeverPublishedAndSaysWhy() throws Exception {
+        String address = "127.0.65." + (10 + ProcessHandle.current().pid() % 200);
+        Path remote = dir.resolve("remote-cut");
+        SshRepository repo = new SshRepository(Repositories.sshTarget(sshConfig(remote, address)), remote.toString(), Duration.ofSeconds(2));
+        OutputStream out = repo.create("base/1/backup.xb");
+        out.write(new byte[100]);
+        await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.current().descendants()
+                .noneMatch(p -> p.info().arguments().map(a -> String.join(" ", a).contains("backup.xb.part")).orElse(false)));
+        assertThatThrownBy(() -> out.write(new byte[100])).hasMessageContaining("did not finish within 2 s");
+        out.close();
+        assertThat(repo.exists("base/1/backup.xb")).isFalse();
+        assertThat(repo.list("base/1")).isEmpty();
     }
 
     @ParameterizedTest

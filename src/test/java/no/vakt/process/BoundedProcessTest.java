@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +96,94 @@ class BoundedProcessTest {
         var r = BoundedProcess.run(BoundedProcess.Request.of(List.of("sleep", "30"), Duration.ofMillis(300)).withStdin(input));
         assertThat(r).isInstanceOf(BoundedProcess.TimedOut.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aStreamedOutputIsReadWhileTheProgramRunsAndItsExitIsTypedAtTheEnd() throws Exception {
+        var request = BoundedProcess.Request.of(List.of("sh", "-c", "echo first; read line; head -c 3000000 /dev/zero; echo err >&2; exit 3"), LONG);
+        try (var r = BoundedProcess.start(request.pipingStdout().pipingStdin())) {
+            InputStream out = r.stdout();
+            // The program waits for its input until the caller has read its first line: no file in between.
+            assertThat(new String(out.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("first\n");
+            r.stdin().write("go\n".getBytes(StandardCharsets.UTF_8));
+            r.stdin().flush();
+            assertThat(out.transferTo(OutputStream.nullOutputStream())).isEqualTo(3_000_000);
+            var f = (BoundedProcess.Finished) r.finish();
+            assertThat(f.exitCode()).isEqualTo(3);
+            assertThat(f.stderr().tail()).isEqualTo("err\n");
+            assertThat(f.stdout().tail()).as("the caller had it").isEmpty();
+            assertThat(out.read()).as("the end, again, after finish").isEqualTo(-1);
+        }
+        try (var r = BoundedProcess.start(BoundedProcess.Request.of(List.of("wc", "-c"), LONG).pipingStdin())) {
+            r.stdin().write(new byte[5 << 20]);
+            var f = (BoundedProcess.Finished) r.finish();
+            assertThat(f.stdout().tail().strip()).isEqualTo(Integer.toString(5 << 20));
+        }
+    }
+
+    @Test
+    void theDeadlineCutsAReaderOfAProgramThatWritesForeverOrNeverAndAWriterToOneThatNeverReads() throws Exception {
+        for (List<String> argv : List.of(List.of("yes"), List.of("sleep", "60"))) {
+            long start = System.nanoTime();
+            try (var r = BoundedProcess.start(BoundedProcess.Request.of(argv, Duration.ofMillis(500)).pipingStdout())) {
+                assertThatThrownBy(() -> r.stdout().transferTo(OutputStream.nullOutputStream())).as(argv.get(0))
+                        .isInstanceOf(BoundedProcess.DeadlinePassed.class);
+                assertThat(r.finish()).isInstanceOf(BoundedProcess.TimedOut.class);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+        try (var r = BoundedProcess.start(BoundedProcess.Request.of(List.of("sleep", "60"), Duration.ofMillis(500)).pipingStdin())) {
+            assertThatThrownBy(() -> r.stdin().write(new byte[4 << 20])).isInstanceOf(BoundedProcess.DeadlinePassed.class);
+            assertThat(r.finish()).isInstanceOf(BoundedProcess.TimedOut.class);
+        }
+    }
+
+    @Test
+    void aConsumerThatThrowsOrIsInterruptedLeavesNoProcessAndNoWatch() throws Exception {
+        Path pid = tmp.resolve("child.pid");
+        var request = BoundedProcess.Request.of(List.of("sh", "-c", "sleep 60 & echo $! > " + pid + "; yes"), LONG).pipingStdout();
+        assertThatThrownBy(() -> {
+            try (var r = BoundedProcess.start(request)) {
+                r.stdout().readNBytes(100_000);
+                throw new IllegalStateException("the consumer gives up");
+            }
+        }).hasMessage("the consumer gives up");
+        long child = Long.parseLong(Files.readString(pid).strip());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the sleep child").isFalse());
+
+        // Blocked in a read that an interrupt does not wake: the watch sees the interrupt and kills.
+        Path sleeper = tmp.resolve("sleeper.pid");
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            var quiet = BoundedProcess.Request.of(List.of("sh", "-c", "echo $$ > " + sleeper + "; exec sleep 60"), LONG);
+            try (var r = BoundedProcess.start(quiet.pipingStdout())) {
+                r.stdout().read();
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        });
+        reader.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(sleeper) && Files.size(sleeper) > 0 && hasWatch());
+        reader.interrupt();
+        assertThat(thrown.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
+        long killed = Long.parseLong(Files.readString(sleeper).strip());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).as("the interrupted reader's program").isFalse());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !hasWatch());
+    }
+
+    @Test
+    void aProgramThatCannotStartHasPipesThatThrowAndSaysSoAtTheEnd() throws Exception {
+        try (var r = BoundedProcess.start(BoundedProcess.Request.of(List.of(tmp.resolve("nope").toString()), LONG).pipingStdout())) {
+            assertThatThrownBy(() -> r.stdout().read()).isInstanceOf(IOException.class).hasMessageContaining("could not start");
+            assertThat(r.finish()).isInstanceOf(BoundedProcess.CouldNotStart.class);
+        }
+    }
+
+    private static boolean hasWatch() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("vakt-process-deadline"));
     }
 
     @Test
