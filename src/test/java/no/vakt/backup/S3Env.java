@@ -3,11 +3,6 @@ package no.vakt.backup;
 import java.net.URI;
 import java.util.Map;
 import no.vakt.testing.S3Proxy;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** The test server's credentials as the environment would give them, and a bucket made on it. */
 final class S3Env {
@@ -18,11 +13,6 @@ final class S3Env {
     }
 
     static void createBucket(URI endpoint, String bucket) {
-        try (S3Client c = S3Client.builder().region(Region.of("us-east-1")).endpointOverride(endpoint).forcePathStyle(true)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Proxy.IDENTITY, S3Proxy.CREDENTIAL)))
-                .build()) {
-            c.createBucket(b -> b.bucket(bucket));
-        }
+        S3Proxy.createBucket(endpoint, bucket);
     }
 }

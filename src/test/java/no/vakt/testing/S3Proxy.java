@@ -10,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3-compatible server for tests: s3proxy (Maven Central, copied to target/test-tools by the build) in a
@@ -75,6 +80,16 @@ public final class S3Proxy implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "s3proxy-stop"));
         }
         return shared;
+    }
+
+    /** Makes {@code bucket} on the server at {@code endpoint}, with the test credentials. */
+    public static void createBucket(URI endpoint, String bucket) {
+        try (S3Client c = S3Client.builder().region(Region.of("us-east-1")).endpointOverride(endpoint).forcePathStyle(true)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
+                .build()) {
+            c.createBucket(b -> b.bucket(bucket));
+        }
     }
 
     public URI endpoint() {
