@@ -1,6 +1,7 @@
 package no.vakt.backup;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ final class ArchiveReplay {
         try (OutputStream out = Files.newOutputStream(sql)) {
             int n = 0;
             for (Piece p : plan(timeline, from, target)) {
-                List<Path> files = fetched.containsKey(p.node()) ? fetched.get(p.node()) : fetch(p.node(), work);
+                List<Path> files = fetched.containsKey(p.node()) ? fetched.get(p.node()) : fetch(p.node(), p.after(), work);
                 fetched.put(p.node(), files);
                 if (files.isEmpty()) continue;
                 Path part = work.resolve("piece-" + (n++) + ".sql");
@@ -95,11 +96,26 @@ final class ArchiveReplay {
         return new ArchiveTimeline(List.of(new ArchiveTimeline.Segment(node, "")), "", null, "", null);
     }
 
-    private List<Path> fetch(String node, Path work) throws IOException {
+    /**
+     * {@code node}'s archived binlogs a replay after {@code after} needs: not the ones wholly before it (their
+     * successor begins inside it, read from its header as the prune does), which a long archive has many of.
+     * The plan's first piece of a node has its earliest position, so it decides for the node's later pieces too.
+     */
+    private List<Path> fetch(String node, String after, Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("binlog-" + node));
-        List<Path> out = new ArrayList<>();
         ArchivedBinlogs archive = new ArchivedBinlogs(repository);
-        for (ArchivedBinlogs.Stored f : archive.files(node)) {
+        List<ArchivedBinlogs.Stored> files = archive.files(node);
+        List<String> starts = new ArrayList<>();
+        for (ArchivedBinlogs.Stored f : files) {
+            try (InputStream in = archive.open(f)) {
+                starts.add(BinlogHeader.startsAfter(in));
+            } catch (IOException e) {
+                starts.add(""); // unreadable here: the decode will say what is wrong with it
+            }
+        }
+        int skip = ArchivePrune.removable(starts, after).size();
+        List<Path> out = new ArrayList<>();
+        for (ArchivedBinlogs.Stored f : files.subList(skip, files.size())) {
             Path to = dir.resolve(f.name());
             archive.copy(f, to);
             out.add(to);
