@@ -85,7 +85,7 @@ public final class MeterNames {
     public static final String PAUSED = "vakt.paused";
     /** {@code vakt_backup_archive_lag_seconds}: since the binlog archive last held all the primary had committed; NaN before. */
     public static final String BACKUP_ARCHIVE_LAG = "vakt.backup.archive.lag.seconds";
-    /** {@code vakt_backup_archive_broken}: 1 while the archive has a gap or diverged and no newer base backup heals it. */
+    /** {@code vakt_backup_archive_broken}: 1 while the archive has a gap and no newer base backup heals it. */
     public static final String BACKUP_ARCHIVE_BROKEN = "vakt.backup.archive.broken";
     /** {@code vakt_backup_newest_seconds}: when the newest base backup finished, seconds since the epoch; NaN when none. */
     public static final String BACKUP_NEWEST = "vakt.backup.newest.seconds";

@@ -85,7 +85,7 @@ final class VaktMetrics {
         gauge(MeterNames.BACKUP_ARCHIVE_LAG, v -> v.backup().map(b -> b.lagMs() == null ? Double.NaN : b.lagMs() / 1000.0)
                 .orElse(Double.NaN), "since the binlog archive last held everything the primary had committed");
         gauge(MeterNames.BACKUP_ARCHIVE_BROKEN, v -> v.backup().map(b -> b.broken() ? 1.0 : 0.0).orElse(Double.NaN),
-                "1 while the binlog archive has a gap or diverged (restores from older backups cannot cross it)");
+                "1 while the binlog archive has a gap (restores from older backups cannot cross it)");
         gauge(MeterNames.BACKUP_NEWEST, v -> v.backup().map(b -> b.newestBackupAt() == null ? Double.NaN
                 : b.newestBackupAt().toEpochMilli() / 1000.0).orElse(Double.NaN), "when the newest base backup finished");
     }

@@ -51,7 +51,9 @@ class ServerApiTest {
     static void start() throws Exception {
         pair = TestPair.builder().failoverMode("manual").start();
         ReplicationFixture.start(pair);
-        pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms"));
+        // A backup section (an empty local repository), so the backup meters the Grafana dashboard shows exist.
+        pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms")
+                + "backup:\n  repository: {path: " + pair.dir.resolve("repo") + ", country: NO}\n");
         VaktConfig cfg = pair.config();
         journal = new Journal(pair.dir.resolve("journal.db"), CLOCK);
         NoOpAlertSink alerts = new NoOpAlertSink();
@@ -162,7 +164,8 @@ class ServerApiTest {
                 .contains("vakt_filesync_oldest_age_seconds{cluster=\"test\"} 7.0")
                 .contains("vakt_alert_deliveries_total{channel=\"slack\",cluster=\"test\",outcome=\"delivered\"} 1.0")
                 .contains("vakt_alert_deliveries_total{channel=\"none\",cluster=\"test\",outcome=\"raised\"} 1.0")
-                .contains("vakt_epoch{cluster=\"test\"} 0.0");
+                .contains("vakt_epoch{cluster=\"test\"} 0.0")
+                .contains("vakt_backup_archive_lag_seconds{cluster=\"test\"} NaN");
         assertThat(metrics).containsPattern("vakt_replication_lag_seconds\\{cluster=\"test\",node=\"bergen-db\",site=\"bergen\"} \\d");
         assertThat(metrics).containsPattern("vakt_replication_lag_seconds\\{cluster=\"test\",node=\"oslo-db\",site=\"oslo\"} NaN");
 
