@@ -75,7 +75,7 @@ public final class ContinuousArchive implements AutoCloseable {
         }
         if (stream != null && stream.end() != null) {
             BinlogStream.End end = stream.end();
-            stream = null;
+            stopStream(); // uploads what it had written, ends its upload thread, removes its spool
             failures++;
             nextStart = clock.instant().plus(end instanceof BinlogStream.RolledOver ? Duration.ZERO : RESTARTS.backoff(failures));
             if (end instanceof BinlogStream.Failed f && !status.state().broken()) set(status.with(ArchiveStatus.State.RESTARTING, f.why()));

@@ -3,12 +3,17 @@ package no.vakt.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import no.vakt.cluster.GtidPosition;
 import no.vakt.config.Node;
 import no.vakt.db.NodeInspector;
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * A failover that lost transactions, on a real pair: the standby stops replicating, the primary writes two orders
  * the archive takes, then the standby is promoted and writes its own. The archive says it diverged, follows the
  * new primary from what it had applied, and a restore to the latest point is the new primary's history: its
- * orders, not the lost ones.
+ * orders, not the lost ones. And a stream's private spool goes with it.
  */
 class ArchiveDivergenceTest {
     private static final String HOST = "127.0.64.13";
@@ -74,6 +79,34 @@ class ArchiveDivergenceTest {
         assertThat(timeline.problem()).isEmpty();
         assertThat(lab.restore(HOST, "r1").rows("SELECT CONCAT(id, ':', item) FROM shop.orders ORDER BY id"))
                 .as("the new primary's history").containsExactly("1:kept", "2:kept", "5:new", "6:new");
+    }
+
+    @Test
+    void aStreamRolledOverByItsDeadlineLeavesNoSpoolBehind() throws Exception {
+        NodeInspector inspector = new NodeInspector(Duration.ofSeconds(5));
+        Node primary = BackupSource.livePrimary(inspector.inspect(lab.config.primary()), inspector.inspect(lab.config.standby())).node();
+        Set<Path> before = spools();
+        Set<Path> seen = new HashSet<>();
+        LocalRepository repo = new LocalRepository(lab.pair.dir.resolve("rollover-repo"));
+        try (ContinuousArchive archive = new ContinuousArchive(repo, inspector, Clock.systemUTC(), Duration.ofSeconds(1), s -> {})) {
+            await("two streams rolled over by their 1 s deadline").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                archive.tick(primary, primary.mysql().secret().resolve());
+                Set<Path> now = spools();
+                now.removeAll(before);
+                assertThat(now).as("one spool at a time").hasSizeLessThanOrEqualTo(1);
+                seen.addAll(now);
+                return seen.size() >= 3;
+            });
+        }
+        Set<Path> after = spools();
+        after.removeAll(before);
+        assertThat(after).as("closed: no spool left").isEmpty();
+    }
+
+    private static Set<Path> spools() throws Exception {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("vakt-binlog-spool-")).collect(Collectors.toCollection(HashSet::new));
+        }
     }
 
     private static void archiveUpTo(ContinuousArchive archive, Node node, MariaDbServer server) throws Exception {
