@@ -1,6 +1,7 @@
 package no.vakt.filesync;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.config.Node;
@@ -12,8 +13,15 @@ import no.vakt.config.SshSettings;
  * rsync run costs a channel, not a handshake.
  *
  * @param controlDir a short private directory for the multiplexing socket; null disables multiplexing
+ * @param persist how long the shared connection outlives its last session (null: it ends with the session that
+ *     opened it). A repository's many short calls share one handshake this way; ssh's keepalives still end a
+ *     dead one within about 15 s.
  */
-public record SshTarget(String node, String user, String host, SshSettings settings, Path controlDir) {
+public record SshTarget(String node, String user, String host, SshSettings settings, Path controlDir, Duration persist) {
+
+    public SshTarget(String node, String user, String host, SshSettings settings, Path controlDir) {
+        this(node, user, host, settings, controlDir, null);
+    }
 
     public static SshTarget of(Node node, SshSettings settings, Path controlDir) {
         String spec = node.ssh() != null && !node.ssh().isBlank() ? node.ssh().trim() : node.mysql().host();
@@ -53,7 +61,7 @@ public record SshTarget(String node, String user, String host, SshSettings setti
         if (controlDir != null) {
             opt(a, "ControlMaster=auto");
             opt(a, "ControlPath=" + controlDir.resolve("%C"));
-            opt(a, "ControlPersist=no");
+            opt(a, "ControlPersist=" + (persist == null ? "no" : Math.max(1, persist.toSeconds()) + "s"));
         }
         a.add("-p");
         a.add(Integer.toString(settings.port()));
