@@ -13,12 +13,14 @@ public final class RunningDaemon implements AutoCloseable {
     /** What the interrupted command prints, and nothing else, when it stopped cleanly. */
     public static final String STOPPED = "vakt: InterruptedException" + System.lineSeparator();
 
+    private final Path config;
     private final Thread thread;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     private final AtomicReference<Cli> result = new AtomicReference<>();
 
     private RunningDaemon(Path config) {
+        this.config = config;
         thread = new Thread(() -> result.set(Cli.run(out, err, "run", "--config", config.toString(), "--duration", "5m")),
                 "test-vakt-run");
         thread.setDaemon(true);
@@ -65,5 +67,7 @@ public final class RunningDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // In the test's report, for when an assertion on what it did fails.
+        System.out.println("$ vakt run (" + config + ")\n" + out + err);
     }
 }
