@@ -34,7 +34,7 @@ class StalledTrafficFailoverTest {
                     + "    zone: stall.vakt.test.\n"
                     + "    record: app\n"
                     + "    ttl: 5s\n"
-                    + "    timeout: 2s\n"
+                    + "    timeout: 1s\n"
                     + "    nameservers: [127.0.0.1:53]\n"));
             String cfg = pair.configFile.toString();
 
@@ -45,7 +45,7 @@ class StalledTrafficFailoverTest {
             assertThat(promote.exitCode()).as("promoted, but users are not moved: not a clean success").isEqualTo(1);
             assertThat(promote.out())
                     .containsPattern("HANDOVER\\s+failed\\s+\\d+ ms\\s+.*traffic switch to bergen-db failed: .*"
-                            + "no complete answer within 2000 ms")
+                            + "no complete answer within 1000 ms")
                     .containsPattern("BUMP_EPOCH\\s+ok")
                     .contains("failover 1 completed, traffic pending: oslo-db -> bergen-db, epoch 1");
             assertThat(api.requests()).as("every attempt of the switch reached the API and was cut off").isEqualTo(5);

@@ -3,12 +3,14 @@ package no.vakt.cli;
 import static no.vakt.failover.steps.PairSql.readOnly;
 import static no.vakt.failover.steps.PairSql.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import no.vakt.lab.BindServer;
 import no.vakt.testing.Cli;
 import no.vakt.testing.Dig;
 import no.vakt.testing.Loopback;
+import no.vakt.testing.RunningDaemon;
 import no.vakt.testing.TestPair;
 import no.vakt.testing.TrafficYaml;
 import org.junit.jupiter.api.Test;
@@ -106,8 +109,16 @@ class TrafficPendingFailoverTest {
 
                 // The operator fixes the key; the daemon retries the pending switch by itself.
                 Files.copy(bind.keyFile(), key, StandardCopyOption.REPLACE_EXISTING);
-                Cli run = PromoteCommandTest.vakt("run", "--config", cfg, "--duration", "20s");
-                assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+                Cli run;
+                try (RunningDaemon daemon = RunningDaemon.start(pair.configFile)) {
+                    // Until the retry (after the backoff's first 10 s) and the alerts this run raises are in.
+                    await("the retried switch and the run's alerts").atMost(Duration.ofSeconds(30)).until(() ->
+                            daemon.output().contains("traffic switched to bergen-db on retry")
+                                    && alerts(alertLog).stream().anyMatch(a -> "replication-broken".equals(a.get("kind").asText()))
+                                    && alerts(alertLog).stream().anyMatch(a -> "traffic switched to bergen-db".equals(a.get("event").asText())));
+                    run = daemon.stop();
+                }
+                System.out.println("$ vakt run --config " + cfg + "\n" + run.out() + run.err());
                 assertThat(run.out()).containsPattern("traffic retry 1: switching to bergen-db again")
                         .contains("traffic switched to bergen-db on retry 1");
                 assertThat(Dig.query("127.0.0.1", bind.port(), "app." + ZONE, "A")).containsExactly(pair.standby.host());

@@ -8,7 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.journal.FailoverOutcome;
@@ -16,6 +16,7 @@ import no.vakt.journal.FailoverRecord;
 import no.vakt.journal.Journal;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.RunningDaemon;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -31,26 +32,27 @@ class AutomaticFailoverTest {
             TestPair.sql(pair.primary, "DELETE FROM vakt.heartbeat"); // only the monitor's own beats count below
             ReplicationFixture.awaitCaughtUp(pair);
 
-            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(
-                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "25s"));
-            NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
-            // The monitor's heartbeats arriving on the standby: the loss window is then measured, not assumed.
-            await("monitor heartbeats replicated").atMost(Duration.ofSeconds(10)).until(() -> {
-                Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
-                return lag != null && lag < 500;
-            });
-            pair.primary.kill();
+            Cli out;
+            try (RunningDaemon run = RunningDaemon.start(pair.configFile)) {
+                NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
+                // The monitor's heartbeats arriving on the standby: the loss window is then measured, not assumed.
+                await("monitor heartbeats replicated").atMost(Duration.ofSeconds(10)).until(() -> {
+                    Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
+                    return lag != null && lag < 500;
+                });
+                pair.primary.kill();
 
-            await("bergen promoted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                NodeState s = inspector.inspect(pair.config().standby());
-                return s.reachable() && !s.readOnly() && s.replica().isEmpty();
-            });
-            try (Connection c = pair.standby.rootConnection(); Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
-                rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(50);
+                await("bergen promoted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    NodeState s = inspector.inspect(pair.config().standby());
+                    return s.reachable() && !s.readOnly() && s.replica().isEmpty();
+                });
+                try (Connection c = pair.standby.rootConnection(); Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(50);
+                }
+                out = stopAfterFailover(run, pair, 1);
             }
-            Cli out = run.get();
             assertThat(out.out()).as(out.out() + out.err()).contains("DOWN").contains("failover: PROCEED");
             try (Journal journal = new Journal(pair.configFile.getParent().resolve(".vakt/journal.db"), Clock.systemUTC())) {
                 FailoverRecord f = journal.failovers(10).get(0);
@@ -76,24 +78,25 @@ class AutomaticFailoverTest {
             ReplicationFixture.awaitCaughtUp(pair);
             NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
 
-            CompletableFuture<Cli> first = CompletableFuture.supplyAsync(
-                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "12s"));
-            awaitHeartbeatsOn(inspector, pair.config().standby());
-            pair.primary.kill();
-            awaitPromoted(inspector, pair.config().standby());
-            first.get();
+            try (RunningDaemon first = RunningDaemon.start(pair.configFile)) {
+                awaitHeartbeatsOn(inspector, pair.config().standby());
+                pair.primary.kill();
+                awaitPromoted(inspector, pair.config().standby());
+                stopAfterFailover(first, pair, 1);
+            }
 
             pair.primary.start();
             Cli rejoin = Cli.run("rejoin", "oslo-db", "--discard-errant", "--config", pair.configFile.toString());
             assertThat(rejoin.exitCode()).as(rejoin.out() + rejoin.err()).isZero();
             TestPair.sql(pair.standby, "INSERT INTO shop.orders VALUES (2)");
 
-            CompletableFuture<Cli> second = CompletableFuture.supplyAsync(
-                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "15s"));
-            awaitHeartbeatsOn(inspector, pair.config().primary());
-            pair.standby.kill();
-            awaitPromoted(inspector, pair.config().primary());
-            Cli out = second.get();
+            Cli out;
+            try (RunningDaemon second = RunningDaemon.start(pair.configFile)) {
+                awaitHeartbeatsOn(inspector, pair.config().primary());
+                pair.standby.kill();
+                awaitPromoted(inspector, pair.config().primary());
+                out = stopAfterFailover(second, pair, 2);
+            }
             assertThat(out.out()).as(out.out() + out.err()).contains("failover: PROCEED");
             try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM shop.orders")) {
@@ -107,6 +110,20 @@ class AutomaticFailoverTest {
                 assertThat(f.toNode()).isEqualTo("oslo-db");
                 assertThat(journal.currentEpoch()).isEqualTo(2);
             }
+        }
+    }
+
+    /**
+     * Stops the daemon once its failover number {@code nth} has ended (whatever the outcome, asserted after),
+     * instead of sitting out a fixed --duration.
+     */
+    private static Cli stopAfterFailover(RunningDaemon run, TestPair pair, int nth) {
+        try (Journal journal = new Journal(pair.configFile.getParent().resolve(".vakt/journal.db"), Clock.systemUTC())) {
+            await("failover " + nth + " ended").atMost(Duration.ofSeconds(20)).until(() -> {
+                List<FailoverRecord> all = journal.failovers(10);
+                return all.size() >= nth && all.get(0).outcome() != FailoverOutcome.RUNNING;
+            });
+            return run.stop();
         }
     }
 

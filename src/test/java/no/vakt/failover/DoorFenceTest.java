@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import no.vakt.config.Node;
@@ -21,8 +20,8 @@ import no.vakt.db.NodeState;
 import no.vakt.journal.EventKind;
 import no.vakt.journal.Journal;
 import no.vakt.lab.MariaDbServer;
-import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.RunningDaemon;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -46,36 +45,35 @@ class DoorFenceTest {
             assertThat(ReplicationFixture.variable(pair.primary, "read_only")).isEqualTo("0");
             pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms"));
             Path journalFile = pair.configFile.getParent().resolve(".vakt/journal.db");
-            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(
-                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "40s"));
-            NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
-            await("monitor heartbeats replicated").atMost(AWAIT).until(() -> {
-                Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
-                return lag != null && lag < 500;
-            });
-            pair.primary.kill();
-            awaitPromoted(inspector, pair.config().standby());
-            await("the door fence waits at oslo-db").atMost(AWAIT).until(() -> journaled(journalFile, "door fence waiting at oslo-db"));
+            try (RunningDaemon run = RunningDaemon.start(pair.configFile)) {
+                NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
+                awaitHeartbeats(inspector, pair);
+                pair.primary.kill();
+                awaitPromoted(inspector, pair.config().standby());
+                await("the door fence waits at oslo-db").atMost(AWAIT).until(() -> journaled(journalFile, "door fence waiting at oslo-db"));
 
-            List<String> samples = new CopyOnWriteArrayList<>();
-            AtomicBoolean polling = new AtomicBoolean(true);
-            Thread poller = new Thread(() -> poll(pair.primary, samples, polling), "read-only-poller");
-            poller.start();
-            try {
-                pair.primary.start(); // its my.cnf makes it read-only
-                await("samples from the restarted server").atMost(AWAIT).until(() -> samples.size() >= 30);
-                await("fenced at its door").atMost(AWAIT)
+                List<String> samples = new CopyOnWriteArrayList<>();
+                AtomicBoolean polling = new AtomicBoolean(true);
+                Thread poller = new Thread(() -> poll(pair.primary, samples, polling), "read-only-poller");
+                poller.start();
+                try {
+                    pair.primary.start(); // its my.cnf makes it read-only
+                    await("samples from the restarted server").atMost(AWAIT).until(() -> samples.size() >= 30);
+                    await("fenced at its door").atMost(AWAIT)
+                            .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
+                } finally {
+                    polling.set(false);
+                    poller.join(5000);
+                }
+                // Every sample from the first connection it accepted until after the fence: never writable.
+                assertThat(samples).as("read_only of the restarted old primary, every few ms").containsOnly("1");
+                assertThat(ReplicationFixture.variable(pair.standby, "read_only")).isEqualTo("0");
+                await("fenced at its door, journaled").atMost(AWAIT)
                         .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
-            } finally {
-                polling.set(false);
-                poller.join(5000);
+                await("the fence printed").atMost(AWAIT)
+                        .until(() -> run.output().contains("door fence: oslo-db answered again and was fenced at once"));
+                run.stop();
             }
-            // Every sample from the first connection it accepted until after the fence: never writable.
-            assertThat(samples).as("read_only of the restarted old primary, every few ms").containsOnly("1");
-            assertThat(ReplicationFixture.variable(pair.standby, "read_only")).isEqualTo("0");
-            await("fenced at its door, journaled").atMost(AWAIT)
-                    .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
-            assertThat(run.get().out()).contains("door fence: oslo-db answered again and was fenced at once");
         }
     }
 
@@ -88,34 +86,31 @@ class DoorFenceTest {
                     "GRANT READ ONLY ADMIN, INSERT ON *.* TO 'shopapp'@'%'");
             pair.rewriteConfig(y -> y.replace("interval: 1s", "interval: 200ms").replace("timeout: 1s", "timeout: 500ms"));
             Path journalFile = pair.configFile.getParent().resolve(".vakt/journal.db");
-            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(
-                    () -> Cli.run("run", "--config", pair.configFile.toString(), "--duration", "40s"));
-            NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
-            await("monitor heartbeats replicated").atMost(AWAIT).until(() -> {
-                Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
-                return lag != null && lag < 500;
-            });
-            List<String> samples = new CopyOnWriteArrayList<>();
-            AtomicBoolean polling = new AtomicBoolean(true);
-            Thread poller;
-            try (FrozenServer frozen = FrozenServer.freeze(pair.primary)) {
-                awaitPromoted(inspector, pair.config().standby());
-                await("the door fence waits at oslo-db").atMost(AWAIT)
-                        .until(() -> journaled(journalFile, "door fence waiting at oslo-db"));
-                poller = new Thread(() -> poll(pair.primary, samples, polling), "read-only-poller");
-                poller.start();
-            } // SIGCONT: the server answers its pending connections, the door fence's first
-            try {
-                await("samples from the resumed server").atMost(AWAIT).until(() -> samples.size() >= 30);
-            } finally {
-                polling.set(false);
-                poller.join(5000);
+            try (RunningDaemon run = RunningDaemon.start(pair.configFile)) {
+                NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
+                awaitHeartbeats(inspector, pair);
+                List<String> samples = new CopyOnWriteArrayList<>();
+                AtomicBoolean polling = new AtomicBoolean(true);
+                Thread poller;
+                try (FrozenServer frozen = FrozenServer.freeze(pair.primary)) {
+                    awaitPromoted(inspector, pair.config().standby());
+                    await("the door fence waits at oslo-db").atMost(AWAIT)
+                            .until(() -> journaled(journalFile, "door fence waiting at oslo-db"));
+                    poller = new Thread(() -> poll(pair.primary, samples, polling), "read-only-poller");
+                    poller.start();
+                } // SIGCONT: the server answers its pending connections, the door fence's first
+                try {
+                    await("samples from the resumed server").atMost(AWAIT).until(() -> samples.size() >= 30);
+                } finally {
+                    polling.set(false);
+                    poller.join(5000);
+                }
+                assertFencedAtTheDoor(samples);
+                await("fenced at its door, journaled").atMost(AWAIT)
+                        .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
+                assertThat(accountLocked(pair.primary, "shopapp")).as("the bypassing account on the old primary; journal: %s", history(journalFile)).isIn("1", "true");
+                run.stop();
             }
-            assertFencedAtTheDoor(samples);
-            await("fenced at its door, journaled").atMost(AWAIT)
-                    .until(() -> journaled(journalFile, "door fence: oslo-db answered again and was fenced at once"));
-            assertThat(accountLocked(pair.primary, "shopapp")).as("the bypassing account on the old primary; journal: %s", history(journalFile)).isIn("1", "true");
-            run.get();
         }
     }
 
@@ -170,6 +165,13 @@ class DoorFenceTest {
         try (Journal j = new Journal(journalFile, Clock.systemUTC())) {
             return j.history(EventKind.STATE_CHANGE, 200).stream().anyMatch(e -> e.summary().startsWith(summary));
         }
+    }
+
+    private static void awaitHeartbeats(NodeInspector inspector, TestPair pair) {
+        await("monitor heartbeats replicated").atMost(AWAIT).until(() -> {
+            Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
+            return lag != null && lag < 500;
+        });
     }
 
     private static void awaitPromoted(NodeInspector inspector, Node node) {

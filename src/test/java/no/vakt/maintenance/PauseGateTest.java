@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.journal.EventKind;
@@ -15,6 +14,7 @@ import no.vakt.journal.Journal;
 import no.vakt.journal.JournalEvent;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.RunningDaemon;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.Test;
 
@@ -39,28 +39,32 @@ class PauseGateTest {
             Cli status = Cli.run("status", "--config", config);
             assertThat(status.out()).contains("PAUSED: no automatic failover until").contains("planned maintenance");
 
-            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("run", "--config", config, "--duration", "15s"));
             NodeInspector inspector = new NodeInspector(Duration.ofSeconds(1));
-            await("monitor heartbeats replicated").atMost(Duration.ofSeconds(10)).until(() -> {
-                Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
-                return lag != null && lag < 500;
-            });
-            pair.primary.kill();
+            Cli out;
+            try (RunningDaemon run = RunningDaemon.start(pair.configFile)) {
+                await("monitor heartbeats replicated").atMost(Duration.ofSeconds(10)).until(() -> {
+                    Long lag = inspector.inspect(pair.config().standby()).heartbeatLagMs();
+                    return lag != null && lag < 500;
+                });
+                pair.primary.kill();
 
-            try (Journal journal = new Journal(journalFile, Clock.systemUTC())) {
-                Optional<JournalEvent> alert = await("the paused DOWN alert").atMost(Duration.ofSeconds(20))
-                        .until(() -> journal.history(EventKind.ALERT, 50).stream()
-                                .filter(e -> e.details().path("action").asText().startsWith("paused: no automatic failover"))
-                                .findFirst(), Optional::isPresent);
-                assertThat(alert.get().summary()).isEqualTo("primary oslo-db down");
-                assertThat(alert.get().details().path("action").asText()).contains("planned maintenance")
-                        .contains("by " + System.getProperty("user.name")).contains("`vakt promote` still works");
-                // The decision came before any failover could begin: none was journaled.
-                assertThat(journal.failovers(10)).isEmpty();
+                try (Journal journal = new Journal(journalFile, Clock.systemUTC())) {
+                    Optional<JournalEvent> alert = await("the paused DOWN alert").atMost(Duration.ofSeconds(20))
+                            .until(() -> journal.history(EventKind.ALERT, 50).stream()
+                                    .filter(e -> e.details().path("action").asText().startsWith("paused: no automatic failover"))
+                                    .findFirst(), Optional::isPresent);
+                    assertThat(alert.get().summary()).isEqualTo("primary oslo-db down");
+                    assertThat(alert.get().details().path("action").asText()).contains("planned maintenance")
+                            .contains("by " + System.getProperty("user.name")).contains("`vakt promote` still works");
+                    // The decision came before any failover could begin: none was journaled, nor on the
+                    // still-down ticks after it (every 200 ms), and bergen stays read-only.
+                    await("no failover while paused").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                            .until(() -> journal.failovers(10).isEmpty() && inspector.inspect(pair.config().standby()).readOnly());
+                }
+                NodeState standby = inspector.inspect(pair.config().standby());
+                assertThat(standby.readOnly()).as("bergen not promoted").isTrue();
+                out = run.stop();
             }
-            NodeState standby = inspector.inspect(pair.config().standby());
-            assertThat(standby.readOnly()).as("bergen not promoted").isTrue();
-            Cli out = run.get();
             assertThat(out.out()).contains("automatic failover paused until").contains("paused: no automatic failover")
                     .doesNotContain("failover: PROCEED");
 

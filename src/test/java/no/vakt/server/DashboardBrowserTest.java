@@ -10,6 +10,7 @@ import no.vakt.db.NodeInspector;
 import no.vakt.db.NodeState;
 import no.vakt.testing.Cli;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.RunningDaemon;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

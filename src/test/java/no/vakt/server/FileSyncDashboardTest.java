@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 import no.vakt.testing.ReplicationFixture;
+import no.vakt.testing.RunningDaemon;
 import no.vakt.testing.SyncedUploads;
 import no.vakt.testing.TestPair;
 import org.junit.jupiter.api.BeforeEach;

@@ -147,6 +147,7 @@ class StatusCommandTest {
                     assertThat(target.resolve("photo-7.jpg")).exists();
                     assertThat(source).isEmptyDirectory();
                 } finally {
+                    watcher.interrupt(); // seen what it shows: stop it (it closes as on SIGTERM) rather than sit out --duration
                     watcher.join(Duration.ofSeconds(30).toMillis());
                 }
                 assertThat(watcher.isAlive()).isFalse();
