@@ -97,25 +97,30 @@ final class ArchiveReplay {
     }
 
     /**
-     * {@code node}'s archived binlogs a replay after {@code after} needs: not the ones wholly before it (their
-     * successor begins inside it, read from its header as the prune does), which a long archive has many of.
+     * {@code node}'s archived binlogs a replay after {@code after} needs: from the newest one that begins inside it
+     * (read from its header, newest first, so a restore of a recent backup reads a few headers, not thousands).
      * The plan's first piece of a node has its earliest position, so it decides for the node's later pieces too.
      */
-    private List<Path> fetch(String node, String after, Path work) throws IOException {
+    List<Path> fetch(String node, String after, Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("binlog-" + node));
         ArchivedBinlogs archive = new ArchivedBinlogs(repository);
         List<ArchivedBinlogs.Stored> files = archive.files(node);
-        List<String> starts = new ArrayList<>();
-        for (ArchivedBinlogs.Stored f : files) {
-            try (InputStream in = archive.open(f)) {
-                starts.add(BinlogHeader.startsAfter(in));
+        GtidPosition base = GtidPosition.parse(after);
+        int first = 0;
+        for (int i = files.size() - 1; i > 0 && !base.isEmpty(); i--) {
+            String starts;
+            try (InputStream in = archive.open(files.get(i))) {
+                starts = BinlogHeader.startsAfter(in);
             } catch (IOException e) {
-                starts.add(""); // unreadable here: the decode will say what is wrong with it
+                continue; // unreadable here: an older one decides, and the decode says what is wrong with this one
+            }
+            if (!starts.isEmpty() && base.contains(GtidPosition.parse(starts))) {
+                first = i;
+                break;
             }
         }
-        int skip = ArchivePrune.removable(starts, after).size();
         List<Path> out = new ArrayList<>();
-        for (ArchivedBinlogs.Stored f : files.subList(skip, files.size())) {
+        for (ArchivedBinlogs.Stored f : files.subList(first, files.size())) {
             Path to = dir.resolve(f.name());
             archive.copy(f, to);
             out.add(to);

@@ -56,11 +56,14 @@ final class ArchivedBinlogs {
     List<Stored> files(String node) throws IOException {
         TreeMap<String, String> whole = new TreeMap<>();
         for (String k : repository.list(BinlogArchive.prefix(node))) whole.put(name(k), k);
+        TreeSet<String> chunked = new TreeSet<>();
+        for (String d : repository.list(ArchiveChunk.PREFIX + "/" + node)) chunked.add(name(d));
         TreeSet<String> names = new TreeSet<>(whole.keySet());
-        for (String d : repository.list(ArchiveChunk.PREFIX + "/" + node)) names.add(name(d));
+        names.addAll(chunked);
         List<Stored> out = new ArrayList<>();
         for (String n : names) {
-            List<String> keys = repository.list(ArchiveChunk.dir(node, n));
+            // One listing per binlog that has chunks (one or two), not per archived binlog (thousands, on S3).
+            List<String> keys = chunked.contains(n) ? repository.list(ArchiveChunk.dir(node, n)) : List.of();
             List<ArchiveChunk> chunks = keys.stream().flatMap(k -> ArchiveChunk.parse(k).stream()).toList();
             out.add(new Stored(node, n, whole.get(n), ArchiveChunk.path(chunks), keys));
         }

@@ -113,6 +113,47 @@ class ArchiveStitchTest {
                 .isEqualTo("none");
     }
 
+    @Test
+    void aRestoreFetchesTheBinlogsFromTheNewestThatBeginsInsideTheBackupOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        LocalRepository repo = new LocalRepository(dir.resolve("repo"));
+        String[] starts = {"", "0-1-10", "0-1-20"};
+        for (int i = 0; i < starts.length; i++) {
+            try (var out = repo.create("binlog/oslo/b.00000" + (i + 1))) {
+                out.write(binlogBeginningAfter(starts[i]));
+            }
+        }
+        // The active one, as a chunk.
+        byte[] active = binlogBeginningAfter("0-1-30");
+        try (var out = repo.create(new ArchiveChunk(0, active.length, 0).key("oslo", "b.000004"))) {
+            out.write(active);
+        }
+        ArchiveReplay replay = new ArchiveReplay(repo, java.time.Duration.ofSeconds(10));
+        assertThat(replay.fetch("oslo", "0-1-25", dir.resolve("w1"))).extracting(p -> p.getFileName().toString())
+                .containsExactly("b.000003", "b.000004");
+        assertThat(replay.fetch("oslo", "0-1-5", dir.resolve("w2"))).as("before the second begins: all").hasSize(4);
+        assertThat(replay.fetch("oslo", "", dir.resolve("w3"))).as("from the start").hasSize(4);
+        assertThat(dir.resolve("w1/binlog-oslo/b.000004")).hasBinaryContent(active);
+    }
+
+    /** The magic, an event of another type, then a Gtid_list event of {@code position} (one GTID or none). */
+    private static byte[] binlogBeginningAfter(String position) throws Exception {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {(byte) 0xfe, 'b', 'i', 'n'});
+        b.write(header(15, 21));
+        b.write(new byte[2]);
+        boolean one = !position.isEmpty();
+        b.write(header(163, 19 + 4 + (one ? 16 : 0)));
+        b.write(le(one ? 1 : 0, 4));
+        if (one) {
+            String[] g = position.split("-");
+            b.write(le(Long.parseLong(g[0]), 4));
+            b.write(le(Long.parseLong(g[1]), 4));
+            b.write(le(Long.parseLong(g[2]), 8));
+        }
+        return b.toByteArray();
+    }
+
     private static byte[] header(int type, long size) {
         byte[] h = new byte[19];
         h[4] = (byte) type;
