@@ -24,9 +24,9 @@ import no.vakt.db.NodeInspector;
  * one caller ticks; {@link #status} may be read from anywhere.
  */
 public final class ContinuousArchive implements AutoCloseable {
-    /** The restart backoff: 1 s doubling to 30 s, for as long as the stream keeps ending. */
     /** How old the repository's position may get while nothing is written: well inside a drill's "current" (10 s). */
     static final Duration HEARTBEAT = Duration.ofSeconds(4);
+    /** The restart backoff: 1 s doubling to 30 s, for as long as the stream keeps ending. */
     static final RetryPolicy RESTARTS = new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private final Repository repository;
@@ -161,7 +161,9 @@ public final class ContinuousArchive implements AutoCloseable {
         String uploadProblem = streaming.uploadProblem();
         if (newest.isEmpty()) {
             // A streaming archive's detail is why its uploads fail, if they do; other states keep theirs.
-            if (status.state() == ArchiveStatus.State.STREAMING && !uploadProblem.equals(status.detail())) set(status.with(status.state(), uploadProblem));
+            if (status.state() == ArchiveStatus.State.STREAMING && !uploadProblem.equals(status.detail())) {
+                set(status.with(status.state(), uploadProblem));
+            }
             return;
         }
         if (failures > 0) failures = 0;
