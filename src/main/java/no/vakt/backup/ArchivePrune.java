@@ -1,7 +1,6 @@
 package no.vakt.backup;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import no.vakt.cluster.GtidPosition;
@@ -56,11 +55,7 @@ public final class ArchivePrune {
         for (String node : archive.nodes()) {
             List<ArchivedBinlogs.Stored> files = archive.files(node);
             List<String> starts = new ArrayList<>();
-            for (ArchivedBinlogs.Stored f : files) {
-                try (InputStream in = archive.open(f)) {
-                    starts.add(BinlogHeader.startsAfter(in));
-                }
-            }
+            for (ArchivedBinlogs.Stored f : files) starts.add(archive.startsAfter(f));
             for (int i : removable(starts, oldestKeptBackup)) out.addAll(files.get(i).keys());
         }
         return out;

@@ -1,7 +1,6 @@
 package no.vakt.backup;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,8 +108,8 @@ final class ArchiveReplay {
         int first = 0;
         for (int i = files.size() - 1; i > 0 && !base.isEmpty(); i--) {
             String starts;
-            try (InputStream in = archive.open(files.get(i))) {
-                starts = BinlogHeader.startsAfter(in);
+            try {
+                starts = archive.startsAfter(files.get(i));
             } catch (IOException e) {
                 continue; // unreadable here: an older one decides, and the decode says what is wrong with this one
             }

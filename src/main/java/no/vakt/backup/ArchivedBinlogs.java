@@ -92,6 +92,13 @@ final class ArchivedBinlogs {
         });
     }
 
+    /** The GTID position the file begins after, from its header ({@link BinlogHeader}): its first bytes only. */
+    String startsAfter(Stored f) throws IOException {
+        try (InputStream in = open(f)) {
+            return BinlogHeader.startsAfter(in);
+        }
+    }
+
     /**
      * Copies the file to {@code to}. With both a whole file and chunks, the longer wins: an archive written by an
      * older Vakt kept the active binlog as a whole file, re-copied as it grew.

@@ -102,7 +102,7 @@ public final class BinlogArchive {
     }
 
     /** The archived files of {@code node}'s binary log, in order. */
-    public List<String> archived(String node) throws IOException {
+    private List<String> archived(String node) throws IOException {
         return new ArchivedBinlogs(repository).files(node).stream().map(ArchivedBinlogs.Stored::name).toList();
     }
 

@@ -13,7 +13,9 @@ import java.util.List;
  */
 final class BinlogHeader {
     private static final int GTID_LIST_EVENT = 163;
-    private static final int HEADER = 19;
+    /** Every event's header: timestamp, type, server id, then its size (little-endian, 4 bytes at {@link #SIZE_AT}). */
+    static final int HEADER = 19;
+    static final int SIZE_AT = 9;
 
     private BinlogHeader() {}
 
@@ -28,7 +30,7 @@ final class BinlogHeader {
                 byte[] h = new byte[HEADER];
                 in.readFully(h);
                 int type = h[4] & 0xff;
-                long size = le(h, 9, 4);
+                long size = le(h, SIZE_AT, 4);
                 if (type == GTID_LIST_EVENT) return gtids(in);
                 in.skipNBytes(size - HEADER);
             }

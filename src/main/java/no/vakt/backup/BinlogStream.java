@@ -14,9 +14,9 @@ import no.vakt.replication.ClientToolTls;
 
 /**
  * One long-lived {@code mariadb-binlog --read-from-remote-server --raw --stop-never} child, through the one
- * process runner, writing the primary's binlogs byte for byte into a directory as the server writes them. It
- * runs on a thread of its own until it fails, its deadline rolls it over, or {@link #close} kills it;
- * {@link ContinuousArchive} restarts it.
+ * process runner, writing the primary's binlogs byte for byte into a directory (a {@link SpooledStream}'s spool)
+ * as the server writes them. It runs on a thread of its own until it fails, its deadline rolls it over, or
+ * {@link #close} kills it; {@link ContinuousArchive} restarts it.
  */
 final class BinlogStream implements AutoCloseable {
     /** The replica server id the stream registers with: unlike any server's, so the primary keeps both connections. */

@@ -12,8 +12,6 @@ import java.nio.channels.FileChannel;
  */
 final class EventBoundary {
     static final int MAGIC = 4;
-    private static final int HEADER = 19;
-    private static final int SIZE_AT = 9;
     private static final int WINDOW = 64 * 1024;
 
     private EventBoundary() {}
@@ -27,18 +25,18 @@ final class EventBoundary {
         long at = Math.max(from, MAGIC);
         ByteBuffer window = ByteBuffer.allocate(WINDOW).order(ByteOrder.LITTLE_ENDIAN);
         long windowAt = -1;
-        while (at + HEADER <= size) {
-            if (windowAt < 0 || at + HEADER > windowAt + window.limit()) {
+        while (at + BinlogHeader.HEADER <= size) {
+            if (windowAt < 0 || at + BinlogHeader.HEADER > windowAt + window.limit()) {
                 window.clear();
                 windowAt = at;
                 while (window.hasRemaining() && file.read(window, windowAt + window.position()) > 0) {
                     // fill the window as far as the file goes
                 }
                 window.flip();
-                if (window.limit() < HEADER) break;
+                if (window.limit() < BinlogHeader.HEADER) break;
             }
-            long eventSize = window.getInt((int) (at - windowAt) + SIZE_AT) & 0xffffffffL;
-            if (eventSize < HEADER) throw new IOException("not a binlog event at byte " + at + " (event size " + eventSize + ")");
+            long eventSize = window.getInt((int) (at - windowAt) + BinlogHeader.SIZE_AT) & 0xffffffffL;
+            if (eventSize < BinlogHeader.HEADER) throw new IOException("not a binlog event at byte " + at + " (event size " + eventSize + ")");
             if (at + eventSize > size) break;
             at += eventSize;
         }
