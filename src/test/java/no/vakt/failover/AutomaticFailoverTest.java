@@ -93,6 +93,7 @@ class AutomaticFailoverTest {
             Cli out;
             try (RunningDaemon second = RunningDaemon.start(pair.configFile)) {
                 awaitHeartbeatsOn(inspector, pair.config().primary());
+                awaitCooldownOver(pair);
                 pair.standby.kill();
                 awaitPromoted(inspector, pair.config().primary());
                 out = stopAfterFailover(second, pair, 2);
@@ -124,6 +125,14 @@ class AutomaticFailoverTest {
                 return all.size() >= nth && all.get(0).outcome() != FailoverOutcome.RUNNING;
             });
             return run.stop();
+        }
+    }
+
+    /** The config's 1 s cooldown after the last failover has run out: a failover inside it is refused, as it should be. */
+    private static void awaitCooldownOver(TestPair pair) {
+        try (Journal journal = new Journal(pair.configFile.getParent().resolve(".vakt/journal.db"), Clock.systemUTC())) {
+            java.time.Instant over = journal.failovers(1).get(0).endedAt().plusSeconds(1);
+            await("the cooldown after failover 1 over").atMost(Duration.ofSeconds(10)).until(() -> java.time.Instant.now().isAfter(over));
         }
     }
 
